@@ -1,0 +1,813 @@
+// One i386 CPU: its state, and every memory access it makes (segmentation, then paging via the TLB).
+//
+// All per-CPU state lives in this object — registers, EFLAGS and its lazy part, segment descriptor
+// caches, control/debug registers, descriptor-table registers, MSRs, the TLB and the decoded-code
+// cache — so a second CPU is a second `Cpu` sharing the same `PhysicalMemory` and `IoBus`, and
+// `saveState`/`restoreState` (vm/cpu/snapshot.ts) see everything in one place.
+//
+// Memory access, fast path (see README.md):
+//   offset --(segment: base 0/limit 4G? skip checks)--> linear --(tlb[linear >>> 12])--> physical
+// A TLB entry is (physical page << 12) | permission bits; an access hits when the entry has the bit
+// for its kind (read/write) and privilege (supervisor/user) and does not cross a page. Everything else
+// — a miss, a page crossing, a write to a page holding decoded code, a non-flat segment — takes the
+// slow path, which does the full checks, raises #GP/#SS/#PF as needed and refills the TLB.
+
+import { PhysicalMemory, PAGE_SHIFT } from '../memory/physical-memory.ts';
+import { IoBus } from '../memory/io-bus.ts';
+import { CpuFault, Vector, NO_ERROR_CODE, PF_PRESENT, PF_USER, PF_WRITE } from './fault.ts';
+import { CodeCache, type Block } from './code-cache.ts';
+import { FLAGS_ALWAYS_ONE, IF } from './flags.ts';
+import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
+import type { Binder } from './op.ts';
+
+// General registers, in encoding order. Index 8 is a register that is always 0: a memory operand
+// without a base or index names it, so effective addresses need no branches.
+export const EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
+export const NO_REGISTER_SLOT = 8;
+/** Byte offset of each 8-bit register (AL CL DL BL AH CH DH BH) in the little-endian register file. */
+export const BYTE_REGISTER_OFFSET = [0, 4, 8, 12, 1, 5, 9, 13] as const;
+
+// Segment registers in encoding order, then the two system segment registers with the same caches.
+export const ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5, LDTR = 6, TR = 7;
+
+// Segment attribute word (descriptor bits 40-47 in bits 0-7, bits 52-55 in bits 12-15).
+export const SEG_ACCESSED = 0x1;
+/** Data: writable. Code: readable. */
+export const SEG_READ_WRITE = 0x2;
+/** Data: expand-down. Code: conforming. */
+export const SEG_DIRECTION = 0x4;
+export const SEG_CODE = 0x8;
+/** S bit: a code/data segment (not a system descriptor). */
+export const SEG_NOT_SYSTEM = 0x10;
+export const SEG_DPL_SHIFT = 5;
+export const SEG_PRESENT = 0x80;
+/** D/B bit: 32-bit code, 32-bit stack pointer, 4 GiB upper bound of an expand-down segment. */
+export const SEG_BIG = 0x4000;
+export const SEG_GRANULARITY = 0x8000;
+/** Not part of a descriptor: set when a null selector was loaded (the segment is unusable). */
+export const SEG_UNUSABLE = 0x10000;
+
+/** segFast bits: offset == linear and no check needed. */
+const FAST_READ = 1;
+const FAST_WRITE = 2;
+
+// CR0/CR4 bits the core looks at.
+export const CR0_PE = 0x1;
+export const CR0_WP = 0x10000;
+export const CR0_PG = 0x80000000 | 0;
+export const CR4_TSD = 0x4;
+export const CR4_PSE = 0x10;
+
+// TLB entry permission bits (low 12 bits of an entry; the upper 20 hold the physical page).
+export const TLB_READ = 1;
+export const TLB_WRITE = 2;
+export const TLB_USER_READ = 4;
+export const TLB_USER_WRITE = 8;
+/** Pages remembered for a selective flush; beyond this many a flush clears the whole table. */
+const TLB_LIST_SIZE = 8192;
+
+// Page table entry bits.
+const PTE_PRESENT = 1, PTE_WRITE = 2, PTE_USER = 4, PTE_ACCESSED = 0x20, PTE_DIRTY = 0x40, PDE_LARGE = 0x80;
+
+export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void;
+
+/** Why the run loop should return; set by hooks through `cpu.requestStop`. */
+export const enum StopKind {
+  None = 0,
+  Exception = 1,
+  Interrupt = 2,
+  Halt = 3,
+  Limit = 4,
+  /** Something outside asked (debugger, Ctrl-C): nothing guest-visible happened. */
+  Request = 5,
+}
+
+export class Cpu {
+  readonly memory: PhysicalMemory;
+  readonly io: IoBus;
+  readonly model: CpuModel;
+  /** Physical RAM, for the fast paths. */
+  readonly ram8: Uint8Array;
+  readonly ram16: Uint16Array;
+  readonly ram32: Int32Array;
+  readonly ramSize: number;
+
+  // --- Registers ------------------------------------------------------------------------------
+  /** EAX..EDI, then the always-zero slot 8. Stored as signed 32-bit; use `>>> 0` to read unsigned. */
+  readonly regs = new Int32Array(9);
+  /** The same bytes as 16-bit registers: AX is regs16[0], CX is regs16[2], ... (index = reg * 2). */
+  readonly regs16 = new Uint16Array(this.regs.buffer);
+  /** The same bytes as 8-bit registers: see BYTE_REGISTER_OFFSET. */
+  readonly regs8 = new Uint8Array(this.regs.buffer);
+  /** EIP at block boundaries. While a block runs, the current instruction is block.ops[opIndex]. */
+  eip = 0;
+
+  // --- EFLAGS: see flags.ts for the lazy part --------------------------------------------------
+  flags = FLAGS_ALWAYS_ONE;
+  lazyOp = 0;
+  lazyA = 0;
+  lazyB = 0;
+  lazyResult = 0;
+
+  // --- Segment descriptor caches (index: ES CS SS DS FS GS LDTR TR) ---------------------------
+  readonly segSelector = new Uint16Array(8);
+  readonly segBase = new Int32Array(8);
+  /** Byte-granular limit (already scaled by G). */
+  readonly segLimit = new Uint32Array(8);
+  /** Attribute word: SEG_* bits. */
+  readonly segAccess = new Int32Array(8);
+  /** Derived: FAST_READ/FAST_WRITE when offset == linear needs no check. */
+  readonly segFast = new Uint8Array(8);
+  /** GDTR and IDTR: [0] = GDT, [1] = IDT. */
+  readonly tableBase = new Int32Array(2);
+  readonly tableLimit = new Uint16Array(2);
+  /** Current privilege level (0-3). Change with setCpl. */
+  cpl = 0;
+  /** CS.D: instructions default to 32-bit operands and addresses. */
+  code32 = true;
+  /** SS.B: the stack pointer is ESP (else SP). */
+  stack32 = true;
+
+  // --- Control, debug, model-specific ----------------------------------------------------------
+  /** CR0..CR4 (CR1 is reserved and stays 0). */
+  readonly cr = new Int32Array(5);
+  readonly dr = new Int32Array(8);
+  /** MSR values by index; an MSR the model lacks is absent (RDMSR/WRMSR raise #GP). */
+  readonly msr = new Map<number, bigint>();
+  /** TSC = instructions executed + tscOffset (deterministic; WRMSR 0x10 adjusts the offset). */
+  tscOffset = 0n;
+  /** Instructions retired since power-on. */
+  instructionCount = 0;
+
+  // --- TLB ---------------------------------------------------------------------------------------
+  readonly tlb = new Int32Array(1 << 20);
+  private readonly tlbList = new Int32Array(TLB_LIST_SIZE);
+  private tlbListCount = 0;
+  private tlbHasLargePages = false;
+  /** TLB bits an access needs at the current CPL. */
+  tlbReadMask = TLB_READ;
+  tlbWriteMask = TLB_WRITE;
+
+  // --- Execution ---------------------------------------------------------------------------------
+  readonly code: CodeCache;
+  /** The block being executed and the index of the current op in it (null between blocks). */
+  block: Block | null = null;
+  opIndex = 0;
+  /** The one fault object every exception throws. */
+  readonly fault = new CpuFault();
+  /** Set when the running block must end after the current instruction (its code was overwritten...). */
+  exitBlock = 0;
+  /** Nonzero when something asynchronous (an interrupt line, a stop request) wants the run loop's attention. */
+  pendingEvents = 0;
+  /** Called between blocks when pendingEvents is nonzero (the system half delivers IRQs here). */
+  onPendingEvents: (cpu: Cpu) => void = (cpu) => { cpu.pendingEvents = 0; };
+  /**
+   * Delivers an exception or software interrupt. EIP is already the faulting instruction (faults) or
+   * the next one (traps and INT n). The default stops the run; the system half installs IDT delivery.
+   */
+  deliverException: ExceptionHook = (cpu, vector, errorCode, isSoftwareInt) => {
+    cpu.requestStop(isSoftwareInt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
+  };
+  stopKind: StopKind = StopKind.None;
+  stopVector = 0;
+  stopErrorCode = NO_ERROR_CODE;
+  /** Operation name -> binder. Integer operations are installed at construction; see registerOperation. */
+  readonly operations = new Map<string, Binder>();
+  /** Operation name -> times an instruction with no registered operation raised #UD (for --trace). */
+  readonly unimplemented = new Map<string, number>();
+
+  constructor(memory: PhysicalMemory, io: IoBus = new IoBus(), modelName: string = DEFAULT_CPU_MODEL) {
+    const model = cpuModels[modelName];
+    if (model === undefined) throw new Error(`unknown CPU model '${modelName}' (known: ${Object.keys(cpuModels).join(', ')})`);
+    this.model = model;
+    this.memory = memory;
+    this.io = io;
+    this.ram8 = memory.u8;
+    this.ram16 = memory.u16;
+    this.ram32 = memory.i32;
+    this.ramSize = memory.size;
+    this.code = new CodeCache(this);
+    memory.onExternalWrite = (page) => this.code.invalidatePage(page);
+    for (const [index, value] of model.msrs) this.msr.set(index, value);
+    this.reset();
+  }
+
+  /** Power-on state, but already in 16-bit real-address-like flat state (the loaders set what they need). */
+  reset(): void {
+    this.regs.fill(0);
+    this.eip = 0;
+    this.flags = FLAGS_ALWAYS_ONE;
+    this.lazyOp = 0;
+    this.cr.fill(0);
+    this.cr[0] = 0x60000010; // CD NW ET, as after RESET
+    this.dr.fill(0);
+    this.dr[6] = 0xffff0ff0 | 0;
+    this.dr[7] = 0x400;
+    for (let s = 0; s < 8; s++) this.loadSegmentCache(s, 0, 0, 0xffff, SEG_PRESENT | SEG_NOT_SYSTEM | SEG_READ_WRITE | SEG_ACCESSED | (s === CS ? SEG_CODE : 0));
+    this.tableBase.fill(0);
+    this.tableLimit.fill(0xffff);
+    this.setCpl(0);
+    this.flushTlb();
+  }
+
+  // ============================================================================================
+  // Registration of operations (the system half adds its own: see README.md)
+
+  /** Make instructions whose table operation is `name` execute through `binder`. Clears decoded code. */
+  registerOperation(name: string, binder: Binder): void {
+    this.operations.set(name, binder);
+    this.code.invalidateAll();
+  }
+
+  // ============================================================================================
+  // Faults
+
+  /** Raise a fault: EIP goes back to the faulting instruction. errorCode -1 = none. Never returns. */
+  raise(vector: number, errorCode: number = NO_ERROR_CODE): never {
+    const f = this.fault;
+    f.vector = vector;
+    f.errorCode = errorCode;
+    f.trap = false;
+    f.software = false;
+    throw f;
+  }
+
+  /** Raise a trap (EIP after the instruction): INT n, INT3, INTO set software = true. Never returns. */
+  raiseTrap(vector: number, software: boolean): never {
+    const f = this.fault;
+    f.vector = vector;
+    f.errorCode = NO_ERROR_CODE;
+    f.trap = true;
+    f.software = software;
+    throw f;
+  }
+
+  /** Ask the run loop to return after the current instruction. */
+  requestStop(kind: StopKind, vector = 0, errorCode = NO_ERROR_CODE): void {
+    this.stopKind = kind;
+    this.stopVector = vector;
+    this.stopErrorCode = errorCode;
+    this.exitBlock = 1;
+  }
+
+  // ============================================================================================
+  // Segment caches
+
+  /**
+   * Fill a segment register's hidden cache. Checks (type, DPL, present) are the caller's job: the
+   * system half reads the descriptor and decides; the flat machine calls this directly.
+   */
+  loadSegmentCache(seg: number, selector: number, base: number, limit: number, access: number): void {
+    this.segSelector[seg] = selector;
+    this.segBase[seg] = base;
+    this.segLimit[seg] = limit >>> 0;
+    this.segAccess[seg] = access;
+    let fast = 0;
+    const usable = (access & (SEG_PRESENT | SEG_UNUSABLE)) === SEG_PRESENT;
+    if (usable && base === 0 && limit >>> 0 === 0xffffffff && (access & SEG_DIRECTION) === 0) {
+      if ((access & SEG_CODE) === 0 || (access & SEG_READ_WRITE) !== 0) fast |= FAST_READ;
+      if ((access & SEG_CODE) === 0 && (access & SEG_READ_WRITE) !== 0) fast |= FAST_WRITE;
+    }
+    this.segFast[seg] = fast;
+    if (seg === CS) {
+      this.code32 = (access & SEG_BIG) !== 0;
+    } else if (seg === SS) {
+      this.stack32 = (access & SEG_BIG) !== 0;
+    }
+  }
+
+  /** Change CPL (on a CS load or privilege change): access checks depend on it. */
+  setCpl(cpl: number): void {
+    this.cpl = cpl;
+    this.tlbReadMask = cpl === 3 ? TLB_USER_READ : TLB_READ;
+    this.tlbWriteMask = cpl === 3 ? TLB_USER_WRITE : TLB_WRITE;
+  }
+
+  /** Whether protected mode is on. */
+  get protectedMode(): boolean {
+    return (this.cr[0]! & CR0_PE) !== 0;
+  }
+
+  /** Segment offset -> linear address with every limit and type check: the slow path of segmentation. */
+  checkSegment(seg: number, offset: number, size: number, write: boolean): number {
+    const access = this.segAccess[seg]!;
+    const off = offset >>> 0;
+    if (this.protectedMode) {
+      if ((access & SEG_UNUSABLE) !== 0) this.segmentFault(seg);
+      if (write ? (access & (SEG_CODE | SEG_READ_WRITE)) !== SEG_READ_WRITE : (access & (SEG_CODE | SEG_READ_WRITE)) === SEG_CODE) {
+        this.segmentFault(seg);
+      }
+    }
+    const limit = this.segLimit[seg]!;
+    const last = off + size - 1;
+    if ((access & (SEG_CODE | SEG_DIRECTION)) === SEG_DIRECTION) {
+      // Expand-down: valid offsets are limit+1 .. 0xFFFF (or 0xFFFFFFFF with B set).
+      const upper = (access & SEG_BIG) !== 0 ? 0xffffffff : 0xffff;
+      if (off <= limit || last > upper) this.segmentFault(seg);
+    } else if (last > limit) {
+      this.segmentFault(seg);
+    }
+    return (this.segBase[seg]! + offset) | 0;
+  }
+
+  private segmentFault(seg: number): never {
+    return this.raise(seg === SS ? Vector.SS : Vector.GP, 0);
+  }
+
+  // ============================================================================================
+  // Paging and the TLB
+
+  /** Forget every translation (CR3 write, paging switched, CR4.PSE changed). */
+  flushTlb(): void {
+    if (this.tlbListCount > TLB_LIST_SIZE) {
+      this.tlb.fill(0);
+    } else {
+      const list = this.tlbList;
+      for (let i = 0; i < this.tlbListCount; i++) this.tlb[list[i]!] = 0;
+    }
+    this.tlbListCount = 0;
+    this.tlbHasLargePages = false;
+  }
+
+  /** Forget the translation of one linear address (INVLPG). */
+  invalidatePage(linear: number): void {
+    if (this.tlbHasLargePages) this.flushTlb();
+    else this.tlb[linear >>> PAGE_SHIFT] = 0;
+  }
+
+  /** Remove write permission from every TLB entry that maps physical page `page` (it now holds decoded code). */
+  protectCodePage(page: number): void {
+    const strip = ~(TLB_WRITE | TLB_USER_WRITE);
+    const tlb = this.tlb;
+    if (this.tlbListCount > TLB_LIST_SIZE) {
+      for (let i = 0; i < tlb.length; i++) if (tlb[i] !== 0 && tlb[i]! >>> PAGE_SHIFT === page) tlb[i]! &= strip;
+      return;
+    }
+    const list = this.tlbList;
+    for (let i = 0; i < this.tlbListCount; i++) {
+      const v = list[i]!;
+      if (tlb[v] !== 0 && tlb[v]! >>> PAGE_SHIFT === page) tlb[v]! &= strip;
+    }
+  }
+
+  private installTlb(linearPage: number, entry: number): void {
+    if (this.tlb[linearPage] === 0) {
+      if (this.tlbListCount < TLB_LIST_SIZE) this.tlbList[this.tlbListCount] = linearPage;
+      this.tlbListCount++;
+    }
+    this.tlb[linearPage] = entry;
+  }
+
+  /**
+   * Translate a linear address, with the paging checks of an access of this kind, setting accessed
+   * and dirty bits and filling the TLB. Raises #PF (CR2 = the address) when the access is not allowed.
+   * `user` is true for CPL 3 accesses (descriptor-table accesses are supervisor even at CPL 3).
+   */
+  translate(linear: number, write: boolean, user: boolean): number {
+    const lin = linear >>> 0;
+    const cr0 = this.cr[0]!;
+    let phys: number;
+    let entryBits: number;
+    if ((cr0 & CR0_PG) === 0) {
+      phys = lin;
+      entryBits = TLB_READ | TLB_WRITE | TLB_USER_READ | TLB_USER_WRITE;
+    } else {
+      const r = this.walk(lin, write, user);
+      phys = r;
+      entryBits = this.walkBits;
+    }
+    const page = phys >>> PAGE_SHIFT;
+    if (phys < this.ramSize) {
+      if (this.code.isCodePage(page)) entryBits &= ~(TLB_WRITE | TLB_USER_WRITE);
+      this.installTlb(lin >>> PAGE_SHIFT, (page << PAGE_SHIFT) | entryBits);
+    }
+    return phys;
+  }
+
+  /** Permission bits of the last walk, for the TLB entry. */
+  private walkBits = 0;
+
+  private readPhys32(address: number): number {
+    return address + 3 < this.ramSize ? this.ram32[address >>> 2]! : 0;
+  }
+  private writePhys32(address: number, value: number): void {
+    if (address + 3 < this.ramSize) this.ram32[address >>> 2] = value;
+  }
+
+  private pageFault(lin: number, present: boolean, write: boolean, user: boolean): never {
+    this.cr[2] = lin;
+    return this.raise(Vector.PF, (present ? PF_PRESENT : 0) | (write ? PF_WRITE : 0) | (user ? PF_USER : 0));
+  }
+
+  /** The two-level page walk (Intel SDM Vol. 3A, 4.3). */
+  private walk(lin: number, write: boolean, user: boolean): number {
+    const wp = (this.cr[0]! & CR0_WP) !== 0;
+    const pdeAddress = ((this.cr[3]! & ~0xfff) >>> 0) + ((lin >>> 22) << 2);
+    let pde = this.readPhys32(pdeAddress);
+    if ((pde & PTE_PRESENT) === 0) this.pageFault(lin, false, write, user);
+    let leaf: number;
+    let leafAddress: number;
+    let allowed: number; // U and W bits of the combined permission
+    let phys: number;
+    if ((pde & PDE_LARGE) !== 0 && (this.cr[4]! & CR4_PSE) !== 0) {
+      allowed = pde & (PTE_USER | PTE_WRITE);
+      this.checkPagePermission(lin, allowed, write, user, wp);
+      leaf = pde;
+      leafAddress = pdeAddress;
+      phys = ((pde & 0xffc00000) >>> 0) + (lin & 0x3fffff);
+      this.tlbHasLargePages = true;
+    } else {
+      const pteAddress = ((pde & ~0xfff) >>> 0) + (((lin >>> 12) & 0x3ff) << 2);
+      const pte = this.readPhys32(pteAddress);
+      if ((pte & PTE_PRESENT) === 0) this.pageFault(lin, false, write, user);
+      allowed = pde & pte & (PTE_USER | PTE_WRITE);
+      this.checkPagePermission(lin, allowed, write, user, wp);
+      if ((pde & PTE_ACCESSED) === 0) {
+        pde |= PTE_ACCESSED;
+        this.writePhys32(pdeAddress, pde);
+      }
+      leaf = pte;
+      leafAddress = pteAddress;
+      phys = ((pte & ~0xfff) >>> 0) + (lin & 0xfff);
+    }
+    const newLeaf = leaf | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
+    if (newLeaf !== leaf) this.writePhys32(leafAddress, newLeaf);
+    // The TLB grants writes only once the dirty bit is set, so that the first write reaches here.
+    const dirty = (newLeaf & PTE_DIRTY) !== 0;
+    let bits = TLB_READ;
+    if (dirty && ((allowed & PTE_WRITE) !== 0 || !wp)) bits |= TLB_WRITE;
+    if ((allowed & PTE_USER) !== 0) {
+      bits |= TLB_USER_READ;
+      if (dirty && (allowed & PTE_WRITE) !== 0) bits |= TLB_USER_WRITE;
+    }
+    this.walkBits = bits;
+    return phys;
+  }
+
+  private checkPagePermission(lin: number, allowed: number, write: boolean, user: boolean, wp: boolean): void {
+    if (user) {
+      if ((allowed & PTE_USER) === 0 || (write && (allowed & PTE_WRITE) === 0)) this.pageFault(lin, true, write, user);
+    } else if (write && wp && (allowed & PTE_WRITE) === 0) {
+      this.pageFault(lin, true, write, user);
+    }
+  }
+
+  // ============================================================================================
+  // Linear-address accesses (the slow paths, and the API for descriptor tables, the TSS, loaders)
+
+  /** Physical address for a linear one, for an access of `size` bytes that stays on one page. */
+  private physicalFor(lin: number, write: boolean): number {
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & (write ? this.tlbWriteMask : this.tlbReadMask)) !== 0) return (entry & ~0xfff) | (lin & 0xfff);
+    return this.translate(lin, write, this.cpl === 3);
+  }
+
+  readLinear8(lin: number): number {
+    const p = this.physicalFor(lin, false);
+    return p < this.ramSize ? this.ram8[p]! : 0xff;
+  }
+
+  readLinear16(lin: number): number {
+    if ((lin & 0xfff) === 0xfff) {
+      const low = this.physicalFor(lin, false);
+      const high = this.physicalFor(lin + 1, false);
+      return this.physicalRead8(low) | (this.physicalRead8(high) << 8);
+    }
+    const p = this.physicalFor(lin, false);
+    return this.physicalRead8(p) | (this.physicalRead8(p + 1) << 8);
+  }
+
+  readLinear32(lin: number): number {
+    if ((lin & 0xfff) > 0xffc) {
+      const a = this.physicalFor(lin, false);
+      const b = this.physicalFor((lin | 0xfff) + 1, false);
+      let value = 0;
+      for (let i = 0; i < 4; i++) {
+        const l = (lin + i) | 0;
+        const p = ((l ^ lin) & ~0xfff) === 0 ? a + i : b + ((l & 0xfff) >>> 0);
+        value |= this.physicalRead8(p) << (i * 8);
+      }
+      return value;
+    }
+    const p = this.physicalFor(lin, false);
+    if ((p & 3) === 0 && p < this.ramSize) return this.ram32[p >>> 2]!;
+    return this.physicalRead8(p) | (this.physicalRead8(p + 1) << 8) | (this.physicalRead8(p + 2) << 16) | (this.physicalRead8(p + 3) << 24);
+  }
+
+  writeLinear8(lin: number, value: number): void {
+    const p = this.physicalFor(lin, true);
+    this.physicalWrite8(p, value);
+  }
+
+  writeLinear16(lin: number, value: number): void {
+    if ((lin & 0xfff) === 0xfff) {
+      const low = this.physicalFor(lin, true);
+      const high = this.physicalFor(lin + 1, true); // both pages checked before either byte is written
+      this.physicalWrite8(low, value);
+      this.physicalWrite8(high, value >>> 8);
+      return;
+    }
+    const p = this.physicalFor(lin, true);
+    this.physicalWrite8(p, value);
+    this.physicalWrite8(p + 1, value >>> 8);
+  }
+
+  writeLinear32(lin: number, value: number): void {
+    if ((lin & 0xfff) > 0xffc) {
+      const a = this.physicalFor(lin, true);
+      const b = this.physicalFor((lin | 0xfff) + 1, true);
+      for (let i = 0; i < 4; i++) {
+        const l = (lin + i) | 0;
+        const p = ((l ^ lin) & ~0xfff) === 0 ? a + i : b + ((l & 0xfff) >>> 0);
+        this.physicalWrite8(p, value >>> (i * 8));
+      }
+      return;
+    }
+    const p = this.physicalFor(lin, true);
+    if ((p & 3) === 0 && p < this.ramSize && !this.code.isCodePage(p >>> PAGE_SHIFT)) {
+      this.ram32[p >>> 2] = value;
+      return;
+    }
+    this.physicalWrite8(p, value);
+    this.physicalWrite8(p + 1, value >>> 8);
+    this.physicalWrite8(p + 2, value >>> 16);
+    this.physicalWrite8(p + 3, value >>> 24);
+  }
+
+  /** Check that a write of `size` bytes at a linear address would succeed, without writing (for instructions that must not half-complete). */
+  probeWrite(lin: number, size: number): void {
+    this.physicalFor(lin, true);
+    if (((lin & 0xfff) + size - 1) > 0xfff) this.physicalFor((lin | 0xfff) + 1, true);
+  }
+
+  physicalRead8(p: number): number {
+    return p < this.ramSize ? this.ram8[p]! : 0xff;
+  }
+
+  /** A CPU store to physical memory: invalidates decoded code on the page first. */
+  physicalWrite8(p: number, value: number): void {
+    if (p >= this.ramSize) return;
+    if (this.code.isCodePage(p >>> PAGE_SHIFT)) this.code.noteStore(p, 1);
+    this.ram8[p] = value;
+  }
+
+  // ============================================================================================
+  // Segmented accesses: the instruction fast paths. `seg` is ES..GS, `offset` the effective address.
+
+  read8(seg: number, offset: number): number {
+    const lin = (this.segFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 1, false);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbReadMask) !== 0) return this.ram8[(entry & ~0xfff) | (lin & 0xfff)]!;
+    return this.readLinear8(lin);
+  }
+
+  read16(seg: number, offset: number): number {
+    const lin = (this.segFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 2, false);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbReadMask) !== 0 && (lin & 0xfff) !== 0xfff) {
+      const p = (entry & ~0xfff) | (lin & 0xfff);
+      return (p & 1) === 0 ? this.ram16[p >>> 1]! : this.ram8[p]! | (this.ram8[p + 1]! << 8);
+    }
+    return this.readLinear16(lin);
+  }
+
+  read32(seg: number, offset: number): number {
+    const lin = (this.segFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 4, false);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbReadMask) !== 0 && (lin & 0xfff) <= 0xffc) {
+      const p = (entry & ~0xfff) | (lin & 0xfff);
+      if ((p & 3) === 0) return this.ram32[p >>> 2]!;
+      const m = this.ram8;
+      return m[p]! | (m[p + 1]! << 8) | (m[p + 2]! << 16) | (m[p + 3]! << 24);
+    }
+    return this.readLinear32(lin);
+  }
+
+  write8(seg: number, offset: number, value: number): void {
+    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 1, true);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbWriteMask) !== 0) {
+      this.ram8[(entry & ~0xfff) | (lin & 0xfff)] = value;
+      return;
+    }
+    this.writeLinear8(lin, value);
+  }
+
+  write16(seg: number, offset: number, value: number): void {
+    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 2, true);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbWriteMask) !== 0 && (lin & 0xfff) !== 0xfff) {
+      const p = (entry & ~0xfff) | (lin & 0xfff);
+      if ((p & 1) === 0) this.ram16[p >>> 1] = value;
+      else {
+        this.ram8[p] = value;
+        this.ram8[p + 1] = value >>> 8;
+      }
+      return;
+    }
+    this.writeLinear16(lin, value);
+  }
+
+  write32(seg: number, offset: number, value: number): void {
+    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 4, true);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbWriteMask) !== 0 && (lin & 0xfff) <= 0xffc) {
+      const p = (entry & ~0xfff) | (lin & 0xfff);
+      if ((p & 3) === 0) this.ram32[p >>> 2] = value;
+      else {
+        const m = this.ram8;
+        m[p] = value;
+        m[p + 1] = value >>> 8;
+        m[p + 2] = value >>> 16;
+        m[p + 3] = value >>> 24;
+      }
+      return;
+    }
+    this.writeLinear32(lin, value);
+  }
+
+  /** Linear address of a segmented access that will be written, after every check (for read-modify-write). */
+  writableLinear(seg: number, offset: number, size: number): number {
+    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, size, true);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbWriteMask) === 0 || (lin & 0xfff) > 0x1000 - size) this.probeWrite(lin, size);
+    return lin;
+  }
+
+  // Read-modify-write: `modify*` checks write permission (so a fault comes before any effect), reads,
+  // and remembers where; `commit*` then writes there without a second translation.
+  private rmwPhysical = -1;
+  private rmwLinear = 0;
+
+  modify8(seg: number, offset: number): number {
+    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 1, true);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbWriteMask) !== 0) {
+      const p = (entry & ~0xfff) | (lin & 0xfff);
+      this.rmwPhysical = p;
+      return this.ram8[p]!;
+    }
+    this.probeWrite(lin, 1);
+    this.rmwPhysical = -1;
+    this.rmwLinear = lin;
+    return this.readLinear8(lin);
+  }
+
+  modify16(seg: number, offset: number): number {
+    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 2, true);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbWriteMask) !== 0 && (lin & 0xfff) !== 0xfff) {
+      const p = (entry & ~0xfff) | (lin & 0xfff);
+      this.rmwPhysical = p;
+      return (p & 1) === 0 ? this.ram16[p >>> 1]! : this.ram8[p]! | (this.ram8[p + 1]! << 8);
+    }
+    this.probeWrite(lin, 2);
+    this.rmwPhysical = -1;
+    this.rmwLinear = lin;
+    return this.readLinear16(lin);
+  }
+
+  modify32(seg: number, offset: number): number {
+    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 4, true);
+    const entry = this.tlb[lin >>> PAGE_SHIFT]!;
+    if ((entry & this.tlbWriteMask) !== 0 && (lin & 0xfff) <= 0xffc) {
+      const p = (entry & ~0xfff) | (lin & 0xfff);
+      this.rmwPhysical = p;
+      if ((p & 3) === 0) return this.ram32[p >>> 2]!;
+      const m = this.ram8;
+      return m[p]! | (m[p + 1]! << 8) | (m[p + 2]! << 16) | (m[p + 3]! << 24);
+    }
+    this.probeWrite(lin, 4);
+    this.rmwPhysical = -1;
+    this.rmwLinear = lin;
+    return this.readLinear32(lin);
+  }
+
+  commit8(value: number): void {
+    const p = this.rmwPhysical;
+    if (p >= 0) this.ram8[p] = value;
+    else this.writeLinear8(this.rmwLinear, value);
+  }
+
+  commit16(value: number): void {
+    const p = this.rmwPhysical;
+    if (p < 0) this.writeLinear16(this.rmwLinear, value);
+    else if ((p & 1) === 0) this.ram16[p >>> 1] = value;
+    else {
+      this.ram8[p] = value;
+      this.ram8[p + 1] = value >>> 8;
+    }
+  }
+
+  commit32(value: number): void {
+    const p = this.rmwPhysical;
+    if (p < 0) this.writeLinear32(this.rmwLinear, value);
+    else if ((p & 3) === 0) this.ram32[p >>> 2] = value;
+    else {
+      const m = this.ram8;
+      m[p] = value;
+      m[p + 1] = value >>> 8;
+      m[p + 2] = value >>> 16;
+      m[p + 3] = value >>> 24;
+    }
+  }
+
+  modifySized(seg: number, offset: number, bits: number): number {
+    return bits === 32 ? this.modify32(seg, offset) : bits === 16 ? this.modify16(seg, offset) : this.modify8(seg, offset);
+  }
+
+  commitSized(bits: number, value: number): void {
+    if (bits === 32) this.commit32(value);
+    else if (bits === 16) this.commit16(value);
+    else this.commit8(value);
+  }
+
+  /** Sized segmented access, for code that handles all three sizes in one place (8, 16 or 32 bits). */
+  readSized(seg: number, offset: number, bits: number): number {
+    return bits === 32 ? this.read32(seg, offset) : bits === 16 ? this.read16(seg, offset) : this.read8(seg, offset);
+  }
+
+  writeSized(seg: number, offset: number, bits: number, value: number): void {
+    if (bits === 32) this.write32(seg, offset, value);
+    else if (bits === 16) this.write16(seg, offset, value);
+    else this.write8(seg, offset, value);
+  }
+
+  // ============================================================================================
+  // The stack (SS:ESP, or SS:SP when SS.B is clear)
+
+  push32(value: number): void {
+    const esp = this.regs[ESP]!;
+    if (this.stack32) {
+      const top = (esp - 4) | 0;
+      this.write32(SS, top, value);
+      this.regs[ESP] = top;
+    } else {
+      const sp = (esp - 4) & 0xffff;
+      this.write32(SS, sp, value);
+      this.regs16[ESP * 2] = sp;
+    }
+  }
+
+  push16(value: number): void {
+    const esp = this.regs[ESP]!;
+    if (this.stack32) {
+      const top = (esp - 2) | 0;
+      this.write16(SS, top, value);
+      this.regs[ESP] = top;
+    } else {
+      const sp = (esp - 2) & 0xffff;
+      this.write16(SS, sp, value);
+      this.regs16[ESP * 2] = sp;
+    }
+  }
+
+  pop32(): number {
+    const esp = this.regs[ESP]!;
+    if (this.stack32) {
+      const value = this.read32(SS, esp);
+      this.regs[ESP] = (esp + 4) | 0;
+      return value;
+    }
+    const value = this.read32(SS, esp & 0xffff);
+    this.regs16[ESP * 2] = (esp + 4) & 0xffff;
+    return value;
+  }
+
+  pop16(): number {
+    const esp = this.regs[ESP]!;
+    if (this.stack32) {
+      const value = this.read16(SS, esp);
+      this.regs[ESP] = (esp + 2) | 0;
+      return value;
+    }
+    const value = this.read16(SS, esp & 0xffff);
+    this.regs16[ESP * 2] = (esp + 2) & 0xffff;
+    return value;
+  }
+
+  /** Read the stack `depth` bytes above the top without popping (for instructions that must check before committing). */
+  stackOffset(delta: number): number {
+    const esp = this.regs[ESP]!;
+    return this.stack32 ? (esp + delta) | 0 : (esp + delta) & 0xffff;
+  }
+
+  /** Set ESP (or SP) to `value`, honouring SS.B. */
+  setStackPointer(value: number): void {
+    if (this.stack32) this.regs[ESP] = value;
+    else this.regs16[ESP * 2] = value;
+  }
+
+  // ============================================================================================
+  // Small helpers
+
+  /** Whether maskable interrupts are enabled. */
+  get interruptsEnabled(): boolean {
+    return (this.flags & IF) !== 0;
+  }
+
+  /** Current time-stamp counter. */
+  readTsc(): bigint {
+    return (BigInt(this.instructionCount) + this.tscOffset) & 0xffffffffffffffffn;
+  }
+}

@@ -1,0 +1,107 @@
+// FlatMachine: the integer CPU in flat 32-bit protected mode, for tests and benchmarks.
+//
+// CS/DS/ES/SS/FS/GS have base 0 and limit 4 GiB, paging is off, there is no IDT: every exception and
+// every INT n stops the run and is reported. After an 'interrupt' stop, `run` continues after the INT,
+// so a harness can emulate system calls; after an 'exception' stop EIP is the faulting instruction.
+// HLT (at CPL 0) stops with kind 'hlt'; at CPL 3 it raises #GP(0) as on the real CPU.
+
+import { PhysicalMemory } from '../memory/physical-memory.ts';
+import { IoBus } from '../memory/io-bus.ts';
+import {
+  Cpu, StopKind, CS, SS, SEG_ACCESSED, SEG_BIG, SEG_CODE, SEG_DPL_SHIFT, SEG_GRANULARITY, SEG_NOT_SYSTEM,
+  SEG_PRESENT, SEG_READ_WRITE, CR0_PE, EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI,
+} from './cpu.ts';
+import { readEflags, writeEflags } from './flags.ts';
+import { Vector, NO_ERROR_CODE } from './fault.ts';
+import { installIntegerOperations } from './operations/index.ts';
+import { runCpu } from './run.ts';
+import type { Op } from './op.ts';
+
+export interface GeneralRegisters { eax: number; ecx: number; edx: number; ebx: number; esp: number; ebp: number; esi: number; edi: number; eip: number; eflags: number }
+
+export type StopReason =
+  | { kind: 'exception'; vector: number; errorCode: number | null; eip: number }
+  | { kind: 'interrupt'; vector: number; eip: number /* after the INT */ }
+  | { kind: 'hlt'; eip: number }
+  | { kind: 'limit' };
+
+const REGISTER_ORDER = [['eax', EAX], ['ecx', ECX], ['edx', EDX], ['ebx', EBX], ['esp', ESP], ['ebp', EBP], ['esi', ESI], ['edi', EDI]] as const;
+
+export class FlatMachine {
+  readonly cpu: Cpu;
+  readonly memory: Uint8Array;
+  readonly physical: PhysicalMemory;
+
+  constructor(options: { memoryBytes: number; cpl?: 0 | 3; model?: string }) {
+    const bytes = Math.ceil(options.memoryBytes / 4096) * 4096;
+    this.physical = new PhysicalMemory(bytes);
+    this.memory = this.physical.u8;
+    this.cpu = new Cpu(this.physical, new IoBus(), options.model);
+    installIntegerOperations(this.cpu);
+    this.cpu.registerOperation('hlt', () => halt);
+    this.enterFlatMode(options.cpl ?? 0);
+  }
+
+  /** Flat segments: selectors as in the Linux 2.6 GDT (kernel 0x60/0x68, user 0x73/0x7b). */
+  private enterFlatMode(cpl: number): void {
+    const cpu = this.cpu;
+    cpu.cr[0] = CR0_PE | 0x10;
+    const dpl = cpl << SEG_DPL_SHIFT;
+    const common = SEG_PRESENT | SEG_NOT_SYSTEM | SEG_ACCESSED | SEG_BIG | SEG_GRANULARITY | dpl;
+    const data = cpl === 0 ? 0x68 : 0x7b;
+    for (let s = 0; s < 6; s++) {
+      if (s === CS) cpu.loadSegmentCache(s, cpl === 0 ? 0x60 : 0x73, 0, 0xffffffff, common | SEG_CODE | SEG_READ_WRITE);
+      else cpu.loadSegmentCache(s, data, 0, 0xffffffff, common | SEG_READ_WRITE);
+    }
+    void SS;
+    cpu.setCpl(cpl);
+    cpu.flushTlb();
+  }
+
+  load(address: number, bytes: Uint8Array): void {
+    this.physical.load(address, bytes);
+  }
+
+  registers(): GeneralRegisters {
+    const r = this.cpu.regs;
+    return {
+      eax: r[EAX]! >>> 0, ecx: r[ECX]! >>> 0, edx: r[EDX]! >>> 0, ebx: r[EBX]! >>> 0,
+      esp: r[ESP]! >>> 0, ebp: r[EBP]! >>> 0, esi: r[ESI]! >>> 0, edi: r[EDI]! >>> 0,
+      eip: this.cpu.eip >>> 0, eflags: readEflags(this.cpu) >>> 0,
+    };
+  }
+
+  setRegisters(values: Partial<GeneralRegisters>): void {
+    for (const [name, index] of REGISTER_ORDER) {
+      const v = values[name];
+      if (v !== undefined) this.cpu.regs[index] = v;
+    }
+    if (values.eip !== undefined) this.cpu.eip = values.eip | 0;
+    if (values.eflags !== undefined) writeEflags(this.cpu, values.eflags);
+  }
+
+  run(maxInstructions: number): StopReason {
+    const cpu = this.cpu;
+    const kind = runCpu(cpu, maxInstructions);
+    switch (kind) {
+      case StopKind.Exception:
+        return { kind: 'exception', vector: cpu.stopVector, errorCode: cpu.stopErrorCode === NO_ERROR_CODE ? null : cpu.stopErrorCode, eip: cpu.eip >>> 0 };
+      case StopKind.Interrupt:
+        return { kind: 'interrupt', vector: cpu.stopVector, eip: cpu.eip >>> 0 };
+      case StopKind.Halt:
+        return { kind: 'hlt', eip: cpu.eip >>> 0 };
+      default:
+        return { kind: 'limit' };
+    }
+  }
+
+  get instructionsExecuted(): number {
+    return this.cpu.instructionCount;
+  }
+}
+
+/** HLT in the flat machine: nothing can wake it, so the run stops (EIP after the HLT). */
+function halt(cpu: Cpu, _op: Op): void {
+  if (cpu.cpl !== 0) cpu.raise(Vector.GP, 0);
+  cpu.requestStop(StopKind.Halt);
+}

@@ -1,0 +1,93 @@
+// The run loop: fetch a block, execute its ops, repeat; turn thrown faults into exception delivery.
+//
+// The hot loop has no try/catch inside and allocates nothing. A fault thrown by an executor unwinds
+// to `runCpu`, which rolls EIP back to the faulting op (cpu.block.ops[cpu.opIndex].address) or past it
+// for traps, counts the ops that completed, and calls cpu.deliverException.
+
+import { StopKind, type Cpu } from './cpu.ts';
+import { Vector } from './fault.ts';
+import type { Block } from './code-cache.ts';
+
+/** Run until `maxInstructions` have retired or something stops the CPU. Returns why it stopped. */
+export function runCpu(cpu: Cpu, maxInstructions: number): StopKind {
+  cpu.stopKind = StopKind.None;
+  const state = { remaining: maxInstructions };
+  while (cpu.stopKind === StopKind.None) {
+    if (state.remaining <= 0) {
+      cpu.stopKind = StopKind.Limit;
+      break;
+    }
+    try {
+      state.remaining = executeBlocks(cpu, state.remaining);
+    } catch (e) {
+      if (e !== cpu.fault) throw e;
+      state.remaining -= unwindFault(cpu);
+      deliver(cpu);
+    }
+  }
+  return cpu.stopKind;
+}
+
+function executeBlocks(cpu: Cpu, remaining: number): number {
+  const code = cpu.code;
+  while (remaining > 0) {
+    if (cpu.pendingEvents !== 0) {
+      cpu.onPendingEvents(cpu);
+      if (cpu.stopKind !== StopKind.None) return remaining;
+    }
+    cpu.block = null;
+    const block = code.lookup();
+    const ops = block.ops;
+    const n = ops.length < remaining ? ops.length : remaining;
+    cpu.block = block;
+    cpu.exitBlock = 0;
+    let i = 0;
+    while (i < n) {
+      const op = ops[i]!;
+      cpu.opIndex = i;
+      op.execute(cpu, op);
+      i++;
+      if (cpu.exitBlock !== 0) break;
+    }
+    const last = ops[i - 1]!;
+    if (!last.isBranch) cpu.eip = last.next;
+    cpu.instructionCount += i;
+    remaining -= i;
+    if (cpu.stopKind !== StopKind.None) return remaining;
+  }
+  return remaining;
+}
+
+/** Put EIP where the exception says; count the ops of the block that completed. */
+function unwindFault(cpu: Cpu): number {
+  const block: Block | null = cpu.block;
+  cpu.block = null;
+  if (block === null) return 0; // the fault came from fetching: cpu.eip is already the instruction
+  const op = block.ops[cpu.opIndex]!;
+  const f = cpu.fault;
+  cpu.eip = f.trap ? op.next : op.address;
+  const done = cpu.opIndex + (f.trap ? 1 : 0);
+  cpu.instructionCount += done;
+  return done;
+}
+
+/**
+ * Call the exception hook. If delivering raises another fault (a bad IDT entry, a stack fault while
+ * pushing), the hook is called again with the new one; the hook itself decides on #DF. A third
+ * nested fault shuts the CPU down (triple fault).
+ */
+function deliver(cpu: Cpu): void {
+  for (let nesting = 0; ; nesting++) {
+    const f = cpu.fault;
+    if (nesting === 3) {
+      cpu.requestStop(StopKind.Exception, Vector.DF, 0);
+      return;
+    }
+    try {
+      cpu.deliverException(cpu, f.vector, f.errorCode, f.software);
+      return;
+    } catch (e) {
+      if (e !== cpu.fault) throw e;
+    }
+  }
+}
