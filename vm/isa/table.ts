@@ -96,6 +96,29 @@ export interface InstructionForm {
   since: Cpu;
   /** Ends a decoded block: the next instruction is not simply the one after it. */
   endsBlock?: boolean;
+
+  // --- AT&T spelling, as GNU objdump prints it (read by the disassembler and the assembler) ------
+  /**
+   * When the mnemonic takes a b/w/l size suffix. Unset: only when a memory operand leaves the size
+   * unstated (no register operand sizes it): `addl $0x1,(%eax)` but `add %eax,(%ebx)`.
+   * 'always': movzbl/movzbw. 'never': the mnemonic already says it (movsb, sete, invlpg).
+   * 'when16': only the non-default 16-bit size shows, as `w` (push $1 / pushw $1, ret / retw).
+   */
+  suffix?: 'always' | 'never' | 'when16';
+  /** Operands print in Intel order even in AT&T syntax (ENTER, BOUND). */
+  attIntelOrder?: boolean;
+  /** The operand is a branch target through memory or a register, printed with a `*` (call *%eax). */
+  indirect?: boolean;
+  /** A CS or DS prefix is a static branch hint, printed as `,pn` or `,pt` after the mnemonic. */
+  branchHint?: boolean;
+  /** Mnemonic when the address size is 16 (a 0x67 prefix in 32-bit code): jcxz, loopw. */
+  mnemonicAddress16?: string;
+  /** A register operand of this rm/16 form is named by the operand size: `mov %eax,%ds`. */
+  registerByOperandSize?: boolean;
+  /** The string source is DS:(E)BX instead of DS:(E)SI (XLAT). */
+  sourceBaseBx?: boolean;
+  /** The whole text objdump prints when the operand size is 16: 66 90 is `xchg %ax,%ax`, not a nop. */
+  spelling16?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,6 +153,14 @@ interface FormOptions {
   mnemonic16?: string;
   operation?: string;
   mandatoryPrefix?: number;
+  suffix?: 'always' | 'never' | 'when16';
+  attIntelOrder?: boolean;
+  indirect?: boolean;
+  branchHint?: boolean;
+  mnemonicAddress16?: string;
+  registerByOperandSize?: boolean;
+  sourceBaseBx?: boolean;
+  spelling16?: string;
 }
 
 const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
@@ -162,6 +193,14 @@ function form(mnemonic: string, opcode: number | number[], operands: string, opt
   if (options.endsBlock) entry.endsBlock = true;
   if (options.mnemonic16 !== undefined) entry.mnemonic16 = options.mnemonic16;
   if (options.mandatoryPrefix !== undefined) entry.mandatoryPrefix = options.mandatoryPrefix;
+  if (options.suffix !== undefined) entry.suffix = options.suffix;
+  if (options.attIntelOrder) entry.attIntelOrder = true;
+  if (options.indirect) entry.indirect = true;
+  if (options.branchHint) entry.branchHint = true;
+  if (options.mnemonicAddress16 !== undefined) entry.mnemonicAddress16 = options.mnemonicAddress16;
+  if (options.registerByOperandSize) entry.registerByOperandSize = true;
+  if (options.sourceBaseBx) entry.sourceBaseBx = true;
+  if (options.spelling16 !== undefined) entry.spelling16 = options.spelling16;
   instructionForms.push(entry);
 }
 
@@ -278,7 +317,7 @@ form('mov', 0x89, 'rm/v, reg/v');
 form('mov', 0x8a, 'reg/8, rm/8');
 form('mov', 0x8b, 'reg/v, rm/v');
 form('mov', 0x8c, 'rm/v, sreg', { memorySize: 16, operation: 'mov-from-sreg' });
-form('mov', 0x8e, 'sreg, rm/16', { operation: 'mov-to-sreg' });
+form('mov', 0x8e, 'sreg, rm/16', { operation: 'mov-to-sreg', registerByOperandSize: true });
 form('mov', 0xa0, 'al, moffs/8');
 form('mov', 0xa1, 'acc/v, moffs/v');
 form('mov', 0xa2, 'moffs/8, al');
@@ -291,20 +330,30 @@ form('mov', [0x0f, 0x20], 'reg/32, creg', { operation: 'mov-from-creg', privileg
 form('mov', [0x0f, 0x21], 'reg/32, dreg', { operation: 'mov-from-dreg', privilege: 'cpl0' });
 form('mov', [0x0f, 0x22], 'creg, reg/32', { operation: 'mov-to-creg', privilege: 'cpl0', endsBlock: true });
 form('mov', [0x0f, 0x23], 'dreg, reg/32', { operation: 'mov-to-dreg', privilege: 'cpl0' });
-form('movzb', [0x0f, 0xb6], 'reg/v, rm/8', { operation: 'movzx' });
-form('movzw', [0x0f, 0xb7], 'reg/v, rm/16', { operation: 'movzx' });
-form('movsb', [0x0f, 0xbe], 'reg/v, rm/8', { operation: 'movsx' });
-form('movsw', [0x0f, 0xbf], 'reg/v, rm/16', { operation: 'movsx' });
+form('movzb', [0x0f, 0xb6], 'reg/v, rm/8', { operation: 'movzx', suffix: 'always' });
+form('movzw', [0x0f, 0xb7], 'reg/v, rm/16', { operation: 'movzx', suffix: 'always' });
+form('movsb', [0x0f, 0xbe], 'reg/v, rm/8', { operation: 'movsx', suffix: 'always' });
+form('movsw', [0x0f, 0xbf], 'reg/v, rm/16', { operation: 'movsx', suffix: 'always' });
 form('lea', 0x8d, 'reg/v, mem');
 form('xchg', 0x86, 'rm/8, reg/8', { lock: true });
 form('xchg', 0x87, 'rm/v, reg/v', { lock: true });
-form('nop', 0x90, '');
+form('nop', 0x90, '', { spelling16: 'xchg %ax,%ax' });
 form('pause', 0x90, '', { mandatoryPrefix: 0xf3, since: 'pentium' });
 for (let r = 1; r < 8; r++) form('xchg', 0x90 + r, 'opreg/v, acc/v');
 form('nop', [0x0f, 0x1f], 'rm/v', { extension: 0, since: 'p6', operation: 'nop' });
+// The P6 reserved-NOP space 0F 18-0F 1F: hint instructions that execute as NOPs and that compilers and
+// CET-enabled toolchains emit (prefetch hints, multi-byte nopl, endbr32). The first matching row wins.
+const hintNop: FormOptions = { since: 'p6', operation: 'nop' };
+['prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2'].forEach((name, n) => form(name, [0x0f, 0x18], 'rm/v', { ...hintNop, extension: n, modrmMod: 'memory', suffix: 'never' }));
+form('endbr32', [0x0f, 0x1e], '', { ...hintNop, mandatoryPrefix: 0xf3, extension: 7, modrmMod: 'register', modrmRm: 3 });
+form('endbr64', [0x0f, 0x1e], '', { ...hintNop, mandatoryPrefix: 0xf3, extension: 7, modrmMod: 'register', modrmRm: 2 });
+for (const second of [0x18, 0x19, 0x1d, 0x1e, 0x1f]) form('nop', [0x0f, second], 'rm/v', hintNop);
+// UD1 and UD0: like UD2 they always raise #UD, but they carry a ModRM byte (and its displacement).
+form('ud1', [0x0f, 0xb9], 'reg/v, rm/v', { since: 'p6', operation: 'ud2', endsBlock: true });
+form('ud0', [0x0f, 0xff], 'reg/v, rm/v', { since: 'p6', operation: 'ud2', endsBlock: true });
 form('cwtl', 0x98, '', { mnemonic16: 'cbtw', operation: 'cbw' });
 form('cltd', 0x99, '', { mnemonic16: 'cwtd', operation: 'cwd' });
-form('xlat', 0xd7, 'srcstr/8', { operation: 'xlat' });
+form('xlat', 0xd7, 'srcstr/8', { operation: 'xlat', suffix: 'never', sourceBaseBx: true });
 form('lahf', 0x9f, '', { reads: 'SZAPC' });
 form('sahf', 0x9e, '', { writes: 'SZAPC' });
 form('bswap', [0x0f, 0xc8], 'opreg/32', { since: '486' });
@@ -313,65 +362,65 @@ form('xadd', [0x0f, 0xc0], 'rm/8, reg/8', { writes: ARITH, lock: true, since: '4
 form('xadd', [0x0f, 0xc1], 'rm/v, reg/v', { writes: ARITH, lock: true, since: '486' });
 form('cmpxchg', [0x0f, 0xb0], 'rm/8, reg/8', { writes: ARITH, lock: true, since: '486' });
 form('cmpxchg', [0x0f, 0xb1], 'rm/v, reg/v', { writes: ARITH, lock: true, since: '486' });
-form('cmpxchg8b', [0x0f, 0xc7], 'mem/64', { extension: 1, writes: 'Z', lock: true, since: 'pentium' });
+form('cmpxchg8b', [0x0f, 0xc7], 'mem/64', { extension: 1, writes: 'Z', lock: true, since: 'pentium', suffix: 'never' });
 for (let c = 0; c < 16; c++) {
   form(`cmov${conditionNames[c]}`, [0x0f, 0x40 + c], 'reg/v, rm/v', { condition: c, reads: conditionFlags[c], operation: 'cmovcc', since: 'p6' });
-  form(`set${conditionNames[c]}`, [0x0f, 0x90 + c], 'rm/8', { condition: c, reads: conditionFlags[c], operation: 'setcc' });
+  form(`set${conditionNames[c]}`, [0x0f, 0x90 + c], 'rm/8', { condition: c, reads: conditionFlags[c], operation: 'setcc', suffix: 'never' });
 }
 
 // --- Stack ---------------------------------------------------------------------------------------
 for (let r = 0; r < 8; r++) form('push', 0x50 + r, 'opreg/v');
 for (let r = 0; r < 8; r++) form('pop', 0x58 + r, 'opreg/v');
-form('push', 0x68, 'imm/v');
-form('push', 0x6a, 'simm8/v');
-form('push', 0xff, 'rm/v', { extension: 6 });
-form('pop', 0x8f, 'rm/v', { extension: 0 });
-form('push', 0x06, 'es', { operation: 'push-sreg' });
-form('pop', 0x07, 'es', { operation: 'pop-sreg' });
-form('push', 0x0e, 'cs', { operation: 'push-sreg' });
-form('push', 0x16, 'ss', { operation: 'push-sreg' });
-form('pop', 0x17, 'ss', { operation: 'pop-sreg' });
-form('push', 0x1e, 'ds', { operation: 'push-sreg' });
-form('pop', 0x1f, 'ds', { operation: 'pop-sreg' });
-form('push', [0x0f, 0xa0], 'fs', { operation: 'push-sreg' });
-form('pop', [0x0f, 0xa1], 'fs', { operation: 'pop-sreg' });
-form('push', [0x0f, 0xa8], 'gs', { operation: 'push-sreg' });
-form('pop', [0x0f, 0xa9], 'gs', { operation: 'pop-sreg' });
+form('push', 0x68, 'imm/v', { suffix: 'when16' });
+form('push', 0x6a, 'simm8/v', { suffix: 'when16' });
+form('push', 0xff, 'rm/v', { extension: 6, suffix: 'when16' });
+form('pop', 0x8f, 'rm/v', { extension: 0, suffix: 'when16' });
+form('push', 0x06, 'es', { operation: 'push-sreg', suffix: 'when16' });
+form('pop', 0x07, 'es', { operation: 'pop-sreg', suffix: 'when16' });
+form('push', 0x0e, 'cs', { operation: 'push-sreg', suffix: 'when16' });
+form('push', 0x16, 'ss', { operation: 'push-sreg', suffix: 'when16' });
+form('pop', 0x17, 'ss', { operation: 'pop-sreg', suffix: 'when16' });
+form('push', 0x1e, 'ds', { operation: 'push-sreg', suffix: 'when16' });
+form('pop', 0x1f, 'ds', { operation: 'pop-sreg', suffix: 'when16' });
+form('push', [0x0f, 0xa0], 'fs', { operation: 'push-sreg', suffix: 'when16' });
+form('pop', [0x0f, 0xa1], 'fs', { operation: 'pop-sreg', suffix: 'when16' });
+form('push', [0x0f, 0xa8], 'gs', { operation: 'push-sreg', suffix: 'when16' });
+form('pop', [0x0f, 0xa9], 'gs', { operation: 'pop-sreg', suffix: 'when16' });
 form('pusha', 0x60, '', { mnemonic16: 'pushaw' });
 form('popa', 0x61, '', { mnemonic16: 'popaw' });
 form('pushf', 0x9c, '', { mnemonic16: 'pushfw', reads: 'OSZAPCDIT' });
 form('popf', 0x9d, '', { mnemonic16: 'popfw', writes: 'OSZAPCDIT', endsBlock: true });
-form('enter', 0xc8, 'imm/16, imm/8');
-form('leave', 0xc9, '');
+form('enter', 0xc8, 'imm/16, imm/8', { suffix: 'when16', attIntelOrder: true });
+form('leave', 0xc9, '', { suffix: 'when16' });
 
 // --- Control transfer ----------------------------------------------------------------------------
 for (let c = 0; c < 16; c++) {
-  form(`j${conditionNames[c]}`, 0x70 + c, 'rel/8', { condition: c, reads: conditionFlags[c], operation: 'jcc', endsBlock: true });
-  form(`j${conditionNames[c]}`, [0x0f, 0x80 + c], 'rel/v', { condition: c, reads: conditionFlags[c], operation: 'jcc', endsBlock: true });
+  form(`j${conditionNames[c]}`, 0x70 + c, 'rel/8', { condition: c, reads: conditionFlags[c], operation: 'jcc', endsBlock: true, branchHint: true });
+  form(`j${conditionNames[c]}`, [0x0f, 0x80 + c], 'rel/v', { condition: c, reads: conditionFlags[c], operation: 'jcc', endsBlock: true, branchHint: true });
 }
 form('jmp', 0xeb, 'rel/8', { endsBlock: true });
-form('jmp', 0xe9, 'rel/v', { endsBlock: true });
-form('jmp', 0xff, 'rm/v', { extension: 4, operation: 'jmp-indirect', endsBlock: true });
-form('ljmp', 0xea, 'far', { operation: 'jmp-far', endsBlock: true });
-form('ljmp', 0xff, 'farmem', { extension: 5, operation: 'jmp-far-indirect', endsBlock: true });
-form('call', 0xe8, 'rel/v', { endsBlock: true });
-form('call', 0xff, 'rm/v', { extension: 2, operation: 'call-indirect', endsBlock: true });
-form('lcall', 0x9a, 'far', { operation: 'call-far', endsBlock: true });
-form('lcall', 0xff, 'farmem', { extension: 3, operation: 'call-far-indirect', endsBlock: true });
-form('ret', 0xc3, '', { endsBlock: true });
-form('ret', 0xc2, 'imm/16', { endsBlock: true });
-form('lret', 0xcb, '', { operation: 'ret-far', endsBlock: true });
-form('lret', 0xca, 'imm/16', { operation: 'ret-far', endsBlock: true });
-form('loopne', 0xe0, 'rel/8', { reads: 'Z', endsBlock: true });
-form('loope', 0xe1, 'rel/8', { reads: 'Z', endsBlock: true });
-form('loop', 0xe2, 'rel/8', { endsBlock: true });
-form('jecxz', 0xe3, 'rel/8', { endsBlock: true }); // jcxz with a 0x67 prefix
+form('jmp', 0xe9, 'rel/v', { endsBlock: true, suffix: 'when16' });
+form('jmp', 0xff, 'rm/v', { extension: 4, operation: 'jmp-indirect', endsBlock: true, suffix: 'when16', indirect: true });
+form('ljmp', 0xea, 'far', { operation: 'jmp-far', endsBlock: true, suffix: 'when16' });
+form('ljmp', 0xff, 'farmem', { extension: 5, operation: 'jmp-far-indirect', endsBlock: true, suffix: 'when16', indirect: true });
+form('call', 0xe8, 'rel/v', { endsBlock: true, suffix: 'when16' });
+form('call', 0xff, 'rm/v', { extension: 2, operation: 'call-indirect', endsBlock: true, suffix: 'when16', indirect: true });
+form('lcall', 0x9a, 'far', { operation: 'call-far', endsBlock: true, suffix: 'when16' });
+form('lcall', 0xff, 'farmem', { extension: 3, operation: 'call-far-indirect', endsBlock: true, suffix: 'when16', indirect: true });
+form('ret', 0xc3, '', { endsBlock: true, suffix: 'when16' });
+form('ret', 0xc2, 'imm/16', { endsBlock: true, suffix: 'when16' });
+form('lret', 0xcb, '', { operation: 'ret-far', endsBlock: true, suffix: 'when16' });
+form('lret', 0xca, 'imm/16', { operation: 'ret-far', endsBlock: true, suffix: 'when16' });
+form('loopne', 0xe0, 'rel/8', { reads: 'Z', endsBlock: true, branchHint: true, mnemonicAddress16: 'loopnew' });
+form('loope', 0xe1, 'rel/8', { reads: 'Z', endsBlock: true, branchHint: true, mnemonicAddress16: 'loopew' });
+form('loop', 0xe2, 'rel/8', { endsBlock: true, branchHint: true, mnemonicAddress16: 'loopw' });
+form('jecxz', 0xe3, 'rel/8', { endsBlock: true, branchHint: true, mnemonicAddress16: 'jcxz' });
 form('int3', 0xcc, '', { endsBlock: true });
 form('int', 0xcd, 'imm/8', { endsBlock: true });
 form('into', 0xce, '', { reads: 'O', endsBlock: true });
 form('int1', 0xf1, '', { endsBlock: true });
 form('iret', 0xcf, '', { mnemonic16: 'iretw', writes: 'OSZAPCDIT', endsBlock: true });
-form('bound', 0x62, 'reg/v, mem');
+form('bound', 0x62, 'reg/v, mem', { attIntelOrder: true });
 
 // --- Flags -------------------------------------------------------------------------------------
 form('clc', 0xf8, '', { writes: 'C' });
@@ -383,9 +432,9 @@ form('cli', 0xfa, '', { writes: 'I', privilege: 'iopl' });
 form('sti', 0xfb, '', { writes: 'I', privilege: 'iopl', endsBlock: true });
 
 // --- Strings: F3 repeats MOVS/STOS/LODS/INS/OUTS; F3/F2 are REPE/REPNE for CMPS and SCAS ---------
-form('movsb', 0xa4, 'dststr/8, srcstr/8', { operation: 'movs', reads: 'D', repeat: 'rep' });
+form('movsb', 0xa4, 'dststr/8, srcstr/8', { operation: 'movs', reads: 'D', repeat: 'rep', suffix: 'never' });
 form('movs', 0xa5, 'dststr/v, srcstr/v', { operation: 'movs', reads: 'D', repeat: 'rep' });
-form('cmpsb', 0xa6, 'srcstr/8, dststr/8', { operation: 'cmps', reads: 'D', writes: ARITH, repeat: 'repe-repne' });
+form('cmpsb', 0xa6, 'srcstr/8, dststr/8', { operation: 'cmps', reads: 'D', writes: ARITH, repeat: 'repe-repne', suffix: 'never' });
 form('cmps', 0xa7, 'srcstr/v, dststr/v', { operation: 'cmps', reads: 'D', writes: ARITH, repeat: 'repe-repne' });
 form('stos', 0xaa, 'dststr/8, al', { operation: 'stos', reads: 'D', repeat: 'rep' });
 form('stos', 0xab, 'dststr/v, acc/v', { operation: 'stos', reads: 'D', repeat: 'rep' });
@@ -393,9 +442,9 @@ form('lods', 0xac, 'al, srcstr/8', { operation: 'lods', reads: 'D', repeat: 'rep
 form('lods', 0xad, 'acc/v, srcstr/v', { operation: 'lods', reads: 'D', repeat: 'rep' });
 form('scas', 0xae, 'al, dststr/8', { operation: 'scas', reads: 'D', writes: ARITH, repeat: 'repe-repne' });
 form('scas', 0xaf, 'acc/v, dststr/v', { operation: 'scas', reads: 'D', writes: ARITH, repeat: 'repe-repne' });
-form('insb', 0x6c, 'dststr/8, dx', { operation: 'ins', reads: 'D', repeat: 'rep', privilege: 'iopl' });
+form('insb', 0x6c, 'dststr/8, dx', { operation: 'ins', reads: 'D', repeat: 'rep', privilege: 'iopl', suffix: 'never' });
 form('ins', 0x6d, 'dststr/v, dx', { operation: 'ins', reads: 'D', repeat: 'rep', privilege: 'iopl' });
-form('outsb', 0x6e, 'dx, srcstr/8', { operation: 'outs', reads: 'D', repeat: 'rep', privilege: 'iopl' });
+form('outsb', 0x6e, 'dx, srcstr/8', { operation: 'outs', reads: 'D', repeat: 'rep', privilege: 'iopl', suffix: 'never' });
 form('outs', 0x6f, 'dx, srcstr/v', { operation: 'outs', reads: 'D', repeat: 'rep', privilege: 'iopl' });
 
 // --- Port I/O (IOPL-sensitive; the TSS I/O bitmap is consulted when CPL > IOPL) -----------------
@@ -414,19 +463,19 @@ form('les', 0xc4, 'reg/v, farmem', { operation: 'load-far-pointer' });
 form('lss', [0x0f, 0xb2], 'reg/v, farmem', { operation: 'load-far-pointer' });
 form('lfs', [0x0f, 0xb4], 'reg/v, farmem', { operation: 'load-far-pointer' });
 form('lgs', [0x0f, 0xb5], 'reg/v, farmem', { operation: 'load-far-pointer' });
-form('sldt', [0x0f, 0x00], 'rm/v', { extension: 0, memorySize: 16 });
-form('str', [0x0f, 0x00], 'rm/v', { extension: 1, memorySize: 16 });
-form('lldt', [0x0f, 0x00], 'rm/16', { extension: 2, privilege: 'cpl0' });
-form('ltr', [0x0f, 0x00], 'rm/16', { extension: 3, privilege: 'cpl0' });
-form('verr', [0x0f, 0x00], 'rm/16', { extension: 4, writes: 'Z' });
-form('verw', [0x0f, 0x00], 'rm/16', { extension: 5, writes: 'Z' });
+form('sldt', [0x0f, 0x00], 'rm/v', { extension: 0, memorySize: 16, suffix: 'never' });
+form('str', [0x0f, 0x00], 'rm/v', { extension: 1, memorySize: 16, suffix: 'never' });
+form('lldt', [0x0f, 0x00], 'rm/16', { extension: 2, privilege: 'cpl0', suffix: 'never' });
+form('ltr', [0x0f, 0x00], 'rm/16', { extension: 3, privilege: 'cpl0', suffix: 'never' });
+form('verr', [0x0f, 0x00], 'rm/16', { extension: 4, writes: 'Z', suffix: 'never' });
+form('verw', [0x0f, 0x00], 'rm/16', { extension: 5, writes: 'Z', suffix: 'never' });
 form('sgdt', [0x0f, 0x01], 'mem', { extension: 0, modrmMod: 'memory' });
 form('sidt', [0x0f, 0x01], 'mem', { extension: 1, modrmMod: 'memory' });
 form('lgdt', [0x0f, 0x01], 'mem', { extension: 2, modrmMod: 'memory', privilege: 'cpl0' });
 form('lidt', [0x0f, 0x01], 'mem', { extension: 3, modrmMod: 'memory', privilege: 'cpl0' });
-form('smsw', [0x0f, 0x01], 'rm/v', { extension: 4, memorySize: 16 });
-form('lmsw', [0x0f, 0x01], 'rm/16', { extension: 6, privilege: 'cpl0', endsBlock: true });
-form('invlpg', [0x0f, 0x01], 'mem', { extension: 7, modrmMod: 'memory', privilege: 'cpl0', since: '486', endsBlock: true });
+form('smsw', [0x0f, 0x01], 'rm/v', { extension: 4, memorySize: 16, suffix: 'never' });
+form('lmsw', [0x0f, 0x01], 'rm/16', { extension: 6, privilege: 'cpl0', endsBlock: true, suffix: 'never' });
+form('invlpg', [0x0f, 0x01], 'mem', { extension: 7, modrmMod: 'memory', privilege: 'cpl0', since: '486', endsBlock: true, suffix: 'never' });
 form('vmcall', [0x0f, 0x01], '', { extension: 0, modrmMod: 'register', modrmRm: 1, since: 'p6', endsBlock: true });
 form('lar', [0x0f, 0x02], 'reg/v, rm/16', { writes: 'Z' });
 form('lsl', [0x0f, 0x03], 'reg/v, rm/16', { writes: 'Z' });
@@ -469,3 +518,20 @@ export const segmentNames = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
 export const registerNames32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
 export const registerNames16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'] as const;
 export const registerNames8 = ['al', 'cl', 'dl', 'bl', 'ah', 'ch', 'dh', 'bh'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Assembler spellings. GNU as accepts more names than objdump prints; these map each extra name to
+// the table's own mnemonic (or condition suffix), so the assembler finds the forms above without an
+// opcode map of its own.
+
+/** Other names of the condition suffixes of Jcc/SETcc/CMOVcc: `jz` is `je`, `setnae` is `setb`. */
+export const conditionAliases: Readonly<Record<string, (typeof conditionNames)[number]>> = {
+  z: 'e', nz: 'ne', c: 'b', nae: 'b', nc: 'ae', nb: 'ae', na: 'be', nbe: 'a',
+  pe: 'p', po: 'np', nge: 'l', nl: 'ge', ng: 'le', nle: 'g',
+};
+
+/** Other spellings GNU as accepts for a table mnemonic (before any size suffix). */
+export const mnemonicAliases: Readonly<Record<string, string>> = {
+  sal: 'shl', wait: 'fwait', loopz: 'loope', loopnz: 'loopne', icebp: 'int1', ud2a: 'ud2',
+  cbw: 'cbtw', cwde: 'cwtl', cwd: 'cwtd', cdq: 'cltd', xlatb: 'xlat',
+};

@@ -1,0 +1,331 @@
+// AT&T syntax, spelled exactly as GNU objdump (binutils 2.40) prints i386 code.
+//
+// The decoder says what an instruction is; this file says how objdump writes it. Every spelling rule
+// that depends on the instruction comes from a field of its table row (vm/isa/table.ts: `suffix`,
+// `attIntelOrder`, `indirect`, `branchHint`, `mnemonic16`, `mnemonicAddress16`, ...); what is left
+// here are the rules objdump applies to all instructions alike:
+//
+//   - operands are printed source first (the reverse of Intel order), registers as %eax, immediates
+//     as $0x..., memory as seg:disp(base,index,scale);
+//   - a size suffix (b, w, l) appears only when nothing else tells the operand size;
+//   - every prefix byte the instruction did not "use" is printed by name before the mnemonic
+//     (`data16`, `addr16`, `cs`, `repz`, `lock`), in the order of the bytes.
+
+import { DecodeFailure, type Instruction, NO_REGISTER, NO_SEGMENT_OVERRIDE } from './decoder.ts';
+import {
+  prefixes, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand,
+} from './table.ts';
+
+/** Gives the text of a direct branch target: objdump prints `8049010 <foo+0x10>`, or `0x8049010` without symbols. */
+export type TargetNamer = (target: number) => string;
+
+export const plainTarget: TargetNamer = (target) => `0x${target.toString(16)}`;
+
+/** The text of one instruction, and where it branches (for tools that follow the flow). */
+export interface AttText {
+  text: string;
+  /** The address a direct jump/call/loop goes to, or null. */
+  target: number | null;
+}
+
+const hex = (value: number): string => `0x${(value >>> 0).toString(16)}`;
+
+/** objdump's print_displacement: a signed hexadecimal number (-0x4, 0x8). */
+function signedHex(value: number): string {
+  return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
+}
+
+function mask(value: number, bits: number): number {
+  return bits >= 32 ? value >>> 0 : value & ((1 << bits) - 1);
+}
+
+function registerName(n: number, bits: number): string {
+  if (bits === 8) return `%${registerNames8[n]}`;
+  if (bits === 16) return `%${registerNames16[n]}`;
+  return `%${registerNames32[n]}`;
+}
+
+const SIZE_LETTER: Record<number, string> = { 8: 'b', 16: 'w', 32: 'l', 64: 'q' };
+
+/** Operand kinds that name a register whose width states the operation size. */
+const SIZING_REGISTERS = new Set(['reg', 'opreg', 'acc', 'al', 'sreg', 'creg', 'dreg']);
+
+function isMemoryOperand(operand: Operand, insn: Instruction): boolean {
+  switch (operand.kind) {
+    case 'rm': return insn.mod !== 3;
+    case 'mem': case 'farmem': case 'moffs': case 'srcstr': case 'dststr': return true;
+    default: return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which prefixes the instruction consumed. objdump prints the others by name.
+
+interface PrefixUse {
+  operandSize: boolean;
+  addressSize: boolean;
+  segment: boolean;
+  /** ',pt' / ',pn' when a branch hint was taken from a CS/DS prefix. */
+  hint: string;
+}
+
+function usesOperandSize(form: InstructionForm, insn: Instruction): boolean {
+  if (form.mnemonic16 !== undefined || form.suffix === 'when16' || form.suffix === 'always') return true;
+  if (form.registerByOperandSize && insn.mod === 3) return true;
+  return form.operands.some((o) => {
+    if (o.kind === 'far' || o.kind === 'farmem') return true;
+    if (o.kind === 'mem' && o.size === 0) return form.suffix === undefined; // sgdtl / sgdtw
+    if (o.size !== 'v') return false;
+    // MOV from Sreg, SLDT, SMSW...: a memory operand is 16 bits whatever the operand size says.
+    return !(o.kind === 'rm' && form.memorySize !== undefined && insn.mod !== 3);
+  });
+}
+
+function usesAddressSize(form: InstructionForm, insn: Instruction): boolean {
+  if (form.mnemonicAddress16 !== undefined) return true;
+  // objdump decodes a 16-bit moffs after 0x67 but still prints the prefix as `addr16`.
+  return form.operands.some((o) => o.kind !== 'moffs' && isMemoryOperand(o, insn));
+}
+
+function usesSegment(form: InstructionForm, insn: Instruction): boolean {
+  // The ES of a string destination cannot be overridden, so a prefix there is unused.
+  return form.operands.some((o) => o.kind !== 'dststr' && isMemoryOperand(o, insn));
+}
+
+const SEGMENT_PREFIXES: readonly number[] = [prefixes.es, prefixes.cs, prefixes.ss, prefixes.ds, prefixes.fs, prefixes.gs];
+
+function prefixName(byte: number): string | null {
+  switch (byte) {
+    case prefixes.operandSize: return 'data16';
+    case prefixes.addressSize: return 'addr16';
+    case prefixes.lock: return 'lock';
+    case prefixes.rep: return 'repz';
+    case prefixes.repne: return 'repnz';
+    default: {
+      const segment = SEGMENT_PREFIXES.indexOf(byte);
+      return segment >= 0 ? segmentNames[segment]! : null;
+    }
+  }
+}
+
+/** The names of the prefix bytes the instruction did not consume, in byte order. */
+function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, form: InstructionForm | null, use: PrefixUse): string[] {
+  const end = start + insn.prefixCount;
+  const last = (match: (b: number) => boolean): number => {
+    for (let p = end - 1; p >= start; p--) if (match(bytes[p]!)) return p;
+    return -1;
+  };
+  const lastData = last((b) => b === prefixes.operandSize);
+  const lastAddress = last((b) => b === prefixes.addressSize);
+  const lastSegment = last((b) => SEGMENT_PREFIXES.includes(b));
+  const lastRepeat = last((b) => b === prefixes.rep || b === prefixes.repne);
+  const names: string[] = [];
+  for (let p = start; p < end; p++) {
+    const b = bytes[p]!;
+    if (p === lastData && use.operandSize) continue;
+    if (p === lastAddress && use.addressSize) continue;
+    if (p === lastSegment && use.segment) continue;
+    if (p === lastRepeat && form?.mandatoryPrefix === b) continue;
+    if (p === lastRepeat && b === prefixes.rep && form?.repeat === 'rep') {
+      names.push('rep');
+      continue;
+    }
+    names.push(prefixName(b)!);
+  }
+  return names;
+}
+
+/** objdump's H macro: exactly one of CS (not taken) and DS (taken) among the prefixes is a hint. */
+function branchHint(bytes: Uint8Array, start: number, insn: Instruction): { hint: string; segmentUsed: boolean } {
+  let cs = false;
+  let ds = false;
+  for (let p = start; p < start + insn.prefixCount; p++) {
+    if (bytes[p] === prefixes.cs) cs = true;
+    if (bytes[p] === prefixes.ds) ds = true;
+  }
+  if (cs === ds) return { hint: '', segmentUsed: false };
+  // The prefix counts as used only if it is also the active (last) segment override.
+  const active = insn.segmentOverride;
+  return { hint: ds ? ',pt' : ',pn', segmentUsed: active === (ds ? 3 : 1) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mnemonic and suffix.
+
+function suffixLetter(form: InstructionForm, insn: Instruction): string {
+  const operationSize = (): number => {
+    const sized = form.operands.find((o) => o.size === 'v') ?? form.operands.find((o) => isMemoryOperand(o, insn));
+    if (sized === undefined || sized.size === 0) return insn.operandSize;
+    return insn.sizeOf(sized);
+  };
+  switch (form.suffix) {
+    case 'never': return '';
+    case 'always': return SIZE_LETTER[operationSize()] ?? '';
+    case 'when16': return insn.operandSize === 16 ? 'w' : '';
+    default: {
+      const memory = form.operands.some((o) => isMemoryOperand(o, insn));
+      const sizedByRegister = form.operands.some((o) => SIZING_REGISTERS.has(o.kind) || (o.kind === 'rm' && insn.mod === 3));
+      return memory && !sizedByRegister ? SIZE_LETTER[operationSize()] ?? '' : '';
+    }
+  }
+}
+
+function mnemonicOf(form: InstructionForm, insn: Instruction, defaultSize32: boolean): string {
+  let name = form.mnemonic;
+  const address16 = insn.addressSize === 16 && defaultSize32;
+  if (address16 && form.mnemonicAddress16 !== undefined) name = form.mnemonicAddress16;
+  if (insn.operandSize === 16 && form.mnemonic16 !== undefined) return form.mnemonic16;
+  return name + suffixLetter(form, insn);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operands.
+
+function memoryText(insn: Instruction): string {
+  const segment = insn.segmentOverride === NO_SEGMENT_OVERRIDE ? '' : `%${segmentNames[insn.segmentOverride]}:`;
+  return segment + (insn.addressSize === 32 ? address32(insn) : address16(insn));
+}
+
+/** 32-bit ModRM/SIB addressing, following objdump's rules for when %eiz and 0x0 appear. */
+function address32(insn: Instruction): string {
+  const haveBase = insn.base !== NO_REGISTER;
+  const haveIndex = insn.index !== NO_REGISTER;
+  // With a SIB byte but neither base nor index, %eiz tells [disp32] apart from [eiz*1 + disp32].
+  const needIndex = insn.hasSib && !haveBase && !haveIndex;
+  const haveParens = haveBase || needIndex || (insn.hasSib && (haveIndex || insn.scale !== 0));
+  let text = '';
+  if (insn.displacementSize > 0) text = haveParens ? signedHex(insn.displacement) : hex(insn.displacement);
+  if (!haveParens) return text;
+  text += '(';
+  if (haveBase) text += registerName(insn.base, 32);
+  if (insn.hasSib && (insn.scale !== 0 || needIndex || haveIndex || (haveBase && insn.base !== 4))) {
+    text += `,${haveIndex ? registerName(insn.index, 32) : '%eiz'},${1 << insn.scale}`;
+  }
+  return text + ')';
+}
+
+function address16(insn: Instruction): string {
+  let text = '';
+  if (insn.displacementSize > 0) {
+    text = insn.base === NO_REGISTER ? hex(insn.displacement & 0xffff) : signedHex(insn.displacement);
+  }
+  if (insn.base === NO_REGISTER) return text;
+  text += `(${registerName(insn.base, 16)}`;
+  if (insn.index !== NO_REGISTER) text += `,${registerName(insn.index, 16)}`;
+  return text + ')';
+}
+
+function stringOperand(insn: Instruction, form: InstructionForm, destination: boolean): string {
+  const wide = insn.addressSize === 32;
+  if (destination) return wide ? '%es:(%edi)' : '%es:(%di)';
+  const segment = insn.segmentOverride === NO_SEGMENT_OVERRIDE ? 'ds' : segmentNames[insn.segmentOverride]!;
+  const base = form.sourceBaseBx ? (wide ? '%ebx' : '%bx') : (wide ? '%esi' : '%si');
+  return `%${segment}:(${base})`;
+}
+
+interface OperandContext {
+  insn: Instruction;
+  form: InstructionForm;
+  address: number;
+  nameTarget: TargetNamer;
+  /** Which of the instruction's immediates the next imm/simm8/rel/moffs operand takes. */
+  immediateIndex: number;
+  target: number | null;
+}
+
+function operandText(operand: Operand, ctx: OperandContext): string | null {
+  const { insn, form } = ctx;
+  const bits = insn.sizeOf(operand);
+  const nextImmediate = (): number => (ctx.immediateIndex++ === 0 ? insn.immediate : insn.immediate2);
+  switch (operand.kind) {
+    case 'rm':
+      if (insn.mod !== 3) return memoryText(insn);
+      return registerName(insn.rm, form.registerByOperandSize ? insn.operandSize : bits);
+    case 'mem':
+    case 'farmem':
+      return memoryText(insn);
+    case 'reg': return registerName(insn.reg, bits);
+    case 'opreg': return registerName(insn.opcodeRegister, bits);
+    case 'acc': return registerName(0, bits);
+    case 'al': return '%al';
+    case 'cl': return '%cl';
+    case 'dx': return '(%dx)';
+    case 'one': return null; // D0-D3 shifts by 1: objdump leaves the count out
+    case 'imm': return `$${hex(mask(nextImmediate(), bits))}`;
+    case 'simm8': return `$${hex(mask(nextImmediate(), bits))}`;
+    case 'rel': {
+      const displacement = nextImmediate();
+      let target = (ctx.address + insn.length + displacement) >>> 0;
+      if (operand.size === 'v' && insn.operandSize === 16) target &= 0xffff;
+      ctx.target = target;
+      return ctx.nameTarget(target);
+    }
+    case 'moffs': {
+      nextImmediate();
+      const segment = insn.segmentOverride === NO_SEGMENT_OVERRIDE ? '' : `%${segmentNames[insn.segmentOverride]}:`;
+      return segment + hex(mask(insn.displacement, insn.addressSize));
+    }
+    case 'far': return `$${hex(insn.immediate2)},$${hex(insn.immediate)}`;
+    case 'sreg': return insn.reg < 6 ? `%${segmentNames[insn.reg]}` : '%?';
+    case 'creg': return `%cr${insn.reg}`;
+    case 'dreg': return `%db${insn.reg}`;
+    case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs': return `%${operand.kind}`;
+    case 'srcstr': return stringOperand(insn, form, false);
+    case 'dststr': return stringOperand(insn, form, true);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The text objdump prints when an instruction runs past the end of the bytes it may read. */
+function truncatedText(firstByte: number): string {
+  return prefixName(firstByte) ?? `.byte ${hex(firstByte)}`;
+}
+
+/** Joins mnemonic and operands the way objdump lays them out: the mnemonic padded to 6 columns. */
+export function layout(mnemonic: string, operands: string[]): string {
+  return operands.length === 0 ? mnemonic : `${mnemonic.padEnd(6)} ${operands.join(',')}`;
+}
+
+/**
+ * The AT&T text of the instruction decoded at `bytes[start]` and loaded at `address`.
+ * A failed decode prints as objdump does: `(bad)` for an undefined opcode, `.byte 0xNN` (or the
+ * prefix's name) when the bytes ran out; `instructionLength` gives how many bytes that text covers.
+ */
+export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, address: number, defaultSize32: boolean, nameTarget: TargetNamer = plainTarget): AttText {
+  const form = insn.form;
+  if (form === null) {
+    if (insn.failure !== DecodeFailure.UndefinedOpcode) return { text: truncatedText(bytes[start]!), target: null };
+    const names = unusedPrefixNames(bytes, start, insn, null, { operandSize: false, addressSize: false, segment: false, hint: '' });
+    return { text: [...names, '(bad)'].join(' '), target: null };
+  }
+  const hint = form.branchHint ? branchHint(bytes, start, insn) : { hint: '', segmentUsed: false };
+  const use: PrefixUse = {
+    operandSize: usesOperandSize(form, insn),
+    addressSize: usesAddressSize(form, insn),
+    segment: hint.segmentUsed || usesSegment(form, insn),
+    hint: hint.hint,
+  };
+  if (form.spelling16 !== undefined && insn.operandSize === 16) use.operandSize = true;
+  const ctx: OperandContext = { insn, form, address, nameTarget, immediateIndex: 0, target: null };
+  const operands: string[] = [];
+  for (const operand of form.operands) {
+    const text = operandText(operand, ctx);
+    if (text !== null) operands.push(form.indirect && (operand.kind === 'rm' || operand.kind === 'farmem') ? `*${text}` : text);
+  }
+  if (!form.attIntelOrder) operands.reverse();
+  const names = unusedPrefixNames(bytes, start, insn, form, use);
+  if (form.spelling16 !== undefined && insn.operandSize === 16) {
+    const [name, ...rest] = form.spelling16.split(' ');
+    return { text: layout([...names, name!].join(' '), rest.join(' ').split(',')), target: null };
+  }
+  const mnemonic = [...names, mnemonicOf(form, insn, defaultSize32) + use.hint].join(' ');
+  return { text: layout(mnemonic, operands), target: ctx.target };
+}
+
+/** How many bytes objdump consumes for a failed decode: the prefixes and opcode for `(bad)`, else one. */
+export function failedLength(insn: Instruction, bytes: Uint8Array, start: number): number {
+  if (insn.failure !== DecodeFailure.UndefinedOpcode) return 1;
+  const opcodeAt = start + insn.prefixCount;
+  return insn.prefixCount + (bytes[opcodeAt] === 0x0f ? 2 : 1);
+}

@@ -1,0 +1,90 @@
+// The disassembler: bytes in, objdump-style lines out. It decodes with vm/isa/decoder.ts and spells
+// with vm/isa/att-syntax.ts, both driven by the one table (vm/isa/table.ts); it adds only the layout
+// of GNU objdump's listing: address, raw bytes seven to a line, then the instruction.
+//
+// The ELF side (sections, symbols, `<foo>:` headers, skipped zeroes) is in cli/commands/objdump.ts;
+// other parts (the kernel's boot log showing the vsyscall page) call `disassemble` on raw bytes.
+
+import { decode, Instruction } from './decoder.ts';
+import { failedLength, formatAtt, plainTarget, type TargetNamer } from './att-syntax.ts';
+
+export { plainTarget, type TargetNamer };
+
+export interface DisassembledInstruction {
+  address: number;
+  /** The bytes the line covers (a view into the input). */
+  bytes: Uint8Array;
+  /** The instruction in AT&T syntax, exactly as objdump prints it after the bytes. */
+  text: string;
+  /** The destination of a direct jump, call or loop; null otherwise. */
+  target: number | null;
+  /** False for `(bad)` and for bytes that end mid-instruction (`.byte 0x..`). */
+  valid: boolean;
+}
+
+export interface DisassembleOptions {
+  /** The D bit of the code segment: true (the default) for 32-bit code. */
+  defaultSize32?: boolean;
+  /** How to print a branch target; default `0x8049010`, as objdump does without symbols. */
+  nameTarget?: TargetNamer;
+}
+
+const scratch = new Instruction();
+
+/** Disassemble the one instruction at `bytes[offset]`, reading no byte at or past `end`. */
+export function disassembleOne(bytes: Uint8Array, offset: number, end: number, address: number, options: DisassembleOptions = {}): DisassembledInstruction {
+  const size32 = options.defaultSize32 ?? true;
+  const insn = decode(bytes, offset, end - offset, size32, scratch);
+  const { text, target } = formatAtt(insn, bytes, offset, address, size32, options.nameTarget ?? plainTarget);
+  const length = insn.form === null ? failedLength(insn, bytes, offset) : insn.length;
+  return { address: address >>> 0, bytes: bytes.subarray(offset, offset + length), text, target, valid: insn.form !== null };
+}
+
+/** Disassemble every byte of `bytes`, the first of which is at `address`. */
+export function disassemble(bytes: Uint8Array, address: number, options: DisassembleOptions = {}): DisassembledInstruction[] {
+  const lines: DisassembledInstruction[] = [];
+  for (let offset = 0; offset < bytes.length;) {
+    const line = disassembleOne(bytes, offset, bytes.length, (address + offset) >>> 0, options);
+    lines.push(line);
+    offset += line.bytes.length;
+  }
+  return lines;
+}
+
+/** i386 objdump shows seven raw bytes per line; longer instructions continue on the next lines. */
+export const BYTES_PER_LINE = 7;
+
+/**
+ * objdump's address column for a section: leading zeroes are dropped in groups of four (keeping
+ * at least one zero of the group), the rest of them become spaces. `sectionEnd` is vma + size.
+ */
+export function addressColumn(sectionStart: number, sectionEnd: number): (address: number) => string {
+  const widest = (sectionEnd >>> 0).toString(16).padStart(8, '0');
+  let skip = 0;
+  while (widest[skip] === '0') skip++;
+  if (skip === widest.length && sectionStart !== 0) skip = 0;
+  if (skip !== 0) skip = (skip - 1) & ~3;
+  return (address) => {
+    const digits = (address >>> 0).toString(16).padStart(8, '0').slice(skip);
+    const spaced = digits.replace(/^0+/, (zeros) => ' '.repeat(zeros.length));
+    return spaced.endsWith(' ') ? `${spaced.slice(0, -1)}0` : spaced;
+  };
+}
+
+const byteText = (bytes: Uint8Array): string => Array.from(bytes, (b) => `${b.toString(16).padStart(2, '0')} `).join('');
+
+/** The listing lines of one instruction: `address:\tbytes\ttext`, plus continuation lines for long ones. */
+export function formatInstruction(line: DisassembledInstruction, column: (address: number) => string): string[] {
+  const first = line.bytes.subarray(0, BYTES_PER_LINE);
+  const out = [`${column(line.address)}:\t${byteText(first).padEnd(BYTES_PER_LINE * 3)}\t${line.text}`];
+  for (let p = BYTES_PER_LINE; p < line.bytes.length; p += BYTES_PER_LINE) {
+    out.push(`${column(line.address + p)}:\t${byteText(line.bytes.subarray(p, p + BYTES_PER_LINE))}`);
+  }
+  return out;
+}
+
+/** A whole listing of raw bytes in objdump's layout, one string per line (no symbols, no headers). */
+export function listing(bytes: Uint8Array, address: number, options: DisassembleOptions = {}): string[] {
+  const column = addressColumn(address, address + bytes.length);
+  return disassemble(bytes, address, options).flatMap((line) => formatInstruction(line, column));
+}
