@@ -1,7 +1,9 @@
 // Every gate86 subcommand, in the order `gate86 --help` lists them. Add one line per command.
 import type { Command } from '../usage.ts';
 import { objdumpCommand } from './objdump.ts';
+import { ld } from './ld.ts';
 
 export const commands: Command[] = [
   objdumpCommand,
+  ld,
 ];

@@ -1,0 +1,60 @@
+// linkImage(): the one call a build stage (scripts/build-*.ts) or the CLI makes to link one of
+// gate86's images from object files on disk. Pure TypeScript, so `npm run build` needs no native tool.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { LinkError } from './errors.ts';
+import { VSYSCALL_PAGE_SIZE, scriptFor } from './images.ts';
+import { readElf } from '../elf/reader.ts';
+import type { ImageKind, ImageOptions } from './images.ts';
+import { link } from './link.ts';
+import type { LinkInput, LinkResult } from './link.ts';
+import type { Assignment, LinkScript } from './script.ts';
+
+export interface LinkImageOptions extends ImageOptions {
+  /** Which image to make, or a script of your own (-T). */
+  image?: ImageKind;
+  script?: LinkScript;
+  /** Object files: paths to read, or names with bytes already in memory. */
+  objects: (string | LinkInput)[];
+  /** Write the result here (the bytes are returned either way). */
+  output?: string;
+  defsyms?: Assignment[];
+}
+
+function readInput(object: string | LinkInput): LinkInput {
+  if (typeof object !== 'string') return object;
+  try {
+    return { name: object, bytes: new Uint8Array(readFileSync(object)) };
+  } catch (error) {
+    throw new LinkError(`${object}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+/** Does any input bring its own Multiboot header section? Then the kernel script must not add one. */
+function hasMultibootSection(inputs: LinkInput[]): boolean {
+  return inputs.some((input) => {
+    try {
+      return readElf(input.bytes, input.name).sections.some((s) => s.name === '.multiboot');
+    } catch {
+      return false; // link() reports a bad object with the proper message
+    }
+  });
+}
+
+export function linkImage(options: LinkImageOptions): LinkResult {
+  const inputs = options.objects.map(readInput);
+  const kind = options.image ?? 'exec';
+  const imageOptions: ImageOptions = { ...options };
+  if (kind === 'multiboot-kernel' && options.multibootHeader === undefined) imageOptions.multibootHeader = !hasMultibootSection(inputs);
+  const script = options.script ?? scriptFor(kind, imageOptions);
+  const result = link({
+    inputs, script, defsyms: options.defsyms,
+    // A -e given with -T overrides the script's ENTRY; the built-in scripts already took it.
+    entry: options.script ? options.entry : undefined,
+  });
+  if (!options.script && kind === 'vsyscall-dso' && result.bytes.length > VSYSCALL_PAGE_SIZE) {
+    throw new LinkError(`the vsyscall DSO is ${result.bytes.length} bytes; it must fit in one ${VSYSCALL_PAGE_SIZE}-byte page`);
+  }
+  if (options.output) writeFileSync(options.output, result.bytes, { mode: kind === 'exec' ? 0o755 : 0o644 });
+  return result;
+}

@@ -1,0 +1,132 @@
+// The link editor's driver: the steps of a link, in order.
+//
+//   1. read the objects                         objects.ts
+//   2. resolve global symbols                   symbols.ts   (duplicates are errors here)
+//   3. make the linker's own sections           COMMON blocks, the DSO's dynamic tables
+//   4. claim input sections, run the script     layout.ts    (in passes, until nothing moves)
+//   5. plan program headers and file offsets    segments.ts
+//   6. check for undefined symbols, relocate    relocate.ts
+//   7. fill the linker's sections, write        dynamic.ts, output.ts, ../elf/writer.ts
+
+import { ET_DYN, ET_EXEC, SHF_EXECINSTR, STT_NOTYPE } from '../elf/format.ts';
+import { writeElf } from '../elf/writer.ts';
+import { createDynamicTables, fillDynamicTables } from './dynamic.ts';
+import { LinkError } from './errors.ts';
+import { evaluate } from './expr.ts';
+import type { ExprContext } from './expr.ts';
+import { buildImage } from './output.ts';
+import { claimSections, layoutKey, layoutPass } from './layout.ts';
+import type { Layout, OutputSection } from './layout.ts';
+import { linkerObject, readObject } from './objects.ts';
+import { applyRelocations } from './relocate.ts';
+import type { Assignment, LinkScript } from './script.ts';
+import { headersSize, placeFile, planSegments } from './segments.ts';
+import type { PlannedSegment } from './segments.ts';
+import { SymbolTable } from './symbols.ts';
+
+export interface LinkInput {
+  /** The name messages use (normally the path given on the command line). */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface LinkRequest {
+  inputs: LinkInput[];
+  script: LinkScript;
+  /** -e: overrides the script's ENTRY; a symbol name or a number. */
+  entry?: string;
+  /** --defsym name=expr, run before the script's first statement. */
+  defsyms?: Assignment[];
+}
+
+export interface LinkResult {
+  bytes: Uint8Array;
+  entry: number;
+  warnings: string[];
+  /** Final values of every defined global symbol (script symbols included). */
+  symbols: Map<string, number>;
+  layout: Layout;
+  segments: PlannedSegment[];
+}
+
+const MAX_PASSES = 8;
+
+export function link(request: LinkRequest): LinkResult {
+  const warnings: string[] = [];
+  if (request.inputs.length === 0) throw new LinkError('no input files');
+  const script: LinkScript = { ...request.script, statements: [...(request.defsyms ?? []), ...request.script.statements] };
+
+  const groups = new Set<string>();
+  const objects = request.inputs.map((input) => readObject(input.name, input.bytes, groups));
+  const table = new SymbolTable();
+  for (const object of objects) table.addObject(object);
+  const linker = linkerObject();
+  table.allocateCommons(linker);
+  const dynamic = script.shared ? createDynamicTables(script.shared, table, linker) : null;
+
+  const claims = claimSections(script, [...objects, linker]);
+  const { layout, segments } = runLayout(script, claims, table);
+
+  for (const [name, s] of layout.symbols) {
+    Object.assign(table.entry(name), { state: 'script', definition: null, section: null, value: s.value, size: 0, type: STT_NOTYPE });
+  }
+  table.checkUndefined();
+  const offsets = placeFile(segments, layout, script.pageSize);
+  applyRelocations(objects, table);
+
+  const finalContext = (dot: number): ExprContext => ({
+    dot, sizeofHeaders: headersSize(segments.length), strict: true,
+    symbol: (name) => { const e = table.get(name); return e && e.state !== 'undefined' ? table.valueOf(e) : undefined; },
+    defined: (name) => (table.get(name)?.state ?? 'undefined') !== 'undefined',
+    section: (name) => layout.sections.find((s) => s.name === name),
+  });
+  const dataValue = (section: OutputSection, i: number): number => {
+    const placed = section.data[i]!;
+    return evaluate(placed.item.value, finalContext(placed.address));
+  };
+  if (dynamic) {
+    const indexOf = (name: string | null): number => layout.sections.findIndex((s) => s.name === name) + 1;
+    fillDynamicTables(dynamic, table, indexOf);
+  }
+
+  const entry = entryAddress(request.entry ?? script.entry, table, layout, warnings);
+  const bytes = writeElf(buildImage({
+    type: script.outputType === 'dyn' ? ET_DYN : ET_EXEC, entry, layout, segments, offsets, objects: [...objects, linker], table, dataValue,
+    pageSize: script.pageSize,
+  }));
+  const symbols = new Map<string, number>();
+  for (const e of table.symbols.values()) if (e.state !== 'undefined') symbols.set(e.name, table.valueOf(e));
+  return { bytes, entry, warnings, symbols, layout, segments };
+}
+
+/** Run the script until addresses, symbol values and the program header count stop changing. */
+function runLayout(script: LinkScript, claims: ReturnType<typeof claimSections>, table: SymbolTable): { layout: Layout; segments: PlannedSegment[] } {
+  let segmentCount = script.segments?.length ?? 3;
+  let previous: Layout | null = null;
+  let previousKey = '';
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const layout = layoutPass({ script, claims, table, previous, sizeofHeaders: headersSize(segmentCount), strict: false });
+    const segments = planSegments(script, layout);
+    const key = `${segments.length} ${layoutKey(layout, claims)}`;
+    const stable = key === previousKey && segments.length === segmentCount;
+    segmentCount = segments.length;
+    previous = layout;
+    previousKey = key;
+    if (stable) {
+      const final = layoutPass({ script, claims, table, previous, sizeofHeaders: headersSize(segmentCount), strict: true });
+      return { layout: final, segments: planSegments(script, final) };
+    }
+  }
+  throw new LinkError(`link script: layout does not settle after ${MAX_PASSES} passes (an address depends on itself?)`);
+}
+
+function entryAddress(entry: string | undefined, table: SymbolTable, layout: Layout, warnings: string[]): number {
+  if (entry === undefined) return 0;
+  if (/^(0x[0-9a-f]+|[0-9]+)$/i.test(entry)) return Number(entry) >>> 0;
+  const symbol = table.get(entry);
+  if (symbol && symbol.state !== 'undefined') return table.valueOf(symbol);
+  const text = layout.sections.find((s) => s.flags & SHF_EXECINSTR);
+  const fallback = text?.address ?? 0;
+  warnings.push(`cannot find entry symbol ${entry}; defaulting to 0x${fallback.toString(16).padStart(8, '0')}`);
+  return fallback;
+}
