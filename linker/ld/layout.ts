@@ -7,7 +7,9 @@
 // Because an expression may name something defined later (a symbol placed further down, the number
 // of program headers that SIZEOF_HEADERS depends on), layout runs in passes until nothing moves.
 
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/format.ts';
+import {
+  SHF_ALLOC, SHF_EXECINSTR, SHF_GROUP, SHF_INFO_LINK, SHF_MERGE, SHF_STRINGS, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS,
+} from '../elf/format.ts';
 import { LinkError } from './errors.ts';
 import { alignUp, evaluate } from './expr.ts';
 import type { ExprContext, SectionFacts } from './expr.ts';
@@ -54,6 +56,9 @@ export interface Claims {
   statements: Statement[];
   claimed: Map<InputPattern, InputSection[]>;
 }
+
+/** Flags that describe an input section to the linker (mergeable strings, group membership), not the output. */
+const INPUT_ONLY_FLAGS = SHF_MERGE | SHF_STRINGS | SHF_GROUP | SHF_INFO_LINK;
 
 type SectionKind = 'text' | 'rodata' | 'data' | 'bss';
 
@@ -192,7 +197,7 @@ export function layoutPass(input: PassInput): Layout {
 
     const out: OutputSection = {
       name: spec.name, spec, address, loadAddress, size: 0, align,
-      type: sectionType(inputs, spec), flags: inputs.reduce((f, s) => f | s.flags, SHF_ALLOC),
+      type: sectionType(inputs, spec), flags: inputs.reduce((f, s) => f | s.flags, SHF_ALLOC) & ~INPUT_ONLY_FLAGS,
       fill: spec.fill ?? 0, inputs: [], data: [],
       segments: spec.segments ?? lastSection?.segments ?? [],
     };
@@ -222,8 +227,8 @@ export function layoutPass(input: PassInput): Layout {
       if (dot < address) throw new LinkError(`link script: \`.' moves backwards inside ${out.name}`);
     }
     out.size = dot - address;
-    // ld drops an output section that received nothing: no input, no data, no symbol defined in it.
-    const keep = inputs.length > 0 || out.data.length > 0 || out.size > 0 || symbols.size > symbolsBefore;
+    // ld drops an output section that received nothing: no bytes, no data, no symbol defined in it.
+    const keep = out.data.length > 0 || out.size > 0 || symbols.size > symbolsBefore;
     if (!keep) { dot = dotBefore; continue; }
     byName.set(out.name, out);
     sections.push(out);
