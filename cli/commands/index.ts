@@ -2,8 +2,10 @@
 import type { Command } from '../usage.ts';
 import { objdumpCommand } from './objdump.ts';
 import { ld } from './ld.ts';
+import { asCommand } from './as.ts';
 
 export const commands: Command[] = [
   objdumpCommand,
   ld,
+  asCommand,
 ];

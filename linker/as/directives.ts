@@ -1,0 +1,269 @@
+// Assembler directives: sections, data, alignment, symbols, files.
+//
+// .cfi_* directives are accepted and IGNORED (no .eh_frame is produced): build C sources for
+// comparison with `-fno-asynchronous-unwind-tables`, and write hand assembly without CFI. Debug
+// directives (.loc, .file N "name") are ignored likewise.
+
+import {
+  SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_WRITE, SHF_GROUP,
+  SHT_NOBITS, SHT_NOTE, SHT_PROGBITS, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_TLS, STV_HIDDEN,
+} from '../elf/format.ts';
+import type { Assembler } from './assembler.ts';
+import { stringLiterals } from './lines.ts';
+import { splitOperands } from './operands.ts';
+import { AsmError } from './source.ts';
+import { nopFill } from './nops.ts';
+
+type Handler = (asm: Assembler, operands: string, name: string) => void;
+
+const handlers: Record<string, Handler> = {
+  '.text': (asm, ops) => { subsection(asm, ops); asm.switchTo(asm.section('.text')); },
+  '.data': (asm, ops) => { subsection(asm, ops); asm.switchTo(asm.section('.data')); },
+  '.bss': (asm, ops) => { subsection(asm, ops); asm.switchTo(asm.section('.bss')); },
+  '.section': (asm, ops) => asm.switchTo(sectionFrom(asm, ops)),
+  '.pushsection': (asm, ops) => {
+    asm.sectionStack.push({ current: asm.current, previous: asm.previous });
+    asm.switchTo(sectionFrom(asm, ops));
+  },
+  '.popsection': (asm) => {
+    const top = asm.sectionStack.pop();
+    if (!top) throw new AsmError(asm.where, '.popsection without .pushsection');
+    asm.current = top.current;
+    asm.previous = top.previous;
+  },
+  '.previous': (asm) => {
+    const p = asm.previous;
+    asm.previous = asm.current;
+    asm.current = p;
+  },
+
+  '.byte': (asm, ops) => data(asm, ops, 1),
+  '.word': (asm, ops) => data(asm, ops, 2),
+  '.short': (asm, ops) => data(asm, ops, 2),
+  '.hword': (asm, ops) => data(asm, ops, 2),
+  '.value': (asm, ops) => data(asm, ops, 2),
+  '.long': (asm, ops) => data(asm, ops, 4),
+  '.int': (asm, ops) => data(asm, ops, 4),
+  '.quad': (asm, ops) => data(asm, ops, 8),
+  '.ascii': (asm, ops) => strings(asm, ops, false),
+  '.asciz': (asm, ops) => strings(asm, ops, true),
+  '.string': (asm, ops) => strings(asm, ops, true),
+  '.space': (asm, ops) => space(asm, ops),
+  '.skip': (asm, ops) => space(asm, ops),
+  '.zero': (asm, ops) => space(asm, ops),
+  '.fill': (asm, ops) => {
+    const [repeat = '0', size = '1', value = '0'] = splitOperands(ops);
+    const n = asm.absolute(repeat);
+    const width = Math.min(asm.absolute(size || '1'), 8);
+    const v = asm.absolute(value || '0');
+    for (let i = 0; i < n; i++) {
+      const bytes: number[] = [];
+      // gas stores the value in at most 4 bytes; wider fills are zero-extended.
+      for (let b = 0; b < width; b++) bytes.push(b < 4 ? (v >>> (8 * b)) & 0xff : 0);
+      asm.emitBytes(bytes);
+    }
+  },
+  '.org': (asm, ops) => {
+    const [where = '', fill = '0'] = splitOperands(ops);
+    const target = asm.evaluate(where);
+    let offset = target.addend;
+    if (target.symbol !== null) {
+      if (target.symbol.section !== asm.current) throw new AsmError(asm.where, '.org needs a location in the current section');
+      offset += target.symbol.value;
+    }
+    const gap = offset - asm.current.size;
+    if (gap < 0) {
+      if (asm.pass > 0) throw new AsmError(asm.where, 'attempt to move .org backwards');
+      return;
+    }
+    asm.emitBytes(new Array<number>(gap).fill(asm.absolute(fill || '0') & 0xff));
+  },
+
+  '.align': (asm, ops) => align(asm, ops, (n) => n),
+  '.balign': (asm, ops) => align(asm, ops, (n) => n),
+  '.p2align': (asm, ops) => align(asm, ops, (n) => 2 ** n),
+
+  '.globl': (asm, ops) => names(ops).forEach((n) => { const s = asm.symbol(n); if (s.binding !== 'weak') s.binding = 'global'; }),
+  '.global': (asm, ops) => names(ops).forEach((n) => { const s = asm.symbol(n); if (s.binding !== 'weak') s.binding = 'global'; }),
+  '.weak': (asm, ops) => names(ops).forEach((n) => { asm.symbol(n).binding = 'weak'; }),
+  '.local': (asm, ops) => names(ops).forEach((n) => { const s = asm.symbol(n); s.binding = 'local'; s.declaredLocal = true; }),
+  '.hidden': (asm, ops) => names(ops).forEach((n) => { asm.symbol(n).visibility = STV_HIDDEN; }),
+  '.internal': (asm, ops) => names(ops).forEach((n) => { asm.symbol(n).visibility = 1; }),
+  '.protected': (asm, ops) => names(ops).forEach((n) => { asm.symbol(n).visibility = 3; }),
+  '.type': (asm, ops) => {
+    const [name = '', kind = ''] = splitOperands(ops);
+    const k = kind.replace(/^[@%#]/, '').replace(/^"|"$/g, '').toLowerCase();
+    const types: Record<string, number> = {
+      function: STT_FUNC, stt_func: STT_FUNC, object: STT_OBJECT, stt_object: STT_OBJECT,
+      notype: STT_NOTYPE, stt_notype: STT_NOTYPE, tls_object: STT_TLS, stt_tls: STT_TLS,
+    };
+    const t = types[k];
+    if (t === undefined) throw new AsmError(asm.where, `unrecognized symbol type '${kind}'`);
+    asm.symbol(name).type = t;
+  },
+  '.size': (asm, ops) => {
+    const [name = '', size = ''] = splitOperands(ops);
+    const v = asm.evaluate(size);
+    if (v.symbol !== null) throw new AsmError(asm.where, `.size expression for '${name}' is not a constant`);
+    asm.symbol(name).size = v.addend;
+  },
+  '.comm': (asm, ops) => common(asm, ops, false),
+  '.lcomm': (asm, ops) => common(asm, ops, true),
+  '.set': (asm, ops) => assignment(asm, ops, false),
+  '.equ': (asm, ops) => assignment(asm, ops, false),
+  '.equiv': (asm, ops) => assignment(asm, ops, true),
+  '.file': (asm, ops) => {
+    const strs = /^\s*"/.test(ops) ? stringLiterals(ops) : [];
+    if (strs.length === 1) asm.files.push(String.fromCharCode(...strs[0]!));
+    // `.file N "name"` is DWARF line information: ignored.
+  },
+  '.ident': (asm, ops) => { asm.idents.push(String.fromCharCode(...(stringLiterals(ops)[0] ?? []))); },
+  '.include': (asm, ops) => {
+    const name = String.fromCharCode(...(stringLiterals(ops)[0] ?? []));
+    asm.runLines(asm.includeLines(name));
+  },
+  '.end': (asm) => { asm.ended = true; },
+  '.code32': () => {},
+  '.att_syntax': () => {},
+  '.code16': (asm) => { throw new AsmError(asm.where, '.code16 is not supported (gate86 assembles 32-bit code only)'); },
+  '.intel_syntax': (asm) => { throw new AsmError(asm.where, 'Intel syntax is not supported'); },
+  '.err': (asm) => { throw new AsmError(asm.where, '.err encountered'); },
+  '.error': (asm, ops) => { throw new AsmError(asm.where, String.fromCharCode(...(stringLiterals(ops)[0] ?? []))); },
+  '.warning': () => {},
+  '.print': (_asm, ops) => { process.stderr.write(String.fromCharCode(...(stringLiterals(ops)[0] ?? [])) + '\n'); },
+  '.loc': () => {},
+  '.loc_view': () => {},
+};
+
+/** `.text 1` and friends: gate86 has no subsections. */
+function subsection(asm: Assembler, ops: string): void {
+  if (ops.trim() !== '' && asm.absolute(ops) !== 0) throw new AsmError(asm.where, 'subsections are not supported');
+}
+
+export function isDirective(word: string): boolean {
+  return word.startsWith('.');
+}
+
+export function runDirective(asm: Assembler, name: string, operands: string): void {
+  const handler = handlers[name];
+  if (handler) return handler(asm, operands, name);
+  if (name.startsWith('.cfi_')) return; // see the note at the top of this file
+  throw new AsmError(asm.where, `unknown directive '${name}'`);
+}
+
+function names(ops: string): string[] {
+  return splitOperands(ops).map((n) => n.trim()).filter((n) => n !== '');
+}
+
+function data(asm: Assembler, ops: string, size: 1 | 2 | 4 | 8): void {
+  for (const item of splitOperands(ops)) {
+    if (item.startsWith('"')) {
+      // .byte "abc" is not gas syntax, but `.byte 'a'` is handled by the expression parser.
+      throw new AsmError(asm.where, 'strings are not allowed here; use .ascii');
+    }
+    asm.emitValue(asm.evaluate(item), size);
+  }
+}
+
+function strings(asm: Assembler, ops: string, terminate: boolean): void {
+  try {
+    for (const s of stringLiterals(ops)) asm.emitBytes(terminate ? [...s, 0] : s);
+  } catch (error) {
+    if (error instanceof AsmError) throw error;
+    throw new AsmError(asm.where, (error as Error).message);
+  }
+}
+
+function space(asm: Assembler, ops: string): void {
+  const [count = '0', fill = '0'] = splitOperands(ops);
+  const n = asm.absolute(count);
+  if (n < 0) throw new AsmError(asm.where, '.space with a negative size');
+  asm.emitBytes(new Array<number>(n).fill(asm.absolute(fill || '0') & 0xff));
+}
+
+/** .align/.balign/.p2align boundary[, fill[, max]]: code sections are padded with gas's NOPs. */
+function align(asm: Assembler, ops: string, toBytes: (n: number) => number): void {
+  const [boundary = '0', fill = '', max = ''] = splitOperands(ops);
+  const bytes = toBytes(asm.absolute(boundary));
+  if (bytes <= 1) return;
+  if ((bytes & (bytes - 1)) !== 0) throw new AsmError(asm.where, `alignment ${bytes} is not a power of 2`);
+  const s = asm.current;
+  const pad = (bytes - (s.size % bytes)) % bytes;
+  const limit = max === '' ? bytes : asm.absolute(max);
+  // gas raises the section's alignment even when the padding is skipped for exceeding `max`.
+  s.align = Math.max(s.align, bytes);
+  if (pad === 0 || pad > limit) return;
+  if (fill === '' && asm.isCodeSection(s) && !s.isNobits) asm.emitBytes(nopFill(pad));
+  else asm.emitBytes(new Array<number>(pad).fill(fill === '' ? 0 : asm.absolute(fill) & 0xff));
+}
+
+function assignment(asm: Assembler, ops: string, once: boolean): void {
+  const [name = '', ...rest] = splitOperands(ops);
+  const s = asm.symbols.get(name);
+  if (once && s?.definedThisPass) throw new AsmError(asm.where, `symbol '${name}' is already defined`);
+  asm.assign(name.trim(), asm.evaluate(rest.join(',')));
+}
+
+/** .comm name,size[,align] — or with .local (or .lcomm) space in .bss. */
+function common(asm: Assembler, ops: string, local: boolean): void {
+  const [name = '', size = '0', alignment = ''] = splitOperands(ops);
+  const s = asm.symbol(name.trim());
+  const n = asm.absolute(size);
+  let a = alignment === '' ? 0 : asm.absolute(alignment);
+  if (local || s.declaredLocal) {
+    const bss = asm.section('.bss');
+    if (alignment === '') a = naturalAlignment(n);
+    const saved = { current: asm.current, previous: asm.previous };
+    asm.current = bss;
+    if (a > 1) {
+      const pad = (a - (bss.size % a)) % a;
+      bss.reserve(pad);
+      bss.align = Math.max(bss.align, a);
+    }
+    asm.defineLabel(s.name);
+    if (s.type === STT_NOTYPE) s.type = STT_OBJECT;
+    s.size = n;
+    bss.reserve(n);
+    asm.current = saved.current;
+    asm.previous = saved.previous;
+    return;
+  }
+  if (alignment === '') a = naturalAlignment(n);
+  s.common = { size: n, align: a };
+  if (s.binding === 'local') s.binding = 'global';
+  if (s.type === STT_NOTYPE) s.type = STT_OBJECT;
+  s.size = n;
+  s.used = true;
+}
+
+function naturalAlignment(size: number): number {
+  let a = 1;
+  while (a < size && a < 16) a *= 2;
+  return a;
+}
+
+/** `.section name[,"flags"[,@type[,entsize]]]`. */
+function sectionFrom(asm: Assembler, ops: string): ReturnType<Assembler['section']> {
+  const parts = splitOperands(ops);
+  const name = (parts[0] ?? '').replace(/^"|"$/g, '');
+  if (name === '') throw new AsmError(asm.where, '.section needs a name');
+  if (parts.length < 2) return asm.section(name);
+  const flagText = (parts[1] ?? '').replace(/^"|"$/g, '');
+  let flags = 0;
+  for (const c of flagText) {
+    const bit: Record<string, number> = { a: SHF_ALLOC, w: SHF_WRITE, x: SHF_EXECINSTR, M: SHF_MERGE, S: SHF_STRINGS, T: SHF_TLS, G: SHF_GROUP };
+    if (bit[c] === undefined) throw new AsmError(asm.where, `unknown section flag '${c}'`);
+    flags |= bit[c]!;
+  }
+  const typeText = (parts[2] ?? '').replace(/^[@%]/, '');
+  const types: Record<string, number> = { progbits: SHT_PROGBITS, nobits: SHT_NOBITS, note: SHT_NOTE, init_array: 14, fini_array: 15 };
+  let type: number | undefined;
+  if (typeText !== '') {
+    type = types[typeText];
+    if (type === undefined) throw new AsmError(asm.where, `unknown section type '${parts[2]}'`);
+  }
+  const entsize = parts[3] !== undefined && (flags & SHF_MERGE) ? asm.absolute(parts[3]) : 0;
+  const existing = asm.sections.find((s) => s.name === name);
+  if (type === undefined) type = existing?.type ?? (name.startsWith('.note') ? SHT_NOTE : name.startsWith('.bss') || name.startsWith('.tbss') ? SHT_NOBITS : SHT_PROGBITS);
+  return asm.section(name, flags, type, entsize);
+}

@@ -1,0 +1,107 @@
+// The assembler's model of an object file being built: sections, symbols and the values that
+// expressions evaluate to.
+
+import type { SourceLine } from './source.ts';
+
+/** A section of the object: its ELF attributes and, during a pass, its bytes and fixups. */
+export class Section {
+  /** Bytes emitted so far in this pass. */
+  bytes = new Uint8Array(256);
+  size = 0;
+  fixups: Fixup[] = [];
+  /** Largest alignment requested (.align/.p2align), which becomes sh_addralign. */
+  align = 1;
+  constructor(
+    readonly name: string,
+    public type: number,
+    public flags: number,
+    public entsize: number,
+    /** Index in creation order: the order of the section headers. */
+    readonly order: number,
+  ) {}
+
+  reset(): void {
+    this.size = 0;
+    this.fixups = [];
+  }
+
+  reserve(n: number): number {
+    const at = this.size;
+    if (at + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, at + n));
+      grown.set(this.bytes.subarray(0, this.size));
+      this.bytes = grown;
+    }
+    this.size += n;
+    return at;
+  }
+
+  emit(values: ArrayLike<number>): void {
+    const at = this.reserve(values.length);
+    for (let i = 0; i < values.length; i++) this.bytes[at + i] = values[i]! & 0xff;
+  }
+
+  /** A NOBITS section (.bss) only counts bytes. */
+  get isNobits(): boolean {
+    return this.type === 8;
+  }
+}
+
+/** The section of symbols whose value is a plain number (`.equ`, `=`). */
+export const ABSOLUTE = 'abs' as const;
+
+export type Binding = 'local' | 'global' | 'weak';
+
+export class AsmSymbol {
+  /** null: undefined (so far); a Section; or ABSOLUTE. */
+  section: Section | typeof ABSOLUTE | null = null;
+  value = 0;
+  /** Defined earlier in the current pass (textually before the current statement). */
+  definedThisPass = false;
+  binding: Binding = 'local';
+  /** Named by .local: a later .comm allocates it in .bss instead of making it common. */
+  declaredLocal = false;
+  /** STT_* given by .type (0 = NOTYPE). */
+  type = 0;
+  size = 0;
+  /** .comm: a common symbol with this size and alignment (or .local + .comm: allocated in .bss). */
+  common: { size: number; align: number } | null = null;
+  /** Referenced by an expression or a relocation (so an undefined one goes in the symbol table). */
+  used = false;
+  /** Needed by a relocation as itself (not replaced by its section symbol). */
+  usedInRelocation = false;
+  /** st_other: visibility from .hidden/.internal/.protected. */
+  visibility = 0;
+  /** Defined by .set/.equ/= rather than as a label. */
+  equated = false;
+  /** Creation order: the symbol table keeps it. */
+  constructor(readonly name: string, readonly order: number) {}
+
+  /** Symbols gas keeps out of the table: .L* temporaries and numeric local labels. */
+  get isTemporary(): boolean {
+    return this.name.startsWith('.L') || this.name.includes('\u0002');
+  }
+}
+
+/**
+ * The value of an expression: `symbol + addend`, or a plain number when symbol is null.
+ * `known` is false when the value used a symbol not yet defined in this pass (a forward
+ * reference): gas sizes such operands for the largest value, and so must we.
+ */
+export interface Value {
+  symbol: AsmSymbol | null;
+  addend: number;
+  known: boolean;
+}
+
+/** A place in a section whose bytes depend on a symbol: resolved at the end or turned into a relocation. */
+export interface Fixup {
+  offset: number;
+  size: 1 | 2 | 4;
+  value: Value;
+  /** PC-relative: the field holds target - (address of the field) + value.addend. */
+  pcrel: boolean;
+  /** A relaxable jmp/jcc: resolved inside its section even when the target is global, as gas does. */
+  relaxable: boolean;
+  where: SourceLine;
+}
