@@ -168,6 +168,8 @@ export class Cpu {
   deliverException: ExceptionHook = (cpu, vector, errorCode, isSoftwareInt) => {
     cpu.requestStop(isSoftwareInt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
   };
+  /** Trace hook called after CPUID executes (null = off: costs one check per CPUID). */
+  onCpuid: ((cpu: Cpu) => void) | null = null;
   stopKind: StopKind = StopKind.None;
   stopVector = 0;
   stopErrorCode = NO_ERROR_CODE;
@@ -808,6 +810,7 @@ export class Cpu {
 
   /** Current time-stamp counter. */
   readTsc(): bigint {
-    return (BigInt(this.instructionCount) + this.tscOffset) & 0xffffffffffffffffn;
+    const retired = this.instructionCount + (this.block !== null ? this.opIndex : 0);
+    return (BigInt(retired) + this.tscOffset) & 0xffffffffffffffffn;
   }
 }

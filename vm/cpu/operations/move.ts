@@ -1,0 +1,240 @@
+// Data movement: MOV, MOVZX/MOVSX, LEA, XCHG, XADD, CMPXCHG, CMPXCHG8B, BSWAP, CBW/CWD, XLAT,
+// LAHF/SAHF, SETcc, CMOVcc, and the NOP forms.
+
+import { EAX, EBX, ECX, EDX, BYTE_REGISTER_OFFSET, type Cpu } from '../cpu.ts';
+import { effectiveAddress, type Binder, type Op } from '../op.ts';
+import { Vector } from '../fault.ts';
+import { testCondition, readEflags, materialiseFlags, ZF, ARITHMETIC_FLAGS, AF, CF, PF, SF } from '../flags.ts';
+import { getRegister, setRegister, readRm, readRmSized, writeRm, modifyRm, commitRm, operandKinds, signExtend } from './operands.ts';
+import { arithmetic, ADD, SUB } from './alu.ts';
+
+// --- MOV ---------------------------------------------------------------------------------------
+
+function mov32RegReg(cpu: Cpu, op: Op): void {
+  cpu.regs[op.rm] = cpu.regs[op.reg]!;
+}
+function mov32RegMem(cpu: Cpu, op: Op): void {
+  cpu.regs[op.rm] = cpu.read32(op.seg, effectiveAddress(cpu, op));
+}
+function mov32MemReg(cpu: Cpu, op: Op): void {
+  cpu.write32(op.seg, effectiveAddress(cpu, op), cpu.regs[op.reg]!);
+}
+function mov32RegImm(cpu: Cpu, op: Op): void {
+  cpu.regs[op.rm] = op.imm;
+}
+function mov32MemImm(cpu: Cpu, op: Op): void {
+  cpu.write32(op.seg, effectiveAddress(cpu, op), op.imm);
+}
+function movRegReg(cpu: Cpu, op: Op): void {
+  setRegister(cpu, op.rm, op.size, getRegister(cpu, op.reg, op.size));
+}
+function movRegMem(cpu: Cpu, op: Op): void {
+  setRegister(cpu, op.rm, op.size, cpu.readSized(op.seg, effectiveAddress(cpu, op), op.size));
+}
+function movMemReg(cpu: Cpu, op: Op): void {
+  cpu.writeSized(op.seg, effectiveAddress(cpu, op), op.size, getRegister(cpu, op.reg, op.size));
+}
+function movRegImm(cpu: Cpu, op: Op): void {
+  setRegister(cpu, op.rm, op.size, op.imm);
+}
+function movMemImm(cpu: Cpu, op: Op): void {
+  cpu.writeSized(op.seg, effectiveAddress(cpu, op), op.size, op.imm);
+}
+
+/** MOV in all its integer forms. Normalised like the ALU: op.rm = destination register, op.reg = source. */
+export const bindMov: Binder = (op, insn) => {
+  const [dst, src] = operandKinds(insn);
+  const wide = op.size === 32;
+  if (dst === 'moffs' || src === 'moffs') {
+    // A0-A3: the address is an absolute offset; base and index are "none".
+    op.isMemory = true;
+    if (dst === 'moffs') {
+      op.reg = EAX;
+      return wide ? mov32MemReg : movMemReg;
+    }
+    op.rm = EAX;
+    return wide ? mov32RegMem : movRegMem;
+  }
+  if (dst === 'opreg') {
+    op.rm = op.reg;
+    return wide ? mov32RegImm : movRegImm;
+  }
+  if (src === 'imm') {
+    if (op.isMemory) return wide ? mov32MemImm : movMemImm;
+    return wide ? mov32RegImm : movRegImm;
+  }
+  if (dst === 'reg') {
+    const destination = op.reg;
+    op.reg = op.rm;
+    op.rm = destination;
+    if (op.isMemory) return wide ? mov32RegMem : movRegMem;
+    return wide ? mov32RegReg : movRegReg;
+  }
+  if (op.isMemory) return wide ? mov32MemReg : movMemReg;
+  return wide ? mov32RegReg : movRegReg;
+};
+
+// --- MOVZX, MOVSX, LEA -------------------------------------------------------------------------
+
+function movzx(cpu: Cpu, op: Op): void {
+  setRegister(cpu, op.reg, op.size, readRmSized(cpu, op, op.kind));
+}
+function movzx32Byte(cpu: Cpu, op: Op): void {
+  cpu.regs[op.reg] = op.isMemory ? cpu.read8(op.seg, effectiveAddress(cpu, op)) : cpu.regs8[BYTE_REGISTER_OFFSET[op.rm]!]!;
+}
+function movsx(cpu: Cpu, op: Op): void {
+  setRegister(cpu, op.reg, op.size, signExtend(readRmSized(cpu, op, op.kind), op.kind));
+}
+export const bindMovzx: Binder = (op, insn) => {
+  op.kind = insn.form!.operands[1]!.size as number;
+  return op.kind === 8 && op.size === 32 ? movzx32Byte : movzx;
+};
+export const bindMovsx: Binder = (op, insn) => {
+  op.kind = insn.form!.operands[1]!.size as number;
+  return movsx;
+};
+
+function lea32(cpu: Cpu, op: Op): void {
+  cpu.regs[op.reg] = effectiveAddress(cpu, op);
+}
+function lea16(cpu: Cpu, op: Op): void {
+  cpu.regs16[op.reg << 1] = effectiveAddress(cpu, op);
+}
+export const bindLea: Binder = (op) => (op.size === 32 ? lea32 : lea16);
+
+// --- XCHG, XADD, CMPXCHG, CMPXCHG8B, BSWAP ------------------------------------------------------
+
+function xchg(cpu: Cpu, op: Op): void {
+  const a = modifyRm(cpu, op);
+  const b = getRegister(cpu, op.reg, op.size);
+  commitRm(cpu, op, b);
+  setRegister(cpu, op.reg, op.size, a);
+}
+export const bindXchg: Binder = (op, insn) => {
+  if (insn.form!.operands[0]!.kind === 'opreg') {
+    op.rm = op.reg; // xchg reg, eAX
+    op.reg = EAX;
+    op.isMemory = false;
+  }
+  return xchg;
+};
+
+function xadd(cpu: Cpu, op: Op): void {
+  const a = modifyRm(cpu, op);
+  const b = getRegister(cpu, op.reg, op.size);
+  const sum = arithmetic(cpu, ADD, a, b, op.size);
+  setRegister(cpu, op.reg, op.size, a);
+  commitRm(cpu, op, sum);
+}
+export const bindXadd: Binder = () => xadd;
+
+function cmpxchg(cpu: Cpu, op: Op): void {
+  // The destination is always written (with its own value on failure), as the locked bus cycle does.
+  const dest = modifyRm(cpu, op);
+  const acc = getRegister(cpu, EAX, op.size);
+  arithmetic(cpu, SUB, acc, dest, op.size);
+  if (((acc ^ dest) & sizeMaskOf(op.size)) === 0) {
+    commitRm(cpu, op, getRegister(cpu, op.reg, op.size));
+  } else {
+    commitRm(cpu, op, dest);
+    setRegister(cpu, EAX, op.size, dest);
+  }
+}
+function sizeMaskOf(bits: number): number {
+  return bits === 32 ? -1 : bits === 16 ? 0xffff : 0xff;
+}
+export const bindCmpxchg: Binder = () => cmpxchg;
+
+function cmpxchg8b(cpu: Cpu, op: Op): void {
+  const address = effectiveAddress(cpu, op);
+  const low = cpu.read32(op.seg, address);
+  const high = cpu.read32(op.seg, (address + 4) & op.addressMask);
+  const lin = cpu.writableLinear(op.seg, address, 4);
+  void lin;
+  cpu.writableLinear(op.seg, (address + 4) & op.addressMask, 4);
+  const r = cpu.regs;
+  materialiseFlags(cpu);
+  if (low === r[EAX] && high === r[EDX]) {
+    cpu.write32(op.seg, address, r[EBX]!);
+    cpu.write32(op.seg, (address + 4) & op.addressMask, r[ECX]!);
+    cpu.flags |= ZF;
+  } else {
+    cpu.write32(op.seg, address, low);
+    cpu.write32(op.seg, (address + 4) & op.addressMask, high);
+    r[EAX] = low;
+    r[EDX] = high;
+    cpu.flags &= ~ZF;
+  }
+}
+export const bindCmpxchg8b: Binder = () => cmpxchg8b;
+
+function bswap(cpu: Cpu, op: Op): void {
+  const v = cpu.regs[op.reg]!;
+  cpu.regs[op.reg] = (v >>> 24) | ((v >>> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24);
+}
+function bswap16(cpu: Cpu, op: Op): void {
+  // BSWAP with a 16-bit operand is undefined; real CPUs (and QEMU) clear the low word.
+  cpu.regs16[op.reg << 1] = 0;
+}
+export const bindBswap: Binder = (op) => (op.size === 32 ? bswap : bswap16);
+
+// --- CBW/CWDE, CWD/CDQ, XLAT, LAHF, SAHF ---------------------------------------------------------
+
+function cwde(cpu: Cpu): void {
+  cpu.regs[EAX] = (cpu.regs[EAX]! << 16) >> 16;
+}
+function cbw(cpu: Cpu): void {
+  cpu.regs16[0] = (cpu.regs[EAX]! << 24) >> 24;
+}
+function cdq(cpu: Cpu): void {
+  cpu.regs[EDX] = cpu.regs[EAX]! >> 31;
+}
+function cwd(cpu: Cpu): void {
+  cpu.regs16[EDX << 1] = (cpu.regs[EAX]! << 16) >> 31;
+}
+export const bindCbw: Binder = (op) => (op.size === 32 ? cwde : cbw);
+export const bindCwd: Binder = (op) => (op.size === 32 ? cdq : cwd);
+
+function xlat(cpu: Cpu, op: Op): void {
+  const address = (cpu.regs[EBX]! + cpu.regs8[0]!) & op.addressMask;
+  cpu.regs8[0] = cpu.read8(op.seg, address);
+}
+export const bindXlat: Binder = (op) => {
+  op.base = 3; // the default segment rule: DS unless overridden
+  return xlat;
+};
+
+function lahf(cpu: Cpu): void {
+  cpu.regs8[1] = (readEflags(cpu) & (SF | ZF | AF | PF | CF)) | 2;
+}
+function sahf(cpu: Cpu): void {
+  materialiseFlags(cpu);
+  const mask = SF | ZF | AF | PF | CF;
+  cpu.flags = (cpu.flags & ~mask) | (cpu.regs8[1]! & mask);
+}
+export const bindLahf: Binder = () => lahf;
+export const bindSahf: Binder = () => sahf;
+void ARITHMETIC_FLAGS;
+
+// --- SETcc, CMOVcc -------------------------------------------------------------------------------
+
+function setcc(cpu: Cpu, op: Op): void {
+  writeRm(cpu, op, testCondition(cpu, op.condition) ? 1 : 0);
+}
+export const bindSetcc: Binder = () => setcc;
+
+function cmovcc(cpu: Cpu, op: Op): void {
+  const value = readRm(cpu, op); // the source is read (and may fault) whatever the condition
+  if (testCondition(cpu, op.condition)) setRegister(cpu, op.reg, op.size, value);
+}
+export const bindCmovcc: Binder = () => cmovcc;
+
+// --- NOP, PAUSE, FWAIT, UD2 ----------------------------------------------------------------------
+
+function nop(): void {}
+export const bindNop: Binder = () => nop;
+
+function ud2(cpu: Cpu): void {
+  cpu.raise(Vector.UD);
+}
+export const bindUd2: Binder = () => ud2;

@@ -1,0 +1,87 @@
+// String instructions: MOVS, CMPS, STOS, LODS, SCAS, with REP / REPE / REPNE.
+//
+// Addresses are (E)SI and (E)DI by the address size; the source segment is DS unless overridden, the
+// destination is always ES. Each iteration updates ECX/ESI/EDI before the next, so a fault in the
+// middle of a REP leaves the registers at the faulting element and EIP at the instruction: the
+// instruction restarts where it stopped, as on the real CPU.
+
+import { ECX, ESI, EDI, ES, type Cpu } from '../cpu.ts';
+import { DF, ZF, zero } from '../flags.ts';
+import type { Binder, Op } from '../op.ts';
+import { getRegister, setRegister } from './operands.ts';
+import { arithmetic, CMP } from './alu.ts';
+
+const MOVS = 0, CMPS = 1, STOS = 2, LODS = 3, SCAS = 4;
+const NAMES = ['movs', 'cmps', 'stos', 'lods', 'scas'];
+
+function index(cpu: Cpu, reg: number, op: Op): number {
+  return op.addressSize === 32 ? cpu.regs[reg]! : cpu.regs16[reg << 1]!;
+}
+function advance(cpu: Cpu, reg: number, op: Op, delta: number): void {
+  if (op.addressSize === 32) cpu.regs[reg] = (cpu.regs[reg]! + delta) | 0;
+  else cpu.regs16[reg << 1] = cpu.regs16[reg << 1]! + delta;
+}
+
+/** One element of the string operation. Returns false when a REPE/REPNE condition ends the loop. */
+function step(cpu: Cpu, op: Op, delta: number): void {
+  const bits = op.size;
+  switch (op.kind) {
+    case MOVS: {
+      const v = cpu.readSized(op.seg, index(cpu, ESI, op), bits);
+      cpu.writeSized(ES, index(cpu, EDI, op), bits, v);
+      advance(cpu, ESI, op, delta);
+      advance(cpu, EDI, op, delta);
+      break;
+    }
+    case CMPS: {
+      const a = cpu.readSized(op.seg, index(cpu, ESI, op), bits);
+      const b = cpu.readSized(ES, index(cpu, EDI, op), bits);
+      arithmetic(cpu, CMP, a, b, bits);
+      advance(cpu, ESI, op, delta);
+      advance(cpu, EDI, op, delta);
+      break;
+    }
+    case STOS:
+      cpu.writeSized(ES, index(cpu, EDI, op), bits, getRegister(cpu, 0, bits));
+      advance(cpu, EDI, op, delta);
+      break;
+    case LODS:
+      setRegister(cpu, 0, bits, cpu.readSized(op.seg, index(cpu, ESI, op), bits));
+      advance(cpu, ESI, op, delta);
+      break;
+    default: { // SCAS
+      const b = cpu.readSized(ES, index(cpu, EDI, op), bits);
+      arithmetic(cpu, CMP, getRegister(cpu, 0, bits), b, bits);
+      advance(cpu, EDI, op, delta);
+      break;
+    }
+  }
+}
+
+function once(cpu: Cpu, op: Op): void {
+  step(cpu, op, (cpu.flags & DF) !== 0 ? -(op.size >> 3) : op.size >> 3);
+}
+
+function repeated(cpu: Cpu, op: Op): void {
+  const delta = (cpu.flags & DF) !== 0 ? -(op.size >> 3) : op.size >> 3;
+  const wide = op.addressSize === 32;
+  const conditional = op.kind === CMPS || op.kind === SCAS;
+  const untilEqual = op.repeat === 0xf2; // REPNE stops when ZF = 1; REPE when ZF = 0
+  for (;;) {
+    const count = wide ? cpu.regs[ECX]! : cpu.regs16[ECX << 1]!;
+    if (count === 0) return;
+    step(cpu, op, delta);
+    if (wide) cpu.regs[ECX] = count - 1;
+    else cpu.regs16[ECX << 1] = count - 1;
+    if (conditional && ((zero(cpu) === ZF) === untilEqual)) return;
+  }
+}
+
+/** REP STOSD / REP MOVSD with a flat 32-bit view: the memset/memcpy of compiled code. */
+export const bindString: Binder = (op, insn) => {
+  op.kind = NAMES.indexOf(insn.form!.operation);
+  const canRepeat = insn.form!.repeat !== undefined;
+  if (!canRepeat || op.repeat === 0) return once;
+  // F2 on MOVS/STOS/LODS acts as REP on real CPUs.
+  return repeated;
+};
