@@ -1,0 +1,56 @@
+// The system half's own per-CPU state: what the SDM describes as processor state but the integer
+// core has no use for. One `SystemState` per Cpu, created by installSystem (index.ts) and reached
+// from every system operation through the WeakMap below, so the Cpu class needs no fields for it.
+
+import type { Cpu } from '../cpu.ts';
+import { IF } from '../flags.ts';
+
+/** The source of external interrupts: the 8259A pair on a PC. */
+export interface InterruptController {
+  /** INTR is asserted. */
+  interruptPending(): boolean;
+  /** The interrupt-acknowledge cycle: returns the vector. */
+  acknowledge(): number;
+}
+
+export class SystemState {
+  /** HLT executed; cleared when an interrupt (or reset) wakes the CPU. */
+  halted = false;
+  /**
+   * STI's interrupt shadow (and MOV SS / POP SS's): external interrupts are not taken before the
+   * instruction that follows. Holds the instruction count after which they may be taken again.
+   */
+  interruptShadowUntil = -1;
+  /** The vector whose delivery is in progress, or -1 (to recognise a fault during delivery: #DF). */
+  delivering = -1;
+  /** Whether that delivery was of a software INT (decides the EXT bit of nested error codes). */
+  deliveringExternal = false;
+  /** The external interrupt source; none means INTR is never asserted. */
+  interrupts: InterruptController | null = null;
+  /**
+   * VMCALL at CPL 0 calls this (the kernel maps gate addresses to TypeScript services through it).
+   * Unset, VMCALL raises #UD as on a CPU without VMX.
+   */
+  onVmcall: ((cpu: Cpu) => void) | null = null;
+  /** Called when the CPU shuts down after a triple fault. */
+  onShutdown: ((cpu: Cpu) => void) | null = null;
+  /** Set when the CPU has shut down (triple fault): it executes nothing more until reset. */
+  shutdown = false;
+}
+
+const states = new WeakMap<Cpu, SystemState>();
+
+export function systemStateOf(cpu: Cpu): SystemState {
+  let state = states.get(cpu);
+  if (state === undefined) {
+    state = new SystemState();
+    states.set(cpu, state);
+  }
+  return state;
+}
+
+/** Re-arm the between-blocks interrupt check after an instruction may have set IF (STI, POPF, IRET,
+ *  a task switch): with IF clear the check drops itself until then. */
+export function armInterruptCheck(cpu: Cpu): void {
+  if ((cpu.flags & IF) !== 0) cpu.pendingEvents = 1;
+}

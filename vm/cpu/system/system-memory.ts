@@ -1,0 +1,40 @@
+// Memory accesses the processor itself makes for system structures: descriptor tables, the TSS, the
+// IDT. The SDM calls them "implicit supervisor-mode accesses" (Vol. 3A 4.6): they are checked as if
+// CPL were 0 whatever the current CPL, so a ring-3 program's int $0x80 can read the IDT and TSS that
+// its own loads could never touch.
+
+import type { Cpu } from '../cpu.ts';
+
+function physical(cpu: Cpu, linear: number, write: boolean): number {
+  return cpu.translate(linear | 0, write, false);
+}
+
+export function systemRead8(cpu: Cpu, linear: number): number {
+  return cpu.physicalRead8(physical(cpu, linear, false));
+}
+
+export function systemRead16(cpu: Cpu, linear: number): number {
+  return systemRead8(cpu, linear) | (systemRead8(cpu, linear + 1) << 8);
+}
+
+export function systemRead32(cpu: Cpu, linear: number): number {
+  if ((linear & 0xfff) <= 0xffc) {
+    const p = physical(cpu, linear, false);
+    return cpu.physicalRead8(p) | (cpu.physicalRead8(p + 1) << 8) | (cpu.physicalRead8(p + 2) << 16) | (cpu.physicalRead8(p + 3) << 24);
+  }
+  return systemRead16(cpu, linear) | (systemRead16(cpu, linear + 2) << 16);
+}
+
+export function systemWrite8(cpu: Cpu, linear: number, value: number): void {
+  cpu.physicalWrite8(physical(cpu, linear, true), value);
+}
+
+export function systemWrite16(cpu: Cpu, linear: number, value: number): void {
+  systemWrite8(cpu, linear, value);
+  systemWrite8(cpu, linear + 1, value >>> 8);
+}
+
+export function systemWrite32(cpu: Cpu, linear: number, value: number): void {
+  systemWrite16(cpu, linear, value);
+  systemWrite16(cpu, linear + 2, value >>> 16);
+}
