@@ -20,6 +20,7 @@ import { CS, DS, SS, EBP, ESP, NO_REGISTER_SLOT, type Cpu } from './cpu.ts';
 import { Vector } from './fault.ts';
 import { Op, type Executor } from './op.ts';
 import { modelHasInstruction } from './models.ts';
+import type { InstructionForm } from '../isa/table.ts';
 
 const MAX_BLOCK_OPS = 64;
 /** Bytes per code line: the granularity at which stores are checked against decoded code. */
@@ -51,6 +52,21 @@ function raiseUndefined(cpu: Cpu): void {
 function raiseTooLong(cpu: Cpu): void {
   cpu.raise(Vector.GP, 0);
 }
+
+/**
+ * The operand size an executor works at: 8 for byte forms (a data operand of size 8, or AL), else the
+ * operand-size attribute. Immediates, counts and ports do not decide (ENTER imm16, imm8 is word/dword).
+ */
+function dataSize(form: InstructionForm, operandSize: number): number {
+  for (const o of form.operands) {
+    if (o.kind === 'al') return 8;
+    if (!DATA_OPERANDS.has(o.kind)) continue;
+    if (o.size === 8) return 8;
+    if (o.size === 'v') return operandSize;
+  }
+  return operandSize;
+}
+const DATA_OPERANDS = new Set<string>(['rm', 'reg', 'opreg', 'acc', 'moffs', 'srcstr', 'dststr', 'mem']);
 
 export class CodeCache {
   private readonly cpu: Cpu;
@@ -252,12 +268,7 @@ export class CodeCache {
     // The default segment is SS for EBP/ESP-based addresses (BP-based in 16-bit addressing), else DS.
     const defaultSegment = insn.base === EBP || insn.base === ESP ? SS : DS;
     op.seg = insn.segmentOverride >= 0 ? insn.segmentOverride : defaultSegment;
-    // Operand size: the first sized operand decides (8-bit forms are 8 whatever the prefix).
-    op.size = insn.operandSize;
-    for (const o of form.operands) {
-      if (o.size === 8) { op.size = 8; break; }
-      if (o.size === 'v') break;
-    }
+    op.size = dataSize(form, insn.operandSize);
     const rel = form.operands.find((o) => o.kind === 'rel');
     if (rel !== undefined) op.target = (op.next + insn.immediate) & (insn.operandSize === 32 ? -1 : 0xffff);
     op.execute = this.bind(op, insn, cpu);
