@@ -23,7 +23,9 @@ import {
   bindCallFar, bindCallFarIndirect, bindJumpFar, bindJumpFarIndirect, bindLoadFarPointer, bindMovToSegment,
   bindPopSegment, bindReturnFar,
 } from './far-transfers.ts';
-import { deliverException, deliverExternalInterrupt, iretExecutor, popfExecutor } from './interrupts.ts';
+import {
+  deliverException, deliverExternalInterrupt, int1Executor, int3Executor, intExecutor, intoExecutor, iretExecutor, popfExecutor,
+} from './interrupts.ts';
 import {
   bindArpl, bindLar, bindLgdt, bindLidt, bindLldt, bindLsl, bindLtr, bindSgdt, bindSidt, bindSldt, bindStr, bindVerr, bindVerw,
 } from './tables.ts';
@@ -80,6 +82,7 @@ export const systemOperations: Record<string, Binder> = {
   'push-sreg': bindPushSegment, 'load-far-pointer': bindLoadFarPointer,
   'jmp-far': bindJumpFar, 'jmp-far-indirect': bindJumpFarIndirect, 'call-far': bindCallFar,
   'call-far-indirect': bindCallFarIndirect, 'ret-far': bindReturnFar,
+  int: endingBlock(intExecutor), int3: endingBlock(int3Executor), into: endingBlock(intoExecutor), int1: endingBlock(int1Executor),
   iret: endingBlock(iretExecutor), popf: endingBlock(popfExecutor),
   cli: constant(cliExecutor), sti: bindSti, hlt: bindHlt,
   in: bindIn, out: bindOut, ins: bindIns, outs: bindOuts,

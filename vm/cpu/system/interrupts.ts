@@ -39,19 +39,30 @@ function isContributory(vector: number): boolean {
  */
 export function deliverException(cpu: Cpu, vector: number, errorCode: number, software: boolean): void {
   const state = systemStateOf(cpu);
-  let external = !software && vector !== Vector.BP && vector !== Vector.OF;
+  let external = !software;
   if (state.delivering >= 0) {
+    // The previous delivery faulted. Table 6-5: only exception pairs make a double fault; a fault
+    // while delivering INT n or an external interrupt is simply delivered in its place, with EIP
+    // back at the INT instruction.
     const first = state.delivering;
+    const firstWasSoftware = state.deliveringSoftware;
     state.delivering = -1;
-    if (first === Vector.DF) { shutdown(cpu); return; }
-    const double = (isContributory(first) && isContributory(vector)) ||
-      (first === Vector.PF && (vector === Vector.PF || isContributory(vector)));
-    if (double) { vector = Vector.DF; errorCode = 0; }
+    if (firstWasSoftware) {
+      cpu.eip = state.softwareInterruptAddress;
+    } else if (first === Vector.DF) {
+      shutdown(cpu);
+      return;
+    } else if ((isContributory(first) && isContributory(vector)) ||
+      (first === Vector.PF && (vector === Vector.PF || isContributory(vector)))) {
+      vector = Vector.DF;
+      errorCode = 0;
+    }
     software = false;
-    external = true;
+    external = state.deliveringExternal;
   }
   state.delivering = vector;
   state.deliveringExternal = external;
+  state.deliveringSoftware = software;
   deliverEvent(cpu, vector, errorCode, software, external);
   state.delivering = -1;
 }
@@ -62,6 +73,7 @@ export function deliverExternalInterrupt(cpu: Cpu, vector: number): void {
   state.halted = false;
   state.delivering = vector;
   state.deliveringExternal = true;
+  state.deliveringSoftware = false;
   deliverEvent(cpu, vector, NO_ERROR_CODE, false, true);
   state.delivering = -1;
 }
@@ -193,11 +205,22 @@ function restoreStack(cpu: Cpu, s: SavedStack, cpl: number): void {
 // ---------------------------------------------------------------------------------------------
 // INT n, INT3, INTO, INT1: each raises a trap; deliverException does the rest.
 
-export const intExecutor: Executor = (cpu, op) => cpu.raiseTrap(op.imm & 0xff, true);
-export const int3Executor: Executor = (cpu) => cpu.raiseTrap(Vector.BP, true);
+// They remember where the instruction starts, for a fault during the delivery (see deliverException).
+
+export const intExecutor: Executor = (cpu, op) => {
+  systemStateOf(cpu).softwareInterruptAddress = op.address;
+  cpu.raiseTrap(op.imm & 0xff, true);
+};
+export const int3Executor: Executor = (cpu, op) => {
+  systemStateOf(cpu).softwareInterruptAddress = op.address;
+  cpu.raiseTrap(Vector.BP, true);
+};
 export const int1Executor: Executor = (cpu) => cpu.raiseTrap(Vector.DB, false);
 export const intoExecutor: Executor = (cpu, op) => {
-  if (overflow(cpu) !== 0) cpu.raiseTrap(Vector.OF, true);
+  if (overflow(cpu) !== 0) {
+    systemStateOf(cpu).softwareInterruptAddress = op.address;
+    cpu.raiseTrap(Vector.OF, true);
+  }
   cpu.eip = op.next;
 };
 

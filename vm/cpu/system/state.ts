@@ -23,8 +23,16 @@ export class SystemState {
   interruptShadowUntil = -1;
   /** The vector whose delivery is in progress, or -1 (to recognise a fault during delivery: #DF). */
   delivering = -1;
-  /** Whether that delivery was of a software INT (decides the EXT bit of nested error codes). */
+  /** Whether that delivery was of an external event or exception (decides the EXT bit of nested
+   *  error codes); false for INT n, INT3 and INTO. */
   deliveringExternal = false;
+  /** Whether that delivery was of a software INT n / INT3 / INTO. */
+  deliveringSoftware = false;
+  /**
+   * Address of the INT n / INT3 / INTO instruction being delivered. INT is a trap (EIP points past
+   * it) but a fault while delivering it — #GP from a DPL-0 gate, #NP — reports the INT itself.
+   */
+  softwareInterruptAddress = 0;
   /** The external interrupt source; none means INTR is never asserted. */
   interrupts: InterruptController | null = null;
   /**

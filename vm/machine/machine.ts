@@ -1,0 +1,152 @@
+// A PC: one CPU (integer core + system half), guest RAM, the PC devices, and a Multiboot kernel
+// loaded the way qemu-system-i386 -kernel loads one. This class is the machine without threads: the
+// worker (vm/worker/machine-worker.ts) drives it with real sleeping and shared console rings, and the
+// tests drive it directly.
+//
+// The clock is the host's monotonic clock: the PIT's 100 Hz is 100 Hz of wall time, and HLT sleeps
+// until the next PIT deadline or console input.
+
+import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT } from '../cpu/cpu.ts';
+import { installIntegerOperations } from '../cpu/operations/index.ts';
+import { runCpu } from '../cpu/run.ts';
+import { writeEflags } from '../cpu/flags.ts';
+import { IF } from '../cpu/flags.ts';
+import { cpuModels, DEFAULT_CPU_MODEL } from '../cpu/models.ts';
+import { PhysicalMemory } from '../memory/physical-memory.ts';
+import { IoBus } from '../memory/io-bus.ts';
+import { PcDevices } from '../devices/pc-devices.ts';
+import { installSystem, type SystemState } from '../cpu/system/index.ts';
+import { FLAT_CODE_ACCESS, FLAT_DATA_ACCESS } from '../cpu/system/descriptors.ts';
+import { loadMultiboot, type BootModule } from './multiboot.ts';
+
+export interface MachineOptions {
+  /** CPU model name (vm/cpu/models.ts); default pentium3. */
+  cpu?: string;
+  /** Guest RAM in MiB; default 128, like QEMU. */
+  memoryMiB?: number;
+  /** A byte the guest wrote to COM1. */
+  consoleOut(byte: number): void;
+  /** The next byte typed at the console, or -1. */
+  consoleIn(): number;
+  /** Virtual time in nanoseconds; default: the host's monotonic clock. */
+  clock?: () => number;
+}
+
+export type MachineState =
+  | { kind: 'running' }
+  | { kind: 'halted' } // HLT with IF = 1: waiting for an interrupt
+  | { kind: 'exited'; status: number } // isa-debug-exit
+  | { kind: 'stopped'; message: string }; // the guest can go no further
+
+export const DEFAULT_MEMORY_MIB = 128;
+/** Where the boot GDT goes (below the Multiboot information at 0x9000). */
+const BOOT_GDT = 0x8f00;
+
+function hostClock(): () => number {
+  const start = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - start);
+}
+
+export class Machine {
+  readonly memory: PhysicalMemory;
+  readonly io = new IoBus();
+  readonly cpu: Cpu;
+  readonly devices: PcDevices;
+  readonly system: SystemState;
+  readonly clock: () => number;
+  private exitStatus = -1;
+
+  constructor(options: MachineOptions) {
+    const model = options.cpu ?? DEFAULT_CPU_MODEL;
+    if (cpuModels[model] === undefined) {
+      throw new RangeError(`unknown CPU model '${model}' (known: ${Object.keys(cpuModels).join(', ')})`);
+    }
+    const mib = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
+    if (!Number.isInteger(mib) || mib < 2 || mib > 2047) throw new RangeError(`memory must be a whole number of MiB from 2 to 2047, not ${mib}`);
+    this.memory = new PhysicalMemory(mib * 1024 * 1024);
+    this.clock = options.clock ?? hostClock();
+    this.cpu = new Cpu(this.memory, this.io, model);
+    installIntegerOperations(this.cpu);
+    this.system = installSystem(this.cpu);
+    this.devices = new PcDevices({
+      clock: this.clock,
+      consoleOut: options.consoleOut,
+      consoleIn: options.consoleIn,
+      exit: (status) => {
+        this.exitStatus = status;
+        this.cpu.requestStop(StopKind.Request);
+      },
+    }, this.io);
+    this.system.interrupts = this.devices.pic;
+  }
+
+  /**
+   * Load a Multiboot kernel and set the CPU up as the Multiboot specification (3.2) says: 32-bit
+   * protected mode, flat CS/DS/ES/FS/GS/SS, paging and interrupts off, EAX = 0x2BADB002, EBX = the
+   * information structure. QEMU's selectors (0x10 code, 0x18 data) and a GDT that holds them.
+   */
+  boot(kernel: Uint8Array, name: string, commandLine: string, modules: BootModule[] = []): void {
+    const entry = loadMultiboot(this.memory, kernel, name, commandLine, modules);
+    const cpu = this.cpu;
+    cpu.reset();
+    // A GDT with the two flat segments, so that reloading a segment register before the kernel has a
+    // GDT of its own finds what the hidden caches already hold.
+    const gdt = [0, 0, 0, 0, 0x0000ffff, 0x00cf9b00, 0x0000ffff, 0x00cf9300];
+    gdt.forEach((word, i) => this.memory.write32(BOOT_GDT + 4 * i, word));
+    cpu.tableBase[0] = BOOT_GDT;
+    cpu.tableLimit[0] = 31;
+    cpu.tableBase[1] = 0;
+    cpu.tableLimit[1] = 0x3ff;
+    cpu.cr[0] = CR0_PE | 0x10;
+    cpu.loadSegmentCache(CS, entry.codeSelector, 0, 0xffffffff, FLAT_CODE_ACCESS);
+    for (const seg of [SS, DS, ES, FS, GS]) cpu.loadSegmentCache(seg, entry.dataSelector, 0, 0xffffffff, FLAT_DATA_ACCESS);
+    // No LDT and no task yet: as after RESET, LDTR and TR are selector 0 with empty caches.
+    cpu.loadSegmentCache(LDTR, 0, 0, 0xffff, SEG_PRESENT | 2);
+    cpu.loadSegmentCache(TR, 0, 0, 0xffff, SEG_PRESENT | 3);
+    cpu.setCpl(0);
+    cpu.flushTlb();
+    writeEflags(cpu, 0x2);
+    cpu.regs.fill(0);
+    cpu.regs[EAX] = entry.eax;
+    cpu.regs[EBX] = entry.ebx;
+    cpu.eip = entry.eip;
+  }
+
+  /** Whether an interrupt could wake a halted CPU. */
+  private interruptible(): boolean {
+    return (this.cpu.flags & IF) !== 0;
+  }
+
+  /** Run up to `maxInstructions`, then report what the machine is doing. */
+  run(maxInstructions: number): MachineState {
+    const { cpu, devices, system } = this;
+    devices.tick();
+    devices.com1.pollInput();
+    if (devices.pic.interruptPending()) cpu.pendingEvents = 1;
+    if (system.halted) {
+      // Woken only by an interrupt the CPU will take.
+      if (!(devices.pic.interruptPending() && this.interruptible())) return this.idleState();
+      system.halted = false;
+    }
+    const stop = runCpu(cpu, maxInstructions);
+    if (this.exitStatus >= 0) return { kind: 'exited', status: this.exitStatus };
+    if (system.shutdown) return { kind: 'stopped', message: 'triple fault: the CPU shut down' };
+    if (stop === StopKind.Halt) return this.idleState();
+    if (stop === StopKind.Exception || stop === StopKind.Interrupt) {
+      return { kind: 'stopped', message: `unhandled exception ${cpu.stopVector} at eip 0x${(cpu.eip >>> 0).toString(16)}` };
+    }
+    return { kind: 'running' };
+  }
+
+  private idleState(): MachineState {
+    if (!this.interruptible()) {
+      return { kind: 'stopped', message: `the guest halted with interrupts disabled at eip 0x${(this.cpu.eip >>> 0).toString(16)}` };
+    }
+    return { kind: 'halted' };
+  }
+
+  /** Virtual time of the next device event (for HLT's sleep). */
+  nextDeadline(): number {
+    return this.devices.nextDeadline();
+  }
+}
