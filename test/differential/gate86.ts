@@ -1,0 +1,44 @@
+// Running a batch's snippets on gate86: the same bytes, at the same addresses, from the same state.
+//
+// One FlatMachine holds the batch's whole .text section. After each snippet (at e_N) we place
+// `int $0xfe`, which stops the machine: flat mode has no IDT, so every INT n ends the run with an
+// 'interrupt' stop. The machine runs at CPL 3 like the oracle's user process, so POPF treats IF and
+// IOPL as user code sees them.
+
+import { FlatMachine, type StopReason } from '../../vm/cpu/flat-machine.ts';
+import type { Case } from './case.ts';
+import { SCRATCH_BASE, SCRATCH_SIZE, type CaseResult, type MachineState } from './layout.ts';
+import type { BuiltBatch } from './program.ts';
+
+const STOP_VECTOR = 0xfe;
+const STOP_MARKER = new Uint8Array([0xcd, STOP_VECTOR]);
+/** Enough for the longest REP string case, small enough that a runaway snippet ends quickly. */
+const INSTRUCTION_LIMIT = 100_000;
+
+export interface Gate86Result extends CaseResult {
+  /** How gate86's run stopped, for the mismatch report. */
+  stop: StopReason;
+}
+
+export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[]): Gate86Result[] {
+  const end = batch.textAddress + batch.text.length;
+  const memoryBytes = Math.ceil((end + 0x10000) / 0x100000) * 0x100000;
+  const machine = new FlatMachine({ memoryBytes, cpl: 3 });
+  machine.load(batch.textAddress, batch.text);
+  for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);
+  return cases.map((c, n) => {
+    const { start, end: stopAt } = batch.snippets[n]!;
+    machine.load(SCRATCH_BASE, c.scratch);
+    machine.setRegisters({ ...c.initial, eip: start });
+    const stop = machine.run(INSTRUCTION_LIMIT);
+    const r = machine.registers();
+    const state: MachineState = { eax: r.eax, ecx: r.ecx, edx: r.edx, ebx: r.ebx, esp: r.esp, ebp: r.ebp, esi: r.esi, edi: r.edi, eflags: r.eflags };
+    const scratch = machine.memory.slice(SCRATCH_BASE, SCRATCH_BASE + SCRATCH_SIZE);
+    const reachedEnd = stop.kind === 'interrupt' && stop.vector === STOP_VECTOR && (stop.eip === stopAt || stop.eip === stopAt + 2);
+    if (reachedEnd) return { outcome: { kind: 'completed' }, state, scratch, stop };
+    if (stop.kind === 'exception') return { outcome: { kind: 'fault', vector: stop.vector, eip: stop.eip }, state, scratch, stop };
+    if (stop.kind === 'interrupt' && stop.vector === 3) return { outcome: { kind: 'fault', vector: 3, eip: stop.eip }, state, scratch, stop };
+    // Anything else (a limit, HLT, an unexpected INT) is its own outcome: it can never match the oracle.
+    return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, stop };
+  });
+}
