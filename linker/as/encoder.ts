@@ -270,9 +270,10 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
   if (form.modrm) {
     let reg = form.extension ?? 0;
     let rm: ParsedOperand | null = null;
+    const control = form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg');
     formOperands.forEach((o, i) => {
       const u = ops[i]!;
-      if (o.kind === 'reg' || o.kind === 'sreg' || o.kind === 'creg' || o.kind === 'dreg') reg = (u as { reg: number }).reg;
+      if (control ? o.kind === 'creg' || o.kind === 'dreg' : o.kind === 'reg' || o.kind === 'sreg') reg = (u as { reg: number }).reg;
       else if (o.kind === 'rm' || o.kind === 'mem' || o.kind === 'farmem') rm = u;
     });
     if (form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg')) {
@@ -317,6 +318,17 @@ function tryBranch(form: InstructionForm, target: Value, userPrefixes: number[],
   return { bytes: b.bytes, fixups: b.fixups, form };
 }
 
+/** Whether a register operand fixes the operand size (the shift count %cl and port %dx do not). */
+function sizedByRegister(form: InstructionForm, ops: ParsedOperand[]): boolean {
+  const operands = form.operands.some((o) => STRING_KINDS.has(o.kind)) ? [] : form.operands.filter((o) => o.kind !== 'one' || ops.length === form.operands.length);
+  return operands.some((o, i) => ops[i]?.kind === 'reg' && (o.kind === 'rm' || o.kind === 'reg' || o.kind === 'opreg' || o.kind === 'acc' || o.kind === 'al'));
+}
+
+/** The form's memory operand size is other than the 32-bit default. */
+function hasOtherSize(form: InstructionForm, opsize: 16 | 32): boolean {
+  return form.operands.some((o) => (o.kind === 'rm' || o.kind === 'moffs') && (o.size === 8 || (o.size === 'v' && opsize === 16)));
+}
+
 export interface InstructionRequest {
   mnemonic: string;
   operands: ParsedOperand[];
@@ -344,6 +356,7 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
   // A direct branch target: `jmp label`, `call func` (a bare expression, parsed as an address).
   const direct = ops.length === 1 && ops[0]!.kind === 'mem' && !ops[0]!.indirect && isAbsoluteAddress(ops[0]!) && ops[0]!.segment === NONE;
   let best: Encoding | null = null;
+  let bestRank = Infinity;
   for (const reading of list) {
     const relForms = reading.forms.filter((f) => f.operands.length === 1 && f.operands[0]!.kind === 'rel');
     if (direct && relForms.length > 0) {
@@ -392,7 +405,19 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
       for (const order of formOrders) {
         for (const size of sizes) {
           const e = tryForm(form, order, size, userPrefixes);
-          if (e && (best === null || e.bytes.length < best.bytes.length)) best = e;
+          if (e) {
+            // Without a suffix or a register to size it, gas takes the default 32-bit operand size
+            // (`rol %cl,(%eax)` is roll): forms of another size only win when nothing else fits.
+            const preferred = reading.suffix !== null || sizedByRegister(form, order) || !hasOtherSize(form, size);
+            // Between equally long encodings gas prefers the sign-extended imm8 one (66 83 C0 01
+            // over 66 05 01 00 for addw $1,%ax); otherwise the table's order decides.
+            const simm8 = form.operands.some((o) => o.kind === 'simm8') ? 0 : 1;
+            const rank = (preferred ? 0 : 1000) + e.bytes.length * 2 + simm8;
+            if (best === null || rank < bestRank) {
+              best = e;
+              bestRank = rank;
+            }
+          }
           if (e) break;
         }
       }

@@ -48,6 +48,7 @@ function isGlobal(s: AsmSymbol): boolean {
 /** Resolve or convert every fixup of a section; returns its relocations. */
 function relocate(section: Section): PendingRelocation[] {
   const out: PendingRelocation[] = [];
+  const late: PendingRelocation[] = [];
   for (const f of section.fixups) {
     const s = f.value.symbol;
     let field = f.value.addend;
@@ -79,9 +80,10 @@ function relocate(section: Section): PendingRelocation[] {
     }
     if (section.isNobits) throw new AsmError(f.where, `relocation in NOBITS section ${section.name}`);
     writeField(section.bytes, f.offset, f.size, field);
-    out.push({ offset: f.offset, type: types[f.size], target });
+    (f.relaxable ? late : out).push({ offset: f.offset, type: types[f.size], target });
   }
-  return out;
+  // gas makes the fixups of relaxed jumps only when it lays out the frags, after all the others.
+  return [...out, ...late];
 }
 
 /** The object file for an assembled source. */
