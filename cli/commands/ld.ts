@@ -29,6 +29,7 @@ Links i386 ELF relocatable objects. KIND is one of:
   -Ttext=ADDR        put .text at ADDR
   --no-aout-kludge   multiboot-kernel: let the boot loader read the ELF program headers instead of
                      the header's address fields
+  -shared [-soname NAME]  with -T: a shared object (.hash/.dynsym/.dynstr/.dynamic, all globals)
   -m elf_i386        accepted for compatibility with GNU ld`;
 
 function parseNumber(text: string, flag: string): number {
@@ -36,7 +37,7 @@ function parseNumber(text: string, flag: string): number {
   return Number(text) >>> 0;
 }
 
-function parseArgs(args: string[]): { options: LinkImageOptions; output: string; scriptPath?: string } {
+function parseArgs(args: string[]): { options: LinkImageOptions; output: string; scriptPath?: string; shared: boolean; soname?: string } {
   const objects: string[] = [];
   const defsyms: Assignment[] = [];
   let output = 'a.out';
@@ -45,6 +46,8 @@ function parseArgs(args: string[]): { options: LinkImageOptions; output: string;
   let entry: string | undefined;
   let textAddress: number | undefined;
   let aoutKludge = true;
+  let shared = false;
+  let soname: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -64,13 +67,17 @@ function parseArgs(args: string[]): { options: LinkImageOptions; output: string;
     else if (arg === '--defsym') defsyms.push(defsym(value()));
     else if (arg.startsWith('--defsym=')) defsyms.push(defsym(arg.slice(9)));
     else if (arg === '--no-aout-kludge') aoutKludge = false;
+    else if (arg === '-shared') shared = true;
+    else if (arg === '-soname' || arg === '-h') soname = value();
+    else if (arg.startsWith('-soname=')) soname = arg.slice(8);
     else if (arg === '-m') { const m = value(); if (m !== 'elf_i386') throw new UsageError(`-m ${m}: only elf_i386 is supported`); }
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else objects.push(arg);
   }
   if (objects.length === 0) throw new UsageError('no input files');
   if (scriptPath !== undefined && image !== undefined) throw new UsageError('give either -T or --image, not both');
-  return { output, scriptPath, options: { image, objects, entry, textAddress, defsyms, aoutKludge, output } };
+  if (shared && scriptPath === undefined) throw new UsageError('-shared needs -T SCRIPT (for the vsyscall DSO use --image vsyscall-dso)');
+  return { output, scriptPath, shared, soname, options: { image, objects, entry, textAddress, defsyms, aoutKludge, output } };
 }
 
 function imageKind(text: string): ImageKind {
@@ -94,7 +101,7 @@ export const ld: Command = {
   summary: 'link ELF32 objects into an executable, the vsyscall DSO or a Multiboot kernel',
   usage,
   async run(args) {
-    const { options, scriptPath } = parseArgs(args);
+    const { options, scriptPath, shared, soname } = parseArgs(args);
     try {
       if (scriptPath !== undefined) {
         let text: string;
@@ -104,6 +111,8 @@ export const ld: Command = {
           throw new LinkError(`${scriptPath}: ${(error as Error).message}`);
         }
         options.script = parseLinkScript(text, scriptPath);
+        // -shared: an ET_DYN with dynamic tables exporting every defined global, as ld -shared does.
+        if (shared) Object.assign(options.script, { outputType: 'dyn', gnuStack: false, shared: { soname: soname ?? options.output ?? 'a.out' } });
       }
       const result = linkImage(options);
       for (const warning of result.warnings) process.stderr.write(`gate86 ld: warning: ${warning}\n`);
