@@ -109,7 +109,11 @@ function prefixName(byte: number): string | null {
 }
 
 /** The names of the prefix bytes the instruction did not consume, in byte order. */
-function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, form: InstructionForm | null, use: PrefixUse): string[] {
+function prefixBytes(bytes: Uint8Array, start: number, insn: Instruction): number[] {
+  return Array.from(bytes.subarray(start, start + insn.prefixCount));
+}
+
+function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, form: InstructionForm | null, use: PrefixUse, notrack = false): string[] {
   const end = start + insn.prefixCount;
   const last = (match: (b: number) => boolean): number => {
     for (let p = end - 1; p >= start; p--) if (match(bytes[p]!)) return p;
@@ -119,18 +123,48 @@ function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, 
   const lastAddress = last((b) => b === prefixes.addressSize);
   const lastSegment = last((b) => SEGMENT_PREFIXES.includes(b));
   const lastRepeat = last((b) => b === prefixes.rep || b === prefixes.repne);
+  const hle = form ? hardwareLockElision(insn, form, last) : new Map<number, string>();
   const names: string[] = [];
   for (let p = start; p < end; p++) {
     const b = bytes[p]!;
     if (p === lastData && use.operandSize) continue;
     if (p === lastAddress && use.addressSize) continue;
     if (p === lastSegment && use.segment) continue;
+    const elision = hle.get(p);
+    if (elision !== undefined) {
+      names.push(elision);
+      continue;
+    }
+    if (p === lastSegment && notrack) {
+      names.push('notrack');
+      continue;
+    }
     if (p === lastRepeat && form?.mandatoryPrefix === b) continue;
     if (p === lastRepeat && b === prefixes.rep && form?.repeat === 'rep') {
       names.push('rep');
       continue;
     }
     names.push(prefixName(b)!);
+  }
+  return names;
+}
+
+/**
+ * Hardware lock elision (TSX): on a locked memory operation F2 and F3 are XACQUIRE and XRELEASE.
+ * Lockable forms need the LOCK prefix; XCHG does not (it always locks); a MOV store takes XRELEASE
+ * only (objdump's HLE_Fixup1/2/3). Returns the new names by prefix position.
+ */
+function hardwareLockElision(insn: Instruction, form: InstructionForm, last: (match: (b: number) => boolean) => number): Map<number, string> {
+  const names = new Map<number, string>();
+  if (!insn.hasModrm || insn.mod === 3) return names;
+  const lastRelease = last((b) => b === prefixes.rep);
+  const lastAcquire = last((b) => b === prefixes.repne);
+  const policy = form.hle ?? (form.lockable && insn.lock ? 'always' : undefined);
+  if (policy === 'always') {
+    if (lastRelease >= 0) names.set(lastRelease, 'xrelease');
+    if (lastAcquire >= 0) names.set(lastAcquire, 'xacquire');
+  } else if (policy === 'release' && lastRelease > lastAcquire) {
+    names.set(lastRelease, 'xrelease');
   }
   return names;
 }
@@ -158,13 +192,13 @@ function suffixLetter(form: InstructionForm, insn: Instruction): string {
     if (sized === undefined || sized.size === 0) return insn.operandSize;
     return insn.sizeOf(sized);
   };
+  const sizedByRegister = form.operands.some((o) => SIZING_REGISTERS.has(o.kind) || (o.kind === 'rm' && insn.mod === 3));
   switch (form.suffix) {
     case 'never': return '';
     case 'always': return SIZE_LETTER[operationSize()] ?? '';
-    case 'when16': return insn.operandSize === 16 ? 'w' : '';
+    case 'when16': return insn.operandSize === 16 && !sizedByRegister ? 'w' : '';
     default: {
       const memory = form.operands.some((o) => isMemoryOperand(o, insn));
-      const sizedByRegister = form.operands.some((o) => SIZING_REGISTERS.has(o.kind) || (o.kind === 'rm' && insn.mod === 3));
       return memory && !sizedByRegister ? SIZE_LETTER[operationSize()] ?? '' : '';
     }
   }
@@ -181,8 +215,8 @@ function mnemonicOf(form: InstructionForm, insn: Instruction, defaultSize32: boo
 // ---------------------------------------------------------------------------------------------
 // Operands.
 
-function memoryText(insn: Instruction): string {
-  const segment = insn.segmentOverride === NO_SEGMENT_OVERRIDE ? '' : `%${segmentNames[insn.segmentOverride]}:`;
+function memoryText(insn: Instruction, segmentOverride: number): string {
+  const segment = segmentOverride === NO_SEGMENT_OVERRIDE ? '' : `%${segmentNames[segmentOverride]}:`;
   return segment + (insn.addressSize === 32 ? address32(insn) : address16(insn));
 }
 
@@ -228,6 +262,8 @@ interface OperandContext {
   form: InstructionForm;
   address: number;
   nameTarget: TargetNamer;
+  /** The segment override that applies to memory operands (NO_SEGMENT_OVERRIDE after `notrack`). */
+  segment: number;
   /** Which of the instruction's immediates the next imm/simm8/rel/moffs operand takes. */
   immediateIndex: number;
   target: number | null;
@@ -239,12 +275,14 @@ function operandText(operand: Operand, ctx: OperandContext): string | null {
   const nextImmediate = (): number => (ctx.immediateIndex++ === 0 ? insn.immediate : insn.immediate2);
   switch (operand.kind) {
     case 'rm':
-      if (insn.mod !== 3) return memoryText(insn);
+      if (insn.mod !== 3) return memoryText(insn, ctx.segment);
       return registerName(insn.rm, form.registerByOperandSize ? insn.operandSize : bits);
     case 'mem':
     case 'farmem':
-      return memoryText(insn);
-    case 'reg': return registerName(insn.reg, bits);
+      return memoryText(insn, ctx.segment);
+    // MOV to and from CRn/DRn (0F 20-23 /r) keep the general register in ModRM.rm; the table
+    // writes it as reg/32 and the decoder forces mod to 3.
+    case 'reg': return registerName(form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg') ? insn.rm : insn.reg, bits);
     case 'opreg': return registerName(insn.opcodeRegister, bits);
     case 'acc': return registerName(0, bits);
     case 'al': return '%al';
@@ -307,14 +345,18 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
     hint: hint.hint,
   };
   if (form.spelling16 !== undefined && insn.operandSize === 16) use.operandSize = true;
-  const ctx: OperandContext = { insn, form, address, nameTarget, immediateIndex: 0, target: null };
+  // CET: a DS prefix on a near indirect branch is NOTRACK, not a segment override.
+  const notrack = form.notrack === true && prefixBytes(bytes, start, insn).includes(prefixes.ds);
+  if (notrack) use.segment = false;
+  const segment = notrack ? NO_SEGMENT_OVERRIDE : insn.segmentOverride;
+  const ctx: OperandContext = { insn, form, address, nameTarget, segment, immediateIndex: 0, target: null };
   const operands: string[] = [];
   for (const operand of form.operands) {
     const text = operandText(operand, ctx);
     if (text !== null) operands.push(form.indirect && (operand.kind === 'rm' || operand.kind === 'farmem') ? `*${text}` : text);
   }
   if (!form.attIntelOrder) operands.reverse();
-  const names = unusedPrefixNames(bytes, start, insn, form, use);
+  const names = unusedPrefixNames(bytes, start, insn, form, use, notrack);
   if (form.spelling16 !== undefined && insn.operandSize === 16) {
     const [name, ...rest] = form.spelling16.split(' ');
     return { text: layout([...names, name!].join(' '), rest.join(' ').split(',')), target: null };

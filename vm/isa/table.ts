@@ -102,7 +102,8 @@ export interface InstructionForm {
    * When the mnemonic takes a b/w/l size suffix. Unset: only when a memory operand leaves the size
    * unstated (no register operand sizes it): `addl $0x1,(%eax)` but `add %eax,(%ebx)`.
    * 'always': movzbl/movzbw. 'never': the mnemonic already says it (movsb, sete, invlpg).
-   * 'when16': only the non-default 16-bit size shows, as `w` (push $1 / pushw $1, ret / retw).
+   * 'when16': only the non-default 16-bit size shows, as `w`, and only when no register operand
+   * shows it (push $1 / pushw $1, ret / retw, call *(%eax) / callw *(%eax), but push %cx).
    */
   suffix?: 'always' | 'never' | 'when16';
   /** Operands print in Intel order even in AT&T syntax (ENTER, BOUND). */
@@ -117,6 +118,13 @@ export interface InstructionForm {
   registerByOperandSize?: boolean;
   /** The string source is DS:(E)BX instead of DS:(E)SI (XLAT). */
   sourceBaseBx?: boolean;
+  /**
+   * TSX lock elision beyond the lockable forms (which take XACQUIRE/XRELEASE with LOCK): XCHG with
+   * memory takes both without LOCK ('always'), a MOV store takes XRELEASE ('release').
+   */
+  hle?: 'always' | 'release';
+  /** CET: a DS (3E) prefix on this near indirect branch is NOTRACK, printed `notrack jmp *%eax`. */
+  notrack?: boolean;
   /** The whole text objdump prints when the operand size is 16: 66 90 is `xchg %ax,%ax`, not a nop. */
   spelling16?: string;
 }
@@ -161,6 +169,8 @@ interface FormOptions {
   registerByOperandSize?: boolean;
   sourceBaseBx?: boolean;
   spelling16?: string;
+  notrack?: boolean;
+  hle?: 'always' | 'release';
 }
 
 const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
@@ -201,6 +211,8 @@ function form(mnemonic: string, opcode: number | number[], operands: string, opt
   if (options.registerByOperandSize) entry.registerByOperandSize = true;
   if (options.sourceBaseBx) entry.sourceBaseBx = true;
   if (options.spelling16 !== undefined) entry.spelling16 = options.spelling16;
+  if (options.notrack) entry.notrack = true;
+  if (options.hle !== undefined) entry.hle = options.hle;
   instructionForms.push(entry);
 }
 
@@ -312,8 +324,8 @@ form('bsf', [0x0f, 0xbc], 'reg/v, rm/v', { writes: 'Z', undefined: 'OSAPC' });
 form('bsr', [0x0f, 0xbd], 'reg/v, rm/v', { writes: 'Z', undefined: 'OSAPC' });
 
 // --- Data movement -------------------------------------------------------------------------------
-form('mov', 0x88, 'rm/8, reg/8');
-form('mov', 0x89, 'rm/v, reg/v');
+form('mov', 0x88, 'rm/8, reg/8', { hle: 'release' });
+form('mov', 0x89, 'rm/v, reg/v', { hle: 'release' });
 form('mov', 0x8a, 'reg/8, rm/8');
 form('mov', 0x8b, 'reg/v, rm/v');
 form('mov', 0x8c, 'rm/v, sreg', { memorySize: 16, operation: 'mov-from-sreg' });
@@ -324,8 +336,8 @@ form('mov', 0xa2, 'moffs/8, al');
 form('mov', 0xa3, 'moffs/v, acc/v');
 for (let r = 0; r < 8; r++) form('mov', 0xb0 + r, 'opreg/8, imm/8');
 for (let r = 0; r < 8; r++) form('mov', 0xb8 + r, 'opreg/v, imm/v');
-form('mov', 0xc6, 'rm/8, imm/8', { extension: 0 });
-form('mov', 0xc7, 'rm/v, imm/v', { extension: 0 });
+form('mov', 0xc6, 'rm/8, imm/8', { extension: 0, hle: 'release' });
+form('mov', 0xc7, 'rm/v, imm/v', { extension: 0, hle: 'release' });
 form('mov', [0x0f, 0x20], 'reg/32, creg', { operation: 'mov-from-creg', privilege: 'cpl0' });
 form('mov', [0x0f, 0x21], 'reg/32, dreg', { operation: 'mov-from-dreg', privilege: 'cpl0' });
 form('mov', [0x0f, 0x22], 'creg, reg/32', { operation: 'mov-to-creg', privilege: 'cpl0', endsBlock: true });
@@ -335,8 +347,8 @@ form('movzw', [0x0f, 0xb7], 'reg/v, rm/16', { operation: 'movzx', suffix: 'alway
 form('movsb', [0x0f, 0xbe], 'reg/v, rm/8', { operation: 'movsx', suffix: 'always' });
 form('movsw', [0x0f, 0xbf], 'reg/v, rm/16', { operation: 'movsx', suffix: 'always' });
 form('lea', 0x8d, 'reg/v, mem');
-form('xchg', 0x86, 'rm/8, reg/8', { lock: true });
-form('xchg', 0x87, 'rm/v, reg/v', { lock: true });
+form('xchg', 0x86, 'rm/8, reg/8', { lock: true, hle: 'always' });
+form('xchg', 0x87, 'rm/v, reg/v', { lock: true, hle: 'always' });
 form('nop', 0x90, '', { spelling16: 'xchg %ax,%ax' });
 form('pause', 0x90, '', { mandatoryPrefix: 0xf3, since: 'pentium' });
 for (let r = 1; r < 8; r++) form('xchg', 0x90 + r, 'opreg/v, acc/v');
@@ -344,7 +356,7 @@ form('nop', [0x0f, 0x1f], 'rm/v', { extension: 0, since: 'p6', operation: 'nop' 
 // The P6 reserved-NOP space 0F 18-0F 1F: hint instructions that execute as NOPs and that compilers and
 // CET-enabled toolchains emit (prefetch hints, multi-byte nopl, endbr32). The first matching row wins.
 const hintNop: FormOptions = { since: 'p6', operation: 'nop' };
-['prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2'].forEach((name, n) => form(name, [0x0f, 0x18], 'rm/v', { ...hintNop, extension: n, modrmMod: 'memory', suffix: 'never' }));
+['prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2'].forEach((name, n) => form(name, [0x0f, 0x18], 'mem/8', { ...hintNop, extension: n, modrmMod: 'memory', suffix: 'never' }));
 form('endbr32', [0x0f, 0x1e], '', { ...hintNop, mandatoryPrefix: 0xf3, extension: 7, modrmMod: 'register', modrmRm: 3 });
 form('endbr64', [0x0f, 0x1e], '', { ...hintNop, mandatoryPrefix: 0xf3, extension: 7, modrmMod: 'register', modrmRm: 2 });
 for (const second of [0x18, 0x19, 0x1d, 0x1e, 0x1f]) form('nop', [0x0f, second], 'rm/v', hintNop);
@@ -400,11 +412,11 @@ for (let c = 0; c < 16; c++) {
 }
 form('jmp', 0xeb, 'rel/8', { endsBlock: true });
 form('jmp', 0xe9, 'rel/v', { endsBlock: true, suffix: 'when16' });
-form('jmp', 0xff, 'rm/v', { extension: 4, operation: 'jmp-indirect', endsBlock: true, suffix: 'when16', indirect: true });
+form('jmp', 0xff, 'rm/v', { extension: 4, operation: 'jmp-indirect', endsBlock: true, suffix: 'when16', indirect: true, notrack: true });
 form('ljmp', 0xea, 'far', { operation: 'jmp-far', endsBlock: true, suffix: 'when16' });
 form('ljmp', 0xff, 'farmem', { extension: 5, operation: 'jmp-far-indirect', endsBlock: true, suffix: 'when16', indirect: true });
 form('call', 0xe8, 'rel/v', { endsBlock: true, suffix: 'when16' });
-form('call', 0xff, 'rm/v', { extension: 2, operation: 'call-indirect', endsBlock: true, suffix: 'when16', indirect: true });
+form('call', 0xff, 'rm/v', { extension: 2, operation: 'call-indirect', endsBlock: true, suffix: 'when16', indirect: true, notrack: true });
 form('lcall', 0x9a, 'far', { operation: 'call-far', endsBlock: true, suffix: 'when16' });
 form('lcall', 0xff, 'farmem', { extension: 3, operation: 'call-far-indirect', endsBlock: true, suffix: 'when16', indirect: true });
 form('ret', 0xc3, '', { endsBlock: true, suffix: 'when16' });
@@ -477,8 +489,8 @@ form('smsw', [0x0f, 0x01], 'rm/v', { extension: 4, memorySize: 16, suffix: 'neve
 form('lmsw', [0x0f, 0x01], 'rm/16', { extension: 6, privilege: 'cpl0', endsBlock: true, suffix: 'never' });
 form('invlpg', [0x0f, 0x01], 'mem', { extension: 7, modrmMod: 'memory', privilege: 'cpl0', since: '486', endsBlock: true, suffix: 'never' });
 form('vmcall', [0x0f, 0x01], '', { extension: 0, modrmMod: 'register', modrmRm: 1, since: 'p6', endsBlock: true });
-form('lar', [0x0f, 0x02], 'reg/v, rm/16', { writes: 'Z' });
-form('lsl', [0x0f, 0x03], 'reg/v, rm/16', { writes: 'Z' });
+form('lar', [0x0f, 0x02], 'reg/v, rm/16', { writes: 'Z', registerByOperandSize: true });
+form('lsl', [0x0f, 0x03], 'reg/v, rm/16', { writes: 'Z', registerByOperandSize: true });
 form('arpl', 0x63, 'rm/16, reg/16', { writes: 'Z' });
 form('clts', [0x0f, 0x06], '', { privilege: 'cpl0' });
 
