@@ -37,6 +37,15 @@ export class Block {
   readonly code32: boolean;
   /** For a block whose last instruction crosses onto a second page: that page's physical address, else -1. */
   readonly secondPage: number;
+  /**
+   * Links to the blocks that followed this one last time (up to two: a Jcc's two ways, a RET's
+   * favourite callers), valid while cpu.codeGeneration equals linkGeneration and the target is valid.
+   */
+  linkGeneration = -1;
+  linkEip1 = 0;
+  link1: Block | null = null;
+  linkEip2 = 0;
+  link2: Block | null = null;
   constructor(ops: Op[], linear: number, physical: number, code32: boolean, secondPage: number) {
     this.ops = ops;
     this.linear = linear;
@@ -129,6 +138,37 @@ export class CodeCache {
   /** Drop all decoded code (an operation was re-registered, a snapshot restored). */
   invalidateAll(): void {
     for (const page of [...this.codePages]) this.invalidatePage(page);
+  }
+
+  /** The block at CS:EIP after `previous` ended: follows previous's links when it can. */
+  next(previous: Block): Block {
+    const cpu = this.cpu;
+    const eip = cpu.eip;
+    if (previous.linkGeneration === cpu.codeGeneration) {
+      if (eip === previous.linkEip1) {
+        const b = previous.link1!;
+        if (b.valid) return b;
+      } else if (eip === previous.linkEip2 && previous.link2 !== null) {
+        const b = previous.link2;
+        if (b.valid) return b;
+      }
+    } else {
+      previous.linkGeneration = cpu.codeGeneration;
+      previous.link1 = null;
+      previous.link2 = null;
+    }
+    const block = this.lookup();
+    // Links skip the CS limit check that lookup makes, so only flat code segments get them.
+    if (cpu.segFast[CS] !== 0 && previous.linkGeneration === cpu.codeGeneration) {
+      if (previous.link1 === null || !previous.link1.valid) {
+        previous.link1 = block;
+        previous.linkEip1 = eip;
+      } else {
+        previous.link2 = block;
+        previous.linkEip2 = eip;
+      }
+    }
+    return block;
   }
 
   /** The block at CS:EIP, decoding it if needed. Raises #PF/#GP if the first instruction cannot be fetched. */

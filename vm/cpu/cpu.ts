@@ -150,6 +150,11 @@ export class Cpu {
 
   // --- Execution ---------------------------------------------------------------------------------
   readonly code: CodeCache;
+  /**
+   * Bumped whenever the way CS:EIP maps to code could change (TLB flush or INVLPG, CS load, CPL change):
+   * block-to-block links made under an older generation are not followed.
+   */
+  codeGeneration = 0;
   /** The block being executed and the index of the current op in it (null between blocks). */
   block: Block | null = null;
   opIndex = 0;
@@ -272,6 +277,7 @@ export class Cpu {
     }
     this.segFast[seg] = fast;
     if (seg === CS) {
+      this.codeGeneration++;
       this.code32 = (access & SEG_BIG) !== 0;
     } else if (seg === SS) {
       this.stack32 = (access & SEG_BIG) !== 0;
@@ -281,6 +287,7 @@ export class Cpu {
   /** Change CPL (on a CS load or privilege change): access checks depend on it. */
   setCpl(cpl: number): void {
     this.cpl = cpl;
+    this.codeGeneration++;
     this.tlbReadMask = cpl === 3 ? TLB_USER_READ : TLB_READ;
     this.tlbWriteMask = cpl === 3 ? TLB_USER_WRITE : TLB_WRITE;
   }
@@ -321,6 +328,7 @@ export class Cpu {
 
   /** Forget every translation (CR3 write, paging switched, CR4.PSE changed). */
   flushTlb(): void {
+    this.codeGeneration++;
     if (this.tlbListCount > TLB_LIST_SIZE) {
       this.tlb.fill(0);
     } else {
@@ -333,6 +341,7 @@ export class Cpu {
 
   /** Forget the translation of one linear address (INVLPG). */
   invalidatePage(linear: number): void {
+    this.codeGeneration++;
     if (this.tlbHasLargePages) this.flushTlb();
     else this.tlb[linear >>> PAGE_SHIFT] = 0;
   }

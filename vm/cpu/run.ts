@@ -11,6 +11,7 @@ import type { Block } from './code-cache.ts';
 /** Run until `maxInstructions` have retired or something stops the CPU. Returns why it stopped. */
 export function runCpu(cpu: Cpu, maxInstructions: number): StopKind {
   cpu.stopKind = StopKind.None;
+  cpu.exitBlock = 0;
   const state = { remaining: maxInstructions };
   while (cpu.stopKind === StopKind.None) {
     if (state.remaining <= 0) {
@@ -30,17 +31,16 @@ export function runCpu(cpu: Cpu, maxInstructions: number): StopKind {
 
 function executeBlocks(cpu: Cpu, remaining: number): number {
   const code = cpu.code;
-  while (remaining > 0) {
-    if (cpu.pendingEvents !== 0) {
-      cpu.onPendingEvents(cpu);
-      if (cpu.stopKind !== StopKind.None) return remaining;
-    }
-    cpu.block = null;
-    const block = code.lookup();
+  if (cpu.pendingEvents !== 0) {
+    cpu.onPendingEvents(cpu);
+    if (cpu.stopKind !== StopKind.None) return remaining;
+  }
+  cpu.opIndex = -1; // a fault before the first op belongs to no block: EIP is already right
+  let block = code.lookup();
+  for (;;) {
     const ops = block.ops;
     const n = ops.length < remaining ? ops.length : remaining;
     cpu.block = block;
-    cpu.exitBlock = 0;
     let i = 0;
     while (i < n) {
       const op = ops[i]!;
@@ -53,16 +53,25 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
     if (!last.isBranch) cpu.eip = last.next;
     cpu.instructionCount += i;
     remaining -= i;
-    if (cpu.stopKind !== StopKind.None) return remaining;
+    if (cpu.exitBlock !== 0) {
+      cpu.exitBlock = 0;
+      if (cpu.stopKind !== StopKind.None) return remaining;
+    }
+    if (remaining <= 0) return remaining;
+    if (cpu.pendingEvents !== 0) {
+      cpu.onPendingEvents(cpu);
+      if (cpu.stopKind !== StopKind.None) return remaining;
+    }
+    cpu.opIndex = -1;
+    block = code.next(block);
   }
-  return remaining;
 }
 
 /** Put EIP where the exception says; count the ops of the block that completed. */
 function unwindFault(cpu: Cpu): number {
   const block: Block | null = cpu.block;
   cpu.block = null;
-  if (block === null) return 0; // the fault came from fetching: cpu.eip is already the instruction
+  if (block === null || cpu.opIndex < 0) return 0; // the fault came from fetching: cpu.eip is already the instruction
   const op = block.ops[cpu.opIndex]!;
   const f = cpu.fault;
   cpu.eip = f.trap ? op.next : op.address;
