@@ -1,0 +1,44 @@
+// Every test kernel of test/kernels/ on gate86 and on qemu-system-i386: the COM1 output and the exit
+// status must be identical. The only difference allowed is the CPU model number and stepping (QEMU's
+// models are not the chips gate86 models), which the cpuid kernel prints on a line of its own.
+
+import test from 'ava';
+import { buildKernel, runGate86, runQemu, writeBuildFile, type RunOptions } from './support/kernels.ts';
+
+function sameOnBoth(name: string, options: RunOptions = {}, mask: (s: string) => string = (s) => s) {
+  test(`${name}${options.cpu ? ` (${options.cpu})` : ''}: gate86 prints what qemu-system-i386 prints`, (t) => {
+    const kernel = buildKernel(name);
+    const qemu = runQemu(kernel, options);
+    const gate86 = runGate86(kernel, options);
+    t.is(gate86.message, null, 'gate86 ended through isa-debug-exit');
+    t.is(mask(gate86.output), mask(qemu.output));
+    t.is(gate86.status, qemu.status);
+    t.true(qemu.output.includes('done') || qemu.output.includes('back in ring 0') || qemu.output.includes('checksum'), 'the kernel ran to its end on QEMU');
+  });
+}
+
+sameOnBoth('int80');
+sameOnBoth('gate-dpl');
+sameOnBoth('sysenter', { cpu: 'pentium3' });
+sameOnBoth('sysenter', { cpu: 'pentium2' });
+sameOnBoth('paging');
+sameOnBoth('pit');
+sameOnBoth('microloop', { append: 'iterations=20000' });
+
+test('multiboot: command line, modules and memory sizes as qemu-system-i386 -append/-initrd give them', (t) => {
+  const kernel = buildKernel('multiboot');
+  const first = writeBuildFile('module-one.bin', new TextEncoder().encode('ABCDEFGHIJ'));
+  const second = writeBuildFile('module-two.bin', Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]));
+  const options = { append: 'console=ttyS0 x=1', initrd: [first, second] };
+  const qemu = runQemu(kernel, options);
+  const gate86 = runGate86(kernel, options);
+  t.is(gate86.output, qemu.output);
+  t.is(gate86.status, qemu.status);
+  t.regex(gate86.output, /modules: 2/);
+});
+
+const maskModel = (s: string) => s.replace(/leaf 1: model=\d+ stepping=\d+/, 'leaf 1: model=M stepping=S');
+for (const cpu of ['pentium', 'pentium2', 'pentium3', 'athlon-xp']) sameOnBoth('cpuid', { cpu }, maskModel);
+// QEMU's "486" reports PSE, which no i486 had (4 MiB pages came with the Pentium: Intel AP-485);
+// gate86's 486 reports what the chip did, so PSE is the one more bit not compared on that model.
+sameOnBoth('cpuid', { cpu: '486' }, (s) => maskModel(s).replace(/PSE=\d/, 'PSE=?'));
