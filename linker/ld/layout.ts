@@ -143,6 +143,7 @@ export function layoutPass(input: PassInput): Layout {
   let dot = 0;
   let lastSection: OutputSection | null = null;
   let headersAddress: number | null = null;
+  let current: (SectionFacts & { name: string }) | null = null;
 
   const context = (): ExprContext => ({
     dot,
@@ -158,7 +159,8 @@ export function layoutPass(input: PassInput): Layout {
       return undefined;
     },
     defined: (name) => symbols.has(name) || (table.get(name)?.state ?? 'undefined') !== 'undefined',
-    section: (name): SectionFacts | undefined => byName.get(name) ?? previous?.sections.find((s) => s.name === name),
+    section: (name): SectionFacts | undefined =>
+      (current?.name === name ? current : undefined) ?? byName.get(name) ?? previous?.sections.find((s) => s.name === name),
   });
 
   const assign = (target: string, value: number, provide: boolean): void => {
@@ -192,8 +194,11 @@ export function layoutPass(input: PassInput): Layout {
     const dotBefore = dot;
     const address = spec.address ? evaluate(spec.address, context()) : alignUp(dot, align);
     let loadAddress = address;
+    // AT(ADDR(.x) - OFFSET) names the section being placed: let it see its own address.
+    current = { name: spec.name, address, loadAddress: address, size: 0, align };
     if (spec.loadAddress) loadAddress = evaluate(spec.loadAddress, context());
     else if (!spec.address && lastSection) loadAddress = (address + (lastSection.loadAddress - lastSection.address)) >>> 0;
+    current = null;
 
     const out: OutputSection = {
       name: spec.name, spec, address, loadAddress, size: 0, align,
