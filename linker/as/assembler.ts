@@ -40,6 +40,8 @@ export class Assembler implements SymbolResolver {
   current!: Section;
   previous!: Section;
   sectionStack: { current: Section; previous: Section }[] = [];
+  /** .local + .comm and .lcomm symbols of this pass, allocated in .bss after the pass. */
+  localCommons: { symbol: AsmSymbol; size: number; align: number }[] = [];
   /** .file names, in order: each becomes an STT_FILE symbol. */
   files: string[] = [];
   /** .ident strings, for .comment. */
@@ -75,6 +77,8 @@ export class Assembler implements SymbolResolver {
     if (!s) {
       const defaults = defaultAttributes(name);
       s = new Section(name, type ?? defaults.type, flags ?? defaults.flags, entsize, this.sections.length);
+      // gas creates a section's symbol with the section: it sorts among the local symbols by that time.
+      s.symbolOrder = this.symbols.size - 0.5;
       this.sections.push(s);
     } else if (flags !== undefined && this.pass === 0) {
       s.flags = flags;
@@ -206,6 +210,7 @@ export class Assembler implements SymbolResolver {
       this.startPass();
       this.runLines(lines);
       this.macros.checkClosed();
+      this.allocateLocalCommons();
       const grew = this.relaxBranches();
       const settled = this.pass > 0 && !grew && this.snapshotSymbols() === before;
       if (settled) return;
@@ -234,8 +239,24 @@ export class Assembler implements SymbolResolver {
     this.numericCounts = new Map();
     this.files = [];
     this.idents = [];
+    this.localCommons = [];
     this.ended = false;
     this.macros.startPass();
+  }
+
+  /** Lay out .local/.lcomm symbols at the end of .bss (gas's .bss subsection 1). */
+  private allocateLocalCommons(): void {
+    const bss = this.section('.bss');
+    for (const c of this.localCommons) {
+      if (c.align > 1) {
+        bss.reserve((c.align - (bss.size % c.align)) % c.align);
+        bss.align = Math.max(bss.align, c.align);
+      }
+      c.symbol.section = bss;
+      c.symbol.value = bss.size;
+      c.symbol.definedThisPass = true;
+      bss.reserve(c.size);
+    }
   }
 
   /** Mark long every short branch whose target is out of reach. Returns whether any changed. */

@@ -211,21 +211,11 @@ function common(asm: Assembler, ops: string, local: boolean): void {
   const n = asm.absolute(size);
   let a = alignment === '' ? 0 : asm.absolute(alignment);
   if (local || s.declaredLocal) {
-    const bss = asm.section('.bss');
+    // gas allocates local commons in .bss subsection 1: after everything else in .bss.
     if (alignment === '') a = naturalAlignment(n);
-    const saved = { current: asm.current, previous: asm.previous };
-    asm.current = bss;
-    if (a > 1) {
-      const pad = (a - (bss.size % a)) % a;
-      bss.reserve(pad);
-      bss.align = Math.max(bss.align, a);
-    }
-    asm.defineLabel(s.name);
+    asm.localCommons.push({ symbol: s, size: n, align: a });
     if (s.type === STT_NOTYPE) s.type = STT_OBJECT;
     s.size = n;
-    bss.reserve(n);
-    asm.current = saved.current;
-    asm.previous = saved.previous;
     return;
   }
   if (alignment === '') a = naturalAlignment(n);

@@ -105,6 +105,7 @@ function isIndirectForm(f: InstructionForm): boolean {
 /** The size a b/w/l suffix talks about: the first operand whose size is not implied by its kind. */
 function suffixSize(f: InstructionForm): 8 | 16 | 32 | 'v' | null {
   for (const o of f.operands) {
+    if (o.kind === 'al') return 8; // written without a size in the table: it is AL
     if (o.kind === 'dx' || o.kind === 'one' || o.kind === 'cl' || o.kind === 'sreg' || SEGMENT_KINDS.includes(o.kind)) continue;
     if (o.size === 'v') return 'v';
     if (o.size === 8 || o.size === 16 || o.size === 32) {
@@ -367,6 +368,8 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
 
   // imul $3,%eax is imul $3,%eax,%eax.
   if (/^imul[wl]?$/.test(mnemonic) && ops.length === 2 && ops[0]!.kind === 'imm') ops = [ops[0]!, ops[1]!, ops[1]!];
+  // shld/shrd with two operands shift by %cl.
+  if (/^sh[lr]d[wl]?$/.test(mnemonic) && ops.length === 2) ops = [{ kind: 'reg', reg: 1, size: 8, indirect: false }, ...ops];
   // gas writes `int $3` as the one-byte breakpoint int3 (CC), not CD 03.
   if (mnemonic === 'int' && ops.length === 1 && ops[0]!.kind === 'imm' && constant(ops[0]!.value) === 3) return encodeInstruction({ ...request, mnemonic: 'int3', operands: [] });
   // aam/aad without an operand divide by ten.

@@ -9,6 +9,8 @@ export class Section {
   bytes = new Uint8Array(256);
   size = 0;
   fixups: Fixup[] = [];
+  /** Where the section symbol falls among local symbols (creation order). */
+  symbolOrder = -1;
   /** Largest alignment requested (.align/.p2align), which becomes sh_addralign. */
   align = 1;
   constructor(

@@ -121,9 +121,6 @@ export function writeObject(asm: Assembler): Uint8Array {
   for (const f of asm.files) add(null, { name: f, value: 0, size: 0, binding: STB_LOCAL, type: STT_FILE, section: SHN_ABS });
   const needed = new Set<Section>();
   for (const list of relocations.values()) for (const r of list) if (r.target instanceof Section) needed.add(r.target);
-  for (const s of asm.sections) {
-    if (needed.has(s)) add(s, { name: '', value: 0, size: 0, binding: STB_LOCAL, type: STT_SECTION, section: indexOf.get(s)! });
-  }
   const all = [...asm.symbols.values()];
   const shndx = (s: AsmSymbol): number => {
     if (s.common !== null && s.section === null) return SHN_COMMON;
@@ -135,12 +132,19 @@ export function writeObject(asm: Assembler): Uint8Array {
     name: s.name, value: s.common !== null && s.section === null ? s.common.align : s.value, size: s.size,
     binding, type: s.type, other: s.visibility, section: shndx(s),
   });
+  // Locals and section symbols in creation order.
+  const locals: { order: number; key: AsmSymbol | Section; symbol: OutputSymbol }[] = [];
+  for (const s of asm.sections) {
+    if (needed.has(s)) locals.push({ order: s.symbolOrder, key: s, symbol: { name: '', value: 0, size: 0, binding: STB_LOCAL, type: STT_SECTION, section: indexOf.get(s)! } });
+  }
   for (const s of all) {
     if (isGlobal(s)) continue;
     if (s.section === null) continue;
     if (s.isTemporary && !s.usedInRelocation) continue;
-    add(s, symbolOf(s, STB_LOCAL));
+    locals.push({ order: s.order, key: s, symbol: symbolOf(s, STB_LOCAL) });
   }
+  locals.sort((x, y) => x.order - y.order);
+  for (const l of locals) add(l.key, l.symbol);
   for (const s of all) {
     if (s.section === null && s.common === null && s.binding === 'local') {
       if (!s.used) continue;
