@@ -92,6 +92,7 @@ function usesSegment(form: InstructionForm, insn: Instruction): boolean {
   return form.operands.some((o) => o.kind !== 'dststr' && isMemoryOperand(o, insn));
 }
 
+const NO_NAMES: string[] = [];
 const SEGMENT_PREFIXES: readonly number[] = [prefixes.es, prefixes.cs, prefixes.ss, prefixes.ds, prefixes.fs, prefixes.gs];
 
 function prefixName(byte: number): string | null {
@@ -114,6 +115,7 @@ function prefixBytes(bytes: Uint8Array, start: number, insn: Instruction): numbe
 }
 
 function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, form: InstructionForm | null, use: PrefixUse, notrack = false): string[] {
+  if (insn.prefixCount === 0) return NO_NAMES;
   const end = start + insn.prefixCount;
   const last = (match: (b: number) => boolean): number => {
     for (let p = end - 1; p >= start; p--) if (match(bytes[p]!)) return p;
@@ -168,6 +170,8 @@ function hardwareLockElision(insn: Instruction, form: InstructionForm, last: (ma
   }
   return names;
 }
+
+const NO_HINT = { hint: '', segmentUsed: false } as const;
 
 /** objdump's H macro: exactly one of CS (not taken) and DS (taken) among the prefixes is a hint. */
 function branchHint(bytes: Uint8Array, start: number, insn: Instruction): { hint: string; segmentUsed: boolean } {
@@ -337,7 +341,7 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
     const names = unusedPrefixNames(bytes, start, insn, null, { operandSize: false, addressSize: false, segment: false, hint: '' });
     return { text: [...names, '(bad)'].join(' '), target: null };
   }
-  const hint = form.branchHint ? branchHint(bytes, start, insn) : { hint: '', segmentUsed: false };
+  const hint = form.branchHint && insn.prefixCount > 0 ? branchHint(bytes, start, insn) : NO_HINT;
   const use: PrefixUse = {
     operandSize: usesOperandSize(form, insn),
     addressSize: usesAddressSize(form, insn),
@@ -346,7 +350,7 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
   };
   if (form.spelling16 !== undefined && insn.operandSize === 16) use.operandSize = true;
   // CET: a DS prefix on a near indirect branch is NOTRACK, not a segment override.
-  const notrack = form.notrack === true && prefixBytes(bytes, start, insn).includes(prefixes.ds);
+  const notrack = form.notrack === true && insn.prefixCount > 0 && prefixBytes(bytes, start, insn).includes(prefixes.ds);
   if (notrack) use.segment = false;
   const segment = notrack ? NO_SEGMENT_OVERRIDE : insn.segmentOverride;
   const ctx: OperandContext = { insn, form, address, nameTarget, segment, immediateIndex: 0, target: null };
@@ -361,7 +365,8 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
     const [name, ...rest] = form.spelling16.split(' ');
     return { text: layout([...names, name!].join(' '), rest.join(' ').split(',')), target: null };
   }
-  const mnemonic = [...names, mnemonicOf(form, insn, defaultSize32) + use.hint].join(' ');
+  const name = mnemonicOf(form, insn, defaultSize32) + use.hint;
+  const mnemonic = names.length === 0 ? name : `${names.join(' ')} ${name}`;
   return { text: layout(mnemonic, operands), target: ctx.target };
 }
 

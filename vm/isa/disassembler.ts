@@ -64,14 +64,23 @@ export function addressColumn(sectionStart: number, sectionEnd: number): (addres
   while (widest[skip] === '0') skip++;
   if (skip === widest.length && sectionStart !== 0) skip = 0;
   if (skip !== 0) skip = (skip - 1) & ~3;
+  const width = 8 - skip;
   return (address) => {
-    const digits = (address >>> 0).toString(16).padStart(8, '0').slice(skip);
-    const spaced = digits.replace(/^0+/, (zeros) => ' '.repeat(zeros.length));
-    return spaced.endsWith(' ') ? `${spaced.slice(0, -1)}0` : spaced;
+    // Leading zeroes become spaces, but the last digit always shows.
+    const digits = (address >>> 0).toString(16);
+    const shown = digits.length > width ? digits.slice(digits.length - width) : digits;
+    return shown.padStart(width, ' ');
   };
 }
 
-const byteText = (bytes: Uint8Array): string => Array.from(bytes, (b) => `${b.toString(16).padStart(2, '0')} `).join('');
+/** "00 " to "ff ": one byte of the raw-bytes column. */
+const BYTE_TEXT = Array.from({ length: 256 }, (_, b) => `${b.toString(16).padStart(2, '0')} `);
+
+function byteText(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) text += BYTE_TEXT[bytes[i]!]!;
+  return text;
+}
 
 /** The listing lines of one instruction: `address:\tbytes\ttext`, plus continuation lines for long ones. */
 export function formatInstruction(line: DisassembledInstruction, column: (address: number) => string): string[] {
