@@ -1,0 +1,359 @@
+/*
+ * entry.S: every way into the kernel and every way out (Linux 2.6.0's arch/i386/kernel/entry.S,
+ * rewritten for gate86). Three doors lead in:
+ *
+ *   system_call     `int $0x80` through the DPL-3 trap gate at IDT vector 0x80 (fidelity 12). The
+ *                   CPU switched to tss.ss0:esp0 and pushed the iret frame itself.
+ *   sysenter_entry  SYSENTER, from __kernel_vsyscall in the vsyscall page. The CPU loaded CS, SS,
+ *                   EIP and ESP from the MSRs and pushed NOTHING: this code finds the real stack and
+ *                   builds the frame int $0x80 would have pushed.
+ *   exceptions and IRQs   through the IDT like system_call, into error_code / common_interrupt.
+ *
+ * All three leave `struct pt_regs` on the kernel stack, below the hardware frame (fidelity 6):
+ *
+ *     0x00 EBX   0x04 ECX   0x08 EDX   0x0c ESI   0x10 EDI   0x14 EBP   0x18 EAX      <- SAVE_ALL
+ *     0x1c DS    0x20 ES                                                            <- SAVE_ALL
+ *     0x24 ORIG_EAX   the system call number (or -1 / an IRQ's negative number)       <- pushl %eax
+ *     0x28 EIP   0x2c CS   0x30 EFLAGS   0x34 OLDESP   0x38 OLDSS      <- the CPU, or sysenter_entry
+ *
+ * The registers are pushed in the order of a C call's arguments, so the same frame is the argument
+ * list of an asmlinkage service: sys_write(fd, buf, count) reads EBX, ECX, EDX. gate86's services
+ * are TypeScript functions behind `vmcall; ret` gates (gates.S) and read the frame the same way.
+ *
+ * Two ways out:
+ *   restore_all     RESTORE_ALL + iret: restores every register from pt_regs.
+ *   sysexit         only from sysenter_entry, only when no work is pending (fidelity 9): EIP from
+ *                   EDX, ESP from ECX; the vsyscall page's pops restore the user's ECX, EDX, EBP.
+ */
+#include "asm-offsets.h"
+#include "unistd.h"
+
+/* thread_info sits at the bottom of the 8 KiB kernel stack. */
+#define GET_THREAD_INFO(reg)	movl $-THREAD_SIZE, reg; andl %esp, reg
+
+/*
+ * SAVE_ALL: push the rest of pt_regs (ES .. EBX) and switch DS/ES to the kernel's view. gate86
+ * loads __USER_DS, as Linux 2.6 does: it is flat too, and user data is then reachable with the
+ * same selectors on every path (fidelity 6). cld because the C ABI (and rep movs) assume DF = 0.
+ */
+#define SAVE_ALL \
+	cld; \
+	pushl %es; \
+	pushl %ds; \
+	pushl %eax; \
+	pushl %ebp; \
+	pushl %edi; \
+	pushl %esi; \
+	pushl %edx; \
+	pushl %ecx; \
+	pushl %ebx; \
+	movl $__USER_DS, %edx; \
+	movl %edx, %ds; \
+	movl %edx, %es
+
+/* RESTORE_REGS: the reverse, leaving ORIG_EAX on top (the caller drops it). */
+#define RESTORE_REGS \
+	popl %ebx; \
+	popl %ecx; \
+	popl %edx; \
+	popl %esi; \
+	popl %edi; \
+	popl %ebp; \
+	popl %eax; \
+	popl %ds; \
+	popl %es
+
+	.text
+
+/* ==================================== int $0x80 ============================================== */
+/*
+ * On entry (the CPU did this through the trap gate): ESP = tss.esp0 - 20, and the stack holds
+ * EIP, CS, EFLAGS, ESP, SS of the user. Interrupts stay enabled (a trap gate).
+ */
+	.globl	system_call
+	.type	system_call, @function
+system_call:
+	pushl	%eax				/* ORIG_EAX: the number survives EAX being overwritten */
+	SAVE_ALL
+	GET_THREAD_INFO(%ebp)
+	cmpl	$NR_syscalls, %eax		/* unsigned: 0x80000000 and -1 are "too big" (fidelity 8) */
+	jae	syscall_badsys
+syscall_call:
+	call	*sys_call_table(,%eax,4)
+	movl	%eax, EAX(%esp)			/* the return value goes back to user EAX */
+	.globl	syscall_exit
+syscall_exit:
+	cli					/* no IRQ may set a work flag between the test and iret */
+	movl	TI_FLAGS(%ebp), %ecx
+	testl	$_TIF_ALLWORK_MASK, %ecx
+	jne	syscall_exit_work
+	.globl	restore_all
+restore_all:
+	RESTORE_REGS
+	addl	$4, %esp			/* drop ORIG_EAX */
+	.globl	iret_to_user
+iret_to_user:
+	iret
+
+/* ==================================== sysenter ============================================== */
+/*
+ * On entry (SYSENTER, SDM Vol. 2B): CS = IA32_SYSENTER_CS = __KERNEL_CS, SS = CS + 8, EIP = here,
+ * ESP = IA32_SYSENTER_ESP = the end of init_tss, EFLAGS.IF = 0. The user's registers are untouched:
+ * EAX = number, EBX ECX EDX ESI EDI = arguments 1-5, EBP = the user ESP (__kernel_vsyscall did
+ * `mov %esp,%ebp` after pushing ECX, EDX and EBP, so 0(%ebp) is the caller's EBP = argument 6).
+ */
+	.globl	sysenter_entry
+	.type	sysenter_entry, @function
+sysenter_entry:
+	/*
+	 * ESP is the TSS's end, not a stack (fidelity 3): load this task's kernel stack from tss.esp0,
+	 * which sits at a fixed distance below the TSS's end. It must be the very first instruction.
+	 */
+	movl	TSS_ESP0_OFFSET(%esp), %esp
+	.globl	sysenter_past_esp
+sysenter_past_esp:
+	sti					/* SYSENTER cleared IF; we are on a real stack now */
+	/* The iret frame `int $0x80` would have pushed (fidelity 7). */
+	pushl	$__USER_DS			/* OLDSS */
+	pushl	%ebp				/* OLDESP: the user ESP, passed in EBP */
+	pushfl					/* EFLAGS (IF is set again: we just did sti) */
+	pushl	$__USER_CS			/* CS */
+	pushl	$VSYSCALL_SYSENTER_RETURN	/* EIP = SYSENTER_RETURN in the vsyscall page */
+
+	/*
+	 * The sixth argument: user memory at 0(%ebp). EBP is a user value, so check that all four bytes
+	 * lie below the kernel (an unsigned compare), and let a page fault on the load itself be
+	 * fixed up through __ex_table to syscall_fault (-EFAULT) instead of oopsing (fidelity 7).
+	 */
+	cmpl	$(__PAGE_OFFSET - 3), %ebp
+	jae	syscall_fault
+.Lload_arg6:
+	movl	0(%ebp), %ebp
+	.pushsection .rodata.ex_table, "a"
+	.balign	4
+	.globl	__start___ex_table
+__start___ex_table:
+	.long	.Lload_arg6, syscall_fault
+	.popsection
+
+	pushl	%eax				/* ORIG_EAX */
+	SAVE_ALL
+	GET_THREAD_INFO(%ebp)
+	cmpl	$NR_syscalls, %eax		/* the same unsigned check as system_call */
+	jae	syscall_badsys
+	call	*sys_call_table(,%eax,4)
+	movl	%eax, EAX(%esp)
+	cli
+	movl	TI_FLAGS(%ebp), %ecx
+	testl	$_TIF_ALLWORK_MASK, %ecx	/* signals, reschedule, or a service edited pt_regs */
+	jne	syscall_exit_work		/* -> the iret path (fidelity 9) */
+	/*
+	 * SYSEXIT: EIP = EDX, ESP = ECX, CS = SYSENTER_CS + 16 | 3, SS = + 24 | 3. EAX holds the return
+	 * value; EBX, ESI, EDI were never changed (services are callee-saved); EBP still points at
+	 * thread_info, so clear it: no kernel value may reach user space (the vsyscall page's pop
+	 * restores the user's EBP anyway). `sti` takes effect after the next instruction, so no
+	 * interrupt can arrive between it and sysexit (STI's interrupt shadow, fidelity 2).
+	 */
+	movl	EIP(%esp), %edx
+	movl	OLDESP(%esp), %ecx
+	xorl	%ebp, %ebp
+	sti
+	.globl	sysexit_to_user
+sysexit_to_user:
+	sysexit
+
+/* ==================================== the slow exits ========================================= */
+
+/*
+ * syscall_exit_work: a flag is set. The only flag gate86 traces is none yet (TIF_SYSCALL_TRACE is
+ * reserved for --trace syscall in the TypeScript half), so this is work_pending.
+ */
+syscall_exit_work:
+work_pending:
+	testl	$(1 << TIF_NEED_RESCHED), %ecx
+	jz	work_notifysig
+work_resched:
+	call	schedule
+	cli
+	movl	TI_FLAGS(%ebp), %ecx
+	andl	$_TIF_WORK_MASK, %ecx
+	jz	restore_all
+	testl	$(1 << TIF_NEED_RESCHED), %ecx
+	jnz	work_resched
+work_notifysig:
+	/*
+	 * do_notify_resume(regs, flags): deliver signals (kill the task, or build a signal frame and
+	 * point EIP at the handler), restart interrupted calls (fidelity 10: EAX = ORIG_EAX, EIP -= 2),
+	 * and clear TIF_IRET. It edits pt_regs, which is why we always leave through iret from here.
+	 */
+	movl	%esp, %eax
+	pushl	%ecx
+	pushl	%eax
+	call	do_notify_resume
+	addl	$8, %esp
+	jmp	restore_all
+
+/* A number >= NR_syscalls: -ENOSYS, ORIG_EAX keeps the number (fidelity 8). */
+syscall_badsys:
+	movl	$-ENOSYS, EAX(%esp)
+	jmp	resume_userspace
+
+/*
+ * The sixth argument faulted. We arrive here from the page fault handler's fixup (or the range
+ * check), with only the fake iret frame on the stack: finish the frame and return -EFAULT.
+ */
+	.globl	syscall_fault
+syscall_fault:
+	pushl	%eax
+	SAVE_ALL
+	GET_THREAD_INFO(%ebp)
+	movl	$-EFAULT, EAX(%esp)
+	jmp	resume_userspace
+
+/*
+ * ret_from_exception / ret_from_intr: back to whoever was interrupted. To the kernel: straight
+ * to restore_all (gate86 does not preempt the kernel). To user mode: handle pending work first.
+ */
+	.globl	ret_from_exception
+ret_from_exception:
+ret_from_intr:
+	GET_THREAD_INFO(%ebp)
+	movl	CS(%esp), %eax
+	testl	$3, %eax
+	jz	restore_all
+	.globl	resume_userspace
+resume_userspace:
+	cli
+	movl	TI_FLAGS(%ebp), %ecx
+	andl	$_TIF_WORK_MASK, %ecx
+	jne	work_pending
+	jmp	restore_all
+
+/* sys_ni_syscall: every slot of sys_call_table without a service. */
+	.globl	sys_ni_syscall
+	.type	sys_ni_syscall, @function
+sys_ni_syscall:
+	movl	$-ENOSYS, %eax
+	ret
+
+/* ==================================== exceptions ============================================ */
+/*
+ * Each entry pushes an error code if the CPU did not (0), then the address of its TypeScript
+ * handler, and joins error_code. error_code completes a pt_regs whose ORIG_EAX slot holds the
+ * error code and whose ES slot holds the handler, then calls handler(regs, error_code) with
+ * ORIG_EAX = -1 ("not a system call": never restarted).
+ */
+error_code:
+	pushl	%ds
+	pushl	%eax
+	pushl	%ebp
+	pushl	%edi
+	pushl	%esi
+	pushl	%edx
+	pushl	%ecx
+	pushl	%ebx
+	cld
+	movl	%es, %ecx
+	movl	ORIG_EAX(%esp), %esi		/* the error code */
+	movl	ES(%esp), %edi			/* the handler */
+	movl	$-1, ORIG_EAX(%esp)
+	movl	%ecx, ES(%esp)			/* the ES slot now holds ES, as SAVE_ALL would have */
+	movl	%esp, %edx
+	pushl	%esi				/* handler(regs, error_code) */
+	pushl	%edx
+	movl	$__USER_DS, %edx
+	movl	%edx, %ds
+	movl	%edx, %es
+	call	*%edi
+	addl	$8, %esp
+	jmp	ret_from_exception
+
+#define TRAP_NO_ERROR(name, handler) \
+	.globl name; name: pushl $0; pushl $handler; jmp error_code
+#define TRAP_WITH_ERROR(name, handler) \
+	.globl name; name: pushl $handler; jmp error_code
+
+TRAP_NO_ERROR(divide_error, do_divide_error)
+TRAP_NO_ERROR(nmi, do_nmi)
+TRAP_NO_ERROR(int3, do_int3)
+TRAP_NO_ERROR(overflow, do_overflow)
+TRAP_NO_ERROR(bounds, do_bounds)
+TRAP_NO_ERROR(invalid_op, do_invalid_op)
+TRAP_NO_ERROR(device_not_available, do_device_not_available)
+TRAP_WITH_ERROR(double_fault, do_double_fault)
+TRAP_NO_ERROR(coprocessor_segment_overrun, do_coprocessor_segment_overrun)
+TRAP_WITH_ERROR(invalid_TSS, do_invalid_TSS)
+TRAP_WITH_ERROR(segment_not_present, do_segment_not_present)
+TRAP_WITH_ERROR(stack_segment, do_stack_segment)
+TRAP_WITH_ERROR(general_protection, do_general_protection)
+TRAP_WITH_ERROR(page_fault, do_page_fault)
+TRAP_NO_ERROR(spurious_interrupt_bug, do_spurious_interrupt_bug)
+TRAP_NO_ERROR(coprocessor_error, do_coprocessor_error)
+TRAP_WITH_ERROR(alignment_check, do_alignment_check)
+TRAP_NO_ERROR(machine_check, do_machine_check)
+
+/*
+ * #DB on the first instruction of sysenter_entry (fidelity 3). A user who set EFLAGS.TF and then
+ * executed SYSENTER gets a single-step trap after SYSENTER itself: at CPL 0, so without a stack
+ * switch, on the 256-byte "stack" at the TSS's end, before `movl TSS_ESP0_OFFSET(%esp),%esp` ran.
+ * Do what that instruction would have done, then pretend the trap hit the next one:
+ *   (%esp) = EIP = sysenter_entry, 4(%esp) = CS = __KERNEL_CS, 8(%esp) = EFLAGS   (12 bytes)
+ * so the TSS end is at %esp + 12 and tss.esp0 at TSS_ESP0_OFFSET + 12(%esp).
+ */
+	.globl	debug
+debug:
+	cmpl	$sysenter_entry, 0(%esp)
+	jne	.Ldebug_stack_ok
+	cmpl	$__KERNEL_CS, 4(%esp)
+	jne	.Ldebug_stack_ok
+	movl	(TSS_ESP0_OFFSET + 12)(%esp), %esp
+	pushfl					/* a frame as if the trap had hit sysenter_past_esp */
+	pushl	$__KERNEL_CS
+	pushl	$sysenter_past_esp
+.Ldebug_stack_ok:
+	pushl	$0
+	pushl	$do_debug
+	jmp	error_code
+
+/* ==================================== interrupts ============================================ */
+/*
+ * IRQ n pushes n - 256 into ORIG_EAX (negative: not a system call) and saves the rest. do_IRQ
+ * acknowledges the PIC and runs the device's handler (the PIT tick may set TIF_NEED_RESCHED).
+ */
+#define IRQ_ENTRY(n) \
+	.globl irq##n; irq##n: pushl $((n) - 256); jmp common_interrupt
+
+IRQ_ENTRY(0)
+IRQ_ENTRY(1)
+IRQ_ENTRY(2)
+IRQ_ENTRY(3)
+IRQ_ENTRY(4)
+IRQ_ENTRY(5)
+IRQ_ENTRY(6)
+IRQ_ENTRY(7)
+IRQ_ENTRY(8)
+IRQ_ENTRY(9)
+IRQ_ENTRY(10)
+IRQ_ENTRY(11)
+IRQ_ENTRY(12)
+IRQ_ENTRY(13)
+IRQ_ENTRY(14)
+IRQ_ENTRY(15)
+
+common_interrupt:
+	SAVE_ALL
+	pushl	%esp				/* do_IRQ(regs) */
+	call	do_IRQ
+	addl	$4, %esp
+	jmp	ret_from_intr
+
+/* A vector nobody installed (a spurious IRQ from the PIC): return at once. */
+	.globl	ignore_int
+ignore_int:
+	iret
+
+/* The end of the exception table: entry.S is the only file with fixups, so one input section. */
+	.pushsection .rodata.ex_table, "a"
+	.globl	__stop___ex_table
+__stop___ex_table:
+	.popsection

@@ -1,0 +1,182 @@
+// execve's loader (Linux's fs/binfmt_elf.c, load_elf_binary + create_elf_tables), for static i386
+// ELF executables:
+//   1. every PT_LOAD segment into fresh pages of a new address space, R/W as its p_flags say, file
+//      bytes copied and the rest (bss) zero;
+//   2. a user stack under 0xC0000000 holding, from the top down: the strings, 16 random bytes, then
+//      the auxiliary vector, envp, argv and argc (the System V i386 ABI's initial process stack),
+//      with the auxiliary vector in Linux 2.6's order (fidelity point 11);
+//   3. the registers the program starts with: all zero but ESP, EFLAGS 0x202, EIP = e_entry, the
+//      user segments. They go into pt_regs, and the process enters ring 3 through iret.
+
+import { readElf, ElfError, type ElfFile } from '../linker/elf/reader.ts';
+import { ET_EXEC, PF_W, PT_INTERP, PT_LOAD } from '../linker/elf/format.ts';
+import { AddressSpace } from './mm/address-space.ts';
+import type { FrameAllocator } from './mm/frames.ts';
+import type { Ram } from './mm/ram.ts';
+import type { PtRegs } from './pt-regs.ts';
+import { PAGE_SIZE, TASK_SIZE, USER_STACK_TOP, VSYSCALL_BASE, VSYSCALL_ENTRY, __USER_CS, __USER_DS } from './layout.ts';
+
+// Auxiliary vector types (include/uapi/linux/auxvec.h, asm-i386/elf.h).
+export const AT_NULL = 0;
+export const AT_PHDR = 3;
+export const AT_PHENT = 4;
+export const AT_PHNUM = 5;
+export const AT_PAGESZ = 6;
+export const AT_BASE = 7;
+export const AT_FLAGS = 8;
+export const AT_ENTRY = 9;
+export const AT_UID = 11;
+export const AT_EUID = 12;
+export const AT_GID = 13;
+export const AT_EGID = 14;
+export const AT_PLATFORM = 15;
+export const AT_HWCAP = 16;
+export const AT_CLKTCK = 17;
+export const AT_SECURE = 23;
+export const AT_RANDOM = 25;
+export const AT_EXECFN = 31;
+export const AT_SYSINFO = 32;
+export const AT_SYSINFO_EHDR = 33;
+
+/** The initial user stack: 128 KiB, mapped at exec (gate86 does not grow stacks on faults yet). */
+export const USER_STACK_SIZE = 128 * 1024;
+/** EFLAGS at exec: IF and the always-one bit 1. */
+export const EXEC_EFLAGS = 0x202;
+const ELF_PHENT_SIZE = 32;
+const CLOCKS_PER_SEC = 100;
+
+export class ExecError extends Error {
+  constructor(message: string, readonly errno: number) { super(message); }
+}
+
+export interface ExecCredentials { uid: number; euid: number; gid: number; egid: number }
+
+export interface ExecRequest {
+  image: Uint8Array;
+  /** For messages and AT_EXECFN. */
+  path: string;
+  argv: string[];
+  envp: string[];
+  credentials: ExecCredentials;
+  /** CPUID leaf 1 EDX, for AT_HWCAP. */
+  hwcap: number;
+  /** 16 bytes for AT_RANDOM (tests pass fixed bytes). */
+  random: Uint8Array;
+}
+
+export interface ExecResult {
+  space: AddressSpace;
+  entry: number;
+  stackPointer: number;
+  /** The end of the highest segment, page-aligned: where brk starts. */
+  brk: number;
+  /** The auxiliary vector as written, in order (for tests and --trace). */
+  auxv: [number, number][];
+}
+
+const ENOEXEC = 8;
+const E2BIG = 7;
+
+function checkImage(elf: ElfFile, path: string): void {
+  if (elf.type !== ET_EXEC) throw new ExecError(`${path}: not a static executable (e_type ${elf.type})`, ENOEXEC);
+  if (elf.segments.some((s) => s.type === PT_INTERP)) throw new ExecError(`${path}: dynamically linked programs are not supported (link with -static)`, ENOEXEC);
+  const loads = elf.segments.filter((s) => s.type === PT_LOAD);
+  if (loads.length === 0) throw new ExecError(`${path}: no PT_LOAD segment`, ENOEXEC);
+  for (const s of loads) {
+    if (s.vaddr + s.memsz > TASK_SIZE - USER_STACK_SIZE || s.vaddr + s.memsz < s.vaddr) {
+      throw new ExecError(`${path}: segment at 0x${s.vaddr.toString(16)} overlaps the kernel or the stack`, ENOEXEC);
+    }
+  }
+}
+
+/** Step 1: the segments. Returns the address of the program headers in the new image (AT_PHDR). */
+function loadSegments(elf: ElfFile, space: AddressSpace): { phdr: number; end: number } {
+  let phdr = 0;
+  let end = 0;
+  for (const s of elf.segments.filter((seg) => seg.type === PT_LOAD)) {
+    space.mapRange(s.vaddr, s.vaddr + s.memsz, { write: (s.flags & PF_W) !== 0 });
+    space.copyToUserForce(s.vaddr, s.data.subarray(0, s.filesz));
+    space.copyToUserForce(s.vaddr + s.filesz, new Uint8Array(s.memsz - s.filesz));  // bss
+    if (elf.phoff >= s.offset && elf.phoff + elf.phnum * ELF_PHENT_SIZE <= s.offset + s.filesz) phdr = s.vaddr + (elf.phoff - s.offset);
+    end = Math.max(end, s.vaddr + s.memsz);
+  }
+  return { phdr, end: Math.ceil(end / PAGE_SIZE) * PAGE_SIZE };
+}
+
+/** A downward-growing writer for the new stack. */
+class StackBuilder {
+  constructor(private readonly space: AddressSpace, public sp: number) {}
+  pushBytes(bytes: Uint8Array): number {
+    this.sp -= bytes.length;
+    this.space.copyToUserForce(this.sp, bytes);
+    return this.sp;
+  }
+  pushString(s: string): number { return this.pushBytes(Buffer.from(s + '\0', 'latin1')); }
+}
+
+/** Step 2: argc, argv, envp, auxv and the strings they point at. */
+function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number, number][]): { sp: number; auxv: [number, number][] } {
+  space.mapRange(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, { write: true });
+  const stack = new StackBuilder(space, USER_STACK_TOP - 4);          // a zero word at the very top
+  const execfn = stack.pushString(request.path);
+  const envPointers = request.envp.map((e) => stack.pushString(e));
+  const argPointers = request.argv.map((a) => stack.pushString(a));
+  const platform = stack.pushString('i686');
+  stack.sp &= ~15;
+  const random = stack.pushBytes(request.random.subarray(0, 16));
+  const auxv: [number, number][] = [
+    ...auxBase,
+    [AT_SECURE, 0], [AT_RANDOM, random], [AT_EXECFN, execfn], [AT_PLATFORM, platform], [AT_NULL, 0],
+  ];
+  const words = [request.argv.length, ...argPointers, 0, ...envPointers, 0, ...auxv.flat()];
+  if (words.length * 4 > USER_STACK_SIZE / 2) throw new ExecError(`${request.path}: argument list too long`, E2BIG);
+  let sp = stack.sp - words.length * 4;
+  sp &= ~15;                                                          // ESP 16-byte aligned at entry
+  const table = new Uint8Array(words.length * 4);
+  const view = new DataView(table.buffer);
+  words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
+  space.copyToUserForce(sp, table);
+  return { sp, auxv };
+}
+
+/** Load an ELF image into a new address space and build its stack. The caller switches to it. */
+export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: number, request: ExecRequest): ExecResult {
+  let elf: ElfFile;
+  try {
+    elf = readElf(request.image, request.path);
+  } catch (error) {
+    if (error instanceof ElfError) throw new ExecError(error.message, ENOEXEC);
+    throw error;
+  }
+  checkImage(elf, request.path);
+  const space = new AddressSpace(ram, frames, kernelDirectory);
+  try {
+    const { phdr, end } = loadSegments(elf, space);
+    const c = request.credentials;
+    // Linux 2.6's create_elf_tables: ARCH_DLINFO (the vsyscall page) first, then the rest in order.
+    const auxBase: [number, number][] = [
+      [AT_SYSINFO, VSYSCALL_ENTRY], [AT_SYSINFO_EHDR, VSYSCALL_BASE],
+      [AT_HWCAP, request.hwcap >>> 0], [AT_PAGESZ, PAGE_SIZE], [AT_CLKTCK, CLOCKS_PER_SEC],
+      [AT_PHDR, phdr], [AT_PHENT, ELF_PHENT_SIZE], [AT_PHNUM, elf.phnum], [AT_BASE, 0], [AT_FLAGS, 0],
+      [AT_ENTRY, elf.entry], [AT_UID, c.uid], [AT_EUID, c.euid], [AT_GID, c.gid], [AT_EGID, c.egid],
+    ];
+    const { sp, auxv } = buildStack(space, request, auxBase);
+    return { space, entry: elf.entry, stackPointer: sp, brk: end, auxv };
+  } catch (error) {
+    space.destroy();
+    throw error;
+  }
+}
+
+/** Step 3: the registers a new program starts with (fidelity point 11), written into pt_regs. */
+export function startThread(regs: PtRegs, entry: number, stackPointer: number): void {
+  for (const r of ['ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'eax'] as const) regs.set(r, 0);
+  regs.set('ds', __USER_DS);
+  regs.set('es', __USER_DS);
+  regs.set('orig_eax', 0xffffffff);
+  regs.set('eip', entry);
+  regs.set('cs', __USER_CS);
+  regs.set('eflags', EXEC_EFLAGS);
+  regs.set('esp', stackPointer);
+  regs.set('ss', __USER_DS);
+}

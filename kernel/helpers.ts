@@ -1,0 +1,187 @@
+// The kernel helpers the guest assembly calls through gates, besides the system call services:
+//   boot_log(event, a, b)              head.S reports each boot step (the `gate86 boot` log)
+//   kernel_init(regs)                  start_init: exec the first program into the pt_regs at regs
+//   do_notify_resume(regs, flags)      entry.S's work_notifysig: signals, restart, TIF_IRET
+//   schedule()                         entry.S's work_resched
+//   do_IRQ(regs)                       common_interrupt
+//   do_page_fault(regs, error), do_*(regs, error)   the exception entries (error_code)
+// Each reads its arguments from the guest stack (k.stackArg) like an asmlinkage C function.
+
+import type { GateFunction, Kernel } from './kernel.ts';
+import { loadProgram, startThread, ExecError } from './exec.ts';
+import { exitTask } from './services/process.ts';
+import { nextSignal, restartSyscall } from './signals.ts';
+import { physicalOf } from './mm/ram.ts';
+import {
+  BOOT_CPU, BOOT_GDT, BOOT_IDT, BOOT_VSYSCALL, BOOT_WRMSR, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, TIF_IRET,
+  TIF_NEED_RESCHED, TIF_SIGPENDING, X86_CAPABILITY, X86_FAMILY, X86_MODEL, X86_SEP_VERDICT, X86_STEPPING,
+  X86_VENDOR_ID, X86_CPUID_LEVEL, X86_FEATURE_SEP_BIT, SEP_MIN_SIGNATURE, __KERNEL_CS, __KERNEL_DS, __USER_CS,
+  __USER_DS, VSYSCALL_ENTRY, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+} from './layout.ts';
+
+const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
+
+/** boot_cpu_data as head.S left it. */
+export function readBootCpuData(k: Kernel): { vendor: string; family: number; model: number; stepping: number; level: number; capability: number; sysenter: boolean } {
+  const at = physicalOf(k.image.addressOf('boot_cpu_data'));
+  return {
+    vendor: Buffer.from(k.ram.u8.subarray(at + X86_VENDOR_ID, at + X86_VENDOR_ID + 12)).toString('latin1').replace(/\0+$/, ''),
+    family: k.ram.read8(at + X86_FAMILY),
+    model: k.ram.read8(at + X86_MODEL),
+    stepping: k.ram.read8(at + X86_STEPPING),
+    level: k.ram.read32(at + X86_CPUID_LEVEL) | 0,
+    capability: k.ram.read32(at + X86_CAPABILITY),
+    sysenter: k.ram.read32(at + X86_SEP_VERDICT) === 1,
+  };
+}
+
+const MSR_NAMES: Record<number, string> = {
+  [MSR_IA32_SYSENTER_CS]: 'IA32_SYSENTER_CS', [MSR_IA32_SYSENTER_ESP]: 'IA32_SYSENTER_ESP', [MSR_IA32_SYSENTER_EIP]: 'IA32_SYSENTER_EIP',
+};
+
+const bootLog: GateFunction = (k, sp) => {
+  const [event, a, b] = [k.stackArg(sp, 0), k.stackArg(sp, 1), k.stackArg(sp, 2)];
+  const log = (line: string): void => k.host.log(line);
+  switch (event) {
+    case BOOT_GDT:
+      log(`GDT: __KERNEL_CS ${hex(__KERNEL_CS)} __KERNEL_DS ${hex(__KERNEL_DS)} __USER_CS ${hex(__USER_CS)} __USER_DS ${hex(__USER_DS)} (entries 12-15)`);
+      void a; void b;
+      break;
+    case BOOT_IDT:
+      log('IDT: exceptions 0-18, IRQs 0x20-0x2f, vector 0x80 = system_call (trap gate, DPL 3)');
+      break;
+    case BOOT_CPU: {
+      const c = readBootCpuData(k);
+      if (c.level < 0) { log('CPU: no CPUID instruction'); break; }
+      const signature = (c.family << 8) | (c.model << 4) | c.stepping;
+      const sep = (c.capability >>> X86_FEATURE_SEP_BIT) & 1;
+      const intel = c.vendor === 'GenuineIntel';
+      const rule = intel ? `(family<<8|model<<4|stepping) = ${hex(signature)} ${signature < SEP_MIN_SIGNATURE ? '<' : '>='} ${hex(SEP_MIN_SIGNATURE)}` : 'not Intel: SEP trusted';
+      log(`CPU: ${c.vendor} family ${c.family} model ${c.model} stepping ${c.stepping}; SEP ${sep ? 'usable' : 'not usable'} (${rule})`);
+      break;
+    }
+    case BOOT_VSYSCALL:
+      log(`vsyscall: linux-gate.so.1 mapped at ${hex(a)} (user, read-only) with the ${b === 1 ? 'sysenter' : 'int $0x80'} stub; __kernel_vsyscall at ${hex(VSYSCALL_ENTRY)}`);
+      break;
+    case BOOT_WRMSR:
+      log(`wrmsr ${hex(a)} (${MSR_NAMES[a] ?? 'MSR'}) = ${hex(b)}`);
+      break;
+    default:
+      log(`boot event ${event}`);
+  }
+  return 0;
+};
+
+/** kernel_init(regs): task 1 execs the program the host gave; 0 on success, else the kernel stops. */
+const kernelInit: GateFunction = (k, sp) => {
+  const regs = k.ptRegsAt(k.stackArg(sp, 0));
+  const p = k.host.program;
+  const credentials = { uid: 0, euid: 0, gid: 0, egid: 0 };
+  try {
+    const loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
+      image: p.image, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16),
+    });
+    const task = k.createInitTask(loaded.space, credentials);
+    task.brkStart = task.brk = loaded.brk;
+    task.executable = p.path;
+    k.activate(task);
+    startThread(regs, loaded.entry, loaded.stackPointer);
+    k.setThreadFlag(task, TIF_IRET);            // pt_regs was written: leave through iret
+    k.host.log(`exec ${p.path}: entry ${hex(loaded.entry)}, stack ${hex(loaded.stackPointer)}, AT_SYSINFO ${hex(VSYSCALL_ENTRY)}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ExecError) {
+      k.host.log(`exec ${p.path}: ${error.message}`);
+      k.host.exit({ code: 126 });
+      return -error.errno;
+    }
+    throw error;
+  }
+};
+
+/** do_notify_resume(regs, flags): deliver pending signals (default actions), restart, clear TIF_IRET. */
+const doNotifyResume: GateFunction = (k, sp) => {
+  const regs = k.ptRegsAt(k.stackArg(sp, 0));
+  const task = k.task();
+  if ((k.threadFlags(task) & (1 << TIF_SIGPENDING)) !== 0) {
+    const signal = nextSignal(task.pendingSignals);
+    task.pendingSignals &= ~(1 << signal);
+    if (task.pendingSignals === 0) k.clearThreadFlag(task, TIF_SIGPENDING);
+    if (signal !== 0) {
+      exitTask(k, task, { signal });               // no handlers yet: the default action kills
+      return 0;
+    }
+  }
+  restartSyscall(regs);
+  k.clearThreadFlag(task, TIF_IRET);
+  return 0;
+};
+
+/** schedule(): one task, so nobody else to run; the request is served by clearing it. */
+const schedule: GateFunction = (k) => {
+  if (k.current !== null) k.clearThreadFlag(k.current, TIF_NEED_RESCHED);
+  return 0;
+};
+
+/** do_IRQ(regs): every line is masked at boot; an interrupt that still arrives is acknowledged. */
+const doIrq: GateFunction = (k, sp) => {
+  const irq = (k.ptRegsAt(k.stackArg(sp, 0)).get('orig_eax') | 0) + 256;
+  k.host.log(`unexpected IRQ ${irq}`);
+  return 0;
+};
+
+/** The exception table entry.S built: faulting instruction -> where to continue. */
+export function searchExceptionTable(k: Kernel, eip: number): number | null {
+  const start = physicalOf(k.image.addressOf('__start___ex_table'));
+  const stop = physicalOf(k.image.addressOf('__stop___ex_table'));
+  for (let at = start; at < stop; at += 8) if (k.ram.read32(at) === eip >>> 0) return k.ram.read32(at + 4);
+  return null;
+}
+
+/** A fault: from user mode the process gets `signal`; from the kernel it is fixed up or fatal. */
+function trap(name: string, signal: number): GateFunction {
+  return (k, sp) => {
+    const regs = k.ptRegsAt(k.stackArg(sp, 0));
+    const error = k.stackArg(sp, 1);
+    if (regs.fromUser()) {
+      const task = k.task();
+      task.pendingSignals |= 1 << signal;
+      k.setThreadFlag(task, TIF_SIGPENDING);
+      if (k.host.trace !== null) k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${name === 'page_fault' && k.cpu ? ` cr2 ${hex(k.cpu.cr2())}` : ''} -> signal ${signal}`);
+      return 0;
+    }
+    const fixup = searchExceptionTable(k, regs.get('eip'));
+    if (fixup !== null) {
+      regs.set('eip', fixup);
+      return 0;
+    }
+    throw new Error(`kernel oops: ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${k.cpu ? ` cr2 ${hex(k.cpu.cr2())}` : ''}`);
+  };
+}
+
+export const KERNEL_HELPERS: Record<string, GateFunction> = {
+  boot_log: bootLog,
+  kernel_init: kernelInit,
+  do_notify_resume: doNotifyResume,
+  schedule,
+  do_IRQ: doIrq,
+  do_divide_error: trap('divide_error', SIGFPE),
+  do_debug: trap('debug', SIGTRAP),
+  do_nmi: trap('nmi', SIGSEGV),
+  do_int3: trap('int3', SIGTRAP),
+  do_overflow: trap('overflow', SIGSEGV),
+  do_bounds: trap('bounds', SIGSEGV),
+  do_invalid_op: trap('invalid_op', SIGILL),
+  do_device_not_available: trap('device_not_available', SIGFPE),
+  do_double_fault: trap('double_fault', SIGSEGV),
+  do_coprocessor_segment_overrun: trap('coprocessor_segment_overrun', SIGFPE),
+  do_invalid_TSS: trap('invalid_TSS', SIGSEGV),
+  do_segment_not_present: trap('segment_not_present', SIGBUS),
+  do_stack_segment: trap('stack_segment', SIGBUS),
+  do_general_protection: trap('general_protection', SIGSEGV),
+  do_page_fault: trap('page_fault', SIGSEGV),
+  do_spurious_interrupt_bug: trap('spurious_interrupt_bug', SIGSEGV),
+  do_coprocessor_error: trap('coprocessor_error', SIGFPE),
+  do_alignment_check: trap('alignment_check', SIGBUS),
+  do_machine_check: trap('machine_check', SIGBUS),
+};

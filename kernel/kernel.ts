@@ -1,0 +1,160 @@
+// The TypeScript half of the kernel: what runs when the guest executes a gate (`vmcall; ret`).
+//
+// head.S and entry.S are the guest code; they call into this file only through gates, with their
+// arguments on the guest stack as for an asmlinkage C function:
+//   - a system call service (`call *sys_call_table(,%eax,4)`): the stack holds the return address,
+//     then struct pt_regs itself, so the service reads EBX, ECX, ... from the frame (pt-regs.ts);
+//   - a kernel helper (do_page_fault(regs, error_code), do_notify_resume(regs, flags), boot_log(...)):
+//     the stack holds the return address, then its arguments.
+// The result goes to EAX, and the guest's `ret` continues after the call.
+
+import { physicalOf, Ram } from './mm/ram.ts';
+import { FrameAllocator } from './mm/frames.ts';
+import { PtRegs } from './pt-regs.ts';
+import { Task } from './task.ts';
+import type { KernelImage } from './image.ts';
+import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
+
+/** The CPU as a gate sees it (the machine adapts vm/cpu's Cpu to this: kernel/machine-glue.ts). */
+export interface GateCpu {
+  /** The general registers in encoding order (EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI). */
+  readonly regs: Int32Array;
+  /** EIP just past the VMCALL. */
+  readonly eip: number;
+  /** CR2: the linear address of the last page fault. */
+  cr2(): number;
+  /** Load CR3 (and flush the TLB, as a MOV to CR3 does). */
+  writeCr3(value: number): void;
+}
+/** Register numbers in GateCpu.regs (the x86 encoding order, as vm/cpu uses). */
+export const REG_EAX = 0;
+export const REG_ESP = 4;
+
+/** What the kernel needs from the world outside the guest. */
+export interface KernelHost {
+  /** Console output for fds 1 and 2 (the program's stdout/stderr). */
+  write(fd: number, bytes: Uint8Array): void;
+  /** Console input for fd 0: up to `max` bytes, an empty array at end of file. */
+  read(max: number): Uint8Array;
+  /** Is this console fd a terminal on the host (isatty)? Decides TCGETS and what fstat reports. */
+  isTerminal(fd: number): boolean;
+  windowSize(): { rows: number; columns: number };
+  /** The first process exited: status 0..255, or killed by a signal. */
+  exit(status: { code: number } | { signal: number }): void;
+  /** A line of the boot log (`gate86 boot` prints them; `gate86 run` drops them). */
+  log(line: string): void;
+  /** Wall-clock time in nanoseconds since the epoch. */
+  now(): bigint;
+  /** Monotonic time in nanoseconds. */
+  monotonic(): bigint;
+  /** Sleep the machine for this many nanoseconds (the only task waits). */
+  sleep(nanoseconds: bigint): void;
+  random(bytes: number): Uint8Array;
+  /** What the first process runs. */
+  program: { path: string; image: Uint8Array; argv: string[]; envp: string[] };
+  /** Per-call tracing (`--trace syscall`): null when off. */
+  trace: ((line: string) => void) | null;
+}
+
+/** A gate's TypeScript side: it gets the kernel and the ESP the guest had at the VMCALL. */
+export type GateFunction = (k: Kernel, stackPointer: number) => number;
+/** A system call service: reads its arguments from pt_regs, returns EAX. */
+export type SyscallService = (k: Kernel, regs: PtRegs) => number;
+
+export class Kernel {
+  readonly ram: Ram;
+  readonly frames: FrameAllocator;
+  readonly tasks = new Map<number, Task>();
+  current: Task | null = null;
+  private readonly gateFunctions = new Map<number, GateFunction>();
+
+  constructor(
+    readonly image: KernelImage,
+    memory: Uint8Array,
+    readonly host: KernelHost,
+    syscalls: Record<string, SyscallService>,
+    helpers: Record<string, GateFunction>,
+  ) {
+    this.ram = new Ram(memory);
+    // Frames for user pages and page tables: everything above the kernel image and the early map
+    // (head.S's direct map covers 0..8 MiB; the TypeScript half reaches any frame physically).
+    const kernelEnd = physicalOf(image.addressOf('_end'));
+    this.frames = new FrameAllocator(this.ram, Math.max(kernelEnd, 0x400000), memory.length);
+    for (const [address, name] of image.gates) {
+      const service = syscalls[name];
+      const helper = helpers[name];
+      if (service !== undefined) this.gateFunctions.set(address, (k, sp) => service(k, k.ptRegsAt(sp + 4)));
+      else if (helper !== undefined) this.gateFunctions.set(address, helper);
+      else throw new Error(`kernel: the gate ${name} has no TypeScript function`);
+    }
+  }
+
+  /** The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the gate starts 3 bytes back. */
+  onVmcall(cpu: GateCpu): void {
+    const gate = (cpu.eip - 3) >>> 0;
+    const fn = this.gateFunctions.get(gate);
+    if (fn === undefined) throw new Error(`vmcall at 0x${gate.toString(16)}: not a gate`);
+    this.cpu = cpu;
+    cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
+  }
+
+  /** The CPU of the gate being served (CR2 for do_page_fault, CR3 for exec). */
+  cpu: GateCpu | null = null;
+
+  /** The dword at a kernel stack address (a helper's n-th argument is at sp + 4 + 4n). */
+  stackArg(stackPointer: number, n: number): number {
+    return this.ram.read32(physicalOf(stackPointer + 4 + 4 * n));
+  }
+
+  ptRegsAt(kernelAddress: number): PtRegs {
+    return new PtRegs(this.ram, physicalOf(kernelAddress));
+  }
+
+  /** The current task's thread_info flags (entry.S tests them on every exit). */
+  setThreadFlag(task: Task, bit: number): void {
+    this.ram.write32(task.threadInfo + TI_FLAGS, this.ram.read32(task.threadInfo + TI_FLAGS) | (1 << bit));
+  }
+  clearThreadFlag(task: Task, bit: number): void {
+    this.ram.write32(task.threadInfo + TI_FLAGS, this.ram.read32(task.threadInfo + TI_FLAGS) & ~(1 << bit));
+  }
+  threadFlags(task: Task): number {
+    return this.ram.read32(task.threadInfo + TI_FLAGS);
+  }
+
+  /** The running task; a gate that needs one when none runs is a kernel bug. */
+  task(): Task {
+    if (this.current === null) throw new Error('kernel: no current task');
+    return this.current;
+  }
+
+  /** Create task 1 on the init stack head.S used (init_thread_union). */
+  createInitTask(space: Task['space'], credentials: Task['credentials']): Task {
+    const threadInfo = physicalOf(this.image.addressOf('init_thread_union'));
+    const task = new Task(1, 0, space, threadInfo, credentials);
+    this.ram.write32(threadInfo + TI_TASK, task.pid);
+    this.tasks.set(task.pid, task);
+    this.current = task;
+    return task;
+  }
+
+  /** The pt_regs at the top of a task's kernel stack (where every user->kernel entry puts them). */
+  userRegs(task: Task): PtRegs {
+    return new PtRegs(this.ram, task.threadInfo + THREAD_SIZE - PT_REGS_SIZE);
+  }
+
+  /** CPUID leaf 1 EDX as head.S stored it in boot_cpu_data (with SEP cleared on a Pentium Pro). */
+  hwcap(): number {
+    return this.ram.read32(physicalOf(this.image.addressOf('boot_cpu_data')) + X86_CAPABILITY);
+  }
+
+  /** The kernel's page directory (physical): every address space copies its kernel half. */
+  kernelDirectory(): number {
+    return physicalOf(this.image.addressOf('swapper_pg_dir'));
+  }
+
+  /** Switch the MMU to a task's address space (CR3), as switch_mm does. */
+  activate(task: Task): void {
+    if (this.cpu === null) throw new Error('kernel: activate() outside a gate');
+    this.cpu.writeCr3(task.space.directory);
+  }
+}

@@ -1,0 +1,32 @@
+// The guest's physical memory as the TypeScript half of the kernel sees it: one byte array, read and
+// written little-endian. The kernel's own data (pt_regs on kernel stacks, the GDT, thread_info) is
+// reached through the direct map: kernel virtual address = physical + __PAGE_OFFSET, as Linux's
+// __pa()/__va() — valid for the low memory head.S mapped.
+
+import { __PAGE_OFFSET, EARLY_MAPPED_BYTES } from '../layout.ts';
+
+export class Ram {
+  readonly u8: Uint8Array;
+  private readonly view: DataView;
+
+  constructor(bytes: Uint8Array) {
+    this.u8 = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get size(): number { return this.u8.length; }
+
+  read8(pa: number): number { return this.view.getUint8(pa); }
+  read16(pa: number): number { return this.view.getUint16(pa, true); }
+  read32(pa: number): number { return this.view.getUint32(pa, true); }
+  write8(pa: number, v: number): void { this.view.setUint8(pa, v); }
+  write16(pa: number, v: number): void { this.view.setUint16(pa, v, true); }
+  write32(pa: number, v: number): void { this.view.setUint32(pa, v >>> 0, true); }
+}
+
+/** __pa(): a kernel direct-map address to its physical address. */
+export function physicalOf(kernelVirtual: number): number {
+  const pa = (kernelVirtual >>> 0) - __PAGE_OFFSET;
+  if (pa < 0 || pa >= EARLY_MAPPED_BYTES) throw new Error(`__pa(0x${(kernelVirtual >>> 0).toString(16)}): not in the kernel's direct map`);
+  return pa;
+}

@@ -1,0 +1,33 @@
+// A process as the TypeScript half of the kernel knows it (Linux's task_struct, trimmed to what the
+// first services need). Its kernel stack and thread_info live in guest memory; everything else here.
+
+import type { AddressSpace } from './mm/address-space.ts';
+
+export interface Credentials { uid: number; euid: number; gid: number; egid: number }
+
+/** One TLS descriptor as set_thread_area stored it (struct user_desc's fields). */
+export interface TlsDescriptor { base: number; limit: number; flags: number }
+
+export class Task {
+  /** Program break: where the heap starts (after exec) and where it ends now. */
+  brkStart = 0;
+  brk = 0;
+  /** mmap hands out addresses bottom-up from here (Linux's TASK_UNMAPPED_BASE = TASK_SIZE / 3). */
+  mmapNext = 0x40000000;
+  /** set_tid_address: cleared (and futex-woken) at exit. */
+  clearChildTid = 0;
+  /** Signals waiting for delivery (a bit per signal number). */
+  pendingSignals = 0;
+  readonly tls: (TlsDescriptor | null)[] = [null, null, null];
+  /** The executable's path, for readlink("/proc/self/exe"). */
+  executable = '';
+
+  constructor(
+    readonly pid: number,
+    readonly ppid: number,
+    public space: AddressSpace,
+    /** Physical address of this task's thread_info (the bottom of its 8 KiB kernel stack). */
+    readonly threadInfo: number,
+    public credentials: Credentials,
+  ) {}
+}
