@@ -215,7 +215,10 @@ export function layoutPass(input: PassInput): Layout {
           section.address = dot;
           section.outputName = out.name;
           out.inputs.push(section);
-          dot = (dot + section.size) >>> 0;
+          if (dot + section.size > 2 ** 32) {
+            throw new LinkError(`${section.object.name}: ${section.name} (${section.size} bytes at 0x${dot.toString(16)}) runs past the end of the 4 GiB address space`);
+          }
+          dot += section.size;
         }
       } else if (item.kind === 'data') {
         out.data.push({ item, address: dot });

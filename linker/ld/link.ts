@@ -18,7 +18,7 @@ import { buildImage } from './output.ts';
 import { claimSections, layoutKey, layoutPass } from './layout.ts';
 import type { Layout, OutputSection } from './layout.ts';
 import { linkerObject, readObject } from './objects.ts';
-import { applyRelocations } from './relocate.ts';
+import { applyRelocations, refuseGotRelocations } from './relocate.ts';
 import type { Assignment, LinkScript } from './script.ts';
 import { headersSize, placeFile, planSegments } from './segments.ts';
 import type { PlannedSegment } from './segments.ts';
@@ -70,6 +70,7 @@ export function link(request: LinkRequest): LinkResult {
   for (const [name, s] of layout.symbols) {
     Object.assign(table.entry(name), { state: 'script', definition: null, section: null, value: s.value, size: 0, type: STT_NOTYPE });
   }
+  refuseGotRelocations(objects);
   table.checkUndefined();
   const offsets = placeFile(segments, layout, script.pageSize);
   applyRelocations(objects, table);

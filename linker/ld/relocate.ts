@@ -55,6 +55,22 @@ function symbolAddress(object: InputObject, symbol: InputSymbol, table: SymbolTa
   return (section.address + symbol.value) >>> 0;
 }
 
+/**
+ * Refuse position-independent objects up front, before their _GLOBAL_OFFSET_TABLE_ reference turns
+ * into a puzzling "undefined reference".
+ */
+export function refuseGotRelocations(objects: InputObject[]): void {
+  for (const object of objects) {
+    for (const section of object.sections) {
+      if (!section || section.discard) continue;
+      const r = section.relocations.find((rel) => GOT_KINDS.has(rel.type));
+      if (!r) continue;
+      const target = symbolName(object, object.symbols[r.symbolIndex]!);
+      throw new LinkError(`${object.name}: ${section.name}+0x${r.offset.toString(16)}: ${relocationName(r.type)} against \`${target}' needs a GOT; gate86 ld links static, non-PIC code (compile with -fno-pic)`);
+    }
+  }
+}
+
 /** Patch every relocation of every placed section. */
 export function applyRelocations(objects: InputObject[], table: SymbolTable): void {
   for (const object of objects) {
