@@ -7,7 +7,8 @@
 // process reaches a fixed point — the one gas reaches, since gas also only grows branches.
 // The last pass's bytes, fixups and symbols make the object file (object.ts).
 
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/format.ts';
+import { SHF_EXECINSTR } from '../elf/format.ts';
+import { defaultAttributes } from './sections.ts';
 import { ExpressionError, evaluate, type SymbolResolver } from './expression.ts';
 import { encodeInstruction, EncodeError, isKnownMnemonic, isRelaxable, PREFIX_NAMES } from './encoder.ts';
 import { statementsOf, sourceLines } from './lines.ts';
@@ -76,7 +77,7 @@ export class Assembler implements SymbolResolver {
     let s = this.sections.find((x) => x.name === name);
     if (!s) {
       const defaults = defaultAttributes(name);
-      s = new Section(name, type ?? defaults.type, flags ?? defaults.flags, entsize, this.sections.length);
+      s = new Section(name, type ?? defaults.type, flags ?? defaults.flags, entsize || defaults.entsize, this.sections.length);
       // gas creates a section's symbol with the section: it sorts among the local symbols by that time.
       s.symbolOrder = this.symbols.size - 0.5;
       this.sections.push(s);
@@ -387,20 +388,6 @@ export class Assembler implements SymbolResolver {
     }
     throw new AsmError(this.where, `can't open '${name}' for reading`);
   }
-}
-
-/** gas's attributes for a section named without flags. */
-function defaultAttributes(name: string): { type: number; flags: number } {
-  const is = (prefix: string): boolean => name === prefix || name.startsWith(prefix + '.');
-  if (is('.text') || is('.init') || is('.fini')) return { type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_EXECINSTR };
-  if (is('.bss') || is('.tbss') || name.startsWith('.bss')) return { type: SHT_NOBITS, flags: SHF_ALLOC | SHF_WRITE };
-  if (is('.data') || is('.data1') || is('.tdata') || is('.init_array') || is('.fini_array') || is('.ctors') || is('.dtors')) {
-    return { type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_WRITE };
-  }
-  if (is('.rodata') || is('.rodata1') || is('.eh_frame')) return { type: SHT_PROGBITS, flags: SHF_ALLOC };
-  if (name.startsWith('.note')) return { type: 7, flags: 0 };
-  if (name === '.comment') return { type: SHT_PROGBITS, flags: 0x30 };
-  return { type: SHT_PROGBITS, flags: 0 };
 }
 
 export { AsmError };

@@ -13,6 +13,7 @@ import { stringLiterals } from './lines.ts';
 import { splitOperands } from './operands.ts';
 import { AsmError } from './source.ts';
 import { nopFill } from './nops.ts';
+import { defaultAttributes } from './sections.ts';
 
 type Handler = (asm: Assembler, operands: string, name: string) => void;
 
@@ -161,6 +162,14 @@ function data(asm: Assembler, ops: string, size: 1 | 2 | 4 | 8): void {
       // .byte "abc" is not gas syntax, but `.byte 'a'` is handled by the expression parser.
       throw new AsmError(asm.where, 'strings are not allowed here; use .ascii');
     }
+    if (size === 8 && /^\s*(0[xX][0-9a-fA-F]+|[0-9]+)\s*$/.test(item)) {
+      // 64-bit literals exceed a double's precision: take them exactly.
+      let n = BigInt.asUintN(64, BigInt(item.trim()));
+      const bytes: number[] = [];
+      for (let i = 0; i < 8; i++) { bytes.push(Number(n & 0xffn)); n >>= 8n; }
+      asm.emitBytes(bytes);
+      continue;
+    }
     asm.emitValue(asm.evaluate(item), size);
   }
 }
@@ -193,8 +202,10 @@ function align(asm: Assembler, ops: string, toBytes: (n: number) => number): voi
   // gas raises the section's alignment even when the padding is skipped for exceeding `max`.
   s.align = Math.max(s.align, bytes);
   if (pad === 0 || pad > limit) return;
-  if (fill === '' && asm.isCodeSection(s) && !s.isNobits) asm.emitBytes(nopFill(pad));
-  else asm.emitBytes(new Array<number>(pad).fill(fill === '' ? 0 : asm.absolute(fill) & 0xff));
+  const fillByte = fill === '' ? null : asm.absolute(fill) & 0xff;
+  // In code, no fill (or a fill of 0x90, the NOP opcode) means gas's multi-byte NOPs.
+  if ((fillByte === null || fillByte === 0x90) && asm.isCodeSection(s) && !s.isNobits) asm.emitBytes(nopFill(pad));
+  else asm.emitBytes(new Array<number>(pad).fill(fillByte ?? 0));
 }
 
 function assignment(asm: Assembler, ops: string, once: boolean): void {
@@ -252,8 +263,10 @@ function sectionFrom(asm: Assembler, ops: string): ReturnType<Assembler['section
     type = types[typeText];
     if (type === undefined) throw new AsmError(asm.where, `unknown section type '${parts[2]}'`);
   }
-  const entsize = parts[3] !== undefined && (flags & SHF_MERGE) ? asm.absolute(parts[3]) : 0;
+  let entsize = parts[3] !== undefined && (flags & SHF_MERGE) ? asm.absolute(parts[3]) : 0;
   const existing = asm.sections.find((s) => s.name === name);
-  if (type === undefined) type = existing?.type ?? (name.startsWith('.note') ? SHT_NOTE : name.startsWith('.bss') || name.startsWith('.tbss') ? SHT_NOBITS : SHT_PROGBITS);
+  const special = defaultAttributes(name);
+  if (type === undefined) type = existing?.type ?? special.type;
+  if (entsize === 0) entsize = special.entsize;
   return asm.section(name, flags, type, entsize);
 }

@@ -259,7 +259,9 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
   const b = new Builder();
   const memory = ops.find((o): o is MemoryOperand => o.kind === 'mem');
   // Prefixes in gas's order: segment, address size, operand size, then rep/lock.
-  if (memory && memory.segment !== NONE) b.byte([prefixes.es, prefixes.cs, prefixes.ss, prefixes.ds, prefixes.fs, prefixes.gs][memory.segment]!);
+  // gas drops an override naming the segment the address uses anyway (%ss with %esp/%ebp, else %ds).
+  const defaultSegment = memory && (memory.base === 4 || memory.base === 5) ? 2 : 3;
+  if (memory && memory.segment !== NONE && memory.segment !== defaultSegment) b.byte([prefixes.es, prefixes.cs, prefixes.ss, prefixes.ds, prefixes.fs, prefixes.gs][memory.segment]!);
   for (const p of userPrefixes) if (p === prefixes.addressSize) b.byte(p);
   const usesOperandSize = form.operands.some((o) => o.size === 'v') || form.mnemonic16 !== undefined;
   const memoryIsFixedSize = form.memorySize !== undefined && memory !== undefined;

@@ -51,7 +51,10 @@ export function statementsOf(text: string): string[] {
       if (c === '\\') p++;
       else if (c === '"') quote = false;
     } else if (c === '"') quote = true;
-    else if (c === "'") p += text[p + 1] === '\\' ? 2 : 1;
+    else if (c === "'") {
+      p += text[p + 1] === '\\' ? 2 : 1;
+      if (text[p + 1] === "'") p++;
+    }
     else if (c === ';') {
       out.push(text.slice(start, p));
       start = p + 1;

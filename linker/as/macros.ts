@@ -176,7 +176,9 @@ export class MacroProcessor {
     const values = new Map<string, string>();
     const args = macroArguments(operands, macro.parameters.length);
     let positional = 0;
-    args.forEach((arg) => {
+    let rest = false;
+    args.forEach((arg, index) => {
+      if (rest) return;
       const named = /^([A-Za-z_.$][A-Za-z0-9_.$]*)\s*=(?!=)\s*(.*)$/.exec(arg);
       if (named && macro.parameters.some((p) => p.name === named[1])) {
         values.set(named[1]!, named[2]!);
@@ -185,8 +187,8 @@ export class MacroProcessor {
       const p = macro.parameters[positional++];
       if (!p) throw new AsmError(this.asm.where, `too many arguments for macro '${macro.name}'`);
       if (p.vararg) {
-        values.set(p.name, args.slice(positional - 1).join(','));
-        positional = Infinity;
+        values.set(p.name, args.slice(index).join(','));
+        rest = true;
       } else values.set(p.name, arg);
     });
     for (const p of macro.parameters) {

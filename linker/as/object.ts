@@ -143,7 +143,9 @@ export function writeObject(asm: Assembler): Uint8Array {
     if (s.isTemporary && !s.usedInRelocation) continue;
     locals.push({ order: s.order, key: s, symbol: symbolOf(s, STB_LOCAL) });
   }
-  locals.sort((x, y) => x.order - y.order);
+  // Temporary (.L) symbols kept for a relocation are added by gas at the end of the locals.
+  const late = (l: (typeof locals)[number]): number => (l.key instanceof Section || !l.key.isTemporary ? 0 : 1);
+  locals.sort((x, y) => late(x) - late(y) || x.order - y.order);
   for (const l of locals) add(l.key, l.symbol);
   for (const s of all) {
     if (s.section === null && s.common === null && s.binding === 'local') {

@@ -136,7 +136,11 @@ export function splitOperands(text: string): string[] {
       continue;
     }
     if (c === '"') quote = c;
-    else if (c === "'") i++; // a character constant: skip the character
+    else if (c === "'") {
+      // A character constant 'c (or 'c' or '\n): skip the character so a quoted comma is not a separator.
+      i += text[i + 1] === '\\' ? 2 : 1;
+      if (text[i + 1] === "'") i++;
+    }
     else if (c === '(') depth++;
     else if (c === ')') depth--;
     else if (c === ',' && depth === 0) {
