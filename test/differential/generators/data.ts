@@ -135,15 +135,18 @@ function smallCases(r: Random): Case[] {
   out.push(...repeat(r, 10, (d, i) => d.finish(`data/pause#${i}`, 'pause')));
   // The P6 hint space 0F 18-0F 1F executes as NOP (prefetches and ENDBR32 included), whatever the
   // ModRM says; the address is never used, so it may point anywhere.
-  out.push(...repeat(r, 80, (d, i) => {
-    const second = d.r.pick([0x18, 0x19, 0x1d, 0x1e, 0x1f]);
-    // 0F 18 with a register operand is not generated: qemu-i386 raises #UD for /0-/3 there (caveats.ts).
-    const modrm = second === 0x18 ? d.r.below(0xc0) : d.r.below(256);
-    const mod = modrm >> 6;
-    const rm = modrm & 7;
-    const extra = mod === 3 ? [] : [...(rm === 4 ? [d.r.below(256) & ~7] : []), ...(mod === 1 ? [d.r.below(256)] : mod === 2 || (mod === 0 && rm === 5) ? [1, 2, 3, 4] : [])];
-    return d.finish(`data/hint nop 0f ${second.toString(16)}#${i}`, bytes(...osPrefix(d.r.pick(V_SIZES)), 0x0f, second, modrm, ...extra));
-  }));
+  for (const second of [0x18, 0x19, 0x1d, 0x1e, 0x1f]) {
+    for (let digit = 0; digit < 8; digit++) {
+      out.push(...repeat(r, 2, (d, i) => {
+        // 0F 18 with a register operand is not generated: qemu-i386 raises #UD for /0-/3 there (caveats.ts).
+        const mod = second === 0x18 ? d.r.below(3) : d.r.below(4);
+        const rm = d.r.below(8);
+        const modrm = (mod << 6) | (digit << 3) | rm;
+        const extra = mod === 3 ? [] : [...(rm === 4 ? [d.r.below(256) & ~7] : []), ...(mod === 1 ? [d.r.below(256)] : mod === 2 || (mod === 0 && rm === 5) ? [1, 2, 3, 4] : [])];
+        return d.finish(`data/hint nop 0f ${second.toString(16)} /${digit}#${i}`, bytes(...osPrefix(d.r.pick(V_SIZES)), 0x0f, second, modrm, ...extra));
+      }));
+    }
+  }
   out.push(...repeat(r, 10, (d, i) => d.finish(`data/endbr32#${i}`, 'endbr32')));
   out.push(...repeat(r, 5, (d, i) => d.finish(`data/endbr64#${i}`, bytes(0xf3, 0x0f, 0x1e, 0xfa))));
   // DAA/DAS/AAA/AAS: every AL with AF and CF both ways
