@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '../usage.ts';
 import { UsageError } from '../usage.ts';
-import { ElfError, readElf, readSymbols, type ElfFile, type ElfSection } from '../../linker/elf/reader.ts';
+import { ElfError, readElf, readRelocations, readSymbols, type ElfFile, type ElfSection, type ElfSymbol } from '../../linker/elf/reader.ts';
 import {
-  ET_REL, SHF_EXECINSTR, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB,
+  ET_REL, SHF_EXECINSTR, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_DYNSYM, SHT_NOBITS, SHT_REL, SHT_SYMTAB,
   STB_GLOBAL, STB_LOCAL, STT_FILE, STT_FUNC, STT_OBJECT, STT_SECTION,
 } from '../../linker/elf/format.ts';
 import { addressColumn, disassembleOne, formatInstruction } from '../../vm/isa/disassembler.ts';
@@ -57,7 +57,47 @@ function usefulSymbols(file: ElfFile): CodeSymbol[] {
       sectionName: section ? section.name : '*ABS*', binding: s.binding, type: s.type,
     });
   }
-  return symbols.sort(compareSymbols);
+  return [...symbols, ...pltSymbols(file)].sort(compareSymbols);
+}
+
+/**
+ * objdump's synthetic `name@plt` symbols (bfd's get_synthetic_symtab): each PLT entry begins (after
+ * an optional endbr32) with `jmp *GOT` — `ff 25 abs32`, or `ff a3 disp32` off %ebx = .got.plt in
+ * position-independent code — and the dynamic relocation of that GOT slot names the function.
+ */
+function pltSymbols(file: ElfFile): CodeSymbol[] {
+  const dynsym = file.sections.find((s) => s.type === SHT_DYNSYM);
+  if (!dynsym) return [];
+  const dynamicSymbols: ElfSymbol[] = readSymbols(file, dynsym);
+  const slotOwner = new Map<number, ElfSymbol>();
+  for (const section of file.sections) {
+    if (section.type !== SHT_REL || section.link !== dynsym.index) continue;
+    for (const r of readRelocations(section)) {
+      const symbol = dynamicSymbols[r.symbolIndex];
+      if (r.symbolIndex !== 0 && symbol) slotOwner.set(r.offset, symbol);
+    }
+  }
+  const gotBase = (file.sections.find((s) => s.name === '.got.plt') ?? file.sections.find((s) => s.name === '.got'))?.addr ?? 0;
+  const out: CodeSymbol[] = [];
+  for (const [name, entrySize] of [['.plt', 16], ['.plt.sec', 16], ['.plt.got', 8]] as const) {
+    const plt = file.sections.find((s) => s.name === name && s.type !== SHT_NOBITS);
+    if (!plt) continue;
+    const view = new DataView(plt.data.buffer, plt.data.byteOffset, plt.data.byteLength);
+    for (let entry = 0; entry + 6 <= plt.data.length; entry += entrySize) {
+      const at = view.getUint32(entry, true) === 0xfb1e0ff3 ? entry + 4 : entry; // endbr32
+      if (at + 6 > plt.data.length || plt.data[at] !== 0xff) continue;
+      const modrm = plt.data[at + 1];
+      const operand = view.getUint32(at + 2, true);
+      const slot = modrm === 0x25 ? operand : modrm === 0xa3 ? (gotBase + operand) >>> 0 : -1;
+      const owner = slotOwner.get(slot);
+      if (!owner) continue;
+      out.push({
+        name: `${owner.name}@plt`, value: (plt.addr + entry) >>> 0, size: 0, sectionIndex: plt.index,
+        sectionName: plt.name, binding: owner.binding, type: owner.type,
+      });
+    }
+  }
+  return out;
 }
 
 /** objdump's compare_symbols: by address, then the "most useful" name first. */

@@ -1,6 +1,8 @@
 // Builds the C corpus of the disassembler test with the host gcc: each file at -O0, -O2 and -Os, as an
 // object (-c) and as a linked freestanding static executable, plus one -fcf-protection build (endbr32,
 // notrack). Integer code only: -march=i686 -mno-sse -mno-mmx, and no floating point in the sources.
+// corpus/dynamic/ holds programs linked against glibc (PIE and not, and a shared library), whose
+// listings add the PLT and objdump's synthetic `name@plt` symbols.
 //
 // Builds are cached in the system temp directory under a hash of the source, the flags and the
 // compiler's version, so a second run of the test compiles nothing.
@@ -39,6 +41,11 @@ function recipes(): Recipe[] {
     }
     out.push({ name: `${file} -O2 -fcf-protection`, source, flags: [...COMMON, '-O2', '-fcf-protection=full', '-c'] });
   }
+  const dynamic = join(corpusDirectory, 'dynamic', 'hello.c');
+  const hosted = COMMON.filter((f) => f !== '-ffreestanding' && f !== '-fno-pic' && f !== '-fno-pie');
+  out.push({ name: 'dynamic/hello.c -O2 PIE', source: dynamic, flags: [...hosted, '-O2', '-fpie', '-pie', '-fcf-protection=full'] });
+  out.push({ name: 'dynamic/hello.c -Os no-PIE', source: dynamic, flags: [...hosted, '-Os', '-fno-pie', '-no-pie'] });
+  out.push({ name: 'hash.c -O2 -shared', source: join(corpusDirectory, 'hash.c'), flags: [...hosted, '-O2', '-fpic', '-shared', '-nostdlib'] });
   return out;
 }
 

@@ -44,7 +44,7 @@ function assemble(name: string, source: string, extra: string[] = []): string {
   return objectPath;
 }
 
-test('compiled C corpus (gcc -m32 -O0/-O2/-Os, objects and static executables): every line matches objdump -d', async (t) => {
+test('compiled C corpus (gcc -m32 -O0/-O2/-Os objects and static executables; glibc-linked PIE, no-PIE, shared): every line matches objdump -d', async (t) => {
   const builds = await buildCorpus();
   let lines = 0;
   let mismatched = 0;
