@@ -294,8 +294,9 @@ export class CodeCache {
     op.size = 32;
     op.addressSize = insn.addressSize;
     op.repeat = insn.repeat;
-    op.imm = insn.immediate;
-    op.imm2 = insn.immediate2;
+    // Immediates and displacements as signed 32-bit values: one representation for every op.
+    op.imm = insn.immediate | 0;
+    op.imm2 = insn.immediate2 | 0;
     op.condition = form.condition ?? 0;
     op.reg = insn.hasModrm ? insn.reg : insn.opcodeRegister;
     op.rm = insn.rm;
@@ -304,7 +305,7 @@ export class CodeCache {
     op.base = insn.base === NO_REGISTER ? NO_REGISTER_SLOT : insn.base;
     op.index = insn.index === NO_REGISTER ? NO_REGISTER_SLOT : insn.index;
     op.scale = insn.scale;
-    op.disp = insn.displacement;
+    op.disp = insn.displacement | 0;
     // The default segment is SS for EBP/ESP-based addresses (BP-based in 16-bit addressing), else DS.
     const defaultSegment = insn.base === EBP || insn.base === ESP ? SS : DS;
     op.seg = insn.segmentOverride >= 0 ? insn.segmentOverride : defaultSegment;

@@ -171,6 +171,39 @@ export function setArithmeticFlags(cpu: Cpu, value: number): void {
  * P NP L GE LE G. Odd codes are the negation of the even one below them.
  */
 export function testCondition(cpu: Cpu, cc: number): boolean {
+  // Fast paths for what compiled code branches on: a 32-bit CMP/SUB, and a 32-bit TEST/AND/OR/XOR
+  // (CF = OF = 0), answered straight from the operands without building any flag.
+  const lazy = cpu.lazyOp;
+  if (lazy === SUB32) {
+    const a = cpu.lazyA;
+    const b = cpu.lazyB;
+    switch (cc) {
+      case 2: return a >>> 0 < b >>> 0; // b
+      case 3: return a >>> 0 >= b >>> 0; // ae
+      case 4: return (a ^ b) === 0; // e
+      case 5: return (a ^ b) !== 0; // ne
+      case 6: return a >>> 0 <= b >>> 0; // be
+      case 7: return a >>> 0 > b >>> 0; // a
+      case 12: return (a | 0) < (b | 0); // l
+      case 13: return (a | 0) >= (b | 0); // ge
+      case 14: return (a | 0) <= (b | 0); // le
+      case 15: return (a | 0) > (b | 0); // g
+    }
+  } else if (lazy === RESULT32 && (cpu.flags & (CF | OF)) === 0) {
+    const r = cpu.lazyResult | 0;
+    switch (cc) {
+      case 4: case 6: return r === 0; // e, be (CF = 0)
+      case 5: case 7: return r !== 0; // ne, a
+      case 8: case 12: return r < 0; // s, l (OF = 0)
+      case 9: case 13: return r >= 0; // ns, ge
+      case 14: return r <= 0; // le
+      case 15: return r > 0; // g
+    }
+  }
+  return testConditionSlowly(cpu, cc);
+}
+
+function testConditionSlowly(cpu: Cpu, cc: number): boolean {
   let result: boolean;
   switch (cc >> 1) {
     case 0: result = overflow(cpu) !== 0; break;
