@@ -122,7 +122,7 @@ function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number,
   const envPointers = request.envp.map((e) => stack.pushString(e));
   const argPointers = request.argv.map((a) => stack.pushString(a));
   const platform = stack.pushString('i686');
-  stack.sp &= ~15;
+  stack.sp = (stack.sp & ~15) >>> 0;
   const random = stack.pushBytes(request.random.subarray(0, 16));
   const auxv: [number, number][] = [
     ...auxBase,
@@ -131,7 +131,7 @@ function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number,
   const words = [request.argv.length, ...argPointers, 0, ...envPointers, 0, ...auxv.flat()];
   if (words.length * 4 > USER_STACK_SIZE / 2) throw new ExecError(`${request.path}: argument list too long`, E2BIG);
   let sp = stack.sp - words.length * 4;
-  sp &= ~15;                                                          // ESP 16-byte aligned at entry
+  sp = (sp & ~15) >>> 0;                                             // ESP 16-byte aligned at entry
   const table = new Uint8Array(words.length * 4);
   const view = new DataView(table.buffer);
   words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));

@@ -52,6 +52,8 @@ export interface KernelHost {
   random(bytes: number): Uint8Array;
   /** What the first process runs. */
   program: { path: string; image: Uint8Array; argv: string[]; envp: string[] };
+  /** The kernel wrote this physical page directly (the machine drops decoded code for it). */
+  pageWritten?: (page: number) => void;
   /** Per-call tracing (`--trace syscall`): null when off. */
   trace: ((line: string) => void) | null;
 }
@@ -75,7 +77,7 @@ export class Kernel {
     syscalls: Record<string, SyscallService>,
     helpers: Record<string, GateFunction>,
   ) {
-    this.ram = new Ram(memory);
+    this.ram = new Ram(memory, host.pageWritten ?? (() => {}));
     // Frames for user pages and page tables: everything above the kernel image and the early map
     // (head.S's direct map covers 0..8 MiB; the TypeScript half reaches any frame physically).
     const kernelEnd = physicalOf(image.addressOf('_end'));
@@ -150,6 +152,11 @@ export class Kernel {
   /** The kernel's page directory (physical): every address space copies its kernel half. */
   kernelDirectory(): number {
     return physicalOf(this.image.addressOf('swapper_pg_dir'));
+  }
+
+  /** After unmapping or write-protecting pages: reload CR3 so no stale TLB entry survives. */
+  flushTlb(): void {
+    if (this.cpu !== null && this.current !== null) this.cpu.writeCr3(this.current.space.directory);
   }
 
   /** Switch the MMU to a task's address space (CR3), as switch_mm does. */

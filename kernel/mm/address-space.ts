@@ -54,7 +54,7 @@ export class AddressSpace {
 
   /** Map [start, end) page by page. */
   mapRange(start: number, end: number, protection: Protection): void {
-    for (let va = start & ~(PAGE_SIZE - 1); va < end; va += PAGE_SIZE) this.mapPage(va >>> 0, protection);
+    for (let va = (start & ~(PAGE_SIZE - 1)) >>> 0; va < end; va += PAGE_SIZE) this.mapPage(va >>> 0, protection);
   }
 
   /** Change R/W on the mapped pages of [start, end); returns false if any page is unmapped. */
@@ -122,7 +122,7 @@ export class AddressSpace {
     while (done < bytes.length) {
       const pa = this.translate(va + done, true);
       const chunk = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) & (PAGE_SIZE - 1)));
-      this.ram.u8.set(bytes.subarray(done, done + chunk), pa);
+      this.ram.set(pa, bytes.subarray(done, done + chunk));
       done += chunk;
     }
     return true;
@@ -135,7 +135,7 @@ export class AddressSpace {
       const pa = this.translate(va + done, false);
       if (pa < 0) throw new RangeError(`exec: 0x${((va + done) >>> 0).toString(16)} is not mapped`);
       const chunk = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) & (PAGE_SIZE - 1)));
-      this.ram.u8.set(bytes.subarray(done, done + chunk), pa);
+      this.ram.set(pa, bytes.subarray(done, done + chunk));
       done += chunk;
     }
   }

@@ -22,7 +22,7 @@ export class FrameAllocator {
   allocate(): number {
     const pa = this.free.pop();
     if (pa === undefined) throw new OutOfMemory('out of physical memory');
-    this.ram.u8.fill(0, pa, pa + PAGE_SIZE);
+    this.ram.fill(pa, PAGE_SIZE);
     return pa;
   }
 

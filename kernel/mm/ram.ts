@@ -9,9 +9,29 @@ export class Ram {
   readonly u8: Uint8Array;
   private readonly view: DataView;
 
-  constructor(bytes: Uint8Array) {
+  /**
+   * `written(page)` is told about every physical page this kernel writes behind the CPU's back, so
+   * the machine can drop decoded instructions cached for it (exec loads code into recycled frames).
+   */
+  constructor(bytes: Uint8Array, private readonly written: (page: number) => void = () => {}) {
     this.u8 = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Copy bytes into RAM. */
+  set(pa: number, bytes: Uint8Array): void {
+    this.u8.set(bytes, pa);
+    this.touch(pa, bytes.length);
+  }
+
+  fill(pa: number, length: number, value = 0): void {
+    this.u8.fill(value, pa, pa + length);
+    this.touch(pa, length);
+  }
+
+  private touch(pa: number, length: number): void {
+    if (length <= 0) return;
+    for (let page = pa >>> 12; page <= (pa + length - 1) >>> 12; page++) this.written(page);
   }
 
   get size(): number { return this.u8.length; }
@@ -19,9 +39,9 @@ export class Ram {
   read8(pa: number): number { return this.view.getUint8(pa); }
   read16(pa: number): number { return this.view.getUint16(pa, true); }
   read32(pa: number): number { return this.view.getUint32(pa, true); }
-  write8(pa: number, v: number): void { this.view.setUint8(pa, v); }
-  write16(pa: number, v: number): void { this.view.setUint16(pa, v, true); }
-  write32(pa: number, v: number): void { this.view.setUint32(pa, v >>> 0, true); }
+  write8(pa: number, v: number): void { this.view.setUint8(pa, v); this.written(pa >>> 12); }
+  write16(pa: number, v: number): void { this.view.setUint16(pa, v, true); this.touch(pa, 2); }
+  write32(pa: number, v: number): void { this.view.setUint32(pa, v >>> 0, true); this.touch(pa, 4); }
 }
 
 /** __pa(): a kernel direct-map address to its physical address. */

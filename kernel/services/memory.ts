@@ -19,7 +19,10 @@ export const sys_brk: SyscallService = (k, regs) => {
   if (wanted < task.brkStart || pageUp(wanted) > task.mmapNext - PAGE_SIZE) return task.brk;
   try {
     if (wanted > task.brk) task.space.mapRange(pageUp(task.brk), pageUp(wanted), { write: true });
-    else task.space.unmapRange(pageUp(wanted), pageUp(task.brk));
+    else {
+      task.space.unmapRange(pageUp(wanted), pageUp(task.brk));
+      k.flushTlb();
+    }
   } catch (error) {
     if (error instanceof OutOfMemory) return task.brk;
     throw error;
@@ -45,7 +48,10 @@ export const sys_mmap_pgoff: SyscallService = (k, regs) => {
     task.mmapNext = start + size;
   }
   try {
-    if ((flags & MAP_FIXED) !== 0) task.space.unmapRange(start, start + size);
+    if ((flags & MAP_FIXED) !== 0) {
+      task.space.unmapRange(start, start + size);
+      k.flushTlb();
+    }
     task.space.mapRange(start, start + size, { write: (prot & PROT_WRITE) !== 0 });
   } catch (error) {
     if (error instanceof OutOfMemory) return -ENOMEM;
@@ -58,6 +64,7 @@ export const sys_munmap: SyscallService = (k, regs) => {
   const [addr, length] = regs.args();
   if ((addr & (PAGE_SIZE - 1)) !== 0 || length === 0 || addr + length > TASK_SIZE) return -EINVAL;
   k.task().space.unmapRange(addr, addr + pageUp(length));
+  k.flushTlb();
   return 0;
 };
 
@@ -66,5 +73,7 @@ export const sys_mprotect: SyscallService = (k, regs) => {
   const [addr, length, prot] = regs.args();
   if ((addr & (PAGE_SIZE - 1)) !== 0 || addr + length > TASK_SIZE) return -EINVAL;
   if (length === 0) return 0;
-  return k.task().space.protect(addr, addr + pageUp(length), { write: (prot & PROT_WRITE) !== 0 }) ? 0 : -ENOMEM;
+  const done = k.task().space.protect(addr, addr + pageUp(length), { write: (prot & PROT_WRITE) !== 0 });
+  k.flushTlb();
+  return done ? 0 : -ENOMEM;
 };

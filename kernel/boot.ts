@@ -1,0 +1,98 @@
+// Booting the gate86 kernel on the machine and running one program to its end: the glue between
+// vm/machine (the PC) and kernel/kernel.ts (the TypeScript half), used by `gate86 run`, `gate86 boot`
+// and the tests.
+//
+// The machine boots build/kernel/gate86-kernel.elf like any Multiboot kernel. The only link between
+// the two halves is the VMCALL hook: at CPL 0 the machine calls Kernel.onVmcall, which finds the gate
+// from EIP and runs its TypeScript function.
+
+import { randomBytes } from 'node:crypto';
+import { Machine } from '../vm/machine/machine.ts';
+import { StopKind, type Cpu } from '../vm/cpu/cpu.ts';
+import { Kernel, type GateCpu, type KernelHost } from './kernel.ts';
+import { readKernelImage } from './image.ts';
+import { SYSCALL_SERVICES } from './services/index.ts';
+import { KERNEL_HELPERS } from './helpers.ts';
+
+export type ExitStatus = { code: number } | { signal: number };
+
+export interface RunOptions {
+  kernel: Uint8Array;
+  program: KernelHost['program'];
+  cpu?: string;
+  memoryMiB?: number;
+  /** Program output (fd 1 and 2). */
+  write(fd: number, bytes: Uint8Array): void;
+  read?(max: number): Uint8Array;
+  isTerminal?(fd: number): boolean;
+  log?(line: string): void;
+  trace?: ((line: string) => void) | null;
+  /** Stop after this many instructions (tests): the result is then { kind: 'limit' }. */
+  instructionLimit?: number;
+}
+
+export type RunResult =
+  | { kind: 'exit'; status: ExitStatus; instructions: number }
+  | { kind: 'stopped'; message: string; instructions: number }
+  | { kind: 'limit'; instructions: number };
+
+/** The vm Cpu as the kernel's gates see it. */
+function gateCpu(cpu: Cpu): GateCpu {
+  return {
+    regs: cpu.regs,
+    get eip() { return cpu.eip; },
+    cr2: () => cpu.cr[2]! >>> 0,
+    writeCr3: (value: number) => {
+      cpu.cr[3] = value;
+      cpu.flushTlb();
+    },
+  };
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+export function runProgram(options: RunOptions): RunResult {
+  let exit: ExitStatus | null = null;
+  const machine = new Machine({
+    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64,
+    consoleOut: (byte) => options.write(1, Uint8Array.of(byte)),
+    consoleIn: () => -1,
+  });
+  const start = process.hrtime.bigint();
+  const host: KernelHost = {
+    write: options.write,
+    read: options.read ?? (() => new Uint8Array(0)),
+    isTerminal: options.isTerminal ?? (() => false),
+    windowSize: () => ({ rows: process.stdout.rows ?? 24, columns: process.stdout.columns ?? 80 }),
+    exit: (status) => {
+      exit = status;
+      machine.cpu.requestStop(StopKind.Request);
+    },
+    log: options.log ?? (() => {}),
+    now: () => BigInt(Date.now()) * 1_000_000n,
+    monotonic: () => process.hrtime.bigint() - start,
+    sleep: (ns) => { Atomics.wait(sleeper, 0, 0, Number(ns / 1_000_000n)); },
+    random: (n) => new Uint8Array(randomBytes(n)),
+    program: options.program,
+    trace: options.trace ?? null,
+    pageWritten: (page) => machine.memory.onExternalWrite(page),
+  };
+  const image = readKernelImage(options.kernel);
+  const kernel = new Kernel(image, machine.memory.u8, host, SYSCALL_SERVICES, KERNEL_HELPERS);
+  const adapter = gateCpu(machine.cpu);
+  machine.system.onVmcall = () => kernel.onVmcall(adapter);
+  machine.boot(options.kernel, 'gate86-kernel', '');
+  const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
+  for (;;) {
+    const state = machine.run(Math.min(1_000_000, limit - machine.cpu.instructionCount));
+    const instructions = machine.cpu.instructionCount;
+    if (exit !== null) return { kind: 'exit', status: exit, instructions };
+    if (state.kind === 'stopped') return { kind: 'stopped', message: state.message, instructions };
+    if (state.kind === 'exited') return { kind: 'stopped', message: `isa-debug-exit ${state.status}`, instructions };
+    if (state.kind === 'halted') {
+      const wait = Math.max(0, machine.nextDeadline() - machine.clock());
+      Atomics.wait(sleeper, 0, 0, Math.min(1000, wait / 1e6));
+    }
+    if (instructions >= limit) return { kind: 'limit', instructions };
+  }
+}
