@@ -47,6 +47,8 @@ test.serial(`differential vs ${oracle}: every listed instruction form has cases,
   const coverage = coverageOf(formCounts);
   t.log(`${total} cases; ${mismatchesSeen} mismatches; ${coverage.required.length - coverage.missing.length}/${coverage.required.length} listed forms covered`);
   t.log(`cases per operation: ${[...coverage.byOperation].map(([op, n]) => `${op} ${n}`).join(', ')}`);
+  const least = coverage.required.map((f): [InstructionForm, number] => [f, formCounts.get(f) ?? 0]).sort((a, b) => a[1] - b[1]).slice(0, 8);
+  t.log(`least-covered forms: ${least.map(([f, n]) => `${formLabel(f)} ${n}`).join('; ')}`);
   for (const [form, reason] of coverage.notJudged) t.log(`not judged by this oracle: ${formLabel(form)} (${reason})`);
   for (const c of QEMU_CAVEATS) t.log(`QEMU caveat: ${c.what}. SDM: ${c.sdm}. qemu-i386: ${c.qemu}. Handling: ${c.handling}.`);
   t.deepEqual(coverage.missing.map(formLabel), [], 'listed forms without a single case');

@@ -16,7 +16,7 @@
 
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -102,6 +102,9 @@ export function cachedBuild(input: BuildInput): string {
   mkdirSync(work, { recursive: true });
   for (const [name, content] of Object.entries(input.files)) writeFileSync(join(work, name), content);
   for (const command of input.commands) run(command[0]!, command.slice(1), work);
+  // Keep only the output: sources, objects and blobs would make the cache grow fast (a differential
+  // batch carries megabytes of initial states).
+  for (const name of readdirSync(work)) if (name !== input.output) rmSync(join(work, name), { recursive: true, force: true });
   try {
     renameSync(work, dir);
   } catch {
