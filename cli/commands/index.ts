@@ -3,9 +3,11 @@ import type { Command } from '../usage.ts';
 import { objdumpCommand } from './objdump.ts';
 import { ld } from './ld.ts';
 import { asCommand } from './as.ts';
+import { machineCommand } from './machine.ts';
 
 export const commands: Command[] = [
   objdumpCommand,
   ld,
   asCommand,
+  machineCommand,
 ];

@@ -85,6 +85,8 @@ test('16550: THR goes out at once, loopback brings bytes back, IIR reports RX th
   t.is(bus.in(0x3fd, 1) & 0x61, 0x60, 'THR and transmitter empty, no data');
   input.push(0x62);
   pc.com1.pollInput();
+  t.is(bus.in(0x3fd, 1) & 1, 0, 'the other end waits for RTS');
+  bus.out(0x3fc, 1, 0x0b); // DTR, RTS, OUT2
   t.is(bus.in(0x3fd, 1) & 1, 1, 'data ready');
   bus.out(0x3f9, 1, 0x03); // RX and THRE interrupts
   t.is(bus.in(0x3fa, 1), 0x04, 'received data outranks THR empty');

@@ -18,6 +18,7 @@ import { ByteWideDevice } from './byte-device.ts';
 const IER_RX = 0x01, IER_THRE = 0x02, IER_LSR = 0x04, IER_MSR = 0x08;
 const IIR_NONE = 0x01, IIR_MSR = 0x00, IIR_THRE = 0x02, IIR_RX = 0x04, IIR_LSR = 0x06, IIR_FIFO = 0xc0;
 const LSR_DR = 0x01, LSR_OE = 0x02, LSR_THRE = 0x20, LSR_TEMT = 0x40;
+const MCR_RTS = 0x02;
 const MCR_LOOP = 0x10;
 const FIFO_SIZE = 16;
 
@@ -49,14 +50,21 @@ export class Uart16550 extends ByteWideDevice {
     super();
   }
 
-  /** Pull waiting input into the receive FIFO (the run loop calls this when input arrives). */
+  /**
+   * Pull waiting input into the receive FIFO (the run loop calls this when input arrives). The other
+   * end of the line honours RTS/CTS flow control: it sends only while the guest asserts RTS (MCR bit
+   * 1), so keystrokes typed (or piped) before the guest has set its UART up wait in the host's queue
+   * instead of being lost to the FIFO reset of the guest's initialisation.
+   */
   pollInput(): void {
-    if (this.mcr & MCR_LOOP) return; // in loopback the line is disconnected from the outside
-    const room = this.fifoEnabled ? FIFO_SIZE : 1;
-    while (this.rx.length < room) {
-      const byte = this.host.receive();
-      if (byte < 0) break;
-      this.rx.push(byte);
+    // In loopback the line is disconnected from the outside.
+    if ((this.mcr & (MCR_LOOP | MCR_RTS)) === MCR_RTS) {
+      const room = this.fifoEnabled ? FIFO_SIZE : 1;
+      while (this.rx.length < room) {
+        const byte = this.host.receive();
+        if (byte < 0) break;
+        this.rx.push(byte);
+      }
     }
     this.updateIrq();
   }
@@ -124,7 +132,7 @@ export class Uart16550 extends ByteWideDevice {
         const before = this.modemLines();
         this.mcr = value & 0x1f;
         this.noteModemChange(before);
-        this.updateIrq();
+        this.pollInput();
         return;
       }
       case 7: this.scr = value; return;

@@ -1,0 +1,120 @@
+// `gate86 machine`: boot a Multiboot kernel on the gate86 PC, the way `qemu-system-i386 -kernel` does.
+// COM1 is the terminal: guest output on stdout as it is written, keystrokes to the guest. The exit
+// status is the isa-debug-exit status ((V << 1) | 1 for a write of V to port 0xF4).
+
+import { readFileSync } from 'node:fs';
+import { UsageError, type Command } from '../usage.ts';
+import { MachineHost } from '../../vm/worker/host.ts';
+import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
+import { DEFAULT_MEMORY_MIB } from '../../vm/machine/machine.ts';
+
+const usage = `usage: gate86 machine [--cpu NAME] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] KERNEL.elf
+
+Boot a Multiboot (v1) kernel like qemu-system-i386 -kernel: COM1 on stdin/stdout, exit status from
+the isa-debug-exit device at port 0xF4. Ctrl-C goes to the guest; a second Ctrl-C within a second
+stops the machine.
+
+  --cpu NAME       CPU model: ${Object.keys(cpuModels).join(', ')} (default ${DEFAULT_CPU_MODEL})
+  --mem MiB        guest RAM (default ${DEFAULT_MEMORY_MIB})
+  --append STRING  the kernel command line (after the kernel's name, as QEMU passes it)
+  --initrd FILES   Multiboot modules, comma-separated`;
+
+interface Arguments { cpu: string; memoryMiB: number; append: string; initrd: string[]; kernel: string }
+
+function parse(args: string[]): Arguments {
+  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--cpu') {
+      parsed.cpu = value();
+      if (cpuModels[parsed.cpu] === undefined) throw new UsageError(`unknown CPU model '${parsed.cpu}'`);
+    } else if (arg === '--mem') {
+      const text = value();
+      parsed.memoryMiB = Number(text);
+      if (!/^\d+$/.test(text) || parsed.memoryMiB < 2 || parsed.memoryMiB > 2047) throw new UsageError(`--mem wants MiB from 2 to 2047, not '${text}'`);
+    } else if (arg === '--append') {
+      parsed.append = value();
+    } else if (arg === '--initrd') {
+      parsed.initrd = value().split(',').filter((f) => f !== '');
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else if (parsed.kernel === '') {
+      parsed.kernel = arg;
+    } else {
+      throw new UsageError(`one kernel only (got '${parsed.kernel}' and '${arg}')`);
+    }
+  }
+  if (parsed.kernel === '') throw new UsageError('no kernel given');
+  return parsed;
+}
+
+function readInput(path: string): Uint8Array | string {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    return `${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`;
+  }
+}
+
+/** Keystrokes to the guest; Ctrl-C is a byte for the guest, twice within a second stops the machine. */
+function connectInput(host: MachineHost, stop: () => void): () => void {
+  let lastInterrupt = 0;
+  const interrupt = () => {
+    const now = Date.now();
+    if (now - lastInterrupt < 1000) { stop(); return; }
+    lastInterrupt = now;
+    host.sendInput(Uint8Array.of(3));
+  };
+  const stdin = process.stdin;
+  const raw = stdin.isTTY === true;
+  if (raw) stdin.setRawMode(true);
+  const onData = (chunk: Buffer) => {
+    for (const byte of chunk) {
+      if (byte === 3 && raw) interrupt();
+      else host.sendInput(Uint8Array.of(byte));
+    }
+  };
+  stdin.on('data', onData);
+  process.on('SIGINT', interrupt);
+  return () => {
+    stdin.off('data', onData);
+    process.off('SIGINT', interrupt);
+    if (raw) stdin.setRawMode(false);
+    stdin.destroy(); // a pipe or file still open must not keep the process alive
+  };
+}
+
+export const machineCommand: Command = {
+  name: 'machine',
+  summary: 'boot a Multiboot kernel on the gate86 PC (like qemu-system-i386 -kernel)',
+  usage,
+  async run(args: string[]): Promise<number> {
+    const a = parse(args);
+    const kernel = readInput(a.kernel);
+    if (typeof kernel === 'string') { process.stderr.write(`gate86 machine: ${kernel}\n`); return 1; }
+    const modules: { name: string; bytes: Uint8Array }[] = [];
+    for (const file of a.initrd) {
+      const bytes = readInput(file);
+      if (typeof bytes === 'string') { process.stderr.write(`gate86 machine: ${bytes}\n`); return 1; }
+      modules.push({ name: file, bytes });
+    }
+    const host = new MachineHost({
+      kernel, kernelName: a.kernel, commandLine: `${a.kernel} ${a.append}`, modules, cpu: a.cpu, memoryMiB: a.memoryMiB,
+      onOutput: (bytes) => process.stdout.write(bytes),
+    });
+    let stoppedByUser = false;
+    const disconnect = connectInput(host, () => { stoppedByUser = true; void host.terminate(); });
+    const report = await host.done;
+    disconnect();
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    if (stoppedByUser) { process.stderr.write('\ngate86 machine: stopped by a second Ctrl-C\n'); return 130; }
+    if (report.type === 'exit') return report.status;
+    process.stderr.write(`gate86 machine: ${report.message}\n`);
+    return 1;
+  },
+};
