@@ -20,7 +20,7 @@ import {
 } from '../elf/format.ts';
 import { writeElf, type OutputRelocation, type OutputSection, type OutputSymbol } from '../elf/writer.ts';
 import type { Assembler } from './assembler.ts';
-import { ABSOLUTE, Section, type AsmSymbol } from './model.ts';
+import { ABSOLUTE, Section, type AsmSymbol, type Fixup } from './model.ts';
 import { AsmError } from './source.ts';
 
 interface PendingRelocation {
@@ -41,6 +41,18 @@ function writeField(bytes: Uint8Array, offset: number, size: number, value: numb
   }
 }
 
+/** gas's overflow check for 1- and 2-byte fields (4-byte fields wrap silently). */
+function checkRange(f: Fixup, value: number, pcrel: boolean): void {
+  if (f.size === 4) return;
+  const bits = f.size * 8;
+  const low = -(2 ** (bits - 1));
+  const high = pcrel ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  if (value < low || value > high) {
+    const what = pcrel ? `branch target out of range (displacement ${value})` : `value ${value} too large for a ${f.size}-byte field`;
+    throw new AsmError(f.where, what);
+  }
+}
+
 function isGlobal(s: AsmSymbol): boolean {
   return s.binding !== 'local' || s.common !== null;
 }
@@ -57,6 +69,7 @@ function relocate(section: Section): PendingRelocation[] {
     if (s === null || s.section === ABSOLUTE) {
       if (s) field += s.value;
       if (!f.pcrel) {
+        checkRange(f, field, false);
         writeField(section.bytes, f.offset, f.size, field);
         continue;
       }
@@ -66,6 +79,7 @@ function relocate(section: Section): PendingRelocation[] {
       s.usedInRelocation = true;
       target = s;
     } else if (f.pcrel && s.section === section && s.binding !== 'weak' && (!isGlobal(s) || f.relaxable)) {
+      checkRange(f, s.value + field - f.offset, true);
       writeField(section.bytes, f.offset, f.size, s.value + field - f.offset);
       continue;
     } else if (isGlobal(s)) {
