@@ -185,7 +185,23 @@ function addressWithSymbol(section: ElfSection, symbol: CodeSymbol | null, addre
 const SKIP_ZEROES = 8;
 const SKIP_ZEROES_AT_END = 3;
 
-function disassembleBlock(out: string[], section: ElfSection, symbols: SymbolTable, start: number, stop: number): void {
+/** objdump dumps a block labelled by a data (STT_OBJECT) symbol as bytes and ASCII, 16 to a line. */
+const DATA_BYTES_PER_LINE = 16;
+
+function dataLine(data: Uint8Array, offset: number, stop: number): { length: number; text: string } {
+  const length = Math.min(DATA_BYTES_PER_LINE, stop - offset);
+  let hex = '';
+  let ascii = '';
+  for (let i = offset; i < offset + length; i++) {
+    const b = data[i]!;
+    hex += `${b.toString(16).padStart(2, '0')} `;
+    ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+  }
+  // The column is as wide as 17 bytes: objdump pads data lines as if one more byte could follow.
+  return { length, text: `${hex.padEnd(DATA_BYTES_PER_LINE * 3 + 3)} ${ascii}` };
+}
+
+function disassembleBlock(out: string[], section: ElfSection, symbols: SymbolTable, start: number, stop: number, asData: boolean): void {
   const data = section.data;
   const column = addressColumn(section.addr, section.addr + section.size);
   const nameTarget = (target: number): string => {
@@ -200,6 +216,12 @@ function disassembleBlock(out: string[], section: ElfSection, symbols: SymbolTab
       // More code follows: skip only whole words, so as not to eat the start of an instruction.
       offset = zeroEnd === stop ? zeroEnd : offset + (zeroes & ~3);
       out.push('\t...');
+      continue;
+    }
+    if (asData) {
+      const line = dataLine(data, offset, stop);
+      out.push(`${column(section.addr + offset)}:\t${line.text}`);
+      offset += line.length;
       continue;
     }
     const line = disassembleOne(data, offset, stop, section.addr + offset, { nameTarget });
@@ -234,7 +256,8 @@ function disassembleSection(out: string[], section: ElfSection, symbols: SymbolT
     }
     let nextStop = next === null ? stopOffset : next.value - section.addr;
     if (nextStop > stopOffset || nextStop <= offset) nextStop = stopOffset;
-    disassembleBlock(out, section, symbols, offset, nextStop);
+    const asData = symbol !== null && symbol.type === STT_OBJECT && symbol.value <= address;
+    disassembleBlock(out, section, symbols, offset, nextStop, asData);
     offset = nextStop;
     symbol = next;
   }

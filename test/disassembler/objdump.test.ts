@@ -177,6 +177,52 @@ test('round trip: our text, assembled by as --32 and disassembled again, gives t
   t.is(mismatches.length, 0);
 });
 
+test('symbols: aliases, weak and local labels, data objects in code, empty sections, absolute symbols — as objdump chooses', (t) => {
+  const source = `
+	.text
+	.globl gfunc
+	.type gfunc,@function
+lfunc:
+gfunc:
+weakf:
+	.weak weakf
+	ret
+	.type obj,@object
+	.size obj, 40
+obj:	.ascii "Hello, world! This is data in .text..\\0\\1\\2"
+	.type zeroes,@object
+zeroes:	.byte 0,0,0,0,0,0,0,0,0,0,0,0,1
+data_in_text:
+	.byte 0xc3
+	.globl zz
+	.size zz, 4
+zz:
+aa:	nop
+	.type aa,@function
+	.size aa, 1
+	.section .text.empty,"ax",@progbits
+	.section .text.two,"ax",@progbits
+	call gfunc
+	call lfunc
+	jmp 1f
+	.byte 0,0,0,0,0,0,0,0,0,0,0
+1:	ret
+	.byte 0,0
+	.set abs_sym, 0x10
+	.globl abs_sym
+`;
+  const object = assemble('symbols', source);
+  const executable = join(scratch, 'symbols.exe');
+  execFileSync('ld', ['-m', 'elf_i386', '-e', 'gfunc', '-o', executable, object]);
+  const stripped = join(scratch, 'symbols.stripped');
+  execFileSync('strip', ['-o', stripped, executable]);
+  for (const path of [object, executable, stripped]) {
+    const { instructionLines, mismatches } = compareWithObjdump(path);
+    t.true(instructionLines > 5);
+    t.deepEqual(mismatches, [], path);
+  }
+});
+
 test('disassemble() on raw bytes: the vsyscall sysenter stub, in objdump layout', (t) => {
   // __kernel_vsyscall as Linux 2.6 lays it out: push ecx/edx/ebp, mov esp->ebp, sysenter, then the
   // restart jump 2 bytes before SYSENTER_RETURN.
