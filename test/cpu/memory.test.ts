@@ -169,3 +169,18 @@ test('an instruction straddling two pages executes, and faults on the second pag
   t.deepEqual(fault.stop, { kind: 'exception', vector: PF, errorCode: 0, eip: 0x1ffe });
   t.is(fault.machine.cpu.cr[2]! >>> 0, 0x2000);
 });
+
+test('a CPU snapshot restores registers, flags and segment caches into a fresh machine', async (t) => {
+  const { saveCpu, restoreCpu } = await import('../../vm/cpu/snapshot.ts');
+  // mov $5,%ecx ; L: add %ecx,%eax ; dec %ecx ; jnz L ; hlt
+  const code = [0xb9, 5, 0, 0, 0, 0x01, 0xc8, 0x49, 0x75, 0xfb, 0xf4];
+  const a = runCode(code, { limit: 4 });
+  const snapshot = JSON.parse(JSON.stringify(saveCpu(a.machine.cpu)));
+  const b = runCode(code, { limit: 0 });
+  restoreCpu(b.machine.cpu, snapshot);
+  t.deepEqual(b.machine.registers(), a.machine.registers());
+  a.machine.run(100);
+  b.machine.run(100);
+  t.deepEqual(b.machine.registers(), a.machine.registers());
+  t.is(b.machine.registers().eax, 15);
+});

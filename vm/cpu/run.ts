@@ -58,11 +58,11 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
       if (cpu.stopKind !== StopKind.None) return remaining;
     }
     if (remaining <= 0) return remaining;
+    cpu.opIndex = -1;
     if (cpu.pendingEvents !== 0) {
       cpu.onPendingEvents(cpu);
       if (cpu.stopKind !== StopKind.None) return remaining;
     }
-    cpu.opIndex = -1;
     block = code.next(block);
   }
 }
