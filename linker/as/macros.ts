@@ -41,6 +41,8 @@ export class MacroProcessor {
   private conditionals: Conditional[] = [];
   private expansions = 0;
   private depth = 0;
+  /** .altmacro: macro arguments may be %expressions and <strings>. */
+  private alternate = false;
 
   constructor(private readonly asm: Assembler) {}
 
@@ -48,6 +50,7 @@ export class MacroProcessor {
     this.definitions.clear();
     this.conditionals = [];
     this.expansions = 0;
+    this.alternate = false;
   }
 
   checkClosed(): void {
@@ -170,11 +173,19 @@ export class MacroProcessor {
       if (this.depth === 0) throw new AsmError(this.asm.where, '.exitm outside a macro');
       throw new ExitMacro();
     }
+    if (lower === '.altmacro' || lower === '.noaltmacro') {
+      this.alternate = lower === '.altmacro';
+      return true;
+    }
     if (lower === '.endm' || lower === '.endr') throw new AsmError(this.asm.where, `${word} without a matching block start`);
     const macro = this.definitions.get(lower);
     if (!macro) return false;
     const values = new Map<string, string>();
-    const args = macroArguments(operands, macro.parameters.length);
+    let args = macroArguments(operands, macro.parameters.length);
+    // In .altmacro mode `%expr` passes the expression's value and <text> passes text as is.
+    if (this.alternate) {
+      args = args.map((a) => (a.startsWith('%') ? String(this.asm.absolute(a.slice(1))) : a.startsWith('<') && a.endsWith('>') ? a.slice(1, -1) : a));
+    }
     let positional = 0;
     let rest = false;
     args.forEach((arg, index) => {
