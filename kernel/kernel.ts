@@ -13,7 +13,7 @@ import { FrameAllocator } from './mm/frames.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
 import type { KernelImage } from './image.ts';
-import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
+import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
 
 /** The CPU as a gate sees it (the machine adapts vm/cpu's Cpu to this: kernel/machine-glue.ts). */
 export interface GateCpu {
@@ -85,7 +85,7 @@ export class Kernel {
     for (const [address, name] of image.gates) {
       const service = syscalls[name];
       const helper = helpers[name];
-      if (service !== undefined) this.gateFunctions.set(address, (k, sp) => service(k, k.ptRegsAt(sp + 4)));
+      if (service !== undefined) this.gateFunctions.set(address, (k, sp) => k.serve(name, service, k.ptRegsAt(sp + 4)));
       else if (helper !== undefined) this.gateFunctions.set(address, helper);
       else throw new Error(`kernel: the gate ${name} has no TypeScript function`);
     }
@@ -98,6 +98,17 @@ export class Kernel {
     if (fn === undefined) throw new Error(`vmcall at 0x${gate.toString(16)}: not a gate`);
     this.cpu = cpu;
     cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
+  }
+
+  /** Run a system call service; with `--trace syscall`, log the call and its result. */
+  serve(name: string, service: SyscallService, regs: PtRegs): number {
+    const trace = this.host.trace;
+    if (trace === null) return service(this, regs);
+    const args = regs.args().map((a) => '0x' + a.toString(16)).join(', ');
+    const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
+    const result = service(this, regs);
+    trace(`syscall ${regs.get('orig_eax')} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
+    return result;
   }
 
   /** The CPU of the gate being served (CR2 for do_page_fault, CR3 for exec). */
