@@ -118,6 +118,14 @@ export function placeFile(segments: PlannedSegment[], layout: Layout, page: numb
         throw new LinkError(`not enough room for the program headers: section ${first.name} at 0x${first.address.toString(16)} overlaps them (they need ${headerBytes} bytes)`);
       }
     }
+    if (!seg.includeHeaders && seg.sections.every((section) => section.type === SHT_NOBITS)) {
+      // Nothing to read from the file (a .bss-only segment): any congruent offset will do, so take
+      // one inside the file rather than past its end, which some readers reject.
+      let offset = cursor - (((cursor - (seg.sections[0]?.address ?? 0)) % page) + page) % page;
+      if (offset < 0) offset += page;
+      for (const section of seg.sections) if (!offsets.has(section)) offsets.set(section, offset + section.address - seg.sections[0]!.address);
+      continue;
+    }
     seg.sections.forEach((section, i) => {
       if (offsets.has(section)) return;
       let offset = anchor ? anchor.offset + (section.loadAddress - anchor.lma) : -1;
