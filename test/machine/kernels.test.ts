@@ -22,6 +22,7 @@ sameOnBoth('gate-dpl');
 sameOnBoth('sysenter', { cpu: 'pentium3' });
 sameOnBoth('sysenter', { cpu: 'pentium2' });
 sameOnBoth('paging');
+sameOnBoth('protection');
 sameOnBoth('pit');
 sameOnBoth('microloop', { append: 'iterations=20000' });
 

@@ -58,7 +58,7 @@ void debug_exit(u32 code) {
 
 /* --- descriptors ---------------------------------------------------------------------------- */
 
-static u32 gdt[2 * 17] __attribute__((aligned(8)));
+static u32 gdt[2 * 32] __attribute__((aligned(8)));
 static u32 idt[2 * 256] __attribute__((aligned(8)));
 struct tss the_tss __attribute__((aligned(128)));
 static u8 kernel_stack[8192] __attribute__((aligned(16)));
@@ -127,3 +127,10 @@ void pic_remap(u16 unmasked) {
 }
 
 void clear_gate_present(int vector) { idt[2 * vector + 1] &= ~0x8000u; }
+
+void set_descriptor(int index, u32 low, u32 high) { gdt[2 * index] = low; gdt[2 * index + 1] = high; }
+
+void set_task_gate(int vector, u16 tss_selector) {
+  idt[2 * vector] = (u32)tss_selector << 16;
+  idt[2 * vector + 1] = 0x8500;   /* present, DPL 0, type 5 */
+}

@@ -73,6 +73,11 @@ extern struct guard_buf fault_guard;
 int guard(struct guard_buf *g) __attribute__((returns_twice));
 void resume(struct guard_buf *g) __attribute__((noreturn));
 
+/* GDT entry `index` (0-31) as two raw words; entries 12-16 are taken. */
+void set_descriptor(int index, u32 low, u32 high);
+/* IDT entry `vector` as a task gate to the TSS `tss_selector`. */
+void set_task_gate(int vector, u16 tss_selector);
+
 #endif
 
 /* Move the PIC vectors to 0x20-0x2f and mask every line except those in `unmasked` (bit n = IRQ n).
