@@ -4,7 +4,7 @@
 // starts from. Generators are deterministic for a given seed, so a failing case can be reproduced by
 // its name alone.
 
-import { DATA_SIZE, EFLAGS_FIXED, IF, REGISTER_NAMES, SCRATCH_BASE, SCRATCH_SIZE, STACK_TOP, ARITHMETIC_FLAGS, DF, type MachineState, type RegisterName } from './layout.ts';
+import { DATA_SIZE, EFLAGS_FIXED, IF, PAGE_CROSSING, REGISTER_NAMES, SCRATCH_BASE, SCRATCH_SIZE, STACK_TOP, ARITHMETIC_FLAGS, DF, type MachineState, type RegisterName } from './layout.ts';
 
 export interface Case {
   /** Unique and readable: family/template#n. */
@@ -91,6 +91,12 @@ export function regName(n: number, bits: 8 | 16 | 32): string {
 export function regNumber(name: RegisterName): number { return REGISTER_NAMES.indexOf(name); }
 export function suffix(bits: 8 | 16 | 32): string { return bits === 8 ? 'b' : bits === 16 ? 'w' : 'l'; }
 
+/** A data offset for `width` bytes; one time in eight the bytes straddle the page boundary. */
+function dataOffset(r: Random, width: number): number {
+  if (width > 1 && r.chance(0.125)) return PAGE_CROSSING - 1 - r.below(width - 1);
+  return r.below(DATA_SIZE - width + 1);
+}
+
 /** A memory operand built by `memoryOperand`: its text and the registers it pinned. */
 export interface MemoryOperand { text: string; uses: RegisterName[]; address: number }
 
@@ -103,7 +109,7 @@ const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
  * are not used as base or index. `at` fixes the scratch offset instead of choosing one.
  */
 export function memoryOperand(r: Random, state: MachineState, width: number, avoid: readonly RegisterName[] = [], at?: number): MemoryOperand {
-  const offset = at ?? r.below(DATA_SIZE - width + 1);
+  const offset = at ?? dataOffset(r, width);
   const address = SCRATCH_BASE + offset;
   const candidates = FREE32.filter((x) => !avoid.includes(x));
   const base = r.pick(candidates);
@@ -155,7 +161,7 @@ const MODES16: Array<[RegisterName | null, RegisterName | null]> = [
 export function memoryOperand16(r: Random, state: MachineState, width: number, avoid: readonly RegisterName[] = [], at?: number): MemoryOperand {
   const usable = MODES16.filter(([b, i]) => !(b && avoid.includes(b)) && !(i && avoid.includes(i)));
   const [base, index] = r.pick(usable);
-  const offset = at ?? r.below(DATA_SIZE - width + 1);
+  const offset = at ?? dataOffset(r, width);
   const address = SCRATCH_BASE + offset;
   const r16 = (name: RegisterName): string => name === 'ebx' ? '%bx' : name === 'ebp' ? '%bp' : name === 'esi' ? '%si' : '%di';
   if (!base && !index) return { text: hex(address), uses: [], address };

@@ -1,6 +1,6 @@
 // Running a batch's snippets on gate86: the same bytes, at the same addresses, from the same state.
 //
-// One FlatMachine holds the batch's whole .text section. After each snippet (at e_N) we place
+// One FlatMachine holds the batch's whole .cases section (driver and snippets). After each snippet (at e_N) we place
 // `int $0xfe`, which stops the machine: flat mode has no IDT, so every INT n ends the run with an
 // 'interrupt' stop. The machine runs at CPL 3 like the oracle's user process, so POPF treats IF and
 // IOPL as user code sees them.

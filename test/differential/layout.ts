@@ -1,14 +1,18 @@
 // Where a differential case lives in memory, on the oracle and on gate86 alike.
 //
 // Every case runs its snippet with the same small world on both sides:
-//   - the snippet's code, at the address the linker gave it in the batch ELF (.text at TEXT_BASE);
+//   - the snippet's code, at the address the linker gave it in the batch ELF (section .cases at TEXT_BASE);
 //   - the scratch area SCRATCH (512 bytes) at a fixed low address: bytes 0..255 are data that
 //     registers point into, bytes 256..511 are the stack (ESP starts at STACK_TOP). It lies below
-//     64 KiB so that 16-bit addressing (0x67 prefix: [BX+SI], SI/DI/CX string ops) can reach it.
+//     64 KiB so that 16-bit addressing (0x67 prefix: [BX+SI], SI/DI/CX string ops) can reach it,
+//     and a 4 KiB page boundary runs through the middle of the data (PAGE_CROSSING), so that
+//     accesses that straddle two pages are tested too.
 // The case sets every GPR, ESP and EFLAGS, and fills the scratch area with its own random bytes.
 // Afterwards the registers, EFLAGS and the whole scratch area are compared.
 
-export const SCRATCH_BASE = 0x8000;
+export const SCRATCH_BASE = 0x7f80;
+/** Offset in the scratch area of the page boundary at 0x8000. */
+export const PAGE_CROSSING = 0x8000 - SCRATCH_BASE;
 export const SCRATCH_SIZE = 512;
 /** Bytes [0, DATA_SIZE) of the scratch area are data; the rest is stack. */
 export const DATA_SIZE = 256;

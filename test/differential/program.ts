@@ -66,7 +66,9 @@ driver_stack_top:
 save_top:
 outbuf: .space ${caseCount * RECORD_SIZE}
 
-  .text
+  # The code lives in its own writable section ("awx"), so that self-modifying snippets can store to
+  # their own instructions on the oracle too (ld warns about the RWX segment; that is intended).
+  .section .cases,"awx",@progbits
   .globl _start
 _start:
   movl $driver_stack_top, %esp
@@ -196,7 +198,7 @@ export interface BuiltBatch {
   elfPath: string;
   /** For each case, the address range of its snippet [start, end). */
   snippets: Array<{ start: number; end: number }>;
-  /** The .text section: its address and bytes, the code gate86 runs. */
+  /** The .cases section (driver and snippets): its address and bytes, the code gate86 runs. */
   textAddress: number;
   text: Uint8Array;
 }
@@ -206,13 +208,13 @@ export function buildBatch(cases: readonly Case[]): BuiltBatch {
   const { source, files } = batchSource(cases);
   const elfPath = assembleI386(source, {
     files,
-    ldArgs: [`-Ttext=0x${TEXT_BASE.toString(16)}`, `--section-start=.scratch=0x${SCRATCH_BASE.toString(16)}`],
+    ldArgs: ['--no-warn-rwx-segments', `--section-start=.cases=0x${TEXT_BASE.toString(16)}`, `--section-start=.scratch=0x${SCRATCH_BASE.toString(16)}`],
   });
   const elf = readElf(new Uint8Array(readFileSync(elfPath)), elfPath);
   const symbols = new Map(readSymbolTable(elf).map((s) => [s.name, s.value]));
   if (symbols.get('scratch') !== SCRATCH_BASE) throw new Error(`batch ELF: scratch is at ${symbols.get('scratch')}, not ${SCRATCH_BASE}`);
-  const text = elf.sections.find((s) => s.name === '.text');
-  if (!text) throw new Error('batch ELF has no .text');
+  const text = elf.sections.find((s) => s.name === '.cases');
+  if (!text || text.addr !== TEXT_BASE) throw new Error(`batch ELF has no .cases section at 0x${TEXT_BASE.toString(16)}`);
   const snippets = cases.map((_, n) => {
     const start = symbols.get(`s_${n}`);
     const end = symbols.get(`e_${n}`);

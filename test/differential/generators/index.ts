@@ -8,6 +8,7 @@ import { generateControl } from './control.ts';
 import { generateData } from './data.ts';
 import { generateMulDiv } from './muldiv.ts';
 import { generatePrefixes } from './prefixes.ts';
+import { generateSelfModifying } from './self-modifying.ts';
 import { generateShifts } from './shifts.ts';
 import { generateStack } from './stack.ts';
 import { generateStrings } from './strings.ts';
@@ -17,7 +18,7 @@ export interface Family { name: string; cases: Case[] }
 const FAMILIES: Array<[string, (r: Random) => Case[]]> = [
   ['alu', generateAlu], ['shifts', generateShifts], ['muldiv', generateMulDiv], ['bits', generateBits],
   ['data', generateData], ['control', generateControl], ['stack', generateStack], ['strings', generateStrings],
-  ['prefixes', generatePrefixes],
+  ['prefixes', generatePrefixes], ['self-modifying', generateSelfModifying],
 ];
 
 /** Every family's cases for a base seed (the test uses a fixed one; GATE86_DIFF_SEED overrides it). */
