@@ -140,3 +140,17 @@ test('RDTSC counts up', (t) => {
   const r = runCode([0x0f, 0x31, 0x89, 0xc6, 0x90, 0x90, 0x0f, 0x31, 0xf4]);
   t.true(r.regs.eax > r.regs.esi);
 });
+
+test('a long REP STOSB yields to the run loop and resumes where it stopped', (t) => {
+  // rep stosb with ECX = 200000 ; hlt
+  const r = runCode([0xf3, 0xaa, 0xf4], { registers: { eax: 0x5a, ecx: 200_000, edi: 0x100000 }, limit: 1 });
+  t.deepEqual(r.stop, { kind: 'limit' });
+  t.is(r.regs.eip, CODE, 'EIP still at the REP');
+  t.true(r.regs.ecx > 0 && r.regs.ecx < 200_000);
+  t.is(r.regs.edi, 0x100000 + (200_000 - r.regs.ecx));
+  const rest = r.machine.run(1000);
+  t.is(rest.kind, 'hlt');
+  t.is(r.machine.registers().ecx, 0);
+  t.is(r.machine.memory[0x100000 + 199_999], 0x5a);
+  t.is(r.machine.memory[0x100000 + 200_000], 0);
+});

@@ -62,26 +62,39 @@ function once(cpu: Cpu, op: Op): void {
   step(cpu, op, (cpu.flags & DF) !== 0 ? -(op.size >> 3) : op.size >> 3);
 }
 
+/**
+ * Iterations a REP instruction runs before letting the run loop look at pending interrupts and the
+ * instruction limit. It then leaves EIP at itself, so the next run resumes it (the registers already
+ * say how far it got), exactly as a real CPU does when an interrupt arrives mid-string.
+ */
+const REP_CHUNK = 65536;
+
 function repeated(cpu: Cpu, op: Op): void {
   const delta = (cpu.flags & DF) !== 0 ? -(op.size >> 3) : op.size >> 3;
   const wide = op.addressSize === 32;
   const conditional = op.kind === CMPS || op.kind === SCAS;
   const untilEqual = op.repeat === 0xf2; // REPNE stops when ZF = 1; REPE when ZF = 0
-  for (;;) {
+  for (let n = 0; n < REP_CHUNK; n++) {
     const count = wide ? cpu.regs[ECX]! : cpu.regs16[ECX << 1]!;
-    if (count === 0) return;
+    if (count === 0) break;
     step(cpu, op, delta);
     if (wide) cpu.regs[ECX] = count - 1;
     else cpu.regs16[ECX << 1] = count - 1;
-    if (conditional && ((zero(cpu) === ZF) === untilEqual)) return;
+    if (conditional && ((zero(cpu) === ZF) === untilEqual)) break;
+    if (n === REP_CHUNK - 1 && count !== 1) {
+      cpu.eip = op.address;
+      cpu.exitBlock = 1;
+      return;
+    }
   }
+  cpu.eip = op.next;
 }
 
-/** REP STOSD / REP MOVSD with a flat 32-bit view: the memset/memcpy of compiled code. */
 export const bindString: Binder = (op, insn) => {
   op.kind = NAMES.indexOf(insn.form!.operation);
   const canRepeat = insn.form!.repeat !== undefined;
   if (!canRepeat || op.repeat === 0) return once;
-  // F2 on MOVS/STOS/LODS acts as REP on real CPUs.
+  // F2 on MOVS/STOS/LODS acts as REP on real CPUs. The executor sets EIP itself (it may stop early).
+  op.isBranch = true;
   return repeated;
 };
