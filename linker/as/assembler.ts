@@ -115,6 +115,7 @@ export class Assembler implements SymbolResolver {
     const s = new AsmSymbol('.', -1);
     s.section = this.current;
     s.value = this.current.size;
+    s.frag = this.current.frag;
     s.definedThisPass = true;
     return { symbol: s, addend: 0, known: true };
   }
@@ -138,6 +139,7 @@ export class Assembler implements SymbolResolver {
     }
     s.section = this.current;
     s.value = this.current.size;
+    s.frag = this.current.frag;
     s.definedThisPass = true;
   }
 
@@ -151,6 +153,7 @@ export class Assembler implements SymbolResolver {
     } else {
       s.section = value.symbol.section;
       s.value = value.symbol.value + value.addend;
+      s.frag = value.symbol.frag;
     }
     s.definedThisPass = true;
   }
@@ -357,6 +360,7 @@ export class Assembler implements SymbolResolver {
       for (const f of encoding.fixups) {
         this.current.fixups.push({ offset: start + f.offset, size: f.size, value: f.value, pcrel: f.pcrel, where: this.where, relaxable: f.relaxable === true });
       }
+      if (relaxable) this.current.frag++;
       if (relaxable && branch === 'short') {
         const target = (operands[0] as MemoryOperand).disp!;
         this.branches.push({ index, section: this.current, end: this.current.size, target });

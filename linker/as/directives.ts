@@ -197,6 +197,7 @@ function align(asm: Assembler, ops: string, toBytes: (n: number) => number): voi
   if (bytes <= 1) return;
   if ((bytes & (bytes - 1)) !== 0) throw new AsmError(asm.where, `alignment ${bytes} is not a power of 2`);
   const s = asm.current;
+  s.frag++; // an alignment is a frag of variable size
   const pad = (bytes - (s.size % bytes)) % bytes;
   const limit = max === '' ? bytes : asm.absolute(max);
   // gas raises the section's alignment even when the padding is skipped for exceeding `max`.

@@ -182,7 +182,10 @@ function combine(op: string, a: Value, b: Value): Value {
   if (op === '-') {
     if (b.symbol === null) return { symbol: a.symbol, addend: a.addend - b.addend, known };
     if (a.symbol && a.symbol.section !== null && a.symbol.section === b.symbol.section) {
-      return number(a.symbol.value + a.addend - b.symbol.value - b.addend, known);
+      // Known while parsing only when nothing of variable size (a relaxable jump, an alignment) lies
+      // between the two labels: gas then sizes an operand holding the difference for 32 bits.
+      const sameFrag = a.symbol.section === ABSOLUTE || a.symbol.frag === b.symbol.frag;
+      return number(a.symbol.value + a.addend - b.symbol.value - b.addend, known && sameFrag);
     }
     if (a.symbol && (a.symbol.section === null || b.symbol.section === null)) {
       // A forward reference in an early pass: the difference is settled once both are defined.

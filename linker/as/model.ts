@@ -9,6 +9,11 @@ export class Section {
   bytes = new Uint8Array(256);
   size = 0;
   fixups: Fixup[] = [];
+  /**
+   * gas's frag number at the current position: it grows after every relaxable branch and every
+   * alignment. gas knows the difference of two labels while parsing only inside one frag.
+   */
+  frag = 0;
   /** Where the section symbol falls among local symbols (creation order). */
   symbolOrder = -1;
   /** Largest alignment requested (.align/.p2align), which becomes sh_addralign. */
@@ -24,6 +29,7 @@ export class Section {
 
   reset(): void {
     this.size = 0;
+    this.frag = 0;
     this.fixups = [];
   }
 
@@ -63,6 +69,8 @@ export class AsmSymbol {
   binding: Binding = 'local';
   /** Named by .local: a later .comm allocates it in .bss instead of making it common. */
   declaredLocal = false;
+  /** The frag of its section the label was defined in (see Section.frag). */
+  frag = 0;
   /** STT_* given by .type (0 = NOTYPE). */
   type = 0;
   size = 0;
