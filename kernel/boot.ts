@@ -73,7 +73,8 @@ export function runProgram(options: RunOptions): RunResult {
     monotonic: () => process.hrtime.bigint() - start,
     sleep: (ns) => { Atomics.wait(sleeper, 0, 0, Number(ns / 1_000_000n)); },
     random: (n) => new Uint8Array(randomBytes(n)),
-    program: options.program,
+    // The program runs as the user who runs gate86, as a native run would.
+    program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
     trace: options.trace ?? null,
     pageWritten: (page) => machine.memory.onExternalWrite(page),
   };

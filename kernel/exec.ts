@@ -77,6 +77,18 @@ export interface ExecResult {
 const ENOEXEC = 8;
 const E2BIG = 7;
 
+/** Is this file something exec can run? Throws ExecError with a one-line reason when not. */
+export function checkExecutable(image: Uint8Array, path: string): void {
+  let elf: ElfFile;
+  try {
+    elf = readElf(image, path);
+  } catch (error) {
+    if (error instanceof ElfError) throw new ExecError(error.message, ENOEXEC);
+    throw error;
+  }
+  checkImage(elf, path);
+}
+
 function checkImage(elf: ElfFile, path: string): void {
   if (elf.type !== ET_EXEC) throw new ExecError(`${path}: not a static executable (e_type ${elf.type})`, ENOEXEC);
   if (elf.segments.some((s) => s.type === PT_INTERP)) throw new ExecError(`${path}: dynamically linked programs are not supported (link with -static)`, ENOEXEC);

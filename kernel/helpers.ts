@@ -76,7 +76,8 @@ const bootLog: GateFunction = (k, sp) => {
 const kernelInit: GateFunction = (k, sp) => {
   const regs = k.ptRegsAt(k.stackArg(sp, 0));
   const p = k.host.program;
-  const credentials = { uid: 0, euid: 0, gid: 0, egid: 0 };
+  const { uid, gid } = p.credentials ?? { uid: 0, gid: 0 };
+  const credentials = { uid, euid: uid, gid, egid: gid };
   try {
     const loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
       image: p.image, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16),

@@ -51,7 +51,7 @@ export interface KernelHost {
   sleep(nanoseconds: bigint): void;
   random(bytes: number): Uint8Array;
   /** What the first process runs. */
-  program: { path: string; image: Uint8Array; argv: string[]; envp: string[] };
+  program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
   /** The kernel wrote this physical page directly (the machine drops decoded code for it). */
   pageWritten?: (page: number) => void;
   /** Per-call tracing (`--trace syscall`): null when off. */

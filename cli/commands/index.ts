@@ -4,10 +4,12 @@ import { objdumpCommand } from './objdump.ts';
 import { ld } from './ld.ts';
 import { asCommand } from './as.ts';
 import { machineCommand } from './machine.ts';
+import { runCommand } from './run.ts';
 
 export const commands: Command[] = [
   objdumpCommand,
   ld,
   asCommand,
   machineCommand,
+  runCommand,
 ];

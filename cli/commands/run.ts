@@ -1,0 +1,101 @@
+// gate86 run: boot the gate86 kernel quietly and run one i386 ELF program as its first process, with
+// this terminal's stdin/stdout/stderr; exit with the program's status (128 + N if signal N killed it).
+import { readFileSync, readSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { UsageError, type Command } from '../usage.ts';
+import { runProgram } from '../../kernel/boot.ts';
+import { checkExecutable, ExecError } from '../../kernel/exec.ts';
+import { loadKernelImage } from '../../kernel/locate.ts';
+import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
+
+const TRACE_KINDS = ['syscall', 'fault', 'boot'];
+
+const usage = `usage: gate86 run [--cpu NAME] [--trace KIND[,KIND...]] PROGRAM.elf [ARGS...]
+
+Boots the gate86 kernel and runs PROGRAM (a static i386 ELF executable) as its first process.
+The program's stdin/stdout/stderr are this terminal's; gate86 exits with the program's exit status,
+or 128 + N when signal N killed it. A file that is not an i386 ELF executable: status 126.
+  --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
+  --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
+                  fault (user faults and the signal they become), boot (the boot log)`;
+
+interface RunArguments { cpu: string; trace: Set<string>; program: string; args: string[] }
+
+function parseArguments(args: string[]): RunArguments {
+  let cpu = DEFAULT_CPU_MODEL;
+  const trace = new Set<string>();
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('-')) break;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--cpu') {
+      cpu = value();
+      if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
+    } else if (a === '--trace') {
+      for (const kind of value().split(',')) {
+        if (!TRACE_KINDS.includes(kind)) throw new UsageError(`unknown trace kind '${kind}' (known: ${TRACE_KINDS.join(', ')})`);
+        trace.add(kind);
+      }
+    } else if (a === '--') {
+      i++;
+      break;
+    } else throw new UsageError(`unknown option '${a}'`);
+  }
+  const program = args[i];
+  if (program === undefined) throw new UsageError('no program to run');
+  return { cpu, trace, program, args: args.slice(i + 1) };
+}
+
+/** fd 0, read synchronously (the guest's read blocks the machine, as a lone task's would). */
+function readStdin(max: number): Uint8Array {
+  const buffer = Buffer.alloc(max);
+  for (;;) {
+    try {
+      return new Uint8Array(buffer.subarray(0, readSync(0, buffer, 0, max, null)));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
+      if (code === 'EOF') return new Uint8Array(0);
+      throw error;
+    }
+  }
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run an i386 Linux ELF program on the gate86 kernel',
+  usage,
+  async run(argv) {
+    const a = parseArguments(argv);
+    let image: Uint8Array;
+    try {
+      image = new Uint8Array(readFileSync(a.program));
+      checkExecutable(image, a.program);
+    } catch (error) {
+      const message = error instanceof ExecError ? error.message : `${a.program}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`;
+      process.stderr.write(`gate86 run: ${message}\n`);
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : 126;
+    }
+    const stderr = (line: string): void => { process.stderr.write(line + '\n'); };
+    const result = runProgram({
+      kernel: loadKernelImage(),
+      program: { path: a.program, image, argv: [a.program, ...a.args], envp: [] },
+      cpu: a.cpu,
+      write: (fd, bytes) => { (fd === 2 ? process.stderr : process.stdout).write(bytes); },
+      read: readStdin,
+      isTerminal: (fd) => isatty(fd),
+      log: a.trace.has('boot') ? stderr : () => {},
+      trace: a.trace.has('syscall') || a.trace.has('fault') ? (line) => {
+        if (a.trace.has(line.startsWith('fault') ? 'fault' : 'syscall')) stderr(line);
+      } : null,
+    });
+    if (result.kind === 'exit') return 'code' in result.status ? result.status.code : 128 + result.status.signal;
+    process.stderr.write(`gate86 run: the machine stopped: ${result.kind === 'stopped' ? result.message : 'instruction limit'}\n`);
+    return 125;
+  },
+};
