@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
 import { link } from '../../linker/ld/link.ts';
+import { readElf } from '../../linker/elf/reader.ts';
 import { execScript } from '../../linker/ld/images.ts';
 import { parseLinkScript } from '../../linker/ld/script-parser.ts';
 import { FIXTURES, compileObject, gnuLink, tool, writeOutput } from './support.ts';
@@ -34,6 +35,7 @@ for (const level of LEVELS) {
       const reference = runI386Elf(gnuLink(objects), ['one', 'two']);
       const linked = link({ inputs: objects, script: execScript() });
       t.deepEqual(linked.warnings, []);
+      t.notThrows(() => readElf(linked.bytes), 'gate86\'s own ELF reader accepts the output');
       const mine = runI386Elf(writeOutput(`${program}${level}`, linked.bytes), ['one', 'two']);
       t.true(reference.stdout.length > 20, 'the reference run printed its report');
       t.is(mine.stdout.toString('latin1'), reference.stdout.toString('latin1'));

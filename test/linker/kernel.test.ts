@@ -87,6 +87,12 @@ for (const [name, make] of IMAGES) {
   });
 }
 
+test('the built-in kernel script (TypeScript model) and vmlinux.lds (GNU syntax, parsed) give byte-identical files', (t) => {
+  const builtin = linkImage({ image: 'multiboot-kernel', objects: objects() }).bytes;
+  const parsed = linkImage({ script: parseLinkScript(SCRIPT, 'vmlinux.lds'), objects: objects() }).bytes;
+  t.deepEqual(parsed, builtin);
+});
+
 test('gate86 ld and GNU ld load the same bytes for the kernel', (t) => {
   const mine = loadedBytes(writeOutput('kernel-compare.img', linkImage({ image: 'multiboot-kernel', objects: objects() }).bytes));
   const reference = loadedBytes(gnuLink(objects(), ['-T', 'vmlinux.lds'], { 'vmlinux.lds': SCRIPT }));
