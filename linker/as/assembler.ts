@@ -377,6 +377,20 @@ export class Assembler implements SymbolResolver {
     // Nothing to check: gas accepts instructions in any section.
   }
 
+  /** The bytes of an .incbin'd file (searched like .include). */
+  includeBinary(name: string): Uint8Array {
+    const here = this.where.file.includes('/') ? this.where.file.slice(0, this.where.file.lastIndexOf('/')) : '.';
+    for (const dir of [here, ...this.options.includeDirs, '.']) {
+      const path = name.startsWith('/') ? name : `${dir}/${name}`;
+      try {
+        return Buffer.from(this.options.readFile(path), 'latin1');
+      } catch {
+        continue;
+      }
+    }
+    throw new AsmError(this.where, `file not found: ${name}`);
+  }
+
   /** Lines of an .include'd file. */
   includeLines(name: string): SourceLine[] {
     const here = this.where.file.includes('/') ? this.where.file.slice(0, this.where.file.lastIndexOf('/')) : '.';

@@ -123,6 +123,17 @@ const handlers: Record<string, Handler> = {
     const name = String.fromCharCode(...(stringLiterals(ops)[0] ?? []));
     asm.runLines(asm.includeLines(name));
   },
+  '.incbin': (asm, ops) => {
+    const [file = '', skip = '0', count = ''] = splitOperands(ops);
+    const name = String.fromCharCode(...(stringLiterals(file)[0] ?? []));
+    const bytes = asm.includeBinary(name);
+    const start = asm.absolute(skip || '0');
+    const end = count === '' ? bytes.length : start + asm.absolute(count);
+    if (start < 0 || end > bytes.length || start > end) throw new AsmError(asm.where, `.incbin range outside '${name}'`);
+    asm.emitBytes(bytes.subarray(start, end));
+  },
+  '.uleb128': (asm, ops) => { for (const item of splitOperands(ops)) asm.emitBytes(leb128(asm.absolute(item), false)); },
+  '.sleb128': (asm, ops) => { for (const item of splitOperands(ops)) asm.emitBytes(leb128(asm.absolute(item), true)); },
   '.end': (asm) => { asm.ended = true; },
   '.code32': () => {},
   '.att_syntax': () => {},
@@ -135,6 +146,20 @@ const handlers: Record<string, Handler> = {
   '.loc': () => {},
   '.loc_view': () => {},
 };
+
+/** DWARF's variable-length integers: 7 bits a byte, low first, high bit = more to come. */
+export function leb128(value: number, signed: boolean): number[] {
+  const out: number[] = [];
+  let v = BigInt(Math.trunc(value));
+  if (!signed && v < 0n) v = BigInt.asUintN(32, v);
+  for (;;) {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    const done = signed ? (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0) : v === 0n;
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
 
 /** `.text 1` and friends: gate86 has no subsections. */
 function subsection(asm: Assembler, ops: string): void {

@@ -25,7 +25,7 @@ const cDirs = [join(here, '../disassembler/corpus'), corpusDir];
 function corpusFiles(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const name of readdirSync(corpusDir)) {
-    if (/\.(s|S|h|inc)$/.test(name)) files[name] = readFileSync(join(corpusDir, name), 'latin1');
+    if (/\.(s|S|h|inc|bin)$/.test(name)) files[name] = readFileSync(join(corpusDir, name), 'latin1');
   }
   return files;
 }

@@ -181,3 +181,10 @@ buffer:	.space	100
 
 	.set	forward_equ, 0x20
 	.section .note.GNU-stack,"",@progbits
+
+	.section .rodata.blobs,"a"
+	.incbin	"blob.bin"
+	.incbin	"blob.bin", 2
+	.incbin	"blob.bin", 3, 4
+	.uleb128 0, 1, 127, 128, 624485, 0xffffffff
+	.sleb128 0, 1, -1, 63, 64, -64, -65, -123456, 0x7fffffff
