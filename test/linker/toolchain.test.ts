@@ -87,3 +87,19 @@ test('gate86 objdump -d reads back an executable, the vsyscall DSO and the kerne
     t.is(ours, gnu, name);
   }
 });
+
+test('gate86 ld on the command line: usage errors exit 2, link errors exit 1 with one line', (t) => {
+  const none = gate86(['ld']);
+  t.is(none.status, 2);
+  t.regex(none.stderr, /^gate86 ld: no input files\n/);
+  const flag = gate86(['ld', '--frobnicate', 'x.o']);
+  t.is(flag.status, 2);
+  t.regex(flag.stderr, /unknown option --frobnicate/);
+  const missing = gate86(['ld', '-o', writeOutput('never', new Uint8Array(0)), '/nonexistent/x.o']);
+  t.is(missing.status, 1);
+  t.is(missing.stderr, 'gate86 ld: /nonexistent/x.o: no such file\n');
+  const hello = writeOutput('alone.o', compileObject(join(TOOLCHAIN, 'hello.S'), []).bytes);
+  const undefinedSymbol = gate86(['ld', '-o', writeOutput('alone', new Uint8Array(0)), hello]);
+  t.is(undefinedSymbol.status, 1);
+  t.is(undefinedSymbol.stderr, `gate86 ld: undefined reference to \`finish' (referenced from ${hello})\n`);
+});
