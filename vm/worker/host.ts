@@ -21,15 +21,21 @@ export interface MachineHostOptions {
 const RING_BYTES = 1 << 16;
 
 /**
- * The worker script: dist/worker.js next to the bundled CLI (dist/gate86.js), or this directory's
- * machine-worker.ts when running from source under tsx (tests).
+ * The worker script: dist/worker.js next to the bundled CLI (dist/gate86.js); or, when running from
+ * source under tsx (tests, benchmarks), machine-worker.ts behind a tiny ES module that registers
+ * tsx's loader inside the worker first (Node 20 does not carry the parent's --import into workers).
  */
-function workerLocation(): { url: URL; execArgv: string[] } {
+function workerLocation(): URL {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./machine-worker.ts', here), execArgv: ['--import', 'tsx'] };
+  if (here.endsWith('.ts')) {
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const worker = new URL('./machine-worker.ts', here).href;
+    const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker)});`;
+    return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+  }
   const bundled = new URL('./worker.js', here);
   if (!existsSync(fileURLToPath(bundled))) throw new Error(`the machine worker is missing: ${fileURLToPath(bundled)} (run npm run build)`);
-  return { url: bundled, execArgv: [] };
+  return bundled;
 }
 
 export class MachineHost {
@@ -47,8 +53,7 @@ export class MachineHost {
       cpu: options.cpu, memoryMiB: options.memoryMiB,
       output: this.output.buffer, input: this.input.buffer, doorbell: this.doorbell.buffer as SharedArrayBuffer,
     };
-    const { url, execArgv } = workerLocation();
-    this.worker = new Worker(url, { workerData: start, execArgv });
+    this.worker = new Worker(workerLocation(), { workerData: start });
     this.done = new Promise<WorkerReport>((resolve) => {
       let report: WorkerReport | null = null;
       this.worker.on('message', (message: WorkerReport) => { report = message; });
