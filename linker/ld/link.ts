@@ -1,6 +1,7 @@
 // The link editor's driver: the steps of a link, in order.
 //
-//   1. read the objects                         objects.ts
+//   1. read the objects (and the archive members  objects.ts, archive.ts
+//      that define something still undefined)
 //   2. resolve global symbols                   symbols.ts   (duplicates are errors here)
 //   3. make the linker's own sections           COMMON blocks, the DSO's dynamic tables
 //   4. claim input sections, run the script     layout.ts    (in passes, until nothing moves)
@@ -8,7 +9,9 @@
 //   6. check for undefined symbols, relocate    relocate.ts
 //   7. fill the linker's sections, write        dynamic.ts, output.ts, ../elf/writer.ts
 
-import { ET_DYN, ET_EXEC, SHF_EXECINSTR, STT_NOTYPE } from '../elf/format.ts';
+import { ET_DYN, ET_EXEC, SHF_EXECINSTR, SHN_COMMON, SHN_UNDEF, STB_LOCAL, STT_NOTYPE } from '../elf/format.ts';
+import { isArchive, readArchive } from './archive.ts';
+import type { ArchiveMember } from './archive.ts';
 import { writeElf } from '../elf/writer.ts';
 import { createDynamicTables, fillDynamicTables } from './dynamic.ts';
 import { LinkError } from './errors.ts';
@@ -18,6 +21,7 @@ import { buildImage } from './output.ts';
 import { claimSections, layoutKey, layoutPass } from './layout.ts';
 import type { Layout, OutputSection } from './layout.ts';
 import { linkerObject, readObject } from './objects.ts';
+import type { InputObject } from './objects.ts';
 import { applyRelocations, refuseGotRelocations } from './relocate.ts';
 import type { Assignment, LinkScript } from './script.ts';
 import { headersSize, placeFile, planSegments } from './segments.ts';
@@ -57,9 +61,17 @@ export function link(request: LinkRequest): LinkResult {
   const script: LinkScript = { ...request.script, statements: [...(request.defsyms ?? []), ...request.script.statements] };
 
   const groups = new Set<string>();
-  const objects = request.inputs.map((input) => readObject(input.name, input.bytes, groups));
   const table = new SymbolTable();
-  for (const object of objects) table.addObject(object);
+  const objects: InputObject[] = [];
+  for (const input of request.inputs) {
+    if (isArchive(input.bytes)) {
+      objects.push(...pullMembers(readArchive(input.name, input.bytes), table, groups));
+      continue;
+    }
+    const object = readObject(input.name, input.bytes, groups);
+    table.addObject(object);
+    objects.push(object);
+  }
   const linker = linkerObject();
   table.allocateCommons(linker);
   const dynamic = script.shared ? createDynamicTables(script.shared, table, linker) : null;
@@ -98,6 +110,35 @@ export function link(request: LinkRequest): LinkResult {
   const symbols = new Map<string, number>();
   for (const e of table.symbols.values()) if (e.state !== 'undefined') symbols.set(e.name, table.valueOf(e));
   return { bytes, entry, warnings, symbols, layout, segments };
+}
+
+/** Does this member define (not merely declare, not as COMMON) a name the link still needs? */
+function definesNeeded(member: InputObject, table: SymbolTable): boolean {
+  return member.symbols.some((symbol) => {
+    if (symbol.index === 0 || symbol.binding === STB_LOCAL) return false;
+    if (symbol.sectionIndex === SHN_UNDEF || symbol.sectionIndex === SHN_COMMON) return false;
+    const entry = table.get(symbol.name);
+    return entry !== undefined && entry.state === 'undefined' && !entry.onlyWeakReferences;
+  });
+}
+
+/** Take the archive members that resolve undefined references, again and again until none does. */
+function pullMembers(members: ArchiveMember[], table: SymbolTable, groups: Set<string>): InputObject[] {
+  const pulled: InputObject[] = [];
+  const scanned = members.map((m) => readObject(m.name, m.bytes, new Set()));
+  const taken = new Set<number>();
+  for (let changed = true; changed;) {
+    changed = false;
+    scanned.forEach((member, i) => {
+      if (taken.has(i) || !definesNeeded(member, table)) return;
+      taken.add(i);
+      changed = true;
+      const object = readObject(members[i]!.name, members[i]!.bytes, groups); // now its COMDAT groups count
+      table.addObject(object);
+      pulled.push(object);
+    });
+  }
+  return pulled;
 }
 
 /** Run the script until addresses, symbol values and the program header count stop changing. */

@@ -7,8 +7,9 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
+import { cachedBuild, i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
 import { link } from '../../linker/ld/link.ts';
+import type { LinkInput } from '../../linker/ld/link.ts';
 import { readElf } from '../../linker/elf/reader.ts';
 import { execScript } from '../../linker/ld/images.ts';
 import { parseLinkScript } from '../../linker/ld/script-parser.ts';
@@ -95,3 +96,29 @@ test('gate86 ld on the command line writes the same file as the library call', (
   const library = link({ inputs: objects.map((o, i) => ({ name: paths[i]!, bytes: o.bytes })), script: execScript() });
   t.deepEqual(new Uint8Array(readFileSync(out)), library.bytes);
 });
+
+test('a static library (ar archive): only the members that resolve something are linked, as with ld', (t) => {
+  const [start, sys, print, hello] = ['start.S', 'sys.c', 'print.c', 'hello.c'].map((f) => compileObject(join(EXEC, f), ['-O2'])) as [LinkInput, LinkInput, LinkInput, LinkInput];
+  const unused = { name: 'a_member_with_a_long_file_name.o', bytes: compileSnippetFromText('int never_called(void) { return 99; }') };
+  const library = cachedBuild({
+    files: { 'sys.o': sys.bytes, 'print.o': print.bytes, [unused.name]: unused.bytes },
+    commands: [['ar', 'rcs', 'libt.a', unused.name, 'print.o', 'sys.o']],
+    output: 'libt.a',
+  });
+  const archive: LinkInput = { name: 'libt.a', bytes: new Uint8Array(readFileSync(library)) };
+  const linked = link({ inputs: [start, hello, archive], script: execScript() });
+  t.true(linked.symbols.has('print_line'));
+  t.false(linked.symbols.has('never_called'), 'the unneeded member stays out');
+  const mine = runI386Elf(writeOutput('hello-lib', linked.bytes), ['lib']);
+  const reference = runI386Elf(gnuLink([start, hello, archive]), ['lib']);
+  t.is(mine.stdout.toString('latin1'), reference.stdout.toString('latin1'));
+  t.is(mine.status, reference.status);
+  // An archive before the objects that need it contributes nothing (ld's order rule).
+  const error = t.throws(() => link({ inputs: [archive, start, hello], script: execScript() }));
+  t.regex(error!.message, /^undefined reference to `(sys_exit|print|print_line|str_len)'/);
+});
+
+function compileSnippetFromText(source: string): Uint8Array {
+  const path = cachedBuild({ files: { 'snippet.c': source }, commands: [['gcc', '-m32', '-fno-pic', '-O2', '-c', 'snippet.c', '-o', 'snippet.o']], output: 'snippet.o' });
+  return new Uint8Array(readFileSync(path));
+}
