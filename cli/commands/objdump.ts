@@ -34,6 +34,8 @@ export interface ObjdumpOptions {
   startAddress?: number;
   /** Only instructions before this address (--stop-address). */
   stopAddress?: number;
+  /** Decode as 16-bit code (objdump -m i8086): real mode, or a code segment with D = 0. */
+  code16?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,7 +203,7 @@ function dataLine(data: Uint8Array, offset: number, stop: number): { length: num
   return { length, text: `${hex.padEnd(DATA_BYTES_PER_LINE * 3 + 3)} ${ascii}` };
 }
 
-function disassembleBlock(out: string[], section: ElfSection, symbols: SymbolTable, start: number, stop: number, asData: boolean): void {
+function disassembleBlock(out: string[], section: ElfSection, symbols: SymbolTable, start: number, stop: number, asData: boolean, code16: boolean): void {
   const data = section.data;
   const column = addressColumn(section.addr, section.addr + section.size);
   const nameTarget = (target: number): string => {
@@ -224,7 +226,7 @@ function disassembleBlock(out: string[], section: ElfSection, symbols: SymbolTab
       offset += line.length;
       continue;
     }
-    const line = disassembleOne(data, offset, stop, section.addr + offset, { nameTarget });
+    const line = disassembleOne(data, offset, stop, section.addr + offset, { nameTarget, defaultSize32: !code16 });
     out.push(...formatInstruction(line, column));
     offset += line.bytes.length;
   }
@@ -257,7 +259,7 @@ function disassembleSection(out: string[], section: ElfSection, symbols: SymbolT
     let nextStop = next === null ? stopOffset : next.value - section.addr;
     if (nextStop > stopOffset || nextStop <= offset) nextStop = stopOffset;
     const asData = symbol !== null && symbol.type === STT_OBJECT && symbol.value <= address;
-    disassembleBlock(out, section, symbols, offset, nextStop, asData);
+    disassembleBlock(out, section, symbols, offset, nextStop, asData, options.code16 === true);
     offset = nextStop;
     symbol = next;
   }
@@ -284,10 +286,10 @@ function parseAddress(flag: string, text: string): number {
   return value;
 }
 
-const usage = `usage: gate86 objdump -d [--start-address=ADDR] [--stop-address=ADDR] FILE...
+const usage = `usage: gate86 objdump -d [-m i8086] [--start-address=ADDR] [--stop-address=ADDR] FILE...
 
 Disassemble the executable sections of ELF32 i386 files in the format of GNU objdump -d
-(AT&T syntax), so that the two outputs can be compared with diff.`;
+(AT&T syntax), so that the two outputs can be compared with diff. -m i8086 decodes 16-bit code.`;
 
 export const objdumpCommand: Command = {
   name: 'objdump',
@@ -297,7 +299,14 @@ export const objdumpCommand: Command = {
     let disassembleFlag = false;
     const options: ObjdumpOptions = {};
     const files: string[] = [];
-    for (const arg of args) {
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      if (arg === '-m' || arg.startsWith('-m')) {
+        const machine = arg === '-m' ? args[++i] : arg.slice(2);
+        if (machine === 'i8086') options.code16 = true;
+        else if (machine !== 'i386') throw new UsageError(`unsupported machine '${machine ?? ''}' (i386 or i8086)`);
+        continue;
+      }
       const [flag, value] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, ''];
       if (flag === '-d' || flag === '--disassemble') disassembleFlag = true;
       else if (flag === '--start-address') options.startAddress = parseAddress(flag, value);

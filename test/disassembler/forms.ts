@@ -58,7 +58,7 @@ function immediates(operands: Operand[], operandSize: 16 | 32, addressSize: 16 |
 
 function usesOperandSize(form: InstructionForm): boolean {
   return form.operands.some((o) => o.size === 'v' || o.kind === 'far' || o.kind === 'farmem' || o.kind === 'mem')
-    || form.mnemonic16 !== undefined || form.suffix !== undefined || form.spelling16 !== undefined;
+    || form.mnemonic16 !== undefined || form.suffix !== undefined || form.spelling16 !== undefined || form.registerByOperandSize === true;
 }
 
 function hasMemory(form: InstructionForm): boolean {

@@ -71,7 +71,7 @@ interface PrefixUse {
 
 function usesOperandSize(form: InstructionForm, insn: Instruction): boolean {
   if (form.mnemonic16 !== undefined || form.suffix === 'when16' || form.suffix === 'always') return true;
-  if (form.registerByOperandSize && insn.mod === 3) return true;
+  if (form.registerByOperandSize && (!insn.hasModrm || insn.mod === 3)) return true;
   return form.operands.some((o) => {
     if (o.kind === 'far' || o.kind === 'farmem') return true;
     if (o.kind === 'mem' && o.size === 0) return form.suffix === undefined; // sgdtl / sgdtw
@@ -82,7 +82,7 @@ function usesOperandSize(form: InstructionForm, insn: Instruction): boolean {
 }
 
 function usesAddressSize(form: InstructionForm, insn: Instruction): boolean {
-  if (form.mnemonicAddress16 !== undefined) return true;
+  if (form.mnemonicAddress16 !== undefined || form.addressSuffix) return true;
   // objdump decodes a 16-bit moffs after 0x67 but still prints the prefix as `addr16`.
   return form.operands.some((o) => o.kind !== 'moffs' && isMemoryOperand(o, insn));
 }
@@ -95,10 +95,11 @@ function usesSegment(form: InstructionForm, insn: Instruction): boolean {
 const NO_NAMES: string[] = [];
 const SEGMENT_PREFIXES: readonly number[] = [prefixes.es, prefixes.cs, prefixes.ss, prefixes.ds, prefixes.fs, prefixes.gs];
 
-function prefixName(byte: number): string | null {
+/** A prefix byte's name; 66 and 67 are named by the size they switch to (data16 in 32-bit code). */
+function prefixName(byte: number, code32: boolean): string | null {
   switch (byte) {
-    case prefixes.operandSize: return 'data16';
-    case prefixes.addressSize: return 'addr16';
+    case prefixes.operandSize: return code32 ? 'data16' : 'data32';
+    case prefixes.addressSize: return code32 ? 'addr16' : 'addr32';
     case prefixes.lock: return 'lock';
     case prefixes.rep: return 'repz';
     case prefixes.repne: return 'repnz';
@@ -114,7 +115,7 @@ function prefixBytes(bytes: Uint8Array, start: number, insn: Instruction): numbe
   return Array.from(bytes.subarray(start, start + insn.prefixCount));
 }
 
-function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, form: InstructionForm | null, use: PrefixUse, notrack = false): string[] {
+function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, form: InstructionForm | null, use: PrefixUse, code32: boolean, notrack = false): string[] {
   if (insn.prefixCount === 0) return NO_NAMES;
   const end = start + insn.prefixCount;
   const last = (match: (b: number) => boolean): number => {
@@ -146,7 +147,7 @@ function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, 
       names.push('rep');
       continue;
     }
-    names.push(prefixName(b)!);
+    names.push(prefixName(b, code32)!);
   }
   return names;
 }
@@ -190,7 +191,7 @@ function branchHint(bytes: Uint8Array, start: number, insn: Instruction): { hint
 // ---------------------------------------------------------------------------------------------
 // Mnemonic and suffix.
 
-function suffixLetter(form: InstructionForm, insn: Instruction): string {
+function suffixLetter(form: InstructionForm, insn: Instruction, defaultSize32: boolean): string {
   const operationSize = (): number => {
     const sized = form.operands.find((o) => o.size === 'v') ?? form.operands.find((o) => isMemoryOperand(o, insn));
     if (sized === undefined || sized.size === 0) return insn.operandSize;
@@ -200,7 +201,8 @@ function suffixLetter(form: InstructionForm, insn: Instruction): string {
   switch (form.suffix) {
     case 'never': return '';
     case 'always': return SIZE_LETTER[operationSize()] ?? '';
-    case 'when16': return insn.operandSize === 16 && !sizedByRegister ? 'w' : '';
+    // Only the size the code segment does not default to shows: pushw in 32-bit code, pushl in 16-bit.
+    case 'when16': return (insn.operandSize === 32) !== defaultSize32 && !sizedByRegister ? SIZE_LETTER[insn.operandSize]! : '';
     default: {
       const memory = form.operands.some((o) => isMemoryOperand(o, insn));
       return memory && !sizedByRegister ? SIZE_LETTER[operationSize()] ?? '' : '';
@@ -210,10 +212,16 @@ function suffixLetter(form: InstructionForm, insn: Instruction): string {
 
 function mnemonicOf(form: InstructionForm, insn: Instruction, defaultSize32: boolean): string {
   let name = form.mnemonic;
-  const address16 = insn.addressSize === 16 && defaultSize32;
-  if (address16 && form.mnemonicAddress16 !== undefined) name = form.mnemonicAddress16;
-  if (insn.operandSize === 16 && form.mnemonic16 !== undefined) return form.mnemonic16;
-  return name + suffixLetter(form, insn);
+  if (insn.addressSize === 16 && form.mnemonicAddress16 !== undefined) name = form.mnemonicAddress16;
+  if (form.addressSuffix && (insn.addressSize === 32) !== defaultSize32) name += SIZE_LETTER[insn.addressSize]!;
+  if (form.mnemonic16 !== undefined) {
+    // pushaw/pushfw/iretw are the mnemonic plus a size suffix: like every suffix, only the size the
+    // code does not default to shows (pusha/pushaw in 32-bit code, pusha/pushal in 16-bit code).
+    // cbtw/cwtl and cwtd/cltd are names of their own, one per size.
+    if (form.mnemonic16 === `${form.mnemonic}w`) return (insn.operandSize === 32) === defaultSize32 ? form.mnemonic : name + SIZE_LETTER[insn.operandSize]!;
+    if (insn.operandSize === 16) return form.mnemonic16;
+  }
+  return name + suffixLetter(form, insn, defaultSize32);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,7 +295,7 @@ function operandText(operand: Operand, ctx: OperandContext): string | null {
     // MOV to and from CRn/DRn (0F 20-23 /r) keep the general register in ModRM.rm; the table
     // writes it as reg/32 and the decoder forces mod to 3.
     case 'reg': return registerName(form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg') ? insn.rm : insn.reg, bits);
-    case 'opreg': return registerName(insn.opcodeRegister, bits);
+    case 'opreg': return registerName(insn.opcodeRegister, form.registerByOperandSize ? insn.operandSize : bits);
     case 'acc': return registerName(0, bits);
     case 'al': return '%al';
     case 'cl': return '%cl';
@@ -320,8 +328,8 @@ function operandText(operand: Operand, ctx: OperandContext): string | null {
 // ---------------------------------------------------------------------------------------------
 
 /** The text objdump prints when an instruction runs past the end of the bytes it may read. */
-function truncatedText(firstByte: number): string {
-  return prefixName(firstByte) ?? `.byte ${hex(firstByte)}`;
+function truncatedText(firstByte: number, code32: boolean): string {
+  return prefixName(firstByte, code32) ?? `.byte ${hex(firstByte)}`;
 }
 
 /** Joins mnemonic and operands the way objdump lays them out: the mnemonic padded to 6 columns. */
@@ -337,8 +345,8 @@ export function layout(mnemonic: string, operands: string[]): string {
 export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, address: number, defaultSize32: boolean, nameTarget: TargetNamer = plainTarget): AttText {
   const form = insn.form;
   if (form === null) {
-    if (insn.failure !== DecodeFailure.UndefinedOpcode) return { text: truncatedText(bytes[start]!), target: null };
-    const names = unusedPrefixNames(bytes, start, insn, null, { operandSize: false, addressSize: false, segment: false, hint: '' });
+    if (insn.failure !== DecodeFailure.UndefinedOpcode) return { text: truncatedText(bytes[start]!, defaultSize32), target: null };
+    const names = unusedPrefixNames(bytes, start, insn, null, { operandSize: false, addressSize: false, segment: false, hint: '' }, defaultSize32);
     return { text: [...names, '(bad)'].join(' '), target: null };
   }
   const hint = form.branchHint && insn.prefixCount > 0 ? branchHint(bytes, start, insn) : NO_HINT;
@@ -348,7 +356,9 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
     segment: hint.segmentUsed || usesSegment(form, insn),
     hint: hint.hint,
   };
-  if (form.spelling16 !== undefined && insn.operandSize === 16) use.operandSize = true;
+  // 90 is `nop` at the default operand size and `xchg` of the accumulator at the other one.
+  const otherSize = (insn.operandSize === 32) !== defaultSize32;
+  if (form.spelling16 !== undefined && otherSize) use.operandSize = true;
   // CET: a DS prefix on a near indirect branch is NOTRACK, not a segment override.
   const notrack = form.notrack === true && insn.prefixCount > 0 && prefixBytes(bytes, start, insn).includes(prefixes.ds);
   if (notrack) use.segment = false;
@@ -360,9 +370,10 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
     if (text !== null) operands.push(form.indirect && (operand.kind === 'rm' || operand.kind === 'farmem') ? `*${text}` : text);
   }
   if (!form.attIntelOrder) operands.reverse();
-  const names = unusedPrefixNames(bytes, start, insn, form, use, notrack);
-  if (form.spelling16 !== undefined && insn.operandSize === 16) {
-    const [name, ...rest] = form.spelling16.split(' ');
+  const names = unusedPrefixNames(bytes, start, insn, form, use, defaultSize32, notrack);
+  if (form.spelling16 !== undefined && otherSize) {
+    const spelling = insn.operandSize === 16 ? form.spelling16 : form.spelling16.replace(/%(ax|cx|dx|bx|sp|bp|si|di)\b/g, '%e$1');
+    const [name, ...rest] = spelling.split(' ');
     return { text: layout([...names, name!].join(' '), rest.join(' ').split(',')), target: null };
   }
   const name = mnemonicOf(form, insn, defaultSize32) + use.hint;

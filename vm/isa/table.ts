@@ -112,9 +112,11 @@ export interface InstructionForm {
   indirect?: boolean;
   /** A CS or DS prefix is a static branch hint, printed as `,pn` or `,pt` after the mnemonic. */
   branchHint?: boolean;
-  /** Mnemonic when the address size is 16 (a 0x67 prefix in 32-bit code): jcxz, loopw. */
+  /** Mnemonic when the address size is 16 (a 0x67 prefix in 32-bit code, or 16-bit code): jcxz. */
   mnemonicAddress16?: string;
-  /** A register operand of this rm/16 form is named by the operand size: `mov %eax,%ds`. */
+  /** The address size, when not the code's default, shows as a suffix: loopw (loopl in 16-bit code). */
+  addressSuffix?: boolean;
+  /** A register operand of this rm/16 or opreg/32 form is named by the operand size: `mov %eax,%ds`, `bswap %ax`. */
   registerByOperandSize?: boolean;
   /** The string source is DS:(E)BX instead of DS:(E)SI (XLAT). */
   sourceBaseBx?: boolean;
@@ -166,6 +168,7 @@ interface FormOptions {
   indirect?: boolean;
   branchHint?: boolean;
   mnemonicAddress16?: string;
+  addressSuffix?: boolean;
   registerByOperandSize?: boolean;
   sourceBaseBx?: boolean;
   spelling16?: string;
@@ -208,6 +211,7 @@ function form(mnemonic: string, opcode: number | number[], operands: string, opt
   if (options.indirect) entry.indirect = true;
   if (options.branchHint) entry.branchHint = true;
   if (options.mnemonicAddress16 !== undefined) entry.mnemonicAddress16 = options.mnemonicAddress16;
+  if (options.addressSuffix) entry.addressSuffix = true;
   if (options.registerByOperandSize) entry.registerByOperandSize = true;
   if (options.sourceBaseBx) entry.sourceBaseBx = true;
   if (options.spelling16 !== undefined) entry.spelling16 = options.spelling16;
@@ -368,8 +372,8 @@ form('cltd', 0x99, '', { mnemonic16: 'cwtd', operation: 'cwd' });
 form('xlat', 0xd7, 'srcstr/8', { operation: 'xlat', suffix: 'never', sourceBaseBx: true });
 form('lahf', 0x9f, '', { reads: 'SZAPC' });
 form('sahf', 0x9e, '', { writes: 'SZAPC' });
-form('bswap', [0x0f, 0xc8], 'opreg/32', { since: '486' });
-for (let r = 1; r < 8; r++) form('bswap', [0x0f, 0xc8 + r], 'opreg/32', { since: '486' });
+form('bswap', [0x0f, 0xc8], 'opreg/32', { since: '486', registerByOperandSize: true });
+for (let r = 1; r < 8; r++) form('bswap', [0x0f, 0xc8 + r], 'opreg/32', { since: '486', registerByOperandSize: true });
 form('xadd', [0x0f, 0xc0], 'rm/8, reg/8', { writes: ARITH, lock: true, since: '486' });
 form('xadd', [0x0f, 0xc1], 'rm/v, reg/v', { writes: ARITH, lock: true, since: '486' });
 form('cmpxchg', [0x0f, 0xb0], 'rm/8, reg/8', { writes: ARITH, lock: true, since: '486' });
@@ -423,9 +427,9 @@ form('ret', 0xc3, '', { endsBlock: true, suffix: 'when16' });
 form('ret', 0xc2, 'imm/16', { endsBlock: true, suffix: 'when16' });
 form('lret', 0xcb, '', { operation: 'ret-far', endsBlock: true, suffix: 'when16' });
 form('lret', 0xca, 'imm/16', { operation: 'ret-far', endsBlock: true, suffix: 'when16' });
-form('loopne', 0xe0, 'rel/8', { reads: 'Z', endsBlock: true, branchHint: true, mnemonicAddress16: 'loopnew' });
-form('loope', 0xe1, 'rel/8', { reads: 'Z', endsBlock: true, branchHint: true, mnemonicAddress16: 'loopew' });
-form('loop', 0xe2, 'rel/8', { endsBlock: true, branchHint: true, mnemonicAddress16: 'loopw' });
+form('loopne', 0xe0, 'rel/8', { reads: 'Z', endsBlock: true, branchHint: true, addressSuffix: true });
+form('loope', 0xe1, 'rel/8', { reads: 'Z', endsBlock: true, branchHint: true, addressSuffix: true });
+form('loop', 0xe2, 'rel/8', { endsBlock: true, branchHint: true, addressSuffix: true });
 form('jecxz', 0xe3, 'rel/8', { endsBlock: true, branchHint: true, mnemonicAddress16: 'jcxz' });
 form('int3', 0xcc, '', { endsBlock: true });
 form('int', 0xcd, 'imm/8', { endsBlock: true });
