@@ -27,6 +27,8 @@ export interface RunOptions {
   isTerminal?(fd: number): boolean;
   log?(line: string): void;
   trace?: ((line: string) => void) | null;
+  /** Called when the run ends, with the machine and the kernel (tests look at MSRs, the IDT ...). */
+  inspect?(machine: Machine, kernel: Kernel): void;
   /** Stop after this many instructions (tests): the result is then { kind: 'limit' }. */
   instructionLimit?: number;
 }
@@ -84,9 +86,18 @@ export function runProgram(options: RunOptions): RunResult {
   machine.system.onVmcall = () => kernel.onVmcall(adapter);
   machine.boot(options.kernel, 'gate86-kernel', '');
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
+  try {
+    return runLoop(machine, () => exit, limit);
+  } finally {
+    options.inspect?.(machine, kernel);
+  }
+}
+
+function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number): RunResult {
   for (;;) {
     const state = machine.run(Math.min(1_000_000, limit - machine.cpu.instructionCount));
     const instructions = machine.cpu.instructionCount;
+    const exit = exited();
     if (exit !== null) return { kind: 'exit', status: exit, instructions };
     if (state.kind === 'stopped') return { kind: 'stopped', message: state.message, instructions };
     if (state.kind === 'exited') return { kind: 'stopped', message: `isa-debug-exit ${state.status}`, instructions };

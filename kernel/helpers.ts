@@ -148,7 +148,7 @@ function trap(name: string, signal: number): GateFunction {
       const task = k.task();
       task.pendingSignals |= 1 << signal;
       k.setThreadFlag(task, TIF_SIGPENDING);
-      if (k.host.trace !== null) k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${name === 'page_fault' && k.cpu ? ` cr2 ${hex(k.cpu.cr2())}` : ''} -> signal ${signal}`);
+      if (k.host.trace !== null) k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${name === 'page_fault' && k.cpu ? ` cr2 ${hex(k.cpu.cr2())}` : ''} eax ${hex(regs.get('eax'))} -> signal ${signal}`);
       return 0;
     }
     const fixup = searchExceptionTable(k, regs.get('eip'));
@@ -160,6 +160,24 @@ function trap(name: string, signal: number): GateFunction {
   };
 }
 
+const TF = 0x100;
+
+/**
+ * do_debug: a single-step trap in the kernel is the user's TF leaking in through SYSENTER (which keeps
+ * TF): the trap hits sysenter_entry's first instruction, and entry.S's `debug` has already moved the
+ * frame to the real kernel stack as if it hit sysenter_past_esp (fidelity 3). As Linux 2.6.0's
+ * clear_TF_reenable does, clear TF in the kernel context and carry on with the system call.
+ */
+const doDebug: GateFunction = (k, sp) => {
+  const regs = k.ptRegsAt(k.stackArg(sp, 0));
+  if (regs.fromUser()) return trap('debug', SIGTRAP)(k, sp);
+  regs.set('eflags', regs.get('eflags') & ~TF);
+  if (k.host.trace !== null) {
+    k.host.trace(`fault debug in the kernel at ${hex(regs.get('eip'))}, pt_regs at ${hex(k.stackArg(sp, 0))}: TF cleared`);
+  }
+  return 0;
+};
+
 export const KERNEL_HELPERS: Record<string, GateFunction> = {
   boot_log: bootLog,
   kernel_init: kernelInit,
@@ -167,7 +185,7 @@ export const KERNEL_HELPERS: Record<string, GateFunction> = {
   schedule,
   do_IRQ: doIrq,
   do_divide_error: trap('divide_error', SIGFPE),
-  do_debug: trap('debug', SIGTRAP),
+  do_debug: doDebug,
   do_nmi: trap('nmi', SIGSEGV),
   do_int3: trap('int3', SIGTRAP),
   do_overflow: trap('overflow', SIGSEGV),
