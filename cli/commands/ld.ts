@@ -14,9 +14,10 @@ import { UsageError } from '../usage.ts';
 import type { Command } from '../usage.ts';
 
 const usage = `usage: gate86 ld [-o OUT] [-T SCRIPT | --image KIND] [-e ENTRY] [--defsym SYM=VALUE]
-                 [-Ttext=ADDR] [--no-aout-kludge] FILE.o...
+                 [-Ttext=ADDR] [--no-aout-kludge] FILE.o|LIB.a...
 
-Links i386 ELF relocatable objects. KIND is one of:
+Links i386 ELF relocatable objects, and the members of ar archives (LIB.a) that define something
+still undefined when the archive is reached, as ld does. KIND is one of:
   exec              a static ELF executable at 0x08048000 (the default), entry _start
   vsyscall-dso      linux-gate.so.1: an ET_DYN page at 0xffffe000, code at 0xffffe400,
                     exporting __kernel_vsyscall, __kernel_sigreturn, __kernel_rt_sigreturn
