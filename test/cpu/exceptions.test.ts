@@ -114,3 +114,12 @@ test('instructions newer than the CPU model raise #UD (CMOV on a 486, RDTSC on a
   t.is(runCode([0x0f, 0x44, 0xc3, 0xf4], { model: 'pentium3' }).stop.kind, 'hlt');
   t.like(runCode([0x0f, 0x31], { model: '486' }).stop, { kind: 'exception', vector: UD });
 });
+
+test('EFLAGS.TF: a single-step #DB after each instruction once POPF has set it', (t) => {
+  // pushf ; orl $0x100,(%esp) ; popf ; nop ; nop ; hlt
+  const r = runCode([0x9c, 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00, 0x9d, 0x90, 0x90, 0xf4]);
+  t.deepEqual(r.stop, { kind: 'exception', vector: 1, errorCode: null, eip: CODE + 10 });
+  t.is(r.machine.cpu.dr[6]! & 0x4000, 0x4000, 'DR6.BS');
+  t.is(r.machine.instructionsExecuted, 4);
+  t.deepEqual(r.machine.run(100), { kind: 'exception', vector: 1, errorCode: null, eip: CODE + 11 });
+});

@@ -6,6 +6,7 @@
 
 import { StopKind, type Cpu } from './cpu.ts';
 import { Vector } from './fault.ts';
+import { TF } from './flags.ts';
 import type { Block } from './code-cache.ts';
 
 /** Run until `maxInstructions` have retired or something stops the CPU. Returns why it stopped. */
@@ -39,7 +40,10 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
   let block = code.lookup();
   for (;;) {
     const ops = block.ops;
-    const n = ops.length < remaining ? ops.length : remaining;
+    let n = ops.length < remaining ? ops.length : remaining;
+    // EFLAGS.TF: one instruction, then a single-step #DB (SDM Vol. 3A 17.3.1.4).
+    const singleStep = (cpu.flags & TF) !== 0;
+    if (singleStep) n = 1;
     cpu.block = block;
     let i = 0;
     while (i < n) {
@@ -57,8 +61,9 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
       cpu.exitBlock = 0;
       if (cpu.stopKind !== StopKind.None) return remaining;
     }
-    if (remaining <= 0) return remaining;
     cpu.opIndex = -1;
+    if (singleStep) raiseSingleStep(cpu);
+    if (remaining <= 0) return remaining;
     if (cpu.pendingEvents !== 0) {
       cpu.onPendingEvents(cpu);
       if (cpu.stopKind !== StopKind.None) return remaining;
@@ -66,6 +71,13 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
     block = code.next(block);
   }
 }
+
+/** The single-step trap: EIP already points at the next instruction; DR6.BS says why. */
+function raiseSingleStep(cpu: Cpu): void {
+  cpu.dr[6] = cpu.dr[6]! | DR6_BS;
+  cpu.raise(Vector.DB);
+}
+const DR6_BS = 0x4000;
 
 /** Put EIP where the exception says; count the ops of the block that completed. */
 function unwindFault(cpu: Cpu): number {
