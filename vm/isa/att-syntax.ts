@@ -110,11 +110,11 @@ function prefixName(byte: number, code32: boolean): string | null {
   }
 }
 
-/** The names of the prefix bytes the instruction did not consume, in byte order. */
 function prefixBytes(bytes: Uint8Array, start: number, insn: Instruction): number[] {
   return Array.from(bytes.subarray(start, start + insn.prefixCount));
 }
 
+/** The names of the prefix bytes the instruction did not consume, in byte order. */
 function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, form: InstructionForm | null, use: PrefixUse, code32: boolean, notrack = false): string[] {
   if (insn.prefixCount === 0) return NO_NAMES;
   const end = start + insn.prefixCount;

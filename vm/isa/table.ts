@@ -102,8 +102,9 @@ export interface InstructionForm {
    * When the mnemonic takes a b/w/l size suffix. Unset: only when a memory operand leaves the size
    * unstated (no register operand sizes it): `addl $0x1,(%eax)` but `add %eax,(%ebx)`.
    * 'always': movzbl/movzbw. 'never': the mnemonic already says it (movsb, sete, invlpg).
-   * 'when16': only the non-default 16-bit size shows, as `w`, and only when no register operand
-   * shows it (push $1 / pushw $1, ret / retw, call *(%eax) / callw *(%eax), but push %cx).
+   * 'when16': only an operand size the code does not default to shows (w in 32-bit code, l in
+   * 16-bit code), and only when no register operand shows it: push $1 / pushw $1, ret / retw,
+   * call *(%eax) / callw *(%eax), but push %cx.
    */
   suffix?: 'always' | 'never' | 'when16';
   /** Operands print in Intel order even in AT&T syntax (ENTER, BOUND). */
