@@ -24,6 +24,7 @@ sameOnBoth('sysenter', { cpu: 'pentium2' });
 sameOnBoth('paging');
 sameOnBoth('protection');
 sameOnBoth('pit');
+sameOnBoth('sti-shadow');
 sameOnBoth('microloop', { append: 'iterations=20000' });
 
 test('multiboot: command line, modules and memory sizes as qemu-system-i386 -append/-initrd give them', (t) => {
