@@ -3,7 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { LinkError } from './errors.ts';
-import { VSYSCALL_PAGE_SIZE, scriptFor } from './images.ts';
+import { MULTIBOOT_MAGIC, VSYSCALL_PAGE_SIZE, scriptFor } from './images.ts';
 import { readElf } from '../elf/reader.ts';
 import type { ImageKind, ImageOptions } from './images.ts';
 import { link } from './link.ts';
@@ -41,6 +41,16 @@ function hasMultibootSection(inputs: LinkInput[]): boolean {
   });
 }
 
+/** A boot loader's search: the magic 0x1BADB002, 4-byte aligned, in the first 8192 bytes, with a valid checksum. */
+export function hasMultibootHeader(bytes: Uint8Array): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let p = 0; p + 12 <= Math.min(8192, bytes.length); p += 4) {
+    if (view.getUint32(p, true) !== MULTIBOOT_MAGIC) continue;
+    if (((MULTIBOOT_MAGIC + view.getUint32(p + 4, true) + view.getUint32(p + 8, true)) >>> 0) === 0) return true;
+  }
+  return false;
+}
+
 export function linkImage(options: LinkImageOptions): LinkResult {
   const inputs = options.objects.map(readInput);
   const kind = options.image ?? 'exec';
@@ -54,6 +64,9 @@ export function linkImage(options: LinkImageOptions): LinkResult {
   });
   if (!options.script && kind === 'vsyscall-dso' && result.bytes.length > VSYSCALL_PAGE_SIZE) {
     throw new LinkError(`the vsyscall DSO is ${result.bytes.length} bytes; it must fit in one ${VSYSCALL_PAGE_SIZE}-byte page`);
+  }
+  if (!options.script && kind === 'multiboot-kernel' && imageOptions.multibootHeader && !hasMultibootHeader(result.bytes)) {
+    throw new LinkError('the Multiboot header did not land in the first 8 KiB of the kernel image, where boot loaders look for it');
   }
   if (options.output) writeFileSync(options.output, result.bytes, { mode: kind === 'exec' ? 0o755 : 0o644 });
   return result;

@@ -8,7 +8,7 @@
 // instantiated the same inline function contribute it once.
 
 import {
-  ET_REL, SHF_ALLOC, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB,
+  ET_REL, SHF_ALLOC, SHF_TLS, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB,
   STT_SECTION,
 } from '../elf/format.ts';
 import { ElfError, readElf, readRelocations, readSymbols } from '../elf/reader.ts';
@@ -64,6 +64,9 @@ export function readObject(name: string, bytes: Uint8Array, seenGroups: Set<stri
 
   // Sections first: everything with bytes or space becomes an InputSection.
   for (const s of file.sections) {
+    if ((s.flags & SHF_TLS) !== 0 && (s.flags & SHF_ALLOC) !== 0) {
+      throw new LinkError(`${name}: ${s.name} holds thread-local variables (__thread); gate86 ld does not support TLS`);
+    }
     const isTable = s.type === SHT_NULL || s.type === SHT_SYMTAB || s.type === SHT_STRTAB ||
       s.type === SHT_REL || s.type === SHT_RELA || s.type === SHT_GROUP;
     if (isTable) { object.sections.push(null); continue; }

@@ -5,7 +5,7 @@
 
 import {
   ELF32_SYM_SIZE, SHN_ABS, SHT_DYNAMIC, SHT_DYNSYM, SHT_HASH, SHT_NOBITS, STB_GLOBAL, STB_LOCAL,
-  STB_WEAK, STT_FILE, STT_NOTYPE, STT_SECTION,
+  STB_WEAK, STT_FILE, STT_NOTYPE, STT_SECTION, STV_HIDDEN,
 } from '../elf/format.ts';
 import type { ElfImage, OutputSection as WriterSection, OutputSymbol } from '../elf/writer.ts';
 import type { Layout, OutputSection } from './layout.ts';
@@ -104,11 +104,14 @@ function symbolTable(parts: ImageParts, index: (name: string | null | undefined)
     if (entry.state === 'undefined') continue;
     const scriptSymbol = parts.layout.symbols.get(entry.name);
     const section = entry.state === 'script' ? index(scriptSymbol?.section?.name) : entry.section ? index(entry.section.outputName) : SHN_ABS;
-    globals.push({
+    const symbol: OutputSymbol = {
       name: entry.name, value: parts.table.valueOf(entry), size: entry.size,
       binding: entry.state === 'weak' ? STB_WEAK : STB_GLOBAL,
       type: entry.state === 'script' ? STT_NOTYPE : entry.type, section,
-    });
+    };
+    // A hidden symbol is visible only inside this link: in the output it becomes local, as with ld.
+    if (entry.definition && entry.definition.visibility === STV_HIDDEN) locals.push({ ...symbol, binding: STB_LOCAL });
+    else globals.push(symbol);
   }
   return [...locals, ...globals];
 }

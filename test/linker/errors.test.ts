@@ -11,7 +11,7 @@ import { LinkError } from '../../linker/ld/errors.ts';
 import { execScript, vsyscallScript } from '../../linker/ld/images.ts';
 import { link } from '../../linker/ld/link.ts';
 import type { LinkInput } from '../../linker/ld/link.ts';
-import { parseLinkScript } from '../../linker/ld/script-parser.ts';
+import { parseExpression, parseLinkScript } from '../../linker/ld/script-parser.ts';
 import { compileSnippet, gnuLink, tool, writeOutput } from './support.ts';
 
 const START = 'void _start(void) { for (;;) ; }\n';
@@ -123,4 +123,23 @@ test('link-script syntax errors point at the file and line', (t) => {
   t.regex(error!.message, /^bad\.lds:\d+: /);
   const unknown = t.throws(() => parseLinkScript('MEMORY { rom : ORIGIN = 0, LENGTH = 4K }', 'mem.lds'), { instanceOf: LinkError });
   t.regex(unknown!.message, /^mem\.lds:1: unknown command 'MEMORY'/);
+});
+
+test('--defsym defines an absolute symbol the code can use; thread-local variables are refused', (t) => {
+  const user = compileSnippet('defsym.s', '.globl _start\n_start: movl $magic_value, %eax\n ret\n');
+  const defsym = parseExpression('0x1200 + 0x34');
+  const result = link({ inputs: [user], script: execScript(), defsyms: [{ kind: 'assign', target: 'magic_value', value: defsym, provide: false }] });
+  t.is(result.symbols.get('magic_value'), 0x1234);
+  const text = result.layout.sections.find((s) => s.name === '.text')!;
+  t.deepEqual([...text.inputs[0]!.data.slice(0, 5)], [0xb8, 0x34, 0x12, 0, 0]);
+  const tls = compileSnippet('tls.c', `${START}__thread int per_thread = 1;`);
+  const error = t.throws(() => link({ inputs: [tls], script: execScript() }), { instanceOf: LinkError });
+  t.regex(error!.message, /^tls\.o: \.tdata holds thread-local variables/);
+});
+
+test('a hidden symbol links like any other but is local in the output\'s symbol table', (t) => {
+  const inputs = [compileSnippet('hid.c', `${START}__attribute__((visibility("hidden"))) int secret = 5; int peek(void) { return secret; }`)];
+  const path = writeOutput('hidden', link({ inputs, script: execScript() }).bytes);
+  const line = tool('readelf', ['-sW', path]).split('\n').find((l) => l.endsWith(' secret'))!;
+  t.regex(line, /OBJECT {2}LOCAL/);
 });
