@@ -90,6 +90,20 @@ int kmain(void) {
   __asm__ volatile("invlpg (%0)" :: "r"(TEST_VA) : "memory");
   u32 fresh = *(volatile u8 *)TEST_VA;
   printf("  before=%2x stale=%2x after invlpg=%2x\n", before, stale, fresh);
+  printf("4 MiB pages (CR4.PSE): PDE 2 maps 8-12 MiB to physical 0-4 MiB\n");
+  __asm__ volatile("movl %%cr4, %%eax; orl $0x10, %%eax; movl %%eax, %%cr4" ::: "eax");
+  page_dir[2] = 0x00000000u | 0x80u | PG_P | PG_W;   /* PS, supervisor, writable */
+  write_cr3((u32)page_dir);
+  frames[2][0x123] = 0x5c;
+  u32 via_big = *(volatile u8 *)(0x800000u + (u32)frames[2] + 0x123);
+  printf("  read through the big page: %2x, PDE A=%d D=%d\n", via_big, (page_dir[2] >> 5) & 1, (page_dir[2] >> 6) & 1);
+  *(volatile u8 *)(0x800000u + (u32)frames[2] + 0x124) = 1;
+  printf("  after a write: PDE D=%d\n", (page_dir[2] >> 6) & 1);
+  target = 0x800000u + (u32)frames[2];
+  is_write = 0;
+  printf("  ring 3 read of the supervisor big page: ");
+  if (guard(&fault_guard) == 0) enter_user(access, (u32)(user_stack + 1024), 0x2);
+  printf("\n");
   printf("done\n");
   return 0;
 }
