@@ -154,3 +154,34 @@ test('a long REP STOSB yields to the run loop and resumes where it stopped', (t)
   t.is(r.machine.memory[0x100000 + 199_999], 0x5a);
   t.is(r.machine.memory[0x100000 + 200_000], 0);
 });
+
+test('REP MOVSB onto an overlapping later destination replicates bytes, as the element loop does', (t) => {
+  // rep movsb with ESI = 0x3000, EDI = 0x3001, ECX = 100: the first byte spreads forward
+  const setup = (m: import('../../vm/cpu/flat-machine.ts').FlatMachine) => m.load(0x3000, new Uint8Array([7, 1, 2, 3]));
+  const r = runCode([0xf3, 0xa4, 0xf4], { registers: { ecx: 100, esi: 0x3000, edi: 0x3001 }, setup });
+  t.deepEqual([...r.machine.memory.slice(0x3000, 0x3000 + 101)], Array<number>(101).fill(7));
+  // and a backward overlap (EDI < ESI) is an ordinary move
+  const back = runCode([0xf3, 0xa5, 0xf4], { registers: { ecx: 2, esi: 0x3004, edi: 0x3000 }, setup: (m) => m.load(0x3000, new Uint8Array([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8])) });
+  t.deepEqual([...back.machine.memory.slice(0x3000, 0x300c)], [1, 2, 3, 4, 5, 6, 7, 8, 5, 6, 7, 8]);
+});
+
+test('REP MOVSD across page boundaries and REP STOSD fill whole pages', (t) => {
+  const source = new Uint8Array(0x3000).map((_, i) => (i * 7) & 0xff);
+  const r = runCode([0xf3, 0xa5, 0xf3, 0xab, 0xf4], {
+    registers: { ecx: 0x2ff0 / 4, esi: 0x10008, edi: 0x20004, eax: 0x01020304 },
+    setup: (m) => {
+      m.load(0x10008, source.subarray(0, 0x2ff0));
+      m.setRegisters({});
+    },
+  });
+  t.deepEqual(r.machine.memory.slice(0x20004, 0x20004 + 0x2ff0), source.subarray(0, 0x2ff0));
+  // the STOSD ran with ECX = 0 after the MOVSD: nothing more was written
+  t.is(r.machine.memory[0x20004 + 0x2ff0], 0);
+  t.is(r.regs.edi, 0x20004 + 0x2ff0);
+  const fill = runCode([0xf3, 0xab, 0xf4], { registers: { ecx: 0x1801, edi: 0x40000, eax: 0xa1b2c3d4 } });
+  t.is(fill.regs.ecx, 0);
+  t.is(fill.regs.edi, 0x40000 + 0x1801 * 4);
+  const view = new DataView(fill.machine.memory.buffer);
+  t.is(view.getUint32(0x40000 + 0x1800 * 4, true), 0xa1b2c3d4);
+  t.is(view.getUint32(0x40000 + 0x1801 * 4, true), 0);
+});

@@ -48,8 +48,8 @@ export const SEG_GRANULARITY = 0x8000;
 export const SEG_UNUSABLE = 0x10000;
 
 /** segFast bits: offset == linear and no check needed. */
-const FAST_READ = 1;
-const FAST_WRITE = 2;
+export const FAST_READ = 1;
+export const FAST_WRITE = 2;
 
 // CR0/CR4 bits the core looks at.
 export const CR0_PE = 0x1;

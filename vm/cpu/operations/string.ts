@@ -5,7 +5,7 @@
 // middle of a REP leaves the registers at the faulting element and EIP at the instruction: the
 // instruction restarts where it stopped, as on the real CPU.
 
-import { ECX, ESI, EDI, ES, type Cpu } from '../cpu.ts';
+import { ECX, ESI, EDI, ES, FAST_READ, FAST_WRITE, type Cpu } from '../cpu.ts';
 import { DF, ZF, zero } from '../flags.ts';
 import type { Binder, Op } from '../op.ts';
 import { getRegister, setRegister } from './operands.ts';
@@ -69,7 +69,62 @@ function once(cpu: Cpu, op: Op): void {
  */
 const REP_CHUNK = 65536;
 
+/**
+ * REP MOVS / REP STOS, forward, 32-bit addresses, flat segments: copy or fill whole runs that stay
+ * within one source and one destination page with typed-array operations. Returns false when the
+ * general loop must do the work (a TLB miss, a page holding code, an overlap that must replicate,
+ * a backward copy...). Each run updates ECX/ESI/EDI as the element loop would.
+ */
+function blockTransfer(cpu: Cpu, op: Op): boolean {
+  if ((cpu.flags & DF) !== 0 || op.addressSize !== 32 || (cpu.segFast[ES]! & FAST_WRITE) === 0) return false;
+  const movs = op.kind === MOVS;
+  if (movs && (cpu.segFast[op.seg]! & FAST_READ) === 0) return false;
+  const bytes = op.size >> 3;
+  const r = cpu.regs;
+  const tlb = cpu.tlb;
+  for (let runs = 0; runs < 64; runs++) {
+    const count = r[ECX]! >>> 0;
+    if (count === 0) return true;
+    const dst = r[EDI]!;
+    const dstEntry = tlb[dst >>> 12]!;
+    if ((dstEntry & cpu.tlbWriteMask) === 0) return false;
+    let room = 0x1000 - (dst & 0xfff);
+    let src = 0;
+    let srcEntry = 0;
+    if (movs) {
+      src = r[ESI]!;
+      srcEntry = tlb[src >>> 12]!;
+      if ((srcEntry & cpu.tlbReadMask) === 0) return false;
+      room = Math.min(room, 0x1000 - (src & 0xfff));
+    }
+    const elements = Math.min(count, Math.floor(room / bytes));
+    if (elements === 0) return false; // an element straddles a page: the element loop handles it
+    const length = elements * bytes;
+    const d = (dstEntry & ~0xfff) | (dst & 0xfff);
+    if (movs) {
+      const p = (srcEntry & ~0xfff) | (src & 0xfff);
+      // A forward copy onto a later, overlapping destination replicates bytes: not a memmove.
+      if (d > p && d < p + length) return false;
+      cpu.ram8.copyWithin(d, p, p + length);
+      r[ESI] = (src + length) | 0;
+    } else if (bytes === 1) {
+      cpu.ram8.fill(r[0]! & 0xff, d, d + length);
+    } else if (bytes === 4 && (d & 3) === 0) {
+      cpu.ram32.fill(r[0]!, d >>> 2, (d >>> 2) + elements);
+    } else {
+      return false;
+    }
+    r[EDI] = (dst + length) | 0;
+    r[ECX] = count - elements;
+  }
+  return r[ECX] === 0;
+}
+
 function repeated(cpu: Cpu, op: Op): void {
+  if ((op.kind === MOVS || op.kind === STOS) && blockTransfer(cpu, op)) {
+    cpu.eip = op.next;
+    return;
+  }
   const delta = (cpu.flags & DF) !== 0 ? -(op.size >> 3) : op.size >> 3;
   const wide = op.addressSize === 32;
   const conditional = op.kind === CMPS || op.kind === SCAS;
