@@ -17,6 +17,7 @@ import { OperandError, parseOperand, splitOperands, type MemoryOperand } from '.
 import { AsmError, type SourceLine } from './source.ts';
 import { runDirective, isDirective } from './directives.ts';
 import { MacroProcessor } from './macros.ts';
+import { CallFrames } from './cfi.ts';
 
 export interface AssembleOptions {
   /** Directories searched by .include (after the including file's own directory). */
@@ -53,6 +54,8 @@ export class Assembler implements SymbolResolver {
   private branches: BranchRecord[] = [];
   private numericCounts = new Map<number, number>();
   readonly macros: MacroProcessor;
+  /** .cfi_* state: becomes .eh_frame. */
+  readonly cfi: CallFrames;
   /** The line being assembled, for errors. */
   where: SourceLine = { file: '', line: 0, text: '' };
   ended = false;
@@ -60,6 +63,7 @@ export class Assembler implements SymbolResolver {
 
   constructor(readonly options: AssembleOptions) {
     this.macros = new MacroProcessor(this);
+    this.cfi = new CallFrames(this);
     this.resetSections();
   }
 
@@ -214,6 +218,7 @@ export class Assembler implements SymbolResolver {
       this.startPass();
       this.runLines(lines);
       this.macros.checkClosed();
+      this.cfi.checkClosed();
       this.allocateLocalCommons();
       const grew = this.relaxBranches();
       const settled = this.pass > 0 && !grew && this.snapshotSymbols() === before;
@@ -246,6 +251,7 @@ export class Assembler implements SymbolResolver {
     this.localCommons = [];
     this.ended = false;
     this.macros.startPass();
+    this.cfi.startPass();
   }
 
   /** Lay out .local/.lcomm symbols at the end of .bss (gas's .bss subsection 1). */

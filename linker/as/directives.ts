@@ -1,8 +1,7 @@
 // Assembler directives: sections, data, alignment, symbols, files.
 //
-// .cfi_* directives are accepted and IGNORED (no .eh_frame is produced): build C sources for
-// comparison with `-fno-asynchronous-unwind-tables`, and write hand assembly without CFI. Debug
-// directives (.loc, .file N "name") are ignored likewise.
+// .cfi_* directives build .eh_frame (cfi.ts). Debug directives (.loc, `.file N "name"`) are
+// ignored: gate86 writes no DWARF line tables, so compile with -g0 (the default).
 
 import {
   SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_WRITE, SHF_GROUP,
@@ -118,7 +117,10 @@ const handlers: Record<string, Handler> = {
     if (strs.length === 1) asm.files.push(String.fromCharCode(...strs[0]!));
     // `.file N "name"` is DWARF line information: ignored.
   },
-  '.ident': (asm, ops) => { asm.idents.push(String.fromCharCode(...(stringLiterals(ops)[0] ?? []))); },
+  '.ident': (asm, ops) => {
+    asm.section('.comment', SHF_MERGE | SHF_STRINGS, SHT_PROGBITS, 1); // created here, filled at the end
+    asm.idents.push(String.fromCharCode(...(stringLiterals(ops)[0] ?? [])));
+  },
   '.include': (asm, ops) => {
     const name = String.fromCharCode(...(stringLiterals(ops)[0] ?? []));
     asm.runLines(asm.includeLines(name));
@@ -173,7 +175,7 @@ export function isDirective(word: string): boolean {
 export function runDirective(asm: Assembler, name: string, operands: string): void {
   const handler = handlers[name];
   if (handler) return handler(asm, operands, name);
-  if (name.startsWith('.cfi_')) return; // see the note at the top of this file
+  if (name.startsWith('.cfi_')) return asm.cfi.directive(name, operands);
   throw new AsmError(asm.where, `unknown directive '${name}'`);
 }
 

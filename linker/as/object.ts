@@ -108,6 +108,7 @@ export function writeObject(asm: Assembler): Uint8Array {
     for (const id of asm.idents) comment.emit([...Buffer.from(id, 'latin1'), 0]);
     comment.entsize = 1;
   }
+  asm.cfi.emit();
   const relocations = new Map<Section, PendingRelocation[]>();
   for (const s of asm.sections) relocations.set(s, relocate(s));
 

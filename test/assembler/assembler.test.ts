@@ -58,11 +58,13 @@ test(`every ISA table form: ${forms.instructions} generated instructions byte-id
 const cFiles = cDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)));
 let compiledInstructions = 0;
 for (const path of cFiles) {
-  for (const level of ['-O0', '-O2', '-Os']) {
+  // Without unwind tables at three levels, and with them (.cfi_* -> .eh_frame) at two.
+  for (const flags of [['-O0'], ['-O2'], ['-Os'], ['-O0', '-fasynchronous-unwind-tables'], ['-O2', '-fasynchronous-unwind-tables']]) {
     const base = path.split('/').pop()!.replace(/\.c$/, '');
+    const level = flags.join(' ');
     test(`gcc -m32 -S ${level} ${base}.c: as --32 and gate86 as agree`, (t) => {
-      const source = gccAssembly(`${base}.c`, readFileSync(path, 'latin1'), [level]);
-      const name = `${base}${level}.s`;
+      const source = gccAssembly(`${base}.c`, readFileSync(path, 'latin1'), flags);
+      const name = `${base}${flags.length > 1 ? flags[0] + '-cfi' : flags[0]}.s`;
       const files = { [name]: source };
       t.deepEqual(compareObjects(gate86Object(name, files), gasObject(name, files)).slice(0, 20), []);
       compiledInstructions += countInstructions(source);

@@ -13,10 +13,14 @@ export function gasObject(name: string, files: Record<string, string>, includeDi
   return readFileSync(cachedBuild({ files, commands: [command], output: 'out.o' }));
 }
 
-/** `gcc -m32 -S` output for a C file with the flags the corpus uses. */
+/**
+ * `gcc -m32 -S` output for a C file with the flags the corpus uses. Pass
+ * '-fasynchronous-unwind-tables' among `flags` to get .cfi_* directives (gate86 builds .eh_frame).
+ */
 export function gccAssembly(name: string, source: string, flags: string[]): string {
+  const unwind = flags.includes('-fasynchronous-unwind-tables') ? [] : ['-fno-asynchronous-unwind-tables'];
   const command = ['gcc', '-m32', '-S', '-march=i686', '-mno-sse', '-mno-mmx', '-fno-pic', '-fno-pie',
-    '-fno-asynchronous-unwind-tables', '-fno-stack-protector', '-ffreestanding', ...flags, '-o', 'out.s', name];
+    ...unwind, '-fno-stack-protector', '-ffreestanding', ...flags, '-o', 'out.s', name];
   return readFileSync(cachedBuild({ files: { [name]: source }, commands: [command], output: 'out.s' }), 'latin1');
 }
 
