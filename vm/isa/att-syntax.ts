@@ -381,6 +381,38 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
   return { text: layout(mnemonic, operands), target: ctx.target };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Runs of prefixes. objdump keeps at most 14 prefixes (MAX_CODE_LENGTH - 1) and reads at most 15
+// bytes of one instruction.
+
+export const MAX_PREFIXES = 14;
+export const MAX_INSTRUCTION_BYTES = 15;
+
+/** The number of prefix bytes at bytes[start..end). */
+export function countPrefixes(bytes: Uint8Array, start: number, end: number): number {
+  let p = start;
+  while (p < end && prefixName(bytes[p]!, true) !== null) p++;
+  return p - start;
+}
+
+/** Fourteen prefixes in a row: objdump prints their names as one line and starts again after them. */
+export function prefixRunText(bytes: Uint8Array, start: number, count: number, code32: boolean): string {
+  return Array.from(bytes.subarray(start, start + count), (b) => prefixName(b, code32)!).join(' ');
+}
+
+/**
+ * An instruction longer than 15 bytes: objdump names its unused prefixes, then says (bad).
+ * `insn` is the instruction decoded without the repeated prefixes, with `prefixCount` set back to
+ * the number of prefix bytes at `bytes[start]`.
+ */
+export function tooLongText(insn: Instruction, bytes: Uint8Array, start: number, code32: boolean): string {
+  const form = insn.form;
+  const use: PrefixUse = form === null
+    ? { operandSize: false, addressSize: false, segment: false, hint: '' }
+    : { operandSize: usesOperandSize(form, insn), addressSize: usesAddressSize(form, insn), segment: usesSegment(form, insn), hint: '' };
+  return [...unusedPrefixNames(bytes, start, insn, form, use, code32), '(bad)'].join(' ');
+}
+
 /** How many bytes objdump consumes for a failed decode: the prefixes and opcode for `(bad)`, else one. */
 export function failedLength(insn: Instruction, bytes: Uint8Array, start: number): number {
   if (insn.failure !== DecodeFailure.UndefinedOpcode) return 1;

@@ -5,8 +5,11 @@
 // The ELF side (sections, symbols, `<foo>:` headers, skipped zeroes) is in cli/commands/objdump.ts;
 // other parts (the kernel's boot log showing the vsyscall page) call `disassemble` on raw bytes.
 
-import { decode, Instruction } from './decoder.ts';
-import { failedLength, formatAtt, plainTarget, type TargetNamer } from './att-syntax.ts';
+import { decode, DecodeFailure, Instruction } from './decoder.ts';
+import {
+  countPrefixes, failedLength, formatAtt, MAX_INSTRUCTION_BYTES, MAX_PREFIXES, plainTarget, prefixRunText, tooLongText,
+  type TargetNamer,
+} from './att-syntax.ts';
 
 export { plainTarget, type TargetNamer };
 
@@ -34,10 +37,38 @@ const scratch = new Instruction();
 /** Disassemble the one instruction at `bytes[offset]`, reading no byte at or past `end`. */
 export function disassembleOne(bytes: Uint8Array, offset: number, end: number, address: number, options: DisassembleOptions = {}): DisassembledInstruction {
   const size32 = options.defaultSize32 ?? true;
+  const prefixCount = countPrefixes(bytes, offset, Math.min(end, offset + MAX_PREFIXES));
+  if (prefixCount === MAX_PREFIXES) {
+    const text = prefixRunText(bytes, offset, prefixCount, size32);
+    return { address: address >>> 0, bytes: bytes.subarray(offset, offset + prefixCount), text, target: null, valid: false };
+  }
   const insn = decode(bytes, offset, end - offset, size32, scratch);
+  // Past 15 bytes the decoder gives up, as the CPU would (#GP); so does objdump, with (bad).
+  const tooLong = insn.failure === DecodeFailure.TooLong || (insn.failure === DecodeFailure.NeedMoreBytes && end - offset >= MAX_INSTRUCTION_BYTES);
+  if (tooLong) {
+    const text = tooLongText(decodeWithoutRepeats(bytes, offset, end, prefixCount, size32), bytes, offset, size32);
+    return { address: address >>> 0, bytes: bytes.subarray(offset, offset + MAX_INSTRUCTION_BYTES), text, target: null, valid: false };
+  }
   const { text, target } = formatAtt(insn, bytes, offset, address, size32, options.nameTarget ?? plainTarget);
   const length = insn.form === null ? failedLength(insn, bytes, offset) : insn.length;
   return { address: address >>> 0, bytes: bytes.subarray(offset, offset + length), text, target, valid: insn.form !== null };
+}
+
+/**
+ * Decode an over-long instruction with each prefix kept once (its last occurrence, which is the one
+ * that counts), to learn which prefixes it uses; `prefixCount` is then set back to the real count.
+ */
+function decodeWithoutRepeats(bytes: Uint8Array, offset: number, end: number, prefixCount: number, size32: boolean): Instruction {
+  const kept: number[] = [];
+  for (let p = offset; p < offset + prefixCount; p++) {
+    const later = bytes.subarray(p + 1, offset + prefixCount).includes(bytes[p]!);
+    if (!later) kept.push(bytes[p]!);
+  }
+  const rest = bytes.subarray(offset + prefixCount, Math.min(end, offset + prefixCount + MAX_INSTRUCTION_BYTES));
+  const compact = Uint8Array.from([...kept, ...rest]);
+  const insn = decode(compact, 0, compact.length, size32, new Instruction());
+  insn.prefixCount = prefixCount;
+  return insn;
 }
 
 /** Disassemble every byte of `bytes`, the first of which is at `address`. */
