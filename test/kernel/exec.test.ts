@@ -1,0 +1,131 @@
+// ELF exec and the restart rule, on plain memory (no CPU): the TypeScript half is ordinary code.
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { Ram } from '../../kernel/mm/ram.ts';
+import { FrameAllocator } from '../../kernel/mm/frames.ts';
+import { PtRegs } from '../../kernel/pt-regs.ts';
+import {
+  loadProgram, startThread, checkExecutable, ExecError, AT_SYSINFO, AT_SYSINFO_EHDR, AT_HWCAP, AT_PAGESZ, AT_CLKTCK, AT_PHDR,
+  AT_PHENT, AT_PHNUM, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_SECURE, AT_RANDOM, AT_EXECFN,
+  AT_PLATFORM, AT_NULL,
+} from '../../kernel/exec.ts';
+import { restartSyscall } from '../../kernel/signals.ts';
+import { readElf } from '../../linker/elf/reader.ts';
+import { ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, EINTR, VSYSCALL_SYSENTER_RETURN } from '../../kernel/layout.ts';
+import { buildTestProgram } from './support.ts';
+
+function setup(): { ram: Ram; frames: FrameAllocator; kernelDirectory: number } {
+  const ram = new Ram(new Uint8Array(16 << 20));
+  const frames = new FrameAllocator(ram, 4 << 20, 16 << 20);
+  const kernelDirectory = 0x1000;
+  ram.write32(kernelDirectory + 1023 * 4, 0x3007);           // a kernel-half PDE every space must share
+  return { ram, frames, kernelDirectory };
+}
+
+const program = buildTestProgram('regs');
+const image = new Uint8Array(readFileSync(program));
+const credentials = { uid: 1000, euid: 1001, gid: 100, egid: 101 };
+const random = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+
+function load() {
+  const s = setup();
+  const result = loadProgram(s.ram, s.frames, s.kernelDirectory, {
+    image, path: '/bin/regs', argv: ['regs', 'one'], envp: ['HOME=/'], credentials, hwcap: 0x8afb, random,
+  });
+  return { ...s, result };
+}
+
+test('fidelity 11: the auxiliary vector starts with AT_SYSINFO 0xffffe400 and AT_SYSINFO_EHDR 0xffffe000, then Linux 2.6\'s order', (t) => {
+  const { result } = load();
+  const elf = readElf(image);
+  t.deepEqual(result.auxv.map(([type]) => type), [
+    AT_SYSINFO, AT_SYSINFO_EHDR, AT_HWCAP, AT_PAGESZ, AT_CLKTCK, AT_PHDR, AT_PHENT, AT_PHNUM, AT_BASE, AT_FLAGS, AT_ENTRY,
+    AT_UID, AT_EUID, AT_GID, AT_EGID, AT_SECURE, AT_RANDOM, AT_EXECFN, AT_PLATFORM, AT_NULL,
+  ]);
+  const aux = new Map(result.auxv);
+  t.is(aux.get(AT_SYSINFO), 0xffffe400);
+  t.is(aux.get(AT_SYSINFO_EHDR), 0xffffe000);
+  t.is(aux.get(AT_HWCAP), 0x8afb);
+  t.is(aux.get(AT_PAGESZ), 4096);
+  t.is(aux.get(AT_PHNUM), elf.phnum);
+  t.is(aux.get(AT_ENTRY), elf.entry);
+  t.deepEqual([aux.get(AT_UID), aux.get(AT_EUID), aux.get(AT_GID), aux.get(AT_EGID)], [1000, 1001, 100, 101]);
+});
+
+test('the initial stack: argc, argv, envp and auxv as the System V i386 ABI lays them out, 16-byte aligned', (t) => {
+  const { result } = load();
+  const space = result.space;
+  const sp = result.stackPointer;
+  t.is(sp % 16, 0);
+  t.is(space.read32(sp), 2);                                                 // argc
+  t.is(space.readString(space.read32(sp + 4)!, 100), 'regs');
+  t.is(space.readString(space.read32(sp + 8)!, 100), 'one');
+  t.is(space.read32(sp + 12), 0);
+  t.is(space.readString(space.read32(sp + 16)!, 100), 'HOME=/');
+  t.is(space.read32(sp + 20), 0);
+  const auxv: [number, number][] = [];
+  for (let at = sp + 24; ; at += 8) {
+    auxv.push([space.read32(at)!, space.read32(at + 4)!]);
+    if (auxv[auxv.length - 1]![0] === AT_NULL) break;
+  }
+  t.deepEqual(auxv, result.auxv);
+  const aux = new Map(auxv);
+  t.deepEqual([...space.copyFromUser(aux.get(AT_RANDOM)!, 16)!], [...random]);
+  t.is(space.readString(aux.get(AT_EXECFN)!, 100), '/bin/regs');
+  // AT_PHDR points at the program headers inside the loaded image.
+  const phdr = space.copyFromUser(aux.get(AT_PHDR)!, 32)!;
+  t.deepEqual([...phdr], [...image.subarray(readElf(image).phoff, readElf(image).phoff + 32)]);
+});
+
+test('PT_LOAD segments get their permissions (text read-only, data writable), bss is zero, the kernel half is shared', (t) => {
+  const { result, ram, kernelDirectory } = load();
+  const elf = readElf(image);
+  for (const segment of elf.segments.filter((s) => s.type === 1)) {
+    const writable = (segment.flags & 2) !== 0;
+    t.true(result.space.translate(segment.vaddr, false) >= 0);
+    t.is(result.space.translate(segment.vaddr, true) >= 0, writable);
+    t.deepEqual([...result.space.copyFromUser(segment.vaddr, segment.filesz)!], [...segment.data.subarray(0, segment.filesz)]);
+    if (segment.memsz > segment.filesz) t.true(result.space.copyFromUser(segment.vaddr + segment.filesz, segment.memsz - segment.filesz)!.every((b) => b === 0));
+  }
+  t.is(ram.read32(result.space.directory + 1023 * 4), ram.read32(kernelDirectory + 1023 * 4));
+  t.is(result.space.translate(0xc0000000, false), -1, 'the kernel half is not user-accessible through translate');
+  t.is(result.space.translate(0, false), -1, 'page 0 is unmapped');
+});
+
+test('fidelity 11: at exec every general register but ESP is zero, EFLAGS is 0x202, the user segments are loaded', (t) => {
+  const ram = new Ram(new Uint8Array(4096));
+  ram.fill(0, 4096, 0xaa);
+  const regs = new PtRegs(ram, 0x100);
+  startThread(regs, 0x08049000, 0xbffffe00);
+  t.deepEqual(['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp'].map((r) => regs.get(r as 'eax')), [0, 0, 0, 0, 0, 0, 0]);
+  t.is(regs.get('eflags'), 0x202);
+  t.is(regs.get('eip'), 0x08049000);
+  t.is(regs.get('esp'), 0xbffffe00);
+  t.deepEqual([regs.get('cs'), regs.get('ss'), regs.get('ds'), regs.get('es')], [0x73, 0x7b, 0x7b, 0x7b]);
+});
+
+test('exec refuses what it cannot run with a one-line ExecError', (t) => {
+  t.throws(() => checkExecutable(new TextEncoder().encode('#!/bin/sh\n'), 'script'), { instanceOf: ExecError, message: 'script: not an ELF file' });
+  t.throws(() => checkExecutable(new Uint8Array(0), 'empty'), { instanceOf: ExecError });
+});
+
+test('fidelity 10: -ERESTARTSYS/-ERESTARTNOINTR/-ERESTARTNOHAND restart: EAX = ORIG_EAX, EIP -= 2 (sysenter: onto the jmp at 0xffffe40e)', (t) => {
+  const ram = new Ram(new Uint8Array(4096));
+  const regs = new PtRegs(ram, 0);
+  for (const code of [ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND]) {
+    regs.set('orig_eax', 162);
+    regs.set('eax', -code);
+    regs.set('eip', VSYSCALL_SYSENTER_RETURN);
+    t.true(restartSyscall(regs));
+    t.is(regs.get('eax'), 162);
+    t.is(regs.get('eip'), 0xffffe40e);
+  }
+  regs.set('orig_eax', 162);
+  regs.set('eax', -EINTR);
+  regs.set('eip', 0x08049002);
+  t.false(restartSyscall(regs), 'other errors are returned');
+  regs.set('orig_eax', 0xffffffff);                                         // an exception, not a call
+  regs.set('eax', -ERESTARTSYS);
+  t.false(restartSyscall(regs));
+  t.is(regs.get('eip'), 0x08049002);
+});

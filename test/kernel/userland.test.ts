@@ -1,0 +1,65 @@
+// The sample programs and a static glibc program: the same ELF file natively (the i386 oracle) and
+// under `gate86 run`, with the same output and exit status.
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildUserland } from '../../userland/build-userland.ts';
+import { runI386Elf, i386Oracle, toolVersion } from '../support/i386-oracle.ts';
+import { root, runOnGate86 } from './support.ts';
+
+toolVersion('gcc');
+const dir = mkdtempSync(join(tmpdir(), 'gate86-userland-'));
+const built = buildUserland(root, dir);
+
+for (const name of ['hello', 'getuid']) {
+  test(`${name}: the same output and status natively (${i386Oracle()}) and under gate86 on pentium3 and pentium-pro`, (t) => {
+    const native = runI386Elf(built.programs[name]!);
+    for (const cpu of ['pentium3', 'pentium-pro']) {
+      const ours = runOnGate86(built.programs[name]!, [], { cpu });
+      t.is(ours.stdout.toString(), native.stdout.toString(), cpu);
+      t.is(ours.status, native.status, cpu);
+    }
+  });
+}
+
+test('getuid goes through __kernel_vsyscall: sysenter on pentium3, int $0x80 on pentium-pro', (t) => {
+  const door = (cpu: string): string | undefined => runOnGate86(built.programs['getuid']!, [], { cpu }).trace
+    .find((l) => l.startsWith('syscall 24 '))?.replace(/^.*\[(.*)\]$/, '$1');
+  t.is(door('pentium3'), 'sysenter');
+  t.is(door('pentium-pro'), 'int $0x80');
+});
+
+test('which-stub names the stub the kernel mapped (the oracle has no vsyscall page: int $0x80 directly)', (t) => {
+  t.regex(runI386Elf(built.programs['which-stub']!).stdout.toString(), /^(no AT_SYSINFO|.*__kernel_vsyscall)/m);
+  t.regex(runOnGate86(built.programs['which-stub']!, [], { cpu: 'pentium4' }).stdout.toString(), /0xffffe400: the sysenter stub/);
+  t.regex(runOnGate86(built.programs['which-stub']!, [], { cpu: 'pentium-pro' }).stdout.toString(), /0xffffe400: the int \$0x80 stub/);
+});
+
+test('sysbench runs N getppid calls through each door and reports both', (t) => {
+  const format = /^int \$0x80 {9}: 200 calls, \d+ TSC ticks\/call, \d+ ns\/call\n__kernel_vsyscall : 200 calls, \d+ TSC ticks\/call, \d+ ns\/call\n$/;
+  const ours = runOnGate86(built.programs['sysbench']!, ['200'], { cpu: 'pentium3' });
+  t.is(ours.status, 0);
+  t.regex(ours.stdout.toString(), format);
+  t.is(ours.trace.filter((l) => l.startsWith('syscall 64 ') && l.endsWith('[sysenter]')).length, 201);   // + the first getppid
+  t.is(ours.trace.filter((l) => l.startsWith('syscall 64 ') && l.endsWith('[int $0x80]')).length, 200);
+  t.regex(runI386Elf(built.programs['sysbench']!, ['200']).stdout.toString(), format);
+});
+
+test('a static glibc program (gcc -m32 -static) prints the same as natively, entering through %gs:0x10 after set_thread_area', (t) => {
+  const source = join(dir, 'glibc-hello.c');
+  writeFileSync(source, '#include <stdio.h>\n#include <unistd.h>\nint main(int argc, char **argv) {\n' +
+    '  printf("hello from glibc: argc %d, uid %d, euid %d, pid>0 %d\\n", argc, getuid(), geteuid(), getpid() > 0);\n  return 7;\n}\n');
+  const program = join(dir, 'glibc-hello');
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', source, '-o', program], { encoding: 'utf8' });
+  if (cc.status !== 0) return t.fail(`gcc -m32 -static failed (needs gcc-multilib, libc6-dev-i386): ${cc.stderr}`);
+  const native = runI386Elf(program, ['x']);
+  const ours = runOnGate86(program, ['x'], { cpu: 'pentium3' });
+  t.is(ours.stdout.toString(), native.stdout.toString());
+  t.is(ours.status, 7);
+  t.is(native.status, 7);
+  const tls = ours.trace.findIndex((l) => l.includes(' set_thread_area('));
+  t.true(tls >= 0);
+  t.true(ours.trace.slice(tls + 1).some((l) => l.includes(' getuid(') && l.endsWith('[sysenter]')), ours.trace.join('\n'));
+});
