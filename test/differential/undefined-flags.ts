@@ -61,12 +61,22 @@ export function undefinedFlagsOf(insn: Instruction, initial: MachineState): numb
   return flagBits(letters);
 }
 
+/** The flags an instruction writes, defined or not: none at all when its shift count masks to 0. */
+export function flagsTouchedBy(insn: Instruction, initial: MachineState): number {
+  const form = insn.form;
+  if (!form) return 0;
+  const byCount = form.flagsUndefinedByCount;
+  if (byCount && (countOf(form, insn, initial) & 0x1f) === 0) return 0;
+  return flagBits(form.flagsWritten) | flagBits(form.flagsUndefined) | undefinedFlagsOf(insn, initial);
+}
+
 /**
- * The flags to mask for a snippet: the union over its instructions. Snippets are built so that the
- * instruction under test is the only one leaving flags undefined, and a CL count is the initial CL.
+ * The flags to mask after a snippet, walking its instructions in address order: an instruction that
+ * writes a flag makes it defined again, one that leaves it undefined makes it undefined. (Snippets
+ * with branches only branch over instructions that write no flags; a CL count is the initial CL.)
  */
 export function undefinedFlagsOfSnippet(instructions: readonly Instruction[], initial: MachineState): number {
   let mask = 0;
-  for (const insn of instructions) mask |= undefinedFlagsOf(insn, initial);
+  for (const insn of instructions) mask = (mask & ~flagsTouchedBy(insn, initial)) | undefinedFlagsOf(insn, initial);
   return mask;
 }

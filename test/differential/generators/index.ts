@@ -9,6 +9,7 @@ import { generateData } from './data.ts';
 import { generateMulDiv } from './muldiv.ts';
 import { generatePrefixes } from './prefixes.ts';
 import { generateSelfModifying } from './self-modifying.ts';
+import { generateSequences } from './sequences.ts';
 import { generateShifts } from './shifts.ts';
 import { generateStack } from './stack.ts';
 import { generateStrings } from './strings.ts';
@@ -19,6 +20,7 @@ const FAMILIES: Array<[string, (r: Random) => Case[]]> = [
   ['alu', generateAlu], ['shifts', generateShifts], ['muldiv', generateMulDiv], ['bits', generateBits],
   ['data', generateData], ['control', generateControl], ['stack', generateStack], ['strings', generateStrings],
   ['prefixes', generatePrefixes], ['self-modifying', generateSelfModifying],
+  ['sequences', generateSequences],
 ];
 
 /** Every family's cases for a base seed (the test uses a fixed one; GATE86_DIFF_SEED overrides it). */
