@@ -67,6 +67,19 @@ static void user_main(void) {
       break;
     }
     case 7: __asm__ volatile("movw $0x68, %%ax; movw %%ax, %%ds" ::: "eax"); break;
+    /* privileged instructions at CPL 3: #GP(0) (SDM Vol. 3A 5.9) */
+    case 8: __asm__ volatile("hlt"); break;
+    case 9: { u32 v = 0; __asm__ volatile("movl %%cr0, %0" : "=r"(v)); a = v; break; }
+    case 10: __asm__ volatile("movl %0, %%cr3" :: "r"(0u)); break;
+    case 11: { u8 m[6] = {0}; __asm__ volatile("lgdt %0" :: "m"(m)); break; }
+    case 12: __asm__ volatile("wrmsr" :: "c"(0x174), "a"(0), "d"(0)); break;
+    case 13: __asm__ volatile("rdmsr" :: "c"(0x174) : "eax", "edx"); break;
+    case 14: __asm__ volatile("clts"); break;
+    case 15: __asm__ volatile("invlpg (%0)" :: "r"(0u)); break;
+    case 16: __asm__ volatile("ltr %%ax" :: "a"(0x80)); break;
+    case 17: __asm__ volatile("movl %%dr7, %%eax" ::: "eax"); break;
+    case 18: { u32 v; __asm__ volatile("smsw %0" : "=r"(v)); a = v & 0xffff; break; }
+    case 19: { u8 m[6]; __asm__ volatile("sgdt %0" : "=m"(m)); a = *(u16 *)m; break; }
   }
   __asm__ volatile("int $0x80" :: "a"(1), "b"(a), "c"(b), "d"(c), "S"(d));
   for (;;) { }
@@ -139,6 +152,14 @@ int kmain(void) {
   }
   in_ring3(0, "lar/verr/verw in ring 3", 0x2);
   in_ring3(7, "ring 3: mov ds, 0x68", 0x2);
+  {
+    static const char *const names[] = { "hlt", "read cr0", "write cr3", "lgdt", "wrmsr", "rdmsr", "clts", "invlpg",
+                                         "ltr", "read dr7", "smsw (allowed)", "sgdt (allowed)" };
+    for (u32 i = 0; i < 12; i++) {
+      printf("ring 3: %s", names[i]);
+      in_ring3(8 + i, "", 0x2);
+    }
+  }
   step("ring 3: call gate 0xa3 with two parameters");
   if (guard(&fault_guard) == 0) enter_user(user_call_gate, (u32)(user_stack + 1024), 0x2);
   step("ring 3: ljmp to the ring-0 code segment");
