@@ -14,7 +14,7 @@ import {
   ET_REL, SHF_EXECINSTR, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_DYNSYM, SHT_NOBITS, SHT_REL, SHT_SYMTAB,
   STB_GLOBAL, STB_LOCAL, STT_FILE, STT_FUNC, STT_OBJECT, STT_SECTION,
 } from '../../linker/elf/format.ts';
-import { addressColumn, disassembleOne, formatInstruction } from '../../vm/isa/disassembler.ts';
+import { addressColumn, disassembleOne, formatInstruction, skippedZeroes } from '../../vm/isa/disassembler.ts';
 
 /** A symbol as objdump sorts and uses it. */
 interface CodeSymbol {
@@ -183,10 +183,6 @@ function addressWithSymbol(section: ElfSection, symbol: CodeSymbol | null, addre
 // ---------------------------------------------------------------------------------------------
 // Sections.
 
-/** objdump's defaults: skip a run of 8 or more zero bytes, or of 1-2 zero bytes at the end of a block. */
-const SKIP_ZEROES = 8;
-const SKIP_ZEROES_AT_END = 3;
-
 /** objdump dumps a block labelled by a data (STT_OBJECT) symbol as bytes and ASCII, 16 to a line. */
 const DATA_BYTES_PER_LINE = 16;
 
@@ -211,13 +207,10 @@ function disassembleBlock(out: string[], section: ElfSection, symbols: SymbolTab
     return addressWithSymbol(section, symbols.find(target, section, false)?.symbol ?? null, target, true);
   };
   for (let offset = start; offset < stop;) {
-    let zeroEnd = offset;
-    while (zeroEnd < stop && data[zeroEnd] === 0) zeroEnd++;
-    const zeroes = zeroEnd - offset;
-    if (zeroes >= SKIP_ZEROES || (zeroEnd === stop && zeroes > 0 && zeroes < SKIP_ZEROES_AT_END)) {
-      // More code follows: skip only whole words, so as not to eat the start of an instruction.
-      offset = zeroEnd === stop ? zeroEnd : offset + (zeroes & ~3);
+    const skip = skippedZeroes(data, offset, stop);
+    if (skip > 0) {
       out.push('\t...');
+      offset += skip;
       continue;
     }
     if (asData) {

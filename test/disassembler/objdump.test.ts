@@ -259,6 +259,12 @@ test('disassemble() on raw bytes: the vsyscall sysenter stub, in objdump layout'
     'ffffe403:\t89 e5                \tmov    %esp,%ebp',
     'ffffe405:\t0f 34                \tsysenter',
   ]);
+  // With the DSO's symbols: headers and named targets, as objdump prints the linked vsyscall page.
+  const named = listing(stub, 0xffffe400, { symbols: [{ name: '__kernel_vsyscall', address: 0xffffe400 }, { name: 'SYSENTER_RETURN', address: 0xffffe410 }] });
+  t.is(named[0], '');
+  t.is(named[1], 'ffffe400 <__kernel_vsyscall>:');
+  t.true(named.includes('ffffe40e:\teb f3                \tjmp    ffffe403 <__kernel_vsyscall+0x3>'));
+  t.is(named[named.indexOf('ffffe410 <SYSENTER_RETURN>:') + 1], 'ffffe410:\t5d                   \tpop    %ebp');
 });
 
 const gate86 = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'cli/gate86.ts', ...args], { encoding: 'utf8' });

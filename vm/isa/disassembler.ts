@@ -123,8 +123,70 @@ export function formatInstruction(line: DisassembledInstruction, column: (addres
   return out;
 }
 
-/** A whole listing of raw bytes in objdump's layout, one string per line (no symbols, no headers). */
-export function listing(bytes: Uint8Array, address: number, options: DisassembleOptions = {}): string[] {
+/** objdump's defaults: skip a run of 8 or more zero bytes, or of 1-2 zero bytes at the end of a block. */
+const SKIP_ZEROES = 8;
+const SKIP_ZEROES_AT_END = 3;
+
+/**
+ * How many zero bytes objdump skips (printing `\t...`) at `data[offset]` in a block ending at `stop`:
+ * 0 when it disassembles them. Before more code, only whole words go, so as not to eat the start of
+ * an instruction.
+ */
+export function skippedZeroes(data: Uint8Array, offset: number, stop: number): number {
+  let end = offset;
+  while (end < stop && data[end] === 0) end++;
+  const zeroes = end - offset;
+  if (end === stop) return zeroes > 0 && zeroes < SKIP_ZEROES_AT_END ? zeroes : zeroes >= SKIP_ZEROES ? zeroes : 0;
+  return zeroes >= SKIP_ZEROES ? zeroes & ~3 : 0;
+}
+
+/** A name for an address in guest code, such as a symbol of the vsyscall DSO. */
+export interface NamedAddress {
+  name: string;
+  address: number;
+}
+
+/** Names branch targets as objdump does, after the nearest symbol at or below: `ffffe403 <__kernel_vsyscall+0x3>`. */
+export function symbolTargetNamer(symbols: readonly NamedAddress[]): TargetNamer {
+  const sorted = [...symbols].sort((a, b) => a.address - b.address);
+  return (target) => {
+    let best: NamedAddress | undefined;
+    for (const s of sorted) if (s.address <= target) best = s;
+    const hex = target.toString(16);
+    if (best === undefined) return sorted.length === 0 ? `0x${hex}` : `${hex} <${sorted[0]!.name}-0x${(sorted[0]!.address - target).toString(16)}>`;
+    return target === best.address ? `${hex} <${best.name}>` : `${hex} <${best.name}+0x${(target - best.address).toString(16)}>`;
+  };
+}
+
+/**
+ * A listing of raw bytes in objdump's layout, one string per line, runs of zeroes shown as `...`
+ * as objdump does. With `symbols`, each symbol in
+ * the range starts a block under a `ffffe400 <name>:` header (after an empty line), decoding restarts
+ * there as objdump's does, and branch targets are named after the symbols.
+ */
+export function listing(bytes: Uint8Array, address: number, options: DisassembleOptions & { symbols?: readonly NamedAddress[] } = {}): string[] {
   const column = addressColumn(address, address + bytes.length);
-  return disassemble(bytes, address, options).flatMap((line) => formatInstruction(line, column));
+  const symbols = options.symbols ?? [];
+  const nameTarget = options.nameTarget ?? (symbols.length > 0 ? symbolTargetNamer(symbols) : plainTarget);
+  const starts = [...new Set(symbols.map((s) => s.address - address).filter((o) => o > 0 && o < bytes.length))].sort((a, b) => a - b);
+  const out: string[] = [];
+  let blockStart = 0;
+  for (const blockEnd of [...starts, bytes.length]) {
+    const here = (address + blockStart) >>> 0;
+    const label = symbols.find((s) => s.address === here);
+    if (label) out.push('', `${here.toString(16).padStart(8, '0')} <${label.name}>:`);
+    for (let offset = blockStart; offset < blockEnd;) {
+      const skip = skippedZeroes(bytes, offset, blockEnd);
+      if (skip > 0) {
+        out.push('\t...');
+        offset += skip;
+        continue;
+      }
+      const line = disassembleOne(bytes, offset, blockEnd, (address + offset) >>> 0, { ...options, nameTarget });
+      out.push(...formatInstruction(line, column));
+      offset += line.bytes.length;
+    }
+    blockStart = blockEnd;
+  }
+  return out;
 }
