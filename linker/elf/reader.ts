@@ -133,6 +133,7 @@ export function readElf(bytes: Uint8Array, what = 'file'): ElfFile {
 }
 
 function stringAt(table: Uint8Array, offset: number): string {
+  if (offset >= table.length && offset > 0) throw new ElfError(`string offset ${offset} lies outside its string table (${table.length} bytes)`);
   let end = offset;
   while (end < table.length && table[end] !== 0) end++;
   return Buffer.from(table.buffer, table.byteOffset + offset, end - offset).toString('latin1');

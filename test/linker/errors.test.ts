@@ -12,7 +12,8 @@ import { execScript, vsyscallScript } from '../../linker/ld/images.ts';
 import { link } from '../../linker/ld/link.ts';
 import type { LinkInput } from '../../linker/ld/link.ts';
 import { parseExpression, parseLinkScript } from '../../linker/ld/script-parser.ts';
-import { compileSnippet, gnuLink, tool, writeOutput } from './support.ts';
+import { join } from 'node:path';
+import { FIXTURES, compileObject, compileSnippet, gnuLink, tool, writeOutput } from './support.ts';
 
 const START = 'void _start(void) { for (;;) ; }\n';
 
@@ -142,4 +143,37 @@ test('a hidden symbol links like any other but is local in the output\'s symbol 
   const path = writeOutput('hidden', link({ inputs, script: execScript() }).bytes);
   const line = tool('readelf', ['-sW', path]).split('\n').find((l) => l.endsWith(' secret'))!;
   t.regex(line, /OBJECT {2}LOCAL/);
+});
+
+test('corrupted objects never crash the linker: every failure is a LinkError (400 seeded mutations)', (t) => {
+  const objects = ['start.S', 'sys.c', 'print.c', 'hello.c'].map((f) => compileObject(join(FIXTURES, 'exec', f), ['-O2']));
+  let seed = 2026;
+  const random = (): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed >>> 8; };
+  let linked = 0;
+  let refused = 0;
+  for (let i = 0; i < 400; i++) {
+    const victim = random() % objects.length;
+    const inputs = objects.map((o, j) => {
+      if (j !== victim) return o;
+      const bytes = Uint8Array.from(o.bytes);
+      const shoff = new DataView(bytes.buffer).getUint32(32, true);
+      for (let k = 1 + random() % 4; k > 0; k--) {
+        // Aim at the ELF header, the section headers, or anywhere.
+        const where = random() % 3;
+        const at = where === 0 ? random() % 52 : where === 1 ? shoff + random() % Math.max(1, bytes.length - shoff) : random() % bytes.length;
+        bytes[at % bytes.length] = random() & 0xff;
+      }
+      return { name: o.name, bytes };
+    });
+    try {
+      link({ inputs, script: execScript() });
+      linked++;
+    } catch (error) {
+      if (!(error instanceof LinkError)) return t.fail(`mutation ${i}: ${(error as Error).stack}`);
+      t.false(error.message.includes('\n'), error.message);
+      refused++;
+    }
+  }
+  t.log(`${linked} linked, ${refused} refused with a LinkError`);
+  t.true(refused > 40 && linked > 40);
 });
