@@ -355,7 +355,7 @@ form('lea', 0x8d, 'reg/v, mem');
 form('xchg', 0x86, 'rm/8, reg/8', { lock: true, hle: 'always' });
 form('xchg', 0x87, 'rm/v, reg/v', { lock: true, hle: 'always' });
 form('nop', 0x90, '', { spelling16: 'xchg %ax,%ax' });
-form('pause', 0x90, '', { mandatoryPrefix: 0xf3, since: 'pentium' });
+form('pause', 0x90, '', { mandatoryPrefix: 0xf3 }); // REP NOP: a plain NOP on every CPU older than the Pentium 4 (SDM, PAUSE)
 for (let r = 1; r < 8; r++) form('xchg', 0x90 + r, 'opreg/v, acc/v');
 form('nop', [0x0f, 0x1f], 'rm/v', { extension: 0, since: 'p6', operation: 'nop' });
 // The P6 reserved-NOP space 0F 18-0F 1F: hint instructions that execute as NOPs and that compilers and
