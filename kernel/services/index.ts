@@ -49,6 +49,8 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_clock_gettime32: time.sys_clock_gettime32,
   sys_clock_gettime: time.sys_clock_gettime,
   sys_nanosleep_time32: time.sys_nanosleep_time32,
+  sys_clock_nanosleep_time32: time.sys_clock_nanosleep_time32,
+  sys_clock_nanosleep: time.sys_clock_nanosleep,
 
   sys_getrandom: random.sys_getrandom,
 };

@@ -65,3 +65,34 @@ export const sys_nanosleep_time32: SyscallService = (k, regs) => {
   if (remaining !== 0 && !copyToUser(k, remaining, new Struct(8).bytes)) return FAULT;
   return 0;
 };
+
+const TIMER_ABSTIME = 1;
+
+/** clock_nanosleep's common part: sleep until `deadline` (ns on `clock`) or for `duration` ns. */
+function clockNanosleep(k: Parameters<SyscallService>[0], clock: number, flags: number, seconds: bigint, nanoseconds: bigint): number {
+  const now = clockNow(k, clock);
+  if (now === null || clock === CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
+  if (seconds < 0n || nanoseconds < 0n || nanoseconds >= NS) return -EINVAL;
+  const requested = seconds * NS + nanoseconds;
+  const duration = (flags & TIMER_ABSTIME) !== 0 ? requested - now : requested;
+  if (duration > 0n) k.host.sleep(duration);
+  return 0;
+}
+
+/** clock_nanosleep(clock, flags, const struct old_timespec32 *, struct old_timespec32 *). */
+export const sys_clock_nanosleep_time32: SyscallService = (k, regs) => {
+  const [clock, flags, request] = regs.args();
+  const t = readWords(k, request, 2);
+  if (t === null) return FAULT;
+  return clockNanosleep(k, clock, flags, BigInt(t[0]! | 0), BigInt(t[1]! | 0));
+};
+
+/** clock_nanosleep_time64(clock, flags, const struct __kernel_timespec *, ...): 64-bit fields. */
+export const sys_clock_nanosleep: SyscallService = (k, regs) => {
+  const [clock, flags, request] = regs.args();
+  const t = readWords(k, request, 4);
+  if (t === null) return FAULT;
+  const seconds = (BigInt(t[1]! | 0) << 32n) | BigInt(t[0]!);
+  const nanoseconds = (BigInt(t[3]! | 0) << 32n) | BigInt(t[2]!);
+  return clockNanosleep(k, clock, flags, seconds, nanoseconds);
+};

@@ -147,3 +147,8 @@ test('fidelity 3: a single-step #DB on sysenter_entry\'s first instruction is mo
   const frame = parseInt(regs ?? '0', 16);
   t.true(frame >= stack && frame < stack + layout.THREAD_SIZE, 'pt_regs on the kernel stack, not the TSS');
 });
+
+test('fidelity 11: the program starts with every register but ESP zero and EFLAGS 0x202 (both doors\' CPUs)', (t) => {
+  const program = buildTestProgram('startregs');
+  for (const cpu of ['pentium3', 'pentium-pro']) t.is(runOnGate86(program, [], { cpu }).status, 0, cpu);
+});

@@ -63,3 +63,15 @@ test('a static glibc program (gcc -m32 -static) prints the same as natively, ent
   t.true(tls >= 0);
   t.true(ours.trace.slice(tls + 1).some((l) => l.includes(' getuid(') && l.endsWith('[sysenter]')), ours.trace.join('\n'));
 });
+
+test('static glibc: malloc (brk, mmap2, munmap), mprotect, uname, nanosleep and the clocks print the same as natively', (t) => {
+  const program = join(dir, 'glibc-services');
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', join(root, 'test/kernel/glibc-services.c'), '-o', program], { encoding: 'utf8' });
+  if (cc.status !== 0) return t.fail(`gcc -m32 -static failed: ${cc.stderr}`);
+  const native = runI386Elf(program);
+  const ours = runOnGate86(program, [], { cpu: 'pentium4' });
+  t.is(native.status, 0);
+  t.is(ours.status, 0, ours.result.kind === 'stopped' ? ours.result.message : ours.trace.slice(-5).join('\n'));
+  t.is(ours.stdout.toString(), native.stdout.toString());
+  t.true(ours.trace.some((l) => l.includes(' mmap_pgoff(')), 'the big block came from mmap2');
+});
