@@ -7,6 +7,7 @@ import { LinkError } from '../../linker/ld/errors.ts';
 import { IMAGE_KINDS } from '../../linker/ld/images.ts';
 import type { ImageKind } from '../../linker/ld/images.ts';
 import { linkImage } from '../../linker/ld/link-image.ts';
+import { linkMap } from '../../linker/ld/map.ts';
 import type { LinkImageOptions } from '../../linker/ld/link-image.ts';
 import { parseExpression, parseLinkScript } from '../../linker/ld/script-parser.ts';
 import type { Assignment } from '../../linker/ld/script.ts';
@@ -31,6 +32,7 @@ still undefined when the archive is reached, as ld does. KIND is one of:
   --no-aout-kludge   multiboot-kernel: let the boot loader read the ELF program headers instead of
                      the header's address fields
   -shared [-soname NAME]  with -T: a shared object (.hash/.dynsym/.dynstr/.dynamic, all globals)
+  -M, --print-map    print where every section and symbol went
   -m elf_i386        accepted for compatibility with GNU ld`;
 
 function parseNumber(text: string, flag: string): number {
@@ -38,7 +40,7 @@ function parseNumber(text: string, flag: string): number {
   return Number(text) >>> 0;
 }
 
-function parseArgs(args: string[]): { options: LinkImageOptions; output: string; scriptPath?: string; shared: boolean; soname?: string } {
+function parseArgs(args: string[]): { options: LinkImageOptions; output: string; scriptPath?: string; shared: boolean; soname?: string; printMap: boolean } {
   const objects: string[] = [];
   const defsyms: Assignment[] = [];
   let output = 'a.out';
@@ -48,6 +50,7 @@ function parseArgs(args: string[]): { options: LinkImageOptions; output: string;
   let textAddress: number | undefined;
   let aoutKludge = true;
   let shared = false;
+  let printMap = false;
   let soname: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -69,6 +72,7 @@ function parseArgs(args: string[]): { options: LinkImageOptions; output: string;
     else if (arg.startsWith('--defsym=')) defsyms.push(defsym(arg.slice(9)));
     else if (arg === '--no-aout-kludge') aoutKludge = false;
     else if (arg === '-shared') shared = true;
+    else if (arg === '-M' || arg === '--print-map') printMap = true;
     else if (arg === '-soname' || arg === '-h') soname = value();
     else if (arg.startsWith('-soname=')) soname = arg.slice(8);
     else if (arg === '-m') { const m = value(); if (m !== 'elf_i386') throw new UsageError(`-m ${m}: only elf_i386 is supported`); }
@@ -78,7 +82,7 @@ function parseArgs(args: string[]): { options: LinkImageOptions; output: string;
   if (objects.length === 0) throw new UsageError('no input files');
   if (scriptPath !== undefined && image !== undefined) throw new UsageError('give either -T or --image, not both');
   if (shared && scriptPath === undefined) throw new UsageError('-shared needs -T SCRIPT (for the vsyscall DSO use --image vsyscall-dso)');
-  return { output, scriptPath, shared, soname, options: { image, objects, entry, textAddress, defsyms, aoutKludge, output } };
+  return { output, scriptPath, shared, soname, printMap, options: { image, objects, entry, textAddress, defsyms, aoutKludge, output } };
 }
 
 function imageKind(text: string): ImageKind {
@@ -102,7 +106,7 @@ export const ld: Command = {
   summary: 'link ELF32 objects into an executable, the vsyscall DSO or a Multiboot kernel',
   usage,
   async run(args) {
-    const { options, scriptPath, shared, soname } = parseArgs(args);
+    const { options, scriptPath, shared, soname, printMap } = parseArgs(args);
     try {
       if (scriptPath !== undefined) {
         let text: string;
@@ -117,6 +121,7 @@ export const ld: Command = {
       }
       const result = linkImage(options);
       for (const warning of result.warnings) process.stderr.write(`gate86 ld: warning: ${warning}\n`);
+      if (printMap) process.stdout.write(linkMap(result));
       return 0;
     } catch (error) {
       if (error instanceof LinkError) {

@@ -68,6 +68,12 @@ export function linkImage(options: LinkImageOptions): LinkResult {
   if (!options.script && kind === 'multiboot-kernel' && imageOptions.multibootHeader && !hasMultibootHeader(result.bytes)) {
     throw new LinkError('the Multiboot header did not land in the first 8 KiB of the kernel image, where boot loaders look for it');
   }
-  if (options.output) writeFileSync(options.output, result.bytes, { mode: kind === 'exec' ? 0o755 : 0o644 });
+  if (options.output) {
+    try {
+      writeFileSync(options.output, result.bytes, { mode: kind === 'exec' && !options.script?.shared ? 0o755 : 0o644 });
+    } catch (error) {
+      throw new LinkError(`${options.output}: cannot write the output: ${(error as Error).message}`);
+    }
+  }
   return result;
 }

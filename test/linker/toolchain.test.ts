@@ -19,9 +19,9 @@ import { CFLAGS, FIXTURES, ROOT, compileObject, gnuLink, tool, writeOutput } fro
 const TOOLCHAIN = join(FIXTURES, 'toolchain');
 const EXEC = join(FIXTURES, 'exec');
 
-function gate86(args: string[]): { status: number | null; stderr: string } {
+function gate86(args: string[]): { status: number | null; stderr: string; stdout: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'gate86.ts'), ...args], { encoding: 'utf8', cwd: ROOT });
-  return { status: r.status, stderr: r.stderr };
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
 test(`docs/toolchain.md's example: gate86 as + gate86 ld make a program that runs like as + ld's (${i386Oracle()})`, (t) => {
@@ -32,9 +32,11 @@ test(`docs/toolchain.md's example: gate86 as + gate86 ld make a program that run
     return out;
   });
   const program = writeOutput('hello', new Uint8Array(0));
-  const r = gate86(['ld', '-o', program, ...objects]);
+  const r = gate86(['ld', '-M', '-o', program, ...objects]);
   t.is(r.stderr, '');
   t.is(r.status, 0);
+  t.regex(r.stdout, /^\.text +0x08049000  size 0x00000028$/m, 'the link map shows where .text went');
+  t.regex(r.stdout, /finish\.o\(\.text\) +0x0804901b/);
   const mine = runI386Elf(program);
   t.is(mine.stdout.toString(), 'Hello from gate86!\n');
   t.is(mine.status, 7);
