@@ -5,6 +5,7 @@ import { ld } from './ld.ts';
 import { asCommand } from './as.ts';
 import { machineCommand } from './machine.ts';
 import { runCommand } from './run.ts';
+import { bootCommand } from './boot.ts';
 
 export const commands: Command[] = [
   objdumpCommand,
@@ -12,4 +13,5 @@ export const commands: Command[] = [
   asCommand,
   machineCommand,
   runCommand,
+  bootCommand,
 ];
