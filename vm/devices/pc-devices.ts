@@ -38,6 +38,7 @@ export class PcDevices {
       transmit: (byte) => host.consoleOut(byte),
       receive: () => host.consoleIn(),
       setIrq: (high) => this.pic.setIrq(COM1_IRQ, high),
+      clock: () => host.clock(),
     });
     this.ports.register(0x20, 2, this.pic.masterPorts);
     this.ports.register(0xa0, 2, this.pic.slavePorts);
@@ -49,10 +50,11 @@ export class PcDevices {
   /** Let time-driven devices catch up with the clock (the run loop calls this between blocks). */
   tick(): void {
     this.pit.update();
+    this.com1.update();
   }
 
   /** The earliest virtual time at which a device will interrupt on its own. */
   nextDeadline(): number {
-    return this.pit.nextIrqDeadline();
+    return Math.min(this.pit.nextIrqDeadline(), this.com1.nextDeadline());
   }
 }

@@ -10,13 +10,19 @@
 //   6  MSR modem status: CTS, DSR, RI, DCD and their deltas
 //   7  SCR scratch
 // Sending is instantaneous: a byte written to THR leaves at once, so THR is always empty again by
-// the time the guest looks. The IRQ line is not gated by MCR.OUT2, because QEMU — the oracle the
+// the time the guest looks. Receiving follows the data sheet: with the FIFO enabled, the
+// received-data interrupt comes when the FIFO reaches its trigger level (FCR bits 7-6: 1, 4, 8 or 14
+// bytes); fewer bytes raise the character-timeout interrupt (IIR 0x0C) once no byte has arrived or
+// been read for four character times at the programmed baud rate. The IRQ line is not gated by MCR.OUT2, because QEMU — the oracle the
 // test kernels are compared with — does not gate it either.
 
 import { ByteWideDevice } from './byte-device.ts';
 
 const IER_RX = 0x01, IER_THRE = 0x02, IER_LSR = 0x04, IER_MSR = 0x08;
-const IIR_NONE = 0x01, IIR_MSR = 0x00, IIR_THRE = 0x02, IIR_RX = 0x04, IIR_LSR = 0x06, IIR_FIFO = 0xc0;
+const IIR_NONE = 0x01, IIR_MSR = 0x00, IIR_THRE = 0x02, IIR_RX = 0x04, IIR_LSR = 0x06, IIR_TIMEOUT = 0x0c, IIR_FIFO = 0xc0;
+const TRIGGER_LEVELS = [1, 4, 8, 14];
+/** The UART's clock: 1.8432 MHz / 16 = 115200 baud at divisor 1. */
+const BASE_BAUD = 115200;
 const LSR_DR = 0x01, LSR_OE = 0x02, LSR_THRE = 0x20, LSR_TEMT = 0x40;
 const MCR_RTS = 0x02;
 const MCR_LOOP = 0x10;
@@ -29,6 +35,8 @@ export interface UartHost {
   receive(): number;
   /** The UART's interrupt line changed level. */
   setIrq(high: boolean): void;
+  /** Virtual time in nanoseconds (for the receive FIFO's character timeout). */
+  clock(): number;
 }
 
 export class Uart16550 extends ByteWideDevice {
@@ -38,6 +46,9 @@ export class Uart16550 extends ByteWideDevice {
   private scr = 0;
   private divisor = 12; // 9600 baud, what a BIOS leaves
   private fifoEnabled = false;
+  private triggerLevel = 1;
+  /** Virtual time of the last byte received or read: the character timeout counts from here. */
+  private lastRxActivity = 0;
   private overrun = false;
   /** THR-empty interrupt armed: set when THR empties, cleared by reading IIR or writing THR. */
   private thrEmptyPending = false;
@@ -64,6 +75,7 @@ export class Uart16550 extends ByteWideDevice {
         const byte = this.host.receive();
         if (byte < 0) break;
         this.rx.push(byte);
+        this.lastRxActivity = this.host.clock();
       }
     }
     this.updateIrq();
@@ -80,6 +92,7 @@ export class Uart16550 extends ByteWideDevice {
       case 0: {
         if (this.lcr & 0x80) return this.divisor & 0xff;
         const byte = this.rx.length > 0 ? this.rx.shift()! : 0;
+        this.lastRxActivity = this.host.clock();
         this.pollInput();
         return byte;
       }
@@ -124,6 +137,7 @@ export class Uart16550 extends ByteWideDevice {
         return;
       case 2:
         this.fifoEnabled = (value & 1) !== 0;
+        this.triggerLevel = TRIGGER_LEVELS[value >> 6]!;
         if (value & 2) this.rx.length = 0; // clear the receive FIFO
         this.pollInput();
         return;
@@ -143,7 +157,7 @@ export class Uart16550 extends ByteWideDevice {
   private send(byte: number): void {
     if (this.mcr & MCR_LOOP) { // loopback: the byte comes straight back in
       if (this.rx.length >= (this.fifoEnabled ? FIFO_SIZE : 1)) this.overrun = true;
-      else this.rx.push(byte);
+      else { this.rx.push(byte); this.lastRxActivity = this.host.clock(); }
     } else {
       this.host.transmit(byte);
     }
@@ -171,10 +185,31 @@ export class Uart16550 extends ByteWideDevice {
   /** The highest-priority pending interrupt, as IIR bits 3-0 (16550 data sheet, table 4). */
   private interruptId(): number {
     if ((this.ier & IER_LSR) && this.overrun) return IIR_LSR;
-    if ((this.ier & IER_RX) && this.rx.length > 0) return IIR_RX;
+    if ((this.ier & IER_RX) && this.rx.length > 0) {
+      if (!this.fifoEnabled || this.rx.length >= this.triggerLevel) return IIR_RX;
+      if (this.host.clock() >= this.timeoutDeadline()) return IIR_TIMEOUT;
+    }
     if ((this.ier & IER_THRE) && this.thrEmptyPending) return IIR_THRE;
     if ((this.ier & IER_MSR) && this.msrDeltas) return IIR_MSR;
     return IIR_NONE;
+  }
+
+  /** Four character times (start, data, parity and stop bits) after the last receive activity. */
+  private timeoutDeadline(): number {
+    const bits = 1 + 5 + (this.lcr & 3) + ((this.lcr & 8) ? 1 : 0) + ((this.lcr & 4) ? 2 : 1);
+    const baud = BASE_BAUD / (this.divisor || 0x10000);
+    return this.lastRxActivity + (4 * bits * 1e9) / baud;
+  }
+
+  /** When a character-timeout interrupt will become due (virtual ns), or Infinity. */
+  nextDeadline(): number {
+    const waiting = (this.ier & IER_RX) && this.fifoEnabled && this.rx.length > 0 && this.rx.length < this.triggerLevel;
+    return waiting ? this.timeoutDeadline() : Infinity;
+  }
+
+  /** Re-evaluate the interrupt line as time passes (the machine calls this between slices). */
+  update(): void {
+    this.updateIrq();
   }
 
   private updateIrq(): void {
