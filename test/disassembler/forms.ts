@@ -124,3 +124,60 @@ export function formsAssembly(instances: FormInstance[]): string {
   });
   return lines.join('\n') + '\n';
 }
+
+/**
+ * Random instances: a random form with random ModRM, SIB, displacement and immediate bytes, behind a
+ * random mix of prefixes. REP prefixes only go on one-byte opcodes: on 0F opcodes objdump reads F2/F3
+ * (and some 66s) as SSE mandatory prefixes (F3 0F BC is tzcnt), instructions outside the i386 ISA.
+ */
+export function randomInstances(count: number, seed: number): FormInstance[] {
+  let state = seed >>> 0;
+  const random = (n: number): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return Math.floor((state / 2 ** 32) * n);
+  };
+  const out: FormInstance[] = [];
+  const prefixChoices = [0x66, 0x67, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0xf0, 0xf2, 0xf3];
+  while (out.length < count) {
+    const form = instructionForms[random(instructionForms.length)]!;
+    const twoByte = form.opcode.length > 1;
+    const prefix: number[] = [];
+    for (let n = random(4); n > 0; n--) {
+      const p = prefixChoices[random(prefixChoices.length)]!;
+      if (twoByte && (p === 0xf2 || p === 0xf3 || p === 0x66)) continue;
+      prefix.push(p);
+    }
+    const bytes = [...prefix];
+    if (form.mandatoryPrefix !== undefined) bytes.push(form.mandatoryPrefix);
+    bytes.push(...form.opcode);
+    const operandSize: 16 | 32 = prefix.includes(0x66) ? 16 : 32;
+    const addressSize: 16 | 32 = prefix.includes(0x67) ? 16 : 32;
+    if (form.modrm) {
+      const registerOnly = form.modrmMod === 'register' || form.modrmRm !== undefined || form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg');
+      const memoryOnly = form.modrmMod === 'memory' || form.operands.some((o) => o.kind === 'mem' || o.kind === 'farmem');
+      let mod = registerOnly ? 3 : memoryOnly ? random(3) : random(4);
+      const reg = form.extension ?? (form.operands.some((o) => o.kind === 'sreg') ? random(6) : random(8));
+      const rm = form.modrmRm ?? random(8);
+      if (registerOnly) mod = 3;
+      bytes.push((mod << 6) | (reg << 3) | rm);
+      if (mod !== 3) {
+        if (addressSize === 32) {
+          let base = rm;
+          if (rm === 4) {
+            const sib = random(256);
+            bytes.push(sib);
+            base = sib & 7;
+          }
+          const disp = mod === 1 ? 1 : mod === 2 || (mod === 0 && base === 5) ? 4 : 0;
+          for (let i = 0; i < disp; i++) bytes.push(random(256));
+        } else {
+          const disp = mod === 1 ? 1 : mod === 2 || (mod === 0 && rm === 6) ? 2 : 0;
+          for (let i = 0; i < disp; i++) bytes.push(random(256));
+        }
+      }
+    }
+    for (const b of immediates(form.operands, operandSize, addressSize)) bytes.push(b === 0 ? 0 : random(256));
+    out.push({ form, bytes });
+  }
+  return out;
+}

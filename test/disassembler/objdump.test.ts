@@ -14,7 +14,7 @@ import { objdumpListing } from '../../cli/commands/objdump.ts';
 import { readElf, readSymbolTable } from '../../linker/elf/reader.ts';
 import { disassemble, disassembleOne, listing } from '../../vm/isa/disassembler.ts';
 import { buildCorpus } from './corpus.ts';
-import { formInstances, formsAssembly } from './forms.ts';
+import { formInstances, formsAssembly, randomInstances } from './forms.ts';
 
 const INSTRUCTION_LINE = /^ *[0-9a-f]+:\t/;
 
@@ -65,6 +65,15 @@ test('every form of the ISA table, with its prefixes and ModRM shapes, disassemb
   const { instructionLines, mismatches } = compareWithObjdump(path);
   t.log(`${instances.length} encodings of ${new Set(instances.map((i) => i.form)).size} forms, ${instructionLines} instruction lines compared, ${mismatches.length} mismatches`);
   if (mismatches.length > 0) t.log(mismatches.slice(0, 20).join('\n'));
+  t.is(mismatches.length, 0);
+});
+
+test('random instances of the table forms (random ModRM, SIB, displacements, immediates, prefix mixes) disassemble as objdump does', (t) => {
+  const instances = randomInstances(10000, 0x6a7e86);
+  const path = assemble('random', formsAssembly(instances));
+  const { instructionLines, mismatches } = compareWithObjdump(path);
+  t.log(`${instances.length} random encodings, ${instructionLines} instruction lines compared, ${mismatches.length} mismatches`);
+  if (mismatches.length > 0) t.log(mismatches.slice(0, 30).join('\n'));
   t.is(mismatches.length, 0);
 });
 

@@ -123,9 +123,12 @@ function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, 
     return -1;
   };
   const lastData = last((b) => b === prefixes.operandSize);
+  const lastLock = form?.lockExtendsRegister ? last((b) => b === prefixes.lock) : -1;
   const lastAddress = last((b) => b === prefixes.addressSize);
   const lastSegment = last((b) => SEGMENT_PREFIXES.includes(b));
   const lastRepeat = last((b) => b === prefixes.rep || b === prefixes.repne);
+  const lastRep = last((b) => b === prefixes.rep);
+  const lastRepne = last((b) => b === prefixes.repne);
   const hle = form ? hardwareLockElision(insn, form, last) : new Map<number, string>();
   const names: string[] = [];
   for (let p = start; p < end; p++) {
@@ -143,10 +146,15 @@ function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, 
       continue;
     }
     if (p === lastRepeat && form?.mandatoryPrefix === b) continue;
-    if (p === lastRepeat && b === prefixes.rep && form?.repeat === 'rep') {
+    if (p === lastRep && form?.repeat === 'rep') {
       names.push('rep');
       continue;
     }
+    if (p === lastRepne && form?.bnd) {
+      names.push('bnd');
+      continue;
+    }
+    if (p === lastLock) continue; // LOCK was the high bit of the control register
     names.push(prefixName(b, code32)!);
   }
   return names;
@@ -183,9 +191,8 @@ function branchHint(bytes: Uint8Array, start: number, insn: Instruction): { hint
     if (bytes[p] === prefixes.ds) ds = true;
   }
   if (cs === ds) return { hint: '', segmentUsed: false };
-  // The prefix counts as used only if it is also the active (last) segment override.
-  const active = insn.segmentOverride;
-  return { hint: ds ? ',pt' : ',pn', segmentUsed: active === (ds ? 3 : 1) };
+  // objdump then counts the last segment prefix as used, whichever it is: 3e 26 74 is `ds je,pt`.
+  return { hint: ds ? ',pt' : ',pn', segmentUsed: true };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,10 +258,8 @@ function address32(insn: Instruction): string {
 }
 
 function address16(insn: Instruction): string {
-  let text = '';
-  if (insn.displacementSize > 0) {
-    text = insn.base === NO_REGISTER ? hex(insn.displacement & 0xffff) : signedHex(insn.displacement);
-  }
+  // Every 16-bit displacement prints signed, even an absolute [disp16]: 0x8000 is -0x8000.
+  let text = insn.displacementSize > 0 ? signedHex(insn.displacementSize === 1 ? insn.displacement : (insn.displacement << 16) >> 16) : '';
   if (insn.base === NO_REGISTER) return text;
   text += `(${registerName(insn.base, 16)}`;
   if (insn.index !== NO_REGISTER) text += `,${registerName(insn.index, 16)}`;
@@ -317,7 +322,7 @@ function operandText(operand: Operand, ctx: OperandContext): string | null {
     }
     case 'far': return `$${hex(insn.immediate2)},$${hex(insn.immediate)}`;
     case 'sreg': return insn.reg < 6 ? `%${segmentNames[insn.reg]}` : '%?';
-    case 'creg': return `%cr${insn.reg}`;
+    case 'creg': return `%cr${insn.reg + (form.lockExtendsRegister && insn.lock ? 8 : 0)}`;
     case 'dreg': return `%db${insn.reg}`;
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs': return `%${operand.kind}`;
     case 'srcstr': return stringOperand(insn, form, false);

@@ -43,6 +43,10 @@ export function disassembleOne(bytes: Uint8Array, offset: number, end: number, a
     return { address: address >>> 0, bytes: bytes.subarray(offset, offset + prefixCount), text, target: null, valid: false };
   }
   const insn = decode(bytes, offset, end - offset, size32, scratch);
+  // FWAIT: objdump reads it as the start of an x87 instruction, so prefixes before it stand alone.
+  if (insn.form?.prefixesStandAlone && insn.prefixCount > 0) {
+    return { address: address >>> 0, bytes: bytes.subarray(offset, offset + 1), text: prefixRunText(bytes, offset, 1, size32), target: null, valid: false };
+  }
   // Past 15 bytes the decoder gives up, as the CPU would (#GP); so does objdump, with (bad).
   const tooLong = insn.failure === DecodeFailure.TooLong || (insn.failure === DecodeFailure.NeedMoreBytes && end - offset >= MAX_INSTRUCTION_BYTES);
   if (tooLong) {

@@ -126,6 +126,12 @@ export interface InstructionForm {
    * memory takes both without LOCK ('always'), a MOV store takes XRELEASE ('release').
    */
   hle?: 'always' | 'release';
+  /** MPX: an F2 prefix on this near branch is BND, printed `bnd jmp ...`. */
+  bnd?: boolean;
+  /** AMD: LOCK adds 8 to the control register number (lock mov %eax,%cr0 is mov %eax,%cr8). */
+  lockExtendsRegister?: boolean;
+  /** objdump takes FWAIT as the first byte of an x87 instruction: prefixes before it print one per line. */
+  prefixesStandAlone?: boolean;
   /** CET: a DS (3E) prefix on this near indirect branch is NOTRACK, printed `notrack jmp *%eax`. */
   notrack?: boolean;
   /** The whole text objdump prints when the operand size is 16: 66 90 is `xchg %ax,%ax`, not a nop. */
@@ -175,6 +181,9 @@ interface FormOptions {
   spelling16?: string;
   notrack?: boolean;
   hle?: 'always' | 'release';
+  bnd?: boolean;
+  lockExtendsRegister?: boolean;
+  prefixesStandAlone?: boolean;
 }
 
 const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
@@ -218,6 +227,9 @@ function form(mnemonic: string, opcode: number | number[], operands: string, opt
   if (options.spelling16 !== undefined) entry.spelling16 = options.spelling16;
   if (options.notrack) entry.notrack = true;
   if (options.hle !== undefined) entry.hle = options.hle;
+  if (options.bnd) entry.bnd = true;
+  if (options.lockExtendsRegister) entry.lockExtendsRegister = true;
+  if (options.prefixesStandAlone) entry.prefixesStandAlone = true;
   instructionForms.push(entry);
 }
 
@@ -343,9 +355,9 @@ for (let r = 0; r < 8; r++) form('mov', 0xb0 + r, 'opreg/8, imm/8');
 for (let r = 0; r < 8; r++) form('mov', 0xb8 + r, 'opreg/v, imm/v');
 form('mov', 0xc6, 'rm/8, imm/8', { extension: 0, hle: 'release' });
 form('mov', 0xc7, 'rm/v, imm/v', { extension: 0, hle: 'release' });
-form('mov', [0x0f, 0x20], 'reg/32, creg', { operation: 'mov-from-creg', privilege: 'cpl0' });
+form('mov', [0x0f, 0x20], 'reg/32, creg', { operation: 'mov-from-creg', privilege: 'cpl0', lockExtendsRegister: true });
 form('mov', [0x0f, 0x21], 'reg/32, dreg', { operation: 'mov-from-dreg', privilege: 'cpl0' });
-form('mov', [0x0f, 0x22], 'creg, reg/32', { operation: 'mov-to-creg', privilege: 'cpl0', endsBlock: true });
+form('mov', [0x0f, 0x22], 'creg, reg/32', { operation: 'mov-to-creg', privilege: 'cpl0', endsBlock: true, lockExtendsRegister: true });
 form('mov', [0x0f, 0x23], 'dreg, reg/32', { operation: 'mov-to-dreg', privilege: 'cpl0' });
 form('movzb', [0x0f, 0xb6], 'reg/v, rm/8', { operation: 'movzx', suffix: 'always' });
 form('movzw', [0x0f, 0xb7], 'reg/v, rm/16', { operation: 'movzx', suffix: 'always' });
@@ -412,20 +424,20 @@ form('leave', 0xc9, '', { suffix: 'when16' });
 
 // --- Control transfer ----------------------------------------------------------------------------
 for (let c = 0; c < 16; c++) {
-  form(`j${conditionNames[c]}`, 0x70 + c, 'rel/8', { condition: c, reads: conditionFlags[c], operation: 'jcc', endsBlock: true, branchHint: true });
-  form(`j${conditionNames[c]}`, [0x0f, 0x80 + c], 'rel/v', { condition: c, reads: conditionFlags[c], operation: 'jcc', endsBlock: true, branchHint: true });
+  form(`j${conditionNames[c]}`, 0x70 + c, 'rel/8', { condition: c, reads: conditionFlags[c], operation: 'jcc', endsBlock: true, branchHint: true, bnd: true });
+  form(`j${conditionNames[c]}`, [0x0f, 0x80 + c], 'rel/v', { condition: c, reads: conditionFlags[c], operation: 'jcc', endsBlock: true, branchHint: true, bnd: true });
 }
-form('jmp', 0xeb, 'rel/8', { endsBlock: true });
-form('jmp', 0xe9, 'rel/v', { endsBlock: true, suffix: 'when16' });
-form('jmp', 0xff, 'rm/v', { extension: 4, operation: 'jmp-indirect', endsBlock: true, suffix: 'when16', indirect: true, notrack: true });
+form('jmp', 0xeb, 'rel/8', { endsBlock: true, bnd: true });
+form('jmp', 0xe9, 'rel/v', { endsBlock: true, suffix: 'when16', bnd: true });
+form('jmp', 0xff, 'rm/v', { extension: 4, operation: 'jmp-indirect', endsBlock: true, suffix: 'when16', indirect: true, notrack: true, bnd: true });
 form('ljmp', 0xea, 'far', { operation: 'jmp-far', endsBlock: true, suffix: 'when16' });
 form('ljmp', 0xff, 'farmem', { extension: 5, operation: 'jmp-far-indirect', endsBlock: true, suffix: 'when16', indirect: true });
-form('call', 0xe8, 'rel/v', { endsBlock: true, suffix: 'when16' });
-form('call', 0xff, 'rm/v', { extension: 2, operation: 'call-indirect', endsBlock: true, suffix: 'when16', indirect: true, notrack: true });
+form('call', 0xe8, 'rel/v', { endsBlock: true, suffix: 'when16', bnd: true });
+form('call', 0xff, 'rm/v', { extension: 2, operation: 'call-indirect', endsBlock: true, suffix: 'when16', indirect: true, notrack: true, bnd: true });
 form('lcall', 0x9a, 'far', { operation: 'call-far', endsBlock: true, suffix: 'when16' });
 form('lcall', 0xff, 'farmem', { extension: 3, operation: 'call-far-indirect', endsBlock: true, suffix: 'when16', indirect: true });
-form('ret', 0xc3, '', { endsBlock: true, suffix: 'when16' });
-form('ret', 0xc2, 'imm/16', { endsBlock: true, suffix: 'when16' });
+form('ret', 0xc3, '', { endsBlock: true, suffix: 'when16', bnd: true });
+form('ret', 0xc2, 'imm/16', { endsBlock: true, suffix: 'when16', bnd: true });
 form('lret', 0xcb, '', { operation: 'ret-far', endsBlock: true, suffix: 'when16' });
 form('lret', 0xca, 'imm/16', { operation: 'ret-far', endsBlock: true, suffix: 'when16' });
 form('loopne', 0xe0, 'rel/8', { reads: 'Z', endsBlock: true, branchHint: true, addressSuffix: true });
@@ -501,7 +513,7 @@ form('clts', [0x0f, 0x06], '', { privilege: 'cpl0' });
 
 // --- Processor control ---------------------------------------------------------------------------
 form('hlt', 0xf4, '', { privilege: 'cpl0', endsBlock: true });
-form('fwait', 0x9b, '');
+form('fwait', 0x9b, '', { prefixesStandAlone: true });
 form('cpuid', [0x0f, 0xa2], '', { since: '486' });
 form('rdtsc', [0x0f, 0x31], '', { since: 'pentium' });
 form('rdmsr', [0x0f, 0x32], '', { privilege: 'cpl0', since: 'pentium' });
