@@ -12,7 +12,7 @@
 
 import { PF_R, PF_W, PF_X, PT_DYNAMIC, PT_LOAD } from '../elf/format.ts';
 import {
-  add, addr, alignDot, define, dot, input, long, num, provide, setDot, sizeofHeaders, sub, sym,
+  add, addr, alignDot, define, dot, input, long, num, provide, setDot, sizeofHeaders, sorted, sub, sym,
 } from './script.ts';
 import type { Expr, LinkScript, OutputSectionSpec, SectionBodyItem, Statement } from './script.ts';
 
@@ -55,6 +55,11 @@ export function execScript(options: ImageOptions = {}): LinkScript {
     section('.rodata', [input('.rodata', '.rodata.*', '.gnu.linkonce.r.*')]),
     section('.eh_frame', [input('.eh_frame', '.eh_frame.*')]),
     setDot(alignDot(PAGE)),
+    // Constructors and destructors: a C runtime calls every pointer between the start and end
+    // symbols (only defined if something refers to them, so programs without a runtime see nothing).
+    section('.preinit_array', [provide('__preinit_array_start'), input('.preinit_array'), provide('__preinit_array_end')]),
+    section('.init_array', [provide('__init_array_start'), sorted('.init_array.*', '.ctors.*'), input('.init_array', '.ctors'), provide('__init_array_end')]),
+    section('.fini_array', [provide('__fini_array_start'), sorted('.fini_array.*', '.dtors.*'), input('.fini_array', '.dtors'), provide('__fini_array_end')]),
     section('.data', [input('.data', '.data.*', '.gnu.linkonce.d.*')]),
     define('_edata'), provide('edata'),
     define('__bss_start'),

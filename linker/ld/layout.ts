@@ -93,6 +93,7 @@ export function claimSections(script: LinkScript, objects: InputObject[]): Claim
           kindsIn.get(statement)!.add(kindOf(section));
         }
       }
+      if (item.sort) list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       claimed.set(item, list);
     }
   }

@@ -3,7 +3,7 @@
 // The subset is what kernel and embedded scripts use: ENTRY, OUTPUT_FORMAT/OUTPUT_ARCH (checked,
 // then ignored), PHDRS, SECTIONS with assignments, PROVIDE/PROVIDE_HIDDEN/HIDDEN, output sections
 // with an address, AT(), ALIGN(), (NOLOAD), :phdr lists and =fill, input patterns with KEEP(),
-// SORT*() (accepted; gate86 keeps input order), EXCLUDE_FILE(), BYTE/SHORT/LONG/FILL, and
+// SORT*() (by name; SORT_NONE keeps input order), EXCLUDE_FILE(), BYTE/SHORT/LONG/FILL, and
 // expressions with C operators and ALIGN, ADDR, LOADADDR, SIZEOF, ALIGNOF, DEFINED, MAX, MIN,
 // ABSOLUTE, SIZEOF_HEADERS, CONSTANT(MAXPAGESIZE), SEGMENT_START, DATA_SEGMENT_* (as ld evaluates
 // them for a static link).
@@ -248,7 +248,7 @@ function assignment(r: Reader): Assignment | null {
  * The section names inside `*( ... )`. EXCLUDE_FILE(files) is honoured for the whole list (ld
  * applies it to the names after it only; the scripts gate86 reads put it first or use it alike).
  */
-function sectionPatterns(r: Reader, excludeFiles: string[]): string[] {
+function sectionPatterns(r: Reader, excludeFiles: string[], sorting: { sort: boolean }): string[] {
   const names: string[] = [];
   while (!r.peek(')')) {
     const word = r.word(NAME_CHAR);
@@ -262,8 +262,10 @@ function sectionPatterns(r: Reader, excludeFiles: string[]): string[] {
       continue;
     }
     if (/^SORT(_BY_NAME|_BY_ALIGNMENT|_BY_INIT_PRIORITY|_NONE)?$/.test(word) && r.eat('(')) {
-      // Sorting is accepted; gate86 keeps command-line order (the same for every input gate86 makes).
-      names.push(...sectionPatterns(r, excludeFiles));
+      // Sorting by name (or init priority, the same thing for gcc's zero-padded names); SORT_NONE
+      // and SORT_BY_ALIGNMENT keep input order.
+      if (word === 'SORT' || word === 'SORT_BY_NAME' || word === 'SORT_BY_INIT_PRIORITY') sorting.sort = true;
+      names.push(...sectionPatterns(r, excludeFiles, sorting));
       r.expect(')');
       continue;
     }
@@ -277,9 +279,13 @@ function inputPattern(r: Reader): InputPattern {
   if (file === '') r.fail(`expected an input section pattern at '${r.text.slice(r.pos, r.pos + 20).split('\n')[0]}'`);
   if (!r.eat('(')) return { kind: 'input', file, sections: ['*'] };
   const excludeFiles: string[] = [];
-  const sections = sectionPatterns(r, excludeFiles);
+  const sorting = { sort: false };
+  const sections = sectionPatterns(r, excludeFiles, sorting);
   r.expect(')');
-  return excludeFiles.length > 0 ? { kind: 'input', file, sections, excludeFiles } : { kind: 'input', file, sections };
+  const pattern: InputPattern = { kind: 'input', file, sections };
+  if (excludeFiles.length > 0) pattern.excludeFiles = excludeFiles;
+  if (sorting.sort) pattern.sort = true;
+  return pattern;
 }
 
 function sectionBody(r: Reader, spec: OutputSectionSpec): SectionBodyItem[] {

@@ -46,6 +46,12 @@ export interface InputPattern {
   sections: string[];
   /** EXCLUDE_FILE(...): object names (globs) this pattern skips. */
   excludeFiles?: string[];
+  /**
+   * SORT / SORT_BY_NAME / SORT_BY_INIT_PRIORITY: order what matched by section name rather than by
+   * input order. gcc names constructor sections .init_array.NNNNN with a zero-padded priority, so
+   * name order is priority order.
+   */
+  sort?: boolean;
 }
 
 /** BYTE(x) / SHORT(x) / LONG(x): fixed data at `.`, evaluated after layout (so it may name any symbol). */
@@ -132,6 +138,7 @@ export const setDot = (value: Expr): Assignment => ({ kind: 'assign', target: '.
 export const define = (target: string, value: Expr = dot): Assignment => ({ kind: 'assign', target, value, provide: false });
 export const provide = (target: string, value: Expr = dot): Assignment => ({ kind: 'assign', target, value, provide: true });
 export const input = (...sections: string[]): InputPattern => ({ kind: 'input', file: '*', sections });
+export const sorted = (...sections: string[]): InputPattern => ({ kind: 'input', file: '*', sections, sort: true });
 export const long = (value: Expr): DataItem => ({ kind: 'data', size: 4, value });
 
 /** Turn a glob (`*`, `?`, `[...]`) into an anchored regular expression. */

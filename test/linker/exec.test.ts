@@ -22,6 +22,7 @@ const PROGRAMS: Record<string, string[]> = {
   calc: ['calc.c', 'ops.c'],
   sort: ['sort.c', 'list.c'],
   words: ['words.c', 'dict.c'],
+  ctors: ['ctors.c'],
 };
 const LEVELS = ['-O2', '-Os', '-O0'];
 
