@@ -173,6 +173,8 @@ export class Cpu {
   deliverException: ExceptionHook = (cpu, vector, errorCode, isSoftwareInt) => {
     cpu.requestStop(isSoftwareInt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
   };
+  /** Trace hook called for every exception and software interrupt before delivery (null = off; rare path). */
+  onException: ((cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void) | null = null;
   /** Trace hook called after CPUID executes (null = off: costs one check per CPUID). */
   onCpuid: ((cpu: Cpu) => void) | null = null;
   stopKind: StopKind = StopKind.None;

@@ -105,6 +105,7 @@ function deliver(cpu: Cpu): void {
       return;
     }
     try {
+      cpu.onException?.(cpu, f.vector, f.errorCode, f.software);
       cpu.deliverException(cpu, f.vector, f.errorCode, f.software);
       return;
     } catch (e) {
