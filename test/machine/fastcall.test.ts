@@ -4,7 +4,10 @@
 // outcome; the table below says what each model must print, and why.
 
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import { buildKernel, runGate86 } from './support/kernels.ts';
+import { runKernelSync } from '../../vm/machine/run-sync.ts';
+import { EAX, type Cpu } from '../../vm/cpu/cpu.ts';
 
 const UD = '  -> vector 06 error=00000000';
 const GP0 = '  -> vector 0d error=00000000';
@@ -64,3 +67,17 @@ for (const [cpu, model] of Object.entries(models)) {
     t.is(r.status, 1);
   });
 }
+
+test('VMCALL at CPL 0 calls the host hook with EIP past the instruction; at CPL 3 it stays #UD', (t) => {
+  const calls: number[] = [];
+  const r = runKernelSync(readFileSync(buildKernel('fastcall')), 'fastcall.elf', {
+    cpu: 'pentium3',
+    setup: (machine) => {
+      machine.system.onVmcall = (cpu: Cpu) => { calls.push(cpu.eip >>> 0); cpu.regs[EAX] = 0x1234; };
+    },
+  });
+  const text = Buffer.from(r.output).toString('latin1');
+  t.regex(text, /ring 3: vmcall\n  -> vector 06 error=00000000\nring 0: vmcall\n  -> returned\n/);
+  t.is(calls.length, 1, 'the hook ran once: for the ring-0 VMCALL only');
+  t.is(r.status, 1);
+});

@@ -25,6 +25,8 @@ export interface SyncRunOptions {
   timeoutMs?: number;
   /** Called with each output byte as it is written. */
   onOutput?: (byte: number) => void;
+  /** Called once the kernel is loaded, before it runs (install hooks, inspect memory). */
+  setup?: (machine: Machine) => void;
 }
 
 const SLICE = 200_000;
@@ -41,6 +43,7 @@ export function runKernelSync(kernel: Uint8Array, name: string, options: SyncRun
   if (options.memoryMiB !== undefined) machineOptions.memoryMiB = options.memoryMiB;
   const machine = new Machine(machineOptions);
   machine.boot(kernel, name, options.commandLine ?? `${name} `, options.modules ?? []);
+  options.setup?.(machine);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
