@@ -39,10 +39,13 @@ function symbolName(object: InputObject, symbol: InputSymbol): string {
 }
 
 /** S: where the symbol ended up. */
-function symbolAddress(object: InputObject, symbol: InputSymbol, table: SymbolTable, where: string): number {
+function symbolAddress(object: InputObject, symbol: InputSymbol, table: SymbolTable, where: string, unwindInfo: boolean): number {
   if (symbol.binding !== STB_LOCAL) {
     const entry = table.get(symbol.name);
     if (!entry) throw new LinkError(`${where}: symbol \`${symbol.name}' was never entered in the symbol table`);
+    if (entry.section?.discard) {
+      throw new LinkError(`${where}: \`${symbol.name}' is defined in ${entry.section.name} of ${entry.section.object.name}, which the link script discards`);
+    }
     return table.valueOf(entry);
   }
   if (symbol.sectionIndex === SHN_ABS) return symbol.value;
@@ -51,7 +54,12 @@ function symbolAddress(object: InputObject, symbol: InputSymbol, table: SymbolTa
   }
   const section = object.sections[symbol.sectionIndex];
   if (!section) throw new LinkError(`${where}: symbol \`${symbol.name}' lives in section ${symbol.sectionIndex}, which has no contents`);
-  if (section.discard) throw new LinkError(`${where}: relocation refers to \`${symbolName(object, symbol)}' in discarded section ${section.name}`);
+  if (section.discard) {
+    // Unwind tables describe every function, including a duplicate COMDAT copy that was dropped; ld
+    // removes such entries, we let them point at 0, where no code is. Anything else is a real error.
+    if (unwindInfo) return 0;
+    throw new LinkError(`${where}: relocation refers to \`${symbolName(object, symbol)}' in discarded section ${section.name}`);
+  }
   return (section.address + symbol.value) >>> 0;
 }
 
@@ -98,7 +106,7 @@ function relocateSection(object: InputObject, section: InputSection, table: Symb
     if (width === 0) throw new LinkError(`${where}: unsupported ${relocationName(r.type)} against \`${target}'`);
     if (r.offset + width > section.data.length) throw new LinkError(`${where}: ${relocationName(r.type)} runs past the end of the section`);
 
-    const S = symbolAddress(object, symbol, table, where);
+    const S = symbolAddress(object, symbol, table, where, section.name === '.eh_frame');
     const P = (section.address + r.offset) >>> 0;
     const pcRelative = r.type === R_386_PC32 || r.type === R_386_PLT32 || r.type === R_386_PC16 || r.type === R_386_PC8;
     if (width === 4) {

@@ -177,3 +177,10 @@ test('corrupted objects never crash the linker: every failure is a LinkError (40
   t.log(`${linked} linked, ${refused} refused with a LinkError`);
   t.true(refused > 40 && linked > 40);
 });
+
+test('a symbol whose section the script discards cannot be used', (t) => {
+  const inputs = [compileSnippet('gone.c', `${START}__attribute__((section(".gone"))) int vanished = 3; int read_it(void) { return vanished; }`)];
+  const script = parseLinkScript('ENTRY(_start) SECTIONS { . = 0x08049000; .text : { *(.text) } .data : { *(.data) } /DISCARD/ : { *(.gone) } }', 'gone.lds');
+  const error = t.throws(() => link({ inputs, script }), { instanceOf: LinkError });
+  t.regex(error!.message, /`vanished' is defined in \.gone of gone\.o, which the link script discards/);
+});
