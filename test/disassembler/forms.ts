@@ -128,7 +128,7 @@ export function formsAssembly(instances: FormInstance[]): string {
 /**
  * Random instances: a random form with random ModRM, SIB, displacement and immediate bytes, behind a
  * random mix of prefixes. REP prefixes only go on one-byte opcodes: on 0F opcodes objdump reads F2/F3
- * (and some 66s) as SSE mandatory prefixes (F3 0F BC is tzcnt), instructions outside the i386 ISA.
+ * as SSE-era mandatory prefixes (F3 0F BC is tzcnt), instructions outside the i386 ISA.
  */
 export function randomInstances(count: number, seed: number): FormInstance[] {
   let state = seed >>> 0;
@@ -144,7 +144,7 @@ export function randomInstances(count: number, seed: number): FormInstance[] {
     const prefix: number[] = [];
     for (let n = random(4); n > 0; n--) {
       const p = prefixChoices[random(prefixChoices.length)]!;
-      if (twoByte && (p === 0xf2 || p === 0xf3 || p === 0x66)) continue;
+      if (twoByte && (p === 0xf2 || p === 0xf3)) continue;
       prefix.push(p);
     }
     const bytes = [...prefix];

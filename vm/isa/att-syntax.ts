@@ -381,6 +381,10 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
     const [name, ...rest] = spelling.split(' ');
     return { text: layout([...names, name!].join(' '), rest.join(' ').split(',')), target: null };
   }
+  if (form.dataPrefixIsBad && (insn.operandSize === 32) !== defaultSize32) {
+    const used = unusedPrefixNames(bytes, start, insn, form, { ...use, operandSize: true }, defaultSize32, notrack);
+    return { text: [...used, '(bad)'].join(' '), target: null };
+  }
   const name = mnemonicOf(form, insn, defaultSize32) + use.hint;
   const mnemonic = names.length === 0 ? name : `${names.join(' ')} ${name}`;
   return { text: layout(mnemonic, operands), target: ctx.target };

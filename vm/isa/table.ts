@@ -130,6 +130,8 @@ export interface InstructionForm {
   bnd?: boolean;
   /** AMD: LOCK adds 8 to the control register number (lock mov %eax,%cr0 is mov %eax,%cr8). */
   lockExtendsRegister?: boolean;
+  /** objdump reads a 66 prefix here as a mandatory prefix of a newer instruction, and without one: `(bad)`. */
+  dataPrefixIsBad?: boolean;
   /** objdump takes FWAIT as the first byte of an x87 instruction: prefixes before it print one per line. */
   prefixesStandAlone?: boolean;
   /** CET: a DS (3E) prefix on this near indirect branch is NOTRACK, printed `notrack jmp *%eax`. */
@@ -184,6 +186,7 @@ interface FormOptions {
   bnd?: boolean;
   lockExtendsRegister?: boolean;
   prefixesStandAlone?: boolean;
+  dataPrefixIsBad?: boolean;
 }
 
 const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
@@ -230,6 +233,7 @@ function form(mnemonic: string, opcode: number | number[], operands: string, opt
   if (options.bnd) entry.bnd = true;
   if (options.lockExtendsRegister) entry.lockExtendsRegister = true;
   if (options.prefixesStandAlone) entry.prefixesStandAlone = true;
+  if (options.dataPrefixIsBad) entry.dataPrefixIsBad = true;
   instructionForms.push(entry);
 }
 
@@ -520,7 +524,7 @@ form('rdmsr', [0x0f, 0x32], '', { privilege: 'cpl0', since: 'pentium' });
 form('wrmsr', [0x0f, 0x30], '', { privilege: 'cpl0', since: 'pentium', endsBlock: true });
 form('rdpmc', [0x0f, 0x33], '', { since: 'p6' });
 form('invd', [0x0f, 0x08], '', { privilege: 'cpl0', since: '486' });
-form('wbinvd', [0x0f, 0x09], '', { privilege: 'cpl0', since: '486' });
+form('wbinvd', [0x0f, 0x09], '', { privilege: 'cpl0', since: '486', dataPrefixIsBad: true }); // F3 0F 09 is wbnoinvd
 form('ud2', [0x0f, 0x0b], '', { since: 'p6', endsBlock: true });
 form('sysenter', [0x0f, 0x34], '', { since: 'p6', endsBlock: true });
 form('sysexit', [0x0f, 0x35], '', { privilege: 'cpl0', since: 'p6', endsBlock: true });
