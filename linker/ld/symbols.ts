@@ -16,6 +16,9 @@ import { LinkError } from './errors.ts';
 import { syntheticSection } from './objects.ts';
 import type { InputObject, InputSection, InputSymbol } from './objects.ts';
 
+/** Section indices from here up are special (SHN_ABS, SHN_COMMON, ...), not sections. */
+const SHN_LORESERVE = 0xff00;
+
 export type SymbolState = 'undefined' | 'weak' | 'common' | 'strong' | 'script';
 
 export interface GlobalSymbol {
@@ -62,18 +65,15 @@ export class SymbolTable {
   addObject(object: InputObject): void {
     for (const symbol of object.symbols) {
       if (symbol.index === 0 || symbol.binding === STB_LOCAL) continue;
-      const section = symbol.sectionIndex === SHN_UNDEF || symbol.sectionIndex >= 0xff00 ? null : object.sections[symbol.sectionIndex];
-      if (symbol.sectionIndex === SHN_UNDEF || section?.discard === true && section.flags & SHF_ALLOC) {
-        // A definition inside a dropped COMDAT copy counts as a reference to the kept copy.
-        this.reference(symbol);
-      } else if (symbol.sectionIndex === SHN_COMMON) {
-        this.common(symbol);
-      } else {
-        if (symbol.sectionIndex !== SHN_ABS && symbol.sectionIndex < 0xff00 && !section) {
-          throw new LinkError(`${object.name}: symbol \`${symbol.name}' is defined in section ${symbol.sectionIndex}, which has no contents`);
-        }
-        this.define(symbol, section ?? null);
-      }
+      const index = symbol.sectionIndex;
+      if (index === SHN_UNDEF) { this.reference(symbol); continue; }
+      if (index === SHN_COMMON) { this.common(symbol); continue; }
+      if (index === SHN_ABS || index >= SHN_LORESERVE) { this.define(symbol, null); continue; }
+      const section = object.sections[index];
+      if (!section) throw new LinkError(`${object.name}: symbol \`${symbol.name}' is defined in section ${index}, which has no contents`);
+      // A definition inside a dropped duplicate COMDAT group counts as a reference to the kept copy.
+      if (section.discard && (section.flags & SHF_ALLOC) !== 0) this.reference(symbol);
+      else this.define(symbol, section);
     }
   }
 
