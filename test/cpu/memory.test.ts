@@ -184,3 +184,14 @@ test('a CPU snapshot restores registers, flags and segment caches into a fresh m
   t.deepEqual(b.machine.registers(), a.machine.registers());
   t.is(b.machine.registers().eax, 15);
 });
+
+test('pages mapped beyond RAM read as all ones, ignore writes, and execute as #UD', (t) => {
+  const high = (m: FlatMachine) => enablePaging(m, { 5: (0xfee00 << 12) | P | W | U });
+  // movl $1,0x5000 ; mov 0x5000,%eax ; hlt
+  const r = runCode([0xc7, 0x05, ...le32(0x5000), ...le32(1), 0xa1, ...le32(0x5000), 0xf4], { setup: high });
+  t.is(r.stop.kind, 'hlt');
+  t.is(r.regs.eax, 0xffffffff);
+  // jmp *%ebx to 0x5000
+  const jump = runCode([0xff, 0xe3], { registers: { ebx: 0x5000 }, setup: high });
+  t.deepEqual(jump.stop, { kind: 'exception', vector: 6, errorCode: null, eip: 0x5000 });
+});

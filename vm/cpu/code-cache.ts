@@ -82,9 +82,9 @@ export class CodeCache {
   /** Per physical page: two words of line bits (bit set = a decoded instruction touches that 64-byte line). */
   private readonly codeLines: Uint32Array;
   /** Per physical page: blocks starting there, indexed by page offset. */
-  private readonly pageBlocks: (Block | undefined)[][];
+  private readonly pageBlocks: ((Block | undefined)[] | undefined)[];
   /** Per physical page: blocks starting on another page whose last instruction reaches into this one. */
-  private readonly crossingBlocks: Block[][];
+  private readonly crossingBlocks: (Block[] | undefined)[];
   /** Pages that currently hold code, so a full flush need not scan every page. */
   private readonly codePages = new Set<number>();
   private readonly insn = new Instruction();
@@ -97,8 +97,8 @@ export class CodeCache {
     this.cpu = cpu;
     const pages = cpu.memory.pageCount;
     this.codeLines = new Uint32Array(pages * 2);
-    this.pageBlocks = new Array<(Block | undefined)[]>(pages);
-    this.crossingBlocks = new Array<Block[]>(pages);
+    this.pageBlocks = new Array<(Block | undefined)[] | undefined>(pages).fill(undefined);
+    this.crossingBlocks = new Array<Block[] | undefined>(pages).fill(undefined);
   }
 
   /** Whether physical page `page` holds decoded code (stores to it must take the slow path). */
@@ -129,8 +129,8 @@ export class CodeCache {
     if (blocks !== undefined) for (const b of blocks) if (b !== undefined) b.valid = false;
     const crossing = this.crossingBlocks[page];
     if (crossing !== undefined) for (const b of crossing) b.valid = false;
-    this.pageBlocks[page] = undefined!;
-    this.crossingBlocks[page] = undefined!;
+    this.pageBlocks[page] = undefined;
+    this.crossingBlocks[page] = undefined;
     // The running block may be one of them: let it end after the current instruction.
     this.cpu.exitBlock = 1;
   }
@@ -193,7 +193,7 @@ export class CodeCache {
   private secondPageStillMapped(block: Block): boolean {
     const cpu = this.cpu;
     const nextLinear = ((block.linear | 0xfff) + 1) | 0;
-    return (cpu.translate(nextLinear, false, cpu.cpl === 3) & ~0xfff) === block.secondPage;
+    return (cpu.translate(nextLinear, false, cpu.cpl === 3) & ~0xfff) >>> 0 === block.secondPage;
   }
 
   private build(eip: number, lin: number, phys: number): Block {
@@ -257,7 +257,7 @@ export class CodeCache {
     const cpu = this.cpu;
     const firstPart = pageEnd - p;
     for (let i = 0; i < firstPart; i++) this.straddle[i] = cpu.physicalRead8(p + i);
-    const next = cpu.translate(((lin | 0xfff) + 1) | 0, false, cpu.cpl === 3) & ~0xfff;
+    const next = (cpu.translate(((lin | 0xfff) + 1) | 0, false, cpu.cpl === 3) & ~0xfff) >>> 0;
     for (let i = firstPart; i < 16; i++) this.straddle[i] = cpu.physicalRead8(next + i - firstPart);
     return next;
   }

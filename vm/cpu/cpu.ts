@@ -554,12 +554,12 @@ export class Cpu {
   }
 
   physicalRead8(p: number): number {
-    return p < this.ramSize ? this.ram8[p]! : 0xff;
+    return p >= 0 && p < this.ramSize ? this.ram8[p]! : 0xff;
   }
 
   /** A CPU store to physical memory: invalidates decoded code on the page first. */
   physicalWrite8(p: number, value: number): void {
-    if (p >= this.ramSize) return;
+    if (p < 0 || p >= this.ramSize) return;
     if (this.code.isCodePage(p >>> PAGE_SHIFT)) this.code.noteStore(p, 1);
     this.ram8[p] = value;
   }
