@@ -130,7 +130,11 @@ export class Machine {
     }
     const stop = runCpu(cpu, maxInstructions);
     if (this.exitStatus >= 0) return { kind: 'exited', status: this.exitStatus };
-    if (system.shutdown) return { kind: 'stopped', message: 'triple fault: the CPU shut down' };
+    // A fault while delivering #DF shuts the CPU down (the system half), and so does a chain of faults
+    // each raised while delivering the previous one (the core gives up after three).
+    if (system.shutdown || (stop === StopKind.Exception && system.delivering >= 0)) {
+      return { kind: 'stopped', message: 'triple fault: the CPU shut down' };
+    }
     if (stop === StopKind.Halt) return this.idleState();
     if (stop === StopKind.Exception || stop === StopKind.Interrupt) {
       return { kind: 'stopped', message: `unhandled exception ${cpu.stopVector} at eip 0x${(cpu.eip >>> 0).toString(16)}` };

@@ -17,6 +17,7 @@
 //   fast-syscall.ts    SYSENTER/SYSEXIT, SYSCALL/SYSRET, VMCALL
 
 import type { Cpu } from '../cpu.ts';
+import { Vector } from '../fault.ts';
 import { IF } from '../flags.ts';
 import { effectiveAddress, type Binder, type Executor } from '../op.ts';
 import {
@@ -54,7 +55,7 @@ function endingBlock(executor: Executor): Binder {
 /** MOV r/m, Sreg: to memory 16 bits; to a 32-bit register zero-extended (P6 and later). */
 const bindMovFromSegment: Binder = (op) => {
   const seg = op.reg;
-  if (seg > 5) return () => { throw new Error('unreachable'); };
+  if (seg > 5) return (cpu) => cpu.raise(Vector.UD); // 8C /6 and /7 name no segment register
   return (cpu, o) => {
     const selector = cpu.segSelector[seg]!;
     if (o.isMemory) cpu.write16(o.seg, effectiveAddress(cpu, o), selector);
