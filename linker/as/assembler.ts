@@ -52,10 +52,17 @@ export class Assembler implements SymbolResolver {
   private readonly longBranches = new Set<number>();
   private branchCount = 0;
   private branches: BranchRecord[] = [];
+  /** The targets of this pass's relaxable jumps, where the jumps are. */
+  private branchTargets: { section: Section; offset: number; symbol: AsmSymbol }[] = [];
   private numericCounts = new Map<number, number>();
   readonly macros: MacroProcessor;
   /** .cfi_* state: becomes .eh_frame. */
   readonly cfi: CallFrames;
+  /**
+   * Positions in gas's symbol chain, which is the order of the symbol table: a symbol takes one when
+   * created, a section's symbol when the section is, a .L symbol when gas turns it into a full one.
+   */
+  private clock = 0;
   /** The line being assembled, for errors. */
   where: SourceLine = { file: '', line: 0, text: '' };
   ended = false;
@@ -83,7 +90,7 @@ export class Assembler implements SymbolResolver {
       const defaults = defaultAttributes(name);
       s = new Section(name, type ?? defaults.type, flags ?? defaults.flags, entsize || defaults.entsize, this.sections.length);
       // gas creates a section's symbol with the section: it sorts among the local symbols by that time.
-      s.symbolOrder = this.symbols.size - 0.5;
+      s.symbolOrder = this.clock++;
       this.sections.push(s);
     } else if (flags !== undefined && this.pass === 0) {
       s.flags = flags;
@@ -109,7 +116,7 @@ export class Assembler implements SymbolResolver {
   symbol(name: string): AsmSymbol {
     let s = this.symbols.get(name);
     if (!s) {
-      s = new AsmSymbol(name, this.symbols.size);
+      s = new AsmSymbol(name, this.clock++);
       this.symbols.set(name, s);
     }
     return s;
@@ -157,6 +164,7 @@ export class Assembler implements SymbolResolver {
     } else {
       s.section = value.symbol.section;
       s.value = value.symbol.value + value.addend;
+      s.aliasOf = value.addend === 0 && value.symbol.name !== '.' ? value.symbol : null;
       s.frag = value.symbol.frag;
     }
     s.definedThisPass = true;
@@ -202,7 +210,7 @@ export class Assembler implements SymbolResolver {
     this.emitBytes(bytes);
     if (value.symbol !== null) {
       if (size === 8) throw new AsmError(this.where, 'a symbol in an 8-byte field needs a 64-bit relocation, which i386 lacks');
-      this.current.fixups.push({ offset: at, size, value, pcrel, relaxable: false, where: this.where });
+      this.current.fixups.push({ offset: at, size, value, pcrel, relaxable: false, data: true, where: this.where });
     }
   }
 
@@ -222,7 +230,10 @@ export class Assembler implements SymbolResolver {
       this.allocateLocalCommons();
       const grew = this.relaxBranches();
       const settled = this.pass > 0 && !grew && this.snapshotSymbols() === before;
-      if (settled) return;
+      if (settled) {
+        this.placeBranchTargets();
+        return;
+      }
     }
     throw new AsmError(null, `${path}: branch relaxation did not settle after ${MAX_PASSES} passes`);
   }
@@ -245,6 +256,7 @@ export class Assembler implements SymbolResolver {
     this.sectionStack = [];
     this.branchCount = 0;
     this.branches = [];
+    this.branchTargets = [];
     this.numericCounts = new Map();
     this.files = [];
     this.idents = [];
@@ -252,6 +264,18 @@ export class Assembler implements SymbolResolver {
     this.ended = false;
     this.macros.startPass();
     this.cfi.startPass();
+  }
+
+  /**
+   * gas turns the .L targets of relaxable jumps into full symbols while relaxing, after reading the
+   * source and section by section: that is their place in the symbol table should a relocation
+   * keep them.
+   */
+  private placeBranchTargets(): void {
+    const ordered = [...this.branchTargets].sort((a, b) => a.section.order - b.section.order || a.offset - b.offset);
+    for (const { symbol } of ordered) {
+      if (symbol.isTemporary && symbol.chainOrder < 0) symbol.chainOrder = this.clock++;
+    }
   }
 
   /** Lay out .local/.lcomm symbols at the end of .bss (gas's .bss subsection 1). */
@@ -364,9 +388,17 @@ export class Assembler implements SymbolResolver {
       const start = this.current.size;
       this.emitBytes(encoding.bytes);
       for (const f of encoding.fixups) {
+        // gas makes a full symbol of a .L symbol at an @GOTOFF (or other PIC) operand of an
+        // instruction: it then takes its place in the symbol table there.
+        const target = f.value.symbol;
+        if (f.value.reloc !== undefined && target && target.isTemporary && target.chainOrder < 0) target.chainOrder = this.clock++;
         this.current.fixups.push({ offset: start + f.offset, size: f.size, value: f.value, pcrel: f.pcrel, where: this.where, relaxable: f.relaxable === true });
       }
-      if (relaxable) this.current.frag++;
+      if (relaxable) {
+        this.current.frag++;
+        const target = (operands[0] as MemoryOperand).disp?.symbol;
+        if (target) this.branchTargets.push({ section: this.current, offset: start, symbol: target });
+      }
       if (relaxable && branch === 'short') {
         const target = (operands[0] as MemoryOperand).disp!;
         this.branches.push({ index, section: this.current, end: this.current.size, target });

@@ -229,7 +229,7 @@ export class CallFrames {
       start.value = fde.start;
       start.definedThisPass = true;
       section.fixups.push({
-        offset: entry + 8, size: 4, value: { symbol: start, addend: 0, known: true }, pcrel: true, relaxable: false, where: asm.where,
+        offset: entry + 8, size: 4, value: { symbol: start, addend: 0, known: true }, pcrel: true, relaxable: false, frame: true, where: asm.where,
       });
     }
   }

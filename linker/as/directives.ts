@@ -291,10 +291,22 @@ function sectionFrom(asm: Assembler, ops: string): ReturnType<Assembler['section
     type = types[typeText];
     if (type === undefined) throw new AsmError(asm.where, `unknown section type '${parts[2]}'`);
   }
-  let entsize = parts[3] !== undefined && (flags & SHF_MERGE) ? asm.absolute(parts[3]) : 0;
+  // After the type: the entry size (flag M), then the group name (flag G) and `comdat`.
+  let next = 3;
+  let entsize = 0;
+  if (flags & SHF_MERGE) entsize = parts[next] !== undefined ? asm.absolute(parts[next++]!) : 0;
+  let group: string | null = null;
+  if (flags & SHF_GROUP) {
+    group = (parts[next++] ?? '').trim();
+    if (group === '') throw new AsmError(asm.where, 'group name expected for flag G');
+    const linkage = (parts[next] ?? 'comdat').trim();
+    if (linkage !== 'comdat' && linkage !== '.gnu.linkonce') throw new AsmError(asm.where, `unsupported group linkage '${linkage}'`);
+  }
   const existing = asm.sections.find((s) => s.name === name);
   const special = defaultAttributes(name);
   if (type === undefined) type = existing?.type ?? special.type;
   if (entsize === 0) entsize = special.entsize;
-  return asm.section(name, flags, type, entsize);
+  const section = asm.section(name, flags, type, entsize);
+  if (group !== null) section.group = group;
+  return section;
 }

@@ -306,7 +306,26 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
       b.field(selector.value, 2);
     }
   }
+  for (const f of b.fixups) {
+    // `$_GLOBAL_OFFSET_TABLE_` is the GOT's distance from the instruction (R_386_GOTPC): the field
+    // holds its own offset in the instruction, so that adding the instruction's address works.
+    if (f.value.symbol?.name === GOT_SYMBOL && f.value.reloc === undefined) {
+      f.value = { ...f.value, reloc: 'gotpc', addend: f.value.addend + f.offset };
+    }
+    // gas marks the @GOT loads a linker may relax into direct ones (mov, call/jmp *, test, binops).
+    if (f.value.reloc === 'got' && relaxableGotLoad(form)) f.value = { ...f.value, reloc: 'got32x' };
+  }
   return { bytes: b.bytes, fixups: b.fixups, form };
+}
+
+const GOT_SYMBOL = '_GLOBAL_OFFSET_TABLE_';
+
+function relaxableGotLoad(form: InstructionForm): boolean {
+  const [first] = form.opcode;
+  if (form.opcode.length !== 1) return false;
+  if (first === 0x8b || first === 0x85) return true;
+  if (first === 0xff) return form.extension === 2 || form.extension === 4;
+  return [0x03, 0x0b, 0x13, 0x1b, 0x23, 0x2b, 0x33, 0x3b].includes(first!);
 }
 
 /** Encode a branch to a target (jmp/jcc/call/loop/jecxz with a rel operand). */

@@ -11,7 +11,7 @@
 // error; subtracting two symbols of the same section gives a number, which is how `.size f, .-f` and
 // `.long end - start` work.
 
-import { ABSOLUTE, type AsmSymbol, type Value } from './model.ts';
+import { ABSOLUTE, type AsmSymbol, type PicRelocation, type Value } from './model.ts';
 
 export interface SymbolResolver {
   /** The symbol of that name, created (undefined) if new. */
@@ -26,9 +26,12 @@ export class ExpressionError extends Error {}
 
 type Token =
   | { kind: 'number'; value: number }
-  | { kind: 'name'; text: string }
+  | { kind: 'name'; text: string; reloc?: PicRelocation }
   | { kind: 'local'; n: number; forward: boolean }
   | { kind: 'op'; text: string };
+
+/** `sym@PLT` and friends: the relocation operators of i386 PIC code. */
+const PIC_SUFFIXES: Record<string, PicRelocation> = { PLT: 'plt', GOT: 'got', GOTOFF: 'gotoff', GOTPC: 'gotpc' };
 
 const OPERATORS = ['<<', '>>', '==', '!=', '<>', '<=', '>=', '&&', '||', '+', '-', '*', '/', '%', '&', '|', '^', '~', '!', '<', '>', '(', ')'];
 
@@ -57,10 +60,18 @@ export function tokenize(text: string): Token[] {
       if (text[p] === "'") p++; // 'a' as well as 'a
       continue;
     }
-    const name = /^[A-Za-z_.$][A-Za-z0-9_.$@]*/.exec(text.slice(p));
+    const name = /^[A-Za-z_.$][A-Za-z0-9_.$]*/.exec(text.slice(p));
     if (name) {
-      tokens.push({ kind: 'name', text: name[0] });
       p += name[0].length;
+      const suffix = /^@([A-Za-z]+)/.exec(text.slice(p));
+      if (suffix) {
+        const reloc = PIC_SUFFIXES[suffix[1]!.toUpperCase()];
+        if (!reloc) throw new ExpressionError(`unsupported relocation operator '@${suffix[1]}'`);
+        tokens.push({ kind: 'name', text: name[0], reloc });
+        p += suffix[0].length;
+      } else {
+        tokens.push({ kind: 'name', text: name[0] });
+      }
       continue;
     }
     const op = OPERATORS.find((o) => text.startsWith(o, p));
@@ -141,6 +152,13 @@ class Parser {
       }
       case 'name':
         if (t.text === '.') return this.resolver.dot();
+        if (t.reloc) {
+          // gas brings _GLOBAL_OFFSET_TABLE_ into the object with the first GOT-relative operator.
+          if (t.reloc !== 'plt') this.resolver.symbol('_GLOBAL_OFFSET_TABLE_').used = true;
+          const s = this.resolver.symbol(t.text);
+          s.used = true;
+          return { symbol: s, addend: 0, known: false, reloc: t.reloc };
+        }
         return valueOfSymbol(this.resolver.symbol(t.text));
       case 'op':
         if (t.text === '(') {
@@ -177,10 +195,11 @@ function combine(op: string, a: Value, b: Value): Value {
   const known = a.known && b.known;
   if (op === '+') {
     if (a.symbol && b.symbol) throw new ExpressionError(`cannot add symbols '${a.symbol.name}' and '${b.symbol.name}'`);
-    return { symbol: a.symbol ?? b.symbol, addend: a.addend + b.addend, known };
+    const reloc = a.reloc ?? b.reloc;
+    return { symbol: a.symbol ?? b.symbol, addend: a.addend + b.addend, known, ...(reloc ? { reloc } : {}) };
   }
   if (op === '-') {
-    if (b.symbol === null) return { symbol: a.symbol, addend: a.addend - b.addend, known };
+    if (b.symbol === null) return { symbol: a.symbol, addend: a.addend - b.addend, known, ...(a.reloc ? { reloc: a.reloc } : {}) };
     if (a.symbol && a.symbol.section !== null && a.symbol.section === b.symbol.section) {
       // Known while parsing only when nothing of variable size (a relaxable jump, an alignment) lies
       // between the two labels: gas then sizes an operand holding the difference for 32 bits.

@@ -14,6 +14,8 @@ export class Section {
    * alignment. gas knows the difference of two labels while parsing only inside one frag.
    */
   frag = 0;
+  /** The COMDAT group (`.section name,"axG",@progbits,group,comdat`), or null. */
+  group: string | null = null;
   /** Where the section symbol falls among local symbols (creation order). */
   symbolOrder = -1;
   /** Largest alignment requested (.align/.p2align), which becomes sh_addralign. */
@@ -80,8 +82,14 @@ export class AsmSymbol {
   used = false;
   /** Needed by a relocation as itself (not replaced by its section symbol). */
   usedInRelocation = false;
+  /** When a temporary (.L) symbol was first kept for a relocation: gas lists them in that order. */
+  keptOrder = 0;
+  /** Where a temporary symbol entered gas's symbol chain early (see Assembler.clock), or -1. */
+  chainOrder = -1;
   /** st_other: visibility from .hidden/.internal/.protected. */
   visibility = 0;
+  /** `.set alias, sym`: the symbol this one names (gas gives the alias its type and size). */
+  aliasOf: AsmSymbol | null = null;
   /** Defined by .set/.equ/= rather than as a label. */
   equated = false;
   /** Creation order: the symbol table keeps it. */
@@ -102,7 +110,11 @@ export interface Value {
   symbol: AsmSymbol | null;
   addend: number;
   known: boolean;
+  /** A `sym@PLT`/`@GOT`/`@GOTOFF`/`@GOTPC` operator (PIC code), or the GOT32X form of @GOT. */
+  reloc?: PicRelocation;
 }
+
+export type PicRelocation = 'plt' | 'got' | 'got32x' | 'gotoff' | 'gotpc';
 
 /** A place in a section whose bytes depend on a symbol: resolved at the end or turned into a relocation. */
 export interface Fixup {
@@ -113,5 +125,9 @@ export interface Fixup {
   pcrel: boolean;
   /** A relaxable jmp/jcc: resolved inside its section even when the target is global, as gas does. */
   relaxable: boolean;
+  /** Made by a data directive (.long) rather than an instruction: gas keeps @GOTOFF symbols then. */
+  data?: boolean;
+  /** An FDE's address in .eh_frame: may refer to a COMDAT section through its section symbol. */
+  frame?: boolean;
   where: SourceLine;
 }

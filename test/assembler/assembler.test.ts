@@ -59,12 +59,12 @@ const cFiles = cDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith(
 let compiledInstructions = 0;
 for (const path of cFiles) {
   // Without unwind tables at three levels, and with them (.cfi_* -> .eh_frame) at two.
-  for (const flags of [['-O0'], ['-O2'], ['-Os'], ['-O0', '-fasynchronous-unwind-tables'], ['-O2', '-fasynchronous-unwind-tables']]) {
+  for (const flags of [['-O0'], ['-O2'], ['-Os'], ['-O0', '-fasynchronous-unwind-tables'], ['-O2', '-fasynchronous-unwind-tables'], ['-O2', '-fpie', '-fasynchronous-unwind-tables'], ['-Os', '-fPIC']]) {
     const base = path.split('/').pop()!.replace(/\.c$/, '');
     const level = flags.join(' ');
     test(`gcc -m32 -S ${level} ${base}.c: as --32 and gate86 as agree`, (t) => {
       const source = gccAssembly(`${base}.c`, readFileSync(path, 'latin1'), flags);
-      const name = `${base}${flags.length > 1 ? flags[0] + '-cfi' : flags[0]}.s`;
+      const name = `${base}${flags.join('').replace(/-fasynchronous-unwind-tables/, '-cfi')}.s`;
       const files = { [name]: source };
       t.deepEqual(compareObjects(gate86Object(name, files), gasObject(name, files)).slice(0, 20), []);
       compiledInstructions += countInstructions(source);

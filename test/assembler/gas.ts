@@ -15,11 +15,13 @@ export function gasObject(name: string, files: Record<string, string>, includeDi
 
 /**
  * `gcc -m32 -S` output for a C file with the flags the corpus uses. Pass
- * '-fasynchronous-unwind-tables' among `flags` to get .cfi_* directives (gate86 builds .eh_frame).
+ * '-fasynchronous-unwind-tables' among `flags` to get .cfi_* directives (gate86 builds .eh_frame),
+ * '-fpie' or '-fPIC' for position-independent code (@PLT, @GOTOFF, COMDAT thunks).
  */
 export function gccAssembly(name: string, source: string, flags: string[]): string {
   const unwind = flags.includes('-fasynchronous-unwind-tables') ? [] : ['-fno-asynchronous-unwind-tables'];
-  const command = ['gcc', '-m32', '-S', '-march=i686', '-mno-sse', '-mno-mmx', '-fno-pic', '-fno-pie',
+  const pic = flags.some((f) => /^-f(pic|PIC|pie|PIE)$/.test(f)) ? [] : ['-fno-pic', '-fno-pie'];
+  const command = ['gcc', '-m32', '-S', '-march=i686', '-mno-sse', '-mno-mmx', ...pic,
     ...unwind, '-fno-stack-protector', '-ffreestanding', ...flags, '-o', 'out.s', name];
   return readFileSync(cachedBuild({ files: { [name]: source }, commands: [command], output: 'out.s' }), 'latin1');
 }
