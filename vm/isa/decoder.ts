@@ -163,8 +163,10 @@ export function decode(bytes: Uint8Array, start: number, available: number, defa
     insn.length = Math.max(1, p - start);
     return insn;
   };
-  // Reading past the window is "need more bytes", unless the 15-byte limit was passed first.
-  const outOfBytes = (): Instruction => fail(p >= limitEnd ? DecodeFailure.TooLong : DecodeFailure.NeedMoreBytes);
+  // Running out of bytes means the instruction is too long when the window was cut by the 15-byte
+  // limit; when it was cut by the end of readable memory, the CPU must fetch more (and may #PF).
+  const windowIsLengthLimit = end === limitEnd;
+  const outOfBytes = (): Instruction => fail(windowIsLengthLimit ? DecodeFailure.TooLong : DecodeFailure.NeedMoreBytes);
 
   // Prefixes: any number, in any order; the last segment override and repeat prefix win.
   for (;;) {
