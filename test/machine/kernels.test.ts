@@ -31,6 +31,7 @@ sameOnBoth('sysenter', { cpu: 'pentium3' });
 sameOnBoth('sysenter', { cpu: 'pentium2' });
 sameOnBoth('paging');
 sameOnBoth('protection');
+sameOnBoth('double-fault');
 sameOnBoth('pit');
 sameOnBoth('sti-shadow');
 sameOnBoth('uart');
