@@ -78,28 +78,48 @@ export function claimSections(script: LinkScript, objects: InputObject[]): Claim
     kindsIn.set(statement, new Set());
     for (const item of statement.body) {
       if (item.kind !== 'input') continue;
-      const file = globToRegExp(item.file);
-      const names = item.sections.map(globToRegExp);
-      const list: InputSection[] = [];
-      for (const object of objects) {
-        if (!file.test(object.name) && object.name !== '<linker>') continue;
-        if (item.excludeFiles?.some((glob) => globToRegExp(glob).test(object.name))) continue;
-        for (const section of object.sections) {
-          if (!section || section.discard || taken.has(section)) continue;
-          if (!names.some((n) => n.test(section.name))) continue;
-          taken.add(section);
-          if (statement.name === '/DISCARD/') { section.discard = true; continue; }
-          list.push(section);
-          kindsIn.get(statement)!.add(kindOf(section));
-        }
+      const list = claimByPattern(item, objects, taken);
+      if (statement.name === '/DISCARD/') {
+        for (const section of list) section.discard = true;
+        continue;
       }
-      if (item.sort) list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const section of list) kindsIn.get(statement)!.add(kindOf(section));
       claimed.set(item, list);
     }
   }
+  const statements = placeOrphans(script.statements, objects, taken, claimed, kindsIn);
+  return { statements, claimed };
+}
 
-  // Orphans: one output section per distinct name, after the last section of the same kind.
-  const statements = [...script.statements];
+/** The not-yet-taken sections one pattern matches, in file order then section order (ld's order). */
+function claimByPattern(item: InputPattern, objects: InputObject[], taken: Set<InputSection>): InputSection[] {
+  const file = globToRegExp(item.file);
+  const names = item.sections.map(globToRegExp);
+  const list: InputSection[] = [];
+  for (const object of objects) {
+    // The linker's own sections (COMMON, the dynamic tables) match any file pattern.
+    if (!file.test(object.name) && object.name !== '<linker>') continue;
+    if (item.excludeFiles?.some((glob) => globToRegExp(glob).test(object.name))) continue;
+    for (const section of object.sections) {
+      if (!section || section.discard || taken.has(section)) continue;
+      if (!names.some((n) => n.test(section.name))) continue;
+      taken.add(section);
+      list.push(section);
+    }
+  }
+  if (item.sort) list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return list;
+}
+
+/**
+ * Orphans — sections no pattern claimed — get one output section per distinct name, placed after the
+ * last output section holding the same kind of thing (code after code, data after data), as ld does.
+ */
+function placeOrphans(
+  script: Statement[], objects: InputObject[], taken: Set<InputSection>,
+  claimed: Map<InputPattern, InputSection[]>, kindsIn: Map<OutputSectionSpec, Set<SectionKind>>,
+): Statement[] {
+  const statements = [...script];
   const orphanSpecs = new Map<string, OutputSectionSpec>();
   for (const object of objects) {
     for (const section of object.sections) {
@@ -121,7 +141,7 @@ export function claimSections(script: LinkScript, objects: InputObject[]): Claim
       taken.add(section);
     }
   }
-  return { statements, claimed };
+  return statements;
 }
 
 /** What a pass needs besides the script: symbol values from inputs and the previous pass. */
