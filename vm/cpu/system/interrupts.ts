@@ -245,7 +245,7 @@ function iretRealMode(cpu: Cpu, wide: boolean): void {
   const flags = wide ? cpu.read32(SS, cpu.stackOffset(2 * size)) : cpu.read16(SS, cpu.stackOffset(2 * size));
   if (isVirtual8086(cpu) && ((cpu.flags & IOPL) >>> 12) < 3) cpu.raise(Vector.GP, 0);
   cpu.setStackPointer(cpu.stackOffset(3 * size));
-  loadDataSegmentReal(cpu, cs);
+  loadCodeSegmentReal(cpu, cs);
   cpu.eip = wide ? ip : ip & 0xffff;
   materialiseFlags(cpu);
   const mask = isVirtual8086(cpu) ? ALWAYS_WRITABLE | IF | (wide ? AC | ID | RF : 0) : writableFlags(0, 3, wide, true);
@@ -253,7 +253,7 @@ function iretRealMode(cpu: Cpu, wide: boolean): void {
   armInterruptCheck(cpu);
 }
 
-function loadDataSegmentReal(cpu: Cpu, selector: number): void {
+function loadCodeSegmentReal(cpu: Cpu, selector: number): void {
   cpu.loadSegmentCache(CS, selector & 0xffff, (selector & 0xffff) << 4, cpu.segLimit[CS]!, cpu.segAccess[CS]!);
 }
 
