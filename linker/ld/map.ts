@@ -12,9 +12,10 @@ const TYPES: Record<number, string> = { [PT_LOAD]: 'LOAD', [PT_DYNAMIC]: 'DYNAMI
 export function linkMap(result: LinkResult): string {
   const lines: string[] = ['Output sections', ''];
   const symbolsBySection = new Map<string, [string, number][]>();
+  const elsewhere: [string, number][] = [];
   for (const [name, value] of result.symbols) {
     const section = result.layout.sections.find((s) => value >= s.address && value < s.address + Math.max(1, s.size));
-    if (!section) continue;
+    if (!section) { elsewhere.push([name, value]); continue; }
     const list = symbolsBySection.get(section.name) ?? [];
     list.push([name, value]);
     symbolsBySection.set(section.name, list);
@@ -28,6 +29,11 @@ export function linkMap(result: LinkResult): string {
     for (const [name, value] of (symbolsBySection.get(s.name) ?? []).sort((a, b) => a[1] - b[1])) {
       lines.push(`${''.padEnd(40)} ${hex(value)}  ${name}`);
     }
+  }
+  if (elsewhere.length > 0) {
+    // Section ends (_edata, _end) and absolute values (--defsym) belong to no section's bytes.
+    lines.push('', 'Other symbols', '');
+    for (const [name, value] of elsewhere.sort((a, b) => a[1] - b[1])) lines.push(`${''.padEnd(40)} ${hex(value)}  ${name}`);
   }
   lines.push('', 'Program headers', '');
   for (const seg of result.segments) {
