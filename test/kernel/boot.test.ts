@@ -112,9 +112,9 @@ test('bad user pointers give -EFAULT on both doors, as on the oracle', (t) => {
   t.deepEqual(words(runI386Elf(program).stdout), words(ours.stdout), `oracle: ${i386Oracle()}`);
 });
 
-test('fidelity 12: cli, hlt, wrmsr, vmcall and int $0x81 at CPL 3 kill the process with the oracle\'s signal; int $0x80 works', (t) => {
+test('fidelity 12: cli, hlt, wrmsr, vmcall, int $0x81, divide by zero, int3 and a NULL store kill the process with the oracle\'s signal; int $0x80 works', (t) => {
   const program = buildTestProgram('priv');
-  for (const which of ['c', 'h', 'w', 'v', 'i', 's']) {
+  for (const which of ['c', 'h', 'w', 'v', 'i', 'd', 'b', 'p', 's']) {
     const ours = runOnGate86(program, [which], { cpu: 'pentium3' });
     const native = runI386Elf(program, [which]);
     t.is(ours.status, native.status, which);

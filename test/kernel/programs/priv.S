@@ -3,6 +3,9 @@
  *   c cli   h hlt   w wrmsr   (privileged: #GP(0) -> SIGSEGV)
  *   v vmcall                  (#UD at CPL 3 -> SIGILL)
  *   i int $0x81               (a DPL-0 gate from ring 3: #GP(0x81*8+2) -> SIGSEGV, fidelity 12)
+ *   d divl by zero            (#DE -> SIGFPE)
+ *   b int3                    (#BP, a DPL-3 gate -> SIGTRAP)
+ *   p a store to address 0    (#PF -> SIGSEGV)
  *   s int $0x80 with getpid   (the DPL-3 gate works: exits 0)
  */
 #include "common.h"
@@ -22,6 +25,12 @@ _start:
 	je	do_vmcall
 	cmpb	$'i', %al
 	je	do_int81
+	cmpb	$'d', %al
+	je	do_divide
+	cmpb	$'b', %al
+	je	do_int3
+	cmpb	$'p', %al
+	je	do_null
 	movl	$__NR_getpid, %eax
 	int	$0x80
 	jmp	done
@@ -40,6 +49,18 @@ do_vmcall:
 	jmp	done
 do_int81:
 	int	$0x81
+	jmp	done
+do_divide:
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	movl	$1, %eax
+	divl	%ecx
+	jmp	done
+do_int3:
+	int3
+	jmp	done
+do_null:
+	movl	$1, 0
 done:	movl	$__NR_exit, %eax
 	xorl	%ebx, %ebx
 	int	$0x80

@@ -1,0 +1,49 @@
+// docs/kernel.md walks a system call by file and line. These are its anchors: if the code moves, this
+// test fails until the walk-through is updated with it.
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { root } from './support.ts';
+
+const doc = readFileSync(root + 'docs/kernel.md', 'utf8');
+
+/** [reference as the doc writes it, file, line, text the line must contain] */
+const ANCHORS: [string, string, number, string][] = [
+  ['userland/lib/syscall.S:24', 'userland/lib/syscall.S', 24, 'call\t*_dl_sysinfo'],
+  ['userland/lib/libc.c:23', 'userland/lib/libc.c', 23, '__syscall(__NR_getuid)'],
+  ['vsyscall-sysenter.S:31', 'kernel/arch/x86/vsyscall-sysenter.S', 31, 'movl\t%esp, %ebp'],
+  ['vsyscall-sysenter.S:32', 'kernel/arch/x86/vsyscall-sysenter.S', 32, 'sysenter'],
+  ['vsyscall-sysenter.S:36', 'kernel/arch/x86/vsyscall-sysenter.S', 36, 'jmp\t.Lenter_kernel'],
+  ['vsyscall-sysenter.S:40-43', 'kernel/arch/x86/vsyscall-sysenter.S', 40, 'pop\t%ebp'],
+  ['vsyscall-int80.S:15', 'kernel/arch/x86/vsyscall-int80.S', 15, 'int\t$0x80'],
+  ['entry.S:112', 'kernel/arch/x86/entry.S', 112, 'movl\tTSS_ESP0_OFFSET(%esp), %esp'],
+  ['entry.S:128-136', 'kernel/arch/x86/entry.S', 128, 'cmpl\t$(__PAGE_OFFSET - 3), %ebp'],
+  ['entry.S:142', 'kernel/arch/x86/entry.S', 142, 'cmpl\t$NR_syscalls, %eax'],
+  ['entry.S:144', 'kernel/arch/x86/entry.S', 144, 'call\t*sys_call_table(,%eax,4)'],
+  ['entry.S:145', 'kernel/arch/x86/entry.S', 145, 'movl\t%eax, EAX(%esp)'],
+  ['entry.S:157-160', 'kernel/arch/x86/entry.S', 157, 'movl\tEIP(%esp), %edx'],
+  ['entry.S:163', 'kernel/arch/x86/entry.S', 163, 'sysexit'],
+  ['entry.S:75-77', 'kernel/arch/x86/entry.S', 76, 'pushl\t%eax'],
+  ['entry.S:85-96', 'kernel/arch/x86/entry.S', 96, 'iret'],
+  ['entry.S:246', 'kernel/arch/x86/entry.S', 246, 'error_code:'],
+  ['entry.S:304', 'kernel/arch/x86/entry.S', 304, 'debug:'],
+  ['head.S:117', 'kernel/arch/x86/head.S', 117, 'lgdt\tgdt_descr'],
+  ['head.S:232', 'kernel/arch/x86/head.S', 232, 'identify_cpu:'],
+  ['head.S:304-307', 'kernel/arch/x86/head.S', 304, 'cmpl\t$SEP_MIN_SIGNATURE, %eax'],
+  ['head.S:323', 'kernel/arch/x86/head.S', 323, 'sysenter_setup:'],
+  ['head.S:363', 'kernel/arch/x86/head.S', 363, 'enable_sep_cpu:'],
+  ['head.S:382', 'kernel/arch/x86/head.S', 382, 'wrmsr'],
+  ['head.S:397', 'kernel/arch/x86/head.S', 397, 'start_init:'],
+  ['head.S:485', 'kernel/arch/x86/head.S', 485, 'SYSCALL_VECTOR, system_call, SYSTEM_GATE'],
+  ['kernel/syscall_32.tbl:36', 'kernel/syscall_32.tbl', 36, 'getuid\tsys_getuid16'],
+  ['kernel/kernel.ts:95-100', 'kernel/kernel.ts', 95, 'onVmcall(cpu: GateCpu)'],
+  ['kernel/services/identity.ts:9', 'kernel/services/identity.ts', 9, 'sys_getuid: SyscallService'],
+  ['kernel/boot.ts:86', 'kernel/boot.ts', 86, 'onVmcall'],
+];
+
+test('docs/kernel.md: every file:line of the getuid walk-through points at the instruction it names', (t) => {
+  for (const [reference, file, line, text] of ANCHORS) {
+    t.true(doc.includes(reference), `docs/kernel.md no longer cites ${reference}`);
+    const actual = readFileSync(root + file, 'utf8').split('\n')[line - 1] ?? '';
+    t.true(actual.includes(text), `${file}:${line} is now "${actual.trim()}", not "${text}": update docs/kernel.md`);
+  }
+});
