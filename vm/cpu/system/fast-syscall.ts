@@ -26,6 +26,12 @@ import { systemStateOf } from './state.ts';
 
 const RING3 = 3 << SEG_DPL_SHIFT;
 
+/** Report a completed fast system call to the tracer, if one is installed. */
+function traced(cpu: Cpu, instruction: 'sysenter' | 'sysexit' | 'syscall' | 'sysret'): void {
+  const trace = systemStateOf(cpu).onTrace;
+  if (trace !== null) trace({ kind: 'fast-syscall', instruction, eip: cpu.eip >>> 0, esp: cpu.regs[ESP]! >>> 0 });
+}
+
 function low32(cpu: Cpu, msr: number): number {
   return Number((cpu.msr.get(msr) ?? 0n) & 0xffffffffn) | 0;
 }
@@ -46,6 +52,7 @@ export function sysenter(cpu: Cpu): void {
   cpu.loadSegmentCache(SS, (cs & 0xfffc) + 8, 0, 0xffffffff, FLAT_DATA_ACCESS);
   cpu.regs[ESP] = low32(cpu, MSR_SYSENTER_ESP);
   cpu.eip = low32(cpu, MSR_SYSENTER_EIP);
+  traced(cpu, 'sysenter');
 }
 
 export function sysexit(cpu: Cpu): void {
@@ -57,6 +64,7 @@ export function sysexit(cpu: Cpu): void {
   cpu.loadSegmentCache(SS, ((cs + 24) | 3) & 0xffff, 0, 0xffffffff, FLAT_DATA_ACCESS | RING3);
   cpu.regs[ESP] = cpu.regs[ECX]!;
   cpu.eip = cpu.regs[EDX]!;
+  traced(cpu, 'sysexit');
 }
 
 export const bindSysenter: Binder = (op) => {
@@ -92,6 +100,7 @@ export const bindSyscall: Binder = (op) => {
     cpu.setCpl(0);
     cpu.loadSegmentCache(SS, (cs + 8) & 0xfffc, 0, 0xffffffff, FLAT_DATA_ACCESS);
     cpu.eip = Number(star & 0xffffffffn) | 0;
+    traced(cpu, 'syscall');
   };
 };
 
@@ -107,6 +116,7 @@ export const bindSysret: Binder = (op) => {
     materialiseFlags(cpu);
     cpu.flags |= IF;
     cpu.eip = cpu.regs[ECX]!;
+    traced(cpu, 'sysret');
   };
 };
 

@@ -40,7 +40,7 @@ import { requireCpl0 } from './privilege.ts';
 import { systemStateOf, type SystemState } from './state.ts';
 
 export { SystemState, systemStateOf } from './state.ts';
-export type { InterruptController } from './state.ts';
+export type { InterruptController, SystemTraceEvent } from './state.ts';
 
 const constant = (executor: Executor): Binder => () => executor;
 

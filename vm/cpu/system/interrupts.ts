@@ -63,6 +63,7 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, so
   state.delivering = vector;
   state.deliveringExternal = external;
   state.deliveringSoftware = software;
+  if (state.onTrace !== null) state.onTrace({ kind: 'exception', vector, errorCode, eip: cpu.eip >>> 0, cpl: cpu.cpl, software });
   deliverEvent(cpu, vector, errorCode, software, external);
   state.delivering = -1;
 }
@@ -74,6 +75,7 @@ export function deliverExternalInterrupt(cpu: Cpu, vector: number): void {
   state.delivering = vector;
   state.deliveringExternal = true;
   state.deliveringSoftware = false;
+  if (state.onTrace !== null) state.onTrace({ kind: 'interrupt', vector, eip: cpu.eip >>> 0, cpl: cpu.cpl });
   deliverEvent(cpu, vector, NO_ERROR_CODE, false, true);
   state.delivering = -1;
 }

@@ -9,14 +9,17 @@ import { Vector } from '../fault.ts';
 import { MSR_EFER, MSR_TSC } from '../models.ts';
 import type { Binder } from '../op.ts';
 import { requireCpl0 } from './privilege.ts';
+import { systemStateOf } from './state.ts';
 
 /** EFER bits a 32-bit Athlon implements: SCE (SYSCALL enable). */
 export const EFER_SCE = 1n;
 
 export function readMsr(cpu: Cpu, index: number): bigint {
   if (!cpu.msr.has(index)) cpu.raise(Vector.GP, 0);
-  if (index === MSR_TSC) return cpu.readTsc();
-  return cpu.msr.get(index)!;
+  const value = index === MSR_TSC ? cpu.readTsc() : cpu.msr.get(index)!;
+  const trace = systemStateOf(cpu).onTrace;
+  if (trace !== null) trace({ kind: 'msr', write: false, index, value });
+  return value;
 }
 
 export function writeMsr(cpu: Cpu, index: number, value: bigint): void {
@@ -27,6 +30,8 @@ export function writeMsr(cpu: Cpu, index: number, value: bigint): void {
     cpu.tscOffset = value - BigInt(cpu.instructionCount + cpu.opIndex);
   }
   cpu.msr.set(index, value);
+  const trace = systemStateOf(cpu).onTrace;
+  if (trace !== null) trace({ kind: 'msr', write: true, index, value });
 }
 
 export const bindRdmsr: Binder = () => (cpu) => {

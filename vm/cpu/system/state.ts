@@ -44,7 +44,19 @@ export class SystemState {
   onShutdown: ((cpu: Cpu) => void) | null = null;
   /** Set when the CPU has shut down (triple fault): it executes nothing more until reset. */
   shutdown = false;
+  /** The tracer, or null (tracing off). */
+  onTrace: ((event: SystemTraceEvent) => void) | null = null;
 }
+
+/**
+ * What the system half reports to a tracer (`--trace fault,msr,...`): each event is built only when a
+ * tracer is installed, so tracing costs one null check when off.
+ */
+export type SystemTraceEvent =
+  | { kind: 'exception'; vector: number; errorCode: number; eip: number; cpl: number; software: boolean }
+  | { kind: 'interrupt'; vector: number; eip: number; cpl: number }
+  | { kind: 'msr'; write: boolean; index: number; value: bigint }
+  | { kind: 'fast-syscall'; instruction: 'sysenter' | 'sysexit' | 'syscall' | 'sysret'; eip: number; esp: number };
 
 const states = new WeakMap<Cpu, SystemState>();
 
