@@ -65,8 +65,9 @@ export function linkImage(options: LinkImageOptions): LinkResult {
   if (!options.script && kind === 'vsyscall-dso' && result.bytes.length > VSYSCALL_PAGE_SIZE) {
     throw new LinkError(`the vsyscall DSO is ${result.bytes.length} bytes; it must fit in one ${VSYSCALL_PAGE_SIZE}-byte page`);
   }
-  if (!options.script && kind === 'multiboot-kernel' && imageOptions.multibootHeader && !hasMultibootHeader(result.bytes)) {
-    throw new LinkError('the Multiboot header did not land in the first 8 KiB of the kernel image, where boot loaders look for it');
+  if (!options.script && kind === 'multiboot-kernel' && !hasMultibootHeader(result.bytes)) {
+    const whose = imageOptions.multibootHeader ? 'the Multiboot header' : 'the inputs\' .multiboot section (with a valid magic and checksum)';
+    throw new LinkError(`${whose} did not land in the first 8 KiB of the kernel image, where boot loaders look for it`);
   }
   if (options.output) {
     try {
