@@ -75,6 +75,15 @@ test('the kernel image has a valid Multiboot header whose a.out-kludge fields de
 const IMAGES: [string, () => string][] = [
   ['gate86 ld --image multiboot-kernel (a.out kludge)', () => writeOutput('kernel-kludge.img', linkImage({ image: 'multiboot-kernel', objects: objects() }).bytes)],
   ['gate86 ld --image multiboot-kernel --no-aout-kludge (QEMU reads the ELF program headers)', () => writeOutput('kernel-elf.img', linkImage({ image: 'multiboot-kernel', aoutKludge: false, objects: objects() }).bytes)],
+  ['gate86 ld --image multiboot-kernel with the kernel\'s own .multiboot header', () => {
+    const result = linkImage({ image: 'multiboot-kernel', objects: [compileObject(join(KERNEL, 'own-header.S'), []), ...objects()] });
+    const header = findHeader(result.bytes)!;
+    const elf = readElf(result.bytes);
+    const text = elf.sections.find((s) => s.name === '.text')!;
+    if (header.offset !== text.offset || header.flags !== 3) throw new Error('the input header is not the first thing in .text');
+    if (findHeader(result.bytes.subarray(header.offset + 4))) throw new Error('a second header was written');
+    return writeOutput('kernel-own-header.img', result.bytes);
+  }],
   ['gate86 ld -T vmlinux.lds', () => writeOutput('kernel-T.img', linkImage({ script: parseLinkScript(SCRIPT, 'vmlinux.lds'), objects: objects() }).bytes)],
   ['GNU ld -T vmlinux.lds (the reference)', () => gnuLink(objects(), ['-T', 'vmlinux.lds'], { 'vmlinux.lds': SCRIPT })],
 ];
