@@ -82,7 +82,9 @@ export const runCommand: Command = {
       return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : 126;
     }
     const stderr = (line: string): void => { process.stderr.write(line + '\n'); };
-    const result = runProgram({
+    let result: ReturnType<typeof runProgram>;
+    try {
+      result = runProgram({
       kernel: loadKernelImage(),
       program: { path: a.program, image, argv: [a.program, ...a.args], envp: [] },
       cpu: a.cpu,
@@ -93,7 +95,12 @@ export const runCommand: Command = {
       trace: a.trace.has('syscall') || a.trace.has('fault') ? (line) => {
         if (a.trace.has(line.startsWith('fault') ? 'fault' : 'syscall')) stderr(line);
       } : null,
-    });
+      });
+    } catch (error) {
+      // A bug in the kernel's TypeScript half (an oops): one line, not a host stack trace.
+      process.stderr.write(`gate86 run: ${(error as Error).message}\n`);
+      return 125;
+    }
     if (result.kind === 'exit') return 'code' in result.status ? result.status.code : 128 + result.status.signal;
     process.stderr.write(`gate86 run: the machine stopped: ${result.kind === 'stopped' ? result.message : 'instruction limit'}\n`);
     return 125;

@@ -4,7 +4,7 @@
 import type { SyscallService, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { physicalOf } from '../mm/ram.ts';
-import { EINVAL, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN } from '../layout.ts';
+import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET } from '../layout.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 
 /** The process ends. gate86 runs one process, so its end is the machine's end: the host stops it. */
@@ -90,4 +90,20 @@ export const sys_getrlimit: SyscallService = (k, regs) => {
   if (resource === RLIMIT_STACK) limits = [8 * 1024 * 1024, RLIM_INFINITY];
   if (resource === RLIMIT_NOFILE) limits = [1024, 4096];
   return copyToUser(k, regs.get('ecx'), new Struct(8).u32(0, limits[0]).u32(4, limits[1]).bytes) ? 0 : FAULT;
+};
+
+const EFLAGS_IOPL = 0x3000;
+
+/**
+ * iopl(level): set EFLAGS.IOPL of the caller (Linux 2.6.0 sys_iopl). It edits pt_regs, so it sets
+ * TIF_IRET: a sysexit would return the kernel's EFLAGS, not the edited ones (fidelity 9).
+ */
+export const sys_iopl: SyscallService = (k, regs) => {
+  const level = regs.get('ebx');
+  if (level > 3) return -EINVAL;
+  const current = (regs.get('eflags') & EFLAGS_IOPL) >>> 12;
+  if (level > current && k.task().credentials.euid !== 0) return -EPERM;
+  regs.set('eflags', (regs.get('eflags') & ~EFLAGS_IOPL) | (level << 12));
+  k.setThreadFlag(k.task(), TIF_IRET);
+  return 0;
 };

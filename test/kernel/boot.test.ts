@@ -152,3 +152,17 @@ test('fidelity 11: the program starts with every register but ESP zero and EFLAG
   const program = buildTestProgram('startregs');
   for (const cpu of ['pentium3', 'pentium-pro']) t.is(runOnGate86(program, [], { cpu }).status, 0, cpu);
 });
+
+test('fidelity 9: iopl edits pt_regs, so even a sysenter call leaves through iret (the new IOPL lets ring 3 run cli)', (t) => {
+  const program = buildTestProgram('iopl');
+  const root0 = { credentials: { uid: 0, gid: 0 } };
+  const run = (args: string[], cpu: string) => runOnGate86(program, args, { cpu, program: { path: program, image: new Uint8Array(readFileSync(program)), argv: [program, ...args], envp: [], ...root0 } });
+  for (const cpu of ['pentium3', 'pentium-pro']) {
+    const raised = run([], cpu);
+    t.is(raised.status, 0, `${cpu}: ${raised.trace.join('\n')}`);
+    t.true(raised.trace.some((l) => l.startsWith('syscall 110 iopl(0x3') && l.endsWith(cpu === 'pentium3' ? '[sysenter]' : '[int $0x80]')));
+    t.is(run(['0'], cpu).signal, 11, `${cpu}: iopl(0) keeps cli privileged`);
+  }
+  const user = runOnGate86(program, [], { cpu: 'pentium3', program: { path: program, image: new Uint8Array(readFileSync(program)), argv: [program], envp: [], credentials: { uid: 1000, gid: 1000 } } });
+  t.is(user.status, 256 - 1, 'iopl(3) without privilege: -EPERM');
+});
