@@ -13,7 +13,7 @@ import type { LinkInput } from '../../linker/ld/link.ts';
 import { readElf } from '../../linker/elf/reader.ts';
 import { execScript } from '../../linker/ld/images.ts';
 import { parseLinkScript } from '../../linker/ld/script-parser.ts';
-import { FIXTURES, compileObject, gnuLink, tool, writeOutput } from './support.ts';
+import { FIXTURES, compileObject, gnuLink, readelfComplaints, tool, writeOutput } from './support.ts';
 
 const EXEC = join(FIXTURES, 'exec');
 const RUNTIME = ['start.S', 'sys.c', 'print.c'];
@@ -51,6 +51,7 @@ for (const level of LEVELS) {
 test('the executable has ld\'s shape: ET_EXEC at 0x08048000, R / RX / R / RW segments, GNU_STACK, entry _start', (t) => {
   const linked = link({ inputs: objectsOf('hello', '-O2'), script: execScript() });
   const path = writeOutput('shape', linked.bytes);
+  t.is(readelfComplaints(path), '', 'readelf -a finds nothing to complain about');
   const header = tool('readelf', ['-hlW', path]);
   t.regex(header, /Type:\s+EXEC/);
   const loads = header.split('\n').filter((l) => /^\s+LOAD/.test(l)).map((l) => l.trim().split(/\s+/));

@@ -13,7 +13,7 @@ import { linkImage } from '../../linker/ld/link-image.ts';
 import { parseLinkScript } from '../../linker/ld/script-parser.ts';
 import { readElf } from '../../linker/elf/reader.ts';
 import { PT_LOAD } from '../../linker/elf/format.ts';
-import { FIXTURES, compileObject, gnuLink, loadedBytes, writeOutput } from './support.ts';
+import { FIXTURES, compileObject, gnuLink, loadedBytes, readelfComplaints, writeOutput } from './support.ts';
 
 const KERNEL = join(FIXTURES, 'kernel');
 const SCRIPT = readFileSync(join(KERNEL, 'vmlinux.lds'), 'utf8');
@@ -67,6 +67,7 @@ test('the kernel image has a valid Multiboot header whose a.out-kludge fields de
   t.is(loads[1]!.offset - loads[0]!.offset, loads[1]!.paddr - loads[0]!.paddr);
   const s = result.symbols;
   t.true(s.get('_text')! < s.get('_etext')! && s.get('_etext')! <= s.get('_edata')! && s.get('_edata')! <= s.get('__bss_start')! && s.get('__bss_start')! < s.get('_end')!);
+  t.is(readelfComplaints(writeOutput('kernel-readelf.img', result.bytes)), '', 'readelf -a finds nothing to complain about');
   const grub = spawnSync('grub-file', ['--is-x86-multiboot', writeOutput('kernel-grub.img', result.bytes)]);
   if (grub.error) t.log('grub-file is not installed: the header was checked by parsing it');
   else t.is(grub.status, 0, 'grub-file --is-x86-multiboot');

@@ -85,3 +85,11 @@ export function loadedBytes(path: string): Buffer {
   tool('objcopy', ['-O', 'binary', path, out]);
   return readFileSync(out);
 }
+
+/** `readelf -a`'s complaints (it prints "readelf: Warning: ..." / "Error: ..." to stderr for malformed files). */
+export function readelfComplaints(path: string): string {
+  toolVersion('objdump');
+  const r = spawnSync('readelf', ['-a', '-W', path], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw new Error(`readelf: ${r.error.message}`);
+  return r.stderr;
+}

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedBuild, runI386Elf } from '../support/i386-oracle.ts';
 import { linkImage } from '../../linker/ld/link-image.ts';
-import { FIXTURES, ROOT, compileObject, gnuLink, tool, writeOutput } from './support.ts';
+import { FIXTURES, ROOT, compileObject, gnuLink, readelfComplaints, tool, writeOutput } from './support.ts';
 
 const STUBS = join(ROOT, 'kernel', 'arch', 'x86');
 const INCLUDE = join(FIXTURES, 'vsyscall'); // unistd.h with the two numbers the stubs use
@@ -36,6 +36,7 @@ for (const flavour of ['sysenter', 'int80']) {
     const result = build();
     t.true(result.bytes.length <= 4096, `the whole file (${result.bytes.length} bytes) fits in the page`);
     const path = writeOutput(`linux-gate-${flavour}.so.1`, result.bytes);
+    t.is(readelfComplaints(path), '', 'readelf -a finds nothing to complain about');
     const headers = tool('readelf', ['-hlW', path]);
     t.regex(headers, /Type:\s+DYN/);
     t.regex(headers, /Entry point address:\s+0xffffe400/);
