@@ -5,10 +5,10 @@
 //   0xF4-0xF7             isa-debug-exit       writing V ends the machine with status (V<<1)|1
 
 import { DebugExit, DEBUG_EXIT_PORT, DEBUG_EXIT_PORTS } from './debug-exit.ts';
-import { PicPair } from './pic.ts';
-import { Pit } from './pit.ts';
+import { PicPair, type PicState } from './pic.ts';
+import { Pit, type PitState } from './pit.ts';
 import { IoBus } from '../memory/io-bus.ts';
-import { Uart16550 } from './uart16550.ts';
+import { Uart16550, type UartState } from './uart16550.ts';
 
 export const COM1_BASE = 0x3f8;
 export const COM1_IRQ = 4;
@@ -23,6 +23,8 @@ export interface PcHost {
   /** The guest wrote to isa-debug-exit: stop with this exit status. */
   exit(status: number): void;
 }
+
+export interface PcDevicesState { pic: PicState; pit: PitState; com1: UartState }
 
 export class PcDevices {
   readonly ports: IoBus;
@@ -45,6 +47,16 @@ export class PcDevices {
     this.ports.register(0x40, 4, this.pit);
     this.ports.register(COM1_BASE, 8, this.com1);
     this.ports.register(DEBUG_EXIT_PORT, DEBUG_EXIT_PORTS, new DebugExit((status) => host.exit(status)));
+  }
+
+  saveState(): PcDevicesState {
+    return { pic: this.pic.saveState(), pit: this.pit.saveState(), com1: this.com1.saveState() };
+  }
+
+  restoreState(state: PcDevicesState): void {
+    this.pic.restoreState(state.pic);
+    this.pit.restoreState(state.pit);
+    this.com1.restoreState(state.com1);
   }
 
   /** Let time-driven devices catch up with the clock (the run loop calls this between blocks). */

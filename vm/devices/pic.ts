@@ -12,6 +12,10 @@
 import type { PortDevice } from '../memory/io-bus.ts';
 import { ByteWideDevice } from './byte-device.ts';
 
+/** One chip's registers and modes, as plain data. */
+export type ChipState = { [K in keyof Chip as Chip[K] extends Function ? never : K]: Chip[K] };
+export interface PicState { master: ChipState; slave: ChipState }
+
 /** One 8259A. */
 class Chip {
   irr = 0;
@@ -214,9 +218,13 @@ export class PicPair {
     })();
   }
 
-  /** State for snapshots and the debugger. */
-  state(): { master: { irr: number; isr: number; imr: number; vectorBase: number }; slave: { irr: number; isr: number; imr: number; vectorBase: number } } {
-    const of = (c: Chip) => ({ irr: c.irr, isr: c.isr, imr: c.imr, vectorBase: c.vectorBase });
-    return { master: of(this.master), slave: of(this.slave) };
+  /** Everything both chips hold, as plain data (snapshots, the debugger). */
+  saveState(): PicState {
+    return { master: { ...this.master }, slave: { ...this.slave } };
+  }
+
+  restoreState(state: PicState): void {
+    Object.assign(this.master, state.master, { isMaster: true });
+    Object.assign(this.slave, state.slave, { isMaster: false });
   }
 }

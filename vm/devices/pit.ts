@@ -77,6 +77,23 @@ class Counter {
   }
 }
 
+/** A time in a snapshot: nanoseconds relative to the moment of the snapshot, or null for never. */
+export type RelativeTime = number | null;
+
+export function toRelative(time: number, now: number): RelativeTime {
+  return Number.isFinite(time) ? time - now : null;
+}
+
+export function fromRelative(time: RelativeTime, now: number, never: number): number {
+  return time === null ? never : now + time;
+}
+
+export interface PitCounterState {
+  mode: number; access: number; reload: number; loadedAt: RelativeTime; latched: number; latchedStatus: number;
+  readHigh: boolean; writeHigh: boolean; pendingLow: number;
+}
+export interface PitState { counters: PitCounterState[]; irqDue: RelativeTime }
+
 export class Pit extends ByteWideDevice {
   private readonly counters = [new Counter(), new Counter(), new Counter()];
   /** Virtual time of the next IRQ 0 edge not yet delivered. */
@@ -88,6 +105,26 @@ export class Pit extends ByteWideDevice {
    */
   constructor(private readonly clock: () => number, private readonly raiseIrq0: () => void) {
     super();
+  }
+
+  /** The counters as plain data, times relative to now (a restored machine has its own clock). */
+  saveState(): PitState {
+    const now = this.clock();
+    return {
+      counters: this.counters.map((c) => ({
+        mode: c.mode, access: c.access, reload: c.reload, loadedAt: toRelative(c.loadedAt, now), latched: c.latched,
+        latchedStatus: c.latchedStatus, readHigh: c.readHigh, writeHigh: c.writeHigh, pendingLow: c.pendingLow,
+      })),
+      irqDue: toRelative(this.irqDue, now),
+    };
+  }
+
+  restoreState(state: PitState): void {
+    const now = this.clock();
+    state.counters.forEach((s, i) => {
+      Object.assign(this.counters[i]!, s, { loadedAt: fromRelative(s.loadedAt, now, Number.NaN) });
+    });
+    this.irqDue = fromRelative(state.irqDue, now, Infinity);
   }
 
   /** When the next IRQ 0 is due (virtual ns), so HLT knows how long it may sleep. */

@@ -17,6 +17,7 @@
 // test kernels are compared with — does not gate it either.
 
 import { ByteWideDevice } from './byte-device.ts';
+import { fromRelative, toRelative, type RelativeTime } from './pit.ts';
 
 const IER_RX = 0x01, IER_THRE = 0x02, IER_LSR = 0x04, IER_MSR = 0x08;
 const IIR_NONE = 0x01, IIR_MSR = 0x00, IIR_THRE = 0x02, IIR_RX = 0x04, IIR_LSR = 0x06, IIR_TIMEOUT = 0x0c, IIR_FIFO = 0xc0;
@@ -37,6 +38,11 @@ export interface UartHost {
   setIrq(high: boolean): void;
   /** Virtual time in nanoseconds (for the receive FIFO's character timeout). */
   clock(): number;
+}
+
+export interface UartState {
+  ier: number; lcr: number; mcr: number; scr: number; divisor: number; fifoEnabled: boolean; triggerLevel: number;
+  lastRxActivity: RelativeTime; overrun: boolean; thrEmptyPending: boolean; msrDeltas: number; rx: number[]; irqHigh: boolean;
 }
 
 export class Uart16550 extends ByteWideDevice {
@@ -79,6 +85,24 @@ export class Uart16550 extends ByteWideDevice {
       }
     }
     this.updateIrq();
+  }
+
+  /** The registers and the receive FIFO as plain data. */
+  saveState(): UartState {
+    return {
+      ier: this.ier, lcr: this.lcr, mcr: this.mcr, scr: this.scr, divisor: this.divisor, fifoEnabled: this.fifoEnabled,
+      triggerLevel: this.triggerLevel, lastRxActivity: toRelative(this.lastRxActivity, this.host.clock()), overrun: this.overrun,
+      thrEmptyPending: this.thrEmptyPending, msrDeltas: this.msrDeltas, rx: [...this.rx], irqHigh: this.irqHigh,
+    };
+  }
+
+  restoreState(s: UartState): void {
+    const { rx, lastRxActivity, ...registers } = s;
+    Object.assign(this, registers);
+    this.lastRxActivity = fromRelative(lastRxActivity, this.host.clock(), 0);
+    this.rx.length = 0;
+    this.rx.push(...rx);
+    this.host.setIrq(this.irqHigh);
   }
 
   /** True when a byte is waiting in the receive buffer. */

@@ -14,7 +14,8 @@ import { IF } from '../cpu/flags.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../cpu/models.ts';
 import { PhysicalMemory } from '../memory/physical-memory.ts';
 import { IoBus } from '../memory/io-bus.ts';
-import { PcDevices } from '../devices/pc-devices.ts';
+import { PcDevices, type PcDevicesState } from '../devices/pc-devices.ts';
+import { saveCpu, restoreCpu, type CpuSnapshot } from '../cpu/snapshot.ts';
 import { installSystem, type SystemState } from '../cpu/system/index.ts';
 import { FLAT_CODE_ACCESS, FLAT_DATA_ACCESS } from '../cpu/system/descriptors.ts';
 import { loadMultiboot, type BootModule } from './multiboot.ts';
@@ -37,6 +38,15 @@ export type MachineState =
   | { kind: 'halted' } // HLT with IF = 1: waiting for an interrupt
   | { kind: 'exited'; status: number } // isa-debug-exit
   | { kind: 'stopped'; message: string }; // the guest can go no further
+
+/** Everything a machine holds, as plain data: restore it into a machine with the same CPU model and
+ *  RAM size and the guest cannot tell (times are kept relative to the moment of the snapshot). */
+export interface MachineSnapshot {
+  cpu: CpuSnapshot;
+  system: { halted: boolean; shutdown: boolean; interruptShadow: number };
+  devices: PcDevicesState;
+  ram: Uint8Array;
+}
 
 export const DEFAULT_MEMORY_MIB = 128;
 /** Where the boot GDT goes (below the Multiboot information at 0x9000). */
@@ -147,6 +157,29 @@ export class Machine {
       return { kind: 'stopped', message: `the guest halted with interrupts disabled at eip 0x${(this.cpu.eip >>> 0).toString(16)}` };
     }
     return { kind: 'halted' };
+  }
+
+  /** Take a snapshot between two `run` calls. */
+  snapshot(): MachineSnapshot {
+    const s = this.system;
+    return {
+      cpu: saveCpu(this.cpu),
+      system: { halted: s.halted, shutdown: s.shutdown, interruptShadow: s.interruptShadowUntil - this.cpu.instructionCount },
+      devices: this.devices.saveState(),
+      ram: this.memory.u8.slice(),
+    };
+  }
+
+  restore(snapshot: MachineSnapshot): void {
+    if (snapshot.ram.length !== this.memory.size) throw new RangeError(`the snapshot has ${snapshot.ram.length >> 20} MiB of RAM, this machine ${this.memory.size >> 20} MiB`);
+    this.memory.load(0, snapshot.ram);
+    restoreCpu(this.cpu, snapshot.cpu);
+    this.system.halted = snapshot.system.halted;
+    this.system.shutdown = snapshot.system.shutdown;
+    this.system.interruptShadowUntil = this.cpu.instructionCount + snapshot.system.interruptShadow;
+    this.system.delivering = -1;
+    this.devices.restoreState(snapshot.devices);
+    this.cpu.pendingEvents = 1;
   }
 
   /** Virtual time of the next device event (for HLT's sleep). */
