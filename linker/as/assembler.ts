@@ -12,7 +12,7 @@ import { defaultAttributes } from './sections.ts';
 import { ExpressionError, evaluate, type SymbolResolver } from './expression.ts';
 import { encodeInstruction, EncodeError, isKnownMnemonic, isRelaxable, PREFIX_NAMES } from './encoder.ts';
 import { statementsOf, sourceLines } from './lines.ts';
-import { ABSOLUTE, AsmSymbol, Section, type Value } from './model.ts';
+import { ABSOLUTE, AsmSymbol, Section, SectionTooLarge, type Value } from './model.ts';
 import { OperandError, parseOperand, splitOperands, type MemoryOperand } from './operands.ts';
 import { AsmError, type SourceLine } from './source.ts';
 import { runDirective, isDirective } from './directives.ts';
@@ -35,6 +35,8 @@ interface BranchRecord {
 }
 
 const MAX_PASSES = 64;
+/** Statements one pass may execute (after .rept/.irp/macro expansion): a bound on runaway input. */
+const MAX_STATEMENTS = 10_000_000;
 
 export class Assembler implements SymbolResolver {
   readonly sections: Section[] = [];
@@ -51,6 +53,7 @@ export class Assembler implements SymbolResolver {
   /** Branches that must use the long form (by their index in pass order). */
   private readonly longBranches = new Set<number>();
   private branchCount = 0;
+  private statementCount = 0;
   private branches: BranchRecord[] = [];
   /** The targets of this pass's relaxable jumps, where the jumps are. */
   private branchTargets: { section: Section; offset: number; symbol: AsmSymbol }[] = [];
@@ -235,7 +238,7 @@ export class Assembler implements SymbolResolver {
         return;
       }
     }
-    throw new AsmError(null, `${path}: branch relaxation did not settle after ${MAX_PASSES} passes`);
+    throw new AsmError(null, `${path}: symbol values did not settle after ${MAX_PASSES} passes (a symbol defined in terms of itself?)`);
   }
 
   private snapshotSymbols(): string {
@@ -255,6 +258,7 @@ export class Assembler implements SymbolResolver {
     this.previous = this.current;
     this.sectionStack = [];
     this.branchCount = 0;
+    this.statementCount = 0;
     this.branches = [];
     this.branchTargets = [];
     this.numericCounts = new Map();
@@ -323,7 +327,13 @@ export class Assembler implements SymbolResolver {
       }
       for (const statement of statementsOf(line.text)) {
         this.where = line;
-        this.statement(statement);
+        if (++this.statementCount > MAX_STATEMENTS) throw new AsmError(line, `more than ${MAX_STATEMENTS} statements in one pass (a runaway .rept or macro?)`);
+        try {
+          this.statement(statement);
+        } catch (error) {
+          if (error instanceof SectionTooLarge) throw new AsmError(line, error.message);
+          throw error;
+        }
         if (this.ended) break;
       }
     }

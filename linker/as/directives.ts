@@ -8,11 +8,15 @@ import {
   SHT_NOBITS, SHT_NOTE, SHT_PROGBITS, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_TLS, STV_HIDDEN,
 } from '../elf/format.ts';
 import type { Assembler } from './assembler.ts';
+import { MAX_SECTION_SIZE } from './model.ts';
 import { stringLiterals } from './lines.ts';
 import { splitOperands } from './operands.ts';
 import { AsmError } from './source.ts';
 import { nopFill } from './nops.ts';
 import { defaultAttributes } from './sections.ts';
+
+/** The largest alignment accepted: gas takes up to 2^31, which no i386 image needs. */
+const MAX_ALIGNMENT = 1 << 16;
 
 type Handler = (asm: Assembler, operands: string, name: string) => void;
 
@@ -72,6 +76,7 @@ const handlers: Record<string, Handler> = {
       offset += target.symbol.value;
     }
     const gap = offset - asm.current.size;
+    if (gap > MAX_SECTION_SIZE) throw new AsmError(asm.where, `.org moves ${gap} bytes: larger than a section may be`);
     if (gap < 0) {
       if (asm.pass > 0) throw new AsmError(asm.where, 'attempt to move .org backwards');
       return;
@@ -214,6 +219,7 @@ function space(asm: Assembler, ops: string): void {
   const [count = '0', fill = '0'] = splitOperands(ops);
   const n = asm.absolute(count);
   if (n < 0) throw new AsmError(asm.where, '.space with a negative size');
+  if (n > MAX_SECTION_SIZE) throw new AsmError(asm.where, `.space of ${n} bytes is larger than a section may be`);
   asm.emitBytes(new Array<number>(n).fill(asm.absolute(fill || '0') & 0xff));
 }
 
@@ -222,6 +228,7 @@ function align(asm: Assembler, ops: string, toBytes: (n: number) => number): voi
   const [boundary = '0', fill = '', max = ''] = splitOperands(ops);
   const bytes = toBytes(asm.absolute(boundary));
   if (bytes <= 1) return;
+  if (bytes > MAX_ALIGNMENT) throw new AsmError(asm.where, `alignment ${bytes} is larger than gate86 allows (${MAX_ALIGNMENT})`);
   if ((bytes & (bytes - 1)) !== 0) throw new AsmError(asm.where, `alignment ${bytes} is not a power of 2`);
   const s = asm.current;
   s.frag++; // an alignment is a frag of variable size

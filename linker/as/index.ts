@@ -8,6 +8,8 @@
 import { Assembler, type AssembleOptions } from './assembler.ts';
 import { withoutComments } from './lines.ts';
 import { writeObject } from './object.ts';
+import { SectionTooLarge } from './model.ts';
+import { AsmError } from './source.ts';
 import { preprocess, type PreprocessOptions } from './preprocess.ts';
 
 export interface AssemblerOptions extends AssembleOptions {
@@ -17,13 +19,19 @@ export interface AssemblerOptions extends AssembleOptions {
 
 export function assemble(path: string, text: string, options: AssemblerOptions): Uint8Array {
   const asm = new Assembler(options);
-  if (path.endsWith('.S')) {
-    const pp: PreprocessOptions = { includeDirs: options.includeDirs, defines: options.defines, readFile: options.readFile };
-    asm.assembleLines(path, withoutComments(preprocess(path, text, pp)));
-  } else {
-    asm.assembleFile(path, text);
+  try {
+    if (path.endsWith('.S')) {
+      const pp: PreprocessOptions = { includeDirs: options.includeDirs, defines: options.defines, readFile: options.readFile };
+      asm.assembleLines(path, withoutComments(preprocess(path, text, pp)));
+    } else {
+      asm.assembleFile(path, text);
+    }
+    return writeObject(asm);
+  } catch (error) {
+    if (error instanceof SectionTooLarge) throw new AsmError(null, `${path}: ${error.message}`);
+    if (error instanceof RangeError) throw new AsmError(asm.where, `input too large or too deeply nested (${error.message})`);
+    throw error;
   }
-  return writeObject(asm);
 }
 
-export { AsmError } from './source.ts';
+export { AsmError };

@@ -34,6 +34,10 @@ interface Conditional {
 /** Thrown by .exitm to leave the innermost macro expansion. */
 class ExitMacro {}
 
+/** Limits that keep bad input from exhausting the host (gas has similar ones). */
+const MAX_MACRO_DEPTH = 100;
+const MAX_REPEAT = 1 << 20;
+
 const BLOCK_START = /^\.(macro|rept|irp|irpc)\b/i;
 
 export class MacroProcessor {
@@ -140,6 +144,7 @@ export class MacroProcessor {
     if (kind === 'macro') this.define(header, body);
     else if (kind === 'rept') {
       const count = this.asm.absolute(header);
+      if (count > MAX_REPEAT) throw new AsmError(lines[i]!, `.rept count ${count} is larger than gate86 allows (${MAX_REPEAT})`);
       for (let n = 0; n < count; n++) this.asm.runLines(body);
     } else {
       const [name = '', ...values] = splitOperands(header);
@@ -209,6 +214,7 @@ export class MacroProcessor {
       }
     }
     const body = substitute(macro.body, values, String(this.expansions++));
+    if (this.depth >= MAX_MACRO_DEPTH) throw new AsmError(this.asm.where, `macros nested too deeply (more than ${MAX_MACRO_DEPTH}): a macro that calls itself?`);
     this.depth++;
     try {
       this.asm.runLines(body);

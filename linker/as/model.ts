@@ -3,6 +3,11 @@
 
 import type { SourceLine } from './source.ts';
 
+/** gate86 refuses sections larger than this: bad input must not exhaust the host's memory. */
+export const MAX_SECTION_SIZE = 64 << 20;
+
+export class SectionTooLarge extends Error {}
+
 /** A section of the object: its ELF attributes and, during a pass, its bytes and fixups. */
 export class Section {
   /** Bytes emitted so far in this pass. */
@@ -37,6 +42,7 @@ export class Section {
 
   reserve(n: number): number {
     const at = this.size;
+    if (at + n > MAX_SECTION_SIZE) throw new SectionTooLarge(`section ${this.name} would exceed ${MAX_SECTION_SIZE / (1 << 20)} MiB`);
     if (at + n > this.bytes.length) {
       const grown = new Uint8Array(Math.max(this.bytes.length * 2, at + n));
       grown.set(this.bytes.subarray(0, this.size));

@@ -56,6 +56,7 @@ function parseRegister(text: string): Register {
 
 export function parseOperand(text: string, resolver: SymbolResolver): ParsedOperand {
   let t = text.trim();
+  if (t === '' || t === '*' || t === '$') throw new OperandError(`missing operand`);
   let indirect = false;
   if (t.startsWith('*')) {
     indirect = true;
