@@ -6,7 +6,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cachedBuild } from '../support/i386-oracle.ts';
+import { cachedBuild, runI386Elf } from '../support/i386-oracle.ts';
 import { LinkError } from '../../linker/ld/errors.ts';
 import { execScript, vsyscallScript } from '../../linker/ld/images.ts';
 import { link } from '../../linker/ld/link.ts';
@@ -183,4 +183,19 @@ test('a symbol whose section the script discards cannot be used', (t) => {
   const script = parseLinkScript('ENTRY(_start) SECTIONS { . = 0x08049000; .text : { *(.text) } .data : { *(.data) } /DISCARD/ : { *(.gone) } }', 'gone.lds');
   const error = t.throws(() => link({ inputs, script }), { instanceOf: LinkError });
   t.regex(error!.message, /`vanished' is defined in \.gone of gone\.o, which the link script discards/);
+});
+
+test('COMDAT groups: two objects with the same group keep the first copy only, as GNU ld does', (t) => {
+  const copy = (name: string, value: number) => compileSnippet(name, [
+    '.section .text.shared_helper,"axG",@progbits,shared_helper,comdat', '.globl shared_helper', '.type shared_helper, @function',
+    `shared_helper: movl $${value}, %eax`, '  ret',
+  ].join('\n') + '\n');
+  const main = compileSnippet('cmain.s', '.globl _start\n.text\n_start: call shared_helper\n movl %eax, %ebx\n movl $1, %eax\n int $0x80\n');
+  const inputs = [main, copy('c1.s', 41), copy('c2.s', 42)];
+  const result = link({ inputs, script: execScript() });
+  const mine = runI386Elf(writeOutput('comdat', result.bytes));
+  const reference = runI386Elf(gnuLink(inputs));
+  t.is(mine.status, 41, 'the first copy (41) was kept');
+  t.is(mine.status, reference.status);
+  t.is(result.layout.sections.find((s) => s.name === '.text')!.inputs.filter((s) => s.name === '.text.shared_helper').length, 1);
 });
