@@ -123,3 +123,25 @@ test('EFLAGS.TF: a single-step #DB after each instruction once POPF has set it',
   t.is(r.machine.instructionsExecuted, 4);
   t.deepEqual(r.machine.run(100), { kind: 'exception', vector: 1, errorCode: null, eip: CODE + 11 });
 });
+
+test('breakpoints on linear addresses stop before the instruction, even mid-block, and resume past it', async (t) => {
+  const { StopKind } = await import('../../vm/cpu/cpu.ts');
+  const { runCpu } = await import('../../vm/cpu/run.ts');
+  // mov $5,%ecx ; L: inc %eax ; dec %ecx ; jnz L ; hlt
+  const r = runCode([0xb9, 5, 0, 0, 0, 0x40, 0x49, 0x75, 0xfc, 0xf4], { limit: 0 });
+  const cpu = r.machine.cpu;
+  cpu.setBreakpoint(CODE + 6); // the DEC, in the middle of the loop's block
+  let hits = 0;
+  for (;;) {
+    const kind = runCpu(cpu, 1000);
+    if (kind !== StopKind.Breakpoint) {
+      t.is(kind, StopKind.Halt);
+      break;
+    }
+    t.is(cpu.eip, CODE + 6);
+    hits++;
+    t.is(r.machine.registers().eax, hits, 'the INC before it has run, the DEC not yet');
+  }
+  t.is(hits, 5);
+  t.is(r.machine.registers().ecx, 0);
+});

@@ -80,6 +80,8 @@ export const enum StopKind {
   Limit = 4,
   /** Something outside asked (debugger, Ctrl-C): nothing guest-visible happened. */
   Request = 5,
+  /** The next instruction's linear address is a breakpoint (EIP at it, not executed yet). */
+  Breakpoint = 6,
 }
 
 export class Cpu {
@@ -180,6 +182,15 @@ export class Cpu {
   stopKind: StopKind = StopKind.None;
   stopVector = 0;
   stopErrorCode = NO_ERROR_CODE;
+  /**
+   * Linear addresses where the run loop stops before executing (StopKind.Breakpoint), for the
+   * debugger and gdb stub. Change them with setBreakpoint/clearBreakpoint.
+   */
+  readonly breakpoints = new Set<number>();
+  /** breakpoints.size, as a plain field the run loop can test for free. */
+  breakpointCount = 0;
+  /** The breakpoint just reported: the next run executes it instead of stopping again. */
+  breakpointResume = -1;
   /** Operation name -> binder. Integer operations are installed at construction; see registerOperation. */
   readonly operations = new Map<string, Binder>();
   /** Operation name -> times an instruction with no registered operation raised #UD (for --trace). */
@@ -226,6 +237,18 @@ export class Cpu {
   registerOperation(name: string, binder: Binder): void {
     this.operations.set(name, binder);
     this.code.invalidateAll();
+  }
+
+  /** Stop before executing the instruction at this linear address. */
+  setBreakpoint(linear: number): void {
+    this.breakpoints.add(linear >>> 0);
+    this.breakpointCount = this.breakpoints.size;
+    this.code.invalidateAll(); // blocks must be cut so that the address starts one
+  }
+
+  clearBreakpoint(linear: number): void {
+    this.breakpoints.delete(linear >>> 0);
+    this.breakpointCount = this.breakpoints.size;
   }
 
   // ============================================================================================

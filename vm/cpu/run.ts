@@ -39,6 +39,7 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
   cpu.opIndex = -1; // a fault before the first op belongs to no block: EIP is already right
   let block = code.lookup();
   for (;;) {
+    if (cpu.breakpointCount !== 0 && stopsAtBreakpoint(cpu, block)) return remaining;
     const ops = block.ops;
     let n = ops.length < remaining ? ops.length : remaining;
     // EFLAGS.TF: one instruction, then a single-step #DB (SDM Vol. 3A 17.3.1.4).
@@ -70,6 +71,19 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
     }
     block = code.next(block);
   }
+}
+
+/** Whether the block starts at a breakpoint not just reported; if so the run stops before it. */
+function stopsAtBreakpoint(cpu: Cpu, block: Block): boolean {
+  const linear = block.linear >>> 0;
+  if (!cpu.breakpoints.has(linear) || cpu.breakpointResume === linear) {
+    cpu.breakpointResume = -1;
+    return false;
+  }
+  cpu.breakpointResume = linear;
+  cpu.block = null;
+  cpu.requestStop(StopKind.Breakpoint);
+  return true;
 }
 
 /** The single-step trap: EIP already points at the next instruction; DR6.BS says why. */
