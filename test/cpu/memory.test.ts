@@ -21,13 +21,14 @@ function read32(m: FlatMachine, address: number): number {
 
 /**
  * Identity-map the first 4 MiB with one page table: every page present, user, writable, except the
- * pages given in `pages` (linear page number -> PTE flags).
+ * pages given in `pages` (linear page number -> PTE flags, or a whole PTE with its frame).
  */
 function enablePaging(m: FlatMachine, pages: Record<number, number> = {}, cr0Extra = 0): void {
   write32(m, PAGE_DIRECTORY, PAGE_TABLE | P | W | U);
   for (let i = 0; i < 1024; i++) {
-    const flags = pages[i] ?? (P | W | U);
-    write32(m, PAGE_TABLE + i * 4, (i << 12) | flags);
+    const entry = pages[i] ?? (P | W | U);
+    // An entry with a frame number is used as given; flags alone map the page to itself.
+    write32(m, PAGE_TABLE + i * 4, (entry & ~0xfff) !== 0 ? entry : (i << 12) | entry);
   }
   m.cpu.cr[3] = PAGE_DIRECTORY;
   m.cpu.cr[0] = m.cpu.cr[0]! | CR0_PG | cr0Extra;
@@ -194,4 +195,16 @@ test('pages mapped beyond RAM read as all ones, ignore writes, and execute as #U
   // jmp *%ebx to 0x5000
   const jump = runCode([0xff, 0xe3], { registers: { ebx: 0x5000 }, setup: high });
   t.deepEqual(jump.stop, { kind: 'exception', vector: 6, errorCode: null, eip: 0x5000 });
+});
+
+test('debugTranslate reads the page tables without side effects', (t) => {
+  const r = runCode([0xf4], { setup: (m) => enablePaging(m, { 5: 0 }) });
+  write32(r.machine, PAGE_TABLE + 6 * 4, 0x9000 | P);
+  const cpu = r.machine.cpu;
+  const cr2 = cpu.cr[2];
+  t.is(cpu.debugTranslate(0x5123), -1);
+  t.is(cpu.debugTranslate(0x6123), 0x9123);
+  t.is(cpu.debugTranslate(0x00c00000), -1, 'empty directory entry');
+  t.is(cpu.cr[2], cr2, 'CR2 untouched');
+  t.is(read32(r.machine, PAGE_TABLE + 6 * 4) & A, 0, 'accessed bit untouched');
 });

@@ -480,6 +480,22 @@ export class Cpu {
     return phys;
   }
 
+  /**
+   * The physical address of a linear one as the page tables say now, or -1 when it is not mapped —
+   * without faulting, touching CR2, setting accessed/dirty bits or filling the TLB. For debuggers,
+   * the gdb stub and tracing; never for guest accesses.
+   */
+  debugTranslate(linear: number): number {
+    const lin = linear >>> 0;
+    if ((this.cr[0]! & CR0_PG) === 0) return lin;
+    const pde = this.readPhys32(((this.cr[3]! & ~0xfff) >>> 0) + ((lin >>> 22) << 2));
+    if ((pde & PTE_PRESENT) === 0) return -1;
+    if ((pde & PDE_LARGE) !== 0 && (this.cr[4]! & CR4_PSE) !== 0) return ((pde & 0xffc00000) >>> 0) + (lin & 0x3fffff);
+    const pte = this.readPhys32(((pde & ~0xfff) >>> 0) + (((lin >>> 12) & 0x3ff) << 2));
+    if ((pte & PTE_PRESENT) === 0) return -1;
+    return ((pte & ~0xfff) >>> 0) + (lin & 0xfff);
+  }
+
   private checkPagePermission(lin: number, allowed: number, write: boolean, user: boolean, wp: boolean): void {
     if (user) {
       if ((allowed & PTE_USER) === 0 || (write && (allowed & PTE_WRITE) === 0)) this.pageFault(lin, true, write, user);
