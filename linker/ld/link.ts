@@ -102,7 +102,9 @@ export function link(request: LinkRequest): LinkResult {
     fillDynamicTables(dynamic, table, indexOf);
   }
 
-  const entry = entryAddress(request.entry ?? script.entry, table, layout, warnings);
+  // No ENTRY and no -e: an executable starts at _start, as with ld; a shared object needs no entry.
+  const entrySymbol = request.entry ?? script.entry ?? (script.outputType === 'exec' ? '_start' : undefined);
+  const entry = entryAddress(entrySymbol, table, layout, warnings);
   const bytes = writeElf(buildImage({
     type: script.outputType === 'dyn' ? ET_DYN : ET_EXEC, entry, layout, segments, offsets, objects: [...objects, linker], table, dataValue,
     pageSize: script.pageSize,
