@@ -103,6 +103,12 @@ test('errors name the file, the line and the offending text', (t) => {
     ['x: nop\nx: nop\n', /^bad\.s:2: symbol 'x' is already defined/],
     ['\t.frobnicate 3\n', /^bad\.s:1: unknown directive '\.frobnicate'/],
     ['\tloop far\n\t.skip 300\nfar: ret\n', /^bad\.s:1: .*out of range/],
+    ['\tjmp *\n', /^bad\.s:1: missing operand/],
+    ['\t.macro m\n\tm\n\t.endm\n\tm\n', /^bad\.s:2: macros nested too deeply/],
+    ['\t.space 0x7fffffff\n', /^bad\.s:1: \.space of 2147483647 bytes/],
+    ['\t.rept 3\n\tnop\n', /^bad\.s:1: no matching \.endr/],
+    ['\t.cfi_startproc\n\tnop\n', /missing \.cfi_endproc/],
+    ['\tcall foo@TPOFF\n', /^bad\.s:1: unsupported relocation operator '@TPOFF'/],
   ];
   for (const [text, expected] of cases) {
     const error = t.throws(() => assembleText(text), { instanceOf: AsmError }, text);
