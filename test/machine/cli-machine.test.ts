@@ -4,7 +4,7 @@
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { buildKernel, buildDirectory, runGate86 } from './support/kernels.ts';
+import { buildKernel, buildDirectory, runGate86, writeBuildFile } from './support/kernels.ts';
 
 const gate86 = resolve(import.meta.dirname, '../../bin/gate86.js');
 
@@ -58,4 +58,14 @@ test('bad options are usage errors', (t) => {
   t.is(spawnSync(process.execPath, [gate86, 'machine', '--cpu', 'z80', 'k.elf']).status, 2);
   t.is(spawnSync(process.execPath, [gate86, 'machine']).status, 2);
   t.is(spawnSync(process.execPath, [gate86, 'machine', '--mem', 'lots', 'k.elf']).status, 2);
+});
+
+test('--mem, --cpu, --append and --initrd reach the kernel (mem_upper as qemu-system-i386 -m 64 reports it)', (t) => {
+  buildKernel('multiboot');
+  writeBuildFile('cli-module.bin', new TextEncoder().encode('MODULE'));
+  const r = machine(['--cpu', 'athlon-xp', '--mem', '64', '--append', 'a b c', '--initrd', 'cli-module.bin', 'multiboot.elf']);
+  t.is(r.status, 1);
+  t.regex(r.stdout, /mem_lower=639 KiB mem_upper=64384 KiB/);
+  t.regex(r.stdout, /cmdline='multiboot.elf a b c'/);
+  t.regex(r.stdout, /module 0: size=6 page-aligned=yes string='cli-module.bin' first bytes=4d 4f 44 55/);
 });
