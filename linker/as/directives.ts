@@ -87,6 +87,10 @@ const handlers: Record<string, Handler> = {
   '.align': (asm, ops) => align(asm, ops, (n) => n),
   '.balign': (asm, ops) => align(asm, ops, (n) => n),
   '.p2align': (asm, ops) => align(asm, ops, (n) => 2 ** n),
+  '.balignw': (asm, ops) => align(asm, ops, (n) => n, 2),
+  '.balignl': (asm, ops) => align(asm, ops, (n) => n, 4),
+  '.p2alignw': (asm, ops) => align(asm, ops, (n) => 2 ** n, 2),
+  '.p2alignl': (asm, ops) => align(asm, ops, (n) => 2 ** n, 4),
 
   '.globl': (asm, ops) => names(ops).forEach((n) => { const s = asm.symbol(n); if (s.binding !== 'weak') s.binding = 'global'; }),
   '.global': (asm, ops) => names(ops).forEach((n) => { const s = asm.symbol(n); if (s.binding !== 'weak') s.binding = 'global'; }),
@@ -224,7 +228,7 @@ function space(asm: Assembler, ops: string): void {
 }
 
 /** .align/.balign/.p2align boundary[, fill[, max]]: code sections are padded with gas's NOPs. */
-function align(asm: Assembler, ops: string, toBytes: (n: number) => number): void {
+function align(asm: Assembler, ops: string, toBytes: (n: number) => number, fillSize = 1): void {
   const [boundary = '0', fill = '', max = ''] = splitOperands(ops);
   const bytes = toBytes(asm.absolute(boundary));
   if (bytes <= 1) return;
@@ -237,10 +241,17 @@ function align(asm: Assembler, ops: string, toBytes: (n: number) => number): voi
   // gas raises the section's alignment even when the padding is skipped for exceeding `max`.
   s.align = Math.max(s.align, bytes);
   if (pad === 0 || pad > limit) return;
-  const fillByte = fill === '' ? null : asm.absolute(fill) & 0xff;
+  const fillValue = fill === '' ? null : asm.absolute(fill);
   // In code, no fill (or a fill of 0x90, the NOP opcode) means gas's multi-byte NOPs.
-  if ((fillByte === null || fillByte === 0x90) && asm.isCodeSection(s) && !s.isNobits) asm.emitBytes(nopFill(pad));
-  else asm.emitBytes(new Array<number>(pad).fill(fillByte ?? 0));
+  if (fillSize === 1 && (fillValue === null || (fillValue & 0xff) === 0x90) && asm.isCodeSection(s) && !s.isNobits) {
+    asm.emitBytes(nopFill(pad));
+    return;
+  }
+  // .balignw/.balignl repeat a 2- or 4-byte pattern, which must fit the padding exactly.
+  if (pad % fillSize !== 0) throw new AsmError(asm.where, `alignment padding (${pad} bytes) not a multiple of ${fillSize}`);
+  const padding: number[] = [];
+  while (padding.length < pad) for (let i = 0; i < fillSize; i++) padding.push(((fillValue ?? 0) >>> (8 * i)) & 0xff);
+  asm.emitBytes(padding);
 }
 
 function assignment(asm: Assembler, ops: string, once: boolean): void {

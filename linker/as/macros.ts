@@ -178,6 +178,10 @@ export class MacroProcessor {
       if (this.depth === 0) throw new AsmError(this.asm.where, '.exitm outside a macro');
       throw new ExitMacro();
     }
+    if (lower === '.purgem') {
+      if (!this.definitions.delete(operands.trim().toLowerCase())) throw new AsmError(this.asm.where, `macro '${operands.trim()}' is not defined`);
+      return true;
+    }
     if (lower === '.altmacro' || lower === '.noaltmacro') {
       this.alternate = lower === '.altmacro';
       return true;
