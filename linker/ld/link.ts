@@ -16,7 +16,6 @@ import { writeElf } from '../elf/writer.ts';
 import { createDynamicTables, fillDynamicTables } from './dynamic.ts';
 import { LinkError } from './errors.ts';
 import { evaluate } from './expr.ts';
-import type { ExprContext } from './expr.ts';
 import { buildImage } from './output.ts';
 import { claimSections, layoutKey, layoutPass } from './layout.ts';
 import type { Layout, OutputSection } from './layout.ts';
@@ -60,10 +59,45 @@ export function link(request: LinkRequest): LinkResult {
   if (request.inputs.length === 0) throw new LinkError('no input files');
   const script: LinkScript = { ...request.script, statements: [...(request.defsyms ?? []), ...request.script.statements] };
 
+  // 1-3: objects, symbols, the linker's own sections.
+  const { objects, table } = readInputs(request.inputs);
+  const linker = linkerObject();
+  table.allocateCommons(linker);
+  const dynamic = script.shared ? createDynamicTables(script.shared, table, linker) : null;
+
+  // 4-5: layout and program headers.
+  const claims = claimSections(script, [...objects, linker]);
+  const { layout, segments } = runLayout(script, claims, table);
+  for (const [name, s] of layout.symbols) {
+    Object.assign(table.entry(name), { state: 'script', definition: null, section: null, value: s.value, size: 0, type: STT_NOTYPE });
+  }
+
+  // 6: every reference must now have an address.
+  refuseGotRelocations(objects);
+  table.checkUndefined();
+  const offsets = placeFile(segments, layout, script.pageSize);
+  applyRelocations(objects, table);
+
+  // 7: the linker's own bytes, then the file.
+  if (dynamic) fillDynamicTables(dynamic, table, (name) => layout.sections.findIndex((s) => s.name === name) + 1);
+  // No ENTRY and no -e: an executable starts at _start, as with ld; a shared object needs no entry.
+  const entrySymbol = request.entry ?? script.entry ?? (script.outputType === 'exec' ? '_start' : undefined);
+  const entry = entryAddress(entrySymbol, table, layout, warnings);
+  const bytes = writeElf(buildImage({
+    type: script.outputType === 'dyn' ? ET_DYN : ET_EXEC, entry, layout, segments, offsets, objects: [...objects, linker], table,
+    dataValue: dataEvaluator(table, layout, segments), pageSize: script.pageSize,
+  }));
+  const symbols = new Map<string, number>();
+  for (const e of table.symbols.values()) if (e.state !== 'undefined') symbols.set(e.name, table.valueOf(e));
+  return { bytes, entry, warnings, symbols, layout, segments };
+}
+
+/** Read objects in command-line order, entering their symbols; archives contribute what is needed. */
+function readInputs(inputs: LinkInput[]): { objects: InputObject[]; table: SymbolTable } {
   const groups = new Set<string>();
   const table = new SymbolTable();
   const objects: InputObject[] = [];
-  for (const input of request.inputs) {
+  for (const input of inputs) {
     if (isArchive(input.bytes)) {
       objects.push(...pullMembers(readArchive(input.name, input.bytes), table, groups));
       continue;
@@ -72,46 +106,20 @@ export function link(request: LinkRequest): LinkResult {
     table.addObject(object);
     objects.push(object);
   }
-  const linker = linkerObject();
-  table.allocateCommons(linker);
-  const dynamic = script.shared ? createDynamicTables(script.shared, table, linker) : null;
+  return { objects, table };
+}
 
-  const claims = claimSections(script, [...objects, linker]);
-  const { layout, segments } = runLayout(script, claims, table);
-
-  for (const [name, s] of layout.symbols) {
-    Object.assign(table.entry(name), { state: 'script', definition: null, section: null, value: s.value, size: 0, type: STT_NOTYPE });
-  }
-  refuseGotRelocations(objects);
-  table.checkUndefined();
-  const offsets = placeFile(segments, layout, script.pageSize);
-  applyRelocations(objects, table);
-
-  const finalContext = (dot: number): ExprContext => ({
-    dot, sizeofHeaders: headersSize(segments.length), strict: true,
-    symbol: (name) => { const e = table.get(name); return e && e.state !== 'undefined' ? table.valueOf(e) : undefined; },
-    defined: (name) => (table.get(name)?.state ?? 'undefined') !== 'undefined',
-    section: (name) => layout.sections.find((s) => s.name === name),
-  });
-  const dataValue = (section: OutputSection, i: number): number => {
+/** LONG()/SHORT()/BYTE() values: evaluated last, when every symbol and section has its address. */
+function dataEvaluator(table: SymbolTable, layout: Layout, segments: PlannedSegment[]): (section: OutputSection, i: number) => number {
+  return (section, i) => {
     const placed = section.data[i]!;
-    return evaluate(placed.item.value, finalContext(placed.address));
+    return evaluate(placed.item.value, {
+      dot: placed.address, sizeofHeaders: headersSize(segments.length), strict: true,
+      symbol: (name) => { const e = table.get(name); return e && e.state !== 'undefined' ? table.valueOf(e) : undefined; },
+      defined: (name) => (table.get(name)?.state ?? 'undefined') !== 'undefined',
+      section: (name) => layout.sections.find((s) => s.name === name),
+    });
   };
-  if (dynamic) {
-    const indexOf = (name: string | null): number => layout.sections.findIndex((s) => s.name === name) + 1;
-    fillDynamicTables(dynamic, table, indexOf);
-  }
-
-  // No ENTRY and no -e: an executable starts at _start, as with ld; a shared object needs no entry.
-  const entrySymbol = request.entry ?? script.entry ?? (script.outputType === 'exec' ? '_start' : undefined);
-  const entry = entryAddress(entrySymbol, table, layout, warnings);
-  const bytes = writeElf(buildImage({
-    type: script.outputType === 'dyn' ? ET_DYN : ET_EXEC, entry, layout, segments, offsets, objects: [...objects, linker], table, dataValue,
-    pageSize: script.pageSize,
-  }));
-  const symbols = new Map<string, number>();
-  for (const e of table.symbols.values()) if (e.state !== 'undefined') symbols.set(e.name, table.valueOf(e));
-  return { bytes, entry, warnings, symbols, layout, segments };
 }
 
 /** Does this member define (not merely declare, not as COMMON) a name the link still needs? */
