@@ -1,6 +1,6 @@
 /* Segment limits, types and null selectors on memory accesses (SDM Vol. 3A 5.3 "Limit checking",
- * 5.4 "Type checking", 3.4.2 null selectors). QEMU's TCG checks none of these, so the expected output
- * lives in test/machine/limits.test.ts, from the SDM. */
+ * 5.4 "Type checking", 3.4.2 null selectors), and the EXT bit of error codes. QEMU's TCG checks none
+ * of these, so the expected output lives in test/machine/limits.test.ts, from the SDM. */
 #include "lib.h"
 
 static u32 user_stack[1024];
@@ -64,6 +64,12 @@ int kmain(void) {
   step("ring 3 stack segment, limit 0xfff: push at esp 2");
   which = 1;
   if (guard(&fault_guard) == 0) enter_user(user_stack_test, (u32)(user_stack + 1024), 0x2);
+  /* EXT (error code bit 0, SDM Vol. 3A 6.13) is set when a fault happens while delivering an earlier
+   * exception or an external interrupt (QEMU never sets it). #UD is benign, so a not-present #UD
+   * gate gives #NP(6*8+2+1) = 0x33 rather than a double fault (table 6-5). */
+  clear_gate_present(6);
+  step("ud2 with the #UD gate not present");
+  if (guard(&fault_guard) == 0) __asm__ volatile("ud2");
   printf("done\n");
   return 0;
 }

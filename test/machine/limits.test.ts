@@ -2,7 +2,8 @@
 // check these (it ignores limits and lets a null DS through), so the oracle is the SDM itself:
 // Vol. 3A 5.3 (limit checking: #GP(0), or #SS(0) for the stack; expand-down segments are valid ABOVE
 // the limit), 5.4 (type checking: no writes to read-only data or code) and 3.4.2 (a null selector in
-// DS/ES/FS/GS loads, but using it is #GP(0)).
+// DS/ES/FS/GS loads, but using it is #GP(0)); and 6.13: the EXT bit of an error code is set for a
+// fault raised while delivering an earlier exception (QEMU never sets it).
 
 import test from 'ava';
 import { buildKernel, runGate86 } from './support/kernels.ts';
@@ -28,6 +29,8 @@ ring 3 stack segment, limit 0xfff: push at esp 0x800
   -> ok
 ring 3 stack segment, limit 0xfff: push at esp 2
   -> vector 0c error=00000000
+ud2 with the #UD gate not present
+  -> vector 0b error=00000033
 done
 `;
 

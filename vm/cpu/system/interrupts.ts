@@ -58,7 +58,7 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, so
       errorCode = 0;
     }
     software = false;
-    external = state.deliveringExternal;
+    external = true; // an exception is delivered now: faults while delivering it have EXT set (SDM 6.13)
   }
   state.delivering = vector;
   state.deliveringExternal = external;
