@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedBuild, runI386Elf } from '../support/i386-oracle.ts';
 import { linkImage } from '../../linker/ld/link-image.ts';
+import { assemble } from '../../linker/as/index.ts';
 import { FIXTURES, ROOT, compileObject, gnuLink, readelfComplaints, tool, writeOutput } from './support.ts';
 
 const STUBS = join(ROOT, 'kernel', 'arch', 'x86');
@@ -71,6 +72,16 @@ for (const flavour of ['sysenter', 'int80']) {
     t.is(run.stdout.toString(), [
       '__kernel_vsyscall ffffe400', '__kernel_sigreturn ffffe420', '__kernel_rt_sigreturn ffffe440', 'no_such_symbol missing', '',
     ].join('\n'));
+  });
+}
+
+for (const flavour of ['sysenter', 'int80']) {
+  test(`${flavour}: built from gate86 as's object (the kernel build's path), linux-gate.so.1 is byte-identical to the one from as --32's`, (t) => {
+    const path = join(STUBS, `vsyscall-${flavour}.S`);
+    const bytes = assemble(path, readFileSync(path, 'utf8'), { includeDirs: [INCLUDE, STUBS], defines: new Map(), readFile: (p) => readFileSync(p, 'utf8') });
+    const ours = linkImage({ image: 'vsyscall-dso', objects: [{ name: `vsyscall-${flavour}.o`, bytes }] }).bytes;
+    const gas = linkImage({ image: 'vsyscall-dso', objects: [compileObject(path, [], [INCLUDE])] }).bytes;
+    t.deepEqual(ours, gas);
   });
 }
 
