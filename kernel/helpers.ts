@@ -10,7 +10,7 @@
 import type { GateFunction, Kernel } from './kernel.ts';
 import { loadProgram, startThread, ExecError } from './exec.ts';
 import { exitTask } from './services/process.ts';
-import { nextSignal, restartSyscall } from './signals.ts';
+import { deliverSignal, nextSignal, restartSyscall } from './signals.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
   BOOT_CPU, BOOT_GDT, BOOT_IDT, BOOT_VSYSCALL, BOOT_WRMSR, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, TIF_IRET,
@@ -100,20 +100,33 @@ const kernelInit: GateFunction = (k, sp) => {
   }
 };
 
-/** do_notify_resume(regs, flags): deliver pending signals (default actions), restart, clear TIF_IRET. */
+/**
+ * do_notify_resume(regs, flags): deliver pending, unblocked signals — to a handler (a frame on the
+ * user stack) or by their default action — then, if no handler ran, restart an interrupted call
+ * (fidelity 10); and clear TIF_IRET, since entry.S leaves through iret from here in any case.
+ */
 const doNotifyResume: GateFunction = (k, sp) => {
   const regs = k.ptRegsAt(k.stackArg(sp, 0));
   const task = k.task();
-  if ((k.threadFlags(task) & (1 << TIF_SIGPENDING)) !== 0) {
-    const signal = nextSignal(task.pendingSignals);
+  let handled = false;
+  for (;;) {
+    const signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
+    if (signal === 0) break;
     task.pendingSignals &= ~(1 << signal);
-    if (task.pendingSignals === 0) k.clearThreadFlag(task, TIF_SIGPENDING);
-    if (signal !== 0) {
-      exitTask(k, task, { signal });               // no handlers yet: the default action kills
+    const info = task.signalInfo.get(signal) ?? { code: 0x80, pid: 0, uid: 0, addr: 0 };
+    task.signalInfo.delete(signal);
+    const outcome = deliverSignal(k, task, regs, signal, info);
+    if (typeof outcome === 'object') {
+      exitTask(k, task, { signal: outcome.kill });
       return 0;
     }
+    if (outcome === 'handled') {
+      handled = true;
+      break;                                         // one frame at a time, as Linux does
+    }
   }
-  restartSyscall(regs);
+  if ((task.pendingSignals & ~task.blockedSignals) === 0) k.clearThreadFlag(task, TIF_SIGPENDING);
+  if (!handled) restartSyscall(regs);
   k.clearThreadFlag(task, TIF_IRET);
   return 0;
 };
@@ -146,6 +159,13 @@ function trap(name: string, signal: number): GateFunction {
     const error = k.stackArg(sp, 1);
     if (regs.fromUser()) {
       const task = k.task();
+      // force_sig: a fault's signal cannot be blocked or ignored (it would fault again forever).
+      if ((task.blockedSignals & (1 << signal)) !== 0 || task.actions[signal]!.handler === 1) {
+        task.blockedSignals &= ~(1 << signal);
+        task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0 };
+      }
+      const addr = name === 'page_fault' && k.cpu ? k.cpu.cr2() : regs.get('eip');
+      task.signalInfo.set(signal, { code: 0x80, pid: 0, uid: 0, addr });
       task.pendingSignals |= 1 << signal;
       k.setThreadFlag(task, TIF_SIGPENDING);
       if (k.host.trace !== null) k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${name === 'page_fault' && k.cpu ? ` cr2 ${hex(k.cpu.cr2())}` : ''} eax ${hex(regs.get('eax'))} -> signal ${signal}`);

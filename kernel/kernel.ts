@@ -106,8 +106,9 @@ export class Kernel {
     if (trace === null) return service(this, regs);
     const args = regs.args().map((a) => '0x' + a.toString(16)).join(', ');
     const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
+    const number = regs.get('orig_eax');
     const result = service(this, regs);
-    trace(`syscall ${regs.get('orig_eax')} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
+    trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
     return result;
   }
 

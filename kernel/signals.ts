@@ -8,6 +8,7 @@
 // is the `jmp` back to `mov %esp,%ebp; sysenter` in the vsyscall page.
 
 import type { PtRegs } from './pt-regs.ts';
+import { Struct } from './services/user.ts';
 import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from './layout.ts';
 
 /** Does this pt_regs hold an interrupted system call that must restart (no handler runs)? */
@@ -25,4 +26,137 @@ export function restartSyscall(regs: PtRegs): boolean {
 export function nextSignal(pending: number): number {
   for (let signal = 1; signal < 32; signal++) if ((pending & (1 << signal)) !== 0) return signal;
   return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery to a handler, and the frames sigreturn reads back (Linux 2.6's arch/i386/kernel/signal.c).
+
+import type { Kernel } from './kernel.ts';
+import type { Task } from './task.ts';
+import { EINTR, TIF_IRET, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+
+/** struct sigcontext: the interrupted registers, 88 bytes. */
+const SC = { gs: 0, fs: 4, es: 8, ds: 12, edi: 16, esi: 20, ebp: 24, esp: 28, ebx: 32, edx: 36, ecx: 40, eax: 44, trapno: 48, err: 52, eip: 56, cs: 60, eflags: 64, espAtSignal: 68, ss: 72, fpstate: 76, oldmask: 80, cr2: 84 } as const;
+const SIGCONTEXT_SIZE = 88;
+export const SIGCONTEXT_OLDMASK = SC.oldmask;
+/** struct sigframe {pretcode, sig, sigcontext, extramask, retcode}. gate86 saves no FPU state (no x87). */
+export const SIGFRAME_SC = 8;
+export const SIGFRAME_EXTRAMASK = SIGFRAME_SC + SIGCONTEXT_SIZE;
+const SIGFRAME_SIZE = SIGFRAME_EXTRAMASK + 4 + 8;
+/** struct rt_sigframe {pretcode, sig, pinfo, puc, siginfo (128), ucontext {flags, link, stack (12), mcontext, sigmask (8)}, retcode}. */
+const RT_SIGFRAME_INFO = 16;
+const RT_SIGFRAME_UC = RT_SIGFRAME_INFO + 128;
+export const RT_SIGFRAME_UC_MCONTEXT = RT_SIGFRAME_UC + 20;
+export const RT_SIGFRAME_UC_SIGMASK = RT_SIGFRAME_UC_MCONTEXT + SIGCONTEXT_SIZE;
+const RT_SIGFRAME_SIZE = RT_SIGFRAME_UC_SIGMASK + 8 + 8;
+
+/** The vsyscall page's trampolines (fidelity point 5). */
+export const KERNEL_SIGRETURN = VSYSCALL_BASE + 0x420;
+export const KERNEL_RT_SIGRETURN = VSYSCALL_BASE + 0x440;
+
+const SA_SIGINFO = 0x4;
+const SA_RESTORER = 0x04000000;
+const SA_RESTART = 0x10000000;
+const SA_NODEFER = 0x40000000;
+const SA_RESETHAND = 0x80000000;
+const SIG_IGN = 1;
+const TF = 0x100;
+const DF = 0x400;
+/** EFLAGS bits sigreturn may take from the frame (Linux's FIX_EFLAGS): arithmetic flags, DF, TF, AC, RF. */
+const FIX_EFLAGS = 0x00000001 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x10000 | 0x40000;
+
+/** Signals whose default action is to do nothing (there is no job control: stops are ignored too). */
+const DEFAULT_IGNORE = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+
+/**
+ * The kernel keeps masks with bit n for signal n; a user sigset_t has bit n-1 for signal n. These
+ * convert at the user boundary (sigprocmask, sigaction's sa_mask, the masks saved in frames).
+ */
+export const toUserSigset = (mask: number): number => mask >>> 1;
+export const fromUserSigset = (bits: number): number => (bits << 1) >>> 0;
+
+export type DeliveryOutcome = 'handled' | 'ignored' | { kill: number };
+
+function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
+  const s = new Struct(SIGCONTEXT_SIZE);
+  s.u32(SC.es, regs.get('es')).u32(SC.ds, regs.get('ds')).u32(SC.edi, regs.get('edi')).u32(SC.esi, regs.get('esi'))
+    .u32(SC.ebp, regs.get('ebp')).u32(SC.esp, regs.get('esp')).u32(SC.ebx, regs.get('ebx')).u32(SC.edx, regs.get('edx'))
+    .u32(SC.ecx, regs.get('ecx')).u32(SC.eax, regs.get('eax')).u32(SC.eip, regs.get('eip')).u32(SC.cs, regs.get('cs'))
+    .u32(SC.eflags, regs.get('eflags')).u32(SC.espAtSignal, regs.get('esp')).u32(SC.ss, regs.get('ss'))
+    .u32(SC.oldmask, mask).u32(SC.cr2, cr2);
+  return s;
+}
+
+/** Linux's handle_signal restart rules, when a handler will run. */
+function restartForHandler(regs: PtRegs, flags: number): void {
+  if ((regs.get('orig_eax') | 0) < 0) return;
+  const eax = regs.get('eax') | 0;
+  if (eax === -ERESTARTNOHAND || (eax === -ERESTARTSYS && (flags & SA_RESTART) === 0)) regs.set('eax', -EINTR);
+  else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR) restartSyscall(regs);
+}
+
+/**
+ * Deliver one pending signal: its default action, or a frame on the user stack and EIP = handler.
+ * Runs from do_notify_resume, which always returns through iret.
+ */
+export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: number, info: { code: number; pid: number; uid: number; addr: number }): DeliveryOutcome {
+  const action = task.actions[signal]!;
+  if (action.handler === SIG_IGN) return 'ignored';
+  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : { kill: signal };
+  restartForHandler(regs, action.flags);
+  const rt = (action.flags & SA_SIGINFO) !== 0;
+  const size = rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE;
+  // Below the interrupted ESP, aligned so that the handler sees (ESP + 4) 16-byte aligned.
+  const frame = ((((regs.get('esp') - size) >>> 0) + 4) & ~15) - 4 >>> 0;
+  const restorer = (action.flags & SA_RESTORER) !== 0 ? action.restorer : rt ? KERNEL_RT_SIGRETURN : KERNEL_SIGRETURN;
+  const bytes = new Struct(size);
+  bytes.u32(0, restorer).u32(4, signal);
+  const context = sigcontext(regs, toUserSigset(task.blockedSignals), info.addr).bytes;
+  if (rt) {
+    bytes.u32(8, frame + RT_SIGFRAME_INFO).u32(12, frame + RT_SIGFRAME_UC);
+    bytes.u32(RT_SIGFRAME_INFO, signal).u32(RT_SIGFRAME_INFO + 8, info.code);
+    if (info.code <= 0) bytes.u32(RT_SIGFRAME_INFO + 12, info.pid).u32(RT_SIGFRAME_INFO + 16, info.uid);
+    else bytes.u32(RT_SIGFRAME_INFO + 12, info.addr);
+    bytes.bytes.set(context, RT_SIGFRAME_UC_MCONTEXT);
+    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(task.blockedSignals));
+  } else {
+    bytes.bytes.set(context, SIGFRAME_SC);
+  }
+  if (!task.space.copyToUser(frame, bytes.bytes)) return { kill: 11 };      // no room for a frame: SIGSEGV
+  regs.set('esp', frame);
+  regs.set('eip', action.handler);
+  regs.set('eax', signal);
+  regs.set('edx', rt ? frame + RT_SIGFRAME_INFO : 0);
+  regs.set('ecx', rt ? frame + RT_SIGFRAME_UC : 0);
+  regs.set('cs', __USER_CS);
+  regs.set('ss', __USER_DS);
+  regs.set('ds', __USER_DS);
+  regs.set('es', __USER_DS);
+  regs.set('eflags', regs.get('eflags') & ~(TF | DF));
+  task.blockedSignals = (task.blockedSignals | action.mask | ((action.flags & SA_NODEFER) !== 0 ? 0 : 1 << signal)) >>> 0;
+  if ((action.flags & SA_RESETHAND) !== 0) task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0 };
+  return 'handled';
+}
+
+/** A selector sigreturn may put in DS/ES/SS: null, or a GDT user data segment with RPL 3. */
+function userDataSelector(selector: number): boolean {
+  return selector === 0 || selector === __USER_DS || ((selector & 3) === 3 && (selector >> 3) >= 6 && (selector >> 3) <= 8);
+}
+
+/** Reload pt_regs from a struct sigcontext in user memory; false if unreadable or forged. */
+export function restoreSigcontext(k: Kernel, regs: PtRegs, address: number): boolean {
+  const raw = k.task().space.copyFromUser(address, SIGCONTEXT_SIZE);
+  if (raw === null) return false;
+  const v = new DataView(raw.buffer);
+  const get = (offset: number): number => v.getUint32(offset, true);
+  if ((get(SC.cs) & 0xffff) !== __USER_CS || !userDataSelector(get(SC.ss) & 0xffff)) return false;
+  if (!userDataSelector(get(SC.ds) & 0xffff) || !userDataSelector(get(SC.es) & 0xffff)) return false;
+  for (const [field, offset] of [['edi', SC.edi], ['esi', SC.esi], ['ebp', SC.ebp], ['esp', SC.esp], ['ebx', SC.ebx], ['edx', SC.edx], ['ecx', SC.ecx], ['eax', SC.eax], ['eip', SC.eip], ['ds', SC.ds], ['es', SC.es], ['ss', SC.ss]] as const) {
+    regs.set(field, field === 'ds' || field === 'es' || field === 'ss' ? get(offset) & 0xffff : get(offset));
+  }
+  regs.set('cs', __USER_CS);
+  regs.set('eflags', (regs.get('eflags') & ~FIX_EFLAGS) | (get(SC.eflags) & FIX_EFLAGS));
+  regs.set('orig_eax', 0xffffffff);                      // a sigreturn is never restarted
+  k.setThreadFlag(k.task(), TIF_IRET);
+  return true;
 }

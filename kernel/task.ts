@@ -5,6 +5,9 @@ import type { AddressSpace } from './mm/address-space.ts';
 
 export interface Credentials { uid: number; euid: number; gid: number; egid: number }
 
+/** struct sigaction as the kernel keeps it (handler 0 = SIG_DFL, 1 = SIG_IGN). */
+export interface SignalAction { handler: number; flags: number; restorer: number; mask: number }
+
 /** One TLS descriptor as set_thread_area stored it (struct user_desc's fields). */
 export interface TlsDescriptor { base: number; limit: number; flags: number }
 
@@ -16,8 +19,14 @@ export class Task {
   mmapNext = 0x40000000;
   /** set_tid_address: cleared (and futex-woken) at exit. */
   clearChildTid = 0;
-  /** Signals waiting for delivery (a bit per signal number). */
+  /** Signals waiting for delivery (a bit per signal number, 1..31). */
   pendingSignals = 0;
+  /** Signals blocked by sigprocmask (bit per signal number). */
+  blockedSignals = 0;
+  /** What siginfo says about each pending signal (who sent it, or the faulting address). */
+  readonly signalInfo = new Map<number, { code: number; pid: number; uid: number; addr: number }>();
+  /** rt_sigaction's table: index = signal number. */
+  readonly actions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0 }));
   readonly tls: (TlsDescriptor | null)[] = [null, null, null];
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';

@@ -9,6 +9,7 @@ import * as memory from './memory.ts';
 import * as files from './files.ts';
 import * as time from './time.ts';
 import * as random from './random.ts';
+import * as signal from './signal.ts';
 
 export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_exit: process.sys_exit,
@@ -54,4 +55,13 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_clock_nanosleep: time.sys_clock_nanosleep,
 
   sys_getrandom: random.sys_getrandom,
+
+  sys_rt_sigaction: signal.sys_rt_sigaction,
+  sys_rt_sigprocmask: signal.sys_rt_sigprocmask,
+  sys_kill: signal.sys_kill,
+  sys_tkill: signal.sys_tkill,
+  sys_tgkill: signal.sys_tgkill,
+  sys_gettid: signal.sys_gettid,
+  sys_sigreturn: signal.sys_sigreturn,
+  sys_rt_sigreturn: signal.sys_rt_sigreturn,
 };

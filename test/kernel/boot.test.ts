@@ -166,3 +166,13 @@ test('fidelity 9: iopl edits pt_regs, so even a sysenter call leaves through ire
   const user = runOnGate86(program, [], { cpu: 'pentium3', program: { path: program, image: new Uint8Array(readFileSync(program)), argv: [program], envp: [], credentials: { uid: 1000, gid: 1000 } } });
   t.is(user.status, 256 - 1, 'iopl(3) without privilege: -EPERM');
 });
+
+test('fidelity 5, 9: handlers without SA_RESTORER return through __kernel_rt_sigreturn / __kernel_sigreturn, and sigreturn restores every register', (t) => {
+  const program = buildTestProgram('sigtramp');
+  for (const cpu of ['pentium3', 'pentium-pro']) {
+    const r = runOnGate86(program, [], { cpu });
+    t.is(r.status, 0, `${cpu}: ${r.trace.filter((l) => !l.includes('rt_sigaction')).join('\n')}`);
+    t.true(r.trace.some((l) => l.startsWith('syscall 173 rt_sigreturn(') && l.endsWith('[int $0x80]')), cpu);
+    t.true(r.trace.some((l) => l.startsWith('syscall 119 sigreturn(') && l.endsWith('[int $0x80]')), cpu);
+  }
+});

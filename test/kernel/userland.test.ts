@@ -76,3 +76,16 @@ test('static glibc: malloc (brk, mmap2, munmap), mprotect, uname, nanosleep and 
   t.is(ours.stdout.toString(), native.stdout.toString());
   t.true(ours.trace.some((l) => l.includes(' mmap_pgoff(')), 'the big block came from mmap2');
 });
+
+test('static glibc signals: handlers (SA_SIGINFO or not), the blocked mask, a SIGSEGV handler, SIG_IGN, death by SIGTERM — as natively', (t) => {
+  const program = join(dir, 'glibc-signals');
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', join(root, 'test/kernel/glibc-signals.c'), '-o', program], { encoding: 'utf8' });
+  if (cc.status !== 0) return t.fail(`gcc -m32 -static failed: ${cc.stderr}`);
+  const native = runI386Elf(program);
+  t.is(native.signal, 'SIGTERM');
+  for (const cpu of ['pentium3', 'pentium-pro']) {
+    const ours = runOnGate86(program, [], { cpu });
+    t.is(ours.stdout.toString(), native.stdout.toString(), `${cpu}: ${ours.trace.slice(-6).join('\n')}`);
+    t.is(ours.signal, 15, cpu);
+  }
+});

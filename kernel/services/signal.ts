@@ -1,0 +1,119 @@
+// Signals: rt_sigaction, rt_sigprocmask, kill/tkill/tgkill (to oneself: gate86 runs one process),
+// gettid, and the two ways back from a handler, sigreturn and rt_sigreturn.
+//
+// Delivery happens on the way back to user mode (kernel/signals.ts deliverSignal, called from
+// do_notify_resume): the kernel pushes a frame on the user stack — the interrupted registers in a
+// struct sigcontext — points EIP at the handler and the return address at a trampoline:
+// the program's SA_RESTORER, else __kernel_sigreturn / __kernel_rt_sigreturn in the vsyscall page
+// (fidelity point 5). The trampoline's `int $0x80` comes back here; sigreturn reloads every register
+// from the frame and sets TIF_IRET, since only iret can restore them all (fidelity point 9).
+
+import type { SyscallService } from '../kernel.ts';
+import { EINVAL, ESRCH, TIF_SIGPENDING } from '../layout.ts';
+import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
+import { fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
+import { SIGKILL } from '../layout.ts';
+
+const SIGSTOP = 19;
+const SI_USER = 0;
+const SI_TKILL = -6;
+const SIG_BLOCK = 0;
+const SIG_UNBLOCK = 1;
+const SIG_SETMASK = 2;
+/** SIGKILL and SIGSTOP can be neither caught nor blocked. */
+const UNBLOCKABLE = (1 << SIGKILL) | (1 << SIGSTOP);
+
+/** rt_sigaction(sig, const struct sigaction *act, struct sigaction *oact, sigsetsize): {handler, flags, restorer, mask[2]}. */
+export const sys_rt_sigaction: SyscallService = (k, regs) => {
+  const [signal, act, oact, size] = regs.args();
+  if (size !== 8 || signal < 1 || signal > 64) return -EINVAL;
+  const task = k.task();
+  const old = task.actions[signal]!;
+  let next = old;
+  if (act !== 0) {
+    if (signal === SIGKILL || signal === SIGSTOP) return -EINVAL;
+    const raw = copyFromUser(k, act, 20);
+    if (raw === null) return FAULT;
+    const v = new DataView(raw.buffer);
+    next = { handler: v.getUint32(0, true), flags: v.getUint32(4, true), restorer: v.getUint32(8, true), mask: fromUserSigset(v.getUint32(12, true)) & ~UNBLOCKABLE };
+  }
+  if (oact !== 0) {
+    const s = new Struct(20).u32(0, old.handler).u32(4, old.flags).u32(8, old.restorer).u32(12, toUserSigset(old.mask));
+    if (!copyToUser(k, oact, s.bytes)) return FAULT;
+  }
+  task.actions[signal] = next;
+  return 0;
+};
+
+/** rt_sigprocmask(how, const sigset_t *set, sigset_t *oset, sigsetsize). Signals 1..31 only. */
+export const sys_rt_sigprocmask: SyscallService = (k, regs) => {
+  const [how, set, oset, size] = regs.args();
+  if (size !== 8) return -EINVAL;
+  const task = k.task();
+  const old = task.blockedSignals;
+  if (set !== 0) {
+    const raw = copyFromUser(k, set, 8);
+    if (raw === null) return FAULT;
+    const bits = fromUserSigset(new DataView(raw.buffer).getUint32(0, true));
+    if (how === SIG_BLOCK) task.blockedSignals |= bits;
+    else if (how === SIG_UNBLOCK) task.blockedSignals &= ~bits;
+    else if (how === SIG_SETMASK) task.blockedSignals = bits;
+    else return -EINVAL;
+    task.blockedSignals = (task.blockedSignals & ~UNBLOCKABLE) >>> 0;
+  }
+  if (oset !== 0 && !copyToUser(k, oset, new Struct(8).u32(0, toUserSigset(old)).bytes)) return FAULT;
+  if ((task.pendingSignals & ~task.blockedSignals) !== 0) k.setThreadFlag(task, TIF_SIGPENDING);
+  return 0;
+};
+
+export const sys_gettid: SyscallService = (k) => k.task().pid;
+
+/** Queue `signal` for the current task (the only one). 0 checks permission only. */
+function sendToSelf(k: Parameters<SyscallService>[0], pid: number, signal: number, code = SI_USER): number {
+  const task = k.task();
+  if (signal < 0 || signal > 31) return -EINVAL;
+  if (pid !== task.pid && pid !== 0 && (pid | 0) !== -1) return -ESRCH;
+  if (signal === 0) return 0;
+  task.signalInfo.set(signal, { code, pid: task.pid, uid: task.credentials.uid, addr: 0 });
+  task.pendingSignals |= 1 << signal;
+  k.setThreadFlag(task, TIF_SIGPENDING);
+  return 0;
+}
+
+export const sys_kill: SyscallService = (k, regs) => sendToSelf(k, regs.get('ebx'), regs.get('ecx'));
+export const sys_tkill: SyscallService = (k, regs) => sendToSelf(k, regs.get('ebx'), regs.get('ecx'), SI_TKILL);
+export const sys_tgkill: SyscallService = (k, regs) => {
+  const [tgid, tid, signal] = regs.args();
+  if (tgid !== k.task().pid) return -ESRCH;
+  return sendToSelf(k, tid, signal, SI_TKILL);
+};
+
+/**
+ * sigreturn: __kernel_sigreturn popped the signal number, so ESP points 8 bytes into the frame
+ * (past pretcode and sig). Reload the registers and the blocked mask saved at delivery.
+ */
+export const sys_sigreturn: SyscallService = (k, regs) => {
+  const frame = regs.get('esp') - 8;
+  const mask = copyFromUser(k, frame + SIGFRAME_SC + SIGCONTEXT_OLDMASK, 4);
+  if (mask === null || !restoreSigcontext(k, regs, frame + SIGFRAME_SC)) return sigreturnFault(k);
+  k.task().blockedSignals = fromUserSigset(new DataView(mask.buffer).getUint32(0, true)) & ~UNBLOCKABLE;
+  return regs.get('eax');
+};
+
+/** rt_sigreturn: the handler's `ret` popped pretcode, so the frame starts at ESP - 4. */
+export const sys_rt_sigreturn: SyscallService = (k, regs) => {
+  const frame = regs.get('esp') - 4;
+  const mask = copyFromUser(k, frame + RT_SIGFRAME_UC_SIGMASK, 4);
+  if (mask === null || !restoreSigcontext(k, regs, frame + RT_SIGFRAME_UC_MCONTEXT)) return sigreturnFault(k);
+  k.task().blockedSignals = fromUserSigset(new DataView(mask.buffer).getUint32(0, true)) & ~UNBLOCKABLE;
+  return regs.get('eax');
+};
+
+/** A frame that cannot be read (or holds bad segments) is fatal, as in Linux: SIGSEGV. */
+function sigreturnFault(k: Parameters<SyscallService>[0]): number {
+  const task = k.task();
+  task.pendingSignals |= 1 << 11;
+  task.actions[11] = { handler: 0, flags: 0, restorer: 0, mask: 0 };
+  k.setThreadFlag(task, TIF_SIGPENDING);
+  return 0;
+}
