@@ -8,12 +8,13 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolVersion } from '../support/i386-oracle.ts';
+import { cachedBuild, toolVersion } from '../support/i386-oracle.ts';
+import { assemble } from '../../linker/as/index.ts';
 import { linkImage } from '../../linker/ld/link-image.ts';
 import { parseLinkScript } from '../../linker/ld/script-parser.ts';
 import { readElf } from '../../linker/elf/reader.ts';
 import { PT_LOAD } from '../../linker/elf/format.ts';
-import { FIXTURES, compileObject, gnuLink, loadedBytes, readelfComplaints, writeOutput } from './support.ts';
+import { CFLAGS, FIXTURES, compileObject, gnuLink, loadedBytes, readelfComplaints, writeOutput } from './support.ts';
 
 const KERNEL = join(FIXTURES, 'kernel');
 const SCRIPT = readFileSync(join(KERNEL, 'vmlinux.lds'), 'utf8');
@@ -101,6 +102,16 @@ test('the built-in kernel script (TypeScript model) and vmlinux.lds (GNU syntax,
   const builtin = linkImage({ image: 'multiboot-kernel', objects: objects() }).bytes;
   const parsed = linkImage({ script: parseLinkScript(SCRIPT, 'vmlinux.lds'), objects: objects() }).bytes;
   t.deepEqual(parsed, builtin);
+});
+
+test('built only with gate86 as (gcc -S for the C) and gate86 ld, the kernel is byte-identical to the one from gas objects', (t) => {
+  const flags = [...CFLAGS, '-O2', '-fno-asynchronous-unwind-tables'];
+  const cached = cachedBuild({ files: { 'kmain.c': readFileSync(join(KERNEL, 'kmain.c'), 'utf8') }, commands: [['gcc', ...flags, '-S', 'kmain.c', '-o', 'kmain.s']], output: 'kmain.s' });
+  const options = { includeDirs: [KERNEL], defines: new Map<string, string>(), readFile: (p: string) => readFileSync(p, 'utf8') };
+  const head = assemble(join(KERNEL, 'head.S'), readFileSync(join(KERNEL, 'head.S'), 'utf8'), options);
+  const kmain = assemble('kmain.s', readFileSync(cached, 'utf8'), options);
+  const ours = linkImage({ image: 'multiboot-kernel', objects: [{ name: 'head.o', bytes: head }, { name: 'kmain.o', bytes: kmain }] }).bytes;
+  t.deepEqual(ours, linkImage({ image: 'multiboot-kernel', objects: objects() }).bytes);
 });
 
 test('gate86 ld and GNU ld load the same bytes for the kernel', (t) => {
