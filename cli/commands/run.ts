@@ -8,7 +8,7 @@ import { checkExecutable, ExecError } from '../../kernel/exec.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
-const TRACE_KINDS = ['syscall', 'fault', 'boot'];
+const TRACE_KINDS = ['syscall', 'fault', 'boot', 'msr', 'cpuid'];
 
 const usage = `usage: gate86 run [--cpu NAME] [--trace KIND[,KIND...]] PROGRAM.elf [ARGS...]
 
@@ -17,7 +17,9 @@ The program's stdin/stdout/stderr are this terminal's; gate86 exits with the pro
 or 128 + N when signal N killed it. A file that is not an i386 ELF executable: status 126.
   --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
   --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
-                  fault (user faults and the signal they become), boot (the boot log)`;
+                  fault (user faults and the signal they become), boot (the boot log),
+                  msr (each wrmsr the kernel's boot code made, with its value),
+                  cpuid (what identify_cpu found and the SEP verdict)`;
 
 interface RunArguments { cpu: string; trace: Set<string>; program: string; args: string[] }
 
@@ -91,7 +93,9 @@ export const runCommand: Command = {
       write: (fd, bytes) => { (fd === 2 ? process.stderr : process.stdout).write(bytes); },
       read: readStdin,
       isTerminal: (fd) => isatty(fd),
-      log: a.trace.has('boot') ? stderr : () => {},
+      log: (line) => {
+        if (a.trace.has('boot') || (a.trace.has('msr') && line.startsWith('wrmsr')) || (a.trace.has('cpuid') && line.startsWith('CPU:'))) stderr(line);
+      },
       trace: a.trace.has('syscall') || a.trace.has('fault') ? (line) => {
         if (a.trace.has(line.startsWith('fault') ? 'fault' : 'syscall')) stderr(line);
       } : null,

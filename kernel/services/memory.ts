@@ -24,8 +24,9 @@ export const sys_brk: SyscallService = (k, regs) => {
       k.flushTlb();
     }
   } catch (error) {
-    if (error instanceof OutOfMemory) return task.brk;
-    throw error;
+    if (!(error instanceof OutOfMemory)) throw error;
+    if (wanted > task.brk) task.space.unmapRange(pageUp(task.brk), pageUp(wanted));   // give back what was taken
+    return task.brk;
   }
   task.brk = wanted;
   return task.brk;
@@ -54,8 +55,10 @@ export const sys_mmap_pgoff: SyscallService = (k, regs) => {
     }
     task.space.mapRange(start, start + size, { write: (prot & PROT_WRITE) !== 0 });
   } catch (error) {
-    if (error instanceof OutOfMemory) return -ENOMEM;
-    throw error;
+    if (!(error instanceof OutOfMemory)) throw error;
+    task.space.unmapRange(start, start + size);                                   // give back what was taken
+    if ((flags & MAP_FIXED) === 0 && task.mmapNext === start + size) task.mmapNext = start;
+    return -ENOMEM;
   }
   return start;
 };

@@ -27,6 +27,13 @@ test('gate86 run --trace syscall,boot: the boot log and every call with its door
   t.regex(r.stderr, /^syscall 20 getpid\(0x0, .*\) = 1 \[int \$0x80\]$/m);
 });
 
+test('gate86 run --trace msr,cpuid: the three wrmsr and the CPU verdict only', (t) => {
+  const r = gate86(['run', '--trace', 'msr,cpuid', '--cpu', 'athlon-xp', buildTestProgram('priv'), 's']);
+  t.is(r.status, 0);
+  t.deepEqual(r.stderr.trim().split('\n').map((l) => l.split(' ')[0]), ['CPU:', 'wrmsr', 'wrmsr', 'wrmsr']);
+  t.regex(r.stderr, /AuthenticAMD family 6 model 8 stepping 1; SEP usable \(not Intel: SEP trusted\)/);
+});
+
 test('gate86 boot: the boot story, then each sample', (t) => {
   const r = gate86(['boot', '--cpu', 'pentium-pro']);
   t.is(r.status, 0, r.stderr);
