@@ -87,7 +87,7 @@ export class Kernel {
       const helper = helpers[name];
       if (service !== undefined) this.gateFunctions.set(address, (k, sp) => k.serve(name, service, k.ptRegsAt(sp + 4)));
       else if (helper !== undefined) this.gateFunctions.set(address, helper);
-      else throw new Error(`kernel: the gate ${name} has no TypeScript function`);
+      else throw new Error(`kernel: the gate ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
   }
 
