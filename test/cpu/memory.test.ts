@@ -208,3 +208,40 @@ test('debugTranslate reads the page tables without side effects', (t) => {
   t.is(cpu.cr[2], cr2, 'CR2 untouched');
   t.is(read32(r.machine, PAGE_TABLE + 6 * 4) & A, 0, 'accessed bit untouched');
 });
+
+test('hot (compiled) blocks: a #PF in the middle of a block after hundreds of iterations unwinds exactly', (t) => {
+  // mov $1000,%ecx ; L: mov (%esi),%eax ; add $4,%esi ; dec %ecx ; jnz L ; hlt
+  const code = [0xb9, ...le32(1000), 0x8b, 0x06, 0x83, 0xc6, 0x04, 0x49, 0x75, 0xf8, 0xf4];
+  const start = 0x5000 - 4 * 300;
+  const r = runCode(code, { registers: { esi: start }, limit: 100_000, setup: (m) => enablePaging(m, { 5: 0 }) });
+  t.deepEqual(r.stop, { kind: 'exception', vector: PF, errorCode: 0, eip: CODE + 5 });
+  t.is(r.regs.esi, 0x5000);
+  t.is(r.regs.ecx, 700);
+  t.is(r.machine.instructionsExecuted, 1 + 300 * 4);
+});
+
+test('hot (compiled) blocks: self-modifying code in a loop of a thousand iterations', (t) => {
+  // mov $0,%ebx ; L: add $1,%ebx (imm8 at 0x1007) ; incb 0x1007 ; dec %ecx ; jnz L ; hlt
+  const code = [0xbb, 0, 0, 0, 0, 0x83, 0xc3, 0x01, 0xfe, 0x05, ...le32(0x1007), 0x49, 0x75, 0xf4, 0xf4];
+  const r = runCode(code, { registers: { ecx: 1000 }, limit: 100_000 });
+  let expected = 0;
+  for (let i = 1; i <= 1000; i++) expected = (expected + ((i << 24) >> 24)) | 0;
+  t.is(r.stop.kind, 'hlt');
+  t.is(r.regs.ebx, expected >>> 0);
+});
+
+test('hot (compiled) blocks: the instruction limit and breakpoints still stop inside them', (t) => {
+  // L: inc %eax ; inc %ebx ; dec %ecx ; jnz L ; hlt
+  const code = [0x40, 0x43, 0x49, 0x75, 0xfb, 0xf4];
+  const r = runCode(code, { registers: { ecx: 100_000 }, limit: 4 * 1000 + 2 });
+  t.deepEqual(r.stop, { kind: 'limit' });
+  t.is(r.regs.eax, 1001);
+  t.is(r.regs.ebx, 1001);
+  t.is(r.regs.eip, CODE + 2);
+  r.machine.cpu.setBreakpoint(CODE + 2);
+  r.machine.run(1_000_000); // at the breakpoint: not executed yet... then resume past it
+  t.is(r.machine.registers().eip, CODE + 2);
+  r.machine.cpu.clearBreakpoint(CODE + 2);
+  t.is(r.machine.run(1_000_000).kind, 'hlt');
+  t.is(r.machine.registers().ebx, 100_000);
+});

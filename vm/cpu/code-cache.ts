@@ -20,6 +20,7 @@ import { CS, DS, SS, EBP, ESP, NO_REGISTER_SLOT, type Cpu } from './cpu.ts';
 import { Vector } from './fault.ts';
 import { Op, type Executor } from './op.ts';
 import { modelHasInstruction } from './models.ts';
+import type { CompiledBlock } from './block-compiler.ts';
 import type { InstructionForm } from '../isa/table.ts';
 
 const MAX_BLOCK_OPS = 64;
@@ -42,6 +43,9 @@ export class Block {
    * favourite callers), valid while cpu.codeGeneration equals linkGeneration and the target is valid.
    */
   linkGeneration = -1;
+  /** Times the run loop entered this block, until it is compiled (block-compiler.ts). */
+  runs = 0;
+  compiled: CompiledBlock | null = null;
   linkEip1 = 0;
   link1: Block | null = null;
   linkEip2 = 0;

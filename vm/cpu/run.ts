@@ -7,6 +7,7 @@
 import { StopKind, type Cpu } from './cpu.ts';
 import { Vector } from './fault.ts';
 import { TF } from './flags.ts';
+import { compileBlock, COMPILE_THRESHOLD } from './block-compiler.ts';
 import type { Block } from './code-cache.ts';
 
 /** Run until `maxInstructions` have retired or something stops the CPU. Returns why it stopped. */
@@ -47,12 +48,18 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
     if (singleStep) n = 1;
     cpu.block = block;
     let i = 0;
-    while (i < n) {
-      const op = ops[i]!;
-      cpu.opIndex = i;
-      op.execute(cpu, op);
-      i++;
-      if (cpu.exitBlock !== 0) break;
+    const compiled = block.compiled;
+    if (compiled !== null && n === ops.length) {
+      i = compiled(cpu);
+    } else {
+      if (compiled === null && ++block.runs === COMPILE_THRESHOLD) block.compiled = compileBlock(block);
+      while (i < n) {
+        const op = ops[i]!;
+        cpu.opIndex = i;
+        op.execute(cpu, op);
+        i++;
+        if (cpu.exitBlock !== 0) break;
+      }
     }
     const last = ops[i - 1]!;
     if (!last.isBranch) cpu.eip = last.next;
