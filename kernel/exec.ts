@@ -11,7 +11,7 @@
 import { readElf, ElfError, type ElfFile } from '../linker/elf/reader.ts';
 import { ET_EXEC, PF_W, PT_INTERP, PT_LOAD } from '../linker/elf/format.ts';
 import { AddressSpace } from './mm/address-space.ts';
-import type { FrameAllocator } from './mm/frames.ts';
+import { OutOfMemory, type FrameAllocator } from './mm/frames.ts';
 import type { Ram } from './mm/ram.ts';
 import type { PtRegs } from './pt-regs.ts';
 import { PAGE_SIZE, TASK_SIZE, USER_STACK_TOP, VSYSCALL_BASE, VSYSCALL_ENTRY, __USER_CS, __USER_DS } from './layout.ts';
@@ -75,6 +75,7 @@ export interface ExecResult {
 }
 
 const ENOEXEC = 8;
+const ENOMEM = 12;
 const E2BIG = 7;
 
 /** Is this file something exec can run? Throws ExecError with a one-line reason when not. */
@@ -176,6 +177,7 @@ export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: n
     return { space, entry: elf.entry, stackPointer: sp, brk: end, auxv };
   } catch (error) {
     space.destroy();
+    if (error instanceof OutOfMemory) throw new ExecError(`${request.path}: not enough memory for its segments and stack`, ENOMEM);
     throw error;
   }
 }

@@ -129,3 +129,31 @@ test('fidelity 10: -ERESTARTSYS/-ERESTARTNOINTR/-ERESTARTNOHAND restart: EAX = O
   t.false(restartSyscall(regs));
   t.is(regs.get('eip'), 0x08049002);
 });
+
+test('a program too big for guest memory is an ExecError (ENOMEM), and every frame comes back', (t) => {
+  const s = setup();
+  const before = s.frames.available;
+  // 12 MiB of RAM for the allocator; ask for a 64 MiB stack-sized bss by patching the data segment.
+  const elf = readElf(image);
+  const patched = new Uint8Array(image);
+  const view = new DataView(patched.buffer);
+  const index = elf.segments.findIndex((seg) => seg.type === 1 && (seg.flags & 2) !== 0);
+  view.setUint32(elf.phoff + index * 32 + 20, 64 << 20, true);        // p_memsz
+  const error = t.throws(() => loadProgram(s.ram, s.frames, s.kernelDirectory, {
+    image: patched, path: 'big', argv: ['big'], envp: [], credentials, hwcap: 0, random,
+  }), { instanceOf: ExecError });
+  t.is(error?.errno, 12);
+  t.is(s.frames.available, before);
+});
+
+test('user copies fail whole (no partial write) when any byte is not writable, and strings stop at unmapped pages', (t) => {
+  const { result } = load();
+  const space = result.space;
+  const top = 0xc0000000;
+  t.false(space.copyToUser(top - 2, new Uint8Array(4)), 'crosses into the kernel half');
+  t.deepEqual([...space.copyFromUser(top - 2, 2)!], [0, 0], 'nothing was written');
+  t.is(space.copyFromUser(0x1000, 1), null);
+  t.true(space.copyToUser(top - 4, Uint8Array.of(0x41, 0x42, 0x43, 0x44)));
+  t.is(space.readString(top - 4, 100), null, 'no NUL before the end of the mapping');
+  t.is(space.readString(top - 4, 3), null, 'no NUL within max');
+});
