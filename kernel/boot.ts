@@ -7,6 +7,7 @@
 // from EIP and runs its TypeScript function.
 
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Machine } from '../vm/machine/machine.ts';
 import { StopKind, type Cpu } from '../vm/cpu/cpu.ts';
 import { Kernel, type GateCpu, type KernelHost } from './kernel.ts';
@@ -71,6 +72,14 @@ export function runProgram(options: RunOptions): RunResult {
       machine.cpu.requestStop(StopKind.Request);
     },
     log: options.log ?? (() => {}),
+    openExecutable: (path) => {
+      try {
+        return new Uint8Array(readFileSync(path));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return code === 'ENOENT' ? 2 : code === 'EACCES' ? 13 : code === 'EISDIR' ? 13 : code === 'ENOTDIR' ? 20 : 5;
+      }
+    },
     now: () => BigInt(Date.now()) * 1_000_000n,
     monotonic: () => process.hrtime.bigint() - start,
     sleep: (ns) => { Atomics.wait(sleeper, 0, 0, Number(ns / 1_000_000n)); },

@@ -11,10 +11,11 @@ import type { GateFunction, Kernel } from './kernel.ts';
 import { loadProgram, startThread, ExecError } from './exec.ts';
 import { exitTask } from './services/process.ts';
 import { deliverSignal, nextSignal, restartSyscall } from './signals.ts';
+import { pickNextTask } from './scheduler.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
-  BOOT_CPU, BOOT_GDT, BOOT_IDT, BOOT_VSYSCALL, BOOT_WRMSR, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, TIF_IRET,
-  TIF_NEED_RESCHED, TIF_SIGPENDING, X86_CAPABILITY, X86_FAMILY, X86_MODEL, X86_SEP_VERDICT, X86_STEPPING,
+  TIF_NOTIFY_RESUME, BOOT_CPU, BOOT_GDT, BOOT_IDT, BOOT_VSYSCALL, BOOT_WRMSR, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, TIF_IRET,
+  TIF_SIGPENDING, X86_CAPABILITY, X86_FAMILY, X86_MODEL, X86_SEP_VERDICT, X86_STEPPING,
   X86_VENDOR_ID, X86_CPUID_LEVEL, X86_FEATURE_SEP_BIT, SEP_MIN_SIGNATURE, __KERNEL_CS, __KERNEL_DS, __USER_CS,
   __USER_DS, VSYSCALL_ENTRY, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 } from './layout.ts';
@@ -128,12 +129,7 @@ const doNotifyResume: GateFunction = (k, sp) => {
   if ((task.pendingSignals & ~task.blockedSignals) === 0) k.clearThreadFlag(task, TIF_SIGPENDING);
   if (!handled) restartSyscall(regs);
   k.clearThreadFlag(task, TIF_IRET);
-  return 0;
-};
-
-/** schedule(): one task, so nobody else to run; the request is served by clearing it. */
-const schedule: GateFunction = (k) => {
-  if (k.current !== null) k.clearThreadFlag(k.current, TIF_NEED_RESCHED);
+  k.clearThreadFlag(task, TIF_NOTIFY_RESUME);
   return 0;
 };
 
@@ -202,7 +198,7 @@ export const KERNEL_HELPERS: Record<string, GateFunction> = {
   boot_log: bootLog,
   kernel_init: kernelInit,
   do_notify_resume: doNotifyResume,
-  schedule,
+  pick_next_task: pickNextTask,
   do_IRQ: doIrq,
   do_divide_error: trap('divide_error', SIGFPE),
   do_debug: doDebug,

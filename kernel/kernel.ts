@@ -10,10 +10,14 @@
 
 import { physicalOf, Ram } from './mm/ram.ts';
 import { FrameAllocator } from './mm/frames.ts';
+import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
 import type { KernelImage } from './image.ts';
 import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
+
+/** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
+const KERNEL_STACKS_END = 0x400000;
 
 /** The CPU as a gate sees it (the machine adapts vm/cpu's Cpu to this: kernel/machine-glue.ts). */
 export interface GateCpu {
@@ -50,6 +54,8 @@ export interface KernelHost {
   /** Sleep the machine for this many nanoseconds (the only task waits). */
   sleep(nanoseconds: bigint): void;
   random(bytes: number): Uint8Array;
+  /** execve's file: the bytes of `path` on the host, or an errno (ENOENT, EACCES, ...). */
+  openExecutable(path: string): Uint8Array | number;
   /** What the first process runs. */
   program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
   /** The kernel wrote this physical page directly (the machine drops decoded code for it). */
@@ -66,6 +72,9 @@ export type SyscallService = (k: Kernel, regs: PtRegs) => number;
 export class Kernel {
   readonly ram: Ram;
   readonly frames: FrameAllocator;
+  readonly kernelStacks: KernelStacks;
+  /** The next pid fork hands out. */
+  nextPid = 2;
   readonly tasks = new Map<number, Task>();
   current: Task | null = null;
   private readonly gateFunctions = new Map<number, GateFunction>();
@@ -81,7 +90,8 @@ export class Kernel {
     // Frames for user pages and page tables: everything above the kernel image and the early map
     // (head.S's direct map covers 0..8 MiB; the TypeScript half reaches any frame physically).
     const kernelEnd = physicalOf(image.addressOf('_end'));
-    this.frames = new FrameAllocator(this.ram, Math.max(kernelEnd, 0x400000), memory.length);
+    this.frames = new FrameAllocator(this.ram, KERNEL_STACKS_END, memory.length);
+    this.kernelStacks = new KernelStacks(this.ram, kernelEnd, KERNEL_STACKS_END);
     for (const [address, name] of image.gates) {
       const service = syscalls[name];
       const helper = helpers[name];
@@ -148,6 +158,15 @@ export class Kernel {
     this.ram.write32(threadInfo + TI_TASK, task.pid);
     this.tasks.set(task.pid, task);
     this.current = task;
+    return task;
+  }
+
+  /** A new task on a fresh kernel stack (fork). */
+  createTask(ppid: number, space: Task['space'], credentials: Task['credentials']): Task {
+    const threadInfo = this.kernelStacks.allocate();
+    const task = new Task(this.nextPid++, ppid, space, threadInfo, { ...credentials });
+    this.ram.write32(threadInfo + TI_TASK, task.pid);
+    this.tasks.set(task.pid, task);
     return task;
   }
 

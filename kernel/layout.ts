@@ -71,6 +71,8 @@ export const TI_TASK = 0x00;                 // the task's id in the TypeScript 
 export const TI_FLAGS = 0x08;
 export const TI_CPU = 0x0c;
 export const TI_PREEMPT_COUNT = 0x10;
+/** The kernel ESP saved by schedule's switch (Linux keeps it in thread.esp). */
+export const TI_KERNEL_ESP = 0x14;
 
 // thread_info flags the exit path tests (Linux 2.6.0 numbering).
 export const TIF_SYSCALL_TRACE = 0;
@@ -194,7 +196,7 @@ export const ASM_CONSTANTS: Record<string, number> = {
   OLDESP: PT_OLDESP, OLDSS: PT_OLDSS, PT_REGS_SIZE,
   TSS_ESP0, TSS_SS0, TSS_ESP1, TSS_SS1, TSS_IOMAP_BASE, TSS_HW_SIZE, TSS_STACK_SIZE, TSS_SIZE,
   TSS_ESP0_OFFSET,
-  THREAD_SIZE, TI_TASK, TI_FLAGS, TI_CPU, TI_PREEMPT_COUNT,
+  THREAD_SIZE, TI_TASK, TI_FLAGS, TI_CPU, TI_PREEMPT_COUNT, TI_KERNEL_ESP,
   TIF_SYSCALL_TRACE, TIF_NOTIFY_RESUME, TIF_SIGPENDING, TIF_NEED_RESCHED, TIF_IRET,
   _TIF_WORK_MASK, _TIF_ALLWORK_MASK,
   __PAGE_OFFSET, PAGE_SIZE, KERNEL_PHYS_START, EARLY_MAPPED_BYTES, VSYSCALL_BASE, VSYSCALL_ENTRY,

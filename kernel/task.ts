@@ -11,7 +11,15 @@ export interface SignalAction { handler: number; flags: number; restorer: number
 /** One TLS descriptor as set_thread_area stored it (struct user_desc's fields). */
 export interface TlsDescriptor { base: number; limit: number; flags: number }
 
+export type TaskState = 'running' | 'waiting' | 'zombie';
+
 export class Task {
+  /** running: may be scheduled; waiting: blocked in wait4 until a child exits; zombie: exited. */
+  state: TaskState = 'running';
+  /** The wait status a zombie leaves for its parent (exit code << 8, or the signal number). */
+  waitStatus = 0;
+  /** Set once a zombie's address space has been freed (after the switch away from it). */
+  spaceReleased = false;
   /** Program break: where the heap starts (after exec) and where it ends now. */
   brkStart = 0;
   brk = 0;
@@ -33,7 +41,7 @@ export class Task {
 
   constructor(
     readonly pid: number,
-    readonly ppid: number,
+    public ppid: number,
     public space: AddressSpace,
     /** Physical address of this task's thread_info (the bottom of its 8 KiB kernel stack). */
     readonly threadInfo: number,

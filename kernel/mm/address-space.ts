@@ -164,6 +164,30 @@ export class AddressSpace {
     return null;
   }
 
+  /** fork: a new address space with a private copy of every user page (no copy-on-write yet). */
+  clone(kernelDirectory: number): AddressSpace {
+    const child = new AddressSpace(this.ram, this.frames, kernelDirectory);
+    try {
+      for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {
+        const pde = this.ram.read32(this.directory + slot * 4);
+        if ((pde & PTE_PRESENT) === 0) continue;
+        const table = (pde & FRAME_MASK) >>> 0;
+        for (let i = 0; i < 1024; i++) {
+          const pte = this.ram.read32(table + i * 4);
+          if ((pte & PTE_PRESENT) === 0) continue;
+          const va = ((slot << 22) | (i << 12)) >>> 0;
+          const frame = child.mapPage(va, { write: (pte & PTE_RW) !== 0 });
+          const source = (pte & FRAME_MASK) >>> 0;
+          this.ram.set(frame, this.ram.u8.subarray(source, source + PAGE_SIZE));
+        }
+      }
+    } catch (error) {
+      child.destroy();
+      throw error;
+    }
+    return child;
+  }
+
   /** Free every user page and page table (exit, exec). The kernel half is shared: left alone. */
   destroy(): void {
     for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {

@@ -10,6 +10,7 @@ import * as files from './files.ts';
 import * as time from './time.ts';
 import * as random from './random.ts';
 import * as signal from './signal.ts';
+import * as tasks from './tasks.ts';
 
 export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_exit: process.sys_exit,
@@ -55,6 +56,13 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_clock_nanosleep: time.sys_clock_nanosleep,
 
   sys_getrandom: random.sys_getrandom,
+
+  sys_fork: tasks.sys_fork,
+  sys_vfork: tasks.sys_vfork,
+  sys_clone: tasks.sys_clone,
+  sys_wait4: tasks.sys_wait4,
+  sys_waitpid: tasks.sys_waitpid,
+  sys_execve: tasks.sys_execve,
 
   sys_rt_sigaction: signal.sys_rt_sigaction,
   sys_rt_sigprocmask: signal.sys_rt_sigprocmask,

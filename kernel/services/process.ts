@@ -4,15 +4,43 @@
 import type { SyscallService, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { physicalOf } from '../mm/ram.ts';
-import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET } from '../layout.ts';
+import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET, TIF_NEED_RESCHED, TIF_SIGPENDING } from '../layout.ts';
+
+const SIGCHLD = 17;
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 
-/** The process ends. gate86 runs one process, so its end is the machine's end: the host stops it. */
+/**
+ * A task ends. Task 1's end is the machine's end (the host stops it, with its status). Any other task
+ * becomes a zombie for its parent's wait4, wakes the parent, and gets SIGCHLD sent; it never returns
+ * to user mode: TIF_NEED_RESCHED makes the exit path schedule away from it for good.
+ */
 export function exitTask(k: Kernel, task: Task, status: { code: number } | { signal: number }): void {
   if (task.clearChildTid !== 0) task.space.write32(task.clearChildTid, 0);
-  k.tasks.delete(task.pid);
-  if (k.current === task) k.current = null;
-  k.host.exit(status);
+  if (task.pid === 1) {
+    k.tasks.delete(task.pid);
+    if (k.current === task) k.current = null;
+    k.host.exit(status);
+    return;
+  }
+  task.state = 'zombie';
+  task.waitStatus = 'code' in status ? (status.code & 0xff) << 8 : status.signal & 0x7f;
+  for (const child of k.tasks.values()) if (child.ppid === task.pid) reparent(k, child);
+  const parent = k.tasks.get(task.ppid);
+  if (parent !== undefined) {
+    if (parent.state === 'waiting') parent.state = 'running';
+    parent.pendingSignals |= 1 << SIGCHLD;
+    k.setThreadFlag(parent, TIF_SIGPENDING);
+  }
+  k.setThreadFlag(task, TIF_NEED_RESCHED);
+}
+
+/** Orphans go to task 1, as to init. */
+function reparent(k: Kernel, child: Task): void {
+  child.ppid = 1;
+  if (child.state === 'zombie') {
+    const init = k.tasks.get(1);
+    if (init?.state === 'waiting') init.state = 'running';
+  }
 }
 
 export const sys_exit: SyscallService = (k, regs) => {

@@ -24,8 +24,8 @@ const ANCHORS: [string, string, number, string][] = [
   ['entry.S:163', 'kernel/arch/x86/entry.S', 163, 'sysexit'],
   ['entry.S:75-77', 'kernel/arch/x86/entry.S', 76, 'pushl\t%eax'],
   ['entry.S:85-96', 'kernel/arch/x86/entry.S', 96, 'iret'],
-  ['entry.S:246', 'kernel/arch/x86/entry.S', 246, 'error_code:'],
-  ['entry.S:304', 'kernel/arch/x86/entry.S', 304, 'debug:'],
+  ['entry.S:281', 'kernel/arch/x86/entry.S', 281, 'error_code:'],
+  ['entry.S:339', 'kernel/arch/x86/entry.S', 339, 'debug:'],
   ['head.S:117', 'kernel/arch/x86/head.S', 117, 'lgdt\tgdt_descr'],
   ['head.S:232', 'kernel/arch/x86/head.S', 232, 'identify_cpu:'],
   ['head.S:304-307', 'kernel/arch/x86/head.S', 304, 'cmpl\t$SEP_MIN_SIGNATURE, %eax'],
@@ -35,9 +35,9 @@ const ANCHORS: [string, string, number, string][] = [
   ['head.S:397', 'kernel/arch/x86/head.S', 397, 'start_init:'],
   ['head.S:485', 'kernel/arch/x86/head.S', 485, 'SYSCALL_VECTOR, system_call, SYSTEM_GATE'],
   ['kernel/syscall_32.tbl:36', 'kernel/syscall_32.tbl', 36, 'getuid\tsys_getuid16'],
-  ['kernel/kernel.ts:95-100', 'kernel/kernel.ts', 95, 'onVmcall(cpu: GateCpu)'],
+  ['kernel/kernel.ts:105-110', 'kernel/kernel.ts', 105, 'onVmcall(cpu: GateCpu)'],
   ['kernel/services/identity.ts:9', 'kernel/services/identity.ts', 9, 'sys_getuid: SyscallService'],
-  ['kernel/boot.ts:86', 'kernel/boot.ts', 86, 'onVmcall'],
+  ['kernel/boot.ts:95', 'kernel/boot.ts', 95, 'onVmcall'],
 ];
 
 test('docs/kernel.md: every file:line of the getuid walk-through points at the instruction it names', (t) => {

@@ -89,3 +89,40 @@ test('static glibc signals: handlers (SA_SIGINFO or not), the blocked mask, a SI
     t.is(ours.signal, 15, cpu);
   }
 });
+
+let forkProgram: string | null = null;
+function buildFork(): string {
+  if (forkProgram !== null) return forkProgram;
+  const program = join(dir, 'glibc-fork');
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', join(root, 'test/kernel/glibc-fork.c'), '-o', program], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`gcc -m32 -static failed: ${cc.stderr}`);
+  forkProgram = program;
+  return program;
+}
+
+test('static glibc fork/waitpid: a child exits 3, another dies of SIGSEGV, then ECHILD — as natively', (t) => {
+  const native = runI386Elf(buildFork());
+  for (const cpu of ['pentium3', 'pentium-pro']) {
+    const ours = runOnGate86(buildFork(), [], { cpu });
+    t.is(ours.stdout.toString(), native.stdout.toString(), cpu);
+    t.is(ours.status, native.status, cpu);
+  }
+});
+
+test('fidelity 10: a blocked wait4 returns -ERESTARTNOINTR, sleeps, and restarts through the same door (sysenter: the jmp at 0xffffe40e)', (t) => {
+  for (const [cpu, door] of [['pentium3', 'sysenter'], ['pentium-pro', 'int $0x80']]) {
+    const ours = runOnGate86(buildFork(), [], { cpu });
+    const waits = ours.trace.filter((l) => l.startsWith('syscall 114 wait4(0x2,'));
+    t.deepEqual(waits.map((l) => l.replace(/^.* = (-?\d+) \[(.*)\]$/, '$1 $2')), [`-513 ${door}`, `2 ${door}`], `${cpu}: ${waits.join('\n')}`);
+  }
+});
+
+test('execve: a forked child runs another program from the host file system; the parent reaps it', (t) => {
+  const ours = runOnGate86(buildFork(), [built.programs['hello']!], { cpu: 'pentium3' });
+  t.is(ours.status, 0);
+  // The child's printf sat in stdio's buffer (stdout is a pipe) and died with the old program at execv.
+  t.regex(ours.stdout.toString(), /^Hello from ring 3, by int \$0x80\nparent: waited for the child: 1, exited 1, status 0\n/);
+  const missing = runOnGate86(buildFork(), ['/no/such/program'], { cpu: 'pentium3' });
+  t.regex(missing.stdout.toString(), /execv failed\nparent: waited for the child: 1, exited 1, status 99\n/);
+  t.true(missing.trace.some((l) => l.startsWith('syscall 11 execve(') && l.includes(' = -2 ')));
+});

@@ -191,7 +191,42 @@ work_notifysig:
 	pushl	%eax
 	call	do_notify_resume
 	addl	$8, %esp
-	jmp	restore_all
+	jmp	resume_userspace		/* again: a signal may have ended the task (reschedule) */
+
+/*
+ * schedule: let pick_next_task (TypeScript) choose the next task; it also switches CR3, tss.esp0
+ * and the TLS descriptors, and returns the next task's thread_info (0: keep running this one).
+ * Then switch kernel stacks as Linux's switch_to does: push the callee-saved registers, save ESP in
+ * this thread_info, load the other task's saved ESP, pop its registers, and `ret` — into wherever
+ * that task called schedule from, or into ret_from_fork for a new child.
+ */
+	.globl	schedule
+schedule:
+	call	pick_next_task
+	testl	%eax, %eax
+	jz	1f
+	pushl	%ebp
+	pushl	%ebx
+	pushl	%esi
+	pushl	%edi
+	movl	$-THREAD_SIZE, %ecx
+	andl	%esp, %ecx			/* this task's thread_info */
+	movl	%esp, TI_KERNEL_ESP(%ecx)
+	movl	TI_KERNEL_ESP(%eax), %esp	/* now on the next task's kernel stack */
+	popl	%edi
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+1:	ret
+
+/*
+ * ret_from_fork: a child's first `ret` out of schedule lands here. Its kernel stack holds a copy of
+ * the parent's pt_regs with EAX = 0; leave through the ordinary exit.
+ */
+	.globl	ret_from_fork
+ret_from_fork:
+	GET_THREAD_INFO(%ebp)
+	jmp	syscall_exit
 
 /* A number >= NR_syscalls: -ENOSYS, ORIG_EAX keeps the number (fidelity 8). */
 syscall_badsys:
