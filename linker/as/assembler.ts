@@ -70,6 +70,8 @@ export class Assembler implements SymbolResolver {
   where: SourceLine = { file: '', line: 0, text: '' };
   ended = false;
   pass = 0;
+  /** .code16: 16-bit operand and address sizes by default. */
+  code16 = false;
 
   constructor(readonly options: AssembleOptions) {
     this.macros = new MacroProcessor(this);
@@ -266,6 +268,7 @@ export class Assembler implements SymbolResolver {
     this.idents = [];
     this.localCommons = [];
     this.ended = false;
+    this.code16 = false;
     this.macros.startPass();
     this.cfi.startPass();
   }
@@ -394,7 +397,7 @@ export class Assembler implements SymbolResolver {
         index = this.branchCount++;
         branch = this.longBranches.has(index) ? 'long' : 'short';
       }
-      const encoding = encodeInstruction({ mnemonic, operands, prefixes: userPrefixes, branch });
+      const encoding = encodeInstruction({ mnemonic, operands, prefixes: userPrefixes, branch, code16: this.code16 });
       const start = this.current.size;
       this.emitBytes(encoding.bytes);
       for (const f of encoding.fixups) {

@@ -50,7 +50,7 @@ export const PREFIX_NAMES: Readonly<Record<string, number>> = {
 
 const formsByMnemonic = new Map<string, InstructionForm[]>();
 for (const f of instructionForms) {
-  for (const name of [f.mnemonic, f.mnemonic16]) {
+  for (const name of [f.mnemonic, f.mnemonic16, f.operation === 'jecxz' || f.mnemonic === 'jecxz' ? f.mnemonicAddress16 : undefined]) {
     if (name === undefined) continue;
     const list = formsByMnemonic.get(name) ?? [];
     if (!list.includes(f)) list.push(f);
@@ -238,11 +238,43 @@ function encodeMemory(b: Builder, reg: number, m: MemoryOperand): void {
 
 const ZERO: Value = { symbol: null, addend: 0, known: true };
 
+/** The eight 16-bit address forms, by ModRM.rm: [base, index] (bx=3, bp=5, si=6, di=7). */
+const ADDRESS16: [number, number][] = [[3, 6], [3, 7], [5, 6], [5, 7], [6, NONE], [7, NONE], [5, NONE], [3, NONE]];
+
+function address16Rm(m: MemoryOperand): number {
+  // (%si) and (%di) are written as a base; the table lists them in the base column too.
+  return ADDRESS16.findIndex(([b, i]) => b === m.base && i === m.index);
+}
+
+function validAddress16(m: MemoryOperand): boolean {
+  return m.scale === 0 && (m.base === NONE && m.index === NONE || address16Rm(m) >= 0);
+}
+
+/** ModRM and displacement for 16-bit addressing: [bx+si] ... [bx], disp8 or disp16, absolute disp16. */
+function encodeMemory16(b: Builder, reg: number, m: MemoryOperand): void {
+  const disp = m.disp;
+  const c = disp === null ? 0 : constant(disp);
+  if (m.base === NONE && m.index === NONE) {
+    b.byte((reg << 3) | 6);
+    b.field(disp ?? ZERO, 2);
+    return;
+  }
+  const rm = address16Rm(m);
+  let mod: number;
+  if (disp === null || (c === 0 && rm !== 6)) mod = 0;
+  else if (c !== null && fitsSigned8(c, 16)) mod = 1;
+  else mod = 2;
+  if (rm === 6 && mod === 0) mod = 1; // (%bp) has no mod-0 form: disp8 of 0
+  b.byte((mod << 6) | (reg << 3) | rm);
+  if (mod === 1) b.byte(c!);
+  else if (mod === 2) b.field(disp!, 2);
+}
+
 /**
  * Encode `form` with the user's operands (already in Intel order), or return null if they do not
  * fit. `opsize` is the operand size being tried.
  */
-function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, userPrefixes: number[]): Encoding | null {
+function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, userPrefixes: number[], code16: boolean): Encoding | null {
   const stringForm = form.operands.some((o) => STRING_KINDS.has(o.kind));
   let formOperands = stringForm ? [] : form.operands;
   if (form.operands.length === 1 && form.operands[0]!.kind === 'far') {
@@ -258,14 +290,22 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
 
   const b = new Builder();
   const memory = ops.find((o): o is MemoryOperand => o.kind === 'mem');
+  // 16-bit addressing ((%bx,%si)) is the default in .code16 code and needs 0x67 in 32-bit code.
+  const address16 = memory ? (memory.addressSize ?? (code16 ? 16 : 32)) === 16 : code16;
+  if (memory && address16 && !validAddress16(memory)) return null;
   // Prefixes in gas's order: segment, address size, operand size, then rep/lock.
   // gas drops an override naming the segment the address uses anyway (%ss with %esp/%ebp, else %ds).
-  const defaultSegment = memory && (memory.base === 4 || memory.base === 5) ? 2 : 3;
+  const defaultSegment = memory && (memory.base === 4 || memory.base === 5 || (address16 && memory.index === 5)) ? 2 : 3;
   if (memory && memory.segment !== NONE && memory.segment !== defaultSegment) b.byte([prefixes.es, prefixes.cs, prefixes.ss, prefixes.ds, prefixes.fs, prefixes.gs][memory.segment]!);
+  if (memory && address16 !== code16) b.byte(prefixes.addressSize);
   for (const p of userPrefixes) if (p === prefixes.addressSize) b.byte(p);
-  const usesOperandSize = form.operands.some((o) => o.size === 'v') || form.mnemonic16 !== undefined;
+  // The operand size matters to forms with v-sized operands, to those with a 16-bit spelling, and to
+  // the ones the table marks as taking a `w` in 16-bit (ret, lret, push %ds...: the stack width).
+  const usesOperandSize = form.operands.some((o) => o.size === 'v') || form.mnemonic16 !== undefined || form.suffix === 'when16';
   const memoryIsFixedSize = form.memorySize !== undefined && memory !== undefined;
-  if (opsize === 16 && usesOperandSize && !memoryIsFixedSize) b.byte(prefixes.operandSize);
+  // BSWAP names a 32-bit register through the operand size: in 16-bit code it needs the prefix.
+  const bswap32In16 = code16 && form.operands.some((o) => o.kind === 'opreg' && o.size === 32);
+  if (((opsize === 16) !== code16 && usesOperandSize && !memoryIsFixedSize) || bswap32In16) b.byte(prefixes.operandSize);
   for (const p of userPrefixes) if (p !== prefixes.addressSize) b.byte(p);
   if (form.mandatoryPrefix !== undefined) b.byte(form.mandatoryPrefix);
   for (const byte of form.opcode) b.byte(byte);
@@ -287,7 +327,7 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
     const target = rm as ParsedOperand | null;
     if (form.modrmRm !== undefined) b.byte(0xc0 | (reg << 3) | form.modrmRm);
     else if (target === null) b.byte(0xc0 | (reg << 3));
-    else if (target.kind === 'mem') encodeMemory(b, reg, target);
+    else if (target.kind === 'mem') (address16 ? encodeMemory16 : encodeMemory)(b, reg, target);
     else b.byte(0xc0 | (reg << 3) | (target as { reg: number }).reg);
   }
 
@@ -297,7 +337,7 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
     const size = resolveSize(o, opsize);
     if (o.kind === 'imm' && u.kind === 'imm') b.field(u.value, (size / 8) as 1 | 2 | 4);
     else if (o.kind === 'simm8' && u.kind === 'imm') b.field(u.value, 1);
-    else if (o.kind === 'moffs' && u.kind === 'mem') b.field(u.disp ?? ZERO, 4);
+    else if (o.kind === 'moffs' && u.kind === 'mem') b.field(u.disp ?? ZERO, address16 ? 2 : 4);
   });
   if (form.operands[0]?.kind === 'far') {
     const [selector, offset] = ops;
@@ -329,11 +369,13 @@ function relaxableGotLoad(form: InstructionForm): boolean {
 }
 
 /** Encode a branch to a target (jmp/jcc/call/loop/jecxz with a rel operand). */
-function tryBranch(form: InstructionForm, target: Value, userPrefixes: number[], relaxable: boolean): Encoding {
+function tryBranch(form: InstructionForm, target: Value, userPrefixes: number[], relaxable: boolean, code16: boolean, mnemonic: string): Encoding {
   const b = new Builder();
+  // jecxz tests ECX (32-bit address size), jcxz CX: the one that is not the mode's default takes 0x67.
+  if (form.mnemonicAddress16 !== undefined && form.mnemonic === 'jecxz' && (mnemonic === form.mnemonicAddress16) !== code16) b.byte(prefixes.addressSize);
   for (const p of userPrefixes) b.byte(p);
   for (const byte of form.opcode) b.byte(byte);
-  const size = form.operands[0]!.size === 8 ? 1 : 4;
+  const size = form.operands[0]!.size === 8 ? 1 : code16 ? 2 : 4;
   const end = b.bytes.length + size;
   b.field({ ...target, addend: target.addend - (end - b.bytes.length) }, size, true);
   if (relaxable) b.fixups[0]!.relaxable = true;
@@ -347,8 +389,8 @@ function sizedByRegister(form: InstructionForm, ops: ParsedOperand[]): boolean {
 }
 
 /** The form's memory operand size is other than the 32-bit default. */
-function hasOtherSize(form: InstructionForm, opsize: 16 | 32): boolean {
-  return form.operands.some((o) => (o.kind === 'rm' || o.kind === 'moffs') && (o.size === 8 || (o.size === 'v' && opsize === 16)));
+function hasOtherSize(form: InstructionForm, opsize: 16 | 32, code16: boolean): boolean {
+  return form.operands.some((o) => (o.kind === 'rm' || o.kind === 'moffs') && (o.size === 8 || (o.size === 'v' && (opsize === 16) !== code16)));
 }
 
 export interface InstructionRequest {
@@ -357,6 +399,8 @@ export interface InstructionRequest {
   prefixes: number[];
   /** For jmp/jcc: which form relaxation chose. */
   branch: BranchSize;
+  /** .code16: 16-bit operand and address size by default. */
+  code16?: boolean;
 }
 
 /** True when the instruction is a jmp/jcc to a direct target: the ones gas relaxes. */
@@ -371,6 +415,7 @@ export function isRelaxable(mnemonic: string, operands: ParsedOperand[]): boolea
 
 export function encodeInstruction(request: InstructionRequest): Encoding {
   const { mnemonic, prefixes: userPrefixes } = request;
+  const code16 = request.code16 === true;
   let ops = request.operands;
   const list = readings(mnemonic);
   if (list.length === 0) throw new EncodeError(`unknown instruction '${mnemonic}'`);
@@ -383,7 +428,7 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
     const relForms = reading.forms.filter((f) => f.operands.length === 1 && f.operands[0]!.kind === 'rel');
     if (direct && relForms.length > 0) {
       const wanted = relForms.length === 1 ? relForms[0]! : relForms.find((f) => (f.operands[0]!.size === 8) === (request.branch === 'short'))!;
-      return tryBranch(wanted, (ops[0] as MemoryOperand).disp ?? ZERO, userPrefixes, relForms.length > 1);
+      return tryBranch(wanted, (ops[0] as MemoryOperand).disp ?? ZERO, userPrefixes, relForms.length > 1, code16, mnemonic);
     }
   }
 
@@ -414,7 +459,7 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
           sizes.push(reading.suffix);
         } else if (formSize === null) {
           if (reading.suffix === 8) continue;
-          if (reading.suffix === 16 && form.mnemonic16 === undefined && !form.operands.some((o) => o.size === 'v')) continue;
+          if (reading.suffix === 16 && form.mnemonic16 === undefined && form.suffix !== 'when16' && !form.operands.some((o) => o.size === 'v')) continue;
           sizes.push(reading.suffix);
         } else {
           if (formSize !== reading.suffix && form.memorySize === undefined && !form.registerByOperandSize) continue;
@@ -422,17 +467,19 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
         }
       } else if (form.mnemonic16 !== undefined && reading.base === form.mnemonic16 && reading.base !== form.mnemonic) {
         sizes.push(16);
+      } else if (form.mnemonic16 !== undefined && reading.base === form.mnemonic && !form.mnemonic16.startsWith(form.mnemonic)) {
+        sizes.push(32); // cwtl/cltd name the 32-bit form in any mode (pusha/pushf/iret follow the mode)
       } else {
-        sizes.push(32, 16);
+        sizes.push(...(code16 ? [16, 32] as const : [32, 16] as const));
       }
       const formOrders = allImmediate || form.attIntelOrder ? [ops] : orders;
       for (const order of formOrders) {
         for (const size of sizes) {
-          const e = tryForm(form, order, size, userPrefixes);
+          const e = tryForm(form, order, size, userPrefixes, code16);
           if (e) {
             // Without a suffix or a register to size it, gas takes the default 32-bit operand size
             // (`rol %cl,(%eax)` is roll): forms of another size only win when nothing else fits.
-            const preferred = reading.suffix !== null || sizedByRegister(form, order) || !hasOtherSize(form, size);
+            const preferred = reading.suffix !== null || sizedByRegister(form, order) || !hasOtherSize(form, size, code16);
             // Between equally long encodings gas prefers the sign-extended imm8 one (66 83 C0 01
             // over 66 05 01 00 for addw $1,%ax); otherwise the table's order decides.
             const simm8 = form.operands.some((o) => o.kind === 'simm8') ? 0 : 1;

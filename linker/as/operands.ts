@@ -25,6 +25,8 @@ export interface MemoryOperand {
   /** The displacement, or null when none was written (`(%eax)`). */
   disp: Value | null;
   indirect: boolean;
+  /** 16 when the base/index are 16-bit registers ((%bx,%si)), 32 for 32-bit ones, null for an absolute address. */
+  addressSize: 16 | 32 | null;
 }
 
 export class OperandError extends Error {}
@@ -80,7 +82,7 @@ export function parseOperand(text: string, resolver: SymbolResolver): ParsedOper
 
 /** `disp(base,index,scale)` with every part optional, or a bare expression. */
 function parseMemory(text: string, segment: number, indirect: boolean, resolver: SymbolResolver): MemoryOperand {
-  const operand: MemoryOperand = { kind: 'mem', segment, base: NONE, index: NONE, scale: 0, disp: null, indirect };
+  const operand: MemoryOperand = { kind: 'mem', segment, base: NONE, index: NONE, scale: 0, disp: null, indirect, addressSize: null };
   let dispText = text;
   if (text.endsWith(')')) {
     const open = matchingOpen(text);
@@ -90,25 +92,31 @@ function parseMemory(text: string, segment: number, indirect: boolean, resolver:
       dispText = text.slice(0, open);
       const parts = inside.split(',').map((s) => s.trim());
       if (parts.length > 3) throw new OperandError(`bad memory operand '${text}'`);
-      if (parts[0]) operand.base = generalRegister32(parts[0]);
-      if (parts.length >= 2 && parts[1]) operand.index = generalRegister32(parts[1]);
+      const sizes: number[] = [];
+      if (parts[0]) ({ reg: operand.base } = addressRegister(parts[0], sizes));
+      if (parts.length >= 2 && parts[1]) ({ reg: operand.index } = addressRegister(parts[1], sizes));
+      if (sizes.length === 2 && sizes[0] !== sizes[1]) throw new OperandError(`'${text}' mixes 16- and 32-bit address registers`);
+      operand.addressSize = sizes.length ? (sizes[0] as 16 | 32) : null;
       if (parts.length === 3 && parts[2]) {
         const scale = Number(evaluate(parts[2], resolver).addend);
         const log = [1, 2, 4, 8].indexOf(scale);
         if (log < 0) throw new OperandError(`scale factor of ${parts[2]} is not 1, 2, 4 or 8`);
         operand.scale = log;
       }
-      if (operand.index === 4) throw new OperandError(`%esp cannot be an index register`);
+      if (operand.index === 4 && operand.addressSize === 32) throw new OperandError(`%esp cannot be an index register`);
     }
   }
   if (dispText.trim() !== '') operand.disp = evaluate(dispText, resolver);
   return operand;
 }
 
-function generalRegister32(text: string): number {
+/** A base or index register: any 32-bit one, or %bx/%bp/%si/%di for 16-bit addressing. */
+function addressRegister(text: string, sizes: number[]): { reg: number } {
   const r = parseRegister(text);
-  if (r.kind !== 'reg' || r.size !== 32) throw new OperandError(`'${text}' is not a valid base/index expression`);
-  return r.reg;
+  const ok16 = r.kind === 'reg' && r.size === 16 && [3, 5, 6, 7].includes(r.reg);
+  if (r.kind !== 'reg' || (r.size !== 32 && !ok16)) throw new OperandError(`'${text}' is not a valid base/index expression`);
+  sizes.push(r.size);
+  return { reg: r.reg };
 }
 
 function matchingOpen(text: string): number {

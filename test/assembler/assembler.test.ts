@@ -53,6 +53,13 @@ test(`every ISA table form: ${forms.instructions} generated instructions byte-id
   t.is(listing, objdump(theirs, 'forms.o'));
 });
 
+const forms16 = generateFormsSource(true);
+
+test(`every ISA table form in .code16: ${forms16.instructions} generated instructions byte-identical with as --32`, (t) => {
+  const files = { 'forms16.s': forms16.text };
+  t.deepEqual(compareObjects(gate86Object('forms16.s', files), gasObject('forms16.s', files)).slice(0, 20), []);
+});
+
 // --- gcc -S output ------------------------------------------------------------------------------
 
 const cFiles = cDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)));
@@ -90,7 +97,7 @@ for (const name of readdirSync(corpusDir).filter((f) => /\.(s|S)$/.test(f))) {
 }
 
 test.after.always(() => {
-  console.log(`assembler: identical with as --32: 1 generated file (${forms.instructions} table-form instructions), ` +
+  console.log(`assembler: identical with as --32: 2 generated files (${forms.instructions} + ${forms16.instructions} .code16 table-form instructions), ` +
     `${compiledFiles} gcc -S files (${compiledInstructions} instruction lines), ${corpusCount} hand-written files (${corpusInstructions} instruction lines)`);
 });
 

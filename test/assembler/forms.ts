@@ -13,6 +13,14 @@ const MEMORY = [
   '%fs:0x10', '%es:(%edi)', '0x0(%ecx)',
 ];
 
+/** 16-bit addressing shapes, for .code16 (and with an address-size prefix in 32-bit code). */
+const MEMORY16 = [
+  '(%bx,%si)', '(%bp,%di)', '0x10(%bx)', '-0x80(%bp)', '(%bp)', '(%si)', '0x1234(%di)', '0x804', 'data_label',
+  '%fs:0x10(%bx)', '%ss:(%bp)', '%es:(%si)',
+];
+
+let memoryShapes = MEMORY;
+
 function registerName(size: number, n: number): string {
   const names = size === 8 ? registerNames8 : size === 16 ? registerNames16 : registerNames32;
   return `%${names[n]!}`;
@@ -28,12 +36,12 @@ function variants(form: InstructionForm, o: Operand, opsize: 16 | 32): string[] 
   const indirect = form.operation.endsWith('-indirect') ? '*' : '';
   switch (o.kind) {
     case 'rm': {
-      if (form.modrmMod === 'memory') return MEMORY.map((m) => indirect + m);
-      const regs = form.modrmMod === 'register' ? [] : MEMORY;
+      if (form.modrmMod === 'memory') return memoryShapes.map((m) => indirect + m);
+      const regs = form.modrmMod === 'register' ? [] : memoryShapes;
       return [`${indirect}${registerName(size || 32, 1)}`, `${indirect}${registerName(size || 32, 6 & (size === 8 ? 3 : 7))}`, ...regs.map((m) => indirect + m)];
     }
     case 'mem': case 'farmem':
-      return MEMORY.map((m) => indirect + m);
+      return memoryShapes.map((m) => indirect + m);
     case 'reg':
       return [registerName(size, 2), registerName(size, size === 8 ? 7 : 5)];
     case 'opreg':
@@ -138,10 +146,13 @@ function skipped(form: InstructionForm): boolean {
   return false;
 }
 
-export function generateFormsSource(): GeneratedSource {
+/** The source for 32-bit code, or with `code16` the same forms after `.code16` with 16-bit addressing. */
+export function generateFormsSource(code16 = false): GeneratedSource {
+  memoryShapes = code16 ? MEMORY16 : MEMORY;
   const lines = [
     '# Generated from vm/isa/table.ts by test/assembler/forms.ts: every form, several operand shapes.',
     '\t.text',
+    ...(code16 ? ['\t.code16'] : []),
     '\t.globl near_label',
     'near_label:',
     '1:\tnop',
