@@ -13,20 +13,20 @@ const usage = `usage: gate86 boot [--cpu NAME]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. Then runs the sample
-programs (hello, getuid, which-stub, sysbench). There is no execve or shell yet, so each sample runs
-in a boot of its own, and the command ends by itself.
+programs (hello, getuid, which-stub, sysbench): the first process, init, forks and execs each one and
+waits for it. The command ends by itself (there is no shell yet).
   --cpu NAME   the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
+const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
 
-/** The samples: build/userland if `npm run build` made them, else built now (assembly always; C with gcc). */
-function samples(): [string, string][] {
+/** The programs: build/userland if `npm run build` made them, else built now (assembly always; C with gcc). */
+function programs(): Record<string, string> {
   const root = packageRoot();
   const names = [...ASSEMBLY_PROGRAMS, ...C_PROGRAMS];
   const built = join(root, 'build/userland');
-  if (names.every((n) => existsSync(join(built, `${n}.elf`)))) return names.map((n) => [n, join(built, `${n}.elf`)]);
-  const fresh = buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-userland-')));
-  return Object.entries(fresh.programs);
+  if (names.every((n) => existsSync(join(built, `${n}.elf`)))) return Object.fromEntries(names.map((n) => [n, join(built, `${n}.elf`)]));
+  return buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-userland-'))).programs;
 }
 
 export const bootCommand: Command = {
@@ -42,14 +42,20 @@ export const bootCommand: Command = {
       } else throw new UsageError(`unknown argument '${args[i]}'`);
     }
     const kernel = loadKernelImage();
+    const found = programs();
+    const samples = SAMPLES.filter((n) => found[n] !== undefined);
     const out = (text: string): void => { process.stdout.write(text); };
+    out(`gate86: booting the kernel on a ${cpu}\n`);
+    // With init (C, so only where gcc built it): one boot, init forks and execs each sample.
+    // Without it: one boot per sample.
+    const runs: { path: string; argv: string[] }[] = found['init'] !== undefined
+      ? [{ path: found['init'], argv: ['init', ...samples.map((n) => [found[n]!, ...(SAMPLE_ARGS[n] ?? [])].join(' '))] }]
+      : samples.map((n) => ({ path: found[n]!, argv: [n, ...(SAMPLE_ARGS[n] ?? [])] }));
     let first = true;
-    for (const [name, path] of samples()) {
-      const argv = SAMPLE_ARGS[name] ?? [];
-      out(first ? `gate86: booting the kernel on a ${cpu}\n` : '\n');
+    for (const run of runs) {
       const result = runProgram({
         kernel, cpu,
-        program: { path: name, image: new Uint8Array(readFileSync(path)), argv: [name, ...argv], envp: [] },
+        program: { path: run.path, image: new Uint8Array(readFileSync(run.path)), argv: run.argv, envp: [] },
         write: (_fd, bytes) => { process.stdout.write(bytes); },
         log: (line) => { if (first || line.startsWith('exec ')) out(`kernel: ${line}\n`); },
       });
@@ -58,7 +64,7 @@ export const bootCommand: Command = {
         out(`kernel: the machine stopped: ${result.kind === 'stopped' ? result.message : 'instruction limit'}\n`);
         return 1;
       }
-      out(`kernel: ${name} ${'code' in result.status ? `exited with status ${result.status.code}` : `was killed by signal ${result.status.signal}`} after ${result.instructions} instructions\n`);
+      out(`kernel: ${run.argv[0]} ${'code' in result.status ? `exited with status ${result.status.code}` : `was killed by signal ${result.status.signal}`} after ${result.instructions} instructions\n`);
     }
     return 0;
   },
