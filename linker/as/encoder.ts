@@ -7,6 +7,10 @@
 // $1000,%eax` takes 05 id over 81 /0 id, `add %eax,%ebx` takes 01 (the first of the 01/03 pair),
 // `mov x,%eax` takes A1 (moffs), `shl $1,%eax` takes D1, `push %eax` takes 50+r.
 //
+// Two refinements of "shortest wins", both gas's: with no suffix and no register to size the
+// operand, the default operand size (32, or 16 after .code16) wins over shorter 8-bit forms
+// (`rol %cl,(%eax)` is roll); and between equally long encodings the sign-extended imm8 form wins.
+//
 // AT&T operands are written source first; the table lists them in Intel order (destination
 // first), so they are reversed — except for the forms gas keeps in Intel order (enter, bound: the
 // table's `attIntelOrder`) and far pointers `ljmp $sel,$off`.
