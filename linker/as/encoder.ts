@@ -153,6 +153,7 @@ function operandMatches(form: InstructionForm, o: Operand, u: ParsedOperand, ops
     case 'farmem':
       return u.kind === 'mem';
     case 'reg':
+    case 'rmreg':
       return u.kind === 'reg' && u.size === size;
     case 'opreg':
       return u.kind === 'reg' && u.size === size && u.reg === (form.opcode[form.opcode.length - 1]! & 7);
@@ -317,17 +318,11 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
   if (form.modrm) {
     let reg = form.extension ?? 0;
     let rm: ParsedOperand | null = null;
-    const control = form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg');
     formOperands.forEach((o, i) => {
       const u = ops[i]!;
-      if (control ? o.kind === 'creg' || o.kind === 'dreg' : o.kind === 'reg' || o.kind === 'sreg') reg = (u as { reg: number }).reg;
-      else if (o.kind === 'rm' || o.kind === 'mem' || o.kind === 'farmem') rm = u;
+      if (o.kind === 'reg' || o.kind === 'sreg' || o.kind === 'creg' || o.kind === 'dreg') reg = (u as { reg: number }).reg;
+      else if (o.kind === 'rm' || o.kind === 'rmreg' || o.kind === 'mem' || o.kind === 'farmem') rm = u;
     });
-    if (form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg')) {
-      // MOV CRn/DRn: the general register sits in r/m.
-      const general = ops.find((u) => u.kind === 'reg');
-      if (general) rm = general;
-    }
     const target = rm as ParsedOperand | null;
     if (form.modrmRm !== undefined) b.byte(0xc0 | (reg << 3) | form.modrmRm);
     else if (target === null) b.byte(0xc0 | (reg << 3));

@@ -43,6 +43,7 @@ function variants(form: InstructionForm, o: Operand, opsize: 16 | 32): string[] 
     case 'mem': case 'farmem':
       return memoryShapes.map((m) => indirect + m);
     case 'reg':
+    case 'rmreg':
       return [registerName(size, 2), registerName(size, size === 8 ? 7 : 5)];
     case 'opreg':
       return [registerName(size, form.opcode[form.opcode.length - 1]! & 7)];

@@ -104,7 +104,7 @@ export function formInstances(): FormInstance[] {
         continue;
       }
       const registerOnly = form.modrmMod === 'register' || form.modrmRm !== undefined
-        || form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg');
+        || form.operands.some((o) => o.kind === 'rmreg');
       const memoryOnly = form.modrmMod === 'memory' || form.operands.some((o) => o.kind === 'mem' || o.kind === 'farmem');
       const memory = prefix.includes(0x67) ? MEMORY16 : MEMORY32;
       const shapes = [...(memoryOnly ? [] : [REGISTER]), ...(registerOnly ? [] : memory)];
@@ -153,7 +153,7 @@ export function randomInstances(count: number, seed: number): FormInstance[] {
     const operandSize: 16 | 32 = prefix.includes(0x66) ? 16 : 32;
     const addressSize: 16 | 32 = prefix.includes(0x67) ? 16 : 32;
     if (form.modrm) {
-      const registerOnly = form.modrmMod === 'register' || form.modrmRm !== undefined || form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg');
+      const registerOnly = form.modrmMod === 'register' || form.modrmRm !== undefined || form.operands.some((o) => o.kind === 'rmreg');
       const memoryOnly = form.modrmMod === 'memory' || form.operands.some((o) => o.kind === 'mem' || o.kind === 'farmem');
       let mod = registerOnly ? 3 : memoryOnly ? random(3) : random(4);
       const reg = form.extension ?? (form.operands.some((o) => o.kind === 'sreg') ? random(6) : random(8));

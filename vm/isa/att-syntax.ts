@@ -48,7 +48,7 @@ function registerName(n: number, bits: number): string {
 const SIZE_LETTER: Record<number, string> = { 8: 'b', 16: 'w', 32: 'l', 64: 'q' };
 
 /** Operand kinds that name a register whose width states the operation size. */
-const SIZING_REGISTERS = new Set(['reg', 'opreg', 'acc', 'al', 'sreg', 'creg', 'dreg']);
+const SIZING_REGISTERS = new Set(['reg', 'rmreg', 'opreg', 'acc', 'al', 'sreg', 'creg', 'dreg']);
 
 function isMemoryOperand(operand: Operand, insn: Instruction): boolean {
   switch (operand.kind) {
@@ -297,9 +297,8 @@ function operandText(operand: Operand, ctx: OperandContext): string | null {
     case 'mem':
     case 'farmem':
       return memoryText(insn, ctx.segment);
-    // MOV to and from CRn/DRn (0F 20-23 /r) keep the general register in ModRM.rm; the table
-    // writes it as reg/32 and the decoder forces mod to 3.
-    case 'reg': return registerName(form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg') ? insn.rm : insn.reg, bits);
+    case 'reg': return registerName(insn.reg, bits);
+    case 'rmreg': return registerName(insn.rm, bits);
     case 'opreg': return registerName(insn.opcodeRegister, form.registerByOperandSize ? insn.operandSize : bits);
     case 'acc': return registerName(0, bits);
     case 'al': return '%al';

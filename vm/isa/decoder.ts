@@ -219,8 +219,8 @@ export function decode(bytes: Uint8Array, start: number, available: number, defa
     insn.reg = (modrm >> 3) & 7;
     insn.rm = modrm & 7;
     if (form === null) return fail(DecodeFailure.UndefinedOpcode);
-    // MOV to/from control and debug registers always means a register, whatever mod says.
-    if (form.operands.some((o) => o.kind === 'creg' || o.kind === 'dreg')) insn.mod = 3;
+    // An rmreg operand (MOV to/from CRn/DRn) always names a register, whatever mod says.
+    if (form.operands.some((o) => o.kind === 'rmreg')) insn.mod = 3;
     if (insn.mod !== 3) {
       const r = adsize32 ? decodeAddress32(bytes, p, end, insn) : decodeAddress16(bytes, p, end, insn);
       if (r < 0) return outOfBytes();

@@ -21,6 +21,7 @@
 //   moffs/S   an absolute memory offset of address-size width (MOV A0-A3)
 //   far       a far pointer immediate: offset (16 or 32 bits by operand size) then a 16-bit selector
 //   farmem    memory holding a far pointer (offset, then selector): LDS, LSS, far CALL/JMP indirect
+//   rmreg/S   ModRM r/m naming a general register whatever mod says (MOV CRn/DRn ignore mod)
 //   sreg      ModRM reg field naming a segment register
 //   creg      ModRM reg field naming a control register (MOV CRn)
 //   dreg      ModRM reg field naming a debug register (MOV DRn)
@@ -37,7 +38,7 @@
 export type FlagLetters = string;
 
 export type OperandKind =
-  | 'rm' | 'mem' | 'reg' | 'opreg' | 'imm' | 'simm8' | 'rel' | 'moffs' | 'far' | 'farmem'
+  | 'rm' | 'rmreg' | 'mem' | 'reg' | 'opreg' | 'imm' | 'simm8' | 'rel' | 'moffs' | 'far' | 'farmem'
   | 'sreg' | 'creg' | 'dreg' | 'al' | 'cl' | 'dx' | 'acc' | 'one'
   | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'srcstr' | 'dststr';
 
@@ -71,7 +72,7 @@ export interface InstructionForm {
   mandatoryPrefix?: number;
   /** The /digit: ModRM.reg holds this opcode extension instead of a register. */
   extension?: number;
-  /** The instruction has a ModRM byte. Implied by extension or by an rm/reg/mem/sreg/creg/dreg operand. */
+  /** The instruction has a ModRM byte. Implied by extension or by an rm/rmreg/reg/mem/sreg/creg/dreg operand. */
   modrm: boolean;
   /** For forms that exist only with one ModRM mod: 'memory' (mod != 3) or 'register' (mod == 3). */
   modrmMod?: 'memory' | 'register';
@@ -189,7 +190,7 @@ interface FormOptions {
   dataPrefixIsBad?: boolean;
 }
 
-const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
+const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'rmreg', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
 
 export const instructionForms: InstructionForm[] = [];
 
@@ -359,10 +360,10 @@ for (let r = 0; r < 8; r++) form('mov', 0xb0 + r, 'opreg/8, imm/8');
 for (let r = 0; r < 8; r++) form('mov', 0xb8 + r, 'opreg/v, imm/v');
 form('mov', 0xc6, 'rm/8, imm/8', { extension: 0, hle: 'release' });
 form('mov', 0xc7, 'rm/v, imm/v', { extension: 0, hle: 'release' });
-form('mov', [0x0f, 0x20], 'reg/32, creg', { operation: 'mov-from-creg', privilege: 'cpl0', lockExtendsRegister: true });
-form('mov', [0x0f, 0x21], 'reg/32, dreg', { operation: 'mov-from-dreg', privilege: 'cpl0' });
-form('mov', [0x0f, 0x22], 'creg, reg/32', { operation: 'mov-to-creg', privilege: 'cpl0', endsBlock: true, lockExtendsRegister: true });
-form('mov', [0x0f, 0x23], 'dreg, reg/32', { operation: 'mov-to-dreg', privilege: 'cpl0' });
+form('mov', [0x0f, 0x20], 'rmreg/32, creg', { operation: 'mov-from-creg', privilege: 'cpl0', lockExtendsRegister: true });
+form('mov', [0x0f, 0x21], 'rmreg/32, dreg', { operation: 'mov-from-dreg', privilege: 'cpl0' });
+form('mov', [0x0f, 0x22], 'creg, rmreg/32', { operation: 'mov-to-creg', privilege: 'cpl0', endsBlock: true, lockExtendsRegister: true });
+form('mov', [0x0f, 0x23], 'dreg, rmreg/32', { operation: 'mov-to-dreg', privilege: 'cpl0' });
 form('movzb', [0x0f, 0xb6], 'reg/v, rm/8', { operation: 'movzx', suffix: 'always' });
 form('movzw', [0x0f, 0xb7], 'reg/v, rm/16', { operation: 'movzx', suffix: 'always' });
 form('movsb', [0x0f, 0xbe], 'reg/v, rm/8', { operation: 'movsx', suffix: 'always' });
