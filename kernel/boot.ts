@@ -52,6 +52,9 @@ function gateCpu(cpu: Cpu): GateCpu {
   };
 }
 
+/** Instructions per call to Machine.run: the granularity at which device interrupts are seen. */
+const SLICE = 20_000;
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 export function runProgram(options: RunOptions): RunResult {
@@ -104,7 +107,8 @@ export function runProgram(options: RunOptions): RunResult {
 
 function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number): RunResult {
   for (;;) {
-    const state = machine.run(Math.min(1_000_000, limit - machine.cpu.instructionCount));
+    // Short slices: the machine looks at its devices (the PIT tick, console input) between slices.
+    const state = machine.run(Math.min(SLICE, limit - machine.cpu.instructionCount));
     const instructions = machine.cpu.instructionCount;
     const exit = exited();
     if (exit !== null) return { kind: 'exit', status: exit, instructions };

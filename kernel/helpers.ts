@@ -15,7 +15,7 @@ import { pickNextTask } from './scheduler.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
   TIF_NOTIFY_RESUME, BOOT_CPU, BOOT_GDT, BOOT_IDT, BOOT_VSYSCALL, BOOT_WRMSR, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, TIF_IRET,
-  TIF_SIGPENDING, X86_CAPABILITY, X86_FAMILY, X86_MODEL, X86_SEP_VERDICT, X86_STEPPING,
+  TIF_NEED_RESCHED, TIF_SIGPENDING, X86_CAPABILITY, X86_FAMILY, X86_MODEL, X86_SEP_VERDICT, X86_STEPPING,
   X86_VENDOR_ID, X86_CPUID_LEVEL, X86_FEATURE_SEP_BIT, SEP_MIN_SIGNATURE, __KERNEL_CS, __KERNEL_DS, __USER_CS,
   __USER_DS, VSYSCALL_ENTRY, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 } from './layout.ts';
@@ -133,10 +133,22 @@ const doNotifyResume: GateFunction = (k, sp) => {
   return 0;
 };
 
-/** do_IRQ(regs): every line is masked at boot; an interrupt that still arrives is acknowledged. */
+/**
+ * do_IRQ(regs): IRQ 0 is the timer tick: count it, and when another task could run, ask for a
+ * reschedule — taken by entry.S only on the way back to user mode (the kernel is not preemptible).
+ * Other lines are masked; common_interrupt sends the PIC its end-of-interrupt.
+ */
 const doIrq: GateFunction = (k, sp) => {
   const irq = (k.ptRegsAt(k.stackArg(sp, 0)).get('orig_eax') | 0) + 256;
-  k.host.log(`unexpected IRQ ${irq}`);
+  if (irq !== 0) {
+    k.host.log(`unexpected IRQ ${irq}`);
+    return 0;
+  }
+  k.jiffies++;
+  const current = k.current;
+  if (current !== null && [...k.tasks.values()].some((t) => t !== current && t.state === 'running')) {
+    k.setThreadFlag(current, TIF_NEED_RESCHED);
+  }
   return 0;
 };
 

@@ -73,6 +73,8 @@ export class Kernel {
   readonly ram: Ram;
   readonly frames: FrameAllocator;
   readonly kernelStacks: KernelStacks;
+  /** Timer ticks since boot (HZ = 100). */
+  jiffies = 0;
   /** The next pid fork hands out. */
   nextPid = 2;
   readonly tasks = new Map<number, Task>();

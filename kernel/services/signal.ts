@@ -1,4 +1,4 @@
-// Signals: rt_sigaction, rt_sigprocmask, kill/tkill/tgkill (to oneself: gate86 runs one process),
+// Signals: rt_sigaction, rt_sigprocmask, kill/tkill/tgkill (to any task by pid),
 // gettid, and the two ways back from a handler, sigreturn and rt_sigreturn.
 //
 // Delivery happens on the way back to user mode (kernel/signals.ts deliverSignal, called from
@@ -68,15 +68,17 @@ export const sys_rt_sigprocmask: SyscallService = (k, regs) => {
 
 export const sys_gettid: SyscallService = (k) => k.task().pid;
 
-/** Queue `signal` for the current task (the only one). 0 checks permission only. */
+/** Queue `signal` for task `pid` (0 and -1: the caller itself, as gate86 has no process groups yet). */
 function sendToSelf(k: Parameters<SyscallService>[0], pid: number, signal: number, code = SI_USER): number {
-  const task = k.task();
+  const sender = k.task();
   if (signal < 0 || signal > 31) return -EINVAL;
-  if (pid !== task.pid && pid !== 0 && (pid | 0) !== -1) return -ESRCH;
+  const target = pid === 0 || (pid | 0) === -1 ? sender : k.tasks.get(pid);
+  if (target === undefined || target.state === 'zombie') return -ESRCH;
   if (signal === 0) return 0;
-  task.signalInfo.set(signal, { code, pid: task.pid, uid: task.credentials.uid, addr: 0 });
-  task.pendingSignals |= 1 << signal;
-  k.setThreadFlag(task, TIF_SIGPENDING);
+  target.signalInfo.set(signal, { code, pid: sender.pid, uid: sender.credentials.uid, addr: 0 });
+  target.pendingSignals |= 1 << signal;
+  k.setThreadFlag(target, TIF_SIGPENDING);
+  if (target.state === 'waiting' && (target.blockedSignals & (1 << signal)) === 0) target.state = 'running';
   return 0;
 }
 
@@ -84,7 +86,7 @@ export const sys_kill: SyscallService = (k, regs) => sendToSelf(k, regs.get('ebx
 export const sys_tkill: SyscallService = (k, regs) => sendToSelf(k, regs.get('ebx'), regs.get('ecx'), SI_TKILL);
 export const sys_tgkill: SyscallService = (k, regs) => {
   const [tgid, tid, signal] = regs.args();
-  if (tgid !== k.task().pid) return -ESRCH;
+  if (tid !== tgid) return -ESRCH;                     // one thread per process
   return sendToSelf(k, tid, signal, SI_TKILL);
 };
 

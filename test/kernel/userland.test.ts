@@ -126,3 +126,14 @@ test('execve: a forked child runs another program from the host file system; the
   t.regex(missing.stdout.toString(), /execv failed\nparent: waited for the child: 1, exited 1, status 99\n/);
   t.true(missing.trace.some((l) => l.startsWith('syscall 11 execve(') && l.includes(' = -2 ')));
 });
+
+test('preemption: the PIT tick lets a child that never makes a system call run while its parent spins — as natively', (t) => {
+  const program = join(dir, 'glibc-preempt');
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', join(root, 'test/kernel/glibc-preempt.c'), '-o', program], { encoding: 'utf8' });
+  if (cc.status !== 0) return t.fail(`gcc -m32 -static failed: ${cc.stderr}`);
+  const native = runI386Elf(program);
+  t.is(native.stdout.toString(), 'child: running\nparent: child killed by signal 9\n');
+  const ours = runOnGate86(program, [], { cpu: 'pentium3', trace: null, instructionLimit: 500_000_000 });
+  t.is(ours.stdout.toString(), native.stdout.toString());
+  t.is(ours.status, 0);
+});

@@ -380,6 +380,12 @@ common_interrupt:
 	pushl	%esp				/* do_IRQ(regs) */
 	call	do_IRQ
 	addl	$4, %esp
+	/* End of interrupt: the slave PIC too for IRQ 8-15 (ORIG_EAX = irq - 256). */
+	movb	$0x20, %al
+	cmpl	$(8 - 256), ORIG_EAX(%esp)
+	jl	1f
+	outb	%al, $0xa0
+1:	outb	%al, $0x20
 	jmp	ret_from_intr
 
 /* A vector nobody installed (a spurious IRQ from the PIC): return at once. */

@@ -95,6 +95,7 @@ startup_high:
 	call	setup_tss
 	call	setup_idt
 	call	setup_pic
+	call	setup_pit
 	pushl	$0
 	pushl	$0
 	pushl	$BOOT_IDT
@@ -214,10 +215,24 @@ setup_pic:
 	movb	$0x01, %al			/* ICW4: 8086 mode */
 	outb	%al, $0x21
 	outb	%al, $0xa1
-	movb	$0xfb, %al			/* mask all but the cascade line */
+	movb	$0xfa, %al			/* unmask IRQ 0 (the PIT) and IRQ 2 (the cascade) */
 	outb	%al, $0x21
 	movb	$0xff, %al
 	outb	%al, $0xa1
+	ret
+
+/*
+ * The 8254 PIT, channel 0, mode 2 (rate generator) at HZ = 100: its IRQ 0 is the scheduler's tick
+ * (do_IRQ asks for a reschedule when another task is runnable). 1193182 Hz / 100 = 11932.
+ */
+#define PIT_LATCH	11932
+setup_pit:
+	movb	$0x34, %al			/* channel 0, low byte then high byte, mode 2, binary */
+	outb	%al, $0x43
+	movb	$(PIT_LATCH & 0xff), %al
+	outb	%al, $0x40
+	movb	$(PIT_LATCH >> 8), %al
+	outb	%al, $0x40
 	ret
 
 /*
