@@ -7,6 +7,9 @@
 //     compiled with gcc -m32 -O2, run (i) on gate86, (ii) on the i386 oracle (the host CPU when it
 //     runs i386 code, else qemu-i386), (iii) compiled for x86-64 and run natively as a proxy for
 //     "native"; wall times, ratios, and a check that all three print the same checksums.
+// (c) The whole machine, seen from outside: boot test/kernels/microloop (Multiboot) in the worker as
+//     `gate86 machine` does and time its loop from the console bytes on the main thread; the same six
+//     instructions in a FlatMachine (the integer core alone) give the system half's cost as a ratio.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +19,7 @@ import { readElf, readSymbolTable } from '../linker/elf/reader.ts';
 import { PT_LOAD } from '../linker/elf/format.ts';
 import { assembleI386, compileC, i386Oracle, runHostElf, runI386Elf } from '../test/support/i386-oracle.ts';
 import { runElfOnFlatMachine } from './bench/flat-elf.ts';
+import { benchmarkMicroloop, buildMicroloopKernel } from '../vm/machine/microloop-bench.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const source = (name: string): string => readFileSync(join(here, 'bench', name), 'utf8');
@@ -33,6 +37,8 @@ const LOOPS: Loop[] = [
   { name: 'memory (load/add/store/dec/jnz)', symbol: 'memory_loop', reference: 'v86 interpreter ~45, v86 JIT 400-640' },
   { name: 'call/ret with push/pop', symbol: 'call_loop', reference: 'v86 interpreter ~45, v86 JIT 256-370' },
 ];
+/** Section (c)'s loop: test/kernels/microloop.c's six instructions, run here without the machine around them. */
+const KERNEL_LOOP: Loop = { name: 'microloop kernel loop (add/xor/rol/lea/dec/jnz)', symbol: 'kernel_loop', reference: '' };
 
 const LOOP_MEMORY = 4 << 20;
 const BUFFER = 0x300000;
@@ -47,6 +53,22 @@ function runLoop(machine: FlatMachine, entry: number, iterations: number): { ins
   if (stop.kind !== 'interrupt' || stop.vector !== STOP_VECTOR) throw new Error(`microloop stopped with ${JSON.stringify(stop)}`);
   return { instructions: machine.instructionsExecuted - before, seconds: elapsed };
 }
+
+/** Best-of-three MIPS of one loop, calibrated to about 1.5 s a run. */
+function measureLoop(machine: FlatMachine, entry: number): { mips: number; instructions: number } {
+  const probe = runLoop(machine, entry, 1_000_000);
+  const iterations = Math.max(1_000_000, Math.min(0x7fffffff / 12, Math.round((1.5 / Math.max(probe.seconds, 1e-3)) * 1_000_000)));
+  let best = 0;
+  let instructions = 0;
+  for (let k = 0; k < 3; k++) {
+    const r = runLoop(machine, entry, iterations);
+    instructions = r.instructions;
+    best = Math.max(best, r.instructions / r.seconds / 1e6);
+  }
+  return { mips: best, instructions };
+}
+
+let loopMachine: { machine: FlatMachine; entryOf: (loop: Loop) => number } | undefined;
 
 function microloops(): void {
   console.log('(a) microloops on gate86 (FlatMachine, CPL 3): million instructions per second');
@@ -64,19 +86,31 @@ function microloops(): void {
   // for all three mixes (otherwise the first loop measured pays for the optimisation).
   for (let round = 0; round < 2; round++) for (const loop of LOOPS) runLoop(machine, entryOf(loop), 2_000_000);
   for (const loop of LOOPS) {
-    const entry = entryOf(loop);
-    // Calibrate to about 1.5 s, then take the best of three runs.
-    const probe = runLoop(machine, entry, 1_000_000);
-    const iterations = Math.max(1_000_000, Math.min(0x7fffffff / 12, Math.round((1.5 / Math.max(probe.seconds, 1e-3)) * 1_000_000)));
-    let best = 0;
-    let instructions = 0;
-    for (let k = 0; k < 3; k++) {
-      const r = runLoop(machine, entry, iterations);
-      instructions = r.instructions;
-      best = Math.max(best, r.instructions / r.seconds / 1e6);
-    }
-    console.log(`  ${loop.name.padEnd(34)} ${fixed(best).padStart(8)} MIPS   (${(instructions / 1e6).toFixed(0)}M instructions; for scale: ${loop.reference}, QEMU TCG 800+)`);
+    const { mips, instructions } = measureLoop(machine, entryOf(loop));
+    console.log(`  ${loop.name.padEnd(34)} ${fixed(mips).padStart(8)} MIPS   (${(instructions / 1e6).toFixed(0)}M instructions; for scale: ${loop.reference}, QEMU TCG 800+)`);
   }
+  loopMachine = { machine, entryOf };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) The whole machine, seen from outside
+
+async function wholeMachine(): Promise<void> {
+  console.log('\n(c) the Multiboot microloop kernel booted in the worker (CPL 0, system half, PIC/PIT/UART), timed from its console bytes');
+  if (loopMachine === undefined) throw new Error('section (a) must run first');
+  const { machine, entryOf } = loopMachine;
+  for (let round = 0; round < 2; round++) runLoop(machine, entryOf(KERNEL_LOOP), 2_000_000);
+  const core = measureLoop(machine, entryOf(KERNEL_LOOP));
+  console.log(`  the same loop in a FlatMachine (integer core alone)   ${fixed(core.mips).padStart(8)} MIPS`);
+  const kernel = buildMicroloopKernel();
+  let best: Awaited<ReturnType<typeof benchmarkMicroloop>> | undefined;
+  for (let k = 0; k < 3; k++) {
+    const r = await benchmarkMicroloop({ iterations: 50_000_000, kernel });
+    if (best === undefined || r.mips > best.mips) best = r;
+  }
+  if (best === undefined) return;
+  console.log(`  booted kernel, ${best.cpu}, seen from outside             ${fixed(best.mips).padStart(8)} MIPS   (${(best.instructions / 1e6).toFixed(0)}M instructions in ${fixed(best.seconds, 3)} s, best of 3)`);
+  console.log(`  ratio: whole machine / integer core = ${fixed(best.mips / core.mips, 2)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,3 +168,4 @@ function workload(): void {
 
 microloops();
 workload();
+await wholeMachine();

@@ -45,3 +45,16 @@ leaf:
   addl %ebx, %eax
   popl %ebx
   ret
+
+# The loop of test/kernels/microloop.c, the same 6 instructions: section (c) of the bench runs it here
+# (the integer core alone) and inside the booted microloop kernel (the whole machine), to show what the
+# system half and the devices cost the integer path.
+  .globl kernel_loop
+kernel_loop:
+1:addl %ecx, %eax
+  xorl $0x5a5a, %eax
+  roll $3, %eax
+  leal 1(%eax,%ecx,2), %edx
+  decl %ecx
+  jnz 1b
+  int $0xfd
