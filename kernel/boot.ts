@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Machine } from '../vm/machine/machine.ts';
-import { StopKind, type Cpu } from '../vm/cpu/cpu.ts';
+import { FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
 import { Kernel, type GateCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
@@ -45,6 +45,7 @@ function gateCpu(cpu: Cpu): GateCpu {
     regs: cpu.regs,
     get eip() { return cpu.eip; },
     cr2: () => cpu.cr[2]! >>> 0,
+    selector: (segment) => cpu.segSelector[segment === 'fs' ? FS : GS]!,
     writeCr3: (value: number) => {
       cpu.cr[3] = value;
       cpu.flushTlb();

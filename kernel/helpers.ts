@@ -130,7 +130,9 @@ const doNotifyResume: GateFunction = (k, sp) => {
   if (!handled) restartSyscall(regs);
   k.clearThreadFlag(task, TIF_IRET);
   k.clearThreadFlag(task, TIF_NOTIFY_RESUME);
-  return 0;
+  const execed = task.justExeced;
+  task.justExeced = false;
+  return execed ? 1 : 0;                             // 1: entry.S loads null %fs/%gs
 };
 
 /**

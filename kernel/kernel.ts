@@ -27,6 +27,8 @@ export interface GateCpu {
   readonly eip: number;
   /** CR2: the linear address of the last page fault. */
   cr2(): number;
+  /** The selector in %fs or %gs (user TLS: not part of pt_regs). */
+  selector(segment: 'fs' | 'gs'): number;
   /** Load CR3 (and flush the TLB, as a MOV to CR3 does). */
   writeCr3(value: number): void;
 }

@@ -18,6 +18,8 @@ export class Task {
   state: TaskState = 'running';
   /** The wait status a zombie leaves for its parent (exit code << 8, or the signal number). */
   waitStatus = 0;
+  /** Set by execve: on its way out, entry.S loads null %fs/%gs for the new program. */
+  justExeced = false;
   /** Set once a zombie's address space has been freed (after the switch away from it). */
   spaceReleased = false;
   /** Program break: where the heap starts (after exec) and where it ends now. */

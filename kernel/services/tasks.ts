@@ -32,9 +32,12 @@ function forkTask(k: Kernel, regs: PtRegs): Task {
   const top = child.threadInfo + THREAD_SIZE;
   k.ram.set(top - PT_REGS_SIZE, k.ram.u8.slice(regs.physical, regs.physical + PT_REGS_SIZE));
   new PtRegs(k.ram, top - PT_REGS_SIZE).set('eax', 0);
-  // ... and below it what schedule's switch pops: EDI, ESI, EBX, EBP, then the return address.
-  const frame = top - PT_REGS_SIZE - 20;
-  [0, 0, 0, 0, k.image.symbols.get('ret_from_fork')!].forEach((v, i) => k.ram.write32(frame + 4 * i, v));
+  // ... and below it what schedule's switch pops: GS, FS (the parent's), EDI, ESI, EBX, EBP, then
+  // the return address.
+  const frame = top - PT_REGS_SIZE - 28;
+  const cpu = k.cpu;
+  const [gs, fs] = cpu === null ? [0, 0] : [cpu.selector('gs'), cpu.selector('fs')];
+  [gs, fs, 0, 0, 0, 0, k.image.symbols.get('ret_from_fork')!].forEach((v, i) => k.ram.write32(frame + 4 * i, v));
   k.ram.write32(child.threadInfo + TI_KERNEL_ESP, frame + __PAGE_OFFSET);
   return child;
 }
@@ -138,6 +141,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   task.actions.forEach((a, i) => { if (a.handler > 1) task.actions[i] = { handler: 0, flags: 0, restorer: 0, mask: 0 }; });
   startThread(regs, loaded.entry, loaded.stackPointer);
   k.setThreadFlag(task, TIF_IRET);
+  task.justExeced = true;
   return 0;
 };
 

@@ -3,6 +3,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <time.h>
+
+/* Keep the first child busy for a while, so the parent's waitpid finds it alive and must block. */
+static void spin(long long ns)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec) < ns);
+}
 int main(int argc, char **argv)
 {
 	fflush(stdout);
@@ -15,6 +26,7 @@ int main(int argc, char **argv)
 			printf("execv failed\n");
 			return 99;
 		}
+		spin(300000000LL);
 		return 3;
 	}
 	int status = 0;

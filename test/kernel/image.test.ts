@@ -41,12 +41,19 @@ test('fidelity 7: sysenter_entry pushes the fake iret frame (__USER_DS, %ebp, EF
   ]);
 });
 
-test('fidelity 7: __ex_table has one entry, the sixth-argument load, fixed up to syscall_fault', (t) => {
+test('fidelity 7: __ex_table: the sixth-argument load fixed up to syscall_fault, then schedule\'s %gs/%fs reloads', (t) => {
   const start = symbol('__start___ex_table');
-  t.is(symbol('__stop___ex_table') - start, 8);
+  t.is(symbol('__stop___ex_table') - start, 3 * 8);
   const load = u32(start);
   t.is(disassemble(at(load, 3), load)[0]!.text, 'mov    0x0(%ebp),%ebp');
   t.is(u32(start + 4), symbol('syscall_fault'));
+  for (const [i, text] of [[1, 'pop    %gs'], [2, 'pop    %fs']] as const) {
+    const insn = u32(start + 8 * i);
+    t.is(disassemble(at(insn, 2), insn)[0]!.text, text);
+    // The fixup writes a null selector where the pop will read it, and retries.
+    t.deepEqual(disassemble(at(u32(start + 8 * i + 4), 12), u32(start + 8 * i + 4)).map((d) => d.text).slice(0, 2),
+      ['movl   $0x0,(%esp)', `jmp    0x${insn.toString(16)}`]);
+  }
 });
 
 test('fidelity 1: gdt_table entries 12-15 are flat 4 GiB segments with DPL 0, 0, 3, 3; 16 is the TSS', (t) => {

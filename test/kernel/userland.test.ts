@@ -137,3 +137,13 @@ test('preemption: the PIT tick lets a child that never makes a system call run w
   t.is(ours.stdout.toString(), native.stdout.toString());
   t.is(ours.status, 0);
 });
+
+test('switch_to keeps each task\'s %gs: a glibc parent survives its child exec\'ing another glibc program (a new TLS)', (t) => {
+  const hello = join(dir, 'glibc-hello-3');
+  writeFileSync(hello + '.c', '#include <stdio.h>\nint main(void) { printf("glibc child\\n"); return 3; }\n');
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', hello + '.c', '-o', hello], { encoding: 'utf8' });
+  if (cc.status !== 0) return t.fail(cc.stderr);
+  const ours = runOnGate86(buildFork(), [hello], { cpu: 'pentium3' });
+  t.is(ours.status, 0, ours.trace.filter((l) => l.startsWith('fault')).join('\n'));
+  t.regex(ours.stdout.toString(), /^glibc child\nparent: waited for the child: 1, exited 1, status 3\nsecond child killed by signal 11\nno more children: -1\n$/);
+});

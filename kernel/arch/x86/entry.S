@@ -191,7 +191,12 @@ work_notifysig:
 	pushl	%eax
 	call	do_notify_resume
 	addl	$8, %esp
-	jmp	resume_userspace		/* again: a signal may have ended the task (reschedule) */
+	testl	%eax, %eax			/* 1: the task has just exec'd a new program */
+	jz	1f
+	xorl	%eax, %eax
+	movl	%eax, %fs			/* which starts with null %fs and %gs (start_thread) */
+	movl	%eax, %gs
+1:	jmp	resume_userspace		/* again: a signal may have ended the task (reschedule) */
 
 /*
  * schedule: let pick_next_task (TypeScript) choose the next task; it also switches CR3, tss.esp0
@@ -204,20 +209,37 @@ work_notifysig:
 schedule:
 	call	pick_next_task
 	testl	%eax, %eax
-	jz	1f
+	jz	3f
 	pushl	%ebp
 	pushl	%ebx
 	pushl	%esi
 	pushl	%edi
+	pushl	%fs				/* the user's TLS selectors live in no pt_regs slot: */
+	pushl	%gs				/* switch them with the stack, as switch_to does */
 	movl	$-THREAD_SIZE, %ecx
 	andl	%esp, %ecx			/* this task's thread_info */
 	movl	%esp, TI_KERNEL_ESP(%ecx)
 	movl	TI_KERNEL_ESP(%eax), %esp	/* now on the next task's kernel stack */
+.Lpop_gs:
+	popl	%gs				/* reloads the descriptor pick_next_task wrote */
+.Lpop_fs:
+	popl	%fs
 	popl	%edi
 	popl	%esi
 	popl	%ebx
 	popl	%ebp
-1:	ret
+3:	ret
+	/* A selector whose TLS slot this task has since cleared faults: load the null selector instead. */
+	.pushsection .rodata.ex_table, "a"
+	.long	.Lpop_gs, .Lfix_gs
+	.long	.Lpop_fs, .Lfix_fs
+	.popsection
+.Lfix_gs:
+	movl	$0, (%esp)
+	jmp	.Lpop_gs
+.Lfix_fs:
+	movl	$0, (%esp)
+	jmp	.Lpop_fs
 
 /*
  * ret_from_fork: a child's first `ret` out of schedule lands here. Its kernel stack holds a copy of
