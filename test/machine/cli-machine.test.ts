@@ -39,9 +39,18 @@ test('Ctrl-C reaches the guest as a byte; a second one within a second stops the
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString('latin1'); });
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  while (!stdout.includes('q ends')) await new Promise((r) => setTimeout(r, 20));
+  // Wait for whole lines, not prefixes: the second Ctrl-C stops the machine at once, so sending it
+  // before the guest has finished printing its answer to the first would cut that answer short.
+  const waitFor = async (pattern: RegExp): Promise<void> => {
+    const deadline = Date.now() + 60_000;
+    while (!pattern.test(stdout)) {
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${pattern} in ${JSON.stringify(stdout)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  await waitFor(/q ends\n/);
   child.kill('SIGINT');
-  while (!stdout.includes('got 03')) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(/got 03 \(iir [0-9a-f]{8}\)\n/);
   child.kill('SIGINT');
   t.is(await exited, 130);
   t.regex(stdout, /got 03 \(iir 0000000c\)/);
