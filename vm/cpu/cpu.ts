@@ -16,9 +16,9 @@ import { PhysicalMemory, PAGE_SHIFT } from '../memory/physical-memory.ts';
 import { IoBus } from '../memory/io-bus.ts';
 import { CpuFault, Vector, NO_ERROR_CODE, PF_PRESENT, PF_USER, PF_WRITE } from './fault.ts';
 import { CodeCache, type Block } from './code-cache.ts';
-import { FLAGS_ALWAYS_ONE, IF } from './flags.ts';
+import { FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
-import type { Binder } from './op.ts';
+import type { Binder, Op } from './op.ts';
 
 // General registers, in encoding order. Index 8 is a register that is always 0: a memory operand
 // without a base or index names it, so effective addresses need no branches.
@@ -272,6 +272,25 @@ export class Cpu {
     f.trap = true;
     f.software = software;
     throw f;
+  }
+
+  /**
+   * Deliver the trap of an instruction that ends its block (INT n, INT3, INTO, INT1) straight from its
+   * executor, without a throw. A system call is one of these per call: unwinding a JS exception
+   * through the compiled block and the run loop, and re-entering the loop with a full block lookup,
+   * cost about as much as the whole gate's checks (and made `int $0x80` look slow next to SYSENTER,
+   * which never threw). The op must be marked isBranch: on return EIP is what the hook left (the
+   * handler, or `op.next` when the default hook stops the run), and the run loop counts the op as
+   * retired. If the delivery itself faults, that fault is thrown as usual, from this op: the run loop
+   * puts EIP back at the instruction and the hook sees a fault during delivery (the #DF rules).
+   * With EFLAGS.TF set it throws the trap instead, so that the run loop's single-step #DB does not
+   * follow it (delivery clears TF: no #DB after INT n).
+   */
+  trapAfter(op: Op, vector: number, software: boolean): void {
+    if ((this.flags & TF) !== 0) this.raiseTrap(vector, software);
+    this.eip = op.next;
+    this.onException?.(this, vector, NO_ERROR_CODE, software);
+    this.deliverException(this, vector, NO_ERROR_CODE, software);
   }
 
   /** Ask the run loop to return after the current instruction. */

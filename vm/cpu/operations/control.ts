@@ -140,18 +140,18 @@ export const bindJecxz: Binder = (op) => {
 // --- Software interrupts: traps, so EIP is left after the instruction --------------------------
 
 function intN(cpu: Cpu, op: Op): void {
-  cpu.raiseTrap(op.imm & 0xff, true);
+  cpu.trapAfter(op, op.imm & 0xff, true);
 }
-function int3(cpu: Cpu): void {
-  cpu.raiseTrap(Vector.BP, true);
+function int3(cpu: Cpu, op: Op): void {
+  cpu.trapAfter(op, Vector.BP, true);
 }
 function into(cpu: Cpu, op: Op): void {
-  if (overflow(cpu) !== 0) cpu.raiseTrap(Vector.OF, true);
-  cpu.eip = op.next;
+  if (overflow(cpu) !== 0) cpu.trapAfter(op, Vector.OF, true);
+  else cpu.eip = op.next;
 }
 /** INT1 (ICEBP, F1): a #DB trap delivered like a hardware exception (no gate DPL check). */
-function int1(cpu: Cpu): void {
-  cpu.raiseTrap(Vector.DB, false);
+function int1(cpu: Cpu, op: Op): void {
+  cpu.trapAfter(op, Vector.DB, false);
 }
 export const bindInt: Binder = (op) => {
   op.isBranch = true;

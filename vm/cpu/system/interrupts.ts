@@ -205,23 +205,25 @@ function restoreStack(cpu: Cpu, s: SavedStack, cpl: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// INT n, INT3, INTO, INT1: each raises a trap; deliverException does the rest.
+// INT n, INT3, INTO, INT1: each ends its block and delivers its trap through cpu.trapAfter (no JS
+// throw: a system call through `int $0x80` is one of these per call); deliverException does the rest.
 
 // They remember where the instruction starts, for a fault during the delivery (see deliverException).
 
 export const intExecutor: Executor = (cpu, op) => {
   systemStateOf(cpu).softwareInterruptAddress = op.address;
-  cpu.raiseTrap(op.imm & 0xff, true);
+  cpu.trapAfter(op, op.imm & 0xff, true);
 };
 export const int3Executor: Executor = (cpu, op) => {
   systemStateOf(cpu).softwareInterruptAddress = op.address;
-  cpu.raiseTrap(Vector.BP, true);
+  cpu.trapAfter(op, Vector.BP, true);
 };
-export const int1Executor: Executor = (cpu) => cpu.raiseTrap(Vector.DB, false);
+export const int1Executor: Executor = (cpu, op) => cpu.trapAfter(op, Vector.DB, false);
 export const intoExecutor: Executor = (cpu, op) => {
   if (overflow(cpu) !== 0) {
     systemStateOf(cpu).softwareInterruptAddress = op.address;
-    cpu.raiseTrap(Vector.OF, true);
+    cpu.trapAfter(op, Vector.OF, true);
+    return;
   }
   cpu.eip = op.next;
 };
