@@ -24,14 +24,22 @@ export interface RunOptions {
   memoryMiB?: number;
   /** Program output (fd 1 and 2). */
   write(fd: number, bytes: Uint8Array): void;
-  read?(max: number): Uint8Array;
+  /** fd 0: up to `max` bytes, empty at end of file, null when a signal arrived while it waited. */
+  read?(max: number): Uint8Array | null;
   isTerminal?(fd: number): boolean;
+  windowSize?(): { rows: number; columns: number };
   log?(line: string): void;
   trace?: ((line: string) => void) | null;
   /** Called when the run ends, with the machine and the kernel (tests look at MSRs, the IDT ...). */
   inspect?(machine: Machine, kernel: Kernel): void;
   /** Stop after this many instructions (tests): the result is then { kind: 'limit' }. */
   instructionLimit?: number;
+  /** Called once the kernel exists, before the machine boots. */
+  attach?(kernel: Kernel): void;
+  /** Called between slices (the worker turns a Ctrl-C into SIGINT here). */
+  onSlice?(): void;
+  /** Wait up to `ms` while the CPU is halted (the worker also wakes for input and Ctrl-C). */
+  idle?(ms: number): void;
 }
 
 export type RunResult =
@@ -70,7 +78,7 @@ export function runProgram(options: RunOptions): RunResult {
     write: options.write,
     read: options.read ?? (() => new Uint8Array(0)),
     isTerminal: options.isTerminal ?? (() => false),
-    windowSize: () => ({ rows: process.stdout.rows ?? 24, columns: process.stdout.columns ?? 80 }),
+    windowSize: options.windowSize ?? (() => ({ rows: process.stdout.rows ?? 24, columns: process.stdout.columns ?? 80 })),
     exit: (status) => {
       exit = status;
       machine.cpu.requestStop(StopKind.Request);
@@ -97,16 +105,18 @@ export function runProgram(options: RunOptions): RunResult {
   const kernel = new Kernel(image, machine.memory.u8, host, SYSCALL_SERVICES, KERNEL_HELPERS);
   const adapter = gateCpu(machine.cpu);
   machine.system.onVmcall = () => kernel.onVmcall(adapter);
+  options.attach?.(kernel);
   machine.boot(options.kernel, 'gate86-kernel', '');
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
   try {
-    return runLoop(machine, () => exit, limit);
+    const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
+    return runLoop(machine, () => exit, limit, idle, () => options.onSlice?.());
   } finally {
     options.inspect?.(machine, kernel);
   }
 }
 
-function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number): RunResult {
+function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: () => void): RunResult {
   for (;;) {
     // Short slices: the machine looks at its devices (the PIT tick, console input) between slices.
     const state = machine.run(Math.min(SLICE, limit - machine.cpu.instructionCount));
@@ -115,9 +125,10 @@ function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: numbe
     if (exit !== null) return { kind: 'exit', status: exit, instructions };
     if (state.kind === 'stopped') return { kind: 'stopped', message: state.message, instructions };
     if (state.kind === 'exited') return { kind: 'stopped', message: `isa-debug-exit ${state.status}`, instructions };
+    onSlice();
     if (state.kind === 'halted') {
       const wait = Math.max(0, machine.nextDeadline() - machine.clock());
-      Atomics.wait(sleeper, 0, 0, Math.min(1000, wait / 1e6));
+      idle(Math.min(1000, wait / 1e6));
     }
     if (instructions >= limit) return { kind: 'limit', instructions };
   }

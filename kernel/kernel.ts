@@ -40,8 +40,8 @@ export const REG_ESP = 4;
 export interface KernelHost {
   /** Console output for fds 1 and 2 (the program's stdout/stderr). */
   write(fd: number, bytes: Uint8Array): void;
-  /** Console input for fd 0: up to `max` bytes, an empty array at end of file. */
-  read(max: number): Uint8Array;
+  /** Console input for fd 0: up to `max` bytes, empty at end of file, null if a signal came meanwhile. */
+  read(max: number): Uint8Array | null;
   /** Is this console fd a terminal on the host (isatty)? Decides TCGETS and what fstat reports. */
   isTerminal(fd: number): boolean;
   windowSize(): { rows: number; columns: number };

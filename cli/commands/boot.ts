@@ -4,7 +4,7 @@ import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, type Command } from '../usage.ts';
-import { runProgram } from '../../kernel/boot.ts';
+import { runInWorker, terminalFacts } from '../program-host.ts';
 import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
 import { buildUserland, ASSEMBLY_PROGRAMS, C_PROGRAMS } from '../../userland/build-userland.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
@@ -53,15 +53,19 @@ export const bootCommand: Command = {
       : samples.map((n) => ({ path: found[n]!, argv: [n, ...(SAMPLE_ARGS[n] ?? [])] }));
     let first = true;
     for (const run of runs) {
-      const result = runProgram({
-        kernel, cpu,
+      // The machine runs in the worker; the samples' output (both fds) and the boot log go to stdout.
+      const result = await runInWorker({
+        kind: 'program', kernel, cpu,
         program: { path: run.path, image: new Uint8Array(readFileSync(run.path)), argv: run.argv, envp: [] },
-        write: (_fd, bytes) => { process.stdout.write(bytes); },
-        log: (line) => { if (first || line.startsWith('exec ')) out(`kernel: ${line}\n`); },
+        ...terminalFacts(), terminals: [false, false, false],
+        log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },
+        traceSyscalls: false, traceFaults: false,
+        mergeOutput: true,
       });
       first = false;
-      if (result.kind !== 'exit') {
-        out(`kernel: the machine stopped: ${result.kind === 'stopped' ? result.message : 'instruction limit'}\n`);
+      if (result.type === 'stopped-by-user') { process.stderr.write('\ngate86 boot: stopped by a second Ctrl-C\n'); return 130; }
+      if (result.type !== 'program-exit') {
+        out(`kernel: the machine stopped: ${result.type === 'exit' ? `isa-debug-exit ${result.status}` : result.message}\n`);
         return 1;
       }
       out(`kernel: ${run.argv[0]} ${'code' in result.status ? `exited with status ${result.status.code}` : `was killed by signal ${result.status.signal}`} after ${result.instructions} instructions\n`);

@@ -1,9 +1,9 @@
 // gate86 run: boot the gate86 kernel quietly and run one i386 ELF program as its first process, with
 // this terminal's stdin/stdout/stderr; exit with the program's status (128 + N if signal N killed it).
-import { readFileSync, readSync } from 'node:fs';
-import { isatty } from 'node:tty';
+// The machine, the kernel and the program run in the machine's worker thread (cli/program-host.ts).
+import { readFileSync } from 'node:fs';
 import { UsageError, type Command } from '../usage.ts';
-import { runProgram } from '../../kernel/boot.ts';
+import { runInWorker, terminalFacts } from '../program-host.ts';
 import { checkExecutable, ExecError } from '../../kernel/exec.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
@@ -15,6 +15,8 @@ const usage = `usage: gate86 run [--cpu NAME] [--trace KIND[,KIND...]] PROGRAM.e
 Boots the gate86 kernel and runs PROGRAM (a static i386 ELF executable) as its first process.
 The program's stdin/stdout/stderr are this terminal's; gate86 exits with the program's exit status,
 or 128 + N when signal N killed it. A file that is not an i386 ELF executable: status 126.
+Ctrl-C sends SIGINT to the program (and its children); a second Ctrl-C within a second stops the
+machine (status 130).
   --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
   --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
                   fault (user faults and the signal they become), boot (the boot log),
@@ -53,21 +55,6 @@ function parseArguments(args: string[]): RunArguments {
   return { cpu, trace, program, args: args.slice(i + 1) };
 }
 
-/** fd 0, read synchronously (the guest's read blocks the machine, as a lone task's would). */
-function readStdin(max: number): Uint8Array {
-  const buffer = Buffer.alloc(max);
-  for (;;) {
-    try {
-      return new Uint8Array(buffer.subarray(0, readSync(0, buffer, 0, max, null)));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
-      if (code === 'EOF') return new Uint8Array(0);
-      throw error;
-    }
-  }
-}
-
 export const runCommand: Command = {
   name: 'run',
   summary: 'run an i386 Linux ELF program on the gate86 kernel',
@@ -83,30 +70,32 @@ export const runCommand: Command = {
       process.stderr.write(`gate86 run: ${message}\n`);
       return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : 126;
     }
-    const stderr = (line: string): void => { process.stderr.write(line + '\n'); };
-    let result: ReturnType<typeof runProgram>;
+    let kernel: Uint8Array;
     try {
-      result = runProgram({
-      kernel: loadKernelImage(),
-      program: { path: a.program, image, argv: [a.program, ...a.args], envp: [] },
-      cpu: a.cpu,
-      write: (fd, bytes) => { (fd === 2 ? process.stderr : process.stdout).write(bytes); },
-      read: readStdin,
-      isTerminal: (fd) => isatty(fd),
-      log: (line) => {
-        if (a.trace.has('boot') || (a.trace.has('msr') && line.startsWith('wrmsr')) || (a.trace.has('cpuid') && line.startsWith('CPU:'))) stderr(line);
-      },
-      trace: a.trace.has('syscall') || a.trace.has('fault') ? (line) => {
-        if (a.trace.has(line.startsWith('fault') ? 'fault' : 'syscall')) stderr(line);
-      } : null,
-      });
+      kernel = loadKernelImage();
     } catch (error) {
-      // A bug in the kernel's TypeScript half (an oops): one line, not a host stack trace.
       process.stderr.write(`gate86 run: ${(error as Error).message}\n`);
       return 125;
     }
-    if (result.kind === 'exit') return 'code' in result.status ? result.status.code : 128 + result.status.signal;
-    process.stderr.write(`gate86 run: the machine stopped: ${result.kind === 'stopped' ? result.message : 'instruction limit'}\n`);
-    return 125;
+    const outcome = await runInWorker({
+      kind: 'program',
+      kernel,
+      program: { path: a.program, image, argv: [a.program, ...a.args], envp: [] },
+      cpu: a.cpu,
+      ...terminalFacts(),
+      // The boot log goes to stderr only as --trace asks: all of it (boot), the wrmsr lines (msr),
+      // the CPU verdict (cpuid).
+      log: { stream: 2, prefix: '', show: a.trace.has('boot') ? 'all' : [...(a.trace.has('msr') ? ['wrmsr'] : []), ...(a.trace.has('cpuid') ? ['CPU:'] : [])] },
+      traceSyscalls: a.trace.has('syscall'),
+      traceFaults: a.trace.has('fault'),
+    });
+    switch (outcome.type) {
+      case 'program-exit': return 'code' in outcome.status ? outcome.status.code : 128 + outcome.status.signal;
+      case 'stopped-by-user': process.stderr.write('\ngate86 run: stopped by a second Ctrl-C\n'); return 130;
+      // A bug in the kernel's TypeScript half (an oops): one line, not a host stack trace.
+      case 'error': process.stderr.write(`gate86 run: ${outcome.message}\n`); return 125;
+      case 'stopped': process.stderr.write(`gate86 run: the machine stopped: ${outcome.message}\n`); return 125;
+      case 'exit': process.stderr.write(`gate86 run: the machine stopped: isa-debug-exit ${outcome.status}\n`); return 125;
+    }
   },
 };

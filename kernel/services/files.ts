@@ -3,7 +3,7 @@
 // fstat64 and statx on those fds, and readlink("/proc/self/exe").
 
 import type { Kernel, SyscallService } from '../kernel.ts';
-import { EBADF, EINVAL, ENOENT, ENOTTY } from '../layout.ts';
+import { EBADF, EINVAL, ENOENT, ENOTTY, ERESTARTSYS } from '../layout.ts';
 import { Struct, copyFromUser, copyToUser, readWords, FAULT } from './user.ts';
 
 /** One write moves at most this much at a time between guest and host. */
@@ -53,6 +53,9 @@ export const sys_read: SyscallService = (k, regs) => {
   // Probe the buffer first: a bad pointer must not consume input.
   if (copyFromUser(k, buffer, 1) === null) return FAULT;
   const bytes = k.host.read(Math.min(count, CHUNK));
+  // A signal while the reader slept (Ctrl-C): restart after the signal, or -EINTR for a handler
+  // without SA_RESTART — Linux's tty read returns -ERESTARTSYS the same way.
+  if (bytes === null) return -ERESTARTSYS;
   return copyToUser(k, buffer, bytes) ? bytes.length : FAULT;
 };
 

@@ -37,7 +37,7 @@ const ANCHORS: [string, string, number, string][] = [
   ['kernel/syscall_32.tbl:36', 'kernel/syscall_32.tbl', 36, 'getuid\tsys_getuid16'],
   ['kernel/kernel.ts:109-114', 'kernel/kernel.ts', 109, 'onVmcall(cpu: GateCpu)'],
   ['kernel/services/identity.ts:9', 'kernel/services/identity.ts', 9, 'sys_getuid: SyscallService'],
-  ['kernel/boot.ts:99', 'kernel/boot.ts', 99, 'onVmcall'],
+  ['kernel/boot.ts:107', 'kernel/boot.ts', 107, 'onVmcall'],
 ];
 
 test('docs/kernel.md: every file:line of the getuid walk-through points at the instruction it names', (t) => {

@@ -50,6 +50,38 @@ export class ByteRing {
     while (!this.push(byte)) Atomics.wait(this.header, READ, Atomics.load(this.header, READ), 100);
   }
 
+  /** Append all of `bytes`, waiting (blocking this thread) while the ring is full; one notify per
+   *  chunk, not per byte, so a large guest write costs little. Worker side only. */
+  pushAllBlocking(bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) {
+      const written = Atomics.load(this.header, WRITTEN);
+      const read = Atomics.load(this.header, READ);
+      const room = this.capacity - ((written - read) | 0);
+      if (room === 0) { Atomics.wait(this.header, READ, read, 100); continue; }
+      const n = Math.min(room, bytes.length - done);
+      for (let i = 0; i < n; i++) this.data[((written + i) >>> 0) % this.capacity] = bytes[done + i]!;
+      Atomics.store(this.header, WRITTEN, (written + n) | 0);
+      Atomics.notify(this.header, WRITTEN);
+      done += n;
+    }
+  }
+
+  /** Append as many of `bytes` as fit; returns how many. */
+  pushSome(bytes: Uint8Array): number {
+    let n = 0;
+    while (n < bytes.length && this.push(bytes[n]!)) n++;
+    return n;
+  }
+
+  /** Take up to `max` bytes (fewer, or none, if fewer wait). */
+  popSome(max: number): Uint8Array {
+    const n = Math.min(max, this.available());
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.pop();
+    return out;
+  }
+
   /** Take the next byte, or -1 when there is none. */
   pop(): number {
     const read = Atomics.load(this.header, READ);
@@ -73,6 +105,17 @@ export class ByteRing {
   async waitForData(seen: number, timeoutMs = 250): Promise<void> {
     const result = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(this.header, WRITTEN, seen, timeoutMs);
     if (result.async) await result.value;
+  }
+
+  /** Resolve when the consumer has read past `seen` (the `read` counter the caller last saw): room
+   *  for more input. Main thread. */
+  async waitForRoom(seen: number, timeoutMs = 250): Promise<void> {
+    const result = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(this.header, READ, seen, timeoutMs);
+    if (result.async) await result.value;
+  }
+
+  readCount(): number {
+    return Atomics.load(this.header, READ);
   }
 
   written(): number {

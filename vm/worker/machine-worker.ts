@@ -1,13 +1,17 @@
 // The machine's thread. It owns the CPU, RAM and devices and runs the guest; the main thread owns the
-// terminal. COM1 output goes into a shared ring (the main thread writes it to stdout as it arrives);
-// input comes from another ring. HLT with interrupts enabled sleeps in Atomics.wait until the next
-// PIT deadline or until the main thread rings the doorbell because input arrived.
+// terminal. One entry, two jobs (protocol.ts):
+//   - 'multiboot' (`gate86 machine`): COM1 output goes into the stdout ring (the main thread writes it
+//     to stdout as it arrives); input comes from the input ring. HLT with interrupts enabled sleeps in
+//     Atomics.wait until the next PIT deadline or until the main thread rings the doorbell;
+//   - 'program' (`gate86 run`, `gate86 boot`): the gate86 kernel and its TypeScript services, which
+//     the CPU calls synchronously and so must live here too (kernel/worker-job.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { Machine } from '../machine/machine.ts';
 import { MultibootError } from '../machine/multiboot.ts';
 import { ByteRing } from './byte-ring.ts';
-import type { StartMessage, WorkerReport } from './protocol.ts';
+import { runProgramJob } from '../../kernel/worker-job.ts';
+import { CONTROL_DOORBELL, type ConsoleBuffers, type MultibootJob, type StartMessage, type WorkerReport } from './protocol.ts';
 
 const SLICE = 200_000;
 /** Longest single sleep, so the loop re-checks the clock and the doorbell now and then. */
@@ -17,10 +21,10 @@ function report(message: WorkerReport): void {
   parentPort!.postMessage(message);
 }
 
-function run(start: StartMessage): WorkerReport {
-  const output = new ByteRing(start.output);
+function runMultiboot(start: MultibootJob & ConsoleBuffers): WorkerReport {
+  const output = new ByteRing(start.stdout);
   const input = new ByteRing(start.input);
-  const doorbell = new Int32Array(start.doorbell);
+  const doorbell = new Int32Array(start.control);
   const machine = new Machine({
     cpu: start.cpu,
     memoryMiB: start.memoryMiB,
@@ -29,20 +33,23 @@ function run(start: StartMessage): WorkerReport {
   });
   machine.boot(start.kernel, start.kernelName, start.commandLine, start.modules);
   for (;;) {
-    const bell = Atomics.load(doorbell, 0);
+    const bell = Atomics.load(doorbell, CONTROL_DOORBELL);
     const state = machine.run(SLICE);
     if (state.kind === 'exited') return { type: 'exit', status: state.status };
     if (state.kind === 'stopped') return { type: 'stopped', message: state.message };
     if (state.kind === 'halted' && input.available() === 0) {
       const wait = (machine.nextDeadline() - machine.clock()) / 1e6;
-      if (wait > 0) Atomics.wait(doorbell, 0, bell, Math.min(wait, MAX_SLEEP_MS));
+      if (wait > 0) Atomics.wait(doorbell, CONTROL_DOORBELL, bell, Math.min(wait, MAX_SLEEP_MS));
     }
   }
 }
 
+const start = workerData as StartMessage;
 try {
-  report(run(workerData as StartMessage));
+  report(start.kind === 'multiboot' ? runMultiboot(start) : runProgramJob(start));
 } catch (error) {
-  if (error instanceof MultibootError || error instanceof RangeError) report({ type: 'error', message: error.message });
+  // A program job's error is a bug in the kernel's TypeScript half (an oops) or a bad image: the
+  // host reports it in one line. A Multiboot job's unexpected errors stay loud (a machine bug).
+  if (start.kind === 'program' || error instanceof MultibootError || error instanceof RangeError) report({ type: 'error', message: (error as Error).message });
   else throw error;
 }

@@ -1,21 +1,69 @@
-// Messages between the main thread (cli/commands/machine.ts, vm/worker/host.ts) and the machine's
-// worker (machine-worker.ts). Console bytes do not travel here: they use the shared rings.
+// Messages between the main thread (vm/worker/host.ts and the commands that use it) and the machine's
+// worker (machine-worker.ts). Console bytes do not travel here: they use the shared rings. One worker
+// entry serves two jobs: a Multiboot kernel (`gate86 machine`: COM1 is the console) and the gate86
+// kernel running a program (`gate86 run`, `gate86 boot`: the kernel's fds 0, 1, 2 are the console).
 
-export interface StartMessage {
+/** The shared buffers every job gets. */
+export interface ConsoleBuffers {
+  /** ByteRing buffers: guest → host (stdout; COM1 for a Multiboot kernel), guest → host (stderr),
+   *  host → guest (input). */
+  stdout: SharedArrayBuffer;
+  stderr: SharedArrayBuffer;
+  input: SharedArrayBuffer;
+  /** Int32Array[CONTROL_WORDS]: see the CONTROL_* indices. */
+  control: SharedArrayBuffer;
+}
+
+/** Bumped and notified by the host whenever anything below changes (input, end of input, Ctrl-C):
+ *  the one word a sleeping worker waits on. */
+export const CONTROL_DOORBELL = 0;
+/** How many Ctrl-Cs the host has seen (a job for the gate86 kernel turns each into SIGINT). */
+export const CONTROL_INTERRUPTS = 1;
+/** 1 once the host's stdin has ended: a read of fd 0 with nothing left returns end of file. */
+export const CONTROL_INPUT_CLOSED = 2;
+export const CONTROL_WORDS = 3;
+
+export interface MultibootJob {
+  kind: 'multiboot';
   kernel: Uint8Array;
   kernelName: string;
   commandLine: string;
   modules: { name: string; bytes: Uint8Array }[];
   cpu: string;
   memoryMiB: number;
-  /** ByteRing buffers: guest → host (COM1 output) and host → guest (COM1 input). */
-  output: SharedArrayBuffer;
-  input: SharedArrayBuffer;
-  /** Int32Array[1]: the host bumps it and notifies when input arrives, waking a halted guest. */
-  doorbell: SharedArrayBuffer;
 }
+
+/** Which kernel log lines a job shows, on which stream, with which prefix. */
+export interface LogFilter {
+  /** Show every line ('all') or only lines starting with one of these. */
+  show: 'all' | string[];
+  stream: 1 | 2;
+  prefix: string;
+}
+
+export interface ProgramJob {
+  kind: 'program';
+  kernel: Uint8Array;
+  program: { path: string; image: Uint8Array; argv: string[]; envp: string[] };
+  cpu: string;
+  memoryMiB?: number;
+  /** isatty(0), isatty(1), isatty(2) on the host: what TCGETS and fstat report to the guest. */
+  terminals: boolean[];
+  windowSize: { rows: number; columns: number };
+  log: LogFilter;
+  /** --trace syscall / fault: those lines go to stderr. */
+  traceSyscalls: boolean;
+  traceFaults: boolean;
+  /** The guest's fd 2 goes to the stdout ring too (`gate86 boot` shows one stream, in order). */
+  mergeOutput?: boolean;
+}
+
+export type WorkerJob = MultibootJob | ProgramJob;
+export type StartMessage = WorkerJob & ConsoleBuffers;
 
 export type WorkerReport =
   | { type: 'exit'; status: number }
+  /** A ProgramJob's first process ended: its exit code or the signal that killed it. */
+  | { type: 'program-exit'; status: { code: number } | { signal: number }; instructions: number }
   | { type: 'stopped'; message: string }
   | { type: 'error'; message: string };
