@@ -14,7 +14,8 @@ const usage = `usage: gate86 boot [--cpu NAME]
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. Then runs the sample
 programs (hello, getuid, which-stub, sysbench): the first process, init, forks and execs each one and
-waits for it. The command ends by itself (there is no shell yet).
+waits for it. The command ends by itself (there is no shell yet). The machine runs in a worker
+thread; Ctrl-C sends SIGINT to the guest's processes, a second within a second stops the machine.
   --cpu NAME   the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
