@@ -3,9 +3,18 @@
 // CPL were 0 whatever the current CPL, so a ring-3 program's int $0x80 can read the IDT and TSS that
 // its own loads could never touch.
 
-import type { Cpu } from '../cpu.ts';
+import { TLB_READ, TLB_WRITE, type Cpu } from '../cpu.ts';
 
+/**
+ * The TLB first, with the supervisor permission bits (an entry was filled by a walk that set the
+ * accessed bit, and grants TLB_WRITE only once the page is dirty and holds no decoded code), then a
+ * page walk on a miss. Every INT, IRET and segment load reads the IDT, GDT or TSS: walking the page
+ * tables for each of those reads cost more than the checks themselves, a cost real processors avoid
+ * with the same TLB.
+ */
 function physical(cpu: Cpu, linear: number, write: boolean): number {
+  const entry = cpu.tlb[linear >>> 12]!;
+  if ((entry & (write ? TLB_WRITE : TLB_READ)) !== 0) return (entry & ~0xfff) | (linear & 0xfff);
   return cpu.translate(linear | 0, write, false);
 }
 
