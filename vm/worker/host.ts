@@ -5,15 +5,10 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ByteRing } from './byte-ring.ts';
-import { CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_WORDS, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
+import { CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_WORDS, type MultibootJob, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
 
-export interface MachineHostOptions {
-  kernel: Uint8Array;
-  kernelName: string;
-  commandLine: string;
-  modules: { name: string; bytes: Uint8Array }[];
-  cpu: string;
-  memoryMiB: number;
+/** What to boot (the worker's Multiboot job), and where its COM1 output goes. */
+export interface MachineHostOptions extends Omit<MultibootJob, 'kind'> {
   /** Called with each chunk of COM1 output, as soon as it arrives. */
   onOutput(bytes: Uint8Array): void;
 }
