@@ -155,86 +155,40 @@ function operandsOf(spec: string): Operand[] {
   });
 }
 
-interface FormOptions {
-  extension?: number;
-  modrmMod?: 'memory' | 'register';
-  modrmRm?: number;
-  condition?: number;
+/**
+ * A row's options: any field of InstructionForm that form() does not work out itself, given as is,
+ * plus short names for the flag fields so each row stays on one line.
+ */
+type FormOptions = Partial<Omit<InstructionForm,
+  'mnemonic' | 'opcode' | 'modrm' | 'operands' | 'flagsRead' | 'flagsWritten' | 'flagsUndefined' | 'flagsUndefinedByCount' | 'lockable'>> & {
   reads?: FlagLetters;
   writes?: FlagLetters;
   undefined?: FlagLetters;
   byCount?: CountDependentFlags;
   lock?: boolean;
-  repeat?: 'rep' | 'repe-repne';
-  memorySize?: number;
-  privilege?: 'cpl0' | 'iopl';
-  since?: Cpu;
-  endsBlock?: boolean;
-  mnemonic16?: string;
-  operation?: string;
-  mandatoryPrefix?: number;
-  suffix?: 'always' | 'never' | 'when16';
-  attIntelOrder?: boolean;
-  indirect?: boolean;
-  branchHint?: boolean;
-  mnemonicAddress16?: string;
-  addressSuffix?: boolean;
-  registerByOperandSize?: boolean;
-  sourceBaseBx?: boolean;
-  spelling16?: string;
-  notrack?: boolean;
-  hle?: 'always' | 'release';
-  bnd?: boolean;
-  lockExtendsRegister?: boolean;
-  prefixesStandAlone?: boolean;
-  dataPrefixIsBad?: boolean;
-}
+};
 
 const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'rmreg', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
 
 export const instructionForms: InstructionForm[] = [];
 
 function form(mnemonic: string, opcode: number | number[], operands: string, options: FormOptions = {}): void {
-  const bytes = typeof opcode === 'number' ? [opcode] : opcode;
+  const { reads, writes, undefined: undefinedFlags, byCount, lock, ...given } = options;
   const parsed = operandsOf(operands);
   const entry: InstructionForm = {
-    operation: options.operation ?? mnemonic,
+    ...given,
+    operation: given.operation ?? mnemonic,
     mnemonic,
-    opcode: bytes,
-    modrm: options.extension !== undefined || parsed.some((o) => MODRM_KINDS.has(o.kind)),
+    opcode: typeof opcode === 'number' ? [opcode] : opcode,
+    modrm: given.extension !== undefined || parsed.some((o) => MODRM_KINDS.has(o.kind)),
     operands: parsed,
-    flagsRead: options.reads ?? '',
-    flagsWritten: options.writes ?? '',
-    flagsUndefined: options.undefined ?? '',
-    since: options.since ?? '386',
+    flagsRead: reads ?? '',
+    flagsWritten: writes ?? '',
+    flagsUndefined: undefinedFlags ?? '',
+    since: given.since ?? '386',
   };
-  if (options.extension !== undefined) entry.extension = options.extension;
-  if (options.modrmMod !== undefined) entry.modrmMod = options.modrmMod;
-  if (options.modrmRm !== undefined) entry.modrmRm = options.modrmRm;
-  if (options.condition !== undefined) entry.condition = options.condition;
-  if (options.byCount !== undefined) entry.flagsUndefinedByCount = options.byCount;
-  if (options.lock) entry.lockable = true;
-  if (options.repeat !== undefined) entry.repeat = options.repeat;
-  if (options.memorySize !== undefined) entry.memorySize = options.memorySize;
-  if (options.privilege !== undefined) entry.privilege = options.privilege;
-  if (options.endsBlock) entry.endsBlock = true;
-  if (options.mnemonic16 !== undefined) entry.mnemonic16 = options.mnemonic16;
-  if (options.mandatoryPrefix !== undefined) entry.mandatoryPrefix = options.mandatoryPrefix;
-  if (options.suffix !== undefined) entry.suffix = options.suffix;
-  if (options.attIntelOrder) entry.attIntelOrder = true;
-  if (options.indirect) entry.indirect = true;
-  if (options.branchHint) entry.branchHint = true;
-  if (options.mnemonicAddress16 !== undefined) entry.mnemonicAddress16 = options.mnemonicAddress16;
-  if (options.addressSuffix) entry.addressSuffix = true;
-  if (options.registerByOperandSize) entry.registerByOperandSize = true;
-  if (options.sourceBaseBx) entry.sourceBaseBx = true;
-  if (options.spelling16 !== undefined) entry.spelling16 = options.spelling16;
-  if (options.notrack) entry.notrack = true;
-  if (options.hle !== undefined) entry.hle = options.hle;
-  if (options.bnd) entry.bnd = true;
-  if (options.lockExtendsRegister) entry.lockExtendsRegister = true;
-  if (options.prefixesStandAlone) entry.prefixesStandAlone = true;
-  if (options.dataPrefixIsBad) entry.dataPrefixIsBad = true;
+  if (byCount !== undefined) entry.flagsUndefinedByCount = byCount;
+  if (lock) entry.lockable = true;
   instructionForms.push(entry);
 }
 
