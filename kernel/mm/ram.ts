@@ -7,6 +7,8 @@ import { __PAGE_OFFSET, EARLY_MAPPED_BYTES } from '../layout.ts';
 
 export class Ram {
   readonly u8: Uint8Array;
+  /** The same bytes as dwords (the page walker reads page-table entries through it). */
+  readonly i32: Int32Array;
   private readonly view: DataView;
 
   /**
@@ -15,6 +17,7 @@ export class Ram {
    */
   constructor(bytes: Uint8Array, private readonly written: (page: number) => void = () => {}) {
     this.u8 = bytes;
+    this.i32 = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
