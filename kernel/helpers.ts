@@ -174,11 +174,11 @@ function trap(name: string, signal: number): GateFunction {
         task.blockedSignals &= ~(1 << signal);
         task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0 };
       }
-      const addr = name === 'page_fault' && k.cpu ? k.cpu.cr2() : regs.get('eip');
+      const addr = name === 'page_fault' ? k.cpu.cr2() : regs.get('eip');
       task.signalInfo.set(signal, { code: 0x80, pid: 0, uid: 0, addr });
       task.pendingSignals |= 1 << signal;
       k.setThreadFlag(task, TIF_SIGPENDING);
-      if (k.host.trace !== null) k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${name === 'page_fault' && k.cpu ? ` cr2 ${hex(k.cpu.cr2())}` : ''} eax ${hex(regs.get('eax'))} -> signal ${signal}`);
+      if (k.host.trace !== null) k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${name === 'page_fault' ? ` cr2 ${hex(k.cpu.cr2())}` : ''} eax ${hex(regs.get('eax'))} -> signal ${signal}`);
       return 0;
     }
     const fixup = searchExceptionTable(k, regs.get('eip'));
@@ -186,7 +186,7 @@ function trap(name: string, signal: number): GateFunction {
       regs.set('eip', fixup);
       return 0;
     }
-    throw new Error(`kernel oops: ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${k.cpu ? ` cr2 ${hex(k.cpu.cr2())}` : ''}`);
+    throw new Error(`kernel oops: ${name} at ${hex(regs.get('eip'))} error ${hex(error)} cr2 ${hex(k.cpu.cr2())}`);
   };
 }
 
