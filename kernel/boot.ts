@@ -22,6 +22,8 @@ export interface RunOptions {
   program: KernelHost['program'];
   cpu?: string;
   memoryMiB?: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
   /** Program output (fd 1 and 2). */
   write(fd: number, bytes: Uint8Array): void;
   /** fd 0: up to `max` bytes, empty at end of file, null when a signal arrived while it waited. */
@@ -69,7 +71,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export function runProgram(options: RunOptions): RunResult {
   let exit: ExitStatus | null = null;
   const machine = new Machine({
-    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64,
+    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64, ...(options.jit === false ? { jit: false } : {}),
     consoleOut: (byte) => options.write(1, Uint8Array.of(byte)),
     consoleIn: () => -1,
   });

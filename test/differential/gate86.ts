@@ -14,16 +14,22 @@ const STOP_VECTOR = 0xfe;
 const STOP_MARKER = new Uint8Array([0xcd, STOP_VECTOR]);
 /** Enough for the longest REP string case, small enough that a runaway snippet ends quickly. */
 const INSTRUCTION_LIMIT = 100_000;
+/**
+ * GATE86_JIT_THRESHOLD=n compiles a block on its n-th entry (1: every block, before it first runs;
+ * 0: never, the interpreter alone). Unset: the machine's default.
+ */
+export const JIT_THRESHOLD = process.env.GATE86_JIT_THRESHOLD === undefined ? undefined : Number(process.env.GATE86_JIT_THRESHOLD);
 
 export interface Gate86Result extends CaseResult {
   /** How gate86's run stopped, for the mismatch report. */
   stop: StopReason;
 }
 
-export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[]): Gate86Result[] {
+export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitThreshold = JIT_THRESHOLD): Gate86Result[] {
   const end = batch.textAddress + batch.text.length;
   const memoryBytes = Math.ceil((end + 0x10000) / 0x100000) * 0x100000;
   const machine = new FlatMachine({ memoryBytes, cpl: 3 });
+  if (jitThreshold !== undefined) machine.cpu.jitThreshold = jitThreshold;
   machine.load(batch.textAddress, batch.text);
   for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);
   return cases.map((c, n) => {

@@ -32,11 +32,13 @@ export class FlatMachine {
   readonly memory: Uint8Array;
   readonly physical: PhysicalMemory;
 
-  constructor(options: { memoryBytes: number; cpl?: 0 | 3; model?: string }) {
+  /** `jit: false` runs every instruction in the interpreter (no block compiler). */
+  constructor(options: { memoryBytes: number; cpl?: 0 | 3; model?: string; jit?: boolean }) {
     const bytes = Math.ceil(options.memoryBytes / 4096) * 4096;
     this.physical = new PhysicalMemory(bytes);
     this.memory = this.physical.u8;
     this.cpu = new Cpu(this.physical, new IoBus(), options.model);
+    if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
     this.cpu.registerOperation('hlt', () => halt);
     this.enterFlatMode(options.cpl ?? 0);
