@@ -20,6 +20,9 @@ const INSTRUCTION_LIMIT = 100_000;
  */
 export const JIT_THRESHOLD = process.env.GATE86_JIT_THRESHOLD === undefined ? undefined : Number(process.env.GATE86_JIT_THRESHOLD);
 
+/** Blocks the block compiler compiled across every batch so far (the forced-JIT test checks it ran). */
+export const compiledBlocks = { count: 0 };
+
 export interface Gate86Result extends CaseResult {
   /** How gate86's run stopped, for the mismatch report. */
   stop: StopReason;
@@ -32,7 +35,7 @@ export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitT
   if (jitThreshold !== undefined) machine.cpu.jitThreshold = jitThreshold;
   machine.load(batch.textAddress, batch.text);
   for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);
-  return cases.map((c, n) => {
+  const results = cases.map((c, n): Gate86Result => {
     const { start, end: stopAt } = batch.snippets[n]!;
     machine.load(SCRATCH_BASE, c.scratch);
     machine.setRegisters({ ...c.initial, eip: start });
@@ -47,4 +50,6 @@ export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitT
     // Anything else (a limit, HLT, an unexpected INT) is its own outcome: it can never match the oracle.
     return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, stop };
   });
+  compiledBlocks.count += machine.cpu.code.blocksCompiled;
+  return results;
 }

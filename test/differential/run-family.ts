@@ -12,6 +12,8 @@ export interface FamilyOutcome {
   oracle: OracleKind;
   cases: number;
   mismatchCount: number;
+  /** Cases whose result differs from the interpreter's (only with referenceCheck). */
+  referenceMismatches: number;
   /** Full reports (objdump text and all) of the first `maxReports` mismatches. */
   mismatches: string[];
   /** Mismatches per case template (the case name without its #n), most frequent first. */
@@ -25,13 +27,21 @@ export interface FamilyOutcome {
   formCounts: Map<InstructionForm, number>;
 }
 
-export function runFamily(cases: readonly Case[], maxReports = 12): FamilyOutcome {
+/**
+ * `jitThreshold`: compile blocks on that entry (1: every block before it runs; 0: the interpreter
+ * alone); default GATE86_JIT_THRESHOLD or the machine's own. With `referenceCheck`, the same cases
+ * also run with the interpreter alone and must give exactly the same state (no flag masked): the
+ * interpreter is the reference for the block compiler, whatever the oracle says.
+ */
+export function runFamily(cases: readonly Case[], maxReports = 12, jitThreshold?: number, referenceCheck = false): FamilyOutcome {
   const batch = buildBatch(cases);
   const { oracle, results: expected } = runBatchOnOracle(batch, cases.length);
-  const got = runBatchOnGate86(batch, cases);
+  const got = runBatchOnGate86(batch, cases, jitThreshold);
+  const reference = referenceCheck ? runBatchOnGate86(batch, cases, 0) : null;
   const mismatches: string[] = [];
   const byTemplate = new Map<string, number>();
   let mismatchCount = 0;
+  let referenceMismatches = 0;
   const formCounts = new Map<InstructionForm, number>();
   cases.forEach((c, n) => {
     const snippet = batch.snippets[n]!;
@@ -40,6 +50,11 @@ export function runFamily(cases: readonly Case[], maxReports = 12): FamilyOutcom
     for (const insn of instructions) if (insn.form) formCounts.set(insn.form, (formCounts.get(insn.form) ?? 0) + 1);
     const mask = undefinedFlagsOfSnippet(instructions, c.initial);
     const diffs = differences(expected[n]!, got[n]!, mask);
+    if (reference !== null) {
+      const departures = differences(reference[n]!, got[n]!, 0);
+      if (departures.length > 0) referenceMismatches++;
+      for (const d of departures) diffs.push(`against the interpreter: ${d}`);
+    }
     if (diffs.length === 0) return;
     mismatchCount++;
     const template = c.name.replace(/#\d+$/, '');
@@ -50,5 +65,5 @@ export function runFamily(cases: readonly Case[], maxReports = 12): FamilyOutcom
   const mismatchesByTemplate = [...byTemplate].sort((a, b) => b[1] - a[1]);
   let mismatchesWhenShifted = 0;
   for (let n = 0; n + 1 < cases.length; n++) if (differences(expected[n]!, got[n + 1]!, 0).length) mismatchesWhenShifted++;
-  return { oracle, cases: cases.length, mismatchCount, mismatches, mismatchesByTemplate, mismatchesWhenShifted, formCounts };
+  return { oracle, cases: cases.length, mismatchCount, referenceMismatches, mismatches, mismatchesByTemplate, mismatchesWhenShifted, formCounts };
 }
