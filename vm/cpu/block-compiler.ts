@@ -23,8 +23,8 @@
 
 import type { Cpu } from './cpu.ts';
 import type { Block } from './code-cache.ts';
-import type { Executor, Op } from './op.ts';
-import { TF } from './flags.ts';
+import type { InlineAlu } from './op.ts';
+import { AF, CF, OF, TF, keepCarry } from './flags.ts';
 
 /** Runs a compiled block (one or more passes) within `remaining` instructions; returns what is left. */
 export type CompiledBlock = (cpu: Cpu, remaining: number) => number;
@@ -33,15 +33,63 @@ export function compileBlock(block: Block): CompiledBlock {
   const ops = block.ops;
   const count = ops.length;
   const last = ops[count - 1]!;
-  const names: string[] = ['block'];
-  const values: (Executor | Op | Block)[] = [block];
+  const names: string[] = ['block', 'keepCarry'];
+  const values: unknown[] = [block, keepCarry];
   const body: string[] = [];
+  const anyInline = ops.some((op) => op.inline !== null);
+  // Compile-time state of the host locals: guest registers changed in locals and not yet stored,
+  // and the lazy-flags record of the last in-line instruction, not yet stored (flag liveness: a
+  // record that a later instruction replaces before anything reads it is never stored at all).
+  const dirty = new Set<number>();
+  let pending: { op: InlineAlu; k: number } | null = null;
+  const storeRegisters = (): void => {
+    for (const r of [...dirty].sort()) body.push(`regs[${r}] = r${r};`);
+    dirty.clear();
+  };
+  const storeFlags = (): void => {
+    if (pending === null) return;
+    const { op, k } = pending;
+    body.push(op.arithmetic ? `cpu.lazyA = a${k}; cpu.lazyB = b${k};` : `cpu.flags &= ${~(CF | OF | AF)};`);
+    body.push(`cpu.lazyResult = v${k}; cpu.lazyOp = ${op.lazyOp};`);
+    pending = null;
+  };
+  const loadRegisters = (): void => {
+    if (anyInline) body.push('r0 = regs[0]; r1 = regs[1]; r2 = regs[2]; r3 = regs[3]; r4 = regs[4]; r5 = regs[5]; r6 = regs[6]; r7 = regs[7];');
+  };
+  if (anyInline) body.push('let r0, r1, r2, r3, r4, r5, r6, r7;');
+  loadRegisters();
   ops.forEach((op, k) => {
+    const inline = op.inline;
+    if (inline !== null) {
+      // In line, from the same row of REGISTER_FORMS the executor was generated from. A register-form
+      // ALU instruction cannot fault and stores nothing: no opIndex, no exitBlock test.
+      body.push(`const a${k} = r${inline.destination}, b${k} = ${inline.sourceRegister >= 0 ? `r${inline.sourceRegister}` : inline.immediate};`);
+      if (inline.keepsCarry) {
+        storeFlags();
+        body.push('keepCarry(cpu);');
+      }
+      body.push(`let v${k}; { const a = a${k}, b = b${k}; v${k} = ${inline.result}; }`);
+      if (inline.writesDestination) {
+        body.push(`r${inline.destination} = v${k};`);
+        dirty.add(inline.destination);
+      }
+      pending = { op: inline, k };
+      return;
+    }
+    // An executor call: everything it may read is stored first, so it sees exactly the
+    // interpreter's state (and a fault in it unwinds with the precise registers and flags).
+    storeRegisters();
+    storeFlags();
     names.push(`e${k}`, `o${k}`);
     values.push(op.execute, op);
     body.push(`cpu.opIndex = ${k}; e${k}(cpu, o${k});`);
-    if (k < count - 1) body.push(`if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`);
+    if (k < count - 1) {
+      body.push(`if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`);
+      if (ops.slice(k + 1).some((o) => o.inline !== null)) loadRegisters();
+    }
   });
+  storeRegisters();
+  storeFlags();
   if (!last.isBranch) body.push(`cpu.eip = ${last.next};`);
   body.push(`cpu.instructionCount += ${count}; remaining -= ${count};`);
   // Only a block whose exit can land on its own start is worth the loop test.
@@ -53,8 +101,8 @@ export function compileBlock(block: Block): CompiledBlock {
     body.push('return remaining;');
   }
   const source = loops
-    ? `return function compiledLoop(cpu, remaining) {\nconst generation = cpu.codeGeneration, mode = cpu.codeMode;\nfor (;;) {\n${body.join('\n')}\n}\n};`
-    : `return function compiledBlock(cpu, remaining) {\n${body.join('\n')}\n};`;
-  const factory = new Function(...names, source) as (...args: (Executor | Op | Block)[]) => CompiledBlock;
+    ? `return function compiledLoop(cpu, remaining) {\nconst regs = cpu.regs, generation = cpu.codeGeneration, mode = cpu.codeMode;\nfor (;;) {\n${body.join('\n')}\n}\n};`
+    : `return function compiledBlock(cpu, remaining) {\nconst regs = cpu.regs;\n${body.join('\n')}\n};`;
+  const factory = new Function(...names, source) as (...args: unknown[]) => CompiledBlock;
   return factory(...values);
 }

@@ -13,6 +13,28 @@ import type { InstructionForm } from '../isa/table.ts';
 export type Executor = (cpu: Cpu, op: Op) => void;
 
 /**
+ * An instruction whose semantics the block compiler can emit in line instead of calling the
+ * executor: a 32-bit register-form ALU instruction, described by its row of REGISTER_FORMS
+ * (operations/alu.ts) — the same row the interpreter's executor was generated from.
+ */
+export interface InlineAlu {
+  /** The result as a JavaScript expression in `a` (the destination's old value) and `b`. */
+  readonly result: string;
+  /** The lazy-flags record the instruction leaves (flags.ts). */
+  readonly lazyOp: number;
+  /** ADD/SUB/CMP/INC/DEC record their operands; logic operations clear CF, OF and AF instead. */
+  readonly arithmetic: boolean;
+  /** INC/DEC keep CF: it is materialised first (keepCarry). */
+  readonly keepsCarry: boolean;
+  /** CMP and TEST write no register. */
+  readonly writesDestination: boolean;
+  /** The destination register, and the source: a register, or -1 with `immediate` as the value. */
+  readonly destination: number;
+  readonly sourceRegister: number;
+  readonly immediate: number;
+}
+
+/**
  * Chooses the executor for one decoded instruction. Called once per decode, never per execution.
  * `op` already holds the operands (see the fields below); `insn` is the decoder's full record for
  * anything else (immediates' raw sizes, prefixes).
@@ -62,6 +84,8 @@ export class Op {
   length = 0;
   /** The table form (null when the bytes did not decode): for tracing, the debugger, and binders. */
   form: InstructionForm | null = null;
+  /** Set by a binder whose executor the block compiler may replace by in-line code (see InlineAlu). */
+  inline: InlineAlu | null = null;
 
   constructor(execute: Executor) {
     this.execute = execute;

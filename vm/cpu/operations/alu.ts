@@ -7,7 +7,7 @@
 
 import { CF, OF, AF, ADD32, SUB32, INC32, DEC32, RESULT32, LAZY_CARRY_IN, LAZY_SIZE_SHIFT, ARITHMETIC_FLAGS, RESULT_FLAGS, LAZY_SUB, carry, keepCarry, sizeCode } from '../flags.ts';
 import type { Cpu } from '../cpu.ts';
-import { effectiveAddress, type Op, type Binder } from '../op.ts';
+import { effectiveAddress, type Op, type Binder, type Executor } from '../op.ts';
 import { getRegister, setRegister, modifyRm, commitRm, operandKinds } from './operands.ts';
 
 export const ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7, TEST = 8;
@@ -93,70 +93,70 @@ function alu32MemImm(cpu: Cpu, op: Op): void {
   cpu.commit32(arithmetic(cpu, op.kind, a, op.imm, 32));
 }
 
-// Dedicated forms of the commonest instructions of all.
-function add32RegReg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.rm]!;
-  const b = r[op.reg]!;
-  const v = (a + b) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = v;
-  cpu.lazyOp = ADD32;
-  r[op.rm] = v;
+// --- The 32-bit register forms, generated from one table ----------------------------------------
+//
+// The commonest instructions of all. Each row states one instruction's semantics once, as an
+// expression over `a` (the destination's value) and `b` (the source's) and the lazy-flags record it
+// leaves. The interpreter's executors below are generated from the rows, and the block compiler
+// (block-compiler.ts) emits the same rows in line, with guest registers in host locals: one source of
+// truth for both. (`arithmetic` above is the general statement for every size and operand kind; the
+// rows agree with it, and the differential suite checks both against the oracle.)
+
+interface RegisterForm {
+  readonly result: string;
+  readonly lazyOp: number;
+  readonly arithmetic: boolean;
+  readonly keepsCarry: boolean;
+  readonly writesDestination: boolean;
 }
-function add32RegImm(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.rm]!;
-  const b = op.imm;
-  const v = (a + b) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = v;
-  cpu.lazyOp = ADD32;
-  r[op.rm] = v;
+const REGISTER_FORMS: Record<string, RegisterForm> = {
+  add: { result: '(a + b) | 0', lazyOp: ADD32, arithmetic: true, keepsCarry: false, writesDestination: true },
+  sub: { result: '(a - b) | 0', lazyOp: SUB32, arithmetic: true, keepsCarry: false, writesDestination: true },
+  cmp: { result: '(a - b) | 0', lazyOp: SUB32, arithmetic: true, keepsCarry: false, writesDestination: false },
+  and: { result: 'a & b', lazyOp: RESULT32, arithmetic: false, keepsCarry: false, writesDestination: true },
+  or: { result: 'a | b', lazyOp: RESULT32, arithmetic: false, keepsCarry: false, writesDestination: true },
+  xor: { result: 'a ^ b', lazyOp: RESULT32, arithmetic: false, keepsCarry: false, writesDestination: true },
+  test: { result: 'a & b', lazyOp: RESULT32, arithmetic: false, keepsCarry: false, writesDestination: false },
+  inc: { result: '(a + 1) | 0', lazyOp: INC32, arithmetic: true, keepsCarry: true, writesDestination: true },
+  dec: { result: '(a - 1) | 0', lazyOp: DEC32, arithmetic: true, keepsCarry: true, writesDestination: true },
+};
+
+/** Where a generated executor finds its operands: destination op.rm or op.reg; source op.reg, op.imm or 1. */
+type Destination = 'rm' | 'reg';
+type Source = 'reg' | 'imm' | 'one';
+
+/** The interpreter's executor for one row and operand kind, generated from the row. */
+function registerFormExecutor(name: string, form: RegisterForm, destination: Destination, source: Source): Executor {
+  const b = source === 'reg' ? 'r[op.reg]' : source === 'imm' ? 'op.imm' : '1';
+  const body = [
+    'const r = cpu.regs;',
+    `const a = r[op.${destination}];`,
+    `const b = ${b};`,
+    form.keepsCarry ? 'keepCarry(cpu);' : '',
+    `const v = ${form.result};`,
+    form.arithmetic ? 'cpu.lazyA = a; cpu.lazyB = b;' : `cpu.flags &= ${~(CF | OF | AF)};`,
+    'cpu.lazyResult = v;',
+    `cpu.lazyOp = ${form.lazyOp};`,
+    form.writesDestination ? `r[op.${destination}] = v;` : '',
+  ];
+  const factory = new Function('keepCarry', `return function ${name}32${destination === 'rm' ? 'Reg' : 'Opreg'}${source === 'reg' ? 'Reg' : source === 'imm' ? 'Imm' : ''}(cpu, op) {\n${body.join('\n')}\n};`);
+  return factory(keepCarry) as Executor;
 }
-function sub32RegImm(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.rm]!;
-  const b = op.imm;
-  const v = (a - b) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = v;
-  cpu.lazyOp = SUB32;
-  r[op.rm] = v;
-}
-function cmp32RegReg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.rm]!;
-  const b = r[op.reg]!;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = (a - b) | 0;
-  cpu.lazyOp = SUB32;
-}
-function cmp32RegImm(cpu: Cpu, op: Op): void {
-  const a = cpu.regs[op.rm]!;
-  const b = op.imm;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = (a - b) | 0;
-  cpu.lazyOp = SUB32;
-}
-function xor32RegReg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const v = r[op.rm]! ^ r[op.reg]!;
-  cpu.flags &= ~(CF | OF | AF);
-  cpu.lazyResult = v;
-  cpu.lazyOp = RESULT32;
-  r[op.rm] = v;
-}
-function test32RegReg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  cpu.flags &= ~(CF | OF | AF);
-  cpu.lazyResult = r[op.rm]! & r[op.reg]!;
-  cpu.lazyOp = RESULT32;
+
+const registerFormExecutors = new Map<string, Executor>();
+/** The executor for a row (one per row and operand kind, shared by every op), and the op's in-line record. */
+function bindRegisterForm(op: Op, name: string, destination: Destination, source: Source): Executor {
+  const form = REGISTER_FORMS[name]!;
+  const key = `${name} ${destination} ${source}`;
+  let executor = registerFormExecutors.get(key);
+  if (executor === undefined) registerFormExecutors.set(key, executor = registerFormExecutor(name, form, destination, source));
+  op.inline = {
+    ...form,
+    destination: destination === 'rm' ? op.rm : op.reg,
+    sourceRegister: source === 'reg' ? op.reg : -1,
+    immediate: source === 'imm' ? op.imm : 1,
+  };
+  return executor;
 }
 
 // --- Any size (8 and 16 bits, through the sized helpers) ---------------------------------------
@@ -215,19 +215,13 @@ export const bindArithmetic: Binder = (op, insn) => {
     if (immediate) return op.size === 32 ? alu32MemImm : aluMemImm;
     return op.size === 32 ? alu32MemReg : aluMemReg;
   }
+  const name = NAMES[kind]!;
   if (immediate) {
     if (op.size !== 32) return aluRegImm;
-    if (kind === ADD) return add32RegImm;
-    if (kind === SUB) return sub32RegImm;
-    if (kind === CMP) return cmp32RegImm;
-    return alu32RegImm;
+    return REGISTER_FORMS[name] !== undefined ? bindRegisterForm(op, name, 'rm', 'imm') : alu32RegImm;
   }
   if (op.size !== 32) return aluRegReg;
-  if (kind === ADD) return add32RegReg;
-  if (kind === CMP) return cmp32RegReg;
-  if (kind === XOR) return xor32RegReg;
-  if (kind === TEST) return test32RegReg;
-  return alu32RegReg;
+  return REGISTER_FORMS[name] !== undefined ? bindRegisterForm(op, name, 'rm', 'reg') : alu32RegReg;
 };
 
 // --- INC, DEC ----------------------------------------------------------------------------------
@@ -243,28 +237,6 @@ export function incDec(cpu: Cpu, value: number, bits: number, decrement: boolean
   return r;
 }
 
-function inc32Reg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.reg]!;
-  keepCarry(cpu);
-  const v = (a + 1) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = 1;
-  cpu.lazyResult = v;
-  cpu.lazyOp = INC32;
-  r[op.reg] = v;
-}
-function dec32Reg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.reg]!;
-  keepCarry(cpu);
-  const v = (a - 1) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = 1;
-  cpu.lazyResult = v;
-  cpu.lazyOp = DEC32;
-  r[op.reg] = v;
-}
 function incDecOpreg16(cpu: Cpu, op: Op): void {
   setRegister(cpu, op.reg, 16, incDec(cpu, getRegister(cpu, op.reg, 16), 16, op.kind === 1));
 }
@@ -275,7 +247,7 @@ function incDecRm(cpu: Cpu, op: Op): void {
 export const bindIncDec: Binder = (op, insn) => {
   op.kind = insn.form!.operation === 'dec' ? 1 : 0;
   if (insn.form!.operands[0]!.kind === 'opreg') {
-    if (op.size === 32) return op.kind === 1 ? dec32Reg : inc32Reg;
+    if (op.size === 32) return bindRegisterForm(op, op.kind === 1 ? 'dec' : 'inc', 'reg', 'one');
     return incDecOpreg16;
   }
   return incDecRm;
