@@ -23,8 +23,10 @@
 
 import type { Cpu } from './cpu.ts';
 import type { Block } from './code-cache.ts';
-import type { InlineAlu } from './op.ts';
-import { AF, CF, OF, TF, keepCarry } from './flags.ts';
+import { INLINE_IMMEDIATE, INLINE_MEMORY, type InlineForm, type Op } from './op.ts';
+import { FAST_READ, FAST_WRITE, NO_REGISTER_SLOT } from './cpu.ts';
+import { TF, keepCarry } from './flags.ts';
+import { CLEAR_CARRY_OVERFLOW_ADJUST } from './operations/register-forms.ts';
 
 /** Runs a compiled block (one or more passes) within `remaining` instructions; returns what is left. */
 export type CompiledBlock = (cpu: Cpu, remaining: number) => number;
@@ -41,7 +43,7 @@ export function compileBlock(block: Block): CompiledBlock {
   // and the lazy-flags record of the last in-line instruction, not yet stored (flag liveness: a
   // record that a later instruction replaces before anything reads it is never stored at all).
   const dirty = new Set<number>();
-  let pending: { op: InlineAlu; k: number } | null = null;
+  let pending: { op: InlineForm; k: number } | null = null;
   const storeRegisters = (): void => {
     for (const r of [...dirty].sort()) body.push(`regs[${r}] = r${r};`);
     dirty.clear();
@@ -49,7 +51,7 @@ export function compileBlock(block: Block): CompiledBlock {
   const storeFlags = (): void => {
     if (pending === null) return;
     const { op, k } = pending;
-    body.push(op.arithmetic ? `cpu.lazyA = a${k}; cpu.lazyB = b${k};` : `cpu.flags &= ${~(CF | OF | AF)};`);
+    body.push(op.arithmetic ? `cpu.lazyA = a${k}; cpu.lazyB = b${k};` : `cpu.flags &= ${CLEAR_CARRY_OVERFLOW_ADJUST};`);
     body.push(`cpu.lazyResult = v${k}; cpu.lazyOp = ${op.lazyOp};`);
     pending = null;
   };
@@ -58,22 +60,60 @@ export function compileBlock(block: Block): CompiledBlock {
   };
   if (anyInline) body.push('let r0, r1, r2, r3, r4, r5, r6, r7;');
   loadRegisters();
+  /** The stores of storeRegisters/storeFlags as code only, for a slow path (compile-time state kept). */
+  const spill = (): string => {
+    const lines = [...dirty].sort().map((r) => `regs[${r}] = r${r};`);
+    if (pending !== null) {
+      const { op, k } = pending;
+      lines.push(op.arithmetic ? `cpu.lazyA = a${k}; cpu.lazyB = b${k};` : `cpu.flags &= ${CLEAR_CARRY_OVERFLOW_ADJUST};`);
+      lines.push(`cpu.lazyResult = v${k}; cpu.lazyOp = ${op.lazyOp};`);
+    }
+    return lines.join(' ');
+  };
+  /** The effective address of op's memory operand, registers from locals, constants folded. */
+  const address = (op: Op): string => {
+    const terms: string[] = [];
+    if (op.base !== NO_REGISTER_SLOT) terms.push(`r${op.base}`);
+    if (op.index !== NO_REGISTER_SLOT) terms.push(op.scale === 0 ? `r${op.index}` : `(r${op.index} << ${op.scale})`);
+    if (op.disp !== 0 || terms.length === 0) terms.push(String(op.disp));
+    return `((${terms.join(' + ')}) & ${op.addressMask})`;
+  };
   ops.forEach((op, k) => {
     const inline = op.inline;
     if (inline !== null) {
-      // In line, from the same row of REGISTER_FORMS the executor was generated from. A register-form
-      // ALU instruction cannot fault and stores nothing: no opIndex, no exitBlock test.
-      body.push(`const a${k} = r${inline.destination}, b${k} = ${inline.sourceRegister >= 0 ? `r${inline.sourceRegister}` : inline.immediate};`);
-      if (inline.keepsCarry) {
+      // In line, from the same row the executor was generated from (register-forms.ts). Register
+      // forms cannot fault and store nothing: no opIndex, no exitBlock test. A memory operand takes
+      // the TLB hit path in line (the fast path of Cpu.read32/write32: flat segment, a TLB entry with
+      // the permission for this CPL, aligned, on one page); anything else spills the locals, names the
+      // op in cpu.opIndex and calls the CPU's own access, which faults precisely or invalidates code.
+      const memoryAddress = inline.destination === INLINE_MEMORY || inline.source === INLINE_MEMORY ? `ea${k}` : '';
+      if (memoryAddress !== '') body.push(`const ea${k} = ${address(op)};`);
+      const load = (): string =>
+        `let m${k}; { const e = (segFast[${op.seg}] & ${FAST_READ}) !== 0 ? tlb[ea${k} >>> 12] : 0;` +
+        ` if ((e & cpu.tlbReadMask) !== 0 && (ea${k} & 0xfff) <= 0xffc && (ea${k} & 3) === 0) m${k} = ram32[((e & ~0xfff) | (ea${k} & 0xfff)) >>> 2];` +
+        ` else { ${spill()} cpu.opIndex = ${k}; m${k} = cpu.read32(${op.seg}, ea${k}); } }`;
+      const aValue = !inline.readsDestination ? '0' : inline.destination === INLINE_MEMORY ? `m${k}` : `r${inline.destination}`;
+      const bValue = inline.source === INLINE_MEMORY ? `m${k}` : inline.source === INLINE_IMMEDIATE ? String(inline.immediate) : `r${inline.source}`;
+      if (inline.source === INLINE_MEMORY) body.push(load());
+      body.push(`const a${k} = ${aValue}, b${k} = ${bValue};`);
+      if (inline.setsFlags && inline.keepsCarry) {
         storeFlags();
         body.push('keepCarry(cpu);');
       }
       body.push(`let v${k}; { const a = a${k}, b = b${k}; v${k} = ${inline.result}; }`);
       if (inline.writesDestination) {
-        body.push(`r${inline.destination} = v${k};`);
-        dirty.add(inline.destination);
+        if (inline.destination === INLINE_MEMORY) {
+          body.push(`{ const e = (segFast[${op.seg}] & ${FAST_WRITE}) !== 0 ? tlb[ea${k} >>> 12] : 0;` +
+            ` if ((e & cpu.tlbWriteMask) !== 0 && (ea${k} & 0xfff) <= 0xffc && (ea${k} & 3) === 0) ram32[((e & ~0xfff) | (ea${k} & 0xfff)) >>> 2] = v${k};` +
+            ` else { ${spill()} cpu.opIndex = ${k}; cpu.write32(${op.seg}, ea${k}, v${k});` +
+            (k < count - 1 ? ` if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }` : '') +
+            ' } }');
+        } else {
+          body.push(`r${inline.destination} = v${k};`);
+          dirty.add(inline.destination);
+        }
       }
-      pending = { op: inline, k };
+      if (inline.setsFlags) pending = { op: inline, k };
       return;
     }
     // An executor call: everything it may read is stored first, so it sees exactly the
@@ -101,8 +141,8 @@ export function compileBlock(block: Block): CompiledBlock {
     body.push('return remaining;');
   }
   const source = loops
-    ? `return function compiledLoop(cpu, remaining) {\nconst regs = cpu.regs, generation = cpu.codeGeneration, mode = cpu.codeMode;\nfor (;;) {\n${body.join('\n')}\n}\n};`
-    : `return function compiledBlock(cpu, remaining) {\nconst regs = cpu.regs;\n${body.join('\n')}\n};`;
+    ? `return function compiledLoop(cpu, remaining) {\nconst regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram32 = cpu.ram32, generation = cpu.codeGeneration, mode = cpu.codeMode;\nfor (;;) {\n${body.join('\n')}\n}\n};`
+    : `return function compiledBlock(cpu, remaining) {\nconst regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram32 = cpu.ram32;\n${body.join('\n')}\n};`;
   const factory = new Function(...names, source) as (...args: unknown[]) => CompiledBlock;
   return factory(...values);
 }

@@ -12,25 +12,28 @@ import type { InstructionForm } from '../isa/table.ts';
 
 export type Executor = (cpu: Cpu, op: Op) => void;
 
+/** InlineForm.destination/source: the op's 32-bit memory operand (seg, base, index, scale, disp). */
+export const INLINE_MEMORY = -1;
+/** InlineForm.source: the constant `immediate`. */
+export const INLINE_IMMEDIATE = -2;
+
 /**
- * An instruction whose semantics the block compiler can emit in line instead of calling the
- * executor: a 32-bit register-form ALU instruction, described by its row of REGISTER_FORMS
- * (operations/alu.ts) — the same row the interpreter's executor was generated from.
+ * An instruction the block compiler can emit in line instead of calling its executor: the row it
+ * was bound from (operations/register-forms.ts: the same row the executor was generated from) and
+ * where its operands are.
  */
-export interface InlineAlu {
-  /** The result as a JavaScript expression in `a` (the destination's old value) and `b`. */
+export interface InlineForm {
   readonly result: string;
-  /** The lazy-flags record the instruction leaves (flags.ts). */
+  readonly setsFlags: boolean;
   readonly lazyOp: number;
-  /** ADD/SUB/CMP/INC/DEC record their operands; logic operations clear CF, OF and AF instead. */
   readonly arithmetic: boolean;
-  /** INC/DEC keep CF: it is materialised first (keepCarry). */
   readonly keepsCarry: boolean;
-  /** CMP and TEST write no register. */
   readonly writesDestination: boolean;
-  /** The destination register, and the source: a register, or -1 with `immediate` as the value. */
+  readonly readsDestination: boolean;
+  /** A register number, or INLINE_MEMORY. */
   readonly destination: number;
-  readonly sourceRegister: number;
+  /** A register number, INLINE_MEMORY or INLINE_IMMEDIATE (then `immediate` is the value). */
+  readonly source: number;
   readonly immediate: number;
 }
 
@@ -84,8 +87,8 @@ export class Op {
   length = 0;
   /** The table form (null when the bytes did not decode): for tracing, the debugger, and binders. */
   form: InstructionForm | null = null;
-  /** Set by a binder whose executor the block compiler may replace by in-line code (see InlineAlu). */
-  inline: InlineAlu | null = null;
+  /** Set by a binder whose executor the block compiler may replace by in-line code (see InlineForm). */
+  inline: InlineForm | null = null;
 
   constructor(execute: Executor) {
     this.execute = execute;

@@ -7,7 +7,8 @@
 
 import { CF, OF, AF, ADD32, SUB32, INC32, DEC32, RESULT32, LAZY_CARRY_IN, LAZY_SIZE_SHIFT, ARITHMETIC_FLAGS, RESULT_FLAGS, LAZY_SUB, carry, keepCarry, sizeCode } from '../flags.ts';
 import type { Cpu } from '../cpu.ts';
-import { effectiveAddress, type Op, type Binder, type Executor } from '../op.ts';
+import { effectiveAddress, type Op, type Binder } from '../op.ts';
+import { bindForm, type FormRow } from './register-forms.ts';
 import { getRegister, setRegister, modifyRm, commitRm, operandKinds } from './operands.ts';
 
 export const ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7, TEST = 8;
@@ -93,71 +94,27 @@ function alu32MemImm(cpu: Cpu, op: Op): void {
   cpu.commit32(arithmetic(cpu, op.kind, a, op.imm, 32));
 }
 
-// --- The 32-bit register forms, generated from one table ----------------------------------------
+// --- The 32-bit register forms, as rows (register-forms.ts generates their executors) -----------
 //
-// The commonest instructions of all. Each row states one instruction's semantics once, as an
-// expression over `a` (the destination's value) and `b` (the source's) and the lazy-flags record it
-// leaves. The interpreter's executors below are generated from the rows, and the block compiler
-// (block-compiler.ts) emits the same rows in line, with guest registers in host locals: one source of
-// truth for both. (`arithmetic` above is the general statement for every size and operand kind; the
-// rows agree with it, and the differential suite checks both against the oracle.)
+// The commonest instructions of all. Each row states one instruction's semantics once: the result as
+// an expression over `a` (the destination's value) and `b` (the source's), and the lazy-flags record
+// it leaves. The interpreter's executors for these forms are generated from the rows, and the block
+// compiler emits the same rows in line. (`arithmetic` above is the general statement for every size
+// and operand kind; the differential suite checks both against the oracle.)
 
-interface RegisterForm {
-  readonly result: string;
-  readonly lazyOp: number;
-  readonly arithmetic: boolean;
-  readonly keepsCarry: boolean;
-  readonly writesDestination: boolean;
-}
-const REGISTER_FORMS: Record<string, RegisterForm> = {
-  add: { result: '(a + b) | 0', lazyOp: ADD32, arithmetic: true, keepsCarry: false, writesDestination: true },
-  sub: { result: '(a - b) | 0', lazyOp: SUB32, arithmetic: true, keepsCarry: false, writesDestination: true },
-  cmp: { result: '(a - b) | 0', lazyOp: SUB32, arithmetic: true, keepsCarry: false, writesDestination: false },
-  and: { result: 'a & b', lazyOp: RESULT32, arithmetic: false, keepsCarry: false, writesDestination: true },
-  or: { result: 'a | b', lazyOp: RESULT32, arithmetic: false, keepsCarry: false, writesDestination: true },
-  xor: { result: 'a ^ b', lazyOp: RESULT32, arithmetic: false, keepsCarry: false, writesDestination: true },
-  test: { result: 'a & b', lazyOp: RESULT32, arithmetic: false, keepsCarry: false, writesDestination: false },
-  inc: { result: '(a + 1) | 0', lazyOp: INC32, arithmetic: true, keepsCarry: true, writesDestination: true },
-  dec: { result: '(a - 1) | 0', lazyOp: DEC32, arithmetic: true, keepsCarry: true, writesDestination: true },
+const row = (result: string, lazyOp: number, arithmetic: boolean, writesDestination = true, keepsCarry = false): FormRow =>
+  ({ result, setsFlags: true, lazyOp, arithmetic, keepsCarry, writesDestination, readsDestination: true });
+export const REGISTER_FORMS: Record<string, FormRow> = {
+  add: row('(a + b) | 0', ADD32, true),
+  sub: row('(a - b) | 0', SUB32, true),
+  cmp: row('(a - b) | 0', SUB32, true, false),
+  and: row('a & b', RESULT32, false),
+  or: row('a | b', RESULT32, false),
+  xor: row('a ^ b', RESULT32, false),
+  test: row('a & b', RESULT32, false, false),
+  inc: row('(a + 1) | 0', INC32, true, true, true),
+  dec: row('(a - 1) | 0', DEC32, true, true, true),
 };
-
-/** Where a generated executor finds its operands: destination op.rm or op.reg; source op.reg, op.imm or 1. */
-type Destination = 'rm' | 'reg';
-type Source = 'reg' | 'imm' | 'one';
-
-/** The interpreter's executor for one row and operand kind, generated from the row. */
-function registerFormExecutor(name: string, form: RegisterForm, destination: Destination, source: Source): Executor {
-  const b = source === 'reg' ? 'r[op.reg]' : source === 'imm' ? 'op.imm' : '1';
-  const body = [
-    'const r = cpu.regs;',
-    `const a = r[op.${destination}];`,
-    `const b = ${b};`,
-    form.keepsCarry ? 'keepCarry(cpu);' : '',
-    `const v = ${form.result};`,
-    form.arithmetic ? 'cpu.lazyA = a; cpu.lazyB = b;' : `cpu.flags &= ${~(CF | OF | AF)};`,
-    'cpu.lazyResult = v;',
-    `cpu.lazyOp = ${form.lazyOp};`,
-    form.writesDestination ? `r[op.${destination}] = v;` : '',
-  ];
-  const factory = new Function('keepCarry', `return function ${name}32${destination === 'rm' ? 'Reg' : 'Opreg'}${source === 'reg' ? 'Reg' : source === 'imm' ? 'Imm' : ''}(cpu, op) {\n${body.join('\n')}\n};`);
-  return factory(keepCarry) as Executor;
-}
-
-const registerFormExecutors = new Map<string, Executor>();
-/** The executor for a row (one per row and operand kind, shared by every op), and the op's in-line record. */
-function bindRegisterForm(op: Op, name: string, destination: Destination, source: Source): Executor {
-  const form = REGISTER_FORMS[name]!;
-  const key = `${name} ${destination} ${source}`;
-  let executor = registerFormExecutors.get(key);
-  if (executor === undefined) registerFormExecutors.set(key, executor = registerFormExecutor(name, form, destination, source));
-  op.inline = {
-    ...form,
-    destination: destination === 'rm' ? op.rm : op.reg,
-    sourceRegister: source === 'reg' ? op.reg : -1,
-    immediate: source === 'imm' ? op.imm : 1,
-  };
-  return executor;
-}
 
 // --- Any size (8 and 16 bits, through the sized helpers) ---------------------------------------
 
@@ -210,7 +167,11 @@ export const bindArithmetic: Binder = (op, insn) => {
     const destination = op.reg;
     op.reg = op.rm;
     op.rm = destination;
-    if (op.isMemory) return op.size === 32 ? alu32RegMem : aluRegMem;
+    if (op.isMemory) {
+      if (op.size !== 32) return aluRegMem;
+      const form = REGISTER_FORMS[NAMES[kind]!];
+      return form !== undefined ? bindForm(op, NAMES[kind]!, form, 'rm', 'mem') : alu32RegMem;
+    }
   } else if (op.isMemory) {
     if (immediate) return op.size === 32 ? alu32MemImm : aluMemImm;
     return op.size === 32 ? alu32MemReg : aluMemReg;
@@ -218,10 +179,10 @@ export const bindArithmetic: Binder = (op, insn) => {
   const name = NAMES[kind]!;
   if (immediate) {
     if (op.size !== 32) return aluRegImm;
-    return REGISTER_FORMS[name] !== undefined ? bindRegisterForm(op, name, 'rm', 'imm') : alu32RegImm;
+    return REGISTER_FORMS[name] !== undefined ? bindForm(op, name, REGISTER_FORMS[name]!, 'rm', 'imm') : alu32RegImm;
   }
   if (op.size !== 32) return aluRegReg;
-  return REGISTER_FORMS[name] !== undefined ? bindRegisterForm(op, name, 'rm', 'reg') : alu32RegReg;
+  return REGISTER_FORMS[name] !== undefined ? bindForm(op, name, REGISTER_FORMS[name]!, 'rm', 'reg') : alu32RegReg;
 };
 
 // --- INC, DEC ----------------------------------------------------------------------------------
@@ -247,7 +208,10 @@ function incDecRm(cpu: Cpu, op: Op): void {
 export const bindIncDec: Binder = (op, insn) => {
   op.kind = insn.form!.operation === 'dec' ? 1 : 0;
   if (insn.form!.operands[0]!.kind === 'opreg') {
-    if (op.size === 32) return bindRegisterForm(op, op.kind === 1 ? 'dec' : 'inc', 'reg', 'one');
+    if (op.size === 32) {
+      const name = op.kind === 1 ? 'dec' : 'inc';
+      return bindForm(op, name, REGISTER_FORMS[name]!, 'reg', 'one');
+    }
     return incDecOpreg16;
   }
   return incDecRm;
