@@ -23,9 +23,9 @@
 
 import type { Cpu } from './cpu.ts';
 import type { Block } from './code-cache.ts';
-import { INLINE_IMMEDIATE, INLINE_MEMORY, type InlineForm, type Op } from './op.ts';
+import { INLINE_ADDRESS, INLINE_IMMEDIATE, INLINE_MEMORY, type InlineForm, type Op } from './op.ts';
 import { FAST_READ, FAST_WRITE, NO_REGISTER_SLOT } from './cpu.ts';
-import { TF, keepCarry } from './flags.ts';
+import { CF, TF, keepCarry } from './flags.ts';
 import { CLEAR_CARRY_OVERFLOW_ADJUST } from './operations/register-forms.ts';
 
 /** Runs a compiled block (one or more passes) within `remaining` instructions; returns what is left. */
@@ -93,12 +93,23 @@ export function compileBlock(block: Block): CompiledBlock {
         ` if ((e & cpu.tlbReadMask) !== 0 && (ea${k} & 0xfff) <= 0xffc && (ea${k} & 3) === 0) m${k} = ram32[((e & ~0xfff) | (ea${k} & 0xfff)) >>> 2];` +
         ` else { ${spill()} cpu.opIndex = ${k}; m${k} = cpu.read32(${op.seg}, ea${k}); } }`;
       const aValue = !inline.readsDestination ? '0' : inline.destination === INLINE_MEMORY ? `m${k}` : `r${inline.destination}`;
-      const bValue = inline.source === INLINE_MEMORY ? `m${k}` : inline.source === INLINE_IMMEDIATE ? String(inline.immediate) : `r${inline.source}`;
+      const bValue = inline.source === INLINE_MEMORY ? `m${k}` : inline.source === INLINE_IMMEDIATE ? String(inline.immediate)
+        : inline.source === INLINE_ADDRESS ? address(op) : `r${inline.source}`;
       if (inline.source === INLINE_MEMORY) body.push(load());
       body.push(`const a${k} = ${aValue}, b${k} = ${bValue};`);
       if (inline.setsFlags && inline.keepsCarry) {
-        storeFlags();
-        body.push('keepCarry(cpu);');
+        // INC/DEC keep CF (keepCarry). Known at compile time from the pending record: after a logic
+        // operation CF is 0 (only that bit of its record is still live), after INC/DEC it is already
+        // in cpu.flags; otherwise the record is stored and keepCarry computes it.
+        if (pending !== null && !pending.op.arithmetic) {
+          body.push(`cpu.flags &= ${~CF};`);
+          pending = null;
+        } else if (pending === null || !pending.op.keepsCarry) {
+          storeFlags();
+          body.push('keepCarry(cpu);');
+        } else {
+          pending = null;
+        }
       }
       body.push(`let v${k}; { const a = a${k}, b = b${k}; v${k} = ${inline.result}; }`);
       if (inline.writesDestination) {

@@ -16,6 +16,8 @@ export type Executor = (cpu: Cpu, op: Op) => void;
 export const INLINE_MEMORY = -1;
 /** InlineForm.source: the constant `immediate`. */
 export const INLINE_IMMEDIATE = -2;
+/** InlineForm.source: the effective address itself (LEA). */
+export const INLINE_ADDRESS = -3;
 
 /**
  * An instruction the block compiler can emit in line instead of calling its executor: the row it
@@ -32,7 +34,7 @@ export interface InlineForm {
   readonly readsDestination: boolean;
   /** A register number, or INLINE_MEMORY. */
   readonly destination: number;
-  /** A register number, INLINE_MEMORY or INLINE_IMMEDIATE (then `immediate` is the value). */
+  /** A register number, INLINE_MEMORY, INLINE_ADDRESS or INLINE_IMMEDIATE (then `immediate` is the value). */
   readonly source: number;
   readonly immediate: number;
 }

@@ -84,13 +84,10 @@ export const bindMovsx: Binder = (op, insn) => {
   return movsx;
 };
 
-function lea32(cpu: Cpu, op: Op): void {
-  cpu.regs[op.reg] = effectiveAddress(cpu, op);
-}
 function lea16(cpu: Cpu, op: Op): void {
   cpu.regs16[op.reg << 1] = effectiveAddress(cpu, op);
 }
-export const bindLea: Binder = (op) => (op.size === 32 ? lea32 : lea16);
+export const bindLea: Binder = (op) => (op.size === 32 ? bindForm(op, 'lea', MOV, 'reg', 'ea') : lea16);
 
 // --- XCHG, XADD, CMPXCHG, CMPXCHG8B, BSWAP ------------------------------------------------------
 

@@ -12,7 +12,7 @@
 // So an instruction's semantics are written once, here in a row, whichever path runs it.
 
 import { AF, CF, OF, keepCarry } from '../flags.ts';
-import { effectiveAddress, INLINE_IMMEDIATE, INLINE_MEMORY, type Executor, type InlineForm, type Op } from '../op.ts';
+import { effectiveAddress, INLINE_ADDRESS, INLINE_IMMEDIATE, INLINE_MEMORY, type Executor, type InlineForm, type Op } from '../op.ts';
 
 export interface FormRow {
   /** The result, an expression over `a` and `b` (int32 values). */
@@ -33,15 +33,15 @@ export interface FormRow {
 
 /** Where the destination is: ModRM.rm's register, the reg field's (INC/DEC r32), or memory. */
 export type Destination = 'rm' | 'reg' | 'mem';
-/** Where `b` comes from: the reg field's register, the immediate, the constant 1, or memory. */
-export type Source = 'reg' | 'imm' | 'one' | 'mem';
+/** Where `b` comes from: the reg field's register, the immediate, the constant 1, memory, or the address itself (LEA). */
+export type Source = 'reg' | 'imm' | 'one' | 'mem' | 'ea';
 
 /** Negated CF|OF|AF, the bits a logic operation clears. */
 export const CLEAR_CARRY_OVERFLOW_ADJUST = ~(CF | OF | AF);
 
 function executorSource(name: string, row: FormRow, destination: Destination, source: Source): string {
   const address = 'effectiveAddress(cpu, op)';
-  const b = source === 'reg' ? 'r[op.reg]' : source === 'imm' ? 'op.imm' : source === 'one' ? '1' : `cpu.read32(op.seg, ${address})`;
+  const b = source === 'reg' ? 'r[op.reg]' : source === 'imm' ? 'op.imm' : source === 'one' ? '1' : source === 'ea' ? address : `cpu.read32(op.seg, ${address})`;
   const a = !row.readsDestination ? '0' : destination === 'mem' ? `cpu.read32(op.seg, ${address})` : `r[op.${destination}]`;
   const lines = [
     'const r = cpu.regs;',
@@ -82,7 +82,7 @@ export function bindForm(op: Op, name: string, row: FormRow, destination: Destin
   const inline: InlineForm = {
     ...row,
     destination: destination === 'mem' ? INLINE_MEMORY : destination === 'rm' ? op.rm : op.reg,
-    source: source === 'mem' ? INLINE_MEMORY : source === 'reg' ? op.reg : INLINE_IMMEDIATE,
+    source: source === 'mem' ? INLINE_MEMORY : source === 'ea' ? INLINE_ADDRESS : source === 'reg' ? op.reg : INLINE_IMMEDIATE,
     immediate: source === 'imm' ? op.imm : source === 'one' ? 1 : 0,
   };
   op.inline = inline;
