@@ -25,7 +25,7 @@ import type { Cpu } from './cpu.ts';
 import type { Block } from './code-cache.ts';
 import { INLINE_ADDRESS, INLINE_IMMEDIATE, INLINE_MEMORY, type InlineForm, type Op } from './op.ts';
 import { FAST_READ, FAST_WRITE, NO_REGISTER_SLOT } from './cpu.ts';
-import { CF, TF, keepCarry } from './flags.ts';
+import { CF, TF, SUB32, CONDITIONS_AFTER_LOGIC32, CONDITIONS_AFTER_SUB32, CONDITIONS_FROM_RESULT32, keepCarry } from './flags.ts';
 import { CLEAR_CARRY_OVERFLOW_ADJUST } from './operations/register-forms.ts';
 
 /** Runs a compiled block (one or more passes) within `remaining` instructions; returns what is left. */
@@ -55,11 +55,15 @@ export function compileBlock(block: Block): CompiledBlock {
     body.push(`cpu.lazyResult = v${k}; cpu.lazyOp = ${op.lazyOp};`);
     pending = null;
   };
+  const LOAD = 'r0 = regs[0]; r1 = regs[1]; r2 = regs[2]; r3 = regs[3]; r4 = regs[4]; r5 = regs[5]; r6 = regs[6]; r7 = regs[7];';
+  /** Whether the locals hold the guest registers (false after an executor call until reloaded). */
+  let localsValid = true;
   const loadRegisters = (): void => {
-    if (anyInline) body.push('r0 = regs[0]; r1 = regs[1]; r2 = regs[2]; r3 = regs[3]; r4 = regs[4]; r5 = regs[5]; r6 = regs[6]; r7 = regs[7];');
+    if (anyInline) body.push(LOAD);
+    localsValid = true;
   };
-  if (anyInline) body.push('let r0, r1, r2, r3, r4, r5, r6, r7;');
-  loadRegisters();
+  // Loaded once on entry; a loop keeps them across passes (reloaded only after an executor).
+  const prologue = anyInline ? `let r0, r1, r2, r3, r4, r5, r6, r7;\n${LOAD}` : '';
   /** The stores of storeRegisters/storeFlags as code only, for a slow path (compile-time state kept). */
   const spill = (): string => {
     const lines = [...dirty].sort().map((r) => `regs[${r}] = r${r};`);
@@ -69,6 +73,15 @@ export function compileBlock(block: Block): CompiledBlock {
       lines.push(`cpu.lazyResult = v${k}; cpu.lazyOp = ${op.lazyOp};`);
     }
     return lines.join(' ');
+  };
+  /** A condition as an expression over the pending record's locals, when a table answers it. */
+  const knownCondition = (cc: number): string | null => {
+    if (pending === null) return null;
+    const { op: p, k } = pending;
+    const table = p.lazyOp === SUB32 ? CONDITIONS_AFTER_SUB32 : !p.arithmetic ? CONDITIONS_AFTER_LOGIC32 : CONDITIONS_FROM_RESULT32;
+    const expression = table[cc] ?? null;
+    if (expression === null) return null;
+    return `((a, b, r) => ${expression})(a${k}, b${k}, v${k})`;
   };
   /** The effective address of op's memory operand, registers from locals, constants folded. */
   const address = (op: Op): string => {
@@ -127,6 +140,15 @@ export function compileBlock(block: Block): CompiledBlock {
       if (inline.setsFlags) pending = { op: inline, k };
       return;
     }
+    const condition = op.conditionalJump && k === count - 1 ? knownCondition(op.condition) : null;
+    if (condition !== null) {
+      // A Jcc whose flags record is known here: the condition from flags.ts's tables (the ones
+      // testCondition is generated from), then the same choice of EIP as its executor.
+      storeRegisters();
+      storeFlags();
+      body.push(`cpu.eip = (${condition}) ? ${op.target} : ${op.next};`);
+      return;
+    }
     // An executor call: everything it may read is stored first, so it sees exactly the
     // interpreter's state (and a fault in it unwinds with the precise registers and flags).
     storeRegisters();
@@ -134,6 +156,7 @@ export function compileBlock(block: Block): CompiledBlock {
     names.push(`e${k}`, `o${k}`);
     values.push(op.execute, op);
     body.push(`cpu.opIndex = ${k}; e${k}(cpu, o${k});`);
+    localsValid = false;
     if (k < count - 1) {
       body.push(`if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`);
       if (ops.slice(k + 1).some((o) => o.inline !== null)) loadRegisters();
@@ -148,12 +171,13 @@ export function compileBlock(block: Block): CompiledBlock {
   if (loops) {
     body.push(`if (cpu.eip !== ${ops[0]!.address} || remaining < ${count} || cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF}) !== 0 ||`);
     body.push(`    cpu.breakpointCount !== 0 || cpu.codeGeneration !== generation || cpu.codeMode !== mode || !block.valid) return remaining;`);
+    if (!localsValid && anyInline) body.push(LOAD);
   } else {
     body.push('return remaining;');
   }
   const source = loops
-    ? `return function compiledLoop(cpu, remaining) {\nconst regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram32 = cpu.ram32, generation = cpu.codeGeneration, mode = cpu.codeMode;\nfor (;;) {\n${body.join('\n')}\n}\n};`
-    : `return function compiledBlock(cpu, remaining) {\nconst regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram32 = cpu.ram32;\n${body.join('\n')}\n};`;
+    ? `return function compiledLoop(cpu, remaining) {\nconst regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram32 = cpu.ram32, generation = cpu.codeGeneration, mode = cpu.codeMode;\n${prologue}\nfor (;;) {\n${body.join('\n')}\n}\n};`
+    : `return function compiledBlock(cpu, remaining) {\nconst regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram32 = cpu.ram32;\n${prologue}\n${body.join('\n')}\n};`;
   const factory = new Function(...names, source) as (...args: unknown[]) => CompiledBlock;
   return factory(...values);
 }

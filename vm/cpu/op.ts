@@ -89,6 +89,11 @@ export class Op {
   length = 0;
   /** The table form (null when the bytes did not decode): for tracing, the debugger, and binders. */
   form: InstructionForm | null = null;
+  /**
+   * A Jcc in a flat code segment: its executor is exactly `eip = testCondition(condition) ? target :
+   * next`, so the block compiler may emit the condition from a flags record it knows (flags.ts tables).
+   */
+  conditionalJump = false;
   /** Set by a binder whose executor the block compiler may replace by in-line code (see InlineForm). */
   inline: InlineForm | null = null;
 

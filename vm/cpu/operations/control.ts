@@ -39,6 +39,7 @@ function jccChecked(cpu: Cpu, op: Op): void {
 export const bindJcc: Binder = (op, _insn, cpu) => {
   op.isBranch = true;
   if (cpu.segFast[CS] === 0) return jccChecked;
+  op.conditionalJump = true;
   if (op.condition === 4) return jz;
   if (op.condition === 5) return jnz;
   return jcc;
