@@ -23,7 +23,7 @@
 
 import type { Cpu } from './cpu.ts';
 import type { Block } from './code-cache.ts';
-import { INLINE_ADDRESS, INLINE_IMMEDIATE, INLINE_MEMORY, type InlineForm, type Op } from './op.ts';
+import { INLINE_ADDRESS, INLINE_IMMEDIATE, INLINE_MEMORY, STACK_CALL, STACK_POP_REGISTER, STACK_PUSH_REGISTER, STACK_RET, type InlineForm, type Op } from './op.ts';
 import { FAST_READ, FAST_WRITE, NO_REGISTER_SLOT } from './cpu.ts';
 import { CF, TF, SUB32, CONDITIONS_AFTER_LOGIC32, CONDITIONS_AFTER_SUB32, CONDITIONS_FROM_RESULT32, keepCarry } from './flags.ts';
 import { CLEAR_CARRY_OVERFLOW_ADJUST } from './operations/register-forms.ts';
@@ -38,7 +38,8 @@ export function compileBlock(block: Block): CompiledBlock {
   const names: string[] = ['block', 'keepCarry'];
   const values: unknown[] = [block, keepCarry];
   const body: string[] = [];
-  const anyInline = ops.some((op) => op.inline !== null);
+  const usesLocals = (op: Op): boolean => op.inline !== null || op.stackForm !== 0;
+  const anyInline = ops.some(usesLocals);
   // Compile-time state of the host locals: guest registers changed in locals and not yet stored,
   // and the lazy-flags record of the last in-line instruction, not yet stored (flag liveness: a
   // record that a later instruction replaces before anything reads it is never stored at all).
@@ -91,6 +92,42 @@ export function compileBlock(block: Block): CompiledBlock {
     if (op.disp !== 0 || terms.length === 0) terms.push(String(op.disp));
     return `((${terms.join(' + ')}) & ${op.addressMask})`;
   };
+  /**
+   * PUSH r32, POP r32, CALL rel32, RET: the fast path of Cpu.push32/pop32 in line (32-bit flat SS, flat
+   * CS for the transfers, a TLB hit, aligned); otherwise the locals are spilled and the executor runs,
+   * so a fault, a store into code or a non-flat segment behaves exactly as in the interpreter.
+   */
+  const emitStack = (op: Op, k: number): void => {
+    names.push(`e${k}`, `o${k}`);
+    values.push(op.execute, op);
+    const slow = (after: string): string => `else { ${spill()} cpu.opIndex = ${k}; ${after} }`;
+    const exitIfCode = k < count - 1 ? ` if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }` : '';
+    const pushProbe = (value: string, then: string): string =>
+      `{ const t = (r4 - 4) | 0; const e = cpu.stack32 && (segFast[2] & ${FAST_WRITE}) !== 0${op.stackForm === STACK_CALL ? ' && segFast[1] !== 0' : ''} ? tlb[t >>> 12] : 0;` +
+      ` if ((e & cpu.tlbWriteMask) !== 0 && (t & 0xfff) <= 0xffc && (t & 3) === 0) { ram32[((e & ~0xfff) | (t & 0xfff)) >>> 2] = ${value}; r4 = t; ${then} }`;
+    const popProbe = (target: string): string =>
+      `{ const s = r4; const e = cpu.stack32 && (segFast[2] & ${FAST_READ}) !== 0${op.stackForm === STACK_RET ? ' && segFast[1] !== 0' : ''} ? tlb[s >>> 12] : 0;` +
+      ` if ((e & cpu.tlbReadMask) !== 0 && (s & 0xfff) <= 0xffc && (s & 3) === 0) { ${target} = ram32[((e & ~0xfff) | (s & 0xfff)) >>> 2]; r4 = (s + 4) | 0; }`;
+    switch (op.stackForm) {
+      case STACK_PUSH_REGISTER:
+        body.push(`${pushProbe(`r${op.reg}`, '')} ${slow(`e${k}(cpu, o${k}); r4 = regs[4];${exitIfCode}`)} }`);
+        dirty.add(4);
+        break;
+      case STACK_POP_REGISTER:
+        body.push(`let p${k}; ${popProbe(`p${k}`)} ${slow(`p${k} = cpu.pop32(); r4 = regs[4];`)} }`);
+        body.push(`r${op.reg} = p${k};`);
+        dirty.add(4);
+        dirty.add(op.reg);
+        break;
+      case STACK_CALL:
+        body.push(`${pushProbe(String(op.next), `cpu.eip = ${op.target};`)} ${slow(`e${k}(cpu, o${k}); r4 = regs[4];`)} }`);
+        dirty.add(4);
+        break;
+      default: // STACK_RET
+        body.push(`${popProbe('cpu.eip')} ${slow(`e${k}(cpu, o${k}); r4 = regs[4];`)} }`);
+        dirty.add(4);
+    }
+  };
   ops.forEach((op, k) => {
     const inline = op.inline;
     if (inline !== null) {
@@ -140,6 +177,10 @@ export function compileBlock(block: Block): CompiledBlock {
       if (inline.setsFlags) pending = { op: inline, k };
       return;
     }
+    if (op.stackForm !== 0) {
+      emitStack(op, k);
+      return;
+    }
     const condition = op.conditionalJump && k === count - 1 ? knownCondition(op.condition) : null;
     if (condition !== null) {
       // A Jcc whose flags record is known here: the condition from flags.ts's tables (the ones
@@ -159,7 +200,7 @@ export function compileBlock(block: Block): CompiledBlock {
     localsValid = false;
     if (k < count - 1) {
       body.push(`if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`);
-      if (ops.slice(k + 1).some((o) => o.inline !== null)) loadRegisters();
+      if (ops.slice(k + 1).some(usesLocals)) loadRegisters();
     }
   });
   storeRegisters();

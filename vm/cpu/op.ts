@@ -12,6 +12,13 @@ import type { InstructionForm } from '../isa/table.ts';
 
 export type Executor = (cpu: Cpu, op: Op) => void;
 
+/**
+ * Op.stackForm: the 32-bit near stack transfers whose executors are exactly Cpu.push32/pop32 around
+ * a register or EIP (PUSH r32, POP r32, CALL rel32, RET), so the block compiler can take their fast
+ * path in line (flat SS and CS, 32-bit stack, a TLB hit) and call the executor otherwise.
+ */
+export const STACK_PUSH_REGISTER = 1, STACK_POP_REGISTER = 2, STACK_CALL = 3, STACK_RET = 4;
+
 /** InlineForm.destination/source: the op's 32-bit memory operand (seg, base, index, scale, disp). */
 export const INLINE_MEMORY = -1;
 /** InlineForm.source: the constant `immediate`. */
@@ -94,6 +101,8 @@ export class Op {
    * next`, so the block compiler may emit the condition from a flags record it knows (flags.ts tables).
    */
   conditionalJump = false;
+  /** 0, or one of STACK_PUSH_REGISTER ... STACK_RET: see there. */
+  stackForm = 0;
   /** Set by a binder whose executor the block compiler may replace by in-line code (see InlineForm). */
   inline: InlineForm | null = null;
 
