@@ -7,7 +7,7 @@
 import { StopKind, type Cpu } from './cpu.ts';
 import { Vector } from './fault.ts';
 import { TF } from './flags.ts';
-import { compileBlock, type CompiledBlock } from './block-compiler.ts';
+import { compileTrace, type CompiledBlock } from './block-compiler.ts';
 import type { Block } from './code-cache.ts';
 
 /** Run until `maxInstructions` have retired or something stops the CPU. Returns why it stopped. */
@@ -51,11 +51,13 @@ function executeBlocks(cpu: Cpu, remaining: number): void {
     const singleStep = (cpu.flags & TF) !== 0;
     if (compiled !== null && ops.length <= remaining && !singleStep && cpu.breakpointCount === 0) {
       remaining = compiled(cpu, remaining);
+      block = cpu.block; // a trace may have ended in a later block than it started
     } else {
       if (compiled === null && cpu.jitThreshold !== 0 && ++block.runs >= cpu.jitThreshold && block.valid) {
         block.compiled = compile(cpu, block);
         if (ops.length <= remaining && !singleStep && cpu.breakpointCount === 0) {
           remaining = block.compiled(cpu, remaining);
+          block = cpu.block;
           if (!finishBlock(cpu)) return;
           if (remaining <= 0) return;
           block = code.next(block);
@@ -101,10 +103,28 @@ function finishBlock(cpu: Cpu): boolean {
   return true;
 }
 
+/** Blocks in one trace at most, and instructions (bounds both compile time and interrupt latency). */
+const MAX_TRACE_BLOCKS = 8;
+const MAX_TRACE_OPS = 128;
+
+/**
+ * Compile a block and the blocks that followed it: each block's first link, as long as it was made in
+ * this code mode and TLB generation, until the path comes back to a block already in the trace.
+ */
 function compile(cpu: Cpu, block: Block): CompiledBlock {
   const code = cpu.code;
   const t0 = performance.now();
-  const compiled = compileBlock(block);
+  const segments = [block];
+  let ops = block.ops.length;
+  for (let b = block; segments.length < MAX_TRACE_BLOCKS;) {
+    const next = b.link1;
+    if (next === null || !next.valid || b.linkMode1 !== cpu.codeMode || b.linkGeneration !== cpu.codeGeneration) break;
+    if (segments.includes(next) || ops + next.ops.length > MAX_TRACE_OPS) break;
+    segments.push(next);
+    ops += next.ops.length;
+    b = next;
+  }
+  const compiled = compileTrace(segments);
   code.compileMilliseconds += performance.now() - t0;
   code.blocksCompiled++;
   return compiled;
