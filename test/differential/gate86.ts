@@ -28,14 +28,19 @@ export interface Gate86Result extends CaseResult {
   stop: StopReason;
 }
 
-export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitThreshold = JIT_THRESHOLD): Gate86Result[] {
+/**
+ * `passes` > 1 runs the whole batch again on the same machine, so blocks are hot and linked: with a
+ * threshold of 2 the second pass runs traces compiled from the first pass's links. The code is
+ * reloaded between passes only if a case modified it. The last pass's results are returned.
+ */
+export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitThreshold = JIT_THRESHOLD, passes = 1): Gate86Result[] {
   const end = batch.textAddress + batch.text.length;
   const memoryBytes = Math.ceil((end + 0x10000) / 0x100000) * 0x100000;
   const machine = new FlatMachine({ memoryBytes, cpl: 3 });
   if (jitThreshold !== undefined) machine.cpu.jitThreshold = jitThreshold;
   machine.load(batch.textAddress, batch.text);
   for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);
-  const results = cases.map((c, n): Gate86Result => {
+  const runCase = (c: Case, n: number): Gate86Result => {
     const { start, end: stopAt } = batch.snippets[n]!;
     machine.load(SCRATCH_BASE, c.scratch);
     machine.setRegisters({ ...c.initial, eip: start });
@@ -49,7 +54,16 @@ export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitT
     if (stop.kind === 'interrupt' && stop.vector === 3) return { outcome: { kind: 'fault', vector: 3, eip: stop.eip }, state, scratch, stop };
     // Anything else (a limit, HLT, an unexpected INT) is its own outcome: it can never match the oracle.
     return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, stop };
-  });
+  };
+  let results = cases.map(runCase);
+  for (let pass = 1; pass < passes; pass++) {
+    const text = machine.memory.subarray(batch.textAddress, batch.textAddress + batch.text.length);
+    if (!text.every((byte, i) => byte === batch.text[i])) {
+      machine.load(batch.textAddress, batch.text);
+      for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);
+    }
+    results = cases.map(runCase);
+  }
   compiledBlocks.count += machine.cpu.code.blocksCompiled;
   return results;
 }

@@ -31,13 +31,16 @@ export interface FamilyOutcome {
  * `jitThreshold`: compile blocks on that entry (1: every block before it runs; 0: the interpreter
  * alone); default GATE86_JIT_THRESHOLD or the machine's own. With `referenceCheck`, the same cases
  * also run with the interpreter alone and must give exactly the same state (no flag masked): the
- * interpreter is the reference for the block compiler, whatever the oracle says.
+ * interpreter is the reference for the block compiler, whatever the oracle says. `passes`: see
+ * runBatchOnGate86 (a second pass runs the traces compiled from the first).
  */
-export function runFamily(cases: readonly Case[], maxReports = 12, jitThreshold?: number, referenceCheck = false): FamilyOutcome {
+export function runFamily(cases: readonly Case[], maxReports = 12, jitThreshold?: number, referenceCheck = false, passes = 1): FamilyOutcome {
   const batch = buildBatch(cases);
   const { oracle, results: expected } = runBatchOnOracle(batch, cases.length);
-  const got = runBatchOnGate86(batch, cases, jitThreshold);
-  const reference = referenceCheck ? runBatchOnGate86(batch, cases, 0) : null;
+  const got = runBatchOnGate86(batch, cases, jitThreshold, passes);
+  // The interpreter runs the same passes, so both see the same memory history (a case may touch
+  // memory outside the scratch area, which is not reset between passes).
+  const reference = referenceCheck ? runBatchOnGate86(batch, cases, 0, passes) : null;
   const mismatches: string[] = [];
   const byTemplate = new Map<string, number>();
   let mismatchCount = 0;
