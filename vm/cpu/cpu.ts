@@ -19,6 +19,7 @@ import { CodeCache, type Block } from './code-cache.ts';
 import { FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
 import type { Binder, Op } from './op.ts';
+import { FpuState } from './fpu/state.ts';
 
 // General registers, in encoding order. Index 8 is a register that is always 0: a memory operand
 // without a base or index names it, so effective addresses need no branches.
@@ -141,6 +142,9 @@ export class Cpu {
   /** Instructions retired since power-on. */
   instructionCount = 0;
 
+  // --- x87, MMX, SSE: registers, control/status/tag words, XMM0-7, MXCSR (fpu/state.ts) ----------
+  readonly fpu = new FpuState();
+
   // --- TLB ---------------------------------------------------------------------------------------
   readonly tlb = new Int32Array(1 << 20);
   private readonly tlbList = new Int32Array(TLB_LIST_SIZE);
@@ -228,6 +232,7 @@ export class Cpu {
     this.tableLimit.fill(0xffff);
     this.setCpl(0);
     this.flushTlb();
+    this.fpu.powerOn();
   }
 
   // ============================================================================================
