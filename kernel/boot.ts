@@ -94,7 +94,6 @@ export function runProgram(options: RunOptions): RunResult {
     },
     now: () => BigInt(Date.now()) * 1_000_000n,
     monotonic: () => process.hrtime.bigint() - start,
-    sleep: (ns) => { Atomics.wait(sleeper, 0, 0, Number(ns / 1_000_000n)); },
     random: (n) => new Uint8Array(randomBytes(n)),
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },

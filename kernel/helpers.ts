@@ -11,7 +11,8 @@ import type { GateFunction, Kernel } from './kernel.ts';
 import { loadProgram, startThread, ExecError } from './exec.ts';
 import { exitTask } from './services/process.ts';
 import { deliverSignal, nextSignal, restartSyscall } from './signals.ts';
-import { pickNextTask } from './scheduler.ts';
+import { anotherRunnable, pickNextTask } from './sched/schedule.ts';
+import { runTimers } from './sched/timer.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
   TIF_NOTIFY_RESUME, BOOT_CPU, BOOT_GDT, BOOT_IDT, BOOT_VSYSCALL, BOOT_WRMSR, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, TIF_IRET,
@@ -136,8 +137,8 @@ const doNotifyResume: GateFunction = (k, sp) => {
 };
 
 /**
- * do_IRQ(regs): IRQ 0 is the timer tick: count it, and when another task could run, ask for a
- * reschedule — taken by entry.S only on the way back to user mode (the kernel is not preemptible).
+ * do_IRQ(regs): IRQ 0 is the timer tick: count it, wake the sleepers whose time is up
+ * (sched/timer.ts), and when another task could run, ask for a reschedule — taken by entry.S only on the way back to user mode (the kernel is not preemptible).
  * Other lines are masked; common_interrupt sends the PIC its end-of-interrupt.
  */
 const doIrq: GateFunction = (k, sp) => {
@@ -147,10 +148,9 @@ const doIrq: GateFunction = (k, sp) => {
     return 0;
   }
   k.jiffies++;
+  runTimers(k);                                      // wake the sleepers whose timeout has passed
   const current = k.current;
-  if (current !== null && [...k.tasks.values()].some((t) => t !== current && t.state === 'running')) {
-    k.setThreadFlag(current, TIF_NEED_RESCHED);
-  }
+  if (current !== null && anotherRunnable(k, current)) k.setThreadFlag(current, TIF_NEED_RESCHED);
   return 0;
 };
 

@@ -13,8 +13,9 @@ import { FrameAllocator } from './mm/frames.ts';
 import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
+import { createIdleTask } from './sched/schedule.ts';
 import type { KernelImage } from './image.ts';
-import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
+import { ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
 
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
 const KERNEL_STACKS_END = 0x400000;
@@ -53,8 +54,6 @@ export interface KernelHost {
   now(): bigint;
   /** Monotonic time in nanoseconds. */
   monotonic(): bigint;
-  /** Sleep the machine for this many nanoseconds (the only task waits). */
-  sleep(nanoseconds: bigint): void;
   random(bytes: number): Uint8Array;
   /** execve's file: the bytes of `path` on the host, or an errno (ENOENT, EACCES, ...). */
   openExecutable(path: string): Uint8Array | number;
@@ -81,6 +80,10 @@ export class Kernel {
   nextPid = 2;
   readonly tasks = new Map<number, Task>();
   current: Task | null = null;
+  /** The idle task (pid 0): runs when no task can (kernel/sched/schedule.ts); made with task 1. */
+  idle: Task | null = null;
+  /** Sleeping tasks' deadlines in host monotonic ns (kernel/sched/timer.ts). */
+  readonly timers = new Map<Task, bigint>();
   private readonly gateFunctions = new Map<number, GateFunction>();
 
   constructor(
@@ -116,13 +119,19 @@ export class Kernel {
 
   /** Run a system call service; with `--trace syscall`, log the call and its result. */
   serve(name: string, service: SyscallService, regs: PtRegs): number {
+    const task = this.current;
     const trace = this.host.trace;
-    if (trace === null) return service(this, regs);
-    const args = regs.args().map((a) => '0x' + a.toString(16)).join(', ');
+    // Read before the call: sigreturn and execve rewrite pt_regs.
+    const args = trace === null ? '' : regs.args().map((a) => '0x' + a.toString(16)).join(', ');
     const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
     const number = regs.get('orig_eax');
     const result = service(this, regs);
-    trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
+    // A call that slept keeps its Sleep record until it returns for real (kernel/sched/wait.ts).
+    if (result !== -ESLEEPING && task !== null) task.sleep = null;
+    if (trace !== null) {
+      const outcome = result === -ESLEEPING ? 'sleeps' : `= ${result | 0}`;
+      trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) ${outcome} [${door}]`);
+    }
     return result;
   }
 
@@ -162,6 +171,7 @@ export class Kernel {
     this.ram.write32(threadInfo + TI_TASK, task.pid);
     this.tasks.set(task.pid, task);
     this.current = task;
+    this.idle = createIdleTask(this);
     return task;
   }
 

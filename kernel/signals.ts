@@ -9,15 +9,23 @@
 
 import type { PtRegs } from './pt-regs.ts';
 import { Struct } from './services/user.ts';
-import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from './layout.ts';
+import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK } from './layout.ts';
 
-/** Does this pt_regs hold an interrupted system call that must restart (no handler runs)? */
+/** restart_syscall's number: what EAX gets for a -ERESTART_RESTARTBLOCK restart. */
+const NR_RESTART_SYSCALL = 0;
+
+/**
+ * Does this pt_regs hold an interrupted system call that must restart (no handler runs)? The call
+ * itself runs again, or, after -ERESTART_RESTARTBLOCK, restart_syscall, which continues what the
+ * task's restart block says (nanosleep's time left).
+ */
 export function restartSyscall(regs: PtRegs): boolean {
   const origEax = regs.get('orig_eax') | 0;
   if (origEax < 0) return false;                      // an interrupt or exception, not a call
   const eax = regs.get('eax') | 0;
-  if (eax !== -ERESTARTSYS && eax !== -ERESTARTNOINTR && eax !== -ERESTARTNOHAND) return false;
-  regs.set('eax', origEax);
+  if (eax === -ERESTART_RESTARTBLOCK) regs.set('eax', NR_RESTART_SYSCALL);
+  else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR || eax === -ERESTARTNOHAND) regs.set('eax', origEax);
+  else return false;
   regs.set('eip', regs.get('eip') - 2);
   return true;
 }
@@ -33,7 +41,8 @@ export function nextSignal(pending: number): number {
 
 import type { Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
-import { EINTR, TIF_IRET, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+import { EINTR, TIF_IRET, TIF_SIGPENDING, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+import { wakeTask } from './sched/wait.ts';
 
 /** struct sigcontext: the interrupted registers, 88 bytes. */
 const SC = { gs: 0, fs: 4, es: 8, ds: 12, edi: 16, esi: 20, ebp: 24, esp: 28, ebx: 32, edx: 36, ecx: 40, eax: 44, trapno: 48, err: 52, eip: 56, cs: 60, eflags: 64, espAtSignal: 68, ss: 72, fpstate: 76, oldmask: 80, cr2: 84 } as const;
@@ -91,8 +100,40 @@ function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
 function restartForHandler(regs: PtRegs, flags: number): void {
   if ((regs.get('orig_eax') | 0) < 0) return;
   const eax = regs.get('eax') | 0;
-  if (eax === -ERESTARTNOHAND || (eax === -ERESTARTSYS && (flags & SA_RESTART) === 0)) regs.set('eax', -EINTR);
+  if (eax === -ERESTARTNOHAND || eax === -ERESTART_RESTARTBLOCK || (eax === -ERESTARTSYS && (flags & SA_RESTART) === 0)) regs.set('eax', -EINTR);
   else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR) restartSyscall(regs);
+}
+
+export interface SignalInfo { code: number; pid: number; uid: number; addr: number }
+
+/** Signals waiting for `task` and not blocked by it: a sleep in a system call ends for them. */
+export function signalPending(task: Task): boolean {
+  return (task.pendingSignals & ~task.blockedSignals) !== 0;
+}
+
+/**
+ * Would delivering `signal` do nothing? Linux's sig_ignored, checked when the signal is sent, so
+ * an ignored signal neither stays pending nor interrupts a sleep. A blocked signal is kept: the
+ * handler or the mask may change before it is unblocked.
+ */
+function ignoredAtSend(task: Task, signal: number): boolean {
+  if ((task.blockedSignals & (1 << signal)) !== 0) return false;
+  const handler = task.actions[signal]!.handler;
+  return handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
+}
+
+/**
+ * Send `signal` to `task` (kill, the terminal's Ctrl-C, a child's SIGCHLD): make it pending, flag
+ * the task for do_notify_resume, and end an interruptible sleep it is in — the call then returns
+ * -ERESTARTSYS or -EINTR and the signal is delivered on the way out. Standard signals do not queue:
+ * a second one while the first is pending is merged.
+ */
+export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  if (task.state === 'zombie' || ignoredAtSend(task, signal)) return;
+  if ((task.pendingSignals & (1 << signal)) === 0) task.signalInfo.set(signal, info);
+  task.pendingSignals |= 1 << signal;
+  k.setThreadFlag(task, TIF_SIGPENDING);
+  if ((task.blockedSignals & (1 << signal)) === 0) wakeTask(k, task, 'signal');
 }
 
 /**

@@ -2,6 +2,9 @@
 // first services need). Its kernel stack and thread_info live in guest memory; everything else here.
 
 import type { AddressSpace } from './mm/address-space.ts';
+import { WaitQueue, type Sleep } from './sched/wait.ts';
+import type { PtRegs } from './pt-regs.ts';
+import type { Kernel } from './kernel.ts';
 
 export interface Credentials { uid: number; euid: number; gid: number; egid: number }
 
@@ -11,11 +14,20 @@ export interface SignalAction { handler: number; flags: number; restorer: number
 /** One TLS descriptor as set_thread_area stored it (struct user_desc's fields). */
 export interface TlsDescriptor { base: number; limit: number; flags: number }
 
-export type TaskState = 'running' | 'waiting' | 'zombie';
+/**
+ * running: runnable (on the CPU or waiting for it); sleeping: on wait queues or a timer until woken
+ * (kernel/sched/wait.ts); zombie: exited, waiting to be reaped.
+ */
+export type TaskState = 'running' | 'sleeping' | 'zombie';
 
 export class Task {
-  /** running: may be scheduled; waiting: blocked in wait4 until a child exits; zombie: exited. */
   state: TaskState = 'running';
+  /** The system call this task sleeps in, between the runs of its service (null when in none). */
+  sleep: Sleep | null = null;
+  /** What restart_syscall continues after -ERESTART_RESTARTBLOCK (Linux's restart_block.fn). */
+  restartBlock: ((k: Kernel, regs: PtRegs) => number) | null = null;
+  /** wait4 sleeps here until a child exits (Linux's signal->wait_chldexit). */
+  readonly childExit = new WaitQueue();
   /** The wait status a zombie leaves for its parent (exit code << 8, or the signal number). */
   waitStatus = 0;
   /** Set by execve: on its way out, entry.S loads null %fs/%gs for the new program. */

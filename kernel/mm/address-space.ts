@@ -188,6 +188,20 @@ export class AddressSpace {
     return child;
   }
 
+  /** Tasks using this space: CLONE_VM threads share one, and the last to leave frees it. */
+  private users = 1;
+
+  /** Another task (a CLONE_VM thread) uses this space too. */
+  share(): this {
+    this.users++;
+    return this;
+  }
+
+  /** A task stops using this space (exit, exec): the last one frees every page. */
+  release(): void {
+    if (--this.users === 0) this.destroy();
+  }
+
   /** Free every user page and page table (exit, exec). The kernel half is shared: left alone. */
   destroy(): void {
     for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {

@@ -54,6 +54,7 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_nanosleep_time32: time.sys_nanosleep_time32,
   sys_clock_nanosleep_time32: time.sys_clock_nanosleep_time32,
   sys_clock_nanosleep: time.sys_clock_nanosleep,
+  sys_restart_syscall: time.sys_restart_syscall,
 
   sys_getrandom: random.sys_getrandom,
 

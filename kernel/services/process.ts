@@ -4,9 +4,12 @@
 import type { SyscallService, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { physicalOf } from '../mm/ram.ts';
-import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET, TIF_NEED_RESCHED, TIF_SIGPENDING } from '../layout.ts';
+import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET, TIF_NEED_RESCHED } from '../layout.ts';
 
 const SIGCHLD = 17;
+/** siginfo si_code of SIGCHLD for a child that exited. */
+const CLD_EXITED = 1;
+import { sendSignal } from '../signals.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 
 /**
@@ -27,9 +30,8 @@ export function exitTask(k: Kernel, task: Task, status: { code: number } | { sig
   for (const child of k.tasks.values()) if (child.ppid === task.pid) reparent(k, child);
   const parent = k.tasks.get(task.ppid);
   if (parent !== undefined) {
-    if (parent.state === 'waiting') parent.state = 'running';
-    parent.pendingSignals |= 1 << SIGCHLD;
-    k.setThreadFlag(parent, TIF_SIGPENDING);
+    parent.childExit.wakeAll(k);
+    sendSignal(k, parent, SIGCHLD, { code: CLD_EXITED, pid: task.pid, uid: task.credentials.uid, addr: 0 });
   }
   k.setThreadFlag(task, TIF_NEED_RESCHED);
 }
@@ -37,10 +39,7 @@ export function exitTask(k: Kernel, task: Task, status: { code: number } | { sig
 /** Orphans go to task 1, as to init. */
 function reparent(k: Kernel, child: Task): void {
   child.ppid = 1;
-  if (child.state === 'zombie') {
-    const init = k.tasks.get(1);
-    if (init?.state === 'waiting') init.state = 'running';
-  }
+  if (child.state === 'zombie') k.tasks.get(1)?.childExit.wakeAll(k);
 }
 
 export const sys_exit: SyscallService = (k, regs) => {

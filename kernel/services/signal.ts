@@ -11,7 +11,7 @@
 import type { SyscallService } from '../kernel.ts';
 import { EINVAL, ESRCH, TIF_SIGPENDING } from '../layout.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
-import { fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
+import { sendSignal, fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
 import { SIGKILL } from '../layout.ts';
 
 const SIGSTOP = 19;
@@ -75,10 +75,7 @@ function sendToSelf(k: Parameters<SyscallService>[0], pid: number, signal: numbe
   const target = pid === 0 || (pid | 0) === -1 ? sender : k.tasks.get(pid);
   if (target === undefined || target.state === 'zombie') return -ESRCH;
   if (signal === 0) return 0;
-  target.signalInfo.set(signal, { code, pid: sender.pid, uid: sender.credentials.uid, addr: 0 });
-  target.pendingSignals |= 1 << signal;
-  k.setThreadFlag(target, TIF_SIGPENDING);
-  if (target.state === 'waiting' && (target.blockedSignals & (1 << signal)) === 0) target.state = 'running';
+  sendSignal(k, target, signal, { code, pid: sender.pid, uid: sender.credentials.uid, addr: 0 });
   return 0;
 }
 

@@ -1,15 +1,15 @@
 // Making, replacing and reaping processes: fork (clone with fork's flags, vfork), execve (the
 // program comes from the host's file system, as under qemu-user), wait4/waitpid.
 //
-// A blocking wait is Linux's restart idea made literal: wait4 marks the task waiting, asks for a
-// reschedule and returns -ERESTARTNOINTR; when a child's exit wakes it, do_notify_resume backs EIP up
-// over the `int $0x80` (or onto the vsyscall page's `jmp` before SYSENTER_RETURN) and the call runs
-// again, this time finding the zombie (fidelity point 10).
+// A blocking wait sleeps on the parent's childExit wait queue (kernel/sched/wait.ts): a child's exit
+// wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
+// handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
-import { ECHILD, EFAULT, EINVAL, ENOENT, ENOMEM, ERESTARTNOINTR, PAGE_SIZE, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP,
-  TIF_IRET, TIF_NEED_RESCHED, TIF_NOTIFY_RESUME, __PAGE_OFFSET } from '../layout.ts';
+import { ECHILD, EFAULT, EINVAL, ENOENT, ENOMEM, PAGE_SIZE, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TIF_IRET,
+  __PAGE_OFFSET } from '../layout.ts';
+import { sleepOn } from '../sched/wait.ts';
 import { PtRegs } from '../pt-regs.ts';
 import { OutOfMemory } from '../mm/frames.ts';
 import { ExecError, loadProgram, startThread } from '../exec.ts';
@@ -77,15 +77,12 @@ export const sys_wait4: SyscallService = (k, regs) => {
   const zombie = children.find((c) => c.state === 'zombie');
   if (zombie === undefined) {
     if ((options & WNOHANG) !== 0) return 0;
-    task.state = 'waiting';                                     // until a child's exit wakes us
-    k.setThreadFlag(task, TIF_NEED_RESCHED);
-    k.setThreadFlag(task, TIF_NOTIFY_RESUME);                  // so do_notify_resume restarts the call
-    return -ERESTARTNOINTR;
+    return sleepOn(k, task.childExit);                         // until a child exits, or a signal
   }
   if (statusPointer !== 0 && !copyToUser(k, statusPointer, new Struct(4).u32(0, zombie.waitStatus).bytes)) return FAULT;
   if (rusage !== 0 && !copyToUser(k, rusage, new Struct(72).bytes)) return FAULT;
   k.tasks.delete(zombie.pid);
-  if (!zombie.spaceReleased) zombie.space.destroy();
+  if (!zombie.spaceReleased) zombie.space.release();
   k.kernelStacks.release(zombie.threadInfo);
   return zombie.pid;
 };
@@ -132,7 +129,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   const old = task.space;
   task.space = loaded.space;
   k.activate(task);
-  old.destroy();
+  old.release();
   task.brkStart = task.brk = loaded.brk;
   task.mmapNext = 0x40000000;
   task.executable = path;
