@@ -9,8 +9,8 @@
 
 import type { GateFunction, Kernel } from './kernel.ts';
 import { loadProgram, startThread, ExecError } from './exec.ts';
-import { exitTask } from './services/process.ts';
-import { deliverSignal, nextSignal, restartSyscall } from './signals.ts';
+import { exitGroup, exitThread } from './services/process.ts';
+import { deliverSignal, dequeueSignal, restartSyscall, signalPending } from './signals.ts';
 import { anotherRunnable, pickNextTask } from './sched/schedule.ts';
 import { runTimers } from './sched/timer.ts';
 import { physicalOf } from './mm/ram.ts';
@@ -112,14 +112,17 @@ const doNotifyResume: GateFunction = (k, sp) => {
   const task = k.task();
   let handled = false;
   for (;;) {
-    const signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
-    if (signal === 0) break;
-    task.pendingSignals &= ~(1 << signal);
-    const info = task.signalInfo.get(signal) ?? { code: 0x80, pid: 0, uid: 0, addr: 0 };
-    task.signalInfo.delete(signal);
-    const outcome = deliverSignal(k, task, regs, signal, info);
+    // exit_group or a fatal signal in another thread: this thread leaves with the process's status.
+    const groupExit = task.group.exitStatus;
+    if (groupExit !== null) {
+      exitThread(k, task, groupExit);
+      return 0;
+    }
+    const next = dequeueSignal(task);
+    if (next === null) break;
+    const outcome = deliverSignal(k, task, regs, next.signal, next.info);
     if (typeof outcome === 'object') {
-      exitTask(k, task, { signal: outcome.kill });
+      exitGroup(k, task, { signal: outcome.kill });   // a signal's default action ends the whole process
       return 0;
     }
     if (outcome === 'handled') {
@@ -127,7 +130,7 @@ const doNotifyResume: GateFunction = (k, sp) => {
       break;                                         // one frame at a time, as Linux does
     }
   }
-  if ((task.pendingSignals & ~task.blockedSignals) === 0) k.clearThreadFlag(task, TIF_SIGPENDING);
+  if (!signalPending(task)) k.clearThreadFlag(task, TIF_SIGPENDING);
   if (!handled) restartSyscall(regs);
   k.clearThreadFlag(task, TIF_IRET);
   k.clearThreadFlag(task, TIF_NOTIFY_RESUME);

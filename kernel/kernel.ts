@@ -14,6 +14,7 @@ import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
 import { createIdleTask } from './sched/schedule.ts';
+import type { WaitQueue } from './sched/wait.ts';
 import type { KernelImage } from './image.ts';
 import { ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
 
@@ -84,6 +85,10 @@ export class Kernel {
   idle: Task | null = null;
   /** Sleeping tasks' deadlines in host monotonic ns (kernel/sched/timer.ts). */
   readonly timers = new Map<Task, bigint>();
+  /** Futex wait queues by key (kernel/services/futex.ts). */
+  readonly futexes = new Map<string, WaitQueue>();
+  /** Threads that have exited and reaped themselves: their kernel stacks go after the switch away. */
+  readonly exited: Task[] = [];
   private readonly gateFunctions = new Map<number, GateFunction>();
 
   constructor(

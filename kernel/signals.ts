@@ -106,9 +106,12 @@ function restartForHandler(regs: PtRegs, flags: number): void {
 
 export interface SignalInfo { code: number; pid: number; uid: number; addr: number }
 
-/** Signals waiting for `task` and not blocked by it: a sleep in a system call ends for them. */
+/**
+ * Signals waiting for `task` and not blocked by it — its own (thread-directed) or its process's
+ * (process-directed): a sleep in a system call ends for them.
+ */
 export function signalPending(task: Task): boolean {
-  return (task.pendingSignals & ~task.blockedSignals) !== 0;
+  return ((task.pendingSignals | task.group.sharedPending) & ~task.blockedSignals) !== 0;
 }
 
 /**
@@ -122,18 +125,59 @@ function ignoredAtSend(task: Task, signal: number): boolean {
   return handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
 }
 
+/** Tell `task` it has a signal to take: flag it for do_notify_resume, end an interruptible sleep. */
+function signalWake(k: Kernel, task: Task): void {
+  k.setThreadFlag(task, TIF_SIGPENDING);
+  wakeTask(k, task, 'signal');
+}
+
 /**
- * Send `signal` to `task` (kill, the terminal's Ctrl-C, a child's SIGCHLD): make it pending, flag
- * the task for do_notify_resume, and end an interruptible sleep it is in — the call then returns
- * -ERESTARTSYS or -EINTR and the signal is delivered on the way out. Standard signals do not queue:
- * a second one while the first is pending is merged.
+ * A thread-directed signal (tgkill, tkill, a fault's): only `task` takes it. Make it pending and
+ * end an interruptible sleep it is in — the call then returns -ERESTARTSYS or -EINTR and the signal
+ * is delivered on the way out. Standard signals do not queue: a second one while the first is
+ * pending is merged.
  */
 export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
   if (task.state === 'zombie' || ignoredAtSend(task, signal)) return;
   if ((task.pendingSignals & (1 << signal)) === 0) task.signalInfo.set(signal, info);
   task.pendingSignals |= 1 << signal;
-  k.setThreadFlag(task, TIF_SIGPENDING);
-  if ((task.blockedSignals & (1 << signal)) === 0) wakeTask(k, task, 'signal');
+  if ((task.blockedSignals & (1 << signal)) === 0) signalWake(k, task);
+}
+
+/**
+ * A process-directed signal (kill, the terminal's Ctrl-C, a child's SIGCHLD): pending for the whole
+ * thread group, taken by whichever thread does not block it — the first such thread (the leader
+ * if it can) is woken to take it (Linux's complete_signal). When every thread blocks it, it waits
+ * until one unblocks it (rt_sigprocmask looks at the group's pending set too).
+ */
+export function sendProcessSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  const group = task.group;
+  const threads = [...group.threads];
+  if (threads.length === 0 || group.exitStatus !== null) return;
+  if (threads.every((t) => ignoredAtSend(t, signal))) return;
+  if ((group.sharedPending & (1 << signal)) === 0) group.sharedInfo.set(signal, info);
+  group.sharedPending |= 1 << signal;
+  const taker = threads.find((t) => (t.blockedSignals & (1 << signal)) === 0);
+  if (taker !== undefined) signalWake(k, taker);
+}
+
+/** The next signal `task` should take: its own first, then its process's (lowest number first). */
+export function dequeueSignal(task: Task): { signal: number; info: SignalInfo } | null {
+  const fallback: SignalInfo = { code: 0x80, pid: 0, uid: 0, addr: 0 };
+  let signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
+  if (signal !== 0) {
+    task.pendingSignals &= ~(1 << signal);
+    const info = task.signalInfo.get(signal) ?? fallback;
+    task.signalInfo.delete(signal);
+    return { signal, info };
+  }
+  const group = task.group;
+  signal = nextSignal(group.sharedPending & ~task.blockedSignals);
+  if (signal === 0) return null;
+  group.sharedPending &= ~(1 << signal);
+  const info = group.sharedInfo.get(signal) ?? fallback;
+  group.sharedInfo.delete(signal);
+  return { signal, info };
 }
 
 /**

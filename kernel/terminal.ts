@@ -3,7 +3,7 @@
 // the group of the first one, as a program's children are when a shell starts it — all get SIGINT.
 
 import type { Kernel } from './kernel.ts';
-import { sendSignal } from './signals.ts';
+import { sendProcessSignal } from './signals.ts';
 
 const SIGINT = 2;
 /** siginfo si_code for a signal the kernel itself sends (a terminal's). */
@@ -12,6 +12,6 @@ const SI_KERNEL = 0x80;
 /** Send SIGINT to every live task, waking those that sleep (their call restarts or ends). */
 export function terminalInterrupt(k: Kernel): void {
   for (const task of k.tasks.values()) {
-    sendSignal(k, task, SIGINT, { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 });
+    if (task.isLeader) sendProcessSignal(k, task, SIGINT, { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 });
   }
 }

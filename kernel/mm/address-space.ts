@@ -190,6 +190,11 @@ export class AddressSpace {
 
   /** Tasks using this space: CLONE_VM threads share one, and the last to leave frees it. */
   private users = 1;
+  /** Program break: where the heap starts (after exec) and where it ends now. */
+  brkStart = 0;
+  brk = 0;
+  /** mmap hands out addresses bottom-up from here (Linux's TASK_UNMAPPED_BASE = TASK_SIZE / 3). */
+  mmapNext = 0x40000000;
 
   /** Another task (a CLONE_VM thread) uses this space too. */
   share(): this {

@@ -50,13 +50,26 @@ export function switchTo(k: Kernel, next: Task): void {
   });
 }
 
-/** Free what zombies no longer need, once no CPU runs on their page tables. */
-function releaseZombieSpaces(k: Kernel): void {
+/**
+ * Free what exited tasks no longer need, once no CPU runs on their page tables or kernel stack:
+ * a zombie's address space (its kernel stack goes when wait4 reaps it), and the address space and
+ * kernel stack of threads that reaped themselves — except those of `previous`, the task being
+ * switched away from, whose stack schedule is still running on: they go at a later switch.
+ */
+function releaseExited(k: Kernel, previous: Task | null): void {
   for (const task of k.tasks.values()) {
-    if (task.state === 'zombie' && task !== k.current && !task.spaceReleased) {
+    if (task.state === 'zombie' && task !== k.current && task !== previous && !task.spaceReleased) {
       task.space.release();
       task.spaceReleased = true;
     }
+  }
+  for (let i = k.exited.length - 1; i >= 0; i--) {
+    const task = k.exited[i]!;
+    if (task === k.current || task === previous) continue;
+    if (!task.spaceReleased) task.space.release();
+    task.spaceReleased = true;
+    k.kernelStacks.release(task.threadInfo);
+    k.exited.splice(i, 1);
   }
 }
 
@@ -67,7 +80,7 @@ export const pickNextTask: GateFunction = (k) => {
   if (next === null) throw new Error('kernel: no task can run and there is no idle task');
   if (next === current) return 0;
   switchTo(k, next);
-  releaseZombieSpaces(k);
+  releaseExited(k, current);
   return next.threadInfo + __PAGE_OFFSET;
 };
 

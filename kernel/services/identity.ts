@@ -4,7 +4,8 @@
 import type { SyscallService } from '../kernel.ts';
 import { Struct, copyToUser, FAULT } from './user.ts';
 
-export const sys_getpid: SyscallService = (k) => k.task().pid;
+/** getpid is the process (thread group) id; gettid (services/signal.ts) the thread's own. */
+export const sys_getpid: SyscallService = (k) => k.task().tgid;
 export const sys_getppid: SyscallService = (k) => k.task().ppid;
 export const sys_getuid: SyscallService = (k) => k.task().credentials.uid;
 export const sys_geteuid: SyscallService = (k) => k.task().credentials.euid;

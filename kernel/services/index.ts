@@ -11,6 +11,7 @@ import * as time from './time.ts';
 import * as random from './random.ts';
 import * as signal from './signal.ts';
 import * as tasks from './tasks.ts';
+import * as futex from './futex.ts';
 
 export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_exit: process.sys_exit,
@@ -19,6 +20,10 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_set_thread_area: process.sys_set_thread_area,
   sys_getrlimit: process.sys_getrlimit,
   sys_iopl: process.sys_iopl,
+  sys_set_robust_list: process.sys_set_robust_list,
+  sys_get_robust_list: process.sys_get_robust_list,
+  sys_futex_time32: futex.sys_futex_time32,
+  sys_futex: futex.sys_futex,
 
   sys_getpid: identity.sys_getpid,
   sys_getppid: identity.sys_getppid,
