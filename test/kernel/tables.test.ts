@@ -70,6 +70,6 @@ test('kernel/syscall_32.tbl: Linux numbering, every entry point has a service, N
   t.is(byName.get('sigreturn')!.number, 119);
   t.is(byName.get('rt_sigreturn')!.number, 173);
   t.is(byName.get('set_thread_area')!.entry, 'sys_set_thread_area');
-  t.is(byName.get('set_robust_list')!.entry, null);            // -ENOSYS, as on older kernels
+  t.is(byName.get('rseq')!.entry, null);                       // -ENOSYS, as on older kernels
   t.is(nrSyscalls(rows), 451);
 });
