@@ -14,7 +14,7 @@
 
 import { PhysicalMemory, PAGE_SHIFT } from '../memory/physical-memory.ts';
 import { IoBus } from '../memory/io-bus.ts';
-import { CpuFault, Vector, NO_ERROR_CODE, PF_PRESENT, PF_USER, PF_WRITE } from './fault.ts';
+import { CpuFault, EventKind, Vector, NO_ERROR_CODE, PF_PRESENT, PF_USER, PF_WRITE } from './fault.ts';
 import { CodeCache, type Block } from './code-cache.ts';
 import { FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
@@ -70,7 +70,7 @@ const TLB_LIST_SIZE = 8192;
 // Page table entry bits.
 const PTE_PRESENT = 1, PTE_WRITE = 2, PTE_USER = 4, PTE_ACCESSED = 0x20, PTE_DIRTY = 0x40, PDE_LARGE = 0x80;
 
-export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void;
+export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, kind: EventKind) => void;
 
 /** Why the run loop should return; set by hooks through `cpu.requestStop`. */
 export const enum StopKind {
@@ -168,6 +168,17 @@ export class Cpu {
   readonly fault = new CpuFault();
   /** Set when the running block must end after the current instruction (its code was overwritten...). */
   exitBlock = 0;
+  /**
+   * A REP string instruction stopped between two iterations to let the run loop look at interrupts,
+   * leaving EIP at itself: an interrupt delivered now pushes RF set (fault.ts `pushedEflags`).
+   * Cleared when the instruction resumes and when the interrupt is delivered.
+   */
+  stringInterrupted = false;
+  /**
+   * Set by an instruction that loads EFLAGS.RF from memory (IRET, a task switch): the run loop then
+   * leaves RF as loaded instead of clearing it after the instruction (SDM Vol. 3B 17.3.1.1).
+   */
+  resumeFlagLoaded = false;
   /** Nonzero when something asynchronous (an interrupt line, a stop request) wants the run loop's attention. */
   pendingEvents = 0;
   /** Called between blocks when pendingEvents is nonzero (the system half delivers IRQs here). */
@@ -176,11 +187,11 @@ export class Cpu {
    * Delivers an exception or software interrupt. EIP is already the faulting instruction (faults) or
    * the next one (traps and INT n). The default stops the run; the system half installs IDT delivery.
    */
-  deliverException: ExceptionHook = (cpu, vector, errorCode, isSoftwareInt) => {
-    cpu.requestStop(isSoftwareInt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
+  deliverException: ExceptionHook = (cpu, vector, errorCode, kind) => {
+    cpu.requestStop(kind === EventKind.SoftwareInterrupt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
   };
   /** Trace hook called for every exception and software interrupt before delivery (null = off; rare path). */
-  onException: ((cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void) | null = null;
+  onException: ExceptionHook | null = null;
   /** Trace hook called after CPUID executes (null = off: costs one check per CPUID). */
   onCpuid: ((cpu: Cpu) => void) | null = null;
   stopKind: StopKind = StopKind.None;
@@ -294,8 +305,9 @@ export class Cpu {
   trapAfter(op: Op, vector: number, software: boolean): void {
     if ((this.flags & TF) !== 0) this.raiseTrap(vector, software);
     this.eip = op.next;
-    this.onException?.(this, vector, NO_ERROR_CODE, software);
-    this.deliverException(this, vector, NO_ERROR_CODE, software);
+    const kind = software ? EventKind.SoftwareInterrupt : EventKind.Trap;
+    this.onException?.(this, vector, NO_ERROR_CODE, kind);
+    this.deliverException(this, vector, NO_ERROR_CODE, kind);
   }
 
   /** Ask the run loop to return after the current instruction. */
