@@ -1,11 +1,11 @@
-// The TypeScript half of the kernel: what runs when the guest executes a gate (`vmcall; ret`).
+// The TypeScript half of the kernel: what runs when the guest calls a hypercall stub (`vmcall; ret`).
 //
-// head.S and entry.S are the guest code; they call into this file only through gates, with their
+// head.S and entry.S are the guest code; they call into this file only through those stubs, with their
 // arguments on the guest stack as for an asmlinkage C function:
 //   - a system call service (`call *sys_call_table(,%eax,4)`): the stack holds the return address,
 //     then struct pt_regs itself, so the service reads EBX, ECX, ... from the frame (pt-regs.ts);
-//   - a kernel helper (do_page_fault(regs, error_code), do_notify_resume(regs, flags), boot_log(...)):
-//     the stack holds the return address, then its arguments.
+//   - one of the kernel's own entry points (do_page_fault(regs, error_code), do_notify_resume(regs),
+//     boot_log(...): hypercalls.ts): the stack holds the return address, then its arguments.
 // The result goes to EAX, and the guest's `ret` continues after the call.
 
 import { physicalOf, Ram } from './mm/ram.ts';
@@ -19,8 +19,8 @@ import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN,
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
 const KERNEL_STACKS_END = 0x400000;
 
-/** The CPU as a gate sees it (the machine adapts vm/cpu's Cpu to this: kernel/machine-glue.ts). */
-export interface GateCpu {
+/** The CPU as a hypercall handler sees it (kernel/boot.ts adapts vm/cpu's Cpu to this). */
+export interface HypercallCpu {
   /** The general registers in encoding order (EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI). */
   readonly regs: Int32Array;
   /** EIP just past the VMCALL. */
@@ -32,7 +32,7 @@ export interface GateCpu {
   /** Load CR3 (and flush the TLB, as a MOV to CR3 does). */
   writeCr3(value: number): void;
 }
-/** Register numbers in GateCpu.regs (the x86 encoding order, as vm/cpu uses). */
+/** Register numbers in HypercallCpu.regs (the x86 encoding order, as vm/cpu uses). */
 export const REG_EAX = 0;
 export const REG_ESP = 4;
 
@@ -66,8 +66,8 @@ export interface KernelHost {
   trace: ((line: string) => void) | null;
 }
 
-/** A gate's TypeScript side: it gets the kernel and the ESP the guest had at the VMCALL. */
-export type GateFunction = (k: Kernel, stackPointer: number) => number;
+/** A hypercall's TypeScript side: it gets the kernel and the ESP the guest had at the VMCALL. */
+export type HypercallHandler = (k: Kernel, stackPointer: number) => number;
 /** A system call service: reads its arguments from pt_regs, returns EAX. */
 export type SyscallService = (k: Kernel, regs: PtRegs) => number;
 
@@ -81,14 +81,14 @@ export class Kernel {
   nextPid = 2;
   readonly tasks = new Map<number, Task>();
   current: Task | null = null;
-  private readonly gateFunctions = new Map<number, GateFunction>();
+  private readonly hypercallHandlers = new Map<number, HypercallHandler>();
 
   constructor(
     readonly image: KernelImage,
     memory: Uint8Array,
     readonly host: KernelHost,
     syscalls: Record<string, SyscallService>,
-    helpers: Record<string, GateFunction>,
+    entryPoints: Record<string, HypercallHandler>,
   ) {
     this.ram = new Ram(memory, host.pageWritten ?? (() => {}));
     // Frames for user pages and page tables: everything above the kernel image and the early map
@@ -96,20 +96,20 @@ export class Kernel {
     const kernelEnd = physicalOf(image.addressOf('_end'));
     this.frames = new FrameAllocator(this.ram, KERNEL_STACKS_END, memory.length);
     this.kernelStacks = new KernelStacks(this.ram, kernelEnd, KERNEL_STACKS_END);
-    for (const [address, name] of image.gates) {
+    for (const [address, name] of image.hypercalls) {
       const service = syscalls[name];
-      const helper = helpers[name];
-      if (service !== undefined) this.gateFunctions.set(address, (k, sp) => k.serve(name, service, k.ptRegsAt(sp + 4)));
-      else if (helper !== undefined) this.gateFunctions.set(address, helper);
-      else throw new Error(`kernel: the gate ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
+      const entryPoint = entryPoints[name];
+      if (service !== undefined) this.hypercallHandlers.set(address, (k, sp) => k.serve(name, service, k.ptRegsAt(sp + 4)));
+      else if (entryPoint !== undefined) this.hypercallHandlers.set(address, entryPoint);
+      else throw new Error(`kernel: the hypercall stub ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
   }
 
-  /** The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the gate starts 3 bytes back. */
-  onVmcall(cpu: GateCpu): void {
-    const gate = (cpu.eip - 3) >>> 0;
-    const fn = this.gateFunctions.get(gate);
-    if (fn === undefined) throw new Error(`vmcall at 0x${gate.toString(16)}: not a gate`);
+  /** The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the stub starts 3 bytes back. */
+  onVmcall(cpu: HypercallCpu): void {
+    const stub = (cpu.eip - 3) >>> 0;
+    const fn = this.hypercallHandlers.get(stub);
+    if (fn === undefined) throw new Error(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
     this.cpu = cpu;
     cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
   }
@@ -126,10 +126,10 @@ export class Kernel {
     return result;
   }
 
-  /** The CPU of the gate being served (CR2 for do_page_fault, CR3 for exec). */
-  cpu: GateCpu | null = null;
+  /** The CPU of the hypercall being served (CR2 for do_page_fault, CR3 for exec). */
+  cpu: HypercallCpu | null = null;
 
-  /** The dword at a kernel stack address (a helper's n-th argument is at sp + 4 + 4n). */
+  /** The dword at a kernel stack address (an entry point's n-th argument is at sp + 4 + 4n). */
   stackArg(stackPointer: number, n: number): number {
     return this.ram.read32(physicalOf(stackPointer + 4 + 4 * n));
   }
@@ -149,7 +149,7 @@ export class Kernel {
     return this.ram.read32(task.threadInfo + TI_FLAGS);
   }
 
-  /** The running task; a gate that needs one when none runs is a kernel bug. */
+  /** The running task; a hypercall that needs one when none runs is a kernel bug. */
   task(): Task {
     if (this.current === null) throw new Error('kernel: no current task');
     return this.current;
@@ -196,7 +196,7 @@ export class Kernel {
 
   /** Switch the MMU to a task's address space (CR3), as switch_mm does. */
   activate(task: Task): void {
-    if (this.cpu === null) throw new Error('kernel: activate() outside a gate');
+    if (this.cpu === null) throw new Error('kernel: activate() outside a hypercall');
     this.cpu.writeCr3(task.space.directory);
   }
 }
