@@ -99,12 +99,11 @@ export function runProgram(options: RunOptions): RunResult {
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
     trace: options.trace ?? null,
-    pageWritten: (page) => machine.memory.onExternalWrite(page),
   };
   const image = readKernelImage(options.kernel);
-  const kernel = new Kernel(image, machine.memory.u8, host, SYSCALL_SERVICES, KERNEL_ENTRY_POINTS);
-  const adapter = hypercallCpu(machine.cpu);
-  machine.system.onVmcall = () => kernel.onVmcall(adapter);
+  const code = { codePages: machine.memory.codePages, written: (page: number) => machine.cpu.code.invalidatePage(page) };
+  const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, SYSCALL_SERVICES, KERNEL_ENTRY_POINTS);
+  machine.system.onVmcall = () => kernel.onVmcall();
   options.attach?.(kernel);
   machine.boot(options.kernel, 'gate86-kernel', '');
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;

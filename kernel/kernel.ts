@@ -8,7 +8,7 @@
 //     boot_log(...): hypercalls.ts): the stack holds the return address, then its arguments.
 // The result goes to EAX, and the guest's `ret` continues after the call.
 
-import { physicalOf, Ram } from './mm/ram.ts';
+import { physicalOf, Ram, type CodeWatch } from './mm/ram.ts';
 import { FrameAllocator } from './mm/frames.ts';
 import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
@@ -36,6 +36,16 @@ export interface HypercallCpu {
 export const REG_EAX = 0;
 export const REG_ESP = 4;
 
+/**
+ * The machine the kernel is bound to, once, when it is made: the CPU its hypercalls run on, guest
+ * physical memory, and the decoded-code cache its direct writes must keep honest.
+ */
+export interface KernelMachine {
+  readonly cpu: HypercallCpu;
+  readonly memory: Uint8Array;
+  readonly code: CodeWatch | null;
+}
+
 /** What the kernel needs from the world outside the guest. */
 export interface KernelHost {
   /** Console output for fds 1 and 2 (the program's stdout/stderr). */
@@ -60,8 +70,6 @@ export interface KernelHost {
   openExecutable(path: string): Uint8Array | number;
   /** What the first process runs. */
   program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
-  /** The kernel wrote this physical page directly (the machine drops decoded code for it). */
-  pageWritten?: (page: number) => void;
   /** Per-call tracing (`--trace syscall`): null when off. */
   trace: ((line: string) => void) | null;
 }
@@ -83,14 +91,19 @@ export class Kernel {
   current: Task | null = null;
   private readonly hypercallHandlers = new Map<number, HypercallHandler>();
 
+  /** The CPU the hypercalls run on (CR2 for do_page_fault, CR3 for exec and switch_mm, %fs/%gs for fork). */
+  readonly cpu: HypercallCpu;
+
   constructor(
     readonly image: KernelImage,
-    memory: Uint8Array,
+    machine: KernelMachine,
     readonly host: KernelHost,
     syscalls: Record<string, SyscallService>,
     entryPoints: Record<string, HypercallHandler>,
   ) {
-    this.ram = new Ram(memory, host.pageWritten ?? (() => {}));
+    const memory = machine.memory;
+    this.cpu = machine.cpu;
+    this.ram = new Ram(memory, machine.code);
     // Frames for user pages and page tables: everything above the kernel image and the early map
     // (head.S's direct map covers 0..8 MiB; the TypeScript half reaches any frame physically).
     const kernelEnd = physicalOf(image.addressOf('_end'));
@@ -106,11 +119,11 @@ export class Kernel {
   }
 
   /** The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the stub starts 3 bytes back. */
-  onVmcall(cpu: HypercallCpu): void {
+  onVmcall(): void {
+    const cpu = this.cpu;
     const stub = (cpu.eip - 3) >>> 0;
     const fn = this.hypercallHandlers.get(stub);
     if (fn === undefined) throw new Error(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
-    this.cpu = cpu;
     cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
   }
 
@@ -125,9 +138,6 @@ export class Kernel {
     trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
     return result;
   }
-
-  /** The CPU of the hypercall being served (CR2 for do_page_fault, CR3 for exec). */
-  cpu: HypercallCpu | null = null;
 
   /** The dword at a kernel stack address (an entry point's n-th argument is at sp + 4 + 4n). */
   stackArg(stackPointer: number, n: number): number {
@@ -189,14 +199,13 @@ export class Kernel {
     return physicalOf(this.image.addressOf('swapper_pg_dir'));
   }
 
-  /** After unmapping or write-protecting pages: reload CR3 so no stale TLB entry survives. */
+  /** After unmapping or write-protecting the current task's pages: reload CR3 so no stale TLB entry survives. */
   flushTlb(): void {
-    if (this.cpu !== null && this.current !== null) this.cpu.writeCr3(this.current.space.directory);
+    this.cpu.writeCr3(this.task().space.directory);
   }
 
   /** Switch the MMU to a task's address space (CR3), as switch_mm does. */
   activate(task: Task): void {
-    if (this.cpu === null) throw new Error('kernel: activate() outside a hypercall');
     this.cpu.writeCr3(task.space.directory);
   }
 }

@@ -10,6 +10,6 @@ import { SIGSEGV } from '../signal-numbers.ts';
 export const doPageFault: HypercallHandler = (k, sp) => {
   const regs = k.ptRegsAt(k.stackArg(sp, 0));
   const error = k.stackArg(sp, 1);
-  handleFault(k, regs, 'page_fault', error, SIGSEGV, k.cpu !== null ? k.cpu.cr2() : null);
+  handleFault(k, regs, 'page_fault', error, SIGSEGV, k.cpu.cr2());
   return 0;
 };
