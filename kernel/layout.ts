@@ -184,14 +184,6 @@ export const ERESTART_RESTARTBLOCK = 516;
  */
 export const ESLEEPING = 600;
 
-// Signals (i386 numbering) that the fault handlers send.
-export const SIGILL = 4;
-export const SIGTRAP = 5;
-export const SIGBUS = 7;
-export const SIGFPE = 8;
-export const SIGKILL = 9;
-export const SIGSEGV = 11;
-
 // ---------------------------------------------------------------------------------------------
 // What goes into the generated header, in order. Names are emitted exactly as written here.
 

@@ -1,6 +1,7 @@
-// Signal delivery on the way back to user mode (Linux's do_notify_resume / do_signal), reduced to
-// what gate86 has: no handlers yet, so every pending signal takes its default action, and for the
-// signals the fault handlers send that action is to kill the process.
+// Signals on the way back to user mode (Linux 2.6's arch/i386/kernel/signal.c): entry.S's
+// work_notifysig calls do_notify_resume, which delivers each pending, unblocked signal — to a
+// handler, through a sigframe or rt_sigframe on the user stack that returns through sigreturn, or
+// by its default action — and sigreturn puts the interrupted context back.
 //
 // System call restart (fidelity point 10) lives here too: a call interrupted with -ERESTART* is
 // re-executed by backing EIP up 2 bytes and putting the number back in EAX. For `int $0x80` those 2
@@ -9,7 +10,11 @@
 
 import type { PtRegs } from './pt-regs.ts';
 import { Struct } from './services/user.ts';
-import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK } from './layout.ts';
+import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, TIF_IRET, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
+import { AC, AF, CF, DF, OF, PF, RF, SF, TF, ZF } from '../vm/cpu/flags.ts';
+import { SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
+import type { HypercallHandler } from './kernel.ts';
+import { exitGroup, exitThread } from './services/process.ts';
 
 /** restart_syscall's number: what EAX gets for a -ERESTART_RESTARTBLOCK restart. */
 const NR_RESTART_SYSCALL = 0;
@@ -41,7 +46,7 @@ export function nextSignal(pending: number): number {
 
 import type { Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
-import { EINTR, TIF_IRET, TIF_SIGPENDING, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+import { EINTR, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
 import { wakeTask } from './sched/wait.ts';
 
 /** struct sigcontext: the interrupted registers, 88 bytes. */
@@ -69,13 +74,11 @@ const SA_RESTART = 0x10000000;
 const SA_NODEFER = 0x40000000;
 const SA_RESETHAND = 0x80000000;
 const SIG_IGN = 1;
-const TF = 0x100;
-const DF = 0x400;
 /** EFLAGS bits sigreturn may take from the frame (Linux's FIX_EFLAGS): arithmetic flags, DF, TF, AC, RF. */
-const FIX_EFLAGS = 0x00000001 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x10000 | 0x40000;
+const FIX_EFLAGS = CF | PF | AF | ZF | SF | TF | DF | OF | RF | AC;
 
 /** Signals whose default action is to do nothing (there is no job control: stops are ignored too). */
-const DEFAULT_IGNORE = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH]);
 
 /**
  * The kernel keeps masks with bit n for signal n; a user sigset_t has bit n-1 for signal n. These
@@ -245,3 +248,41 @@ export function restoreSigcontext(k: Kernel, regs: PtRegs, address: number): boo
   k.setThreadFlag(k.task(), TIF_IRET);
   return true;
 }
+
+/**
+ * do_notify_resume(regs, flags): deliver pending, unblocked signals — to a handler (a frame on the
+ * user stack) or by their default action — then, if no handler ran, restart an interrupted call
+ * (fidelity 10); and clear TIF_IRET, since entry.S leaves through iret from here in any case.
+ * Returns 1 when the task just exec'd (entry.S then loads null %fs/%gs for the new program).
+ */
+export const doNotifyResume: HypercallHandler = (k, sp) => {
+  const regs = k.ptRegsAt(k.stackArg(sp, 0));
+  const task = k.task();
+  let handled = false;
+  for (;;) {
+    // exit_group or a fatal signal in another thread: this thread leaves with the process's status.
+    const groupExit = task.group.exitStatus;
+    if (groupExit !== null) {
+      exitThread(k, task, groupExit);
+      return 0;
+    }
+    const next = dequeueSignal(task);
+    if (next === null) break;
+    const outcome = deliverSignal(k, task, regs, next.signal, next.info);
+    if (typeof outcome === 'object') {
+      exitGroup(k, task, { signal: outcome.kill });   // a signal's default action ends the whole process
+      return 0;
+    }
+    if (outcome === 'handled') {
+      handled = true;
+      break;                                         // one frame at a time, as Linux does
+    }
+  }
+  if (!signalPending(task)) k.clearThreadFlag(task, TIF_SIGPENDING);
+  if (!handled) restartSyscall(regs);
+  k.clearThreadFlag(task, TIF_IRET);
+  k.clearThreadFlag(task, TIF_NOTIFY_RESUME);
+  const execed = task.justExeced;
+  task.justExeced = false;
+  return execed ? 1 : 0;
+};

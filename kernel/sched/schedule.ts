@@ -1,5 +1,5 @@
 // Choosing the next task and switching to it (the TypeScript half of Linux's schedule()/switch_to).
-// entry.S's `schedule` calls the pick_next_task gate; this function decides, switches what lives
+// entry.S's `schedule` calls pick_next_task (a hypercall); this function decides, switches what lives
 // outside the kernel stack — CR3, tss.esp0, the TLS descriptors — and returns the next task's
 // thread_info address, so the guest code can swap kernel stacks.
 //
@@ -11,7 +11,7 @@
 // Threads of one process share an address space: a switch between them leaves CR3 (and the TLB)
 // alone, as Linux's switch_mm does when prev->mm == next->mm.
 
-import type { GateFunction, Kernel } from '../kernel.ts';
+import type { HypercallHandler, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { physicalOf } from '../mm/ram.ts';
 import { tlsDescriptor } from '../services/process.ts';
@@ -73,7 +73,7 @@ function releaseExited(k: Kernel, previous: Task | null): void {
   }
 }
 
-export const pickNextTask: GateFunction = (k) => {
+export const pickNextTask: HypercallHandler = (k) => {
   const current = k.current;
   if (current !== null) k.clearThreadFlag(current, TIF_NEED_RESCHED);
   const next = nextRunnable(k, current) ?? k.idle;

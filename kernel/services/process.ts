@@ -4,7 +4,8 @@
 import type { SyscallService, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { physicalOf } from '../mm/ram.ts';
-import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, SIGKILL, TIF_IRET, TIF_NEED_RESCHED, TIF_SIGPENDING } from '../layout.ts';
+import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET, TIF_NEED_RESCHED, TIF_SIGPENDING } from '../layout.ts';
+import { SIGKILL } from '../signal-numbers.ts';
 
 /** siginfo si_code of SIGCHLD for a child that exited. */
 const CLD_EXITED = 1;
