@@ -146,6 +146,12 @@ export class Kernel {
     const result = service(this, regs);
     // A call that slept keeps its Sleep record until it returns for real (kernel/sched/wait.ts).
     if (result !== -ESLEEPING && task !== null) task.sleep = null;
+    // It took rights or frames from present pages (fork's copy-on-write, munmap): no stale TLB entry.
+    const current = this.current;
+    if (current !== null && current.space.ptesChanged) {
+      current.space.ptesChanged = false;
+      this.flushTlb();
+    }
     if (trace !== null) {
       const outcome = result === -ESLEEPING ? 'sleeps' : `= ${result | 0}`;
       trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) ${outcome} [${door}]`);

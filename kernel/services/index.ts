@@ -42,6 +42,9 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_mmap_pgoff: memory.sys_mmap_pgoff,
   sys_munmap: memory.sys_munmap,
   sys_mprotect: memory.sys_mprotect,
+  sys_mremap: memory.sys_mremap,
+  sys_madvise: memory.sys_madvise,
+  sys_msync: memory.sys_msync,
 
   sys_read: files.sys_read,
   sys_write: files.sys_write,

@@ -2,6 +2,7 @@
 // temporary directory), build small test programs, run them under gate86 and on the i386 oracle.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,3 +94,15 @@ export function words(bytes: Buffer): number[] {
 
 /** Signal name -> number (the kernel's table: kernel/signal-numbers.ts). */
 export const SIGNALS: Record<string, number> = Object.fromEntries(SIGNAL_NAMES.map((name, n) => [name, n]).filter(([name]) => name !== ''));
+
+const glibcBuilt = new Map<string, string>();
+/** gcc -m32 -static -pthread test/kernel/NAME.c, once per test file. */
+export function glibcProgram(name: string): string {
+  const known = glibcBuilt.get(name);
+  if (known !== undefined) return known;
+  const program = join(scratch, name);
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', '-pthread', join(root, `test/kernel/${name}.c`), '-o', program], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`gcc -m32 -static failed (needs gcc-multilib, libc6-dev-i386): ${cc.stderr}`);
+  glibcBuilt.set(name, program);
+  return program;
+}

@@ -1,25 +1,8 @@
 // Threads: static glibc pthread programs (clone with CLONE_VM|CLONE_THREAD..., futex, set_robust_list,
 // exit vs exit_group, tgkill) print the same as natively.
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runI386Elf, i386Oracle } from '../support/i386-oracle.ts';
-import { root, runOnGate86 } from './support.ts';
-
-const dir = mkdtempSync(join(tmpdir(), 'gate86-threads-'));
-const built = new Map<string, string>();
-/** gcc -m32 -static -pthread test/kernel/NAME.c, once per test file. */
-export function glibcProgram(name: string): string {
-  const known = built.get(name);
-  if (known !== undefined) return known;
-  const program = join(dir, name);
-  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', '-pthread', join(root, `test/kernel/${name}.c`), '-o', program], { encoding: 'utf8' });
-  if (cc.status !== 0) throw new Error(`gcc -m32 -static failed (needs gcc-multilib, libc6-dev-i386): ${cc.stderr}`);
-  built.set(name, program);
-  return program;
-}
+import { glibcProgram, runOnGate86 } from './support.ts';
 
 for (const threads of ['4', '64']) {
   test(`pthreads (${threads} threads): a mutex-protected counter, TLS, a condition variable, a barrier, pthread_kill — as natively (${i386Oracle()})`, (t) => {
