@@ -110,6 +110,8 @@ export function runProgram(options: RunOptions): RunResult {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
     return runLoop(machine, () => exit, limit, idle, () => options.onSlice?.());
   } finally {
+    // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
+    for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);
     options.inspect?.(machine, kernel);
   }
 }

@@ -1,7 +1,7 @@
 // The linked kernel image as the TypeScript half needs it: the guest addresses of the symbols it
 // works with (page directory, GDT, TSS, boot_cpu_data, the exception table, the hypercall stubs).
 
-import { readElf, readSymbolTable } from '../linker/elf/reader.ts';
+import { readElf, readSymbolTable } from '../vm/elf/reader.ts';
 
 /** Symbols the TypeScript half reads or writes in guest memory. */
 export const REQUIRED_SYMBOLS = [

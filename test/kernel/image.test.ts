@@ -3,7 +3,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readElf } from '../../linker/elf/reader.ts';
+import { readElf } from '../../vm/elf/reader.ts';
 import { readKernelImage } from '../../kernel/image.ts';
 import { disassemble } from '../../vm/isa/disassembler.ts';
 import * as layout from '../../kernel/layout.ts';

@@ -196,7 +196,7 @@ export class Cpu {
   breakpointResume = -1;
   /** Operation name -> binder. Integer operations are installed at construction; see registerOperation. */
   readonly operations = new Map<string, Binder>();
-  /** Operation name -> times an instruction with no registered operation raised #UD (for --trace). */
+  /** Operation name -> times an instruction with no registered operation raised #UD (`gate86 run --trace fault` lists them). */
   readonly unimplemented = new Map<string, number>();
 
   constructor(memory: PhysicalMemory, io: IoBus = new IoBus(), modelName: string = DEFAULT_CPU_MODEL) {
