@@ -25,7 +25,7 @@ import type { Cpu } from './cpu.ts';
 import type { Block } from './code-cache.ts';
 import { INLINE_ADDRESS, INLINE_IMMEDIATE, INLINE_MEMORY, STACK_CALL, STACK_POP_REGISTER, STACK_PUSH_REGISTER, STACK_RET, type InlineForm, type Op } from './op.ts';
 import { FAST_READ, FAST_WRITE, NO_REGISTER_SLOT } from './cpu.ts';
-import { CF, TF, SUB32, CONDITIONS_AFTER_LOGIC32, CONDITIONS_AFTER_SUB32, CONDITIONS_FROM_RESULT32, keepCarry } from './flags.ts';
+import { CF, RF, TF, SUB32, CONDITIONS_AFTER_LOGIC32, CONDITIONS_AFTER_SUB32, CONDITIONS_FROM_RESULT32, keepCarry } from './flags.ts';
 import { CLEAR_CARRY_OVERFLOW_ADJUST } from './operations/register-forms.ts';
 
 /** Runs a compiled block (one or more passes) within `remaining` instructions; returns what is left. */
@@ -142,7 +142,7 @@ export function compileTrace(segments: readonly Block[]): CompiledBlock {
     const count = ops.length;
     const last = ops[count - 1]!;
     if (s > 0) {
-      body.push(`if (cpu.eip !== ${ops[0]!.address} || remaining < ${count} || cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF}) !== 0 ||`);
+      body.push(`if (cpu.eip !== ${ops[0]!.address} || remaining < ${count} || cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 ||`);
       body.push(`    cpu.codeGeneration !== generation || cpu.codeMode !== mode || !block${s}.valid) return remaining;`);
       body.push(`cpu.block = block${s};`);
       if (!localsValid) loadRegisters();
@@ -234,7 +234,7 @@ export function compileTrace(segments: readonly Block[]): CompiledBlock {
   const finalOp = final.ops[final.ops.length - 1]!;
   const loops = (finalOp.isBranch && finalOp.target === head) || (segments.length > 1 && final.link1 === block);
   if (loops) {
-    body.push(`if (cpu.eip !== ${head} || remaining < ${block.ops.length} || cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF}) !== 0 ||`);
+    body.push(`if (cpu.eip !== ${head} || remaining < ${block.ops.length} || cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 ||`);
     body.push(`    cpu.breakpointCount !== 0 || cpu.codeGeneration !== generation || cpu.codeMode !== mode || !block0.valid) return remaining;`);
     if (segments.length > 1) body.push('cpu.block = block0;');
     if (!localsValid && anyInline) body.push(LOAD);

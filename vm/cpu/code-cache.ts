@@ -100,7 +100,7 @@ export class CodeCache {
   private readonly insn = new Instruction();
   /** 15 bytes gathered from two pages for an instruction that straddles them. */
   private readonly straddle = new Uint8Array(16);
-  /** Blocks built since power-on (for --trace and the benchmark). */
+  /** Blocks built since power-on (the tests use it to see that code is decoded once). */
   blocksBuilt = 0;
   /** Block entries through a link, and through a full lookup (the benchmark's hit rate). */
   linkHits = 0;

@@ -15,13 +15,14 @@
 
 import { PhysicalMemory, PAGE_SHIFT } from '../memory/physical-memory.ts';
 import { IoBus } from '../memory/io-bus.ts';
-import { CpuFault, Vector, NO_ERROR_CODE } from './fault.ts';
+import { CpuFault, EventKind, Vector, NO_ERROR_CODE } from './fault.ts';
 import { CodeCache, type Block } from './code-cache.ts';
 import { FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
 import { MsrFile } from './msr-file.ts';
 import { Mmu, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
 import type { Binder, Op } from './op.ts';
+import { FpuState } from './fpu/state.ts';
 
 // General registers, in encoding order. Index 8 is a register that is always 0: a memory operand
 // without a base or index names it, so effective addresses need no branches.
@@ -62,7 +63,7 @@ export { CR0_PG, CR0_WP, CR4_PSE, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_W
 /** Entries of a block before it is compiled: cold code is not worth a `new Function`. */
 export const DEFAULT_JIT_THRESHOLD = 50;
 
-export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void;
+export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, kind: EventKind) => void;
 
 /** Why the run loop should return; set by hooks through `cpu.requestStop`. */
 export const enum StopKind {
@@ -134,6 +135,9 @@ export class Cpu {
   /** Instructions retired since power-on. */
   instructionCount = 0;
 
+  // --- x87, MMX, SSE: registers, control/status/tag words, XMM0-7, MXCSR (fpu/state.ts) ----------
+  readonly fpu = new FpuState();
+
   // --- MMU (vm/cpu/mmu.ts) --------------------------------------------------------------------
   readonly mmu: Mmu;
   /** The MMU's TLB, the same array: the fast paths below probe it inline. */
@@ -168,6 +172,17 @@ export class Cpu {
   readonly fault = new CpuFault();
   /** Set when the running block must end after the current instruction (its code was overwritten...). */
   exitBlock = 0;
+  /**
+   * A REP string instruction stopped between two iterations to let the run loop look at interrupts,
+   * leaving EIP at itself: an interrupt delivered now pushes RF set (fault.ts `pushedEflags`).
+   * Cleared when the instruction resumes and when the interrupt is delivered.
+   */
+  stringInterrupted = false;
+  /**
+   * Set by an instruction that loads EFLAGS.RF from memory (IRET, a task switch): the run loop then
+   * leaves RF as loaded instead of clearing it after the instruction (SDM Vol. 3B 17.3.1.1).
+   */
+  resumeFlagLoaded = false;
   /** Nonzero when something asynchronous (an interrupt line, a stop request) wants the run loop's attention. */
   pendingEvents = 0;
   /** Called between blocks when pendingEvents is nonzero (the system half delivers IRQs here). */
@@ -176,11 +191,11 @@ export class Cpu {
    * Delivers an exception or software interrupt. EIP is already the faulting instruction (faults) or
    * the next one (traps and INT n). The default stops the run; the system half installs IDT delivery.
    */
-  deliverException: ExceptionHook = (cpu, vector, errorCode, isSoftwareInt) => {
-    cpu.requestStop(isSoftwareInt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
+  deliverException: ExceptionHook = (cpu, vector, errorCode, kind) => {
+    cpu.requestStop(kind === EventKind.SoftwareInterrupt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
   };
   /** Trace hook called for every exception and software interrupt before delivery (null = off; rare path). */
-  onException: ((cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void) | null = null;
+  onException: ExceptionHook | null = null;
   /** Trace hook called after CPUID executes (null = off: costs one check per CPUID). */
   onCpuid: ((cpu: Cpu) => void) | null = null;
   stopKind: StopKind = StopKind.None;
@@ -197,7 +212,7 @@ export class Cpu {
   breakpointResume = -1;
   /** Operation name -> binder. Integer operations are installed at construction; see registerOperation. */
   readonly operations = new Map<string, Binder>();
-  /** Operation name -> times an instruction with no registered operation raised #UD (for --trace). */
+  /** Operation name -> times an instruction with no registered operation raised #UD (`gate86 run --trace fault` lists them). */
   readonly unimplemented = new Map<string, number>();
 
   constructor(memory: PhysicalMemory, io: IoBus = new IoBus(), modelName: string = DEFAULT_CPU_MODEL) {
@@ -234,6 +249,7 @@ export class Cpu {
     this.tableLimit.fill(0xffff);
     this.setCpl(0);
     this.flushTlb();
+    this.fpu.powerOn();
   }
 
   // ============================================================================================
@@ -295,8 +311,9 @@ export class Cpu {
   trapAfter(op: Op, vector: number, software: boolean): void {
     if ((this.flags & TF) !== 0) this.raiseTrap(vector, software);
     this.eip = op.next;
-    this.onException?.(this, vector, NO_ERROR_CODE, software);
-    this.deliverException(this, vector, NO_ERROR_CODE, software);
+    const kind = software ? EventKind.SoftwareInterrupt : EventKind.Trap;
+    this.onException?.(this, vector, NO_ERROR_CODE, kind);
+    this.deliverException(this, vector, NO_ERROR_CODE, kind);
   }
 
   /** Ask the run loop to return after the current instruction. */

@@ -5,8 +5,8 @@
 // for traps, counts the ops that completed, and calls cpu.deliverException.
 
 import { StopKind, type Cpu } from './cpu.ts';
-import { Vector } from './fault.ts';
-import { TF } from './flags.ts';
+import { EventKind, Vector } from './fault.ts';
+import { RF, TF } from './flags.ts';
 import { compileTrace, type CompiledBlock } from './block-compiler.ts';
 import type { Block } from './code-cache.ts';
 
@@ -46,16 +46,19 @@ function executeBlocks(cpu: Cpu, remaining: number): void {
     const ops = block.ops;
     cpu.block = block;
     const compiled = block.compiled;
-    // EFLAGS.TF: one instruction, then a single-step #DB (SDM Vol. 3A 17.3.1.4). TF and breakpoints
-    // run in the interpreter; so does the last block before the limit when it would not run whole.
+    // EFLAGS.TF: one instruction, then a single-step #DB (SDM Vol. 3A 17.3.1.4). EFLAGS.RF (set by an
+    // IRET back to a faulting instruction): one instruction, then RF is cleared (17.3.1.1). Both are
+    // rare, so one test covers them; they, breakpoints, and the last block before the limit when it
+    // would not run whole, run in the interpreter.
+    const oneInstruction = (cpu.flags & (TF | RF)) !== 0;
     const singleStep = (cpu.flags & TF) !== 0;
-    if (compiled !== null && ops.length <= remaining && !singleStep && cpu.breakpointCount === 0) {
+    if (compiled !== null && ops.length <= remaining && !oneInstruction && cpu.breakpointCount === 0) {
       remaining = compiled(cpu, remaining);
       block = cpu.block; // a trace may have ended in a later block than it started
     } else {
       if (compiled === null && cpu.jitThreshold !== 0 && ++block.runs >= cpu.jitThreshold && block.valid) {
         block.compiled = compile(cpu, block);
-        if (ops.length <= remaining && !singleStep && cpu.breakpointCount === 0) {
+        if (ops.length <= remaining && !oneInstruction && cpu.breakpointCount === 0) {
           remaining = block.compiled(cpu, remaining);
           block = cpu.block;
           if (!finishBlock(cpu)) return;
@@ -65,7 +68,7 @@ function executeBlocks(cpu: Cpu, remaining: number): void {
         }
       }
       let n = ops.length < remaining ? ops.length : remaining;
-      if (singleStep) n = 1;
+      if (oneInstruction) { n = 1; cpu.resumeFlagLoaded = false; }
       let i = 0;
       while (i < n) {
         const op = ops[i]!;
@@ -78,9 +81,9 @@ function executeBlocks(cpu: Cpu, remaining: number): void {
       if (!last.isBranch) cpu.eip = last.next;
       cpu.instructionCount += i;
       remaining -= i;
-      if (singleStep) {
+      if (oneInstruction) {
         if (!finishBlock(cpu)) return;
-        raiseSingleStep(cpu);
+        finishOneInstruction(cpu, singleStep);
       }
     }
     if (!finishBlock(cpu)) return;
@@ -143,10 +146,17 @@ function stopsAtBreakpoint(cpu: Cpu, block: Block): boolean {
   return true;
 }
 
-/** The single-step trap: EIP already points at the next instruction; DR6.BS says why. */
-function raiseSingleStep(cpu: Cpu): void {
+/**
+ * After an instruction run alone because TF or RF was set: the processor clears RF once the
+ * instruction completes (unless the instruction itself loaded it: IRET, a task switch), then takes
+ * the single-step trap if TF was set before it — EIP already points at the next instruction; DR6.BS says why.
+ */
+function finishOneInstruction(cpu: Cpu, singleStep: boolean): void {
+  if (!cpu.resumeFlagLoaded) cpu.flags &= ~RF;
+  cpu.resumeFlagLoaded = false;
+  if (!singleStep) return;
   cpu.dr[6] = cpu.dr[6]! | DR6_BS;
-  cpu.raise(Vector.DB);
+  cpu.raiseTrap(Vector.DB, false);
 }
 const DR6_BS = 0x4000;
 
@@ -174,9 +184,10 @@ function deliver(cpu: Cpu): void {
       cpu.requestStop(StopKind.Exception, Vector.DF, 0);
       return;
     }
+    const kind = f.software ? EventKind.SoftwareInterrupt : f.trap ? EventKind.Trap : EventKind.Fault;
     try {
-      cpu.onException?.(cpu, f.vector, f.errorCode, f.software);
-      cpu.deliverException(cpu, f.vector, f.errorCode, f.software);
+      cpu.onException?.(cpu, f.vector, f.errorCode, kind);
+      cpu.deliverException(cpu, f.vector, f.errorCode, kind);
       return;
     } catch (e) {
       if (e !== cpu.fault) throw e;
