@@ -13,7 +13,7 @@
 
 import { DecodeFailure, type Instruction, NO_REGISTER, NO_SEGMENT_OVERRIDE } from './decoder.ts';
 import {
-  prefixes, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand,
+  comparePredicates, prefixes, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand,
 } from './table.ts';
 
 /** Gives the text of a direct branch target: objdump prints `8049010 <foo+0x10>`, or `0x8049010` without symbols. */
@@ -30,8 +30,6 @@ export interface AttText {
   badOpcode?: boolean;
 }
 
-/** The names objdump gives the CMPPS/CMPPD/CMPSS/CMPSD predicates 0-7. */
-export const comparePredicates = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'] as const;
 
 /**
  * objdump's PREFIX_OPCODE rule: the prefix that selects a SIMD variant (the last F2/F3, else 66) must

@@ -548,6 +548,9 @@ export const conditionAliases: Readonly<Record<string, (typeof conditionNames)[n
   pe: 'p', po: 'np', nge: 'l', nl: 'ge', ng: 'le', nle: 'g',
 };
 
+/** The CMPPS/CMPSS/CMPPD/CMPSD predicates 0-7, as objdump and gas spell them in the mnemonic: cmpltps is cmpps $1. */
+export const comparePredicates = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'] as const;
+
 /** Other spellings GNU as accepts for a table mnemonic (before any size suffix). */
 export const mnemonicAliases: Readonly<Record<string, string>> = {
   sal: 'shl', wait: 'fwait', loopz: 'loope', loopnz: 'loopne', icebp: 'int1', ud2a: 'ud2',
