@@ -18,7 +18,7 @@ import { readEflags, writeEflags } from './flags.ts';
 import { EventKind, Vector, NO_ERROR_CODE, pushedEflags } from './fault.ts';
 import { installIntegerOperations } from './operations/index.ts';
 import { installSimdOperations } from './simd/index.ts';
-import { FEATURE_FXSR, FEATURE_SSE } from './models.ts';
+import { modelHasFeature } from './models.ts';
 import { runCpu } from './run.ts';
 import type { Op } from './op.ts';
 
@@ -108,8 +108,8 @@ export class FlatMachine {
     const cpu = this.cpu;
     cpu.cr[0] = CR0_PE | 0x10;
     // CR4 as Linux leaves it for user code where the model has FXSAVE and SSE (its check_fpu()).
-    if ((cpu.model.features & FEATURE_FXSR) !== 0) cpu.cr[4] |= CR4_OSFXSR;
-    if ((cpu.model.features & FEATURE_SSE) !== 0) cpu.cr[4] |= CR4_OSXMMEXCPT;
+    if (modelHasFeature(cpu.model, 'fxsr')) cpu.cr[4] |= CR4_OSFXSR;
+    if (modelHasFeature(cpu.model, 'sse')) cpu.cr[4] |= CR4_OSXMMEXCPT;
     const dpl = cpl << SEG_DPL_SHIFT;
     const common = SEG_PRESENT | SEG_NOT_SYSTEM | SEG_ACCESSED | SEG_BIG | SEG_GRANULARITY | dpl;
     const data = cpl === 0 ? 0x68 : 0x7b;

@@ -68,8 +68,12 @@ export interface CountDependentFlags {
 
 export type Cpu = '386' | '486' | 'pentium' | 'p6' | 'amd-k6';
 
-/** A CPUID feature bit without which a processor raises #UD on the form (vm/cpu/models.ts). */
-export type CpuidFeature = 'mmx' | 'sse' | 'sse2' | 'clflush' | 'fxsr';
+/**
+ * A CPUID feature an instruction needs besides its generation (leaf 1 EDX bits, read from the CPU
+ * model): 'mmx' (EDX 23), 'sse' (EDX 25: also the integer SSE additions on MMX registers), 'sse2'
+ * (EDX 26), 'clflush' (EDX 19), 'fxsr' FXSAVE/FXRSTOR (EDX 24). A model without it raises #UD.
+ */
+export type CpuFeature = 'mmx' | 'sse' | 'sse2' | 'clflush' | 'fxsr';
 
 export interface InstructionForm {
   /** Operation the executor implements ("add", "jcc", "movs"). Several forms share one. */
@@ -106,8 +110,8 @@ export interface InstructionForm {
   privilege?: 'cpl0' | 'iopl';
   /** The processor generation that introduced the form. */
   since: Cpu;
-  /** The CPUID feature that must be present too (MMX, SSE, SSE2, CLFSH...). */
-  feature?: CpuidFeature;
+  /** The CPUID feature the form needs (see CpuFeature). */
+  feature?: CpuFeature;
   /** SSE: a 128-bit memory operand may be unaligned (MOVUPS, MOVDQU); otherwise it must be 16-byte aligned or #GP(0). */
   unaligned?: boolean;
   /** Ends a decoded block: the next instruction is not simply the one after it. */

@@ -9,6 +9,7 @@
 import type { Binder } from '../op.ts';
 import { effectiveAddress } from '../op.ts';
 import { Vector } from '../fault.ts';
+import { mxcsrWritableBits } from '../models.ts';
 import { enterMmx, enterSse } from './operands.ts';
 
 /** EMMS: every x87 register tagged empty, so x87 code can follow MMX code. */
@@ -21,7 +22,7 @@ export const bindEmms: Binder = () => (cpu) => {
 export const bindLdmxcsr: Binder = () => (cpu, o) => {
   enterSse(cpu);
   const value = cpu.read32(o.seg, effectiveAddress(cpu, o));
-  if ((value & ~cpu.model.mxcsrMask) !== 0) cpu.raise(Vector.GP, 0);
+  if ((value & ~mxcsrWritableBits(cpu.model)) !== 0) cpu.raise(Vector.GP, 0);
   cpu.fpu.mxcsr = value >>> 0;
 };
 

@@ -5,7 +5,7 @@
 import { CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_OSFXSR, CR4_OSXMMEXCPT, CR4_PSE, CR4_TSD, StopKind, type Cpu } from '../cpu.ts';
 import { Vector } from '../fault.ts';
 import { IF, materialiseFlags } from '../flags.ts';
-import { FEATURE_FXSR, FEATURE_PSE, FEATURE_SSE, FEATURE_TSC } from '../models.ts';
+import { FEATURE_PSE, FEATURE_TSC, modelHasFeature } from '../models.ts';
 import { effectiveAddress, type Binder, type Executor } from '../op.ts';
 import { inhibitInterruptsForOneInstruction } from './far-transfers.ts';
 import { cplWithinIopl, requireCpl0 } from './privilege.ts';
@@ -36,8 +36,8 @@ function cr4Allowed(cpu: Cpu): number {
   let allowed = 0;
   if ((cpu.model.features & FEATURE_PSE) !== 0) allowed |= CR4_PSE;
   if ((cpu.model.features & FEATURE_TSC) !== 0) allowed |= CR4_TSD;
-  if ((cpu.model.features & FEATURE_FXSR) !== 0) allowed |= CR4_OSFXSR;
-  if ((cpu.model.features & FEATURE_SSE) !== 0) allowed |= CR4_OSXMMEXCPT;
+  if (modelHasFeature(cpu.model, 'fxsr')) allowed |= CR4_OSFXSR;
+  if (modelHasFeature(cpu.model, 'sse')) allowed |= CR4_OSXMMEXCPT;
   return allowed;
 }
 
