@@ -10,7 +10,12 @@
 import type { GateFunction, Kernel } from './kernel.ts';
 import { loadProgram, startThread, ExecError } from './exec.ts';
 import { exitTask } from './services/process.ts';
-import { deliverSignal, nextSignal, restartSyscall } from './signals.ts';
+import { deliverSignal, nextSignal, restartSyscall, stopTask } from './signals.ts';
+import { wakeExpired } from './wait-queue.ts';
+import { runTimers } from './services/jobs.ts';
+import { Console } from './tty/console.ts';
+import { FileTable, FsContext } from './fs/fdtable.ts';
+import { mountRootFileSystem, readFromRoot, RootError } from './fs/root.ts';
 import { pickNextTask } from './scheduler.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
@@ -23,7 +28,7 @@ import {
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
 
 /** boot_cpu_data as head.S left it. */
-export function readBootCpuData(k: Kernel): { vendor: string; family: number; model: number; stepping: number; level: number; capability: number; sysenter: boolean } {
+export function readBootCpuData(k: Kernel): { vendor: string; family: number; model: number; stepping: number; level: number; capability: number; extendedCapability: number; sysenter: boolean } {
   const at = physicalOf(k.image.addressOf('boot_cpu_data'));
   return {
     vendor: Buffer.from(k.ram.u8.subarray(at + X86_VENDOR_ID, at + X86_VENDOR_ID + 12)).toString('latin1').replace(/\0+$/, ''),
@@ -32,6 +37,7 @@ export function readBootCpuData(k: Kernel): { vendor: string; family: number; mo
     stepping: k.ram.read8(at + X86_STEPPING),
     level: k.ram.read32(at + X86_CPUID_LEVEL) | 0,
     capability: k.ram.read32(at + X86_CAPABILITY),
+    extendedCapability: k.ram.read32(at + X86_CAPABILITY + 4),
     sysenter: k.ram.read32(at + X86_SEP_VERDICT) === 1,
   };
 }
@@ -73,30 +79,51 @@ const bootLog: GateFunction = (k, sp) => {
   return 0;
 };
 
-/** kernel_init(regs): task 1 execs the program the host gave; 0 on success, else the kernel stops. */
+/** kernel_init(regs): the root file system, the console, then task 1 execs the first program. */
 const kernelInit: GateFunction = (k, sp) => {
   const regs = k.ptRegsAt(k.stackArg(sp, 0));
   const p = k.host.program;
   const { uid, gid } = p.credentials ?? { uid: 0, gid: 0 };
   const credentials = { uid, euid: uid, gid, egid: gid };
+  const fail = (message: string, errno: number): number => {
+    k.host.log(message);
+    k.host.exit({ code: 126 });
+    return -errno;
+  };
+  let root;
   try {
+    root = mountRootFileSystem(k);
+  } catch (error) {
+    if (error instanceof RootError) return fail(`kernel panic: ${error.message}`, 2);
+    throw error;
+  }
+  const console = new Console(k, k.host.isTerminal(0));
+  k.consolePoll = () => console.poll();
+  try {
+    // The program: the bytes the host gave (gate86 run), else the file at its path in the root (/init).
+    const bytes = p.image ?? readFromRoot(root.root, p.path);
+    if (typeof bytes === 'number') return fail(`exec ${p.path}: ${bytes === -2 ? 'no such file in the root file system' : `error ${-bytes}`}`, -bytes);
     const loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image: p.image, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16),
+      image: bytes, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16),
     });
     const task = k.createInitTask(loaded.space, credentials);
     task.brkStart = task.brk = loaded.brk;
     task.executable = p.path;
+    Object.assign(task, loaded.strings);
+    task.fs = new FsContext(root.root, root.cwd);
+    task.files = new FileTable();
+    console.standardFiles().forEach((file) => task.files.install(file, false));
+    // The first process leads session 1 and has the console as its controlling terminal, as a
+    // program started from a shell has the shell's.
+    task.pgid = task.sid = task.pid;
+    if (k.console !== null) { task.tty = k.console; k.console.session = task.sid; k.console.foregroundGroup = task.pgid; }
     k.activate(task);
     startThread(regs, loaded.entry, loaded.stackPointer);
     k.setThreadFlag(task, TIF_IRET);            // pt_regs was written: leave through iret
     k.host.log(`exec ${p.path}: entry ${hex(loaded.entry)}, stack ${hex(loaded.stackPointer)}, AT_SYSINFO ${hex(VSYSCALL_ENTRY)}`);
     return 0;
   } catch (error) {
-    if (error instanceof ExecError) {
-      k.host.log(`exec ${p.path}: ${error.message}`);
-      k.host.exit({ code: 126 });
-      return -error.errno;
-    }
+    if (error instanceof ExecError) return fail(`exec ${p.path}: ${error.message}`, error.errno);
     throw error;
   }
 };
@@ -121,8 +148,13 @@ const doNotifyResume: GateFunction = (k, sp) => {
       exitTask(k, task, { signal: outcome.kill });
       return 0;
     }
+    if (outcome === 'stop') {
+      stopTask(k, task, signal);                     // runs again (and restarts its call) after SIGCONT
+      break;
+    }
     if (outcome === 'handled') {
       handled = true;
+      task.restartDeadline = null;                   // an interrupted poll/select does not resume its wait
       break;                                         // one frame at a time, as Linux does
     }
   }
@@ -148,6 +180,13 @@ const doIrq: GateFunction = (k, sp) => {
   }
   k.jiffies++;
   const current = k.current;
+  // Where the tick landed: the running task's user or kernel time, or idle (schedule's hlt).
+  if (current === null || current.state !== 'running') k.idleTicks++;
+  else if (k.ptRegsAt(k.stackArg(sp, 0)).fromUser()) current.userTicks++;
+  else current.systemTicks++;
+  k.consolePoll();
+  wakeExpired(k, k.host.monotonic());
+  runTimers(k);
   if (current !== null && [...k.tasks.values()].some((t) => t !== current && t.state === 'running')) {
     k.setThreadFlag(current, TIF_NEED_RESCHED);
   }

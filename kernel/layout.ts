@@ -73,6 +73,8 @@ export const TI_CPU = 0x0c;
 export const TI_PREEMPT_COUNT = 0x10;
 /** The kernel ESP saved by schedule's switch (Linux keeps it in thread.esp). */
 export const TI_KERNEL_ESP = 0x14;
+/** pick_next_task's answer when no task can run: schedule halts until an interrupt and asks again. */
+export const SCHEDULE_IDLE = 1;
 
 // thread_info flags the exit path tests (Linux 2.6.0 numbering).
 export const TIF_SYSCALL_TRACE = 0;
@@ -172,6 +174,26 @@ export const ESPIPE = 29;
 export const ERANGE = 34;
 export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
+export const ENXIO = 6;
+export const E2BIG = 7;
+export const ENOEXEC = 8;
+export const ENOTBLK = 15;
+export const EBUSY = 16;
+export const EXDEV = 18;
+export const ENODEV = 19;
+export const ENFILE = 23;
+export const EMFILE = 24;
+export const ETXTBSY = 26;
+export const EFBIG = 27;
+export const ENOSPC = 28;
+export const EROFS = 30;
+export const EMLINK = 31;
+export const EPIPE = 32;
+export const ENOTEMPTY = 39;
+export const ELOOP = 40;
+export const EOVERFLOW = 75;
+export const ENOTSOCK = 88;
+export const EOPNOTSUPP = 95;
 export const ERESTARTSYS = 512;
 export const ERESTARTNOINTR = 513;
 export const ERESTARTNOHAND = 514;
@@ -196,7 +218,7 @@ export const ASM_CONSTANTS: Record<string, number> = {
   OLDESP: PT_OLDESP, OLDSS: PT_OLDSS, PT_REGS_SIZE,
   TSS_ESP0, TSS_SS0, TSS_ESP1, TSS_SS1, TSS_IOMAP_BASE, TSS_HW_SIZE, TSS_STACK_SIZE, TSS_SIZE,
   TSS_ESP0_OFFSET,
-  THREAD_SIZE, TI_TASK, TI_FLAGS, TI_CPU, TI_PREEMPT_COUNT, TI_KERNEL_ESP,
+  THREAD_SIZE, TI_TASK, TI_FLAGS, TI_CPU, TI_PREEMPT_COUNT, TI_KERNEL_ESP, SCHEDULE_IDLE,
   TIF_SYSCALL_TRACE, TIF_NOTIFY_RESUME, TIF_SIGPENDING, TIF_NEED_RESCHED, TIF_IRET,
   _TIF_WORK_MASK, _TIF_ALLWORK_MASK,
   __PAGE_OFFSET, PAGE_SIZE, KERNEL_PHYS_START, EARLY_MAPPED_BYTES, VSYSCALL_BASE, VSYSCALL_ENTRY,

@@ -3,14 +3,16 @@
 // outside the kernel stack — CR3, tss.esp0, the TLS descriptors — and returns the next task's
 // thread_info address, so the guest code can swap kernel stacks. A task runs until it blocks (wait4,
 // a read with no input), exits, or is preempted in user mode: each PIT tick (do_IRQ in helpers.ts)
-// sets TIF_NEED_RESCHED when another task can run. There is no idle task yet, so a sleep that must
-// let others run (nanosleep) still idles the whole machine.
+// sets TIF_NEED_RESCHED when another task can run. When no task can run (all sleep: a shell waiting
+// for a key), pick_next_task answers SCHEDULE_IDLE and entry.S's schedule halts (`sti; hlt`) until an
+// interrupt — the timer tick, which also takes the console's input and wakes expired sleepers — then
+// asks again. (A minimal idle loop; issue 10's idle task replaces it.)
 
 import type { GateFunction, Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
 import { physicalOf } from './mm/ram.ts';
 import { tlsDescriptor } from './services/process.ts';
-import { GDT_ENTRY_TLS_MIN, THREAD_SIZE, TIF_NEED_RESCHED, TSS_ESP0, __PAGE_OFFSET } from './layout.ts';
+import { GDT_ENTRY_TLS_MIN, SCHEDULE_IDLE, THREAD_SIZE, TIF_NEED_RESCHED, TSS_ESP0, __PAGE_OFFSET } from './layout.ts';
 
 /** Round robin: the first runnable task after the current one (by pid), else none. */
 function nextRunnable(k: Kernel, current: Task | null): Task | null {
@@ -50,10 +52,9 @@ export const pickNextTask: GateFunction = (k) => {
   const current = k.current;
   if (current !== null) k.clearThreadFlag(current, TIF_NEED_RESCHED);
   const next = nextRunnable(k, current);
-  if (next === null || next === current) {
-    if (current === null || current.state !== 'running') throw new Error('kernel: no task can run (every task waits)');
-    return 0;
-  }
+  if (next === null) return SCHEDULE_IDLE;                 // every task sleeps: entry.S halts until an interrupt
+  if (next === current) return 0;
+  k.contextSwitches++;
   switchTo(k, next);
   releaseZombieSpaces(k);
   return next.threadInfo + __PAGE_OFFSET;

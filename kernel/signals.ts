@@ -65,8 +65,10 @@ const DF = 0x400;
 /** EFLAGS bits sigreturn may take from the frame (Linux's FIX_EFLAGS): arithmetic flags, DF, TF, AC, RF. */
 const FIX_EFLAGS = 0x00000001 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x10000 | 0x40000;
 
-/** Signals whose default action is to do nothing (there is no job control: stops are ignored too). */
-const DEFAULT_IGNORE = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+/** Signals whose default action is to do nothing: SIGCHLD, SIGCONT, SIGURG, SIGWINCH. */
+const DEFAULT_IGNORE = new Set([17, 18, 23, 28]);
+/** Signals whose default action is to stop the process: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU. */
+export const STOP_SIGNALS = new Set([19, 20, 21, 22]);
 
 /**
  * The kernel keeps masks with bit n for signal n; a user sigset_t has bit n-1 for signal n. These
@@ -75,7 +77,7 @@ const DEFAULT_IGNORE = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
 export const toUserSigset = (mask: number): number => mask >>> 1;
 export const fromUserSigset = (bits: number): number => (bits << 1) >>> 0;
 
-export type DeliveryOutcome = 'handled' | 'ignored' | { kill: number };
+export type DeliveryOutcome = 'handled' | 'ignored' | 'stop' | { kill: number };
 
 function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
   const s = new Struct(SIGCONTEXT_SIZE);
@@ -102,7 +104,7 @@ function restartForHandler(regs: PtRegs, flags: number): void {
 export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: number, info: { code: number; pid: number; uid: number; addr: number }): DeliveryOutcome {
   const action = task.actions[signal]!;
   if (action.handler === SIG_IGN) return 'ignored';
-  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : { kill: signal };
+  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : STOP_SIGNALS.has(signal) ? 'stop' : { kill: signal };
   restartForHandler(regs, action.flags);
   const rt = (action.flags & SA_SIGINFO) !== 0;
   const size = rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE;
@@ -111,14 +113,17 @@ export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: numbe
   const restorer = (action.flags & SA_RESTORER) !== 0 ? action.restorer : rt ? KERNEL_RT_SIGRETURN : KERNEL_SIGRETURN;
   const bytes = new Struct(size);
   bytes.u32(0, restorer).u32(4, signal);
-  const context = sigcontext(regs, toUserSigset(task.blockedSignals), info.addr).bytes;
+  // The mask the handler's sigreturn restores: the caller's own, if ppoll/pselect6 had replaced it.
+  const restoredMask = task.savedMask ?? task.blockedSignals;
+  task.savedMask = null;
+  const context = sigcontext(regs, toUserSigset(restoredMask), info.addr).bytes;
   if (rt) {
     bytes.u32(8, frame + RT_SIGFRAME_INFO).u32(12, frame + RT_SIGFRAME_UC);
     bytes.u32(RT_SIGFRAME_INFO, signal).u32(RT_SIGFRAME_INFO + 8, info.code);
     if (info.code <= 0) bytes.u32(RT_SIGFRAME_INFO + 12, info.pid).u32(RT_SIGFRAME_INFO + 16, info.uid);
     else bytes.u32(RT_SIGFRAME_INFO + 12, info.addr);
     bytes.bytes.set(context, RT_SIGFRAME_UC_MCONTEXT);
-    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(task.blockedSignals));
+    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(restoredMask));
   } else {
     bytes.bytes.set(context, SIGFRAME_SC);
   }
@@ -159,4 +164,80 @@ export function restoreSigcontext(k: Kernel, regs: PtRegs, address: number): boo
   regs.set('orig_eax', 0xffffffff);                      // a sigreturn is never restarted
   k.setThreadFlag(k.task(), TIF_IRET);
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending (Linux's send_signal / kill_pgrp) and job control's stop and continue.
+
+import { wakeTask } from './wait-queue.ts';
+import { SIGKILL, TIF_NEED_RESCHED, TIF_SIGPENDING } from './layout.ts';
+
+const SIGCHLD = 17;
+const SIGCONT = 18;
+const SA_NOCLDSTOP = 1;
+/** siginfo si_code for a signal the kernel itself sends (a terminal's, SIGPIPE's). */
+export const SI_KERNEL = 0x80;
+
+export interface SignalInfo { code: number; pid: number; uid: number; addr: number }
+
+/**
+ * Queue `signal` for `task`: pending, and a waiting task wakes (its call restarts or fails with EINTR
+ * as the restart rules say). SIGCONT continues a stopped process even when blocked or handled, and
+ * cancels pending stops; a stop signal cancels a pending SIGCONT. A stopped task wakes only for
+ * SIGCONT and SIGKILL.
+ */
+export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  if (task.state === 'zombie' || signal === 0) return;
+  if (signal === SIGCONT) {
+    for (const stop of STOP_SIGNALS) task.pendingSignals &= ~(1 << stop);
+    if (task.stopped) continueTask(k, task);
+  } else if (STOP_SIGNALS.has(signal)) {
+    task.pendingSignals &= ~(1 << SIGCONT);
+  }
+  // A signal ignored now is discarded at once (except SIGCONT's continuing, done above).
+  if (task.actions[signal]!.handler === SIG_IGN && signal !== SIGKILL) return;
+  if (task.actions[signal]!.handler === 0 && DEFAULT_IGNORE.has(signal) && (task.blockedSignals & (1 << signal)) === 0) return;
+  task.signalInfo.set(signal, info);
+  task.pendingSignals |= 1 << signal;
+  k.setThreadFlag(task, TIF_SIGPENDING);
+  if (task.stopped && signal !== SIGKILL) return;
+  if (signal === SIGKILL && task.stopped) task.stopped = false;
+  if (task.state === 'waiting' && (task.blockedSignals & (1 << signal)) === 0) wakeTask(task);
+}
+
+/** Send `signal` to every process of group `pgid` (kill(-pgid), a terminal's ^C); -ESRCH if none. */
+export function signalGroup(k: Kernel, pgid: number, signal: number, info: SignalInfo = { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 }): number {
+  let found = false;
+  for (const task of [...k.tasks.values()]) {
+    if (task.pgid !== pgid || task.state === 'zombie') continue;
+    found = true;
+    queueSignal(k, task, signal, info);
+  }
+  return found ? 0 : -3;
+}
+
+/** Tell the parent about a stop or a continue: SIGCHLD (unless SA_NOCLDSTOP) and a wait4 report. */
+function notifyParent(k: Kernel, task: Task): void {
+  const parent = k.tasks.get(task.ppid);
+  if (parent === undefined) return;
+  if ((parent.actions[SIGCHLD]!.flags & SA_NOCLDSTOP) === 0) queueSignal(k, parent, SIGCHLD, { code: SI_KERNEL, pid: task.pid, uid: task.credentials.uid, addr: 0 });
+  if (parent.state === 'waiting' && !parent.stopped) wakeTask(parent);
+}
+
+/** The default action of a stop signal: the process stops until SIGCONT (do_signal_stop). */
+export function stopTask(k: Kernel, task: Task, signal: number): void {
+  task.stopped = true;
+  task.stopReport = signal;
+  task.continuedReport = false;
+  task.state = 'waiting';
+  k.setThreadFlag(task, TIF_NEED_RESCHED);
+  notifyParent(k, task);
+}
+
+function continueTask(k: Kernel, task: Task): void {
+  task.stopped = false;
+  task.stopReport = 0;
+  task.continuedReport = true;
+  if (task.state === 'waiting') wakeTask(task);
+  notifyParent(k, task);
 }

@@ -2,6 +2,9 @@
 // first services need). Its kernel stack and thread_info live in guest memory; everything else here.
 
 import type { AddressSpace } from './mm/address-space.ts';
+import type { FileTable, FsContext } from './fs/fdtable.ts';
+import type { Tty } from './tty/tty.ts';
+import type { WaitQueue } from './wait-queue.ts';
 
 export interface Credentials { uid: number; euid: number; gid: number; egid: number }
 
@@ -20,6 +23,8 @@ export class Task {
   waitStatus = 0;
   /** Set by execve: on its way out, entry.S loads null %fs/%gs for the new program. */
   justExeced = false;
+  /** Has exec'd since fork (setpgid may no longer move it: EACCES). */
+  execed = false;
   /** Set once a zombie's address space has been freed (after the switch away from it). */
   spaceReleased = false;
   /** Program break: where the heap starts (after exec) and where it ends now. */
@@ -41,6 +46,42 @@ export class Task {
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';
 
+  /** The descriptor table and the root/cwd/umask (kernel/fs/fdtable.ts): shared or copied by clone. */
+  files!: FileTable;
+  fs!: FsContext;
+  /** The thread group (getpid) this task belongs to: its own pid until threads exist. */
+  tgid: number;
+  /** Job control: the process group and the session (setpgid, setsid), and the controlling terminal. */
+  pgid = 1;
+  sid = 1;
+  tty: Tty | null = null;
+  /** Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
+  stopped = false;
+  /** What wait4 has yet to report: a stop (WUNTRACED, the stopping signal) or a continue (WCONTINUED). */
+  stopReport = 0;
+  continuedReport = false;
+  /** Timer ticks spent in user and kernel mode, its own and its reaped children's (times, getrusage). */
+  userTicks = 0;
+  systemTicks = 0;
+  childUserTicks = 0;
+  childSystemTicks = 0;
+  /** jiffies when the task was created (/proc/PID/stat starttime). */
+  startTicks = 0;
+  /** Where exec put argv's and envp's strings in user memory (/proc/PID/cmdline, environ). */
+  argStart = 0;
+  argEnd = 0;
+  envStart = 0;
+  envEnd = 0;
+  /** The wait queues a waiting task sleeps on, and its deadline (monotonic ns), if any. */
+  sleepingOn: WaitQueue[] = [];
+  wakeAt: bigint | null = null;
+  /** A sleeping call's saved deadline, for its restart (poll, select: the timeout is not re-armed). */
+  restartDeadline: { call: number; deadline: bigint | null } | null = null;
+  /** The mask ppoll/pselect6 replaced for the length of the call (restored after it, or by a handler's sigreturn). */
+  savedMask: number | null = null;
+  /** ITIMER_REAL (alarm, setitimer): next expiry in monotonic ns (null: off) and the reload interval. */
+  realTimer: { at: bigint; interval: bigint } | null = null;
+
   constructor(
     readonly pid: number,
     public ppid: number,
@@ -48,5 +89,7 @@ export class Task {
     /** Physical address of this task's thread_info (the bottom of its 8 KiB kernel stack). */
     readonly threadInfo: number,
     public credentials: Credentials,
-  ) {}
+  ) {
+    this.tgid = pid;
+  }
 }

@@ -188,6 +188,34 @@ export class AddressSpace {
     return child;
   }
 
+  /**
+   * The mapped user pages as runs of neighbouring pages with the same R/W bit, in address order
+   * (/proc/PID/maps until mm keeps VMAs: issue 10).
+   */
+  regions(): { start: number; end: number; writable: boolean }[] {
+    const out: { start: number; end: number; writable: boolean }[] = [];
+    for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {
+      const pde = this.ram.read32(this.directory + slot * 4);
+      if ((pde & PTE_PRESENT) === 0) continue;
+      const table = (pde & FRAME_MASK) >>> 0;
+      for (let i = 0; i < 1024; i++) {
+        const pte = this.ram.read32(table + i * 4);
+        if ((pte & PTE_PRESENT) === 0) continue;
+        const va = ((slot << 22) | (i << 12)) >>> 0;
+        const writable = (pte & PTE_RW) !== 0;
+        const last = out[out.length - 1];
+        if (last !== undefined && last.end === va && last.writable === writable) last.end = va + PAGE_SIZE;
+        else out.push({ start: va, end: va + PAGE_SIZE, writable });
+      }
+    }
+    return out;
+  }
+
+  /** How many user pages are mapped (statm, VmRSS). */
+  countPages(): number {
+    return this.regions().reduce((n, r) => n + (r.end - r.start) / PAGE_SIZE, 0);
+  }
+
   /** Free every user page and page table (exit, exec). The kernel half is shared: left alone. */
   destroy(): void {
     for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {

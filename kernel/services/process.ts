@@ -4,10 +4,16 @@
 import type { SyscallService, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { physicalOf } from '../mm/ram.ts';
-import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET, TIF_NEED_RESCHED, TIF_SIGPENDING } from '../layout.ts';
+import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET, TIF_NEED_RESCHED } from '../layout.ts';
 
-const SIGCHLD = 17;
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
+import { queueSignal, signalGroup, SI_KERNEL } from '../signals.ts';
+import { wakeTask } from '../wait-queue.ts';
+import { disassociate } from '../tty/console.ts';
+
+const SIGHUP = 1;
+const SIGCHLD = 17;
+const SIGCONT = 18;
 
 /**
  * A task ends. Task 1's end is the machine's end (the host stops it, with its status). Any other task
@@ -16,6 +22,17 @@ import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
  */
 export function exitTask(k: Kernel, task: Task, status: { code: number } | { signal: number }): void {
   if (task.clearChildTid !== 0) task.space.write32(task.clearChildTid, 0);
+  if (--task.files.users === 0) task.files.closeAll(k);
+  task.fs.users--;
+  task.realTimer = null;
+  for (const queue of task.sleepingOn) queue.sleepers.delete(task);
+  task.sleepingOn = [];
+  // A session leader's exit hangs up its terminal: SIGHUP and SIGCONT to the foreground group.
+  if (task.pid === task.sid && task.tty !== null && task.tty.session === task.sid) {
+    const tty = task.tty;
+    if (tty.foregroundGroup > 0) { signalGroup(k, tty.foregroundGroup, SIGHUP); signalGroup(k, tty.foregroundGroup, SIGCONT); }
+    disassociate(k, tty);
+  }
   if (task.pid === 1) {
     k.tasks.delete(task.pid);
     if (k.current === task) k.current = null;
@@ -23,13 +40,13 @@ export function exitTask(k: Kernel, task: Task, status: { code: number } | { sig
     return;
   }
   task.state = 'zombie';
+  task.stopped = false;
   task.waitStatus = 'code' in status ? (status.code & 0xff) << 8 : status.signal & 0x7f;
   for (const child of k.tasks.values()) if (child.ppid === task.pid) reparent(k, child);
   const parent = k.tasks.get(task.ppid);
   if (parent !== undefined) {
-    if (parent.state === 'waiting') parent.state = 'running';
-    parent.pendingSignals |= 1 << SIGCHLD;
-    k.setThreadFlag(parent, TIF_SIGPENDING);
+    queueSignal(k, parent, SIGCHLD, { code: SI_KERNEL, pid: task.pid, uid: task.credentials.uid, addr: 0 });
+    if (parent.state === 'waiting' && !parent.stopped) wakeTask(parent);
   }
   k.setThreadFlag(task, TIF_NEED_RESCHED);
 }
@@ -39,7 +56,7 @@ function reparent(k: Kernel, child: Task): void {
   child.ppid = 1;
   if (child.state === 'zombie') {
     const init = k.tasks.get(1);
-    if (init?.state === 'waiting') init.state = 'running';
+    if (init !== undefined && init.state === 'waiting' && !init.stopped) wakeTask(init);
   }
 }
 

@@ -9,7 +9,9 @@
 // from the frame and sets TIF_IRET, since only iret can restore them all (fidelity point 9).
 
 import type { SyscallService } from '../kernel.ts';
-import { EINVAL, ESRCH, TIF_SIGPENDING } from '../layout.ts';
+import { EINVAL, ERESTARTNOHAND, ESRCH, TIF_SIGPENDING } from '../layout.ts';
+import { queueSignal } from '../signals.ts';
+import { sleepOn } from '../wait-queue.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 import { fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
 import { SIGKILL } from '../layout.ts';
@@ -68,26 +70,51 @@ export const sys_rt_sigprocmask: SyscallService = (k, regs) => {
 
 export const sys_gettid: SyscallService = (k) => k.task().pid;
 
-/** Queue `signal` for task `pid` (0 and -1: the caller itself, as gate86 has no process groups yet). */
-function sendToSelf(k: Parameters<SyscallService>[0], pid: number, signal: number, code = SI_USER): number {
+/**
+ * kill(pid, sig): pid > 0 that process; 0 the caller's process group; -1 every process but init and
+ * the caller; < -1 the group -pid. Signal 0 only checks that the target exists.
+ */
+function kill(k: Parameters<SyscallService>[0], pid: number, signal: number, code = SI_USER): number {
   const sender = k.task();
-  if (signal < 0 || signal > 31) return -EINVAL;
-  const target = pid === 0 || (pid | 0) === -1 ? sender : k.tasks.get(pid);
-  if (target === undefined || target.state === 'zombie') return -ESRCH;
-  if (signal === 0) return 0;
-  target.signalInfo.set(signal, { code, pid: sender.pid, uid: sender.credentials.uid, addr: 0 });
-  target.pendingSignals |= 1 << signal;
-  k.setThreadFlag(target, TIF_SIGPENDING);
-  if (target.state === 'waiting' && (target.blockedSignals & (1 << signal)) === 0) target.state = 'running';
+  if (signal < 0 || signal > 64) return -EINVAL;
+  const info = { code, pid: sender.pid, uid: sender.credentials.uid, addr: 0 };
+  const targets = pid > 0 ? [k.tasks.get(pid)].filter((t) => t !== undefined)
+    : [...k.tasks.values()].filter((t) => (pid === 0 ? t.pgid === sender.pgid : pid === -1 ? t.pid !== 1 && t !== sender : t.pgid === -pid));
+  const live = targets.filter((t) => t!.state !== 'zombie' || pid > 0);
+  if (live.length === 0 && !(pid === -1)) return -ESRCH;
+  for (const target of live) queueSignal(k, target!, signal, info);
   return 0;
 }
 
-export const sys_kill: SyscallService = (k, regs) => sendToSelf(k, regs.get('ebx'), regs.get('ecx'));
-export const sys_tkill: SyscallService = (k, regs) => sendToSelf(k, regs.get('ebx'), regs.get('ecx'), SI_TKILL);
+export const sys_kill: SyscallService = (k, regs) => kill(k, regs.get('ebx') | 0, regs.get('ecx'));
+export const sys_tkill: SyscallService = (k, regs) => ((regs.get('ebx') | 0) <= 0 ? -EINVAL : kill(k, regs.get('ebx') | 0, regs.get('ecx'), SI_TKILL));
 export const sys_tgkill: SyscallService = (k, regs) => {
   const [tgid, tid, signal] = regs.args();
+  if ((tgid | 0) <= 0 || (tid | 0) <= 0) return -EINVAL;
   if (tid !== tgid) return -ESRCH;                     // one thread per process
-  return sendToSelf(k, tid, signal, SI_TKILL);
+  return kill(k, tid, signal, SI_TKILL);
+};
+
+/** rt_sigsuspend(const sigset_t *mask, size): wait with `mask` until a signal runs a handler or kills. */
+export const sys_rt_sigsuspend: SyscallService = (k, regs) => {
+  const [pointer, size] = regs.args();
+  if (size !== 8) return -EINVAL;
+  const task = k.task();
+  const raw = copyFromUser(k, pointer, 8);
+  if (raw === null) return FAULT;
+  if (task.savedMask === null) task.savedMask = task.blockedSignals;
+  task.blockedSignals = fromUserSigset(new DataView(raw.buffer).getUint32(0, true)) & ~UNBLOCKABLE;
+  // Linux returns -ERESTARTNOHAND: never restarted after a handler (EINTR), re-run otherwise.
+  return sleepOn(k, [], null, -ERESTARTNOHAND);
+};
+
+/** rt_sigpending(sigset_t *set, size): pending and blocked. */
+export const sys_rt_sigpending: SyscallService = (k, regs) => {
+  const [pointer, size] = regs.args();
+  if (size > 8) return -EINVAL;
+  const task = k.task();
+  const set = toUserSigset(task.pendingSignals & task.blockedSignals);
+  return copyToUser(k, pointer, new Struct(8).u32(0, set).bytes.subarray(0, size)) ? 0 : FAULT;
 };
 
 /**

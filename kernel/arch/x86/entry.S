@@ -208,6 +208,8 @@ work_notifysig:
 	.globl	schedule
 schedule:
 	call	pick_next_task
+	cmpl	$SCHEDULE_IDLE, %eax		/* no task can run: halt until an interrupt (schedule_idle) */
+	je	schedule_idle
 	testl	%eax, %eax
 	jz	3f
 	pushl	%ebp
@@ -420,3 +422,14 @@ ignore_int:
 	.globl	__stop___ex_table
 __stop___ex_table:
 	.popsection
+
+/*
+ * schedule_idle: every task sleeps. Halt with interrupts on: the next timer tick (do_IRQ) takes the
+ * console's input and wakes the tasks whose data or deadline has come; then ask pick_next_task again.
+ * The caller's kernel stack is the one we idle on, as Linux's idle task borrows none.
+ */
+schedule_idle:
+	sti
+	hlt
+	cli
+	jmp	schedule
