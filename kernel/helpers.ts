@@ -16,6 +16,7 @@ import { runTimers } from './services/jobs.ts';
 import { Console } from './tty/console.ts';
 import { FileTable, FsContext } from './fs/fdtable.ts';
 import { mountRootFileSystem, readFromRoot, RootError } from './fs/root.ts';
+import { pathName } from './fs/path.ts';
 import { pickNextTask } from './scheduler.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
@@ -108,7 +109,8 @@ const kernelInit: GateFunction = (k, sp) => {
     });
     const task = k.createInitTask(loaded.space, credentials);
     task.brkStart = task.brk = loaded.brk;
-    task.executable = p.path;
+    // /proc/PID/exe is absolute, as Linux's d_path makes it; AT_EXECFN keeps the path as given.
+    task.executable = p.path.startsWith('/') ? p.path : `${pathName(root.cwd, root.root).replace(/\/$/, '')}/${p.path.replace(/^\.\//, '')}`;
     Object.assign(task, loaded.strings);
     task.fs = new FsContext(root.root, root.cwd);
     task.files = new FileTable();

@@ -24,8 +24,8 @@ const ANCHORS: [string, string, number, string][] = [
   ['entry.S:163', 'kernel/arch/x86/entry.S', 163, 'sysexit'],
   ['entry.S:75-77', 'kernel/arch/x86/entry.S', 76, 'pushl\t%eax'],
   ['entry.S:85-96', 'kernel/arch/x86/entry.S', 96, 'iret'],
-  ['entry.S:303', 'kernel/arch/x86/entry.S', 303, 'error_code:'],
-  ['entry.S:361', 'kernel/arch/x86/entry.S', 361, 'debug:'],
+  ['entry.S:305', 'kernel/arch/x86/entry.S', 305, 'error_code:'],
+  ['entry.S:363', 'kernel/arch/x86/entry.S', 363, 'debug:'],
   ['head.S:118', 'kernel/arch/x86/head.S', 118, 'lgdt\tgdt_descr'],
   ['head.S:247', 'kernel/arch/x86/head.S', 247, 'identify_cpu:'],
   ['head.S:319-322', 'kernel/arch/x86/head.S', 319, 'cmpl\t$SEP_MIN_SIGNATURE, %eax'],
@@ -35,9 +35,9 @@ const ANCHORS: [string, string, number, string][] = [
   ['head.S:412', 'kernel/arch/x86/head.S', 412, 'start_init:'],
   ['head.S:500', 'kernel/arch/x86/head.S', 500, 'SYSCALL_VECTOR, system_call, SYSTEM_GATE'],
   ['kernel/syscall_32.tbl:36', 'kernel/syscall_32.tbl', 36, 'getuid\tsys_getuid16'],
-  ['kernel/kernel.ts:109-114', 'kernel/kernel.ts', 109, 'onVmcall(cpu: GateCpu)'],
+  ['kernel/kernel.ts:128-133', 'kernel/kernel.ts', 128, 'onVmcall(cpu: GateCpu)'],
   ['kernel/services/identity.ts:9', 'kernel/services/identity.ts', 9, 'sys_getuid: SyscallService'],
-  ['kernel/boot.ts:107', 'kernel/boot.ts', 107, 'onVmcall'],
+  ['kernel/boot.ts:119', 'kernel/boot.ts', 119, 'onVmcall'],
 ];
 
 test('docs/kernel.md: every file:line of the getuid walk-through points at the instruction it names', (t) => {
