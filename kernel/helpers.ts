@@ -17,6 +17,7 @@ import { Console } from './tty/console.ts';
 import { FileTable, FsContext } from './fs/fdtable.ts';
 import { mountRootFileSystem, readFromRoot, RootError } from './fs/root.ts';
 import { pathName } from './fs/path.ts';
+import { commandName } from './services/process.ts';
 import { pickNextTask } from './scheduler.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
@@ -112,6 +113,7 @@ const kernelInit: GateFunction = (k, sp) => {
     // /proc/PID/exe is absolute, as Linux's d_path makes it; AT_EXECFN keeps the path as given.
     task.executable = p.path.startsWith('/') ? p.path : `${pathName(root.cwd, root.root).replace(/\/$/, '')}/${p.path.replace(/^\.\//, '')}`;
     Object.assign(task, loaded.strings);
+    task.comm = commandName(p.path);
     task.fs = new FsContext(root.root, root.cwd);
     task.files = new FileTable();
     console.standardFiles().forEach((file) => task.files.install(file, false));

@@ -45,6 +45,8 @@ export class Task {
   readonly tls: (TlsDescriptor | null)[] = [null, null, null];
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';
+  /** The command name (TASK_COMM_LEN 16): the last component of the path exec was given, or prctl(PR_SET_NAME)'s. */
+  comm = '';
 
   /** The descriptor table and the root/cwd/umask (kernel/fs/fdtable.ts): shared or copied by clone. */
   files!: FileTable;

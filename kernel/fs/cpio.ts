@@ -30,14 +30,19 @@ export class CpioError extends Error {}
 const pad4 = (n: number): number => (n + 3) & ~3;
 const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
 
-/** Read every member of a newc archive (stops at the trailer). Throws CpioError on a damaged archive. */
+/**
+ * Read every member of a newc archive — of several, concatenated (with NUL padding between), as
+ * Linux accepts: each ends at its trailer. Throws CpioError on a damaged archive.
+ */
 export function readCpio(archive: Uint8Array): CpioMember[] {
   const text = (at: number, n: number): string => Buffer.from(archive.subarray(at, at + n)).toString('latin1');
   const members: CpioMember[] = [];
   let at = 0;
-  while (at + HEADER <= archive.length) {
-    // Linux allows NUL padding between archives (concatenated initramfs images).
-    if (archive[at] === 0) { at += 4; continue; }
+  let ended = false;
+  while (at < archive.length) {
+    if (archive[at] === 0) { at++; continue; }
+    if (at + HEADER > archive.length) throw new CpioError(`cpio: truncated header at offset ${at}`);
+    ended = false;
     if (text(at, 6) !== MAGIC) throw new CpioError(`cpio: bad magic at offset ${at} (not a newc archive)`);
     const field = (i: number): number => {
       const s = text(at + 6 + 8 * i, 8);
@@ -51,10 +56,11 @@ export function readCpio(archive: Uint8Array): CpioMember[] {
     const dataStart = pad4(nameStart + nameSize!);
     if (dataStart + size! > archive.length) throw new CpioError(`cpio: ${name}: truncated data`);
     at = pad4(dataStart + size!);
-    if (name === TRAILER) return members;
+    if (name === TRAILER) { ended = true; continue; }
     members.push({ name, mode: mode!, uid: uid!, gid: gid!, mtime: mtime!, rdevMajor: rdevMajor!, rdevMinor: rdevMinor!, data: archive.subarray(dataStart, dataStart + size!), ino: ino!, nlink: nlink! });
   }
-  throw new CpioError('cpio: no TRAILER!!! member (truncated archive)');
+  if (!ended) throw new CpioError('cpio: no TRAILER!!! member (truncated archive)');
+  return members;
 }
 
 /** Write members as a newc archive, each its own inode, ending with the trailer. */

@@ -1,6 +1,8 @@
 // Unpacking the initramfs into the root tmpfs (Linux's init/initramfs.c, populate_rootfs): each cpio
 // member becomes a directory, file, symlink or device node at its path, with its mode, owner and
-// mtime; members with the same inode number and nlink > 1 become hard links of one file.
+// mtime; members with the same inode number and nlink > 1 become hard links of one file. A member
+// whose name exists already replaces it (Linux's clean_path), unless both are directories: a later
+// archive appended to the first can override a file.
 
 import { EEXIST } from '../layout.ts';
 import { isDir, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, type Inode } from './inode.ts';
@@ -26,6 +28,11 @@ export function unpackInitramfs(fs: Tmpfs, archive: Uint8Array): number {
       dir = next;
     }
     const name = parts[parts.length - 1]!;
+    const existing = dir.lookup(name);
+    if (typeof existing !== 'number' && ((m.mode & S_IFMT) !== S_IFDIR || !isDir(existing.mode))) {
+      const removed = isDir(existing.mode) ? dir.rmdir(name) : dir.unlink(name);
+      if (removed < 0) throw new InitramfsError(`initramfs: ${m.name}: cannot replace the earlier one (${-removed})`);
+    }
     const owner = { uid: m.uid, gid: m.gid };
     const permissions = m.mode & 0o7777;
     const linkKey = m.ino !== undefined && (m.nlink ?? 1) > 1 && (m.mode & S_IFMT) === S_IFREG ? m.ino : null;

@@ -154,7 +154,7 @@ export function describeFile(task: Task, f: import('./file.ts').OpenFile): strin
 
 /** The command name: the executable's last component, 15 characters at most (TASK_COMM_LEN - 1). */
 export function comm(task: Task): string {
-  return (task.executable.split('/').pop() ?? '').slice(0, 15);
+  return task.comm;
 }
 
 /** argv or envp as the process's memory holds them now (Linux reads mm->arg_start..arg_end). */

@@ -22,6 +22,7 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_set_thread_area: process.sys_set_thread_area,
   sys_getrlimit: process.sys_getrlimit,
   sys_iopl: process.sys_iopl,
+  sys_prctl: process.sys_prctl,
 
   sys_getpid: identity.sys_getpid,
   sys_getppid: identity.sys_getppid,

@@ -152,3 +152,35 @@ export const sys_iopl: SyscallService = (k, regs) => {
   k.setThreadFlag(k.task(), TIF_IRET);
   return 0;
 };
+
+/** Linux's __set_task_comm at exec: the last component of the path given, 15 bytes at most. */
+export function commandName(path: string): string {
+  return (path.split('/').pop() ?? '').slice(0, 15);
+}
+
+const PR_SET_NAME = 15;
+const PR_GET_NAME = 16;
+
+/** prctl(option, ...): PR_SET_NAME / PR_GET_NAME (the command name); other options are -EINVAL. */
+export const sys_prctl: SyscallService = (k, regs) => {
+  const [option, argument] = regs.args();
+  const task = k.task();
+  if (option === PR_SET_NAME) {
+    const raw = copyFromUser(k, argument, 16);
+    if (raw === null) {
+      const name = task.space.readString(argument, 16);
+      if (name === null) return FAULT;
+      task.comm = name.slice(0, 15);
+      return 0;
+    }
+    const end = raw.indexOf(0);
+    task.comm = Buffer.from(raw.subarray(0, end < 0 ? 15 : Math.min(end, 15))).toString('latin1');
+    return 0;
+  }
+  if (option === PR_GET_NAME) {
+    const bytes = new Uint8Array(16);
+    bytes.set(Buffer.from(task.comm, 'latin1').subarray(0, 15));
+    return copyToUser(k, argument, bytes) ? 0 : FAULT;
+  }
+  return -EINVAL;
+};

@@ -15,6 +15,7 @@ import { OutOfMemory } from '../mm/frames.ts';
 import { ExecError, loadProgram, startThread } from '../exec.ts';
 import { Struct, copyToUser, FAULT } from './user.ts';
 import { rusageBytes } from './jobs.ts';
+import { commandName } from './process.ts';
 import { sleepOn } from '../wait-queue.ts';
 import { AT_FDCWD, lookupAt } from '../fs/vfs.ts';
 import { isDir, isRegular } from '../fs/inode.ts';
@@ -31,7 +32,7 @@ function forkTask(k: Kernel, regs: PtRegs): Task {
   const parent = k.task();
   const child = k.createTask(parent.pid, parent.space.clone(k.kernelDirectory()), parent.credentials);
   Object.assign(child, {
-    brkStart: parent.brkStart, brk: parent.brk, mmapNext: parent.mmapNext, blockedSignals: parent.blockedSignals, executable: parent.executable,
+    brkStart: parent.brkStart, brk: parent.brk, mmapNext: parent.mmapNext, blockedSignals: parent.blockedSignals, executable: parent.executable, comm: parent.comm,
     pgid: parent.pgid, sid: parent.sid, tty: parent.tty, startTicks: k.jiffies,
     argStart: parent.argStart, argEnd: parent.argEnd, envStart: parent.envStart, envEnd: parent.envEnd,
   });
@@ -178,6 +179,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   task.brkStart = task.brk = loaded.brk;
   task.mmapNext = 0x40000000;
   task.executable = image.path;
+  task.comm = commandName(path);
   task.execed = true;
   task.clearChildTid = 0;
   task.files.execed(k);
