@@ -12,7 +12,7 @@
 // defend against a hostile host.
 
 import {
-  closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, mkdirSync, openSync, readSync, readdirSync,
+  closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, mkdirSync, openSync, opendirSync, readSync,
   readlinkSync, renameSync, rmdirSync, statfsSync, symlinkSync, unlinkSync, writeSync, lchownSync, chmodSync, lutimesSync,
   type BigIntStats,
 } from 'node:fs';
@@ -117,7 +117,18 @@ export class HostInode extends Inode {
   }
 
   override list(): DirEntry[] | number {
-    const names = host(() => readdirSync(this.hostPath));
+    // opendir/readdir give the host's own order (readdirSync sorts): ls -f, find and tar list what
+    // the same program lists natively.
+    const names = host(() => {
+      const dir = opendirSync(this.hostPath);
+      const out: string[] = [];
+      try {
+        for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) out.push(entry.name);
+      } finally {
+        dir.closeSync();
+      }
+      return out;
+    });
     if (typeof names === 'number') return names;
     const out: DirEntry[] = [];
     for (const name of names) {
