@@ -117,10 +117,16 @@ const kernelInit: GateFunction = (k, sp) => {
     task.fs = new FsContext(root.root, root.cwd);
     task.files = new FileTable();
     console.standardFiles().forEach((file) => task.files.install(file, false));
-    // The first process leads session 1 and has the console as its controlling terminal, as a
-    // program started from a shell has the shell's.
-    task.pgid = task.sid = task.pid;
-    if (k.console !== null) { task.tty = k.console; k.console.session = task.sid; k.console.foregroundGroup = task.pgid; }
+    // Linux's first process is in process group 0 and session 0 until it calls setsid(). When the
+    // console is a terminal, gate86 makes it a session leader with the console as its controlling
+    // terminal, as a shell started by login is (so an interactive `gate86 run sh` has job control).
+    task.pgid = task.sid = 0;
+    if (k.console !== null) {
+      task.pgid = task.sid = task.pid;
+      task.tty = k.console;
+      k.console.session = task.sid;
+      k.console.foregroundGroup = task.pgid;
+    }
     k.activate(task);
     startThread(regs, loaded.entry, loaded.stackPointer);
     k.setThreadFlag(task, TIF_IRET);            // pt_regs was written: leave through iret

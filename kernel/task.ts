@@ -54,8 +54,8 @@ export class Task {
   /** The thread group (getpid) this task belongs to: its own pid until threads exist. */
   tgid: number;
   /** Job control: the process group and the session (setpgid, setsid), and the controlling terminal. */
-  pgid = 1;
-  sid = 1;
+  pgid = 0;
+  sid = 0;
   tty: Tty | null = null;
   /** Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
   stopped = false;

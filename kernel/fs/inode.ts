@@ -111,7 +111,13 @@ export abstract class Inode {
   }
 
   /** Special files (devices, FIFOs, /proc entries) say how an open file behaves; null: the generic way. */
-  fileOps(): FileOps | null { return null; }
+  fileOps(_flags: number): FileOps | null { return null; }
+
+  /**
+   * A "magic" symlink (/proc/PID/fd/N, exe, cwd, root): following it lands on this object itself,
+   * not on the path its text spells — so a pipe or a deleted file can be reopened through it.
+   */
+  jump(): import('./path.ts').Path | null { return null; }
 
   /** The last open file description was closed (tmpfs frees an unlinked file's pages here). */
   released(): void {}

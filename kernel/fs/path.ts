@@ -132,6 +132,8 @@ class Walk {
   /** Walk a symlink's target from the directory that holds the link. */
   followLink(dir: Path, link: Path): Path | number {
     if (++this.links > MAX_SYMLINKS) return -ELOOP;
+    const jump = link.dentry.inode.jump();
+    if (jump !== null) return jump;
     const target = link.dentry.inode.readlink();
     if (typeof target === 'number') return target;
     if (target === '') return -ENOENT;

@@ -63,6 +63,8 @@ export class PipeInode extends Inode {
     this.sb = sb;
   }
   override size(): number { return 0; }
+  /** Reopened through /proc/PID/fd/N: another end of this same pipe. */
+  override fileOps(flags: number): FileOps { return pipeOps(this.pipe, flags); }
 }
 
 function readEnd(pipe: Pipe): FileOps['read'] {

@@ -16,7 +16,7 @@ import { readBootCpuData } from '../helpers.ts';
 import { UTS_RELEASE } from '../services/identity.ts';
 import { formatMaps } from '../mm/maps.ts';
 import { Inode, S_IFDIR, S_IFLNK, S_IFREG, type DirEntry, type FsStats, type SuperBlock } from './inode.ts';
-import { pathName } from './path.ts';
+import { Dentry, pathName, type Path } from './path.ts';
 
 const PROC_SUPER_MAGIC = 0x9fa0;
 const HZ = 100;
@@ -76,13 +76,13 @@ class ProcFile extends Inode {
   override truncate(): number { return -EACCES; }
 }
 
-/** A symlink whose target is computed (self, exe, cwd, fd/N). */
+/** A symlink whose target is computed (self, exe, cwd, fd/N); `to` makes it a magic one (Inode.jump). */
 class ProcLink extends Inode {
-  constructor(readonly sb: ProcFs, path: string, private readonly target: () => string | number) {
+  constructor(readonly sb: ProcFs, path: string, private readonly target: () => string | number, private readonly to: (() => Path | null) | null = null) {
     super(sb.ino(path), S_IFLNK | 0o777);
   }
   override readlink(): string | number { return this.target(); }
-  override size(): number { const t = this.target(); return typeof t === 'string' ? t.length : 0; }
+  override jump(): Path | null { return this.to === null ? null : this.to(); }
 }
 
 function file(sb: ProcFs, path: string, render: () => string | Uint8Array | number): Entry {
@@ -121,8 +121,8 @@ function taskDir(sb: ProcFs, task: Task): ProcDir {
     ['comm', file(sb, `${base}/comm`, () => `${comm(task)}\n`)],
     ['maps', file(sb, `${base}/maps`, () => task.state === 'zombie' ? '' : formatMaps(k, task))],
     ['exe', () => new ProcLink(sb, `${base}/exe`, () => task.executable || -ENOENT)],
-    ['cwd', () => new ProcLink(sb, `${base}/cwd`, () => task.fs ? pathName(task.fs.cwd, task.fs.root) : -ENOENT)],
-    ['root', () => new ProcLink(sb, `${base}/root`, () => task.fs ? pathName(task.fs.root, task.fs.root) : -ENOENT)],
+    ['cwd', () => new ProcLink(sb, `${base}/cwd`, () => task.fs ? pathName(task.fs.cwd, task.fs.root) : -ENOENT, () => task.fs?.cwd ?? null)],
+    ['root', () => new ProcLink(sb, `${base}/root`, () => task.fs ? pathName(task.fs.root, task.fs.root) : -ENOENT, () => task.fs?.root ?? null)],
     ['fd', () => fdDir(sb, task)],
   ]));
   dir.uid = task.credentials.euid;
@@ -136,13 +136,19 @@ function fdDir(sb: ProcFs, task: Task): ProcDir {
     const m = new Map<string, Entry>();
     for (const { fd, file: f } of task.files?.open() ?? []) {
       m.set(String(fd), () => {
-        const link = new ProcLink(sb, `${base}/${fd}`, () => describeFile(task, f));
+        const link = new ProcLink(sb, `${base}/${fd}`, () => describeFile(task, f), () => f.path ?? unnamedPath(sb, f.inode));
         link.mode = S_IFLNK | ((f.readable() ? 0o500 : 0) | (f.writable() ? 0o200 : 0));
         return link;
       });
     }
     return m;
   }, 0o500);
+}
+
+/** A file with no name (a pipe, the console's streams), reached through /proc/PID/fd/N. */
+function unnamedPath(sb: ProcFs, inode: Inode): Path | null {
+  const mount = sb.k.vfs.rootPath().mount;
+  return { mount, dentry: new Dentry('', null, inode) };
 }
 
 /** What readlink(/proc/PID/fd/N) says: the path, or "pipe:[ino]" for a pipe. */

@@ -143,7 +143,7 @@ export function mayModify(task: Task, dir: Path): number {
 
 /** How a freshly opened inode behaves: a device's, a FIFO's, a file system's own, or the generic way. */
 function fileOpsFor(k: Kernel, inode: Inode, flags: number): FileOps | number {
-  const own = inode.fileOps();
+  const own = inode.fileOps(flags);
   if (own !== null) return own;
   switch (inode.mode & S_IFMT) {
     case S_IFCHR: return openCharDevice(k, inode.rdev, flags);

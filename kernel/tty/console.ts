@@ -52,6 +52,9 @@ const consoleFs: SuperBlock = {
 };
 class ConsoleInode extends Inode {
   readonly sb = consoleFs;
+  /** How this console file behaves when reopened through /proc/self/fd/N (/dev/stdin ...). */
+  ops: FileOps | null = null;
+  override fileOps(): FileOps | null { return this.ops; }
 }
 
 export class Console {
@@ -87,6 +90,7 @@ export class Console {
       inode.rdev = this.tty.device;
       inode.gid = 5;
       const file = new OpenFile(inode, null, O_RDWR, ttyOps(this.tty));
+      inode.ops = file.ops;
       const out = (fd: 1 | 2): OpenFile => k.host.isTerminal(fd) ? file.get() : this.stream(fd);
       return [file, out(1), out(2)];
     }
@@ -112,6 +116,7 @@ export class Console {
       poll: () => POLLOUT | POLLWRNORM,
       seekable: false,
     };
+    inode.ops = ops;
     return new OpenFile(inode, null, fd === 0 ? 0 : 1, ops);
   }
 }

@@ -14,6 +14,7 @@ import { findBusybox } from '../../userland/initramfs.ts';
 import { OracleError, runI386Elf } from '../support/i386-oracle.ts';
 import { kernelBytes } from './support.ts';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 /** The busybox binary: Debian's busybox-static:i386 (/bin/busybox) or $GATE86_BUSYBOX; loud when missing. */
 export function busyboxPath(): string {
@@ -76,11 +77,12 @@ function signalNumber(name: string): number {
 export function onGate86(tree: string, script: string, stdin = '', options: { root?: string; argv0?: string } = {}): Outcome {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const path = join(tree, 'bin/busybox');
+  const hostPath = join(tree, 'bin/busybox');
+  const path = options.root === tree ? '/bin/busybox' : hostPath;
   let input: Uint8Array | null = new Uint8Array(Buffer.from(stdin, 'latin1'));
   const result = runProgram({
     kernel: kernelBytes(),
-    program: { path, image: new Uint8Array(readFileSync(path)), argv: [options.argv0 ?? path, 'sh', '-c', script], envp: [`PATH=${join(tree, 'bin')}`] },
+    program: { path, image: new Uint8Array(readFileSync(hostPath)), argv: [options.argv0 ?? path, 'sh', '-c', script], envp: [`PATH=${options.root === tree ? '/bin' : join(tree, 'bin')}`] },
     root: options.root === undefined ? undefined : { directory: options.root, readOnly: false },
     cwd: tree,
     write: (fd, bytes) => (fd === 2 ? err : out).push(Buffer.from(bytes)),
@@ -96,4 +98,29 @@ export function onGate86(tree: string, script: string, stdin = '', options: { ro
   const signal = result.kind === 'exit' && 'signal' in result.status ? result.status.signal : null;
   if (result.kind !== 'exit') throw new Error(`gate86 did not finish: ${JSON.stringify(result)}`);
   return { stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('latin1'), status, signal };
+}
+
+/**
+ * The native oracle in a root of its own: a new pid namespace (the script is pid 1, as on gate86), a
+ * private mount namespace with a fresh /proc at TREE/proc, chroot TREE. Only where the oracle is the
+ * host itself (qemu-i386 cannot show a guest's own process table).
+ */
+export function onNativeChroot(tree: string, script: string): Outcome {
+  const r = spawnSync('unshare', ['--pid', '--fork', '--mount', `--mount-proc=${tree}/proc`, 'chroot', tree, '/bin/busybox', 'sh', '-c', script], {
+    encoding: 'latin1', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, timeout: 60_000,
+  });
+  if (r.error) throw new OracleError(`unshare/chroot: ${r.error.message} (util-linux's unshare, run as root)`);
+  if (r.status === 1 && /unshare: /.test(r.stderr)) throw new OracleError(`unshare failed (needs root): ${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal === null ? null : signalNumber(r.signal) };
+}
+
+/** A tree that is a whole root: /proc to mount on, and /dev/null (a real device node: busybox sh opens it for `&`). */
+export function makeRootTree(): string {
+  const tree = makeTree();
+  mkdirSync(join(tree, 'proc'));
+  mkdirSync(join(tree, 'dev'));
+  const r = spawnSync('mknod', ['-m', '666', join(tree, 'dev/null'), 'c', '1', '3']);
+  if (r.status !== 0) throw new OracleError(`mknod /dev/null in the test tree failed (needs root): ${r.stderr}`);
+  for (const d of ['proc', 'dev', '.']) utimesSync(join(tree, d), WHEN, WHEN);
+  return tree;
 }

@@ -5,7 +5,7 @@
 // (seq, awk and printf need x87, which is not in the machine yet: left out.)
 import test from 'ava';
 import { i386Oracle } from '../support/i386-oracle.ts';
-import { makeTree, onGate86, onOracle, busyboxPath } from './busybox-support.ts';
+import { makeRootTree, makeTree, onGate86, onNativeChroot, onOracle, busyboxPath } from './busybox-support.ts';
 
 busyboxPath();
 
@@ -37,4 +37,35 @@ for (const [title, script, stdin] of SCRIPTS) {
     t.is(ours.status, oracle.status, 'status');
     t.is(ours.signal, oracle.signal, 'signal');
   });
+}
+
+// In a root of its own (gate86 run --root TREE; natively a new pid namespace and chroot TREE): pid 1 is
+// the script's shell on both, so ps lists the same processes, and / is the same directory.
+// (/proc's and /dev's lines and the total are left out of `ls -la /`: Linux counts every process of the
+// host machine in /proc's link count, and the oracle's chroot has no devtmpfs on /dev. The background job spins rather than sleeps: nanosleep still idles the whole machine.)
+const ROOTED: [string, string][] = [
+  ['ls -la / and the escape attempts (.., absolute and relative symlinks out of the root)',
+    'ls -la / /bin/busybox | grep -v -e " proc$" -e " dev$" -e "^total"; cd /..; pwd; ls ../../..; ln -s /../../../../etc /data/out; ls /data/out; cat /../../../etc/passwd; cd ..; ls'],
+  ['ps, ps -o, /proc/self and /proc/1', '(while :; do :; done) & ps; ps -o pid,ppid,pgid,comm,args; kill $!; wait; cat /proc/self/cmdline | tr "\\0" " "; echo; '
+    + 'ls -l /proc/self/exe | cut -c1-10,57-; cut -d" " -f1,2,4-8 /proc/1/stat; grep -E "^(Name|Pid|PPid|Uid)" /proc/self/status; ls -d /proc/self/fd/[0-3]'],
+];
+
+for (const [title, script] of ROOTED) {
+  if (i386Oracle() === 'native') {
+    test(`busybox ${title}: the same on gate86 --root as in a native pid namespace and chroot`, (t) => {
+      const oracle = onNativeChroot(makeRootTree(), script);
+      const tree = makeRootTree();
+      const ours = onGate86(tree, script, '', { root: tree });
+      t.is(ours.stdout, oracle.stdout, 'stdout');
+      t.is(ours.stderr, oracle.stderr, 'stderr');
+      t.is(ours.status, oracle.status, 'status');
+    });
+  } else {
+    test(`busybox ${title}: gate86 --root (qemu-i386 cannot show a guest's own root and process table: checked by content)`, (t) => {
+      const tree = makeRootTree();
+      const ours = onGate86(tree, script, '', { root: tree });
+      t.is(ours.status, 0);
+      t.notRegex(ours.stdout + ours.stderr, /gate86-bb-/, 'nothing of the host outside the root shows');
+    });
+  }
 }
