@@ -12,6 +12,7 @@
 //   - when stdin is not a terminal, Ctrl-C reaches gate86 as SIGINT: the first one becomes SIGINT for
 //     the guest's processes; a second within a second stops the machine, as `gate86 machine` does.
 
+import { spawnSync } from 'node:child_process';
 import { isatty } from 'node:tty';
 import { WorkerHost } from '../vm/worker/host.ts';
 import type { ProgramJob, WorkerReport } from '../vm/worker/protocol.ts';
@@ -35,6 +36,9 @@ function rawTerminal(): () => void {
   const stdin = process.stdin;
   if (!stdin.isTTY) return () => {};
   stdin.setRawMode(true);
+  // libuv's raw mode keeps the output's NL -> CR NL; the guest's own terminal does that (ONLCR), so
+  // turn it off here too (setRawMode(false) puts back the settings saved before: opost included).
+  spawnSync('stty', ['-opost'], { stdio: [0, 'ignore', 'ignore'] });
   let restored = false;
   const restore = (): void => {
     if (restored) return;
@@ -115,7 +119,12 @@ export async function runInWorker(job: ProgramJob): Promise<ProgramOutcome> {
   process.stderr.on('error', onOutputError);
   host = new WorkerHost(job, { stdout: sink(process.stdout), stderr: sink(process.stderr) });
   let stoppedByUser = false;
-  const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host?.terminate(); });
+  const disconnect = connectTerminal(host, () => {
+    stoppedByUser = true;
+    // More Ctrl-Cs may follow while the machine winds down: they must not kill gate86 mid-report.
+    process.on('SIGINT', () => {});
+    void host?.terminate();
+  });
   try {
     const report = await host.ended;
     if (!outputClosed) await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
