@@ -60,9 +60,11 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
   const stdin = process.stdin;
   const raw = stdin.isTTY === true;
   let lastInterrupt = 0;
+  let stopping = false;
   const interrupt = (): void => {
+    if (stopping) return;              // already on the way out: a third Ctrl-C changes nothing
     const now = Date.now();
-    if (now - lastInterrupt < SECOND_INTERRUPT_MS) { stop(); return; }
+    if (now - lastInterrupt < SECOND_INTERRUPT_MS) { stopping = true; stop(); return; }
     lastInterrupt = now;
     host.interrupt();
   };
@@ -98,6 +100,9 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
     process.off('SIGINT', interrupt);
     process.stdout.off('resize', onResize);
     restore();
+    // Once Ctrl-C has stopped the machine, gate86 is exiting with status 130: a further Ctrl-C
+    // arriving in those last milliseconds must not kill it by the signal's default action instead.
+    if (stopping) process.on('SIGINT', () => {});
     stdin.destroy();                  // a pipe or terminal still open must not keep the process alive
   };
 }
@@ -119,12 +124,7 @@ export async function runInWorker(job: ProgramJob): Promise<ProgramOutcome> {
   process.stderr.on('error', onOutputError);
   host = new WorkerHost(job, { stdout: sink(process.stdout), stderr: sink(process.stderr) });
   let stoppedByUser = false;
-  const disconnect = connectTerminal(host, () => {
-    stoppedByUser = true;
-    // More Ctrl-Cs may follow while the machine winds down: they must not kill gate86 mid-report.
-    process.on('SIGINT', () => {});
-    void host?.terminate();
-  });
+  const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host?.terminate(); });
   try {
     const report = await host.ended;
     if (!outputClosed) await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));

@@ -73,8 +73,6 @@ export const TI_CPU = 0x0c;
 export const TI_PREEMPT_COUNT = 0x10;
 /** The kernel ESP saved by schedule's switch (Linux keeps it in thread.esp). */
 export const TI_KERNEL_ESP = 0x14;
-/** pick_next_task's answer when no task can run: schedule halts until an interrupt and asks again. */
-export const SCHEDULE_IDLE = 1;
 
 // thread_info flags the exit path tests (Linux 2.6.0 numbering).
 export const TIF_SYSCALL_TRACE = 0;
@@ -194,17 +192,17 @@ export const ELOOP = 40;
 export const EOVERFLOW = 75;
 export const ENOTSOCK = 88;
 export const EOPNOTSUPP = 95;
+export const ETIMEDOUT = 110;
 export const ERESTARTSYS = 512;
 export const ERESTARTNOINTR = 513;
 export const ERESTARTNOHAND = 514;
-
-// Signals (i386 numbering) that the fault handlers send.
-export const SIGILL = 4;
-export const SIGTRAP = 5;
-export const SIGBUS = 7;
-export const SIGFPE = 8;
-export const SIGKILL = 9;
-export const SIGSEGV = 11;
+/** Restart through restart_syscall (number 0) and the task's restart block: a sleep's time left. */
+export const ERESTART_RESTARTBLOCK = 516;
+/**
+ * Not an errno any program sees: a service returns -ESLEEPING after sleepOn() (kernel/sched/wait.ts)
+ * queued the task; entry.S then calls schedule and, once the task is woken, the service again.
+ */
+export const ESLEEPING = 600;
 
 // ---------------------------------------------------------------------------------------------
 // What goes into the generated header, in order. Names are emitted exactly as written here.
@@ -218,7 +216,7 @@ export const ASM_CONSTANTS: Record<string, number> = {
   OLDESP: PT_OLDESP, OLDSS: PT_OLDSS, PT_REGS_SIZE,
   TSS_ESP0, TSS_SS0, TSS_ESP1, TSS_SS1, TSS_IOMAP_BASE, TSS_HW_SIZE, TSS_STACK_SIZE, TSS_SIZE,
   TSS_ESP0_OFFSET,
-  THREAD_SIZE, TI_TASK, TI_FLAGS, TI_CPU, TI_PREEMPT_COUNT, TI_KERNEL_ESP, SCHEDULE_IDLE,
+  THREAD_SIZE, TI_TASK, TI_FLAGS, TI_CPU, TI_PREEMPT_COUNT, TI_KERNEL_ESP,
   TIF_SYSCALL_TRACE, TIF_NOTIFY_RESUME, TIF_SIGPENDING, TIF_NEED_RESCHED, TIF_IRET,
   _TIF_WORK_MASK, _TIF_ALLWORK_MASK,
   __PAGE_OFFSET, PAGE_SIZE, KERNEL_PHYS_START, EARLY_MAPPED_BYTES, VSYSCALL_BASE, VSYSCALL_ENTRY,
@@ -229,5 +227,5 @@ export const ASM_CONSTANTS: Record<string, number> = {
   MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
   BOOT_GDT, BOOT_IDT, BOOT_CPU, BOOT_VSYSCALL, BOOT_WRMSR,
   SYSCALL_VECTOR, FIRST_EXTERNAL_VECTOR, NR_IRQS,
-  EFAULT, ENOSYS, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND,
+  EFAULT, ENOSYS, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ESLEEPING,
 };

@@ -9,8 +9,7 @@
 import type { Kernel } from './kernel.ts';
 import { queueSignal, SI_KERNEL, signalGroup } from './signals.ts';
 
-const SIGINT = 2;
-const SIGWINCH = 28;
+import { SIGINT, SIGWINCH } from './signal-numbers.ts';
 
 export function terminalInterrupt(k: Kernel): void {
   const tty = k.console;
@@ -18,7 +17,7 @@ export function terminalInterrupt(k: Kernel): void {
     signalGroup(k, tty.foregroundGroup, SIGINT);
     return;
   }
-  for (const task of [...k.tasks.values()]) queueSignal(k, task, SIGINT, { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 });
+  for (const task of [...k.tasks.values()]) if (task.isLeader) queueSignal(k, task, SIGINT, { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 });
 }
 
 export function terminalResized(k: Kernel, rows: number, columns: number): void {

@@ -55,7 +55,7 @@ export function runProgramJob(job: ProgramJob & ConsoleBuffers): WorkerReport {
   };
   const { show, stream, prefix } = job.log;
   const result = runProgram({
-    kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB,
+    kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB, ...(job.jit === false ? { jit: false } : {}),
     initrd: job.initrd, root: job.root, cwd: job.cwd,
     write, input: take,
     isTerminal: (fd) => job.terminals[fd] === true,

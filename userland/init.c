@@ -9,13 +9,6 @@
  */
 #include "lib/libc.h"
 
-#define __NR_fork	2
-#define __NR_execve	11
-#define __NR_mount	21
-#define __NR_access	33
-#define __NR_ioctl	54
-#define __NR_setsid	66
-#define __NR_wait4	114
 #define TIOCSCTTY	0x540e
 #define MAX_ARGS	8
 

@@ -15,20 +15,6 @@
  */
 #include "lib/libc.h"
 
-#define __NR_read	3
-#define __NR_open	5
-#define __NR_close	6
-#define __NR_execve	11
-#define __NR_chdir	12
-#define __NR_setpgid	57
-#define __NR_dup2	63
-#define __NR_getpgrp	65
-#define __NR_fork	2
-#define __NR_pipe	42
-#define __NR_ioctl	54
-#define __NR_wait4	114
-#define __NR_rt_sigaction 174
-#define __NR_getcwd	183
 
 #define O_RDONLY	0
 #define O_WRONLY	1

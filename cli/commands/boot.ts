@@ -11,7 +11,7 @@ import { buildUserland, ASSEMBLY_PROGRAMS, C_PROGRAMS } from '../../userland/bui
 import { buildInitramfs, busyboxArchive, findBusybox, INITRAMFS_PATH, isStaticI386 } from '../../userland/initramfs.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
-const usage = `usage: gate86 boot [--cpu NAME] [--busybox FILE | --no-busybox]
+const usage = `usage: gate86 boot [--cpu NAME] [--no-jit] [--busybox FILE | --no-busybox]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. The root file system is the
@@ -24,7 +24,8 @@ foreground job; Ctrl-A x stops the machine.
   --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
   --busybox FILE  a static i386 busybox to add (default: Debian's busybox-static:i386 at /bin/busybox,
                   or $GATE86_BUSYBOX, when there)
-  --no-busybox    use gate86's own shell even where busybox is installed`;
+  --no-busybox    use gate86's own shell even where busybox is installed
+  --no-jit        every instruction through the interpreter (the reference): no block compiler`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
 const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
@@ -45,10 +46,10 @@ function initramfs(found: Record<string, string>): Uint8Array | null {
   return found['init'] === undefined ? null : buildInitramfs(found);
 }
 
-interface BootArguments { cpu: string; busybox: string | null | undefined }
+interface BootArguments { cpu: string; busybox: string | null | undefined; jit: boolean }
 
 function parseArguments(args: string[]): BootArguments {
-  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, busybox: undefined };
+  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, busybox: undefined, jit: true };
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--cpu') {
       a.cpu = args[++i] ?? '';
@@ -60,6 +61,8 @@ function parseArguments(args: string[]): BootArguments {
       a.busybox = file;
     } else if (args[i] === '--no-busybox') {
       a.busybox = null;
+    } else if (args[i] === '--no-jit') {
+      a.jit = false;
     } else throw new UsageError(`unknown argument '${args[i]}'`);
   }
   return a;
@@ -77,14 +80,14 @@ export const bootCommand: Command = {
     const out = (text: string): void => { process.stdout.write(text); };
     out(`gate86: booting the kernel on a ${a.cpu}\n`);
     const base = initramfs(found);
-    if (base === null) return bootEachSample(kernel, a.cpu, found, samples);
+    if (base === null) return bootEachSample(kernel, a.cpu, a.jit, found, samples);
     const busybox = a.busybox === null ? null : findBusybox(a.busybox);
     const archive = busybox === null ? base : Buffer.concat([base, busyboxArchive(new Uint8Array(readFileSync(busybox)))]);
     out(`gate86: initramfs ${INITRAMFS_PATH}${busybox === null ? '' : ` + ${busybox}`} (${(archive.length / 1024).toFixed(0)} KiB)\n`);
     const commandLines = samples.map((n) => [`/bin/${n}`, ...(SAMPLE_ARGS[n] ?? [])].join(' '));
     const terminal = terminalFacts();
     const result = await runInWorker({
-      kind: 'program', kernel, cpu: a.cpu,
+      kind: 'program', kernel, cpu: a.cpu, ...(a.jit ? {} : { jit: false }),
       program: { path: '/init', argv: ['/init', ...commandLines], envp: ['HOME=/root', 'PATH=/bin:/sbin:/usr/bin:/usr/sbin', `TERM=${process.env['TERM'] ?? 'vt100'}`] },
       initrd: { name: 'initramfs.cpio', bytes: new Uint8Array(archive) },
       ...terminal,
@@ -103,12 +106,12 @@ export const bootCommand: Command = {
 };
 
 /** Without gcc (no init, no initramfs): one boot per assembly sample, on the host's file system. */
-async function bootEachSample(kernel: Uint8Array, cpu: string, found: Record<string, string>, samples: string[]): Promise<number> {
+async function bootEachSample(kernel: Uint8Array, cpu: string, jit: boolean, found: Record<string, string>, samples: string[]): Promise<number> {
   let first = true;
   for (const name of samples) {
     const path = found[name]!;
     const result = await runInWorker({
-      kind: 'program', kernel, cpu,
+      kind: 'program', kernel, cpu, ...(jit ? {} : { jit: false }),
       program: { path, image: new Uint8Array(readFileSync(path)), argv: [name, ...(SAMPLE_ARGS[name] ?? [])], envp: [] },
       ...terminalFacts(), terminals: [false, false, false],
       log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },

@@ -31,13 +31,14 @@ machine (status 130).
   --env-clear     start from an empty environment (then -E adds to it)
   -0 ARGV0        the program's argv[0] (default: PROGRAM as given)
   --mem MiB       guest memory (default 64)
+  --no-jit        every instruction through the interpreter (the reference): no block compiler
   --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
                   fault (user faults and the signal they become), boot (the boot log),
                   msr (each wrmsr the kernel's boot code made, with its value),
                   cpuid (what identify_cpu found and the SEP verdict)`;
 
 interface RunArguments {
-  cpu: string; trace: Set<string>; program: string; args: string[]; root: string; readOnly: boolean;
+  cpu: string; jit: boolean; trace: Set<string>; program: string; args: string[]; root: string; readOnly: boolean;
   environment: string[]; argv0: string | null; memoryMiB: number;
 }
 
@@ -57,6 +58,7 @@ function environment(steps: ({ set: string } | { unset: string } | 'clear')[]): 
 
 function parseArguments(args: string[]): RunArguments {
   let cpu = DEFAULT_CPU_MODEL;
+  let jit = true;
   const trace = new Set<string>();
   let root = '/';
   let readOnly = false;
@@ -75,6 +77,8 @@ function parseArguments(args: string[]): RunArguments {
     if (a === '--cpu') {
       cpu = value();
       if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
+    } else if (a === '--no-jit') {
+      jit = false;
     } else if (a === '--trace') {
       for (const kind of value().split(',')) {
         if (!TRACE_KINDS.includes(kind)) throw new UsageError(`unknown trace kind '${kind}' (known: ${TRACE_KINDS.join(', ')})`);
@@ -112,7 +116,7 @@ function parseArguments(args: string[]): RunArguments {
   }
   const program = args[i];
   if (program === undefined) throw new UsageError('no program to run');
-  return { cpu, trace, program, args: args.slice(i + 1), root, readOnly, environment: environment(steps), argv0, memoryMiB };
+  return { cpu, jit, trace, program, args: args.slice(i + 1), root, readOnly, environment: environment(steps), argv0, memoryMiB };
 }
 
 export const runCommand: Command = {
@@ -145,6 +149,7 @@ export const runCommand: Command = {
       cwd: process.cwd(),
       cpu: a.cpu,
       memoryMiB: a.memoryMiB,
+      ...(a.jit ? {} : { jit: false }),
       ...terminalFacts(),
       // The boot log goes to stderr only as --trace asks: all of it (boot), the wrmsr lines (msr),
       // the CPU verdict (cpuid).

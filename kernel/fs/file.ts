@@ -6,7 +6,7 @@
 import type { Kernel } from '../kernel.ts';
 import type { Inode } from './inode.ts';
 import type { Path } from './path.ts';
-import type { WaitQueue } from '../wait-queue.ts';
+import type { WaitQueue } from '../sched/wait.ts';
 
 // open(2) flags, i386 values (include/uapi/asm-generic/fcntl.h).
 export const O_ACCMODE = 0o3;

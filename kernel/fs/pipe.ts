@@ -8,7 +8,7 @@
 
 import { EAGAIN, EFAULT, ENXIO, EPIPE } from '../layout.ts';
 import { queueSignal } from '../signals.ts';
-import { WaitQueue } from '../wait-queue.ts';
+import { WaitQueue } from '../sched/wait.ts';
 import { Inode, S_IFIFO, type FsStats, type SuperBlock } from './inode.ts';
 import {
   O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, OpenFile, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM,
@@ -68,12 +68,12 @@ export class PipeInode extends Inode {
 }
 
 function readEnd(pipe: Pipe): FileOps['read'] {
-  return (_k, _file, count, room) => {
+  return (k, _file, count, room) => {
     if (pipe.length === 0) return pipe.writers === 0 ? new Uint8Array(0) : -EAGAIN;
     if (count === 0) return new Uint8Array(0);
     if (room === 0) return -EFAULT;
     const bytes = pipe.take(Math.min(count, room));
-    pipe.queue.wakeAll();
+    pipe.queue.wakeAll(k);
     return bytes;
   };
 }
@@ -88,7 +88,7 @@ function writeEnd(pipe: Pipe): FileOps['write'] {
     // Up to PIPE_BUF bytes are written whole or not at all (POSIX's atomic pipe write).
     if (pipe.space === 0 || (bytes.length <= PIPE_BUF && pipe.space < bytes.length)) return -EAGAIN;
     const n = pipe.put(bytes);
-    pipe.queue.wakeAll();
+    pipe.queue.wakeAll(k);
     return n;
   };
 }
@@ -118,10 +118,10 @@ function pipeOps(pipe: Pipe, flags: number): FileOps {
     write: writes ? writeEnd(pipe) : undefined,
     poll: (_k, file) => pollPipe(pipe, file),
     queue: () => pipe.queue,
-    release: () => {
+    release: (k) => {
       if (reads) pipe.readers--;
       if (writes) pipe.writers--;
-      pipe.queue.wakeAll();
+      pipe.queue.wakeAll(k);
     },
     seekable: false,
   };

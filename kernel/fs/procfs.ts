@@ -12,7 +12,7 @@
 import type { Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { EACCES, ENOENT, PAGE_SIZE } from '../layout.ts';
-import { readBootCpuData } from '../helpers.ts';
+import { readBootCpuData } from '../boot-log.ts';
 import { UTS_RELEASE } from '../services/identity.ts';
 import { formatMaps } from '../mm/maps.ts';
 import { Inode, S_IFDIR, S_IFLNK, S_IFREG, type DirEntry, type FsStats, type SuperBlock } from './inode.ts';
@@ -178,7 +178,7 @@ function pages(task: Task): number {
 function stateLetter(k: Kernel, task: Task): string {
   if (task.state === 'zombie') return 'Z';
   if (task.stopped) return 'T';
-  if (task.state === 'waiting') return 'S';
+  if (task.state === 'sleeping') return 'S';
   return 'R';
 }
 
@@ -270,7 +270,7 @@ function systemStat(k: Kernel): string {
   for (const t of k.tasks.values()) { user += t.userTicks; system += t.systemTicks; }
   const cpu = `${user} 0 ${system} ${k.idleTicks} 0 0 0 0 0 0`;
   const running = [...k.tasks.values()].filter((t) => t.state === 'running').length;
-  const blocked = [...k.tasks.values()].filter((t) => t.state === 'waiting').length;
+  const blocked = [...k.tasks.values()].filter((t) => t.state === 'sleeping').length;
   return [`cpu  ${cpu}`, `cpu0 ${cpu}`, `intr ${k.jiffies}`, `ctxt ${k.contextSwitches}`,
     `btime ${k.bootTime}`, `processes ${k.nextPid - 1}`, `procs_running ${running}`, `procs_blocked ${blocked}`, ''].join('\n');
 }

@@ -18,7 +18,7 @@ import {
 import { isDir, direntType } from '../fs/inode.ts';
 import { makePipe } from '../fs/pipe.ts';
 import { AT_FDCWD, openAt } from '../fs/vfs.ts';
-import { sleepOn } from '../wait-queue.ts';
+import { sleepOn } from '../sched/wait.ts';
 import { Struct, copyFromUser, copyToUser, readWords, userPath, writableSpan, FAULT } from './user.ts';
 
 const MAX_RW = 0x7ffff000;                 // Linux's MAX_RW_COUNT

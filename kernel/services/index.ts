@@ -1,6 +1,6 @@
 // Every TypeScript system call service, by the entry point name kernel/syscall_32.tbl uses (Linux's
 // names: uname is sys_newuname, mmap2 is sys_mmap_pgoff, the 16-bit uid calls are sys_getuid16 ...).
-// The build makes one gate per name here; the table generator refuses an entry point missing here.
+// The build makes one hypercall stub per name here; the table generator refuses an entry point missing here.
 
 import type { SyscallService } from '../kernel.ts';
 import * as identity from './identity.ts';
@@ -14,6 +14,7 @@ import * as time from './time.ts';
 import * as random from './random.ts';
 import * as signal from './signal.ts';
 import * as tasks from './tasks.ts';
+import * as futex from './futex.ts';
 
 export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_exit: process.sys_exit,
@@ -23,6 +24,10 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_getrlimit: process.sys_getrlimit,
   sys_iopl: process.sys_iopl,
   sys_prctl: process.sys_prctl,
+  sys_set_robust_list: process.sys_set_robust_list,
+  sys_get_robust_list: process.sys_get_robust_list,
+  sys_futex_time32: futex.sys_futex_time32,
+  sys_futex: futex.sys_futex,
 
   sys_getpid: identity.sys_getpid,
   sys_getppid: identity.sys_getppid,
@@ -41,6 +46,9 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_mmap_pgoff: memory.sys_mmap_pgoff,
   sys_munmap: memory.sys_munmap,
   sys_mprotect: memory.sys_mprotect,
+  sys_mremap: memory.sys_mremap,
+  sys_madvise: memory.sys_madvise,
+  sys_msync: memory.sys_msync,
 
   // Files (kernel/fs/, services/fs-io.ts, fs-names.ts, poll.ts).
   sys_open: io.sys_open, sys_openat: io.sys_openat, sys_creat: io.sys_creat, sys_close: io.sys_close,
@@ -82,6 +90,7 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_nanosleep_time32: time.sys_nanosleep_time32,
   sys_clock_nanosleep_time32: time.sys_clock_nanosleep_time32,
   sys_clock_nanosleep: time.sys_clock_nanosleep,
+  sys_restart_syscall: time.sys_restart_syscall,
 
   sys_getrandom: random.sys_getrandom,
 

@@ -75,7 +75,7 @@ function arm(k: Kernel, task: Task, value: bigint, interval: bigint): void {
 }
 
 /** At each timer tick: fire the expired ITIMER_REALs (SIGALRM), re-arming the periodic ones. */
-export function runTimers(k: Kernel): void {
+export function runRealTimers(k: Kernel): void {
   const now = k.host.monotonic();
   for (const task of k.tasks.values()) {
     const t = task.realTimer;

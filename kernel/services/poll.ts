@@ -3,18 +3,17 @@
 // Each asks every file for its state (FileOps.poll). If something is ready, or the timeout is zero or
 // has passed, the call returns at once; otherwise the task sleeps on the wait queues of all the files
 // with the timeout as its deadline, and the call runs again when any of them changes. The deadline is
-// absolute and kept across that re-run (task.restartDeadline), so a wake-up that finds nothing ready
+// absolute and kept across that re-run (task.sleep, kernel/sched/wait.ts), so a wake-up that finds nothing ready
 // does not restart the clock. A signal ends the wait with -EINTR when a handler runs (Linux's
 // -ERESTARTNOHAND), and restarts it otherwise. ppoll and pselect6 install their signal mask for the
 // duration of the call; a handler that runs meanwhile returns to the mask the caller had.
 
 import type { Kernel, SyscallService } from '../kernel.ts';
-import { EBADF, EINVAL, ERESTARTNOHAND } from '../layout.ts';
+import { EBADF, EINVAL, ERESTARTNOHAND, ERESTARTSYS, ESLEEPING, ETIMEDOUT } from '../layout.ts';
 import {
   POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM, type OpenFile,
 } from '../fs/file.ts';
-import type { WaitQueue } from '../wait-queue.ts';
-import { sleepOn } from '../wait-queue.ts';
+import { sleepOn, type WaitQueue } from '../sched/wait.ts';
 import { fromUserSigset } from '../signals.ts';
 import { Struct, copyFromUser, copyToUser, readWords, FAULT } from './user.ts';
 
@@ -26,21 +25,21 @@ function pollFile(k: Kernel, file: OpenFile): number {
   return file.ops.poll === undefined ? DEFAULT_MASK : file.ops.poll(k, file);
 }
 
-/** The deadline of this call: the one saved when it slept before, else now + timeout (null: none). */
+/** This call's deadline: fixed by its first sleep (task.sleep keeps it across re-runs), else now + timeout. */
 function deadlineOf(k: Kernel, timeout: bigint | null): bigint | null {
-  const task = k.task();
-  const call = k.userRegs(task).get('orig_eax');
-  const saved = task.restartDeadline;
-  task.restartDeadline = null;
-  if (saved !== null && saved.call === call) return saved.deadline;
+  const sleep = k.task().sleep;
+  if (sleep !== null) return sleep.deadline;
   return timeout === null ? null : k.host.monotonic() + timeout;
 }
 
-/** Nothing ready yet: sleep on the files' queues until a change or the deadline. */
+/**
+ * Nothing ready yet: sleep on the files' queues until a change or the deadline. Returns -ESLEEPING
+ * (the call runs again when woken), 0 on a sleep that timed out, or -ERESTARTNOHAND for a signal.
+ */
 function sleepFor(k: Kernel, queues: WaitQueue[], deadline: bigint | null): number {
-  const task = k.task();
-  task.restartDeadline = { call: k.userRegs(task).get('orig_eax'), deadline };
-  return sleepOn(k, queues, deadline, -ERESTARTNOHAND);
+  const r = sleepOn(k, queues, { deadline });
+  if (r === -ETIMEDOUT) return 0;
+  return r === -ERESTARTSYS ? -ERESTARTNOHAND : r;
 }
 
 /** Install ppoll/pselect6's temporary signal mask; the caller's comes back when the call ends. */
@@ -54,7 +53,7 @@ function withMask(k: Kernel, maskPointer: number, size: number, run: () => numbe
     task.blockedSignals = fromUserSigset(new DataView(raw.buffer).getUint32(0, true)) & ~((1 << 9) | (1 << 19));
   }
   const r = run();
-  if (maskPointer !== 0 && r !== -ERESTARTNOHAND && task.savedMask !== null) {
+  if (maskPointer !== 0 && r !== -ERESTARTNOHAND && r !== -ESLEEPING && task.savedMask !== null) {
     task.blockedSignals = task.savedMask;
     task.savedMask = null;
   }
@@ -88,7 +87,10 @@ function doPoll(k: Kernel, pointer: number, count: number, timeout: bigint | nul
     if (revents !== 0) ready++;
   }
   const expired = deadline !== null && k.host.monotonic() >= deadline;
-  if (ready === 0 && !expired) return sleepFor(k, queues, deadline);
+  if (ready === 0 && !expired) {
+    const r = sleepFor(k, queues, deadline);
+    if (r !== 0) return r;
+  }
   return count === 0 || copyToUser(k, pointer, raw) ? ready : FAULT;
 }
 
@@ -152,7 +154,10 @@ function doSelect(k: Kernel, count: number, sets: [number, number, number], time
   }
   const now = k.host.monotonic();
   const expired = deadline !== null && now >= deadline;
-  if (ready === 0 && !expired) return sleepFor(k, queues, deadline);
+  if (ready === 0 && !expired) {
+    const r = sleepFor(k, queues, deadline);
+    if (r !== 0) return r;
+  }
   for (let i = 0; i < 3; i++) if (output[i] !== null && !copyToUser(k, sets[i]!, output[i]!)) return FAULT;
   if (!written(deadline === null ? null : deadline > now ? deadline - now : 0n)) return FAULT;
   return ready;

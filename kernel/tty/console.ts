@@ -17,7 +17,7 @@ import {
 } from '../fs/file.ts';
 import { Inode, S_IFCHR, S_IFIFO, type FsStats, type SuperBlock } from '../fs/inode.ts';
 import { DEV_CONSOLE, DEV_TTY, DEV_TTYS0, registerCharDevice } from '../fs/devices.ts';
-import { WaitQueue } from '../wait-queue.ts';
+import { WaitQueue } from '../sched/wait.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from '../services/user.ts';
 import { NCCS, Tty, type Termios } from './tty.ts';
 
@@ -73,12 +73,12 @@ export class Console {
     for (let i = 0; i < 64; i++) {
       const chunk = this.k.host.input(4096);
       if (chunk === 'end') {
-        if (!this.input.ended) { this.input.ended = true; this.input.queue.wakeAll(); this.tty?.readQueue.wakeAll(); }
+        if (!this.input.ended) { this.input.ended = true; this.input.queue.wakeAll(this.k); this.tty?.readQueue.wakeAll(this.k); }
         return;
       }
       if (chunk.length === 0) return;
       if (this.tty !== null) this.tty.receive(chunk);
-      else { this.input.bytes.push(chunk); this.input.queue.wakeAll(); }
+      else { this.input.bytes.push(chunk); this.input.queue.wakeAll(this.k); }
     }
   }
 

@@ -20,7 +20,7 @@ import type { Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { EAGAIN, EFAULT, EIO, ERESTARTSYS } from '../layout.ts';
 import { signalGroup } from '../signals.ts';
-import { WaitQueue } from '../wait-queue.ts';
+import { WaitQueue } from '../sched/wait.ts';
 
 // termios bits (include/uapi/asm-generic/termbits.h).
 export const ICRNL = 0x100, INLCR = 0x40, IGNCR = 0x80, ISTRIP = 0x20, IXON = 0x400, IUTF8 = 0x4000;
@@ -84,7 +84,7 @@ export class Tty {
   /** Bytes typed at the terminal. */
   receive(bytes: Uint8Array): void {
     for (const b of bytes) this.receiveByte(b);
-    this.readQueue.wakeAll();
+    this.readQueue.wakeAll(this.k);
   }
 
   private receiveByte(input: number): void {
@@ -264,7 +264,7 @@ export class Tty {
       this.editing = this.readable;
       this.readable = [];
     }
-    this.readQueue.wakeAll();
+    this.readQueue.wakeAll(this.k);
   }
 
   // ---- job control ----
