@@ -14,7 +14,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { isatty } from 'node:tty';
-import { WorkerHost } from '../vm/worker/host.ts';
+import { WorkerHost, workerScript } from '../vm/worker/host.ts';
 import type { ProgramJob, WorkerReport } from '../vm/worker/protocol.ts';
 
 /** A second Ctrl-C within this many milliseconds of the first stops the machine. */
@@ -122,7 +122,7 @@ export async function runInWorker(job: ProgramJob): Promise<ProgramOutcome> {
   };
   process.stdout.on('error', onOutputError);
   process.stderr.on('error', onOutputError);
-  host = new WorkerHost(job, { stdout: sink(process.stdout), stderr: sink(process.stderr) });
+  host = new WorkerHost(job, { stdout: sink(process.stdout), stderr: sink(process.stderr) }, workerScript(import.meta.url, '../kernel/program-worker.ts', './program-worker.js'));
   let stoppedByUser = false;
   const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host?.terminate(); });
   try {
