@@ -7,13 +7,14 @@
 // hypercall stub from EIP and runs its TypeScript function.
 
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { Machine } from '../vm/machine/machine.ts';
 import { FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
 import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
 import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
+import type { FileIdentity } from './mm/vma.ts';
 
 export type ExitStatus = { code: number } | { signal: number };
 
@@ -86,7 +87,7 @@ export function runProgram(options: RunOptions): RunResult {
     log: options.log ?? (() => {}),
     openExecutable: (path) => {
       try {
-        return new Uint8Array(readFileSync(path));
+        return { bytes: new Uint8Array(readFileSync(path)), file: hostFileIdentity(path) };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         return code === 'ENOENT' ? 2 : code === 'EACCES' ? 13 : code === 'EISDIR' ? 13 : code === 'ENOTDIR' ? 20 : 5;
@@ -96,7 +97,7 @@ export function runProgram(options: RunOptions): RunResult {
     monotonic: () => process.hrtime.bigint() - start,
     random: (n) => new Uint8Array(randomBytes(n)),
     // The program runs as the user who runs gate86, as a native run would.
-    program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
+    program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, file: hostFileIdentity(options.program.path), ...options.program },
     trace: options.trace ?? null,
   };
   const image = readKernelImage(options.kernel);
@@ -131,5 +132,20 @@ function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: numbe
       idle(Math.min(1000, wait / 1e6));
     }
     if (instructions >= limit) return { kind: 'limit', instructions };
+  }
+}
+
+/**
+ * Who a host file is, as Linux's /proc/PID/maps names a mapping of it: the canonical path, the
+ * device split the way glibc's major()/minor() split st_dev, and the inode.
+ */
+export function hostFileIdentity(path: string): FileIdentity {
+  try {
+    const st = statSync(path, { bigint: true });
+    const major = Number(((st.dev >> 8n) & 0xfffn) | ((st.dev >> 32n) & 0xfffff000n));
+    const minor = Number((st.dev & 0xffn) | ((st.dev >> 12n) & 0xffffff00n));
+    return { path: realpathSync(path), device: [major, minor], inode: Number(st.ino) };
+  } catch {
+    return { path, device: [0, 0], inode: 0 };
   }
 }

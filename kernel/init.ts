@@ -16,7 +16,7 @@ export const kernelInit: HypercallHandler = (k, sp) => {
   const credentials = { uid, euid: uid, gid, egid: gid };
   try {
     const loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image: p.image, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16),
+      image: p.image, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16), file: p.file,
     });
     const task = k.createInitTask(loaded.space, credentials);
     task.brkStart = task.brk = loaded.brk;

@@ -16,6 +16,7 @@ import { Task } from './task.ts';
 import { createIdleTask } from './sched/schedule.ts';
 import type { WaitQueue } from './sched/wait.ts';
 import type { KernelImage } from './image.ts';
+import type { FileIdentity } from './mm/vma.ts';
 import { ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
 
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
@@ -66,10 +67,10 @@ export interface KernelHost {
   /** Monotonic time in nanoseconds. */
   monotonic(): bigint;
   random(bytes: number): Uint8Array;
-  /** execve's file: the bytes of `path` on the host, or an errno (ENOENT, EACCES, ...). */
-  openExecutable(path: string): Uint8Array | number;
-  /** What the first process runs. */
-  program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
+  /** execve's file: the bytes of `path` on the host and who the file is, or an errno (ENOENT, EACCES, ...). */
+  openExecutable(path: string): { bytes: Uint8Array; file: FileIdentity } | number;
+  /** What the first process runs (`file`: who it is, for /proc/PID/maps). */
+  program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number }; file?: FileIdentity };
   /** Per-call tracing (`--trace syscall`): null when off. */
   trace: ((line: string) => void) | null;
 }
@@ -93,6 +94,8 @@ export class Kernel {
   idle: Task | null = null;
   /** Sleeping tasks' deadlines in host monotonic ns (kernel/sched/timer.ts). */
   readonly timers = new Map<Task, bigint>();
+  /** Inode numbers of MAP_SHARED|MAP_ANONYMOUS objects handed out so far (kernel/mm/shmem.ts). */
+  shmemInodes = 0;
   /** Futex wait queues by key (kernel/services/futex.ts). */
   readonly futexes = new Map<string, WaitQueue>();
   /** Threads that have exited and reaped themselves: their kernel stacks go after the switch away. */

@@ -9,7 +9,8 @@
 import type { Kernel, SyscallService } from '../kernel.ts';
 import { EBADF, EFAULT, EINVAL, ENOMEM, PAGE_SIZE, TASK_SIZE } from '../layout.ts';
 import { STACK_LIMIT, TASK_UNMAPPED_BASE, type AddressSpace } from '../mm/address-space.ts';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, sliceVma, type Vma } from '../mm/vma.ts';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, closeVma, sliceVma, type Vma } from '../mm/vma.ts';
+import { SharedAnonymous } from '../mm/shmem.ts';
 
 const pageUp = (v: number): number => Math.ceil(v / PAGE_SIZE) * PAGE_SIZE;
 const MAP_SHARED = 0x01;
@@ -47,7 +48,7 @@ export const sys_brk: SyscallService = (k, regs) => {
     if (tooBig(k, newEnd - task.brkStart) || space.overlaps(oldEnd, newEnd) || newEnd > MMAP_LIMIT) return task.brk;
     const heap = heapVma(space);
     if (heap !== null && heap.end === oldEnd) heap.end = newEnd;
-    else space.insertVma({ start: oldEnd, end: newEnd, read: true, write: true, exec: true, shared: false, growsDown: false, name: '[heap]', file: null });
+    else space.insertVma({ start: oldEnd, end: newEnd, read: true, write: true, exec: space.readImpliesExec, shared: false, growsDown: false, name: '[heap]', file: null });
   } else if (newEnd < oldEnd) {
     space.unmap(newEnd, oldEnd);
   }
@@ -55,8 +56,10 @@ export const sys_brk: SyscallService = (k, regs) => {
   return task.brk;
 };
 
-function protection(prot: number): Pick<Vma, 'read' | 'write' | 'exec'> {
-  return { read: (prot & PROT_READ) !== 0, write: (prot & PROT_WRITE) !== 0, exec: (prot & PROT_EXEC) !== 0 };
+/** The rights PROT_* asks for; under READ_IMPLIES_EXEC (exec.ts) a readable mapping is executable too. */
+function protection(space: AddressSpace, prot: number): Pick<Vma, 'read' | 'write' | 'exec'> {
+  const read = (prot & PROT_READ) !== 0;
+  return { read, write: (prot & PROT_WRITE) !== 0, exec: (prot & PROT_EXEC) !== 0 || (read && space.readImpliesExec) };
 }
 
 /** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings (files need an fd table). */
@@ -80,7 +83,10 @@ export const sys_mmap_pgoff: SyscallService = (k, regs) => {
     start = hint !== 0 && hint + size <= MMAP_LIMIT && !space.overlaps(hint, hint + size) ? hint : space.findGap(size, TASK_UNMAPPED_BASE, MMAP_LIMIT);
     if (start < 0) return -ENOMEM;
   }
-  space.insertVma({ start, end: start + size, ...protection(prot), shared: type === MAP_SHARED, growsDown: (flags & MAP_GROWSDOWN) !== 0, name: '', file: null });
+  // MAP_SHARED|MAP_ANONYMOUS maps a fresh in-memory object (Linux's shmem_zero_setup): its pages
+  // stay one set of frames for every process that inherits the mapping, touched before the fork or after.
+  const file = type === MAP_SHARED ? { pages: new SharedAnonymous(k.ram, ++k.shmemInodes), offset: 0 } : null;
+  space.insertVma({ start, end: start + size, ...protection(space, prot), shared: type === MAP_SHARED, growsDown: (flags & MAP_GROWSDOWN) !== 0, name: '', file });
   return start;
 };
 
@@ -112,7 +118,7 @@ export const sys_mprotect: SyscallService = (k, regs) => {
   const end = addr + pageUp(length);
   if (!covered(space, addr, end)) return -ENOMEM;
   for (const piece of space.removeVmas(addr, end)) {
-    const vma = { ...piece, ...protection(prot) };
+    const vma = { ...piece, ...protection(space, prot) };
     space.insertVma(vma);
     space.applyProtection(vma.start, vma.end, vma);
   }
@@ -151,14 +157,17 @@ export const sys_mremap: SyscallService = (k, regs) => {
     if (target < 0) return -ENOMEM;
   }
   const moved = sliceVma(vma, old, old + Math.min(oldSize, newSize));
-  space.removeVmas(old, old + oldSize);
+  for (const piece of space.removeVmas(old, old + oldSize)) closeVma(piece, k.frames);
   space.movePages(old, target, Math.min(oldSize, newSize));
   space.unmapRange(old, old + oldSize);                                             // a shrinking move's tail
   space.insertVma({ ...moved, start: target, end: target + newSize });
   return target;
 };
 
-/** madvise(addr, len, advice): MADV_DONTNEED drops the pages (they come back zeroed); the rest are hints. */
+/**
+ * madvise(addr, len, advice): MADV_DONTNEED drops the pages — private ones come back zeroed (or as
+ * the file's bytes again), shared ones from the object that holds them; the rest are hints.
+ */
 export const sys_madvise: SyscallService = (k, regs) => {
   const [addr, length, advice] = regs.args();
   if ((addr & (PAGE_SIZE - 1)) !== 0 || (length | 0) < 0) return -EINVAL;
@@ -167,7 +176,11 @@ export const sys_madvise: SyscallService = (k, regs) => {
   const end = addr + pageUp(length);
   if (!covered(space, addr, end)) return -ENOMEM;
   if (advice === MADV_DONTNEED) {
-    for (const vma of space.vmas) if (vma.start < end && vma.end > addr && !vma.shared) space.unmapRange(Math.max(vma.start, addr), Math.min(vma.end, end));
+    for (const vma of space.vmas) {
+      if (vma.start >= end || vma.end <= addr) continue;
+      if (vma.shared) space.writeBack(vma, addr, end);
+      space.unmapRange(Math.max(vma.start, addr), Math.min(vma.end, end));
+    }
   }
   return 0;
 };
@@ -180,6 +193,6 @@ export const sys_msync: SyscallService = (k, regs) => {
   const space = k.task().space;
   const end = addr + pageUp(length);
   if (length !== 0 && !covered(space, addr, end)) return -ENOMEM;
-  for (const vma of space.vmas) if (vma.shared && vma.file !== null && vma.start < end && vma.end > addr) space.writeBack(sliceVma(vma, addr, end));
+  for (const vma of space.vmas) if (vma.shared && vma.file !== null && vma.start < end && vma.end > addr) space.writeBack(vma, addr, end);
   return 0;
 };

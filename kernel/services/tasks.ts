@@ -174,13 +174,13 @@ export const sys_execve: SyscallService = (k, regs) => {
   const argv = readStringArray(k, regs.get('ecx'));
   const envp = readStringArray(k, regs.get('edx'));
   if (path === null || argv === null || envp === null) return -EFAULT;
-  const image = k.host.openExecutable(path);
-  if (typeof image === 'number') return -image;
+  const opened = k.host.openExecutable(path);
+  if (typeof opened === 'number') return -opened;
   const c = task.credentials;
   let loaded;
   try {
     loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16),
+      image: opened.bytes, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16), file: opened.file,
     });
   } catch (error) {
     if (error instanceof ExecError) return -error.errno;
