@@ -9,7 +9,7 @@ import type { Ram } from './ram.ts';
 export class KernelStacks {
   private readonly free: number[] = [];
 
-  constructor(private readonly ram: Ram, start: number, end: number) {
+  constructor(private readonly ram: Ram, private readonly start: number, private readonly end: number) {
     for (let pa = Math.ceil(start / THREAD_SIZE) * THREAD_SIZE; pa + THREAD_SIZE <= end; pa += THREAD_SIZE) this.free.push(pa);
     this.free.reverse();
   }
@@ -22,5 +22,8 @@ export class KernelStacks {
     return pa;
   }
 
-  release(pa: number): void { this.free.push(pa); }
+  /** Give a stack back; init_thread_union (task 1's, in the image) is not the pool's and stays. */
+  release(pa: number): void {
+    if (pa >= this.start && pa + THREAD_SIZE <= this.end) this.free.push(pa);
+  }
 }

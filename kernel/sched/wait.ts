@@ -30,6 +30,7 @@ import type { Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { ERESTARTSYS, ESLEEPING, ETIMEDOUT } from '../layout.ts';
 import { signalPending } from '../signals.ts';
+import { SIGKILL } from '../signal-numbers.ts';
 import { addTimer, cancelTimer } from './timer.ts';
 
 export type WakeReason = 'woken' | 'timeout' | 'signal';
@@ -42,6 +43,8 @@ export interface Sleep {
   deadline: bigint | null;
   /** Signals end the sleep (TASK_INTERRUPTIBLE) or not (TASK_UNINTERRUPTIBLE). */
   interruptible: boolean;
+  /** Uninterruptible, but a fatal signal (SIGKILL) ends it (TASK_KILLABLE). */
+  killable: boolean;
   /** Why the last sleep ended; null while asleep. */
   wokenBy: WakeReason | null;
 }
@@ -73,19 +76,26 @@ export class WaitQueue {
   wakeAll(k: Kernel): number { return this.wake(k); }
 }
 
+/** Is SIGKILL on its way to the task (kill -9, exit_group, a fatal signal, another thread's execve)? */
+export function fatalSignalPending(task: Task): boolean {
+  return (task.pendingSignals & (1 << SIGKILL)) !== 0;
+}
+
 /**
  * From a service: sleep the current task on `queues` until a wake-up, the deadline (host monotonic
- * ns) or, if interruptible, a signal. Returns -ESLEEPING (return it from the service), or, without
- * sleeping, -ERESTARTSYS when a signal is pending or -ETIMEDOUT when the deadline has passed.
+ * ns) or, if interruptible, a signal (if killable, SIGKILL only). Returns -ESLEEPING (return it
+ * from the service), or, without sleeping, -ERESTARTSYS when such a signal is pending or
+ * -ETIMEDOUT when the deadline has passed.
  */
-export function sleepOn(k: Kernel, queues: WaitQueue | WaitQueue[], options: { deadline?: bigint | null; interruptible?: boolean } = {}): number {
+export function sleepOn(k: Kernel, queues: WaitQueue | WaitQueue[], options: { deadline?: bigint | null; interruptible?: boolean; killable?: boolean } = {}): number {
   const task = k.task();
   const interruptible = options.interruptible ?? true;
+  const killable = options.killable ?? false;
   const deadline = task.sleep !== null ? task.sleep.deadline : options.deadline ?? null;
-  if (interruptible && signalPending(task)) return -ERESTARTSYS;
+  if (interruptible ? signalPending(task) : killable && fatalSignalPending(task)) return -ERESTARTSYS;
   if (deadline !== null && k.host.monotonic() >= deadline) return -ETIMEDOUT;
   const list = Array.isArray(queues) ? queues : [queues];
-  task.sleep = { queues: list, deadline, interruptible, wokenBy: null };
+  task.sleep = { queues: list, deadline, interruptible, killable, wokenBy: null };
   for (const queue of list) queue.add(task);
   if (deadline !== null) addTimer(k, task, deadline);
   task.state = 'sleeping';
@@ -101,7 +111,7 @@ export function wokenBy(task: Task): WakeReason | null {
 export function wakeTask(k: Kernel, task: Task, reason: WakeReason): void {
   const sleep = task.sleep;
   if (task.state !== 'sleeping' || sleep === null) return;
-  if (reason === 'signal' && !sleep.interruptible) return;
+  if (reason === 'signal' && !sleep.interruptible && !(sleep.killable && fatalSignalPending(task))) return;
   for (const queue of sleep.queues) queue.remove(task);
   sleep.queues = [];
   sleep.wokenBy = reason;

@@ -1,20 +1,25 @@
 // Making, replacing and reaping processes: fork (clone with fork's flags, vfork), execve (the
 // program comes from the host's file system, as under qemu-user), wait4/waitpid.
 //
+// vfork (CLONE_VFORK|CLONE_VM) shares the address space and puts the parent to sleep until the
+// child execs or exits (releaseMm wakes it). execve in a process with several threads first ends
+// the others (Linux's de_thread): SIGKILL to each, a sleep until they are gone, and a thread that
+// is not the leader takes over the leader's pid, so the new program runs as the process it was.
+//
 // A blocking wait sleeps on the parent's childExit wait queue (kernel/sched/wait.ts): a child's exit
 // wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
 // handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
-import { ECHILD, EFAULT, EINVAL, ENOENT, ENOMEM, PAGE_SIZE, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TIF_IRET,
-  __PAGE_OFFSET } from '../layout.ts';
-import { sleepOn } from '../sched/wait.ts';
+import { EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
+  TIF_IRET, __PAGE_OFFSET } from '../layout.ts';
+import { WaitQueue, sleepOn, wokenBy } from '../sched/wait.ts';
 import { PtRegs } from '../pt-regs.ts';
 import { OutOfMemory } from '../mm/frames.ts';
-import { ExecError, loadProgram, startThread } from '../exec.ts';
+import { ExecError, checkExecutable, loadProgram, startThread } from '../exec.ts';
 import { Struct, copyToUser, FAULT } from './user.ts';
-import { setTls } from './process.ts';
+import { releaseMm, setTls, zapOtherThreads } from './process.ts';
 
 const CSIGNAL = 0xff;
 const CLONE_VM = 0x00000100;
@@ -93,6 +98,8 @@ function discard(k: Kernel, child: Task): void {
 }
 
 function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid: number, tls: number, childTid: number): number {
+  // vfork's second half: the call runs again when the child has exec'd or exited.
+  if (k.task().vforkChild !== null) return waitForVfork(k);
   if ((flags & ~CLONE_SUPPORTED) !== 0) return -EINVAL;
   // Linux's rules: threads share handlers, and shared handlers need a shared address space.
   if ((flags & CLONE_THREAD) !== 0 && (flags & CLONE_SIGHAND) === 0) return -EINVAL;
@@ -114,16 +121,37 @@ function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid:
   if ((flags & CLONE_CHILD_SETTID) !== 0) child.space.write32(childTid, child.pid);
   if ((flags & CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = childTid;
   if ((flags & CLONE_PARENT_SETTID) !== 0) k.task().space.write32(parentTid, child.pid);
+  if ((flags & CLONE_VFORK) !== 0) {
+    child.vforkDone = new WaitQueue();
+    k.task().vforkChild = child;
+    return waitForVfork(k);
+  }
+  return child.pid;
+}
+
+/**
+ * CLONE_VFORK: the parent sleeps until its child execs or exits (Linux's wait_for_vfork_done):
+ * it borrows the parent's memory meanwhile, stack included. Only SIGKILL ends the sleep early
+ * (TASK_KILLABLE); other signals wait for the parent's return. Then clone returns the child's pid.
+ */
+function waitForVfork(k: Kernel): number {
+  const parent = k.task();
+  const child = parent.vforkChild!;
+  if (child.vforkDone !== null && wokenBy(parent) !== 'signal') {
+    const slept = sleepOn(k, child.vforkDone, { interruptible: false, killable: true });
+    if (slept === -ESLEEPING) return slept;
+  }
+  parent.vforkChild = null;
   return child.pid;
 }
 
 export const sys_fork: SyscallService = (k, regs) => clone(k, regs, SIGCHLD, 0, 0, 0, 0);
-/** vfork: a copy-on-write fork, so the parent need not wait for the child to exec. */
-export const sys_vfork = sys_fork;
+/** vfork: the child runs in the parent's address space while the parent sleeps. */
+export const sys_vfork: SyscallService = (k, regs) => clone(k, regs, CLONE_VFORK | CLONE_VM | SIGCHLD, 0, 0, 0, 0);
 /** clone(flags, newsp, parent_tidptr, tls, child_tidptr): the i386 argument order. */
 export const sys_clone: SyscallService = (k, regs) => {
   const [flags, stack, parentTid, tls, childTid] = regs.args();
-  return clone(k, regs, flags & ~CLONE_VFORK, stack, parentTid, tls, childTid);
+  return clone(k, regs, flags, stack, parentTid, tls, childTid);
 };
 
 /** wait4(pid, status *, options, rusage *). */
@@ -167,6 +195,46 @@ function readStringArray(k: Kernel, pointer: number): string[] | null {
   return null;
 }
 
+/**
+ * de_thread: before a process with other threads runs a new program, they end. They get SIGKILL
+ * and this thread sleeps (killable) until the last of them is gone; each leaves through
+ * do_notify_resume with status 0, and the process lives on. Returns 0 when this thread is alone,
+ * -ESLEEPING while it waits, -EAGAIN if the process is dying anyway (exit_group, another execve).
+ */
+function deThread(k: Kernel, task: Task): number {
+  const group = task.group;
+  if (group.exitStatus !== null || (group.execTask !== null && group.execTask !== task)) return -EAGAIN;
+  if (group.threads.size > 1) {
+    group.execTask = task;
+    zapOtherThreads(k, task);
+    const slept = sleepOn(k, group.threadExit, { interruptible: false, killable: true });
+    return slept === -ERESTARTSYS ? -EAGAIN : slept;
+  }
+  group.execTask = null;
+  if (!task.isLeader) takeOverLeader(k, task);
+  return 0;
+}
+
+/**
+ * The exec'ing thread was not the leader: it takes the leader's pid (getpid = gettid again), its
+ * parent and SIGCHLD, and the leader, a zombie since de_thread, goes without a word to the parent
+ * (its kernel stack after the next switch, as a thread's).
+ */
+function takeOverLeader(k: Kernel, task: Task): void {
+  const tgid = task.group.tgid;
+  const leader = k.tasks.get(tgid);
+  if (leader !== undefined) {
+    k.tasks.delete(tgid);
+    k.exited.push(leader);
+    task.ppid = leader.ppid;
+  }
+  k.tasks.delete(task.pid);
+  task.pid = tgid;
+  task.exitSignal = SIGCHLD;
+  k.tasks.set(tgid, task);
+  k.ram.write32(task.threadInfo + TI_TASK, tgid);
+}
+
 /** execve(path, argv, envp): replace the program; the new one starts through iret (TIF_IRET). */
 export const sys_execve: SyscallService = (k, regs) => {
   const task = k.task();
@@ -176,16 +244,25 @@ export const sys_execve: SyscallService = (k, regs) => {
   if (path === null || argv === null || envp === null) return -EFAULT;
   const opened = k.host.openExecutable(path);
   if (typeof opened === 'number') return -opened;
-  const c = task.credentials;
+  try {
+    checkExecutable(opened.bytes, path);
+  } catch (error) {
+    if (error instanceof ExecError) return -error.errno;
+    throw error;
+  }
+  // The file will do: the other threads end now (this call runs again once they have).
+  const alone = deThread(k, task);
+  if (alone !== 0) return alone;
   let loaded;
   try {
     loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image: opened.bytes, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16), file: opened.file,
+      image: opened.bytes, path, argv, envp, credentials: task.credentials, hwcap: k.hwcap(), random: k.host.random(16), file: opened.file,
     });
   } catch (error) {
     if (error instanceof ExecError) return -error.errno;
     throw error;
   }
+  releaseMm(k, task);                              // robust futexes, clear_child_tid, a vfork parent
   const old = task.space;
   task.space = loaded.space;
   k.activate(task);
@@ -193,13 +270,11 @@ export const sys_execve: SyscallService = (k, regs) => {
   task.brkStart = task.brk = loaded.brk;
   task.mmapNext = 0x40000000;
   task.executable = path;
-  task.clearChildTid = 0;
   task.tls.fill(null);
-  task.actions.forEach((a, i) => { if (a.handler > 1) task.actions[i] = { handler: 0, flags: 0, restorer: 0, mask: 0 }; });
+  // Caught signals go back to their default; the table is the process's own from now on.
+  task.actions = task.actions.map((a) => (a.handler > 1 ? { handler: 0, flags: 0, restorer: 0, mask: 0 } : { ...a }));
   startThread(regs, loaded.entry, loaded.stackPointer);
   k.setThreadFlag(task, TIF_IRET);
   task.justExeced = true;
   return 0;
 };
-
-void PAGE_SIZE; void ENOENT;
