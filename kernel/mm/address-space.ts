@@ -383,13 +383,20 @@ export class AddressSpace {
     }
   }
 
+  /** The frames this space holds: its directory, its page tables, its present pages (a leak check's unit). */
+  framesInUse(): number {
+    let n = 1;
+    for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) if ((this.ram.read32(this.directory + slot * 4) & PTE_PRESENT) !== 0) n++;
+    return n + this.presentPages();
+  }
+
   /** How many pages are present in [start, end) (tests and /proc use it). */
   presentPages(start = 0, end = TASK_SIZE): number {
     let n = 0;
     for (let va = start; va < end; va += PAGE_SIZE) {
       const pte = this.pteAddress(va, false);
       if (pte >= 0 && (this.ram.read32(pte) & PTE_PRESENT) !== 0) n++;
-      else if (pte < 0) va = (((va >>> 22) + 1) << 22) - PAGE_SIZE;    // no table: skip its 4 MiB
+      else if (pte < 0) va = ((va >>> 22) + 1) * 0x400000 - PAGE_SIZE;   // no table: skip its 4 MiB
     }
     return n;
   }
