@@ -16,7 +16,7 @@ import { ET_EXEC, PF_R, PF_W, PF_X, PT_GNU_STACK, PT_INTERP, PT_LOAD } from '../
 import { AddressSpace, STACK_LIMIT } from './mm/address-space.ts';
 import { OutOfMemory, type FrameAllocator } from './mm/frames.ts';
 import type { Ram } from './mm/ram.ts';
-import type { FileIdentity, FilePages } from './mm/vma.ts';
+import type { FilePages } from './mm/vma.ts';
 import type { PtRegs } from './pt-regs.ts';
 import { PAGE_SIZE, TASK_SIZE, USER_STACK_TOP, VSYSCALL_BASE, VSYSCALL_ENTRY, __USER_CS, __USER_DS } from './layout.ts';
 
@@ -69,8 +69,12 @@ export interface ExecRequest {
   hwcap: number;
   /** 16 bytes for AT_RANDOM (tests pass fixed bytes). */
   random: Uint8Array;
-  /** Who the executable is (/proc/PID/maps names its segments by it); without it: its path, device 00:00, inode 0. */
-  file?: FileIdentity;
+  /**
+   * The executable's pages as a file mapping (kernel/mm/file-pages.ts: its inode's), which its
+   * segments' areas map and /proc/PID/maps names; without it (bytes no file system holds) the
+   * bytes themselves, named by the path on device 00:00, inode 0.
+   */
+  file?: FilePages;
 }
 
 export interface ExecResult {
@@ -81,6 +85,8 @@ export interface ExecResult {
   brk: number;
   /** The auxiliary vector as written, in order (for tests and --trace). */
   auxv: [number, number][];
+  /** Where argv's and envp's strings lie in the new stack. */
+  strings: { argStart: number; argEnd: number; envStart: number; envEnd: number };
 }
 
 const ENOEXEC = 8;
@@ -113,17 +119,14 @@ function checkImage(elf: ElfFile, path: string): void {
 }
 
 /**
- * The executable as its segments' areas see it: the bytes exec read, and who the file is. Its pages
- * are copied in at exec (and again if madvise(MADV_DONTNEED) drops one); it is only ever mapped
- * privately.
+ * An executable no file system holds (the bytes the host handed over) as its segments' areas see
+ * it. Its pages are copied in at exec (and again if madvise(MADV_DONTNEED) drops one); it is only
+ * ever mapped privately.
  */
-class ExecutableFile implements FilePages {
-  readonly path: string;
-  readonly device: readonly [number, number];
-  readonly inode: number;
-  constructor(private readonly bytes: Uint8Array, identity: FileIdentity) {
-    ({ path: this.path, device: this.device, inode: this.inode } = identity);
-  }
+class ExecutableBytes implements FilePages {
+  readonly device = [0, 0] as const;
+  readonly inode = 0;
+  constructor(private readonly bytes: Uint8Array, readonly path: string) {}
   read(offset: number, into: Uint8Array): void {
     into.fill(0);
     if (offset < this.bytes.length) into.set(this.bytes.subarray(offset, offset + into.length));
@@ -150,7 +153,10 @@ function loadSegments(elf: ElfFile, space: AddressSpace, file: FilePages): { phd
     const rights = { read: (s.flags & PF_R) !== 0, write: (s.flags & PF_W) !== 0, exec: (s.flags & PF_X) !== 0 || ((s.flags & PF_R) !== 0 && space.readImpliesExec) };
     // A segment sharing a page with the one before takes the page over (MAP_FIXED), keeping its bytes.
     space.forgetVmas(start, pageUp(s.vaddr + s.memsz));
-    if (fileEnd > start) space.insertVma({ start, end: fileEnd, ...rights, shared: false, growsDown: false, name: '', file: { pages: file, offset } });
+    if (fileEnd > start) {
+      file.open?.();                                               // the area holds the file open
+      space.insertVma({ start, end: fileEnd, ...rights, shared: false, growsDown: false, name: '', file: { pages: file, offset } });
+    }
     if (pageUp(s.vaddr + s.memsz) > fileEnd) {
       space.insertVma({ start: fileEnd, end: pageUp(s.vaddr + s.memsz), ...rights, shared: false, growsDown: false, name: '', file: null });
     }
@@ -175,14 +181,23 @@ class StackBuilder {
 }
 
 /** Step 2: argc, argv, envp, auxv and the strings they point at. */
-function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number, number][], executableStack: boolean): { sp: number; auxv: [number, number][] } {
-  // Linux's limit on the strings: a quarter of RLIMIT_STACK.
-  const strings = [request.path, ...request.envp, ...request.argv].reduce((n, s) => n + Buffer.byteLength(s, 'latin1') + 1, 0);
-  if (strings + 4 * (request.argv.length + request.envp.length + 2) > STACK_LIMIT / 4) throw new ExecError(`${request.path}: argument list too long`, E2BIG);
+function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number, number][], executableStack: boolean): { sp: number; auxv: [number, number][]; strings: ExecResult['strings'] } {
   const stack = new StackBuilder(space, USER_STACK_TOP - 4);          // a zero word at the very top
   const execfn = stack.pushString(request.path);
-  const envPointers = request.envp.map((e) => stack.pushString(e));
-  const argPointers = request.argv.map((a) => stack.pushString(a));
+  // argv's strings then envp's, in order and contiguous, as Linux copies them (mm->arg_start ..
+  // arg_end, env_start .. env_end: what /proc/PID/cmdline and environ read back).
+  const strings = [...request.argv, ...request.envp].map((t) => Buffer.from(t + '\0', 'latin1'));
+  const blob = Buffer.concat(strings);
+  // Linux's limit on the strings and their pointers: a quarter of RLIMIT_STACK.
+  if (blob.length + 4 * (strings.length + 2) > STACK_LIMIT / 4) throw new ExecError(`${request.path}: argument list too long`, E2BIG);
+  const base = stack.pushBytes(new Uint8Array(blob));
+  const pointers: number[] = [];
+  let at = base;
+  for (const t of strings) { pointers.push(at); at += t.length; }
+  const argPointers = pointers.slice(0, request.argv.length);
+  const envPointers = pointers.slice(request.argv.length);
+  const argEnd = request.argv.length === 0 ? base : pointers[request.argv.length - 1]! + strings[request.argv.length - 1]!.length;
+  const layout = { argStart: base, argEnd, envStart: argEnd, envEnd: base + blob.length };
   // The area: the strings' pages and 128 KiB below them; it grows down on faults below it, up to
   // RLIMIT_STACK (address-space.ts growStack). The tables below the strings land inside it.
   space.insertVma({
@@ -204,7 +219,7 @@ function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number,
   words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
   space.mapRange(sp, sp + table.length, { write: true });
   space.copyToUserForce(sp, table);
-  return { sp, auxv };
+  return { sp, auxv, strings: layout };
 }
 
 /** Load an ELF image into a new address space and build its stack. The caller switches to it. */
@@ -223,7 +238,7 @@ export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: n
   const gnuStack = elf.segments.find((s) => s.type === PT_GNU_STACK);
   space.readImpliesExec = gnuStack === undefined;
   const executableStack = gnuStack === undefined || (gnuStack.flags & PF_X) !== 0;
-  const file = new ExecutableFile(request.image, request.file ?? { path: request.path, device: [0, 0], inode: 0 });
+  const file = request.file ?? new ExecutableBytes(request.image, request.path);
   try {
     const { phdr, end } = loadSegments(elf, space, file);
     const c = request.credentials;
@@ -234,8 +249,8 @@ export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: n
       [AT_PHDR, phdr], [AT_PHENT, ELF_PHENT_SIZE], [AT_PHNUM, elf.phnum], [AT_BASE, 0], [AT_FLAGS, 0],
       [AT_ENTRY, elf.entry], [AT_UID, c.uid], [AT_EUID, c.euid], [AT_GID, c.gid], [AT_EGID, c.egid],
     ];
-    const { sp, auxv } = buildStack(space, request, auxBase, executableStack);
-    return { space, entry: elf.entry, stackPointer: sp, brk: end, auxv };
+    const { sp, auxv, strings } = buildStack(space, request, auxBase, executableStack);
+    return { space, entry: elf.entry, stackPointer: sp, brk: end, auxv, strings };
   } catch (error) {
     space.destroy();
     if (error instanceof OutOfMemory) throw new ExecError(`${request.path}: not enough memory for its segments and stack`, ENOMEM);

@@ -22,8 +22,8 @@ export const STACK_LIMIT = 8 * 1024 * 1024;
 export const TASK_UNMAPPED_BASE = 0x40000000;
 const pageDown = (v: number): number => (v & ~(PAGE_SIZE - 1)) >>> 0;
 
-/** What a page fault on a user address comes to. */
-export type FaultOutcome = 'mapped' | 'segv' | 'oom';
+/** What a page fault on a user address comes to (sigbus: a file mapping's page wholly past the file's end). */
+export type FaultOutcome = 'mapped' | 'segv' | 'sigbus' | 'oom';
 
 const KERNEL_PDE_FIRST = TASK_SIZE >>> 22;       // 768
 const FRAME_MASK = 0xfffff000;
@@ -176,6 +176,11 @@ export class AddressSpace {
     return null;
   }
 
+  /** Can the kernel access the user page holding `va` (faulting it in as a user access would)? */
+  faultIn(va: number, write: boolean): boolean {
+    return this.userPage(va, write) >= 0;
+  }
+
   /**
    * A user access from the kernel (copy_from_user and friends): the physical address, after
    * faulting the page in as the MMU's #PF would for the program (demand paging, copy-on-write, the
@@ -316,6 +321,7 @@ export class AddressSpace {
         this.ptesChanged = true;
         return 'mapped';
       }
+      if (vma.file !== null && vma.file.pages.size !== undefined && vma.file.offset + (page - vma.start) >= vma.file.pages.size()) return 'sigbus';
       const { frame, writable } = this.newPage(vma, page, write);
       this.ram.write32(pte, frame | PTE_PRESENT | user | (writable ? PTE_RW : 0));
       return 'mapped';
@@ -436,6 +442,18 @@ export class AddressSpace {
     }
     this.ptesChanged = true;
     return child;
+  }
+
+  /** How many user pages are present now (/proc/PID/statm, VmRSS): a walk of this space's own tables. */
+  countPages(): number {
+    let n = 0;
+    for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {
+      const pde = this.ram.read32(this.directory + slot * 4);
+      if ((pde & PTE_PRESENT) === 0) continue;
+      const table = (pde & FRAME_MASK) >>> 0;
+      for (let i = 0; i < 1024; i++) if ((this.ram.read32(table + i * 4) & PTE_PRESENT) !== 0) n++;
+    }
+    return n;
   }
 
   /** Tasks using this space: CLONE_VM threads share one, and the last to leave frees it. */

@@ -25,6 +25,9 @@ export class PageCache {
 
   constructor(private readonly ram: Ram) {}
 
+  /** Is the page holding `offset` in the cache? */
+  has(offset: number): boolean { return this.pages.has(Math.floor(offset / PAGE_SIZE)); }
+
   /** The frame for the page at `offset`, allocated zeroed on first use (without a holder for the caller). */
   private lookup(offset: number, frames: FrameAllocator): number {
     const index = Math.floor(offset / PAGE_SIZE);
@@ -51,6 +54,26 @@ export class PageCache {
 
   write(offset: number, from: Uint8Array, frames: FrameAllocator): void {
     this.ram.set(this.lookup(offset, frames), from.subarray(0, PAGE_SIZE));
+  }
+
+  /** Copy the cached pages' bytes over the part of `bytes` (the file's bytes at `offset`) they hold. */
+  copyOut(offset: number, bytes: Uint8Array): void {
+    this.eachCached(offset, bytes.length, (frame, within, at, n) => bytes.set(this.ram.u8.subarray(frame + within, frame + within + n), at));
+  }
+
+  /** Bytes written to the file at `offset`: the cached pages that hold any of them take them. */
+  copyIn(offset: number, bytes: Uint8Array): void {
+    this.eachCached(offset, bytes.length, (frame, within, at, n) => this.ram.set(frame + within, bytes.subarray(at, at + n)));
+  }
+
+  private eachCached(offset: number, length: number, use: (frame: number, within: number, at: number, n: number) => void): void {
+    for (let at = 0; at < length;) {
+      const within = (offset + at) % PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - within, length - at);
+      const frame = this.pages.get(Math.floor((offset + at) / PAGE_SIZE));
+      if (frame !== undefined) use(frame, within, at, n);
+      at += n;
+    }
   }
 
   /** Give every frame back (the cache's own holder; mapped frames live on until unmapped). */

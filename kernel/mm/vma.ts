@@ -29,6 +29,8 @@ export interface FilePages extends FileIdentity {
   frame?(offset: number, frames: FrameAllocator): number;
   /** MAP_SHARED: write a page back at `offset` (msync, munmap, exit); past the end is dropped. */
   write(offset: number, from: Uint8Array): void;
+  /** The file's size now: a page wholly past its end is SIGBUS to touch (absent: no end). */
+  size?(): number;
   /** One more area maps the file. */
   open?(): void;
   /** One area that mapped it is gone (the last close may free what the file kept for mappings). */
@@ -49,6 +51,8 @@ export interface Vma {
   name: string;
   /** A file mapping and the file offset of `start`; null for anonymous memory. */
   file: { pages: FilePages; offset: number } | null;
+  /** false: mprotect may never make it writable (MAP_SHARED of a file opened without write: Linux's VM_MAYWRITE). */
+  mayWrite?: boolean;
 }
 
 export const PROT_READ = 0x1;
@@ -81,6 +85,7 @@ export function canMerge(low: Vma, high: Vma): boolean {
   if (low.end !== high.start) return false;
   if (low.read !== high.read || low.write !== high.write || low.exec !== high.exec) return false;
   if (low.shared !== high.shared || low.growsDown !== high.growsDown || low.name !== high.name) return false;
+  if ((low.mayWrite ?? true) !== (high.mayWrite ?? true)) return false;
   if (low.file === null || high.file === null) return low.file === high.file;
   return low.file.pages === high.file.pages && low.file.offset + (low.end - low.start) === high.file.offset;
 }

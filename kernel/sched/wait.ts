@@ -53,13 +53,18 @@ export class WaitQueue {
   /** Sleepers in arrival order (a Set keeps insertion order): wake(k, 1) is first come, first served. */
   private readonly sleepers = new Set<Task>();
 
+  /** `emptied` runs when the last sleeper leaves, however it leaves (the futex table forgets the queue). */
+  constructor(private readonly emptied: (() => void) | null = null) {}
+
   get size(): number { return this.sleepers.size; }
   has(task: Task): boolean { return this.sleepers.has(task); }
   /** The sleepers, oldest first (futex requeue moves them between queues). */
   tasks(): Task[] { return [...this.sleepers]; }
 
   add(task: Task): void { this.sleepers.add(task); }
-  remove(task: Task): void { this.sleepers.delete(task); }
+  remove(task: Task): void {
+    if (this.sleepers.delete(task) && this.sleepers.size === 0) this.emptied?.();
+  }
 
   /** Wake up to `count` sleepers (oldest first) that `accept`; returns how many woke. */
   wake(k: Kernel, count = Infinity, accept: (task: Task) => boolean = () => true): number {

@@ -18,7 +18,6 @@
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { AddressSpace } from '../mm/address-space.ts';
 import type { PtRegs } from '../pt-regs.ts';
-import type { Task } from '../task.ts';
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTARTSYS, ERESTART_RESTARTBLOCK, ESLEEPING, ETIMEDOUT } from '../layout.ts';
 import { WaitQueue, sleepOn, wokenBy } from '../sched/wait.ts';
 import { readWords } from './user.ts';
@@ -41,24 +40,17 @@ function key(space: AddressSpace, uaddr: number): string {
 }
 
 /**
- * A futex word's queue. It leaves the table when its last waiter leaves it, however that happens
- * (a wake-up, a timeout, a signal, a requeue to another word): the table would otherwise keep a
- * queue for every word ever waited on.
+ * The word's queue. It leaves the table when its last waiter leaves it, however that happens (a
+ * wake-up, a timeout, a signal, a requeue to another word): the table would otherwise keep a queue
+ * for every word ever waited on.
  */
-class FutexQueue extends WaitQueue {
-  constructor(private readonly table: Map<string, WaitQueue>, private readonly name: string) { super(); }
-  override remove(task: Task): void {
-    super.remove(task);
-    if (this.size === 0 && this.table.get(this.name) === this) this.table.delete(this.name);
-  }
-}
-
 function queueOf(k: Kernel, space: AddressSpace, uaddr: number): WaitQueue {
   const name = key(space, uaddr);
   let queue = k.futexes.get(name);
   if (queue === undefined) {
-    queue = new FutexQueue(k.futexes, name);
-    k.futexes.set(name, queue);
+    const created: WaitQueue = new WaitQueue(() => { if (k.futexes.get(name) === created) k.futexes.delete(name); });
+    k.futexes.set(name, created);
+    queue = created;
   }
   return queue;
 }

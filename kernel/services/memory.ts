@@ -7,7 +7,12 @@
 // -ENOMEM at once; smaller ones succeed, and a fault that finds no frame left is the OOM killer's.
 
 import type { Kernel, SyscallService } from '../kernel.ts';
-import { EBADF, EFAULT, EINVAL, ENOMEM, PAGE_SIZE, TASK_SIZE } from '../layout.ts';
+import { EACCES, EBADF, EFAULT, EINVAL, ENODEV, ENOMEM, EOVERFLOW, PAGE_SIZE, TASK_SIZE } from '../layout.ts';
+import { inodePages, type InodePages } from '../mm/file-pages.ts';
+import { isRegular, S_IFCHR, S_IFMT } from '../fs/inode.ts';
+import { DEV_ZERO } from '../fs/devices.ts';
+import { O_APPEND } from '../fs/file.ts';
+import { pathName } from '../fs/path.ts';
 import { STACK_LIMIT, TASK_UNMAPPED_BASE, type AddressSpace } from '../mm/address-space.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, closeVma, sliceVma, type Vma } from '../mm/vma.ts';
 import { SharedAnonymous } from '../mm/shmem.ts';
@@ -62,31 +67,63 @@ function protection(space: AddressSpace, prot: number): Pick<Vma, 'read' | 'writ
   return { read, write: (prot & PROT_WRITE) !== 0, exec: (prot & PROT_EXEC) !== 0 || (read && space.readImpliesExec) };
 }
 
-/** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings (files need an fd table). */
+/**
+ * What mmap of descriptor `fd` maps: a regular file's pages (kernel/mm/file-pages.ts, opened once
+ * for the area), null for /dev/zero (anonymous memory, as Linux's mmap_zero), or an errno: EBADF
+ * for no such descriptor, ENODEV for what cannot be mapped (pipes, ttys, directories), EACCES for
+ * a file not open for reading, or open without write for a writable MAP_SHARED mapping (which then
+ * may never become writable: mayWrite).
+ */
+function mappedFile(k: Kernel, fd: number, shared: boolean, prot: number): { pages: InodePages; mayWrite: boolean } | null | number {
+  const task = k.task();
+  const file = task.files.get(fd);
+  if (file === null) return -EBADF;
+  const inode = file.inode;
+  if ((inode.mode & S_IFMT) === S_IFCHR && inode.rdev === DEV_ZERO) return null;
+  if (!isRegular(inode.mode) || file.path === null) return -ENODEV;
+  if (!file.readable()) return -EACCES;
+  if (shared && (prot & PROT_WRITE) !== 0 && (!file.writable() || (file.flags & O_APPEND) !== 0)) return -EACCES;
+  const pages = inodePages(inode, pathName(file.path, task.fs.root), k.ram);
+  pages.open();
+  return { pages, mayWrite: !shared || file.writable() };
+}
+
+/** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous memory, or a file's pages from pgoffset on. */
 export const sys_mmap_pgoff: SyscallService = (k, regs) => {
-  const [addr, length, prot, flags] = regs.args();
+  const [addr, length, prot, flags, fd, pgoffset] = regs.args();
   const space = k.task().space;
   if (length === 0 || length > TASK_SIZE) return -EINVAL;
   const type = flags & (MAP_SHARED | MAP_PRIVATE);
   if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
-  if ((flags & MAP_ANONYMOUS) === 0) return -EBADF;          // no file descriptors to map yet
   const size = pageUp(length);
+  if ((flags & MAP_ANONYMOUS) === 0 && (pgoffset + size / PAGE_SIZE) * PAGE_SIZE > 0xffffffff + 1) return -EOVERFLOW;
   if (tooBig(k, size)) return -ENOMEM;
+  if ((flags & MAP_FIXED) !== 0 && ((addr & (PAGE_SIZE - 1)) !== 0 || addr + size > TASK_SIZE || addr + size < addr)) return -EINVAL;
+  const mapped = (flags & MAP_ANONYMOUS) === 0 ? mappedFile(k, fd | 0, type === MAP_SHARED, prot) : null;
+  if (typeof mapped === 'number') return mapped;
   let start: number;
   if ((flags & MAP_FIXED) !== 0) {
-    if ((addr & (PAGE_SIZE - 1)) !== 0 || addr + size > TASK_SIZE || addr + size < addr) return -EINVAL;
     start = addr;
     space.unmap(start, start + size);
   } else {
     // A hint is taken when the range is free; otherwise the lowest gap above TASK_UNMAPPED_BASE.
     const hint = pageUp(addr);
     start = hint !== 0 && hint + size <= MMAP_LIMIT && !space.overlaps(hint, hint + size) ? hint : space.findGap(size, TASK_UNMAPPED_BASE, MMAP_LIMIT);
-    if (start < 0) return -ENOMEM;
+    if (start < 0) {
+      mapped?.pages.close(k.frames);
+      return -ENOMEM;
+    }
   }
-  // MAP_SHARED|MAP_ANONYMOUS maps a fresh in-memory object (Linux's shmem_zero_setup): its pages
-  // stay one set of frames for every process that inherits the mapping, touched before the fork or after.
-  const file = type === MAP_SHARED ? { pages: new SharedAnonymous(k.ram, ++k.shmemInodes), offset: 0 } : null;
-  space.insertVma({ start, end: start + size, ...protection(space, prot), shared: type === MAP_SHARED, growsDown: (flags & MAP_GROWSDOWN) !== 0, name: '', file });
+  // A file's pages; or for MAP_SHARED|MAP_ANONYMOUS a fresh in-memory object (Linux's
+  // shmem_zero_setup), whose pages stay one set of frames for every process that inherits the
+  // mapping, touched before the fork or after.
+  const file = mapped !== null ? { pages: mapped.pages, offset: pgoffset * PAGE_SIZE }
+    : type === MAP_SHARED ? { pages: new SharedAnonymous(k.ram, ++k.shmemInodes), offset: 0 } : null;
+  const mayWrite = mapped?.mayWrite ?? true;
+  space.insertVma({
+    start, end: start + size, ...protection(space, prot), shared: type === MAP_SHARED, growsDown: (flags & MAP_GROWSDOWN) !== 0, name: '', file,
+    ...(mayWrite ? {} : { mayWrite }),
+  });
   return start;
 };
 
@@ -117,6 +154,8 @@ export const sys_mprotect: SyscallService = (k, regs) => {
   const space = k.task().space;
   const end = addr + pageUp(length);
   if (!covered(space, addr, end)) return -ENOMEM;
+  // A shared mapping of a file opened without write access can never be made writable.
+  if ((prot & PROT_WRITE) !== 0 && space.vmas.some((v) => v.start < end && v.end > addr && v.mayWrite === false)) return -EACCES;
   for (const piece of space.removeVmas(addr, end)) {
     const vma = { ...piece, ...protection(space, prot) };
     space.insertVma(vma);

@@ -2,9 +2,8 @@
 // same static glibc program: its segments (the executable's device, inode and page offsets, the
 // RELRO page glibc makes read-only), the bss, the heap, and areas mmap'ed at fixed addresses.
 //
-// Until procfs is in, gate86's open of /proc/self/maps fails (-ENOSYS); the test prints the address
-// space as the program's last traced system call left it (nothing maps or unmaps after the
-// mprotects but that open) with formatMaps, which is what procfs's maps file returns.
+// The program reads the file through procfs; the test also prints the address space with
+// formatMaps as the program's last system call left it, and the two must agree.
 import test from 'ava';
 import { runI386Elf, i386Oracle } from '../support/i386-oracle.ts';
 import { glibcProgram, runOnGate86 } from './support.ts';
@@ -50,10 +49,11 @@ function asI386Kernel(native: string): MapsLine[] {
 /** The areas the program mmap'ed at fixed addresses: the part of the layout any oracle shares. */
 const fixedAreas = (lines: MapsLine[]): MapsLine[] => lines.filter((l) => l.start >= 0x50000000 && l.end <= 0x50500000);
 
-function gate86Maps(program: string): string {
+/** What the program read from /proc/self/maps under gate86, and formatMaps of its address space then. */
+function gate86Maps(program: string): { read: string; formatted: string } {
   let kernel: Kernel | null = null;
   let maps: string | null = null;
-  runOnGate86(program, [], {
+  const run = runOnGate86(program, [], {
     cpu: 'pentium3',
     attach: (k) => { kernel = k; },
     trace: () => {
@@ -62,7 +62,8 @@ function gate86Maps(program: string): string {
     },
   });
   if (maps === null) throw new Error('the program made no system call');
-  return maps;
+  if (run.status !== 0) throw new Error(`the program could not read /proc/self/maps: status ${run.status}`);
+  return { read: run.stdout.toString(), formatted: maps };
 }
 
 const oracle = i386Oracle();
@@ -73,7 +74,8 @@ test(title, (t) => {
   const program = glibcProgram('glibc-maps');
   const reference = runI386Elf(program, [], { env: {}, noRandomize: true });
   t.is(reference.status, 0);
-  const ours = gate86Maps(program);
+  const { read: ours, formatted } = gate86Maps(program);
+  t.is(ours, formatted, 'procfs\'s maps is formatMaps');
   t.is(print(parse(ours)), ours, 'every line is in the i386 kernel\'s format');
   if (oracle === 'native') t.is(print(sameShmem(parse(ours))), print(sameShmem(asI386Kernel(reference.stdout.toString()))));
   else t.deepEqual(sameShmem(fixedAreas(parse(ours))), sameShmem(fixedAreas(parse(reference.stdout.toString()))));

@@ -70,6 +70,9 @@ export interface Gate86Run {
 }
 
 /** Run an ELF under gate86 (booting the kernel built above). */
+/** GATE86_JIT=off runs every kernel test with the interpreter alone (`gate86 run --no-jit`). */
+const JIT = process.env.GATE86_JIT !== 'off';
+
 export function runOnGate86(path: string, args: string[] = [], options: Partial<RunOptions> = {}): Gate86Run {
   const chunks: Buffer[] = [];
   const trace: string[] = [];
@@ -81,6 +84,7 @@ export function runOnGate86(path: string, args: string[] = [], options: Partial<
     log: (line) => log.push(line),
     trace: (line) => trace.push(line),
     instructionLimit: 50_000_000,
+    ...(JIT ? {} : { jit: false }),
     ...options,
   });
   const status = result.kind === 'exit' && 'code' in result.status ? result.status.code : null;
