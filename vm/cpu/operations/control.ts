@@ -50,6 +50,7 @@ function jmp(cpu: Cpu, op: Op): void {
 }
 export const bindJmp: Binder = (op) => {
   op.isBranch = true;
+  op.directJump = true;
   return jmp;
 };
 
