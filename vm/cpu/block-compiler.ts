@@ -33,14 +33,20 @@ import { FAST_READ, FAST_WRITE, NO_REGISTER_SLOT } from './cpu.ts';
 import { CF, RF, TF, ARITHMETIC_FLAGS, LAZY_SUB, LAZY_SIZE_SHIFT, carryExpression, conditionTables, keepCarry, testCondition } from './flags.ts';
 import {
   FLAGS_ARITHMETIC, FLAGS_LOGIC, FLAGS_NONE, FLAGS_ROTATE, FLAGS_SHIFT, OPERAND_ADDRESS, OPERAND_IMMEDIATE, OPERAND_MEMORY,
-  OPERAND_REGISTER, flagStatements, readModifyWrite, type FormRow, type Operand,
+  OPERAND_REGISTER, eagerFlagStatements, flagStatements, readModifyWrite, type FormRow, type Operand,
 } from './operations/rows.ts';
 
 /** Runs a compiled trace (one or more passes) within `remaining` instructions; returns what is left. */
 export type CompiledBlock = (cpu: Cpu, remaining: number) => number;
 
-/** A lazy-flags record kept in locals a<g>, b<g>, v<g> by in-line op g, not yet stored in the CPU. */
-interface Pending { readonly row: FormRow; readonly g: number }
+/**
+ * A lazy-flags record not yet stored in the CPU: kept in locals a<g>, b<g>, v<g> by in-line op g
+ * (`carry`: INC/DEC's kept CF, an expression over an older record's locals, or null when it is in
+ * cpu.flags already); or, with `row` null, the record a loop carries round its back edge in la, lb,
+ * lv, lop (not known at compile time).
+ */
+interface Pending { readonly row: FormRow | null; readonly g: number; readonly carry: string | null }
+const CARRIED: Pending = { row: null, g: -1, carry: null };
 
 const SIZE_BITS = [8, 16, 32];
 const RAM = { 8: ['ram8', 0], 16: ['ram16', 1], 32: ['ram32', 2] } as const;
@@ -94,8 +100,13 @@ class TraceEmitter {
   /** Mask locals the code uses (R3, W2, RS, WSC...): loaded with the registers. */
   private readonly masks = new Map<string, string>();
 
+  /** Whether the loop carries a record round its back edge in locals (flags live at its head). */
+  private readonly carries: boolean;
+
   constructor(private readonly segments: readonly Block[], private readonly mode: number, private readonly loops: boolean, dirtyAtHead: Set<number>) {
     this.dirty = new Set(dirtyAtHead);
+    this.carries = loops && this.flagsLiveAtHead();
+    if (this.carries) this.pending = CARRIED;
     for (const b of segments) this.names.push(`block${segments.indexOf(b)}`);
     this.values.push(...segments);
     this.addPages(segments[0]!); // run.ts's lookup of the first block just translated its pages
@@ -103,7 +114,8 @@ class TraceEmitter {
 
   source(): string {
     const masks = [...this.masks.keys()];
-    const declarations = `let r0, r1, r2, r3, r4, r5, r6, r7${masks.map((m) => `, ${m}`).join('')}; let checked = false;`;
+    const declarations = `let r0, r1, r2, r3, r4, r5, r6, r7${masks.map((m) => `, ${m}`).join('')}; let checked = false, start = remaining;` +
+      (this.carries ? ' let la = cpu.lazyA, lb = cpu.lazyB, lv = cpu.lazyResult, lop = cpu.lazyOp;' : '');
     const text = this.body.join('\n').replaceAll('/*LOAD*/', this.loadCode());
     const head = 'const regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram8 = cpu.ram8, ram16 = cpu.ram16, ram32 = cpu.ram32;';
     const name = this.loops ? 'compiledLoop' : 'compiledTrace';
@@ -151,8 +163,13 @@ class TraceEmitter {
   }
 
   private recordCode(p: Pending): string {
-    return `{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${flagStatements(p.row)} }`;
+    if (p.row === null) return 'cpu.lazyA = la; cpu.lazyB = lb; cpu.lazyResult = lv; cpu.lazyOp = lop;';
+    const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
+    return `{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${flagStatements(p.row)} }`;
   }
+
+  /** Add the instructions retired since the last flush to cpu.instructionCount (before anything reads it). */
+  private static readonly FLUSH = 'cpu.instructionCount += start - remaining; start = remaining;';
 
   /** The stores that bring the CPU up to date (registers and the pending record), as code only. */
   private spill(): string {
@@ -179,7 +196,7 @@ class TraceEmitter {
 
   /** Leave after op k of segment s, which completed (cpu state already stored). */
   private exitAfter(k: number, eip: string | null): string {
-    return `{ ${eip !== null ? `cpu.eip = ${eip}; ` : ''}cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`;
+    return `{ ${eip !== null ? `cpu.eip = ${eip}; ` : ''}cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`; // after a FLUSH
   }
 
   /** A mask local: the TLB permission an access needs at this CPL when the segment needs no check, else 0. */
@@ -247,7 +264,7 @@ class TraceEmitter {
   /** A condition as an expression over the pending record's locals, when a table answers it. */
   private knownCondition(cc: number): string | null {
     const p = this.pending;
-    if (p === null) return null;
+    if (p === null || p.row === null) return null;
     const size = SIZE_BITS[(p.row.lazyOp >>> LAZY_SIZE_SHIFT) & 3]!;
     const tables = conditionTables(size);
     const subtraction = p.row.flags === FLAGS_ARITHMETIC && p.row.lazyOp === (ARITHMETIC_FLAGS | LAZY_SUB | (((p.row.lazyOp >>> LAZY_SIZE_SHIFT) & 3) << LAZY_SIZE_SHIFT));
@@ -259,17 +276,17 @@ class TraceEmitter {
   /**
    * INC/DEC keep CF. From the pending record it is known at compile time: after a logic operation CF
    * is 0, after a shift or an ADD/SUB it is an expression over the record's locals, after INC/DEC it
-   * is already in cpu.flags. Returns the fast path's statement; with no record known the flags are
-   * stored and keepCarry computes it.
+   * is what that one kept. The answer becomes part of the new record (stored with it, if ever);
+   * `undefined` when no record is known: the flags are then stored and keepCarry computes CF.
    */
-  private keptCarry(): string {
+  private keptCarry(): string | null | undefined {
     const p = this.pending;
-    if (p === null) return 'keepCarry(cpu);';
-    if (p.row.flags === FLAGS_LOGIC) return `cpu.flags &= ${~CF};`;
-    if (p.row.flags === FLAGS_SHIFT) return `cpu.flags = (cpu.flags & ${~CF}) | ((a, b, v) => ${p.row.carry})(a${p.g}, b${p.g}, v${p.g});`;
-    if (p.row.keepsCarry) return '';
+    if (p === null || p.row === null) return undefined;
+    if (p.row.flags === FLAGS_LOGIC) return '0';
+    if (p.row.flags === FLAGS_SHIFT) return `((a, b, v) => ${p.row.carry})(a${p.g}, b${p.g}, v${p.g})`;
+    if (p.row.keepsCarry) return p.carry;
     const expression = carryExpression(p.row.lazyOp);
-    return `cpu.flags = (cpu.flags & ${~CF}) | (((a, b, v) => ${expression})(a${p.g}, b${p.g}, v${p.g}) ? ${CF} : 0);`;
+    return expression === null ? undefined : `(((a, b, v) => ${expression})(a${p.g}, b${p.g}, v${p.g}) ? ${CF} : 0)`;
   }
 
   /** Whether the flags the back edge leaves may be read before block 0 replaces them all. */
@@ -297,7 +314,7 @@ class TraceEmitter {
   private slowPath(op: Op, k: number, g: number, s: number, spill: string, after: string, eipAfter: string | null): string {
     const e = this.parameter(`e${g}`, op.execute);
     const o = this.parameter(`o${g}`, op);
-    return `{ ${spill} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); if (cpu.exitBlock !== 0) ${this.exitAfter(k, eipAfter)} ${after} }`;
+    return `{ ${TraceEmitter.FLUSH} ${spill} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); if (cpu.exitBlock !== 0) ${this.exitAfter(k, eipAfter)} ${after} }`;
   }
 
   /**
@@ -317,10 +334,15 @@ class TraceEmitter {
       if (known === null) this.storeFlags();
       condition = known ?? `testCondition(cpu, ${op.condition})`;
     }
-    if (row.keepsCarry && this.pending !== null && !this.pending.row.keepsCarry && this.pending.row.flags === FLAGS_ARITHMETIC && carryExpression(this.pending.row.lazyOp) === null) this.storeFlags();
+    let carry: string | null = null;
+    if (row.keepsCarry) {
+      const known = this.keptCarry();
+      if (known === undefined) this.storeFlags();
+      carry = known ?? null;
+    }
     if (row.flags === FLAGS_ROTATE) this.storeFlags(); // a rotate edits the stored record in place
     const spill = this.spill();
-    const kept = row.keepsCarry ? this.keptCarry() : '';
+    const kept = row.keepsCarry && this.pending === null ? 'keepCarry(cpu);' : '';
     const memoryOperand = D.kind === OPERAND_MEMORY ? D : S.kind === OPERAND_MEMORY ? S : null;
     const a = row.readsDestination ? this.value(op, D) : '0';
     const b = this.value(op, S);
@@ -347,7 +369,7 @@ class TraceEmitter {
         ` else ${this.slowPath(op, k, g, s, spill, reloads, String(op.next))} }`);
     }
     if (row.flags === FLAGS_ARITHMETIC || row.flags === FLAGS_LOGIC || row.flags === FLAGS_SHIFT) {
-      this.pending = { row, g };
+      this.pending = { row, g, carry };
     } else if (row.flags === FLAGS_ROTATE) {
       this.push(`{ const a = a${g}, b = b${g}, v = v${g}; ${flagStatements(row)} }`);
     }
@@ -398,7 +420,7 @@ class TraceEmitter {
   private emitJump(op: Op, k: number, g: number, s: number): void {
     const e = this.parameter(`e${g}`, op.execute);
     const o = this.parameter(`o${g}`, op);
-    this.push(`if (segFast[1] === 0) { ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(k, null)} }`);
+    this.push(`if (segFast[1] === 0) { ${TraceEmitter.FLUSH} ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(k, null)} }`);
     this.segmentEip = String(op.target);
   }
 
@@ -425,7 +447,7 @@ class TraceEmitter {
     this.storeAll();
     const e = this.parameter(`e${g}`, op.execute);
     const o = this.parameter(`o${g}`, op);
-    this.push(`${this.setBlock(s)}cpu.opIndex = ${k}; ${e}(cpu, ${o}); checked = false;`);
+    this.push(`${TraceEmitter.FLUSH} ${this.setBlock(s)}cpu.opIndex = ${k}; ${e}(cpu, ${o}); checked = false;`);
     this.blockKnown = s;
     this.localsValid = false;
     this.check = 'no';
@@ -462,10 +484,10 @@ class TraceEmitter {
     const last = segment.ops[count - 1]!;
     const eip = this.segmentEip ?? String(last.next);
     this.segmentEip = null;
-    this.push(`cpu.instructionCount += ${count}; remaining -= ${count};`);
+    this.push(`remaining -= ${count};`);
     const isLast = s === this.segments.length - 1;
     if (isLast && !this.loops) {
-      this.push(`${this.spill()} cpu.eip = ${eip}; ${this.setBlock(s)}return remaining;`);
+      this.push(`${this.spill()} cpu.eip = ${eip}; ${this.setBlock(s)}${TraceEmitter.FLUSH} return remaining;`);
       return;
     }
     const nextIndex = isLast ? 0 : s + 1;
@@ -479,7 +501,7 @@ class TraceEmitter {
     if (this.check === 'no') conditions.push(full);
     else if (this.check === 'maybe') conditions.push(`(!checked && (${full}))`);
     conditions.push(...this.pageChecks(next));
-    this.push(`if (${conditions.join(' ||\n    ')}) { ${this.spill()} cpu.eip = ${eip}; ${this.setBlock(s)}return remaining; }`);
+    this.push(`if (${conditions.join(' ||\n    ')}) { ${this.spill()} cpu.eip = ${eip}; ${this.setBlock(s)}${TraceEmitter.FLUSH} return remaining; }`);
     if (this.check !== 'yes') this.push('checked = true;');
     this.check = 'yes';
     this.addPages(next);
@@ -487,10 +509,16 @@ class TraceEmitter {
       this.blockKnown = -1;
       return;
     }
-    // The back edge: the loop head expects the registers in locals and no record pending that it could read.
+    // The back edge: the loop head expects the registers in locals, and the record its first
+    // instructions may read in la, lb, lv, lop (the eager part of it already in cpu.flags).
     this.ensureLocals();
-    if (this.pending !== null && this.flagsLiveAtHead()) this.storeFlags();
-    this.pending = null;
+    const p = this.pending;
+    if (this.carries && p === null) this.push('la = cpu.lazyA; lb = cpu.lazyB; lv = cpu.lazyResult; lop = cpu.lazyOp;');
+    else if (this.carries && p !== null && p.row !== null) {
+      const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
+      this.push(`{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${eagerFlagStatements(p.row)} la = a; lb = b; lv = v; lop = ${p.row.lazyOp}; }`);
+    }
+    this.pending = this.carries ? CARRIED : null;
     this.blockKnown = this.segments.length === 1 ? 0 : -1;
   }
 }

@@ -85,19 +85,34 @@ const OF_SHIFT = 11; // OF is EFLAGS bit 11
 
 /**
  * The statements that leave a row's flags in the CPU, over `a`, `b` and `v` (the result). Both the
- * executor and the block compiler (when it stores a record it kept in locals) use these.
+ * executor and the block compiler (when it stores a record it kept in locals) use these: the eager
+ * part (bits of cpu.flags) and the lazy record (cpu.lazyA/B/Result/Op).
  */
 export function flagStatements(row: FormRow): string {
+  return `${eagerFlagStatements(row)} ${lazyFlagStatements(row)}`.trim();
+}
+
+export function eagerFlagStatements(row: FormRow): string {
+  switch (row.flags) {
+    case FLAGS_LOGIC:
+      return `cpu.flags &= ${CLEAR_CARRY_OVERFLOW_ADJUST};`;
+    case FLAGS_SHIFT:
+      return `cpu.flags = (cpu.flags & ${CLEAR_CARRY_OVERFLOW_ADJUST}) | (${row.carry}) | ((${row.overflow}) << ${OF_SHIFT});`;
+    case FLAGS_ROTATE:
+      // Only CF and OF change: they leave the lazy record (whatever it is) and live in cpu.flags.
+      return `cpu.flags = (cpu.flags & ${CLEAR_CARRY_OVERFLOW}) | (${row.carry}) | ((${row.overflow}) << ${OF_SHIFT}); cpu.lazyOp &= ${CLEAR_CARRY_OVERFLOW};`;
+    default:
+      return '';
+  }
+}
+
+export function lazyFlagStatements(row: FormRow): string {
   switch (row.flags) {
     case FLAGS_ARITHMETIC:
       return `cpu.lazyA = a; cpu.lazyB = b; cpu.lazyResult = v; cpu.lazyOp = ${row.lazyOp};`;
     case FLAGS_LOGIC:
-      return `cpu.flags &= ${CLEAR_CARRY_OVERFLOW_ADJUST}; cpu.lazyResult = v; cpu.lazyOp = ${row.lazyOp};`;
     case FLAGS_SHIFT:
-      return `cpu.flags = (cpu.flags & ${CLEAR_CARRY_OVERFLOW_ADJUST}) | (${row.carry}) | ((${row.overflow}) << ${OF_SHIFT}); cpu.lazyResult = v; cpu.lazyOp = ${row.lazyOp};`;
-    case FLAGS_ROTATE:
-      // Only CF and OF change: they leave the lazy record (whatever it is) and live in cpu.flags.
-      return `cpu.flags = (cpu.flags & ${CLEAR_CARRY_OVERFLOW}) | (${row.carry}) | ((${row.overflow}) << ${OF_SHIFT}); cpu.lazyOp &= ${CLEAR_CARRY_OVERFLOW};`;
+      return `cpu.lazyResult = v; cpu.lazyOp = ${row.lazyOp};`;
     default:
       return '';
   }
