@@ -51,6 +51,13 @@ const CARRIED: Pending = { row: null, g: -1, carry: null };
 const SIZE_BITS = [8, 16, 32];
 const RAM = { 8: ['ram8', 0], 16: ['ram16', 1], 32: ['ram32', 2] } as const;
 const ALIGNED = { 8: '', 16: ' && (ea & 1) === 0', 32: ' && (ea & 3) === 0' } as const;
+/**
+ * An expression of a row or condition table over a, b, c and the result (v or r), rewritten over op
+ * g's locals (no closure: an unoptimised trace would allocate one per evaluation).
+ */
+function over(expression: string, g: number): string {
+  return expression.replace(/\b([abcvr])\b/g, (_, name: string) => `${name === 'r' ? 'v' : name}${g}`);
+}
 const DEBUG_DUMP = typeof process !== 'undefined' && process.env?.GATE86_JIT_DUMP !== undefined;
 
 /**
@@ -62,7 +69,13 @@ export function compileTrace(segments: readonly Block[], mode: number): Compiled
   const first = segments[0]!;
   const final = segments[segments.length - 1]!;
   const finalOp = final.ops[final.ops.length - 1]!;
-  const loops = (finalOp.isBranch && finalOp.target === first.ops[0]!.address) || (segments.length > 1 && final.link1 === first);
+  // The trace loops inside the function when some join can come back to its first block: a
+  // branch whose target is known only at run time (Jcc, RET, an executor), or the last one's.
+  const head = first.ops[0]!.address;
+  const loops = (finalOp.isBranch ? finalOp.target === head : finalOp.next === head) || segments.some((b) => {
+    const last = b.ops[b.ops.length - 1]!;
+    return last.isBranch && !last.directJump && last.stackForm !== STACK_CALL;
+  });
   // A loop's head is reached from the entry and from the back edge: registers changed anywhere in the
   // loop count as changed there (storing an unchanged one is harmless). One pass finds them.
   const probe = new TraceEmitter(segments, mode, loops, new Set());
@@ -270,7 +283,7 @@ class TraceEmitter {
     const subtraction = p.row.flags === FLAGS_ARITHMETIC && p.row.lazyOp === (ARITHMETIC_FLAGS | LAZY_SUB | (((p.row.lazyOp >>> LAZY_SIZE_SHIFT) & 3) << LAZY_SIZE_SHIFT));
     const table = subtraction ? tables.sub : p.row.flags === FLAGS_LOGIC ? tables.logic : tables.result;
     const expression = table[cc] ?? null;
-    return expression === null ? null : `((a, b, r) => ${expression})(a${p.g}, b${p.g}, v${p.g})`;
+    return expression === null ? null : `(${over(expression, p.g)})`;
   }
 
   /**
@@ -283,10 +296,10 @@ class TraceEmitter {
     const p = this.pending;
     if (p === null || p.row === null) return undefined;
     if (p.row.flags === FLAGS_LOGIC) return '0';
-    if (p.row.flags === FLAGS_SHIFT) return `((a, b, v) => ${p.row.carry})(a${p.g}, b${p.g}, v${p.g})`;
+    if (p.row.flags === FLAGS_SHIFT) return `(${over(p.row.carry, p.g)})`;
     if (p.row.keepsCarry) return p.carry;
     const expression = carryExpression(p.row.lazyOp);
-    return expression === null ? undefined : `(((a, b, v) => ${expression})(a${p.g}, b${p.g}, v${p.g}) ? ${CF} : 0)`;
+    return expression === null ? undefined : `((${over(expression, p.g)}) ? ${CF} : 0)`;
   }
 
   /** Whether the flags the back edge leaves may be read before block 0 replaces them all. */
@@ -478,6 +491,47 @@ class TraceEmitter {
     return checks;
   }
 
+  /** Failing conditions of a join onto segment `index` (EIP already known to be its start). */
+  private joinFailures(index: number): string[] {
+    const next = this.segments[index]!;
+    const conditions = [`remaining < ${next.ops.length}`];
+    if (index !== 0) conditions.push(`!block${index}.valid`); // block 0 was valid at entry; an invalidation since sets exitBlock
+    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${this.mode} || cpu.breakpointCount !== 0`;
+    if (this.check === 'no') conditions.push(full);
+    else if (this.check === 'maybe') conditions.push(`(!checked && (${full}))`);
+    conditions.push(...this.pageChecks(next));
+    return conditions;
+  }
+
+  private exitCode(eip: string, s: number): string {
+    return `{ ${this.spill()} cpu.eip = ${eip}; ${this.setBlock(s)}${TraceEmitter.FLUSH} return remaining; }`;
+  }
+
+  /**
+   * Back to the loop head (from the last block, or from any join where EIP came back to the first
+   * block): the head expects the registers in locals, and the record its first instructions may read
+   * in la, lb, lv, lop (the eager part of it already in cpu.flags). Code only: the state is the head's.
+   */
+  private backEdgeCode(): string {
+    const lines: string[] = [];
+    if (!this.localsValid) lines.push('/*LOAD*/');
+    const p = this.pending;
+    if (this.carries && p === null) lines.push('la = cpu.lazyA; lb = cpu.lazyB; lv = cpu.lazyResult; lop = cpu.lazyOp;');
+    else if (this.carries && p !== null && p.row !== null) {
+      const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
+      lines.push(`{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${eagerFlagStatements(p.row)} la = a; lb = b; lv = v; lop = ${p.row.lazyOp}; }`);
+    }
+    lines.push('continue;');
+    return lines.join(' ');
+  }
+
+  /** `if (eip === head) { checks; go round }`, for a join whose EIP is known only at run time. */
+  private toHead(eip: string, s: number): string {
+    const head = this.segments[0]!.ops[0]!.address;
+    const failures = this.joinFailures(0);
+    return `if (${eip} === ${head}) { if (${failures.join(' || ')}) ${this.exitCode(eip, s)} checked = true; ${this.backEdgeCode()} }`;
+  }
+
   private endSegment(s: number): void {
     const segment = this.segments[s]!;
     const count = segment.ops.length;
@@ -485,40 +539,31 @@ class TraceEmitter {
     const eip = this.segmentEip ?? String(last.next);
     this.segmentEip = null;
     this.push(`remaining -= ${count};`);
-    const isLast = s === this.segments.length - 1;
-    if (isLast && !this.loops) {
-      this.push(`${this.spill()} cpu.eip = ${eip}; ${this.setBlock(s)}${TraceEmitter.FLUSH} return remaining;`);
+    const constant = /^-?\d+$/.test(eip);
+    const head = this.segments[0]!.ops[0]!.address;
+    if (s === this.segments.length - 1) {
+      // The end of the trace: round the loop when EIP is back at the head, else leave.
+      if (!this.loops || (constant && Number(eip) !== head)) {
+        this.push(this.exitCode(eip, s));
+        return;
+      }
+      // The loop's own back edge falls through to the end of the loop body (V8 optimises that shape best).
+      const conditions = constant ? [] : [`${eip} !== ${head}`];
+      conditions.push(...this.joinFailures(0));
+      this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
+      this.push(`checked = true; ${this.backEdgeCode().replace(/ ?continue;$/, '')}`);
       return;
     }
-    const nextIndex = isLast ? 0 : s + 1;
-    const next = this.segments[nextIndex]!;
-    const conditions: string[] = [];
-    const constant = /^-?\d+$/.test(eip);
-    if (!constant || Number(eip) !== next.ops[0]!.address) conditions.push(`${eip} !== ${next.ops[0]!.address}`);
-    conditions.push(`remaining < ${next.ops.length}`);
-    if (!isLast) conditions.push(`!block${nextIndex}.valid`);
-    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${this.mode} || cpu.breakpointCount !== 0`;
-    if (this.check === 'no') conditions.push(full);
-    else if (this.check === 'maybe') conditions.push(`(!checked && (${full}))`);
-    conditions.push(...this.pageChecks(next));
-    this.push(`if (${conditions.join(' ||\n    ')}) { ${this.spill()} cpu.eip = ${eip}; ${this.setBlock(s)}${TraceEmitter.FLUSH} return remaining; }`);
+    const next = this.segments[s + 1]!;
+    const start = next.ops[0]!.address;
+    if (this.loops && !constant && start !== head) this.push(this.toHead(eip, s));
+    const conditions = constant ? [] : [`${eip} !== ${start}`];
+    if (constant && Number(eip) !== start) conditions.push('true'); // cannot happen: the link says so
+    conditions.push(...this.joinFailures(s + 1));
+    this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
     if (this.check !== 'yes') this.push('checked = true;');
     this.check = 'yes';
     this.addPages(next);
-    if (!isLast) {
-      this.blockKnown = -1;
-      return;
-    }
-    // The back edge: the loop head expects the registers in locals, and the record its first
-    // instructions may read in la, lb, lv, lop (the eager part of it already in cpu.flags).
-    this.ensureLocals();
-    const p = this.pending;
-    if (this.carries && p === null) this.push('la = cpu.lazyA; lb = cpu.lazyB; lv = cpu.lazyResult; lop = cpu.lazyOp;');
-    else if (this.carries && p !== null && p.row !== null) {
-      const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
-      this.push(`{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${eagerFlagStatements(p.row)} la = a; lb = b; lv = v; lop = ${p.row.lazyOp}; }`);
-    }
-    this.pending = this.carries ? CARRIED : null;
-    this.blockKnown = this.segments.length === 1 ? 0 : -1;
+    this.blockKnown = -1;
   }
 }
