@@ -28,7 +28,7 @@
 
 import type { Cpu } from './cpu.ts';
 import type { Block } from './code-cache.ts';
-import { STACK_CALL, STACK_POP_REGISTER, STACK_PUSH_IMMEDIATE, STACK_PUSH_REGISTER, STACK_RET, type Op } from './op.ts';
+import { STACK_CALL, STACK_CALL_INDIRECT, STACK_POP_REGISTER, STACK_PUSH_IMMEDIATE, STACK_PUSH_REGISTER, STACK_RET, type Op } from './op.ts';
 import { FAST_READ, FAST_WRITE, NO_REGISTER_SLOT } from './cpu.ts';
 import { CF, RF, TF, ARITHMETIC_FLAGS, LAZY_SUB, LAZY_SIZE_SHIFT, carryExpression, conditionTables, keepCarry, testCondition } from './flags.ts';
 import {
@@ -319,6 +319,7 @@ class TraceEmitter {
     if (op.inline !== null) this.emitRow(op, k, g, s);
     else if (op.stackForm !== 0) this.emitStack(op, k, g, s);
     else if (op.directJump && k === this.segments[s]!.ops.length - 1) this.emitJump(op, k, g, s);
+    else if (op.indirectJump && k === this.segments[s]!.ops.length - 1) this.emitIndirectJump(op, k, g, s);
     else if (op.conditionalJump && k === this.segments[s]!.ops.length - 1) this.emitConditionalJump(op, g);
     else this.emitCall(op, k, g, s);
   }
@@ -397,7 +398,7 @@ class TraceEmitter {
   private emitStack(op: Op, k: number, g: number, s: number): void {
     this.ensureLocals();
     const spill = this.spill();
-    const transfer = op.stackForm === STACK_CALL || op.stackForm === STACK_RET;
+    const transfer = op.stackForm === STACK_CALL || op.stackForm === STACK_RET || op.stackForm === STACK_CALL_INDIRECT;
     const push = (value: string, after: string): void => {
       const mask = this.stackMask(true, transfer);
       this.push(`{ const t = (r4 - 4) | 0, e = tlb[t >>> 12]; if ((e & ${mask}) !== 0 && (t & 3) === 0) { ram32[((e & -4096) | (t & 4095)) >>> 2] = ${value}; r4 = t; }` +
@@ -415,6 +416,16 @@ class TraceEmitter {
         push(String(op.next), '');
         this.segmentEip = String(op.target);
         break;
+      case STACK_CALL_INDIRECT: {
+        // The target first (a register, or memory through the TLB), then CALL's push.
+        const { code, ok } = this.indirectTarget(op, g);
+        const mask = this.stackMask(true, true);
+        this.push(`let t${g}; { ${code} const t = (r4 - 4) | 0, e = tlb[t >>> 12]; if (${ok}(e & ${mask}) !== 0 && (t & 3) === 0) { ram32[((e & -4096) | (t & 4095)) >>> 2] = ${op.next}; r4 = t; t${g} = target; }` +
+          ` else ${this.slowPath(op, k, g, s, spill, `r4 = regs[4]; t${g} = cpu.eip;`, null)} }`);
+        this.markDirty(4);
+        this.segmentEip = `t${g}`;
+        break;
+      }
       case STACK_POP_REGISTER:
       case STACK_RET: {
         // The value goes through t<g>: POP ESP leaves ESP = the value popped, not ESP + 4.
@@ -427,6 +438,26 @@ class TraceEmitter {
         else this.segmentEip = `t${g}`;
       }
     }
+  }
+
+  /** The target of CALL/JMP r/m32 into `target` (code), and the condition that it was read in line. */
+  private indirectTarget(op: Op, g: number): { code: string; ok: string } {
+    if (!op.isMemory) return { code: `const target = r${op.rm};`, ok: '' };
+    const mask = this.dataMask(op.seg, false);
+    return {
+      code: `const ea = ${this.address(op)}, m = tlb[ea >>> 12], readable = (m & ${mask}) !== 0 && (ea & 3) === 0; const target = readable ? ram32[((m & -4096) | (ea & 4095)) >>> 2] : 0;`,
+      ok: 'readable && ',
+    };
+  }
+
+  /** JMP r/m32 at a block's end: EIP = the target when CS is flat and the read hits; otherwise its executor, and leave. */
+  private emitIndirectJump(op: Op, k: number, g: number, s: number): void {
+    this.ensureLocals();
+    const e = this.parameter(`e${g}`, op.execute);
+    const o = this.parameter(`o${g}`, op);
+    const { code, ok } = this.indirectTarget(op, g);
+    this.push(`let t${g}; { ${code} if (${ok}segFast[1] !== 0) t${g} = target; else { ${TraceEmitter.FLUSH} ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(k, null)} } }`);
+    this.segmentEip = `t${g}`;
   }
 
   /** JMP rel at a block's end: EIP = target when CS is flat; otherwise its executor, and leave. */

@@ -20,6 +20,8 @@ export type Executor = (cpu: Cpu, op: Op) => void;
  * executor otherwise.
  */
 export const STACK_PUSH_REGISTER = 1, STACK_POP_REGISTER = 2, STACK_CALL = 3, STACK_RET = 4, STACK_PUSH_IMMEDIATE = 5;
+/** CALL r/m32: the target from a register or a 32-bit memory operand, then CALL's push. */
+export const STACK_CALL_INDIRECT = 6;
 
 /**
  * An instruction the block compiler can emit in line instead of calling its executor: the row it
@@ -92,6 +94,8 @@ export class Op {
   stackForm = 0;
   /** JMP rel: its executor is exactly `eip = target` when CS is flat (else the CS limit check). */
   directJump = false;
+  /** JMP r/m32: likewise, with the target read from a register or a 32-bit memory operand. */
+  indirectJump = false;
   /** Set by a binder whose executor the block compiler may replace by in-line code (see InlineForm). */
   inline: InlineForm | null = null;
 
