@@ -415,9 +415,17 @@ function codeCache(): void {
   }
 }
 
-microloops();
-workload();
-sysbench();
-await bootTime();
-await wholeMachine();
-codeCache();
+// `npm run bench -- a c` runs only the sections named (letters as above); no argument runs them all.
+const chosen = new Set(process.argv.slice(2).flatMap((a) => a.split(',')).map((a) => a.trim().toLowerCase()).filter((a) => a !== ''));
+const unknown = [...chosen].filter((a) => !'abcdef'.includes(a) || a.length !== 1);
+if (unknown.length > 0) {
+  console.error(`npm run bench: unknown section ${unknown.join(', ')} (sections are a-f: microloops, workload, sysbench, boot, whole machine, code cache)`);
+  process.exit(2);
+}
+const wanted = (letter: string): boolean => chosen.size === 0 || chosen.has(letter);
+if (wanted('a') || wanted('e')) microloops();
+if (wanted('b')) workload();
+if (wanted('c')) sysbench();
+if (wanted('d')) await bootTime();
+if (wanted('e')) await wholeMachine();
+if (wanted('f')) codeCache();
