@@ -9,6 +9,7 @@
 // what the oracle's signal context reports).
 
 import { FlatMachine, type StopReason } from '../../vm/cpu/flat-machine.ts';
+import { restoreFpu, saveFpu } from '../../vm/cpu/fpu/state.ts';
 import type { Case } from './case.ts';
 import { SCRATCH_BASE, SCRATCH_SIZE, type CaseResult, type MachineState } from './layout.ts';
 import type { BuiltBatch } from './program.ts';
@@ -34,7 +35,7 @@ export interface Gate86Result extends CaseResult {
 /**
  * `passes` > 1 runs the whole batch again on the same machine, so blocks are hot and linked: with a
  * threshold of 2 the second pass runs traces compiled from the first pass's links. Each pass starts
- * from the memory the first one started from — the data around the scratch area too, which some
+ * from the memory and the x87/SIMD state the first one started from — the data around the scratch area too, which some
  * cases write (a rotate of a word below SCRATCH_BASE), so the oracle's single run judges every pass —
  * and the code is reloaded only if a case modified it (so the compiled traces survive). The last
  * pass's results are returned.
@@ -63,6 +64,9 @@ export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitT
     // Anything else (a limit, HLT, an unexpected INT) is its own outcome: it can never match the oracle.
     return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, stop };
   };
+  // The oracle runs the batch once in a fresh process; x87/SIMD state (MXCSR, XMM registers) carries
+  // from case to case there as here, so every later pass starts from the state the first one did.
+  const fpuAtStart = saveFpu(machine.cpu.fpu);
   const below = machine.memory.slice(0, batch.textAddress);
   const above = machine.memory.slice(end, memoryBytes);
   let results = cases.map(runCase);
@@ -70,6 +74,7 @@ export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitT
     // Plain stores: no code lives outside the batch's text, so no decoded block is affected.
     machine.memory.set(below, 0);
     machine.memory.set(above, end);
+    restoreFpu(machine.cpu.fpu, fpuAtStart);
     const text = machine.memory.subarray(batch.textAddress, batch.textAddress + batch.text.length);
     if (!text.every((byte, i) => byte === batch.text[i])) {
       machine.load(batch.textAddress, batch.text);
