@@ -477,6 +477,7 @@ class TraceEmitter {
     const condition = this.knownCondition(op.condition);
     if (condition !== null) {
       this.segmentEip = `((${condition}) ? ${op.target} : ${op.next})`;
+      this.segmentBranch = { condition, target: op.target, next: op.next };
       return;
     }
     this.storeFlags();
@@ -504,6 +505,22 @@ class TraceEmitter {
 
   /** Where the segment being compiled leaves EIP (a constant or an expression), set by its last op. */
   private segmentEip: string | null = null;
+  /** When that expression is an in-line Jcc's `condition ? target : next`: its parts, so a join tests the condition itself. */
+  private segmentBranch: { condition: string; target: number; next: number } | null = null;
+
+  /**
+   * `eip === address` as code, folded at compile time where it can be: after an in-line Jcc both
+   * sides are constants, so the test is the condition, its negation, or a constant (V8 then sees a
+   * plain branch on the flags expression instead of a select compared with a constant).
+   */
+  private static eipIs(eip: string, address: number, branch: TraceEmitter['segmentBranch']): string {
+    if (/^-?\d+$/.test(eip)) return Number(eip) === address ? 'true' : 'false';
+    if (branch === null) return `${eip} === ${address}`;
+    if (branch.target === address && branch.next === address) return 'true';
+    if (branch.target === address) return branch.condition;
+    if (branch.next === address) return `!${branch.condition}`;
+    return 'false';
+  }
 
   private addPages(b: Block): void {
     this.pages.add(b.linear >>> 12);
@@ -557,10 +574,13 @@ class TraceEmitter {
   }
 
   /** `if (eip === head) { checks; go round }`, for a join whose EIP is known only at run time. */
-  private toHead(eip: string, s: number): string {
+  private toHead(eip: string, s: number, branch: TraceEmitter['segmentBranch']): string {
     const head = this.segments[0]!.ops[0]!.address;
+    const atHead = TraceEmitter.eipIs(eip, head, branch);
+    if (atHead === 'false') return '';
     const failures = this.joinFailures(0);
-    return `if (${eip} === ${head}) { if (${failures.join(' || ')}) ${this.exitCode(eip, s)} checked = true; ${this.backEdgeCode()} }`;
+    if (atHead === 'false') return '';
+    return `if (${atHead}) { if (${failures.join(' || ')}) ${this.exitCode(eip, s)} checked = true; ${this.backEdgeCode()} }`;
   }
 
   private endSegment(s: number): void {
@@ -568,7 +588,13 @@ class TraceEmitter {
     const count = segment.ops.length;
     const last = segment.ops[count - 1]!;
     const eip = this.segmentEip ?? String(last.next);
+    const branch = this.segmentBranch;
     this.segmentEip = null;
+    this.segmentBranch = null;
+    const notAt = (address: number): string[] => {
+      const is = TraceEmitter.eipIs(eip, address, branch);
+      return is === 'true' ? [] : [is === 'false' ? 'true' : `!(${is})`];
+    };
     this.push(`remaining -= ${count};`);
     const constant = /^-?\d+$/.test(eip);
     const head = this.segments[0]!.ops[0]!.address;
@@ -579,7 +605,7 @@ class TraceEmitter {
         return;
       }
       // The loop's own back edge falls through to the end of the loop body (V8 optimises that shape best).
-      const conditions = constant ? [] : [`${eip} !== ${head}`];
+      const conditions = notAt(head);
       conditions.push(...this.joinFailures(0));
       this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
       this.push(`checked = true; ${this.backEdgeCode().replace(/ ?continue;$/, '')}`);
@@ -587,9 +613,8 @@ class TraceEmitter {
     }
     const next = this.segments[s + 1]!;
     const start = next.ops[0]!.address;
-    if (this.loops && !constant && start !== head) this.push(this.toHead(eip, s));
-    const conditions = constant ? [] : [`${eip} !== ${start}`];
-    if (constant && Number(eip) !== start) conditions.push('true'); // cannot happen: the link says so
+    if (this.loops && !constant && start !== head) this.push(this.toHead(eip, s, branch));
+    const conditions = notAt(start); // a constant other than start cannot happen: the link says so
     conditions.push(...this.joinFailures(s + 1));
     this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
     if (this.check !== 'yes') this.push('checked = true;');
