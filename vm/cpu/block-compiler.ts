@@ -61,11 +61,12 @@ function over(expression: string, g: number): string {
 const DEBUG_DUMP = typeof process !== 'undefined' && process.env?.GATE86_JIT_DUMP !== undefined;
 
 /**
- * Compile a trace: blocks that ran one after the other (each the previous one's first link, made in
- * code mode `mode`), as one function, so the common path through them never returns to the
- * dispatcher. A join whose guard fails returns with the state of an ordinary block exit.
+ * Compile a trace: blocks that ran one after the other (each the previous one's first link), block i
+ * entered in code mode modes[i] (CPL, CS.D, flat CS: a trace may cross SYSENTER, SYSEXIT, INT or
+ * IRET, whose executors change it), as one function, so the common path through them never returns
+ * to the dispatcher. A join whose guard fails returns with the state of an ordinary block exit.
  */
-export function compileTrace(segments: readonly Block[], mode: number): CompiledBlock {
+export function compileTrace(segments: readonly Block[], modes: readonly number[]): CompiledBlock {
   const first = segments[0]!;
   const final = segments[segments.length - 1]!;
   const finalOp = final.ops[final.ops.length - 1]!;
@@ -78,9 +79,9 @@ export function compileTrace(segments: readonly Block[], mode: number): Compiled
   });
   // A loop's head is reached from the entry and from the back edge: registers changed anywhere in the
   // loop count as changed there (storing an unchanged one is harmless). One pass finds them.
-  const probe = new TraceEmitter(segments, mode, loops, new Set());
+  const probe = new TraceEmitter(segments, modes, loops, new Set());
   probe.emit();
-  const emitter = loops ? new TraceEmitter(segments, mode, loops, probe.everDirty) : probe;
+  const emitter = loops ? new TraceEmitter(segments, modes, loops, probe.everDirty) : probe;
   if (loops) emitter.emit();
   const source = emitter.source();
   if (DEBUG_DUMP) console.error(source);
@@ -116,7 +117,7 @@ class TraceEmitter {
   /** Whether the loop carries a record round its back edge in locals (flags live at its head). */
   private readonly carries: boolean;
 
-  constructor(private readonly segments: readonly Block[], private readonly mode: number, private readonly loops: boolean, dirtyAtHead: Set<number>) {
+  constructor(private readonly segments: readonly Block[], private readonly modes: readonly number[], private readonly loops: boolean, dirtyAtHead: Set<number>) {
     this.dirty = new Set(dirtyAtHead);
     this.carries = loops && this.flagsLiveAtHead();
     if (this.carries) this.pending = CARRIED;
@@ -539,14 +540,20 @@ class TraceEmitter {
     return checks;
   }
 
-  /** Failing conditions of a join onto segment `index` (EIP already known to be its start). */
-  private joinFailures(index: number): string[] {
+  /**
+   * Failing conditions of a join from segment `from` onto segment `index` (EIP already known to be
+   * its start). Only an executor changes the code mode, so after in-line code it is still segment
+   * `from`'s: a join into another mode tests it explicitly (and cannot succeed then).
+   */
+  private joinFailures(index: number, from: number): string[] {
     const next = this.segments[index]!;
+    const mode = this.modes[index]!;
     const conditions = [`remaining < ${next.ops.length}`];
     if (index !== 0) conditions.push(`!block${index}.valid`); // block 0 was valid at entry; an invalidation since sets exitBlock
-    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${this.mode} || cpu.breakpointCount !== 0`;
+    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${mode} || cpu.breakpointCount !== 0`;
     if (this.check === 'no') conditions.push(full);
     else if (this.check === 'maybe') conditions.push(`(!checked && (${full}))`);
+    if (this.check !== 'no' && mode !== this.modes[from]) conditions.push(`cpu.codeMode !== ${mode}`);
     conditions.push(...this.pageChecks(next));
     return conditions;
   }
@@ -578,7 +585,7 @@ class TraceEmitter {
     const head = this.segments[0]!.ops[0]!.address;
     const atHead = TraceEmitter.eipIs(eip, head, branch);
     if (atHead === 'false') return '';
-    const failures = this.joinFailures(0);
+    const failures = this.joinFailures(0, s);
     if (atHead === 'false') return '';
     return `if (${atHead}) { if (${failures.join(' || ')}) ${this.exitCode(eip, s)} checked = true; ${this.backEdgeCode()} }`;
   }
@@ -606,7 +613,7 @@ class TraceEmitter {
       }
       // The loop's own back edge falls through to the end of the loop body (V8 optimises that shape best).
       const conditions = notAt(head);
-      conditions.push(...this.joinFailures(0));
+      conditions.push(...this.joinFailures(0, s));
       this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
       this.push(`checked = true; ${this.backEdgeCode().replace(/ ?continue;$/, '')}`);
       return;
@@ -615,7 +622,7 @@ class TraceEmitter {
     const start = next.ops[0]!.address;
     if (this.loops && !constant && start !== head) this.push(this.toHead(eip, s, branch));
     const conditions = notAt(start); // a constant other than start cannot happen: the link says so
-    conditions.push(...this.joinFailures(s + 1));
+    conditions.push(...this.joinFailures(s + 1, s));
     this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
     if (this.check !== 'yes') this.push('checked = true;');
     this.check = 'yes';
