@@ -43,7 +43,7 @@ export type CompiledBlock = (cpu: Cpu, remaining: number) => number;
  * A lazy-flags record not yet stored in the CPU: kept in locals a<g>, b<g>, v<g> by in-line op g
  * (`carry`: INC/DEC's kept CF, an expression over an older record's locals, or null when it is in
  * cpu.flags already); or, with `row` null, the record a loop carries round its back edge in la, lb,
- * lv, lop (not known at compile time).
+ * lv, lop (not known at compile time), with lcf the CF an INC/DEC record keeps (-1: cpu.flags holds it).
  */
 interface Pending { readonly row: FormRow | null; readonly g: number; readonly carry: string | null }
 const CARRIED: Pending = { row: null, g: -1, carry: null };
@@ -129,7 +129,7 @@ class TraceEmitter {
   source(): string {
     const masks = [...this.masks.keys()];
     const declarations = `let r0, r1, r2, r3, r4, r5, r6, r7${masks.map((m) => `, ${m}`).join('')}; let checked = false, start = remaining;` +
-      (this.carries ? ' let la = cpu.lazyA, lb = cpu.lazyB, lv = cpu.lazyResult, lop = cpu.lazyOp;' : '');
+      (this.carries ? ' let la = cpu.lazyA, lb = cpu.lazyB, lv = cpu.lazyResult, lop = cpu.lazyOp, lcf = -1;' : '');
     const text = this.body.join('\n').replaceAll('/*LOAD*/', this.loadCode());
     const head = 'const regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram8 = cpu.ram8, ram16 = cpu.ram16, ram32 = cpu.ram32;';
     const name = this.loops ? 'compiledLoop' : 'compiledTrace';
@@ -177,7 +177,7 @@ class TraceEmitter {
   }
 
   private recordCode(p: Pending): string {
-    if (p.row === null) return 'cpu.lazyA = la; cpu.lazyB = lb; cpu.lazyResult = lv; cpu.lazyOp = lop;';
+    if (p.row === null) return `cpu.lazyA = la; cpu.lazyB = lb; cpu.lazyResult = lv; cpu.lazyOp = lop; if (lcf >= 0) cpu.flags = (cpu.flags & ${~CF}) | lcf;`;
     const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
     return `{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${flagStatements(p.row)} }`;
   }
@@ -565,16 +565,19 @@ class TraceEmitter {
   /**
    * Back to the loop head (from the last block, or from any join where EIP came back to the first
    * block): the head expects the registers in locals, and the record its first instructions may read
-   * in la, lb, lv, lop (the eager part of it already in cpu.flags). Code only: the state is the head's.
+   * in la, lb, lv, lop (the eager part of it already in cpu.flags, but for INC/DEC's kept CF, which
+   * goes round in lcf: no store to cpu.flags per pass). Code only: the state is the head's.
    */
   private backEdgeCode(): string {
     const lines: string[] = [];
     if (!this.localsValid) lines.push('/*LOAD*/');
     const p = this.pending;
-    if (this.carries && p === null) lines.push('la = cpu.lazyA; lb = cpu.lazyB; lv = cpu.lazyResult; lop = cpu.lazyOp;');
+    if (this.carries && p === null) lines.push('la = cpu.lazyA; lb = cpu.lazyB; lv = cpu.lazyResult; lop = cpu.lazyOp; lcf = -1;');
     else if (this.carries && p !== null && p.row !== null) {
-      const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
-      lines.push(`{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${eagerFlagStatements(p.row)} la = a; lb = b; lv = v; lop = ${p.row.lazyOp}; }`);
+      const eager = eagerFlagStatements(p.row);
+      // A kept CF of a record with no eager part goes round in lcf; otherwise it is stored with that part.
+      const carry = p.carry === null ? 'lcf = -1; ' : eager === '' ? `lcf = ${p.carry}; ` : `lcf = -1; cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; `;
+      lines.push(`{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${eager} la = a; lb = b; lv = v; lop = ${p.row.lazyOp}; }`);
     }
     lines.push('continue;');
     return lines.join(' ');
