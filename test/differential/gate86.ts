@@ -33,8 +33,11 @@ export interface Gate86Result extends CaseResult {
 
 /**
  * `passes` > 1 runs the whole batch again on the same machine, so blocks are hot and linked: with a
- * threshold of 2 the second pass runs traces compiled from the first pass's links. The code is
- * reloaded between passes only if a case modified it. The last pass's results are returned.
+ * threshold of 2 the second pass runs traces compiled from the first pass's links. Each pass starts
+ * from the memory the first one started from — the data around the scratch area too, which some
+ * cases write (a rotate of a word below SCRATCH_BASE), so the oracle's single run judges every pass —
+ * and the code is reloaded only if a case modified it (so the compiled traces survive). The last
+ * pass's results are returned.
  */
 export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitThreshold = JIT_THRESHOLD, passes = 1): Gate86Result[] {
   const end = batch.textAddress + batch.text.length;
@@ -60,8 +63,13 @@ export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitT
     // Anything else (a limit, HLT, an unexpected INT) is its own outcome: it can never match the oracle.
     return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, stop };
   };
+  const below = machine.memory.slice(0, batch.textAddress);
+  const above = machine.memory.slice(end, memoryBytes);
   let results = cases.map(runCase);
   for (let pass = 1; pass < passes; pass++) {
+    // Plain stores: no code lives outside the batch's text, so no decoded block is affected.
+    machine.memory.set(below, 0);
+    machine.memory.set(above, end);
     const text = machine.memory.subarray(batch.textAddress, batch.textAddress + batch.text.length);
     if (!text.every((byte, i) => byte === batch.text[i])) {
       machine.load(batch.textAddress, batch.text);
