@@ -29,7 +29,7 @@ function pingPong(mode: string): Counted {
     },
   });
   const switches = kernel === null ? 0 : (kernel as Kernel).contextSwitches - switchesBefore;
-  return { stdout: ours.stdout.toString(), status: ours.status, cr3Loads, switches };
+  return { stdout: ours.stdout.toString(), status: ours.status ?? -1, cr3Loads, switches };
 }
 
 test(`switching between two threads of one process loads CR3 no more than a handful of times in ~2000 switches; between two processes, at every switch (the ping-pong's output as natively, ${i386Oracle()})`, (t) => {
