@@ -17,6 +17,7 @@ import {
 import { readEflags, writeEflags } from './flags.ts';
 import { EventKind, Vector, NO_ERROR_CODE, pushedEflags } from './fault.ts';
 import { installIntegerOperations } from './operations/index.ts';
+import { installX87Operations } from './fpu/index.ts';
 import { runCpu } from './run.ts';
 import type { Op } from './op.ts';
 
@@ -56,6 +57,7 @@ export class FlatMachine {
     this.memory = this.physical.u8;
     this.cpu = new Cpu(this.physical, new IoBus(), options.model);
     installIntegerOperations(this.cpu);
+    installX87Operations(this.cpu);
     this.cpu.registerOperation('hlt', () => halt);
     this.cpu.deliverException = (cpu, vector, errorCode, kind) => {
       this.exceptionEflags = pushedEflags(readEflags(cpu), vector, kind, cpu.model.faultFramesSetResumeFlag, cpu.stringInterrupted);

@@ -8,6 +8,7 @@
 
 import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT } from '../cpu/cpu.ts';
 import { installIntegerOperations } from '../cpu/operations/index.ts';
+import { installX87Operations } from '../cpu/fpu/index.ts';
 import { runCpu } from '../cpu/run.ts';
 import { writeEflags } from '../cpu/flags.ts';
 import { IF } from '../cpu/flags.ts';
@@ -79,6 +80,7 @@ export class Machine {
     this.clock = options.clock ?? hostClock();
     this.cpu = new Cpu(this.memory, this.io, model);
     installIntegerOperations(this.cpu);
+    installX87Operations(this.cpu);
     this.system = installSystem(this.cpu);
     this.devices = new PcDevices({
       clock: this.clock,
