@@ -14,6 +14,8 @@ export interface Case {
   initial: MachineState;
   /** SCRATCH_SIZE bytes. */
   scratch: Uint8Array;
+  /** The x87/SSE state to start from, as an FXSAVE image (layout.ts); the FNINIT state if absent. */
+  fpu?: Uint8Array;
   /**
    * Set when qemu-i386 is known to depart from the SDM on this very case (caveats.ts says where):
    * the case is still run and judged against the host CPU, but not against qemu-i386.

@@ -1,6 +1,7 @@
 // Comparing a case's two results, and saying readably how they differ.
 
 import { objdumpRange } from '../support/i386-oracle.ts';
+import { fpuDifferences, type FpuMask } from './fpu-compare.ts';
 import type { Case } from './case.ts';
 import { REGISTER_NAMES, type CaseResult, type MachineState } from './layout.ts';
 
@@ -21,8 +22,11 @@ function outcomeText(r: CaseResult): string {
   return r.outcome.kind === 'completed' ? 'completed' : `fault vector ${r.outcome.vector} at eip ${hex32(r.outcome.eip)}`;
 }
 
-/** The differences between the oracle's result and gate86's, one line each; [] when they agree. */
-export function differences(expected: CaseResult, got: CaseResult, undefinedFlags: number): string[] {
+/**
+ * The differences between the oracle's result and gate86's, one line each; [] when they agree.
+ * `fpuMask` names the FXSAVE fields not to compare (fpu-compare.ts); without it all are.
+ */
+export function differences(expected: CaseResult, got: CaseResult, undefinedFlags: number, fpuMask: FpuMask = new Map()): string[] {
   const out: string[] = [];
   const e = expected.outcome;
   const g = got.outcome;
@@ -41,6 +45,7 @@ export function differences(expected: CaseResult, got: CaseResult, undefinedFlag
     if (expected.scratch[i] !== got.scratch[i]) bytes.push(`+0x${i.toString(16)}: ${expected.scratch[i]!.toString(16).padStart(2, '0')}/${got.scratch[i]!.toString(16).padStart(2, '0')}`);
   }
   if (bytes.length) out.push(`scratch bytes differ (offset: expected/got): ${bytes.slice(0, 16).join(', ')}${bytes.length > 16 ? ` ... (${bytes.length} bytes)` : ''}`);
+  out.push(...fpuDifferences(expected.fpu, got.fpu, fpuMask));
   return out;
 }
 

@@ -9,8 +9,10 @@
 // what the oracle's signal context reports).
 
 import { FlatMachine, type StopReason } from '../../vm/cpu/flat-machine.ts';
+import { CR4_OSFXSR, restoreFxsaveImage, saveFxsaveImage } from '../../vm/cpu/fpu/control.ts';
+import { CR0_MP, CR0_NE } from '../../vm/cpu/fpu/unit.ts';
 import type { Case } from './case.ts';
-import { SCRATCH_BASE, SCRATCH_SIZE, type CaseResult, type MachineState } from './layout.ts';
+import { defaultFpuImage, SCRATCH_BASE, SCRATCH_SIZE, type CaseResult, type MachineState } from './layout.ts';
 import type { BuiltBatch } from './program.ts';
 
 const STOP_VECTOR = 0xfe;
@@ -27,21 +29,28 @@ export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[]): Gat
   const end = batch.textAddress + batch.text.length;
   const memoryBytes = Math.ceil((end + 0x10000) / 0x100000) * 0x100000;
   const machine = new FlatMachine({ memoryBytes, cpl: 3, mapOnly: batch.regions });
+  // As Linux runs user code: CR0.NE and MP set (x87 errors are #MF, FWAIT obeys TS), CR4.OSFXSR set
+  // (FXSAVE/FXRSTOR include MXCSR and the XMM registers).
+  machine.cpu.cr[0] = machine.cpu.cr[0]! | CR0_NE | CR0_MP;
+  machine.cpu.cr[4] = machine.cpu.cr[4]! | CR4_OSFXSR;
+  const fnInit = defaultFpuImage();
   machine.load(batch.textAddress, batch.text);
   for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);
   return cases.map((c, n) => {
     const { start, end: stopAt } = batch.snippets[n]!;
     machine.load(SCRATCH_BASE, c.scratch);
+    restoreFxsaveImage(machine.cpu, c.fpu ?? fnInit);
     machine.setRegisters({ ...c.initial, eip: start });
     const stop = machine.run(INSTRUCTION_LIMIT);
     const r = machine.registers();
     const state: MachineState = { eax: r.eax, ecx: r.ecx, edx: r.edx, ebx: r.ebx, esp: r.esp, ebp: r.ebp, esi: r.esi, edi: r.edi, eflags: r.eflags };
     const scratch = machine.memory.slice(SCRATCH_BASE, SCRATCH_BASE + SCRATCH_SIZE);
+    const fpu = saveFxsaveImage(machine.cpu);
     const reachedEnd = stop.kind === 'interrupt' && stop.vector === STOP_VECTOR && (stop.eip === stopAt || stop.eip === stopAt + 2);
-    if (reachedEnd) return { outcome: { kind: 'completed' }, state, scratch, stop };
-    if (stop.kind === 'exception') return { outcome: { kind: 'fault', vector: stop.vector, eip: stop.eip }, state: { ...state, eflags: machine.pushedEflags }, scratch, stop };
-    if (stop.kind === 'interrupt' && stop.vector === 3) return { outcome: { kind: 'fault', vector: 3, eip: stop.eip }, state, scratch, stop };
+    if (reachedEnd) return { outcome: { kind: 'completed' }, state, scratch, fpu, stop };
+    if (stop.kind === 'exception') return { outcome: { kind: 'fault', vector: stop.vector, eip: stop.eip }, state: { ...state, eflags: machine.pushedEflags }, scratch, fpu, stop };
+    if (stop.kind === 'interrupt' && stop.vector === 3) return { outcome: { kind: 'fault', vector: 3, eip: stop.eip }, state, scratch, fpu, stop };
     // Anything else (a limit, HLT, an unexpected INT) is its own outcome: it can never match the oracle.
-    return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, stop };
+    return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, fpu, stop };
   });
 }

@@ -8,6 +8,8 @@ import type { OracleKind } from '../support/i386-oracle.ts';
 import { buildBatch, runBatchOnOracle } from './program.ts';
 import { decodeSnippet, undefinedFlagsOfSnippet } from './undefined-flags.ts';
 import { oracleBlindFlags } from './caveats.ts';
+import { fpuMaskFor } from './fpu-compare.ts';
+import { defaultFpuImage } from './layout.ts';
 
 export interface FamilyOutcome {
   oracle: OracleKind;
@@ -47,7 +49,8 @@ export function runFamily(cases: readonly Case[], oracleKind: OracleKind, maxRep
       return;
     }
     const mask = undefinedFlagsOfSnippet(instructions, c.initial) | oracleBlindFlags(oracle, expected[n]!);
-    const diffs = differences(expected[n]!, got[n]!, mask);
+    const fpuMask = fpuMaskFor(oracle, c.fpu ?? defaultFpuImage(), expected[n]!.fpu, instructions);
+    const diffs = differences(expected[n]!, got[n]!, mask, fpuMask);
     if (diffs.length === 0) return;
     mismatchCount++;
     const template = c.name.replace(/#\d+$/, '');

@@ -1,0 +1,136 @@
+// Comparing the x87/SSE state of a case: the two FXSAVE images (layout.ts), field by field.
+//
+// Every field is compared, except where the SDM itself lets processors differ and the oracle is such
+// a processor (nothing else is masked):
+//   - MXCSR_MASK says which MXCSR bits the CPU model has (gate86's Pentium III stores 0, the field
+//     predates it); the host stores its own.
+//   - FCS and FDS: processors with CPUID.(EAX=7,ECX=0):EBX[13] deprecate them and store 0 (SDM Vol. 1,
+//     8.1.8); gate86's models store the selectors.
+//   - FDP and FOP: with CPUID.(EAX=7,ECX=0):EBX[6] the data pointer is updated only by an x87
+//     instruction that raises an unmasked exception, and with FOP compatibility off (Pentium 4 and
+//     later, SDM Vol. 1, 8.1.9.1) so is the opcode; gate86's P6 models update both for every non-control
+//     instruction. They are compared when the case raised an unmasked exception (FSW.ES went from 0
+//     to 1) with at most one x87 memory operand, where both kinds of processor store the same.
+//   - qemu-i386 stores none of FIP, FCS, FOP, FDP, FDS in its FXSAVE image (x87-caveats.ts).
+// Which of these the host has is asked of the host itself (CPUID, once).
+
+import { assembleI386, runI386Elf, type OracleKind } from '../support/i386-oracle.ts';
+import type { Instruction } from '../../vm/isa/decoder.ts';
+
+interface Field { name: string; offset: number; size: number }
+
+export const FPU_FIELDS: Record<string, Field> = {
+  fcw: { name: 'FCW', offset: 0, size: 2 },
+  fsw: { name: 'FSW', offset: 2, size: 2 },
+  ftw: { name: 'FTW (abridged)', offset: 4, size: 1 },
+  fop: { name: 'FOP', offset: 6, size: 2 },
+  fip: { name: 'FIP', offset: 8, size: 4 },
+  fcs: { name: 'FCS', offset: 12, size: 2 },
+  fdp: { name: 'FDP', offset: 16, size: 4 },
+  fds: { name: 'FDS', offset: 20, size: 2 },
+  mxcsr: { name: 'MXCSR', offset: 24, size: 4 },
+  mxcsrMask: { name: 'MXCSR_MASK', offset: 28, size: 4 },
+};
+
+/** The fields a comparison leaves out, by name (keys of FPU_FIELDS), with the reason. */
+export type FpuMask = ReadonlyMap<string, string>;
+
+const ES = 0x80;
+
+let hostBits: { zeroFcsFds: boolean; fdpOnException: boolean } | undefined;
+
+/** CPUID.(EAX=7,ECX=0):EBX bits 6 and 13 of the host, from a tiny i386 program's exit status. */
+function hostPointerBehaviour(): { zeroFcsFds: boolean; fdpOnException: boolean } {
+  if (hostBits !== undefined) return hostBits;
+  const probe = assembleI386(`
+  .globl _start
+_start:
+  xorl %eax, %eax
+  cpuid
+  xorl %ebx, %ebx
+  cmpl $7, %eax
+  jb 1f
+  movl $7, %eax
+  xorl %ecx, %ecx
+  cpuid
+  movl %ebx, %eax
+  shrl $6, %eax
+  andl $1, %eax        # bit 0: FDP_EXCPTN_ONLY
+  shrl $12, %ebx
+  andl $2, %ebx        # bit 1: FCS/FDS deprecated
+  orl %eax, %ebx
+1:movl $1, %eax
+  int $0x80
+`);
+  const status = runI386Elf(probe, [], { oracle: 'native' }).status ?? 0;
+  hostBits = { fdpOnException: (status & 1) !== 0, zeroFcsFds: (status & 2) !== 0 };
+  return hostBits;
+}
+
+function get16(b: Uint8Array, at: number): number {
+  return b[at]! | (b[at + 1]! << 8);
+}
+
+/** Whether an instruction is an x87 one with a memory operand (it would set FDP). */
+function x87Memory(insn: Instruction): boolean {
+  const op = insn.form?.opcode[0];
+  return op !== undefined && op >= 0xd8 && op <= 0xdf && insn.mod !== 3;
+}
+
+/** The fields not to compare for a case on this oracle (see the header). */
+export function fpuMaskFor(oracle: OracleKind, initial: Uint8Array, expected: Uint8Array, snippet: readonly Instruction[]): FpuMask {
+  const mask = new Map<string, string>([['mxcsrMask', 'the CPU model\'s own value']]);
+  if (oracle === 'qemu-i386') {
+    for (const f of ['fop', 'fip', 'fcs', 'fdp', 'fds']) mask.set(f, 'qemu-i386 stores no x87 pointers in FXSAVE');
+    return mask;
+  }
+  const host = hostPointerBehaviour();
+  if (host.zeroFcsFds) {
+    mask.set('fcs', 'deprecated on the host (CPUID.7:EBX[13])');
+    mask.set('fds', 'deprecated on the host (CPUID.7:EBX[13])');
+  }
+  const raised = (get16(initial, 2) & ES) === 0 && (get16(expected, 2) & ES) !== 0;
+  if (!raised || snippet.filter(x87Memory).length > 1) {
+    if (host.fdpOnException) mask.set('fdp', 'updated only with an unmasked exception on the host (CPUID.7:EBX[6])');
+    mask.set('fop', 'updated only with an unmasked exception on the host (FOP compatibility mode off)');
+  }
+  return mask;
+}
+
+const hex = (v: number, digits: number): string => `0x${(v >>> 0).toString(16).padStart(digits, '0')}`;
+
+function value(b: Uint8Array, f: Field): number {
+  let v = 0;
+  for (let i = f.size - 1; i >= 0; i--) v = v * 256 + b[f.offset + i]!;
+  return v;
+}
+
+function bytesHex(b: Uint8Array, from: number, to: number): string {
+  let text = '';
+  for (let i = to - 1; i >= from; i--) text += b[i]!.toString(16).padStart(2, '0');
+  return text;
+}
+
+/** The differences between two FXSAVE images, one line each; [] when they agree. */
+export function fpuDifferences(expected: Uint8Array, got: Uint8Array, mask: FpuMask): string[] {
+  const out: string[] = [];
+  for (const [key, f] of Object.entries(FPU_FIELDS)) {
+    if (mask.has(key)) continue;
+    const e = value(expected, f), g = value(got, f);
+    if (e !== g) out.push(`${f.name}: expected ${hex(e, f.size * 2)}, got ${hex(g, f.size * 2)}`);
+  }
+  for (let i = 0; i < 8; i++) {
+    const at = 32 + 16 * i;
+    const e = bytesHex(expected, at, at + 16), g = bytesHex(got, at, at + 16);
+    if (e !== g) out.push(`ST(${i}): expected ${e.slice(12, 16)}:${e.slice(16)}${e.slice(0, 12) !== '000000000000' ? ` (bytes 10-15 ${e.slice(0, 12)})` : ''}, got ${g.slice(12, 16)}:${g.slice(16)}${g.slice(0, 12) !== '000000000000' ? ` (bytes 10-15 ${g.slice(0, 12)})` : ''}`);
+  }
+  for (let n = 0; n < 8; n++) {
+    const at = 160 + 16 * n;
+    const e = bytesHex(expected, at, at + 16), g = bytesHex(got, at, at + 16);
+    if (e !== g) out.push(`XMM${n}: expected ${e}, got ${g}`);
+  }
+  // Bytes 288-511 hold no processor state: reserved, and in a signal frame Linux keeps its own
+  // _fpx_sw_bytes at 464.
+  if (mask.size > 1 && out.length > 0) out.push(`(not compared: ${[...mask].map(([k, why]) => `${FPU_FIELDS[k]!.name} — ${why}`).join('; ')})`);
+  return out;
+}
