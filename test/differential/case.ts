@@ -17,6 +17,11 @@ export interface Case {
   /** The x87/SSE state to start from, as an FXSAVE image (layout.ts); the FNINIT state if absent. */
   fpu?: Uint8Array;
   /**
+   * Scratch bytes not to compare, with why: only fields the SDM lets processors fill differently,
+   * in an image the snippet stores (MXCSR_MASK of FXSAVE, the deprecated pointers of FNSTENV...).
+   */
+  scratchIgnore?: Array<{ offset: number; length: number; reason: string }>;
+  /**
    * Set when qemu-i386 is known to depart from the SDM on this very case (caveats.ts says where):
    * the case is still run and judged against the host CPU, but not against qemu-i386.
    */

@@ -9,8 +9,8 @@
 //   - FDP and FOP: with CPUID.(EAX=7,ECX=0):EBX[6] the data pointer is updated only by an x87
 //     instruction that raises an unmasked exception, and with FOP compatibility off (Pentium 4 and
 //     later, SDM Vol. 1, 8.1.9.1) so is the opcode; gate86's P6 models update both for every non-control
-//     instruction. They are compared when the case raised an unmasked exception (FSW.ES went from 0
-//     to 1) with at most one x87 memory operand, where both kinds of processor store the same.
+//     instruction. They are compared when the case's one x87 non-control instruction raised an
+//     unmasked exception (FSW.ES went from 0 to 1): both kinds of processor store the same then.
 //   - qemu-i386 stores none of FIP, FCS, FOP, FDP, FDS in its FXSAVE image (x87-caveats.ts).
 // Which of these the host has is asked of the host itself (CPUID, once).
 
@@ -71,10 +71,13 @@ function get16(b: Uint8Array, at: number): number {
   return b[at]! | (b[at + 1]! << 8);
 }
 
-/** Whether an instruction is an x87 one with a memory operand (it would set FDP). */
-function x87Memory(insn: Instruction): boolean {
+/** The x87 control instructions: they leave FIP, FOP and FDP alone. */
+const CONTROL = new Set(['fldcw', 'fnstcw', 'fnstsw', 'fnclex', 'fninit', 'fldenv', 'fnstenv', 'frstor', 'fnsave', 'fxsave', 'fxrstor', 'fwait']);
+
+/** Whether an instruction is an x87 non-control one (it sets FOP, and FDP if it has a memory operand). */
+function x87NonControl(insn: Instruction): boolean {
   const op = insn.form?.opcode[0];
-  return op !== undefined && op >= 0xd8 && op <= 0xdf && insn.mod !== 3;
+  return op !== undefined && op >= 0xd8 && op <= 0xdf && !CONTROL.has(insn.form!.operation);
 }
 
 /** The fields not to compare for a case on this oracle (see the header). */
@@ -89,8 +92,11 @@ export function fpuMaskFor(oracle: OracleKind, initial: Uint8Array, expected: Ui
     mask.set('fcs', 'deprecated on the host (CPUID.7:EBX[13])');
     mask.set('fds', 'deprecated on the host (CPUID.7:EBX[13])');
   }
+  // Compared when the one x87 non-control instruction of the case raised an unmasked exception: it
+  // is then the instruction both kinds of processor record (the host keeps FDP if it has no memory
+  // operand, and so does gate86).
   const raised = (get16(initial, 2) & ES) === 0 && (get16(expected, 2) & ES) !== 0;
-  if (!raised || snippet.filter(x87Memory).length > 1) {
+  if (!raised || snippet.filter(x87NonControl).length !== 1) {
     if (host.fdpOnException) mask.set('fdp', 'updated only with an unmasked exception on the host (CPUID.7:EBX[6])');
     mask.set('fop', 'updated only with an unmasked exception on the host (FOP compatibility mode off)');
   }
@@ -133,4 +139,18 @@ export function fpuDifferences(expected: Uint8Array, got: Uint8Array, mask: FpuM
   // _fpx_sw_bytes at 464.
   if (mask.size > 1 && out.length > 0) out.push(`(not compared: ${[...mask].map(([k, why]) => `${FPU_FIELDS[k]!.name} — ${why}`).join('; ')})`);
   return out;
+}
+
+/** An FXSAVE image's x87 part, readably: FCW FSW FTW and the valid registers ST(i). */
+export function fpuStateText(image: Uint8Array): string {
+  const fsw = get16(image, 2);
+  const top = (fsw >> 11) & 7;
+  const valid = image[4]!;
+  const registers: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    if (((valid >> ((top + i) & 7)) & 1) === 0) continue;
+    const at = 32 + 16 * i;
+    registers.push(`st${i}=${bytesHex(image, at + 8, at + 10)}:${bytesHex(image, at, at + 8)}`);
+  }
+  return `fcw=${hex(get16(image, 0), 4)} fsw=${hex(fsw, 4)} ftw=${hex(valid, 2)} ${registers.join(' ')}`;
 }

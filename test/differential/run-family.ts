@@ -50,7 +50,7 @@ export function runFamily(cases: readonly Case[], oracleKind: OracleKind, maxRep
     }
     const mask = undefinedFlagsOfSnippet(instructions, c.initial) | oracleBlindFlags(oracle, expected[n]!);
     const fpuMask = fpuMaskFor(oracle, c.fpu ?? defaultFpuImage(), expected[n]!.fpu, instructions);
-    const diffs = differences(expected[n]!, got[n]!, mask, fpuMask);
+    const diffs = differences(expected[n]!, got[n]!, mask, fpuMask, c.scratchIgnore);
     if (diffs.length === 0) return;
     mismatchCount++;
     const template = c.name.replace(/#\d+$/, '');

@@ -14,7 +14,7 @@ import {
 } from '../softfloat/index.ts';
 import { isEmpty, pop, pushOverflows, readStack, stackOverflow, stackUnderflow, writeStack, push } from './registers.ts';
 import {
-  beginWaiting, noteDataPointer, notePointers, PRE_COMPUTATION, setC1, setConditions, signal, status,
+  acceptResult, beginWaiting, noteDataPointer, notePointers, setC1, setConditions, status, SW_C0, SW_C3,
 } from './unit.ts';
 
 export const enum Arithmetic { Add = 0, Mul = 1, Sub = 4, SubR = 5, Div = 6, DivR = 7 }
@@ -37,9 +37,7 @@ function compute(kind: Arithmetic, dest: Unpacked, src: Unpacked): Unpacked {
  * IE/DE/ZE stopped the instruction (then neither the register nor TOP changes).
  */
 function commit(cpu: Cpu, dest: number, result: Unpacked, popAfter: boolean): void {
-  const unmasked = signal(cpu, status.flags);
-  setC1(cpu, status.roundedUp);
-  if ((unmasked & PRE_COMPUTATION) !== 0) return;
+  if (!acceptResult(cpu)) return;
   writeStack(cpu.fpu, dest, result);
   if (popAfter) pop(cpu.fpu);
 }
@@ -178,9 +176,9 @@ export const fxtract: Executor = (cpu, op) => {
   notePointers(cpu, op);
   const f = cpu.fpu;
   if (isEmpty(f, 0)) {
+    // Masked: the default NaN both in ST(0) and pushed, even over a valid ST(7) (the host CPU).
     if (!stackUnderflow(cpu)) return;
     writeStack(f, 0, defaultNaN());
-    if (pushOverflows(f)) return; // the masked result is the NaN in ST(0) alone
     push(f, defaultNaN());
     return;
   }
@@ -210,9 +208,8 @@ export const fxtract: Executor = (cpu, op) => {
     exponent = fromMagnitude(a.exp < 0 ? 1 : 0, BigInt(Math.abs(a.exp)));
     significand = new Unpacked(Kind.Finite, a.sign, 0, a.sig);
   }
-  const unmasked = signal(cpu, status.flags);
-  setC1(cpu, false);
-  if ((unmasked & PRE_COMPUTATION) !== 0) return;
+  status.roundedUp = false;
+  if (!acceptResult(cpu)) return;
   writeStack(f, 0, exponent);
   push(f, significand);
 };
@@ -226,6 +223,11 @@ export const fxtract: Executor = (cpu, op) => {
 
 const QUOTIENT_BITS = [0, 0x200, 0x4000, 0x4200, 0x100, 0x300, 0x4100, 0x4300]; // q mod 8 -> C1, C3, C0
 
+/** C1 and C2 cleared, C0 and C3 kept: what a NaN or invalid operand, or a stack fault, leaves (the host CPU). */
+function noQuotient(cpu: Cpu): number {
+  return cpu.fpu.status & (SW_C0 | SW_C3);
+}
+
 function partialRemainder(cpu: Cpu, nearest: boolean): void {
   const f = cpu.fpu;
   const a = readStack(f, 0);
@@ -233,11 +235,18 @@ function partialRemainder(cpu: Cpu, nearest: boolean): void {
   const special = specialOperands(a, b, NaNRule.X87, status);
   let result: Unpacked;
   let conditions = 0;
-  if (special !== null) result = special;
-  else if (a.kind === Kind.Infinity || b.kind === Kind.Zero) result = invalid(status);
-  else {
+  if (special !== null) {
+    result = special;
+    conditions = noQuotient(cpu);
+  } else if (a.kind === Kind.Infinity || b.kind === Kind.Zero) {
+    result = invalid(status);
+    conditions = noQuotient(cpu);
+  } else {
     noteDenormals(a, b, status);
-    if (a.kind === Kind.Zero || b.kind === Kind.Infinity) result = a;
+    // The dividend comes back unchanged — but as a result: a tiny one raises UE when unmasked (and
+    // is delivered wrapped), as the host CPU does.
+    const unchanged = (): Unpacked => (a.kind === Kind.Finite ? roundPack(a.sign, a.sig, a.exp - 63, extended, 64, status) : a);
+    if (a.kind === Kind.Zero || b.kind === Kind.Infinity) result = unchanged();
     else {
       const difference = a.exp - b.exp;
       if (difference < 0) {
@@ -246,7 +255,7 @@ function partialRemainder(cpu: Cpu, nearest: boolean): void {
           // |a| > |b|/2: the nearest quotient is 1 and the remainder |b| - |a|, of the other sign.
           result = roundPack(a.sign ^ 1, (b.sig << 1n) - a.sig, a.exp - 63, extended, 64, status);
           conditions = QUOTIENT_BITS[1]!;
-        } else result = a;
+        } else result = unchanged();
       } else if (difference < 64) {
         const aSig = a.sig << BigInt(difference);
         let q = aSig / b.sig;
@@ -272,8 +281,10 @@ function partialRemainder(cpu: Cpu, nearest: boolean): void {
       }
     }
   }
-  const unmasked = signal(cpu, status.flags);
-  if ((unmasked & PRE_COMPUTATION) !== 0) return;
+  if (!acceptResult(cpu)) {
+    setConditions(cpu, noQuotient(cpu));
+    return;
+  }
   setConditions(cpu, conditions);
   writeStack(f, 0, result);
 }
@@ -287,6 +298,7 @@ function premExecutor(nearest: boolean): Executor {
     notePointers(cpu, op);
     const f = cpu.fpu;
     if (isEmpty(f, 0) || isEmpty(f, 1)) {
+      setConditions(cpu, noQuotient(cpu));
       if (stackUnderflow(cpu)) writeStack(f, 0, defaultNaN());
       return;
     }

@@ -10,20 +10,30 @@ import { compare, fromMagnitude, Relation, type Unpacked } from '../softfloat/in
 import { readOperand, type MemoryOperand } from './arithmetic.ts';
 import { isEmpty, pop, readStack, stackUnderflow } from './registers.ts';
 import {
-  beginWaiting, noteDataPointer, notePointers, setConditions, signal, status, SW_C0, SW_C1, SW_C2, SW_C3, SW_IE,
+  beginWaiting, noteDataPointer, notePointers, setConditions, signal, status, SW_C0, SW_C1, SW_C2, SW_C3, SW_DE, SW_IE,
 } from './unit.ts';
 
 const CONDITIONS = [SW_C0, SW_C3, 0, SW_C0 | SW_C2 | SW_C3]; // by Relation: less, equal, greater, unordered
 const EFLAGS = [CF, ZF, 0, ZF | PF | CF];
 
-/** Compare and set C0-C3 (C1 = 0), unless an unmasked IE stops it. Returns whether it completed. */
+/**
+ * Compare and set C3 C2 C0 (C1 = 0); an invalid operand gives "unordered". The codes are set even
+ * when an unmasked IE or DE stops the instruction — then false is returned and nothing is popped
+ * (the host CPU).
+ */
 function compareToConditions(cpu: Cpu, a: Unpacked, b: Unpacked, signaling: boolean): boolean {
   status.setFromX87Control(cpu.fpu.control);
   const relation = compare(a, b, signaling, status);
   const unmasked = signal(cpu, status.flags);
-  if ((unmasked & (SW_IE | 0x02)) !== 0) return false;
   setConditions(cpu, CONDITIONS[relation]!);
-  return true;
+  return (unmasked & (SW_IE | SW_DE)) === 0;
+}
+
+/** A stack underflow in a compare: unordered, and (masked) the instruction goes on to pop. */
+function underflowUnordered(cpu: Cpu): boolean {
+  const masked = stackUnderflow(cpu);
+  setConditions(cpu, SW_C0 | SW_C2 | SW_C3);
+  return masked;
 }
 
 /** FCOM ST(i), FCOMP, FUCOM, FUCOMP, and FCOMPP/FUCOMPP (ST(1), popping twice). */
@@ -34,8 +44,7 @@ export function compareRegister(signaling: boolean, pops: 0 | 1 | 2, fixed?: num
     const f = cpu.fpu;
     const i = fixed ?? op.rm;
     if (isEmpty(f, 0) || isEmpty(f, i)) {
-      if (!stackUnderflow(cpu)) return;
-      setConditions(cpu, SW_C0 | SW_C2 | SW_C3);
+      if (!underflowUnordered(cpu)) return;
     } else if (!compareToConditions(cpu, readStack(f, 0), readStack(f, i), signaling)) return;
     for (let n = 0; n < pops; n++) pop(f);
   };
@@ -51,8 +60,7 @@ export function compareMemory(operand: MemoryOperand, popAfter: boolean): Execut
     noteDataPointer(cpu, op, offset);
     const f = cpu.fpu;
     if (isEmpty(f, 0)) {
-      if (!stackUnderflow(cpu)) return;
-      setConditions(cpu, SW_C0 | SW_C2 | SW_C3);
+      if (!underflowUnordered(cpu)) return;
     } else if (!compareToConditions(cpu, readStack(f, 0), value, true)) return;
     if (popAfter) pop(f);
   };
@@ -64,30 +72,33 @@ export const ftst: Executor = (cpu, op) => {
   notePointers(cpu, op);
   const f = cpu.fpu;
   if (isEmpty(f, 0)) {
-    if (stackUnderflow(cpu)) setConditions(cpu, SW_C0 | SW_C2 | SW_C3);
+    underflowUnordered(cpu);
     return;
   }
   compareToConditions(cpu, readStack(f, 0), fromMagnitude(0, 0n), true);
 };
 
-/** FCOMI, FUCOMI and their popping forms: the result goes to EFLAGS; C1 is cleared. */
+/**
+ * FCOMI, FUCOMI and their popping forms: the result goes to ZF, PF, CF (OF, SF, AF cleared), also
+ * "unordered" when an unmasked IE stops the instruction before its pop. FSW's condition bits, C1
+ * included, are left as they were (the host CPU; the SDM says C1 is cleared).
+ */
 export function compareToEflags(signaling: boolean, popAfter: boolean): Executor {
   return (cpu, op) => {
     beginWaiting(cpu);
     notePointers(cpu, op);
     const f = cpu.fpu;
-    setConditions(cpu, f.status & (SW_C0 | SW_C2 | SW_C3));
+    let completed: boolean;
     if (isEmpty(f, 0) || isEmpty(f, op.rm)) {
-      if (!stackUnderflow(cpu)) return;
+      completed = stackUnderflow(cpu); // C1 = 0, as for every stack fault
       setArithmeticFlags(cpu, ZF | PF | CF);
     } else {
       status.setFromX87Control(f.control);
       const relation = compare(readStack(f, 0), readStack(f, op.rm), signaling, status);
-      const unmasked = signal(cpu, status.flags);
-      if ((unmasked & (SW_IE | 0x02)) !== 0) return;
+      completed = (signal(cpu, status.flags) & (SW_IE | SW_DE)) === 0;
       setArithmeticFlags(cpu, EFLAGS[relation]!);
     }
-    if (popAfter) pop(f);
+    if (completed && popAfter) pop(f);
   };
 }
 

@@ -84,7 +84,8 @@ export const fstenv: Executor = (cpu, op) => {
   checkDeviceAvailable(cpu);
   const format = imageFormat(cpu, op);
   writeBytes(cpu, op, effectiveAddress(cpu, op), environmentImage(cpu.fpu, format));
-  cpu.fpu.control |= EXCEPTION_FLAGS; // FNSTENV masks every exception after storing
+  cpu.fpu.control |= EXCEPTION_FLAGS; // FNSTENV masks every exception after storing...
+  recomputeSummary(cpu); // ...so nothing is pending any more
 };
 
 export const fldenv: Executor = (cpu, op) => {

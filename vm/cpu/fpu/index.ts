@@ -56,7 +56,7 @@ export const x87Operations: Record<string, Binder> = {
   fnop: fixed(fnop),
   fld: x87((insn, size) => (insn.mod === 3 ? fldRegister : size === 32 ? fldSingle : size === 64 ? fldDouble : fldExtended)),
   fst: x87((insn, size) => (insn.mod === 3 ? fstRegisterExecutor(false) : fstRealExecutor(size as 32 | 64, false))),
-  fstp: x87((insn, size) => (insn.mod === 3 ? fstRegisterExecutor(true) : fstRealExecutor(size as 32 | 64 | 80, true))),
+  fstp: x87((insn, size) => (insn.mod === 3 ? fstRegisterExecutor(true, insn.form!.opcode[0] === 0xd9) : fstRealExecutor(size as 32 | 64 | 80, true))),
   fild: x87((_insn, size) => fildExecutor(size as 16 | 32 | 64)),
   fist: x87((_insn, size) => fistExecutor(size as 16 | 32, false)),
   fistp: x87((_insn, size) => fistExecutor(size as 16 | 32 | 64, true)),

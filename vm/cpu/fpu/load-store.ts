@@ -19,7 +19,7 @@ import {
   copyStack, isEmpty, pop, push, pushChecked, pushOverflows, readStack, stackOverflow, stackUnderflow, writeRaw, writeStack,
 } from './registers.ts';
 import {
-  beginWaiting, noteDataPointer, notePointers, PRE_COMPUTATION, setC1, signal, status, SW_DE, SW_IE, SW_OE, SW_UE,
+  beginWaiting, noteDataPointer, notePointers, setC1, signal, status, SW_DE, SW_IE, SW_OE, SW_UE,
 } from './unit.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -59,7 +59,11 @@ function writeInteger(cpu: Cpu, op: Op, offset: number, bits: number, value: big
 // ---------------------------------------------------------------------------------------------
 // FLD, FILD, FBLD, constants.
 
-/** FLD m32real / m64real: push a converted value (exact: every binary32/64 value is an extended one). */
+/**
+ * FLD m32real / m64real: push a converted value (exact: every binary32/64 value is an extended one).
+ * An SNaN raises IE (unmasked: nothing is pushed); a denormal raises DE but is loaded even when DE
+ * is unmasked — the conversion is exact, the host CPU shows it (the exception is then pending).
+ */
 function loadConverted(cpu: Cpu, u: Unpacked): void {
   const f = cpu.fpu;
   if (pushOverflows(f)) {
@@ -69,7 +73,7 @@ function loadConverted(cpu: Cpu, u: Unpacked): void {
   const flags = (u.kind === Kind.SignalingNaN ? SW_IE : 0) | (u.denormal ? SW_DE : 0);
   const unmasked = signal(cpu, flags);
   setC1(cpu, false);
-  if ((unmasked & PRE_COMPUTATION) !== 0) return;
+  if ((unmasked & SW_IE) !== 0) return;
   push(f, u.kind === Kind.SignalingNaN ? quieted(u) : u);
 }
 
@@ -113,12 +117,14 @@ export const fldRegister: Executor = (cpu, op) => {
   beginWaiting(cpu);
   notePointers(cpu, op);
   const f = cpu.fpu;
-  if (pushOverflows(f)) {
-    if (stackOverflow(cpu)) push(f, defaultNaN());
-    return;
-  }
+  // The source is read first: an empty ST(i) is an underflow (C1 = 0) even when the push would
+  // also overflow.
   if (isEmpty(f, op.rm)) {
     if (stackUnderflow(cpu)) push(f, defaultNaN());
+    return;
+  }
+  if (pushOverflows(f)) {
+    if (stackOverflow(cpu)) push(f, defaultNaN());
     return;
   }
   setC1(cpu, false);
@@ -203,9 +209,16 @@ const INDEFINITE_64 = 0xfff8000000000000n;
  * then pop for FSTP. `write` stores the value; `flags` are the exceptions of the conversion.
  */
 function finishStore(cpu: Cpu, flags: number, roundedUp: boolean, popAfter: boolean, write: () => void): void {
-  const unmasked = signal(cpu, flags);
+  // Unmasked, IE, OE and UE stop a store to memory: nothing can be delivered there, so only that
+  // flag is raised (no PE), C1 is cleared, memory and the stack stay as they were.
+  const stopping = flags & ~cpu.fpu.control & (SW_IE | SW_OE | SW_UE);
+  if (stopping !== 0) {
+    signal(cpu, flags & (SW_IE | SW_OE | SW_UE));
+    setC1(cpu, false);
+    return;
+  }
+  signal(cpu, flags);
   setC1(cpu, roundedUp);
-  if ((unmasked & (SW_IE | SW_OE | SW_UE)) !== 0) return;
   write();
   if (popAfter) pop(cpu.fpu);
 }
@@ -245,13 +258,22 @@ export function fstRealExecutor(bits: 32 | 64 | 80, popAfter: boolean): Executor
   };
 }
 
-/** FST/FSTP ST(i): a copy of ST(0), then pop for FSTP (FSTP ST(0) just pops). */
-export function fstRegisterExecutor(popAfter: boolean): Executor {
+/**
+ * FST/FSTP ST(i): a copy of ST(0), then pop for FSTP (FSTP ST(0) just pops). `quietAlias` is the
+ * undocumented D9 D8+i form: with ST(0) empty it raises nothing, clears C1 and only pops (the host
+ * CPU; the DF D0+i and DF D8+i aliases fault like FSTP).
+ */
+export function fstRegisterExecutor(popAfter: boolean, quietAlias = false): Executor {
   return (cpu, op) => {
     beginWaiting(cpu);
     notePointers(cpu, op);
     const f = cpu.fpu;
     if (isEmpty(f, 0)) {
+      if (quietAlias) {
+        setC1(cpu, false);
+        pop(f);
+        return;
+      }
       if (!stackUnderflow(cpu)) return;
       writeStack(f, op.rm, defaultNaN());
       if (popAfter) pop(f);
@@ -363,26 +385,30 @@ export const fcmov: Executor = (cpu, op) => {
   const f = cpu.fpu;
   const move = testCondition(cpu, op.condition);
   if (isEmpty(f, 0) || isEmpty(f, op.rm)) {
-    if (stackUnderflow(cpu) && move) writeStack(f, 0, defaultNaN());
+    // Masked, ST(0) receives the default NaN whether or not the condition holds (the host CPU).
+    if (stackUnderflow(cpu)) writeStack(f, 0, defaultNaN());
     return;
   }
-  setC1(cpu, false);
-  if (move) copyStack(f, op.rm, 0);
+  if (move) copyStack(f, op.rm, 0); // C1 is left alone (the SDM only says what an underflow does)
 };
 
+/** FFREE ST(i): tag it empty. The SDM leaves C0-C3 undefined; the processor clears C1. */
 export const ffree: Executor = (cpu, op) => {
   beginWaiting(cpu);
   notePointers(cpu, op);
   const f = cpu.fpu;
   f.validRegisters &= ~(1 << ((f.top + op.rm) & 7));
+  setC1(cpu, false);
 };
 
+/** FFREEP ST(i): FFREE, then a pop (which empties ST(0) too). */
 export const ffreep: Executor = (cpu, op) => {
   beginWaiting(cpu);
   notePointers(cpu, op);
   const f = cpu.fpu;
   f.validRegisters &= ~(1 << ((f.top + op.rm) & 7));
-  f.top = (f.top + 1) & 7;
+  pop(f);
+  setC1(cpu, false);
 };
 
 export function stackPointerExecutor(delta: 1 | -1): Executor {

@@ -129,3 +129,21 @@ export function recomputeSummary(cpu: Cpu): void {
   f.status = pending ? f.status | SW_ES | SW_B : f.status & ~(SW_ES | SW_B);
   if (!pending) f.ignoreErrors = false;
 }
+
+/**
+ * Step 4 for an operation computed with `status`: an unmasked IE, DE or ZE is detected before any
+ * result exists, so only those flags are raised, C1 is cleared and false is returned (the caller
+ * writes nothing, pops nothing). Otherwise every flag is raised, C1 tells the rounding direction,
+ * and the result may be delivered.
+ */
+export function acceptResult(cpu: Cpu): boolean {
+  const flags = status.flags;
+  if ((flags & ~cpu.fpu.control & PRE_COMPUTATION) !== 0) {
+    signal(cpu, flags & PRE_COMPUTATION);
+    setC1(cpu, false);
+    return false;
+  }
+  signal(cpu, flags);
+  setC1(cpu, status.roundedUp);
+  return true;
+}

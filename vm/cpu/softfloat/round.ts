@@ -10,6 +10,7 @@
 //       masked:   +-infinity or the largest finite value, depending on the rounding direction; OE, PE.
 //       unmasked: the x87 delivers the rounded value with its exponent reduced by `wrapBias`
 //                 (24576 for extended), so that a handler can still see it; OE (and PE if inexact).
+//                 Beyond what the wrap can bring back: infinity with PE (and a zero for underflow).
 //  3. Tininess is detected AFTER rounding (step 1's result is below 2^emin), as the x86 does
 //     (SDM Vol. 1, 4.9.1.5: the x87 and SSE units detect tininess after rounding).
 //       masked:   the value is rounded again, this time to the fixed bit position of the
@@ -101,6 +102,12 @@ export function roundPack(sign: number, sig: bigint, e: number, format: FloatFor
 
 function overflow(sign: number, exp: number, q: bigint, inexact: boolean, incremented: boolean, format: FloatFormat, precision: number, status: FloatStatus): Unpacked {
   if ((status.masks & FLAG_OVERFLOW) === 0) {
+    if (exp - format.wrapBias > format.emax) {
+      // Too large even after the wrap (FSCALE by a large amount): infinity, PE, rounded up.
+      status.flags |= FLAG_OVERFLOW | FLAG_INEXACT;
+      status.roundedUp = true;
+      return infinity(sign);
+    }
     status.flags |= FLAG_OVERFLOW | (inexact ? FLAG_INEXACT : 0);
     status.roundedUp = incremented;
     return finite(sign, exp - format.wrapBias, q);
@@ -114,6 +121,13 @@ function overflow(sign: number, exp: number, q: bigint, inexact: boolean, increm
 
 function underflow(sign: number, sig: bigint, e: number, exp: number, q: bigint, inexact: boolean, incremented: boolean, format: FloatFormat, precision: number, status: FloatStatus): Unpacked {
   if ((status.masks & FLAG_UNDERFLOW) === 0) {
+    if (exp + format.wrapBias < format.emin) {
+      // Still tiny after the wrap (FSCALE by a large negative amount): a zero, PE, not rounded up,
+      // whatever the rounding mode (the host CPU).
+      status.flags |= FLAG_UNDERFLOW | FLAG_INEXACT;
+      status.roundedUp = false;
+      return zero(sign);
+    }
     status.flags |= FLAG_UNDERFLOW | (inexact ? FLAG_INEXACT : 0);
     status.roundedUp = incremented;
     return finite(sign, exp + format.wrapBias, q);
@@ -123,9 +137,16 @@ function underflow(sign: number, sig: bigint, e: number, exp: number, q: bigint,
     status.roundedUp = false;
     return zero(sign);
   }
+  const result = denormalise(sign, sig, e, format, precision, status);
+  if (roundedInexact) status.flags |= FLAG_UNDERFLOW; // masked: underflow means tiny and inexact
+  return result;
+}
+
+/** sig * 2^e rounded at the fixed bit position of the format's denormals; PE if bits are lost. */
+function denormalise(sign: number, sig: bigint, e: number, format: FloatFormat, precision: number, status: FloatStatus): Unpacked {
   const lsb = format.emin - (precision - 1);
   roundAt(sign, sig, e, lsb, status.rounding);
-  if (roundedInexact) status.flags |= FLAG_UNDERFLOW | FLAG_INEXACT;
+  if (roundedInexact) status.flags |= FLAG_INEXACT;
   status.roundedUp = roundedIncremented;
   if (roundedSig === 0n) return zero(sign);
   return finite(sign, lsb + bitLength(roundedSig) - 1, roundedSig);
