@@ -8,7 +8,7 @@
 //     foreground group); a second within a second stops the machine, as `gate86 machine` does.
 
 import { isatty } from 'node:tty';
-import { WorkerHost } from '../vm/worker/host.ts';
+import { WorkerHost, workerScript } from '../vm/worker/host.ts';
 import type { ProgramJob, WorkerReport } from '../vm/worker/protocol.ts';
 
 /** A second Ctrl-C within this many milliseconds of the first stops the machine. */
@@ -58,7 +58,7 @@ export async function runInWorker(job: ProgramJob): Promise<ProgramOutcome> {
   const host = new WorkerHost(job, {
     stdout: (bytes) => { process.stdout.write(bytes); },
     stderr: (bytes) => { process.stderr.write(bytes); },
-  });
+  }, workerScript(import.meta.url, '../kernel/program-worker.ts', './program-worker.js'));
   let stoppedByUser = false;
   const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host.terminate(); });
   const report = await host.ended;

@@ -1,4 +1,4 @@
-// `gate86 run` and `gate86 boot` inside the machine's worker (vm/worker/machine-worker.ts): the gate86
+// `gate86 run` and `gate86 boot` inside the machine's worker (entry: kernel/program-worker.ts): the gate86
 // kernel and its first program, with the kernel's console on the shared rings. The TypeScript
 // services run here, in the CPU's thread, because the CPU calls them synchronously through VMCALL.
 //
@@ -46,7 +46,7 @@ export function runProgramJob(job: ProgramJob & ConsoleBuffers): WorkerReport {
   };
   const { show, stream, prefix } = job.log;
   const result = runProgram({
-    kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB,
+    kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB, ...(job.jit === false ? { jit: false } : {}),
     write, read,
     isTerminal: (fd) => job.terminals[fd] === true,
     windowSize: () => job.windowSize,

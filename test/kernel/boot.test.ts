@@ -2,18 +2,15 @@
 // and programs whose behaviour the i386 oracle (the host, or qemu-i386) defines.
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { buildTestProgram, runOnGate86, words, SIGNALS, kernelBytes } from './support.ts';
+import { buildTestProgram, runOnGate86, words, SIGNALS, kernelBytes, NR_SYSCALLS, highestEmptySlot } from './support.ts';
 import { runI386Elf, i386Oracle } from '../support/i386-oracle.ts';
 import { readKernelImage } from '../../kernel/image.ts';
 import { physicalOf } from '../../kernel/mm/ram.ts';
 import * as layout from '../../kernel/layout.ts';
-import { nrSyscalls, parseSyscallTable } from '../../kernel/tools/syscall-table.ts';
-import { root } from './support.ts';
 import type { Machine } from '../../vm/machine/machine.ts';
 
 const image = readKernelImage(kernelBytes());
 const sym = (name: string): number => image.symbols.get(name)!;
-const NR_SYSCALLS = nrSyscalls(parseSyscallTable(readFileSync(root + 'kernel/syscall_32.tbl', 'utf8')));
 const hello = buildTestProgram('priv');                 // `priv s`: one getpid by int $0x80, exit 0
 
 test('boot log: CPU, GDT, IDT gate 0x80, the three wrmsr with their values, the vsyscall page — on pentium3', (t) => {
@@ -79,8 +76,8 @@ function buildWhichStub(): string {
   return whichStub;
 }
 
-test('fidelity 8: NR_syscalls, 0x80000000 and 0xffffffff return -ENOSYS through int $0x80 and sysenter', (t) => {
-  const program = buildTestProgram('badnr', { NR_TEST: String(NR_SYSCALLS) });
+test('fidelity 8: NR_syscalls, 0x80000000, 0xffffffff and an empty slot below NR_syscalls return -ENOSYS through int $0x80 and sysenter', (t) => {
+  const program = buildTestProgram('badnr', { NR_TEST: String(NR_SYSCALLS), NR_EMPTY: String(highestEmptySlot()) });
   const ours = runOnGate86(program, [], { cpu: 'pentium3' });
   t.is(ours.status, 0);
   t.deepEqual(words(ours.stdout), Array(8).fill(-layout.ENOSYS));

@@ -22,21 +22,22 @@ export interface OutputSinks {
 const RING_BYTES = 1 << 16;
 
 /**
- * The worker script: dist/worker.js next to the bundled CLI (dist/gate86.js); or, when running from
- * source under tsx (tests, benchmarks), machine-worker.ts behind a tiny ES module that registers
- * tsx's loader inside the worker first (Node 20 does not carry the parent's --import into workers).
+ * A worker entry's script, as seen from the module `here` that starts it: when running from source
+ * under tsx (tests, benchmarks), the entry's .ts file (`source`, relative to `here`) behind a tiny ES
+ * module that registers tsx's loader inside the worker first (Node 20 does not carry the parent's
+ * --import into workers); in the bundled CLI, the bundle `bundled` next to dist/gate86.js. Each entry
+ * is named by the floor that owns it: this file knows only its own (machine-worker.ts).
  */
-function workerLocation(): URL {
-  const here = import.meta.url;
+export function workerScript(here: string, source: string, bundled: string): URL {
   if (here.endsWith('.ts')) {
     const tsx = import.meta.resolve('tsx/esm/api');
-    const worker = new URL('./machine-worker.ts', here).href;
+    const worker = new URL(source, here).href;
     const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker)});`;
     return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
   }
-  const bundled = new URL('./worker.js', here);
-  if (!existsSync(fileURLToPath(bundled))) throw new Error(`the machine worker is missing: ${fileURLToPath(bundled)} (run npm run build)`);
-  return bundled;
+  const script = new URL(bundled, here);
+  if (!existsSync(fileURLToPath(script))) throw new Error(`the machine worker is missing: ${fileURLToPath(script)} (run npm run build)`);
+  return script;
 }
 
 /** A machine running a job in its worker. */
@@ -53,13 +54,14 @@ export class WorkerHost {
   /** Resolves with the worker's report once all output has been delivered. */
   readonly ended: Promise<WorkerReport>;
 
-  constructor(job: WorkerJob, sinks: OutputSinks) {
+  /** `script`: the worker entry that runs this kind of job (workerScript()). */
+  constructor(job: WorkerJob, sinks: OutputSinks, script: URL) {
     const start: StartMessage = {
       ...job,
       stdout: this.stdout.buffer, stderr: this.stderr.buffer, input: this.input.buffer,
       control: this.control.buffer as SharedArrayBuffer,
     };
-    this.worker = new Worker(workerLocation(), { workerData: start });
+    this.worker = new Worker(script, { workerData: start });
     this.ended = new Promise<WorkerReport>((resolve) => {
       let report: WorkerReport | null = null;
       this.worker.on('message', (message: WorkerReport) => { report = message; });
@@ -160,7 +162,8 @@ export class MachineHost extends WorkerHost {
     super({
       kind: 'multiboot', kernel: options.kernel, kernelName: options.kernelName, commandLine: options.commandLine,
       modules: options.modules, cpu: options.cpu, memoryMiB: options.memoryMiB,
-    }, { stdout: options.onOutput, stderr: options.onOutput });
+      ...(options.jit === false ? { jit: false } : {}),
+    }, { stdout: options.onOutput, stderr: options.onOutput }, workerScript(import.meta.url, './machine-worker.ts', './worker.js'));
     this.done = this.ended.then((report) => report.type === 'program-exit' ? { type: 'error', message: 'a Multiboot job reported a program exit' } : report);
   }
 }

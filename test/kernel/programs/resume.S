@@ -7,7 +7,6 @@
  * resumed (IRET reloaded RF set, but a trap comes after its instruction completed, which clears RF).
  */
 #include "common.h"
-#define __NR_rt_sigaction	174
 #define SIGILL	4
 #define SIGTRAP	5
 #define SIGFPE	8
