@@ -26,7 +26,7 @@ function outcomeText(r: CaseResult): string {
  * The differences between the oracle's result and gate86's, one line each; [] when they agree.
  * `fpuMask` names the FXSAVE fields not to compare (fpu-compare.ts); without it all are.
  */
-export function differences(expected: CaseResult, got: CaseResult, undefinedFlags: number, fpuMask: FpuMask = new Map(), scratchIgnore: Case['scratchIgnore'] = []): string[] {
+export function differences(expected: CaseResult, got: CaseResult, undefinedFlags: number, fpuMask: FpuMask = new Map(), scratchIgnore: Case['scratchIgnore'] = [], fpuTolerance?: Case['fpuTolerance']): string[] {
   const out: string[] = [];
   const e = expected.outcome;
   const g = got.outcome;
@@ -46,7 +46,7 @@ export function differences(expected: CaseResult, got: CaseResult, undefinedFlag
     if (expected.scratch[i] !== got.scratch[i] && !ignored(i)) bytes.push(`+0x${i.toString(16)}: ${expected.scratch[i]!.toString(16).padStart(2, '0')}/${got.scratch[i]!.toString(16).padStart(2, '0')}`);
   }
   if (bytes.length) out.push(`scratch bytes differ (offset: expected/got): ${bytes.slice(0, 16).join(', ')}${bytes.length > 16 ? ` ... (${bytes.length} bytes)` : ''}`);
-  out.push(...fpuDifferences(expected.fpu, got.fpu, fpuMask));
+  out.push(...fpuDifferences(expected.fpu, got.fpu, fpuMask, fpuTolerance));
   return out;
 }
 

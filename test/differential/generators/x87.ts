@@ -24,12 +24,27 @@ function epilogue(r: Random): string {
 
 interface Built { asm: string; fpu: Uint8Array; extra?: (c: Case) => void }
 
+/**
+ * What in a snippet qemu-i386 gets wrong whatever the operands (x87-caveats.ts): such a case runs
+ * against it but is judged by the host CPU alone. (What depends on the operands — stack faults,
+ * unmasked exceptions — is decided from gate86's run, fpu-compare.ts.)
+ */
+const QEMU_BLIND_SPOTS: Array<[RegExp, string]> = [
+  [/\b(fnclex|fninit)\b/, 'FNCLEX/FNINIT after it hides whether a stack fault or an unmasked exception happened, which qemu-i386 handles its own way'],
+  [/\.byte 0xd9, 0xd9/, 'the undocumented FSTP alias D9 D8+i, which qemu-i386 runs as FSTP (the host CPU does not fault on an empty ST(0))'],
+  [/\b(fsin|fcos|fsincos|fptan|fpatan|f2xm1|fyl2x|fyl2xp1)\b/, 'the transcendentals: qemu-i386 computes them its own way (host doubles for FSIN/FCOS/FPTAN, its own inexact flags elsewhere)'],
+  [/\bfnstsw\b/, 'FNSTSW: qemu-i386 keeps C1 and never sets DE, and the stored status word shows it'],
+  [/\bf(u)?comip?\b/, 'FCOMI/FUCOMI: qemu-i386 leaves OF, SF and AF (the SDM clears them)'],
+  [/\b(fnstenv|fnsave|fxsave)s?\b/, 'qemu-i386 stores no instruction/data pointers in the FNSTENV/FNSAVE/FXSAVE image'],
+];
+
 function makeCase(r: Random, name: string, build: (c: Case) => Built): Case {
   const { initial, scratch } = randomStart(r);
   const c: Case = { name, asm: '', initial, scratch };
   const built = build(c);
   c.asm = built.asm;
   c.fpu = built.fpu;
+  for (const [pattern, reason] of QEMU_BLIND_SPOTS) if (c.qemuCannotJudge === undefined && pattern.test(c.asm)) c.qemuCannotJudge = reason;
   return c;
 }
 
@@ -239,6 +254,7 @@ function controlCases(r: Random): Case[] {
   for (let n = 0; n < 260; n++) {
     cases.push(makeCase(r, `x87-control/fldcw#${n}`, (c) => {
       const value = r.chance(0.7) ? 0x40 | (r.below(4) << 10) | (r.below(4) << 8) | (r.u32() & 0x3f) : r.u32() & 0xffff;
+      if ((value & 0xe0c0) !== 0x40) c.qemuCannotJudge = 'FLDCW of reserved bits: qemu-i386 keeps them as given';
       const m = memory(r, c, 2, (at) => putBytes(c.scratch, at, BigInt(value), 2));
       return { asm: join(`fldcw ${m}`, r.chance(0.5) ? 'fnstcw 0x7fa0' : '', epilogue(r)), fpu: state(r, { density: 0.5 }) };
     }));
@@ -297,7 +313,8 @@ function controlCases(r: Random): Case[] {
   const encodings = [
     'fneni', 'fndisi', 'fnsetpm',
     '.byte 0xd9, 0xd9', '.byte 0xdc, 0xd1', '.byte 0xdc, 0xd9', '.byte 0xdd, 0xc9', '.byte 0xde, 0xd1', '.byte 0xdf, 0xc9', '.byte 0xdf, 0xd1', '.byte 0xdf, 0xd9',
-    '.byte 0xd9, 0xd1', '.byte 0xd9, 0xe2', '.byte 0xd9, 0xef', '.byte 0xda, 0xe8', '.byte 0xdb, 0xe5', '.byte 0xdb, 0xf8', '.byte 0xdd, 0xf0', '.byte 0xde, 0xd8', '.byte 0xdf, 0xe1', '.byte 0xdf, 0xf8',
+    '.byte 0xd9, 0xd1', '.byte 0xd9, 0xe2', '.byte 0xd9, 0xef', '.byte 0xda, 0xe0', '.byte 0xda, 0xe8', '.byte 0xda, 0xf3', '.byte 0xda, 0xfe',
+    '.byte 0xdb, 0xe5', '.byte 0xdb, 0xe6', '.byte 0xdb, 0xf8', '.byte 0xdd, 0xf0', '.byte 0xdd, 0xf9', '.byte 0xde, 0xd8', '.byte 0xdf, 0xe1', '.byte 0xdf, 0xf8',
     '.byte 0xd9, 0x08', '.byte 0xdb, 0x20', '.byte 0xdb, 0x30', '.byte 0xdd, 0x28',
   ];
   for (let n = 0; n < 12; n++) {
@@ -311,6 +328,62 @@ function controlCases(r: Random): Case[] {
   return cases;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The transcendentals, compared within one ulp of the host (Intel documents them so).
+
+const TRANSCENDENTAL = { ulps: Number(process.env.GATE86_X87_ULPS ?? 1), reason: 'Intel documents FSIN...FYL2XP1 to within one ulp, not correctly rounded' };
+
+/** Arguments for the trigonometric instructions: small, large, near multiples of pi/2, beyond 2^63. */
+function trigArgument(r: Random): Extended {
+  const sign = r.chance(0.5) ? 0x8000 : 0;
+  switch (r.below(8)) {
+    case 0: return ordinaryExtended(r, -3, 3);
+    case 1: return ordinaryExtended(r, -70, 0);
+    case 2: return ordinaryExtended(r, 3, 62);
+    case 3: { // k pi/2 rounded to 64 bits, give or take a few ulps: where the 66-bit pi shows
+      const k = BigInt(1 + r.below(1000));
+      const piHalf = 0xc90fdaa22168c234c4c6628b80dc1cd1n; // pi/2 * 2^127 (2^-127 scale), for placing the value only
+      const v = k * piHalf;
+      const bits = v.toString(2).length;
+      const sig = (v >> BigInt(bits - 64)) + BigInt(r.below(5)) - 2n;
+      return [sign | (0x3fff + bits - 128), sig | (1n << 63n)];
+    }
+    case 4: return [sign | (0x3fff + 63 + r.below(3)), (1n << 63n) | BigInt(r.u32())]; // |x| >= 2^63
+    case 5: return [sign | (0x3fff + 62), (1n << 64n) - 1n - BigInt(r.below(4))];
+    default: return randomExtended(r);
+  }
+}
+
+function transcendentalCases(r: Random): Case[] {
+  const cases: Case[] = [];
+  const cased = (name: string, asm: string, values: Map<number, Extended>, valid: number, pushes: boolean): Case => makeCase(r, `x87-transcendental/${name}`, (c) => {
+    c.fpuTolerance = TRANSCENDENTAL;
+    // No FNSTSW after them: C1 (in AX then) may differ with the last bit.
+    return { asm: join(asm, r.pick(['', '', 'fwait', 'fld1', 'fnclex'])), fpu: state(r, { valid: r.chance(0.95) ? valid : 0, empty: pushes && r.chance(0.9) ? 0x80 : 0, values, unmasked: unmaskedSet(r) }) };
+  });
+  for (let n = 0; n < 500; n++) {
+    for (const insn of ['fsin', 'fcos', 'fsincos', 'fptan']) {
+      cases.push(cased(`${insn}#${n}`, insn, new Map([[0, trigArgument(r)]]), 1, insn === 'fsincos' || insn === 'fptan'));
+    }
+    // F2XM1 on [-1, 1]: ordinary values, tiny ones, the ends.
+    const x: Extended = r.chance(0.1) ? [(r.chance(0.5) ? 0x8000 : 0) | 0x3fff, 1n << 63n] : r.chance(0.8) ? ordinaryExtended(r, -66, -1) : randomExtended(r);
+    const one = (x[0] & 0x7fff) === 0x3fff && x[1] === 1n << 63n;
+    const inRange: Extended = (x[0] & 0x7fff) >= 0x3fff && !one && (x[0] & 0x7fff) !== 0x7fff ? [(x[0] & 0x8000) | 0x3ffe, x[1] | (1n << 63n)] : x;
+    cases.push(cased(`f2xm1#${n}`, 'f2xm1', new Map([[0, inRange]]), 1, false));
+    // FYL2X: x > 0 mostly; y anything.
+    const lx: Extended = r.chance(0.8) ? [(ordinaryExtended(r, -40, 40)[0] & 0x7fff), ordinaryExtended(r)[1]] : randomExtended(r);
+    cases.push(cased(`fyl2x#${n}`, 'fyl2x', new Map([[0, lx], [1, r.chance(0.7) ? ordinaryExtended(r, -10, 10) : randomExtended(r)]]), 3, false));
+    // FYL2XP1: |x| < 1 - sqrt(2)/2.
+    const px: Extended = r.chance(0.85) ? ordinaryExtended(r, -70, -3) : r.chance(0.5) ? [0, 0n] : randomExtended(r);
+    const pxInRange: Extended = (px[0] & 0x7fff) >= 0x3ffd && (px[0] & 0x7fff) !== 0x7fff ? [px[0] & 0x8000 | 0x3ffc, px[1]] : px;
+    cases.push(cased(`fyl2xp1#${n}`, 'fyl2xp1', new Map([[0, pxInRange], [1, r.chance(0.7) ? ordinaryExtended(r, -10, 10) : randomExtended(r)]]), 3, false));
+    // FPATAN: (y, x) of every kind.
+    cases.push(cased(`fpatan#${n}`, 'fpatan', new Map([[0, r.chance(0.7) ? ordinaryExtended(r, -30, 30) : randomExtended(r)], [1, r.chance(0.7) ? ordinaryExtended(r, -30, 30) : randomExtended(r)]]), 3, false));
+  }
+  return cases;
+}
+
+export function generateX87Transcendental(r: Random): Case[] { return transcendentalCases(r); }
 export function generateX87Arithmetic(r: Random): Case[] { return arithmeticCases(r); }
 export function generateX87Unary(r: Random): Case[] { return unaryCases(r); }
 export function generateX87LoadStore(r: Random): Case[] { return loadStoreCases(r); }

@@ -15,6 +15,7 @@ import {
   constantExecutor, fbld, fbstp, fcmov, ffree, ffreep, fildExecutor, fistExecutor, fldDouble, fldExtended, fldRegister,
   fldSingle, fstRealExecutor, fstRegisterExecutor, fxch, stackPointerExecutor,
 } from './load-store.ts';
+import { f2xm1, fpatan, fyl2x, fyl2xp1, trigonometricExecutor } from './transcendental.ts';
 import { opcodeOf } from './unit.ts';
 
 /** A binder that records FOP in op.imm (x87 forms have no immediate) and chooses by the instruction. */
@@ -106,6 +107,14 @@ export const x87Operations: Record<string, Binder> = {
   fnstenv: fixed(fstenv),
   frstor: fixed(frstor),
   fnsave: fixed(fnsave),
+  fsin: fixed(trigonometricExecutor('sin')),
+  fcos: fixed(trigonometricExecutor('cos')),
+  fsincos: fixed(trigonometricExecutor('sincos')),
+  fptan: fixed(trigonometricExecutor('tan')),
+  fpatan: fixed(fpatan),
+  f2xm1: fixed(f2xm1),
+  fyl2x: fixed(fyl2x),
+  fyl2xp1: fixed(fyl2xp1),
   fxsave: () => fxsave,
   fxrstor: () => fxrstor,
 };
