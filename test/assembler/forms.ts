@@ -5,7 +5,7 @@
 // branch targets — and the lock/rep prefixes it honours. The assembler test assembles the result
 // with gate86 and with GNU as and compares the objects.
 
-import { instructionForms, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand } from '../../vm/isa/table.ts';
+import { comparePredicates, instructionForms, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand } from '../../vm/isa/table.ts';
 
 const MEMORY = [
   '(%eax)', '0x10(%ebx)', '-0x80(%ebp)', '(%ebp)', '(%esp)', '0x8(%esp)', '0x12345678(%esi)',
@@ -74,6 +74,13 @@ function variants(form: InstructionForm, o: Operand, opsize: 16 | 32): string[] 
       return [`%${o.kind}`];
     case 'st': return ['%st'];
     case 'sti': return ['%st(1)', '%st(0)', '%st(7)'];
+    case 'mm': return ['%mm2', '%mm5'];
+    case 'xmm': return ['%xmm2', '%xmm5'];
+    case 'mmrm': case 'xmmrm': {
+      const registers = o.kind === 'mmrm' ? ['%mm1', '%mm6'] : ['%xmm1', '%xmm6'];
+      if (form.modrmMod === 'memory') return memoryShapes;
+      return form.modrmMod === 'register' ? registers : [...registers, ...memoryShapes];
+    }
     default:
       return [];
   }
@@ -141,6 +148,10 @@ function instances(form: InstructionForm): string[] {
       if (form.suffix === 'x87env') {
         out.push(`${m}s ${written.join(',')}`);
         if (form.waitMnemonic !== undefined) out.push(`${form.waitMnemonic}s ${written.join(',')}`);
+      }
+      // cmpltps %xmm1,%xmm2: the predicate in the mnemonic instead of the imm8.
+      if (form.comparePredicate) {
+        for (const p of comparePredicates) out.push(`${m.replace(/^cmp/, `cmp${p}`)} ${written.slice(1).join(',')}`);
       }
     }
   }

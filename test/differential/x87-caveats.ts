@@ -80,4 +80,16 @@ export const X87_QEMU_CAVEATS: readonly OracleCaveat[] = [
     qemu: 'delivers the masked response (infinity, a denormal or zero)',
     handling: 'against qemu-i386 OE and UE stay masked',
   },
+  {
+    what: 'two NaN operands',
+    sdm: 'Vol. 1, 4.8.3.5 and table 4-7: an SNaN and a QNaN give the QNaN; two SNaNs or two QNaNs give the one with the larger significand (FSCALE and FPREM treat ST(0) and ST(1) alike)',
+    qemu: 'takes the larger significand after quieting an SNaN, and FSCALE returns ST(1)',
+    handling: 'x87 cases whose instruction reads two NaNs are not judged by qemu-i386 (the host CPU judges them)',
+  },
+  {
+    what: 'bits 64-79 of an x87 register written as an MMX register',
+    sdm: 'Vol. 1, 9.5.1: an MMX instruction that writes MMi sets the exponent and sign of physical register Ri to all ones',
+    qemu: 'leaves them as they were',
+    handling: 'against qemu-i386 only the 64-bit MMX value of ST(i) is compared after an instruction that writes an MMX register',
+  },
 ];

@@ -127,7 +127,7 @@ function compile(cpu: Cpu, block: Block): CompiledBlock {
     ops += next.ops.length;
     b = next;
   }
-  const compiled = compileTrace(segments);
+  const compiled = compileTrace(segments, cpu.codeMode);
   code.compileMilliseconds += performance.now() - t0;
   code.blocksCompiled++;
   return compiled;

@@ -32,6 +32,11 @@
 //   dststr/S  the string destination ES:(E)DI (never overridden)
 //   st        the x87 stack top ST(0), printed %st
 //   sti       an x87 register ST(i) named by ModRM.rm, printed %st(i)
+//   mm        ModRM reg field naming an MMX register (%mm0-%mm7)
+//   mmrm/S    ModRM r/m: an MMX register or an S-bit memory operand
+//   xmm       ModRM reg field naming an XMM register (%xmm0-%xmm7)
+//   xmmrm/S   ModRM r/m: an XMM register or an S-bit memory operand (128, 64 or 32)
+//   (the SIMD rows are in vm/isa/forms/simd.ts; a memory-only SIMD operand is mem/64 or mem/128)
 // An x87 memory operand is `mem/S` with the size of its format (16, 32, 64, 80; mem alone for the
 // environment and state images): vm/isa/forms/x87.ts.
 //
@@ -40,16 +45,18 @@
 // calls undefined after the instruction: the only flags a differential test may mask.
 
 import { addX87Forms } from './forms/x87.ts';
+import { addSimdForms } from './forms/simd.ts';
 
 export type FlagLetters = string;
 
 export type OperandKind =
   | 'rm' | 'rmreg' | 'mem' | 'reg' | 'opreg' | 'imm' | 'simm8' | 'rel' | 'moffs' | 'far' | 'farmem'
   | 'sreg' | 'creg' | 'dreg' | 'al' | 'cl' | 'dx' | 'acc' | 'one'
-  | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'srcstr' | 'dststr' | 'st' | 'sti';
+  | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'srcstr' | 'dststr' | 'st' | 'sti'
+  | 'mm' | 'mmrm' | 'xmm' | 'xmmrm';
 
 /** Size of an operand in bits; 'v' is the current operand size (16 or 32), 0 means "no size". */
-export type OperandSize = 8 | 16 | 32 | 64 | 80 | 'v' | 0;
+export type OperandSize = 8 | 16 | 32 | 64 | 80 | 128 | 'v' | 0;
 
 export interface Operand {
   kind: OperandKind;
@@ -69,9 +76,10 @@ export type Cpu = '386' | '486' | 'pentium' | 'p6' | 'amd-k6';
 /**
  * A CPUID feature an instruction needs besides its generation (leaf 1 EDX/ECX bits, read from the
  * CPU model): 'fpu' the x87 (EDX 0), 'fcmov' FCMOVcc/FCOMI (FPU and CMOV, EDX 0 and 15), 'fxsr'
- * FXSAVE/FXRSTOR (EDX 24), 'sse3' FISTTP (ECX 0). A model without it raises #UD.
+ * FXSAVE/FXRSTOR (EDX 24), 'sse3' FISTTP (ECX 0), 'mmx' (EDX 23), 'sse' (EDX 25: also the integer
+ * SSE additions on MMX registers), 'sse2' (EDX 26), 'clflush' (EDX 19). A model without it raises #UD.
  */
-export type CpuFeature = 'fpu' | 'fcmov' | 'fxsr' | 'sse3';
+export type CpuFeature = 'fpu' | 'fcmov' | 'fxsr' | 'sse3' | 'mmx' | 'sse' | 'sse2' | 'clflush';
 
 export interface InstructionForm {
   /** Operation the executor implements ("add", "jcc", "movs"). Several forms share one. */
@@ -110,6 +118,8 @@ export interface InstructionForm {
   since: Cpu;
   /** The CPUID feature the form needs (see CpuFeature). */
   feature?: CpuFeature;
+  /** SSE: a 128-bit memory operand may be unaligned (MOVUPS, MOVDQU); otherwise it must be 16-byte aligned or #GP(0). */
+  unaligned?: boolean;
   /** Ends a decoded block: the next instruction is not simply the one after it. */
   endsBlock?: boolean;
 
@@ -168,6 +178,15 @@ export interface InstructionForm {
    * x87 aliases (FSTP, FCOM, FCOMP and FXCH under other opcodes, which the processor executes).
    */
   objdumpBad?: boolean;
+  /**
+   * 66, F2 and F3 choose among this opcode's SIMD variants; the one that chooses (the last F2/F3,
+   * else 66) and names no variant makes objdump's line `(bad)`: f3 0f 28 is not movaps. 'table':
+   * objdump looks the variant up in a prefix table and prints the other unused prefixes before
+   * `(bad)`; 'opcode': its PREFIX_OPCODE check prints `(bad)` alone.
+   */
+  prefixSelects?: 'table' | 'opcode';
+  /** CMPPS/CMPSS/CMPPD/CMPSD: predicates 0-7 are spelled in the mnemonic (cmpltps), larger ones as $imm. */
+  comparePredicate?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +216,7 @@ export type FormOptions = Partial<Omit<InstructionForm,
   lock?: boolean;
 };
 
-const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'rmreg', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg', 'sti']);
+const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'rmreg', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg', 'sti', 'mm', 'mmrm', 'xmm', 'xmmrm']);
 
 export const instructionForms: InstructionForm[] = [];
 
@@ -524,6 +543,9 @@ form('sysexit', [0x0f, 0x35], '', { privilege: 'cpl0', since: 'p6', endsBlock: t
 form('syscall', [0x0f, 0x05], '', { since: 'amd-k6', endsBlock: true });
 form('sysret', [0x0f, 0x07], '', { privilege: 'cpl0', since: 'amd-k6', endsBlock: true });
 
+// --- MMX, SSE, SSE2 --------------------------------------------------------------------------------
+addSimdForms(form);
+
 /** Prefix bytes, with what each one means. */
 export const prefixes = {
   lock: 0xf0,
@@ -555,6 +577,9 @@ export const conditionAliases: Readonly<Record<string, (typeof conditionNames)[n
   z: 'e', nz: 'ne', c: 'b', nae: 'b', nc: 'ae', nb: 'ae', na: 'be', nbe: 'a',
   pe: 'p', po: 'np', nge: 'l', nl: 'ge', ng: 'le', nle: 'g',
 };
+
+/** The CMPPS/CMPSS/CMPPD/CMPSD predicates 0-7, as objdump and gas spell them in the mnemonic: cmpltps is cmpps $1. */
+export const comparePredicates = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'] as const;
 
 /** Other spellings GNU as accepts for a table mnemonic (before any size suffix). */
 export const mnemonicAliases: Readonly<Record<string, string>> = {

@@ -160,8 +160,10 @@ export function loadDataSegment(cpu: Cpu, seg: number, selector: number): void {
  * segment the new CPL could not load is nulled, so ring 3 keeps no ring-0 data segment
  * (SDM Vol. 2A, RET: "FOR each of segment register (ES, FS, GS, and DS) ...").
  */
+const DATA_SEGMENT_REGISTERS = [0, 3, 4, 5] as const; // ES DS FS GS
+
 export function nullInaccessibleSegments(cpu: Cpu): void {
-  for (const seg of [0, 3, 4, 5]) {
+  for (const seg of DATA_SEGMENT_REGISTERS) {
     const access = cpu.segAccess[seg]!;
     if ((access & SEG_UNUSABLE) !== 0) continue;
     const dpl = (access >>> SEG_DPL_SHIFT) & 3;
