@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ByteRing } from './byte-ring.ts';
-import { CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_WORDS, type MultibootJob, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
+import { CONTROL_COLUMNS, CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_ROWS, CONTROL_WORDS, type MultibootJob, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
 
 /** What to boot (the worker's Multiboot job), and where its COM1 output goes. */
 export interface MachineHostOptions extends Omit<MultibootJob, 'kind'> {
@@ -135,6 +135,13 @@ export class WorkerHost {
 
   private markInputClosed(): void {
     Atomics.store(this.control, CONTROL_INPUT_CLOSED, 1);
+    this.ring();
+  }
+
+  /** The host terminal was resized: the gate86 kernel's TIOCGWINSZ and SIGWINCH follow. */
+  resize(rows: number, columns: number): void {
+    Atomics.store(this.control, CONTROL_ROWS, rows);
+    Atomics.store(this.control, CONTROL_COLUMNS, columns);
     this.ring();
   }
 
