@@ -209,3 +209,25 @@ test('CVTPI2PS from an MMX register makes the x87-to-MMX transition, from memory
   t.deepEqual(from('cvtpi2ps %mm1,%xmm0'), { top: 0, valid: 0xff });
   t.deepEqual(from('cvtps2pi (%eax),%mm1'), { top: 0, valid: 0xff }, 'an MMX destination always transitions');
 });
+
+test('an unmasked overflow or underflow reports PE exactly when the result rounded to the format\'s precision (exponent unbounded) is inexact; SSE has no exponent wrap (host CPU)', (t) => {
+  const cvt = (mxcsr: number, lo: number, hi: number): number => {
+    const r = run('ldmxcsr 0x20(%eax)\n\tcvtsd2ss (%eax),%xmm0', {
+      registers: { eax: DATA },
+      setup: (m) => {
+        const v = new DataView(m.memory.buffer);
+        v.setUint32(DATA, lo, true);
+        v.setUint32(DATA + 4, hi, true);
+        v.setUint32(DATA + 0x20, mxcsr, true);
+      },
+    });
+    t.like(r.stop, { kind: 'exception', vector: 19 });
+    return r.machine.cpu.fpu.mxcsr;
+  };
+  // Values and MXCSR images as the host printed them (CVTSD2SS with UE unmasked, FTZ on or off).
+  t.is(cvt(0xb780, 0x00000000, 0x80100000), 0xb790, '-2^-1022: tiny and exact at 24 bits: UE alone, far below any wrap');
+  t.is(cvt(0x1780, 0x00000000, 0x38000000), 0x1790, '2^-127: UE alone');
+  t.is(cvt(0x1780, 0x1b4b06d4, 0x880d6e45), 0x17b0, 'an inexact tiny value: UE and PE');
+  t.is(cvt(0x5300, 0x12345678, 0x38012345), 0x5330, 'UE and PE with PE masked too');
+  t.is(addps(0x1b80, [0x7f7fffff, 0x3f800000], [0x7f7fffff, 0x3f800000]).mxcsr, 0x1b88, 'OE for 2 * max, exact at 24 bits: no PE');
+});
