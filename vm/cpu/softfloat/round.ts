@@ -11,6 +11,8 @@
 //       unmasked: the x87 delivers the rounded value with its exponent reduced by `wrapBias`
 //                 (24576 for extended), so that a handler can still see it; OE (and PE if inexact).
 //                 Beyond what the wrap can bring back: infinity with PE (and a zero for underflow).
+//                 The wrap is the x87's alone (status.exponentWrap): SSE gets OE, and PE if inexact,
+//                 and writes nothing.
 //  3. Tininess is detected AFTER rounding (step 1's result is below 2^emin), as the x86 does
 //     (SDM Vol. 1, 4.9.1.5: the x87 and SSE units detect tininess after rounding).
 //       masked:   the value is rounded again, this time to the fixed bit position of the
@@ -101,7 +103,8 @@ export function roundPack(sign: number, sig: bigint, e: number, format: FloatFor
 }
 
 function overflow(sign: number, exp: number, q: bigint, inexact: boolean, incremented: boolean, format: FloatFormat, precision: number, status: FloatStatus): Unpacked {
-  if ((status.masks & FLAG_OVERFLOW) === 0) {
+  const unmasked = (status.masks & FLAG_OVERFLOW) === 0;
+  if (unmasked && status.exponentWrap) {
     if (exp - format.wrapBias > format.emax) {
       // Too large even after the wrap (FSCALE by a large amount): infinity, PE, rounded up.
       status.flags |= FLAG_OVERFLOW | FLAG_INEXACT;
@@ -112,7 +115,9 @@ function overflow(sign: number, exp: number, q: bigint, inexact: boolean, increm
     status.roundedUp = incremented;
     return finite(sign, exp - format.wrapBias, q);
   }
-  status.flags |= FLAG_OVERFLOW | FLAG_INEXACT;
+  // Masked, or unmasked without the wrap (SSE: the instruction faults and writes nothing, and PE
+  // says only whether step 1 was inexact). The value is the masked response.
+  status.flags |= FLAG_OVERFLOW | (unmasked && !inexact ? 0 : FLAG_INEXACT);
   const r = status.rounding;
   const toInfinity = r === Rounding.Nearest || (r === Rounding.Up && sign === 0) || (r === Rounding.Down && sign === 1);
   status.roundedUp = toInfinity;
@@ -120,6 +125,13 @@ function overflow(sign: number, exp: number, q: bigint, inexact: boolean, increm
 }
 
 function underflow(sign: number, sig: bigint, e: number, exp: number, q: bigint, inexact: boolean, incremented: boolean, format: FloatFormat, precision: number, status: FloatStatus): Unpacked {
+  if ((status.masks & FLAG_UNDERFLOW) === 0 && !status.exponentWrap) {
+    // SSE: UE for every tiny result, PE if step 1 was inexact; the instruction faults and writes
+    // nothing, so the value is step 1's (unpackable, never stored).
+    status.flags |= FLAG_UNDERFLOW | (inexact ? FLAG_INEXACT : 0);
+    status.roundedUp = incremented;
+    return finite(sign, exp, q);
+  }
   if ((status.masks & FLAG_UNDERFLOW) === 0) {
     if (exp + format.wrapBias < format.emin) {
       // Still tiny after the wrap (FSCALE by a large negative amount): a zero, PE, not rounded up,

@@ -47,6 +47,14 @@ export class FloatStatus {
    * reports it in C1). Every operation that rounds sets it; exact results clear it.
    */
   roundedUp = false;
+  /**
+   * The x87's exponent wrap (SDM Vol. 1, 8.5.4/8.5.5): with OE or UE unmasked, an overflowing or
+   * tiny result is delivered with its exponent adjusted by the format's wrap bias, and one beyond
+   * what the wrap can bring back becomes infinity or zero with PE. x87 only (setFromX87Control sets
+   * it): SSE writes nothing on an unmasked OE/UE and reports PE exactly when the result at the
+   * format's precision, exponent unbounded, is inexact, so -2^-1022 to single is UE alone.
+   */
+  exponentWrap = false;
   /** Flush tiny results to zero (MXCSR.FZ); denormal operands as zero (MXCSR.DAZ): used by SSE. */
   flushToZero = false;
   denormalsAreZero = false;
@@ -59,6 +67,7 @@ export class FloatStatus {
     // Table 8-2); the processor rounds to 64 bits then, as test/softfloat shows on the host CPU.
     this.precision = pc === 0 ? 24 : pc === 2 ? 53 : 64;
     this.masks = controlWord & ALL_EXCEPTIONS;
+    this.exponentWrap = true;
     this.flags = 0;
     this.roundedUp = false;
     this.flushToZero = false;
