@@ -70,3 +70,56 @@ export function setFpuImage(k: Kernel, task: Task, image: Uint8Array, mxcsrAllow
   view.setUint32(FXSAVE_MXCSR, view.getUint32(FXSAVE_MXCSR, true) & mxcsrAllowed, true);
   task.fpu = copy;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The FPU state in a signal frame: struct _fpstate (Linux's asm/sigcontext.h, i386), 624 bytes:
+//   0    the FNSAVE-style part: cw, sw, tag (the full two-bit tag word), ipoff, cssel (FOP in the
+//        high half), dataoff, datasel, then ST(0)..ST(7), 10 bytes each
+//   108  status: the status word the handler's code may inspect (a #MF handler looks here)
+//   110  magic: 0x0000 when the FXSAVE part follows (X86_FXSR_MAGIC), 0xffff when it does not
+//   112  the FXSAVE image (512 bytes: 16-byte aligned, as FXSAVE needs)
+// sigcontext.fpstate points at it, or is 0 when the task had not used the FPU (sigreturn then leaves
+// the FPU unused).
+
+export const FPSTATE_BYTES = 624;
+export const FPSTATE_FXSAVE = 112;
+const FPSTATE_STATUS = 108;
+const FPSTATE_MAGIC = 110;
+
+/** The full tag of one register from its 80-bit contents: 0 valid, 1 zero, 2 special (NaN, infinity, denormal, unsupported). */
+function fullTag(image: Uint8Array, st: number): number {
+  const at = 32 + 16 * st;
+  const exponent = (image[at + 8]! | (image[at + 9]! << 8)) & 0x7fff;
+  const integerBit = (image[at + 7]! & 0x80) !== 0;
+  const zeroSignificand = image.subarray(at, at + 8).every((b) => b === 0);
+  if (exponent === 0x7fff) return 2;
+  if (exponent === 0) return zeroSignificand ? 1 : 2;
+  return integerBit ? 0 : 2;
+}
+
+/** The _fpstate for a frame, from the task's FXSAVE image (convert_from_fxsr). */
+export function signalFpstate(image: Uint8Array, hasFxsr: boolean): Uint8Array {
+  const out = new Uint8Array(FPSTATE_BYTES);
+  const fx = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const v = new DataView(out.buffer);
+  const sw = fx.getUint16(2, true);
+  const top = (sw >> 11) & 7;
+  let tag = 0;
+  for (let r = 0; r < 8; r++) {
+    const st = (r - top) & 7; // physical register r is ST((r - TOP) & 7)
+    const t = ((image[4]! >> r) & 1) === 0 ? 3 : fullTag(image, st);
+    tag |= t << (2 * r);
+  }
+  v.setUint32(0, 0xffff0000 | fx.getUint16(0, true), true);
+  v.setUint32(4, 0xffff0000 | sw, true);
+  v.setUint32(8, 0xffff0000 | tag, true);
+  v.setUint32(12, fx.getUint32(8, true), true);                                            // FIP
+  v.setUint32(16, (fx.getUint16(12, true) & 0xffff) | ((fx.getUint16(6, true) & 0x7ff) << 16), true); // FCS, FOP
+  v.setUint32(20, fx.getUint32(16, true), true);                                           // FDP
+  v.setUint32(24, 0xffff0000 | fx.getUint16(20, true), true);                              // FDS
+  for (let i = 0; i < 8; i++) out.set(image.subarray(32 + 16 * i, 32 + 16 * i + 10), 28 + 10 * i);
+  v.setUint16(FPSTATE_STATUS, sw, true);
+  v.setUint16(FPSTATE_MAGIC, hasFxsr ? 0x0000 : 0xffff, true);
+  out.set(image.subarray(0, FXSAVE_BYTES), FPSTATE_FXSAVE);
+  return out;
+}

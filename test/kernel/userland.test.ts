@@ -108,6 +108,24 @@ for (const [flags, cpus] of [[['-msse2', '-mfpmath=sse'], ['pentium4']], [['-mss
   });
 }
 
+// The kernel's lazy FPU switching (kernel/fpu.ts): a fork child, two threads and a SIGALRM handler
+// compute with the x87 and SSE in their own rounding modes at once; each must get its own results.
+for (const flags of [[], ['-msse2', '-mfpmath=sse']]) {
+  test(`each task's FPU state is its own: two processes, two threads and a SIGALRM handler computing with x87 and SSE${flags.length > 0 ? ` (${flags.join(' ')})` : ''} — as natively`, (t) => {
+    const program = join(dir, `glibc-fpu-switch${flags.join('')}`);
+    const cc = spawnSync('gcc', ['-m32', '-static', '-O2', ...flags, join(root, 'test/kernel/glibc-fpu-switch.c'), '-o', program, '-lm', '-pthread'], { encoding: 'utf8' });
+    if (cc.status !== 0) return t.fail(`gcc -m32 -static failed: ${cc.stderr}`);
+    const native = runI386Elf(program);
+    t.is(native.status, 0);
+    t.notRegex(native.stdout.toString(), /NO/);
+    for (const cpu of flags.length > 0 ? ['pentium4'] : ['pentium3', 'pentium2']) {
+      const ours = runOnGate86(program, [], { cpu, trace: null, instructionLimit: 2_000_000_000 });
+      t.is(ours.stdout.toString(), native.stdout.toString(), `${cpu}: ${ours.result.kind === 'stopped' ? ours.result.message : ''}`);
+      t.is(ours.status, 0, cpu);
+    }
+  });
+}
+
 test('static glibc signals: handlers (SA_SIGINFO or not), the blocked mask, a SIGSEGV handler, SIG_IGN, death by SIGTERM — as natively', (t) => {
   const program = join(dir, 'glibc-signals');
   const cc = spawnSync('gcc', ['-m32', '-static', '-O2', join(root, 'test/kernel/glibc-signals.c'), '-o', program], { encoding: 'utf8' });
