@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileC, i386Oracle } from '../support/i386-oracle.ts';
-import { makeTree } from './busybox-support.ts';
+import { busyboxPath, makeTree } from './busybox-support.ts';
 import { onPty } from './pty-support.ts';
 import { root } from './support.ts';
 
@@ -137,4 +137,16 @@ test(`the line discipline across mode changes: input typed in raw mode is one re
   else t.regex(oracle.screen, /read into NULL: 0 ""\r\n$/);
   t.is(ours.screen.replace(nullRead, ''), oracle.screen.replace(nullRead, ''));
   t.is(ours.status, oracle.status);
+});
+
+test('gate86 boot on a terminal ends at busybox\'s shell on the console (issue 9 item 4): a pipeline and /proc through the line discipline, and exit ends the machine', async (t) => {
+  const s = onPty([process.execPath, '--import', import.meta.resolve('tsx'), join(root, 'cli/gate86.ts'), 'boot', '--busybox', busyboxPath()], root, env);
+  const prompt = /\/ # (\x1b\[6n)?$/;
+  await s.waitFor(new RegExp(`init: starting /bin/sh[^]*BusyBox v[^]*${prompt.source}`));
+  const mark = s.screen().length;
+  s.type('echo $((6*7)) | cat; cat /proc/1/comm\r');
+  await s.waitFor(/\r\n42\r\ninit\r\n\/ # (\x1b\[6n)?$/, mark);
+  s.type('exit 3\r');
+  await s.exited;
+  t.regex(s.screen(), /init: pid \d+ exited with status 3\r\n/);
 });
