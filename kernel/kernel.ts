@@ -35,6 +35,13 @@ export interface HypercallCpu {
   selector(segment: 'fs' | 'gs'): number;
   /** Load CR3 (and flush the TLB, as a MOV to CR3 does). */
   writeCr3(value: number): void;
+  /** MOV from and to CR0: the kernel sets and clears CR0.TS to switch the FPU lazily (kernel/fpu.ts). */
+  readCr0(): number;
+  writeCr0(value: number): void;
+  /** FXSAVE: the FPU, MMX and SSE state as a fresh 512-byte image. */
+  saveFpu(): Uint8Array;
+  /** FXRSTOR of such an image. */
+  restoreFpu(image: Uint8Array): void;
   /** The CPU's brand string (CPUID 0x80000002-4), '' when it has none: /proc/cpuinfo's model name. */
   brand?(): string;
 }
