@@ -92,8 +92,9 @@ test('static glibc with SSE2 and MMX (gcc -msse2): CPUID, MXCSR, vector arithmet
 });
 
 // Needs the x87 unit too (glibc's printf reads the x87 control word, its libm is x87 code) and the
-// kernel's exec to leave the FPU in its FNINIT state (issue 8 item 5).
-for (const [flags, cpus] of [[['-msse2', '-mfpmath=sse'], ['pentium4']], [['-msse', '-mfpmath=sse'], ['pentium3', 'pentium4', 'athlon-xp']]] as const) {
+// kernel's exec to leave the FPU in its FNINIT state (issue 8 item 5). -mfpmath=387: every double is
+// x87 code, also on models without SSE or FXSR.
+for (const [flags, cpus] of [[['-msse2', '-mfpmath=sse'], ['pentium4']], [['-msse', '-mfpmath=sse'], ['pentium3', 'pentium4', 'athlon-xp']], [['-mfpmath=387'], ['pentium2', 'pentium-pro', 'pentium3']]] as const) {
   test(`static glibc with ${flags.join(' ')}: %f %e %g %a, arithmetic, libm and strtod round trips print the same as natively on ${cpus.join(', ')}`, (t) => {
     const program = join(dir, `glibc-sse-float${flags[0]}`);
     const cc = spawnSync('gcc', ['-m32', '-static', '-O2', ...flags, join(root, 'test/kernel/glibc-sse-float.c'), '-o', program, '-lm'], { encoding: 'utf8' });
