@@ -36,7 +36,7 @@ export interface Gate86Result extends CaseResult {
 /**
  * `passes` > 1 runs the whole batch again on the same machine, so blocks are hot and linked: with a
  * threshold of 2 the second pass runs traces compiled from the first pass's links. Each pass starts
- * from the memory the first one started from — the data around the scratch area too, which some
+ * from the memory the first one started from (each case loads its own x87/SIMD image) — the data around the scratch area too, which some
  * cases write (a rotate of a word below SCRATCH_BASE), so the oracle's single run judges every pass —
  * and the code is reloaded only if a case modified it (so the compiled traces survive). The last
  * pass's results are returned.

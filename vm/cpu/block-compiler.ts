@@ -43,7 +43,7 @@ export type CompiledBlock = (cpu: Cpu, remaining: number) => number;
  * A lazy-flags record not yet stored in the CPU: kept in locals a<g>, b<g>, v<g> by in-line op g
  * (`carry`: INC/DEC's kept CF, an expression over an older record's locals, or null when it is in
  * cpu.flags already); or, with `row` null, the record a loop carries round its back edge in la, lb,
- * lv, lop (not known at compile time).
+ * lv, lop (not known at compile time), with lcf the CF an INC/DEC record keeps (-1: cpu.flags holds it).
  */
 interface Pending { readonly row: FormRow | null; readonly g: number; readonly carry: string | null }
 const CARRIED: Pending = { row: null, g: -1, carry: null };
@@ -61,11 +61,12 @@ function over(expression: string, g: number): string {
 const DEBUG_DUMP = typeof process !== 'undefined' && process.env?.GATE86_JIT_DUMP !== undefined;
 
 /**
- * Compile a trace: blocks that ran one after the other (each the previous one's first link, made in
- * code mode `mode`), as one function, so the common path through them never returns to the
- * dispatcher. A join whose guard fails returns with the state of an ordinary block exit.
+ * Compile a trace: blocks that ran one after the other (each the previous one's first link), block i
+ * entered in code mode modes[i] (CPL, CS.D, flat CS: a trace may cross SYSENTER, SYSEXIT, INT or
+ * IRET, whose executors change it), as one function, so the common path through them never returns
+ * to the dispatcher. A join whose guard fails returns with the state of an ordinary block exit.
  */
-export function compileTrace(segments: readonly Block[], mode: number): CompiledBlock {
+export function compileTrace(segments: readonly Block[], modes: readonly number[]): CompiledBlock {
   const first = segments[0]!;
   const final = segments[segments.length - 1]!;
   const finalOp = final.ops[final.ops.length - 1]!;
@@ -78,9 +79,9 @@ export function compileTrace(segments: readonly Block[], mode: number): Compiled
   });
   // A loop's head is reached from the entry and from the back edge: registers changed anywhere in the
   // loop count as changed there (storing an unchanged one is harmless). One pass finds them.
-  const probe = new TraceEmitter(segments, mode, loops, new Set());
+  const probe = new TraceEmitter(segments, modes, loops, new Set());
   probe.emit();
-  const emitter = loops ? new TraceEmitter(segments, mode, loops, probe.everDirty) : probe;
+  const emitter = loops ? new TraceEmitter(segments, modes, loops, probe.everDirty) : probe;
   if (loops) emitter.emit();
   const source = emitter.source();
   if (DEBUG_DUMP) console.error(source);
@@ -116,7 +117,7 @@ class TraceEmitter {
   /** Whether the loop carries a record round its back edge in locals (flags live at its head). */
   private readonly carries: boolean;
 
-  constructor(private readonly segments: readonly Block[], private readonly mode: number, private readonly loops: boolean, dirtyAtHead: Set<number>) {
+  constructor(private readonly segments: readonly Block[], private readonly modes: readonly number[], private readonly loops: boolean, dirtyAtHead: Set<number>) {
     this.dirty = new Set(dirtyAtHead);
     this.carries = loops && this.flagsLiveAtHead();
     if (this.carries) this.pending = CARRIED;
@@ -128,7 +129,7 @@ class TraceEmitter {
   source(): string {
     const masks = [...this.masks.keys()];
     const declarations = `let r0, r1, r2, r3, r4, r5, r6, r7${masks.map((m) => `, ${m}`).join('')}; let checked = false, start = remaining;` +
-      (this.carries ? ' let la = cpu.lazyA, lb = cpu.lazyB, lv = cpu.lazyResult, lop = cpu.lazyOp;' : '');
+      (this.carries ? ' let la = cpu.lazyA, lb = cpu.lazyB, lv = cpu.lazyResult, lop = cpu.lazyOp, lcf = -1;' : '');
     const text = this.body.join('\n').replaceAll('/*LOAD*/', this.loadCode());
     const head = 'const regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram8 = cpu.ram8, ram16 = cpu.ram16, ram32 = cpu.ram32;';
     const name = this.loops ? 'compiledLoop' : 'compiledTrace';
@@ -176,7 +177,7 @@ class TraceEmitter {
   }
 
   private recordCode(p: Pending): string {
-    if (p.row === null) return 'cpu.lazyA = la; cpu.lazyB = lb; cpu.lazyResult = lv; cpu.lazyOp = lop;';
+    if (p.row === null) return `cpu.lazyA = la; cpu.lazyB = lb; cpu.lazyResult = lv; cpu.lazyOp = lop; if (lcf >= 0) cpu.flags = (cpu.flags & ${~CF}) | lcf;`;
     const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
     return `{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${flagStatements(p.row)} }`;
   }
@@ -477,6 +478,7 @@ class TraceEmitter {
     const condition = this.knownCondition(op.condition);
     if (condition !== null) {
       this.segmentEip = `((${condition}) ? ${op.target} : ${op.next})`;
+      this.segmentBranch = { condition, target: op.target, next: op.next };
       return;
     }
     this.storeFlags();
@@ -504,6 +506,22 @@ class TraceEmitter {
 
   /** Where the segment being compiled leaves EIP (a constant or an expression), set by its last op. */
   private segmentEip: string | null = null;
+  /** When that expression is an in-line Jcc's `condition ? target : next`: its parts, so a join tests the condition itself. */
+  private segmentBranch: { condition: string; target: number; next: number } | null = null;
+
+  /**
+   * `eip === address` as code, folded at compile time where it can be: after an in-line Jcc both
+   * sides are constants, so the test is the condition, its negation, or a constant (V8 then sees a
+   * plain branch on the flags expression instead of a select compared with a constant).
+   */
+  private static eipIs(eip: string, address: number, branch: TraceEmitter['segmentBranch']): string {
+    if (/^-?\d+$/.test(eip)) return Number(eip) === address ? 'true' : 'false';
+    if (branch === null) return `${eip} === ${address}`;
+    if (branch.target === address && branch.next === address) return 'true';
+    if (branch.target === address) return branch.condition;
+    if (branch.next === address) return `!${branch.condition}`;
+    return 'false';
+  }
 
   private addPages(b: Block): void {
     this.pages.add(b.linear >>> 12);
@@ -522,14 +540,20 @@ class TraceEmitter {
     return checks;
   }
 
-  /** Failing conditions of a join onto segment `index` (EIP already known to be its start). */
-  private joinFailures(index: number): string[] {
+  /**
+   * Failing conditions of a join from segment `from` onto segment `index` (EIP already known to be
+   * its start). Only an executor changes the code mode, so after in-line code it is still segment
+   * `from`'s: a join into another mode tests it explicitly (and cannot succeed then).
+   */
+  private joinFailures(index: number, from: number): string[] {
     const next = this.segments[index]!;
+    const mode = this.modes[index]!;
     const conditions = [`remaining < ${next.ops.length}`];
     if (index !== 0) conditions.push(`!block${index}.valid`); // block 0 was valid at entry; an invalidation since sets exitBlock
-    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${this.mode} || cpu.breakpointCount !== 0`;
+    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${mode} || cpu.breakpointCount !== 0`;
     if (this.check === 'no') conditions.push(full);
     else if (this.check === 'maybe') conditions.push(`(!checked && (${full}))`);
+    if (this.check !== 'no' && mode !== this.modes[from]) conditions.push(`cpu.codeMode !== ${mode}`);
     conditions.push(...this.pageChecks(next));
     return conditions;
   }
@@ -541,26 +565,32 @@ class TraceEmitter {
   /**
    * Back to the loop head (from the last block, or from any join where EIP came back to the first
    * block): the head expects the registers in locals, and the record its first instructions may read
-   * in la, lb, lv, lop (the eager part of it already in cpu.flags). Code only: the state is the head's.
+   * in la, lb, lv, lop (the eager part of it already in cpu.flags, but for INC/DEC's kept CF, which
+   * goes round in lcf: no store to cpu.flags per pass). Code only: the state is the head's.
    */
   private backEdgeCode(): string {
     const lines: string[] = [];
     if (!this.localsValid) lines.push('/*LOAD*/');
     const p = this.pending;
-    if (this.carries && p === null) lines.push('la = cpu.lazyA; lb = cpu.lazyB; lv = cpu.lazyResult; lop = cpu.lazyOp;');
+    if (this.carries && p === null) lines.push('la = cpu.lazyA; lb = cpu.lazyB; lv = cpu.lazyResult; lop = cpu.lazyOp; lcf = -1;');
     else if (this.carries && p !== null && p.row !== null) {
-      const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
-      lines.push(`{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${eagerFlagStatements(p.row)} la = a; lb = b; lv = v; lop = ${p.row.lazyOp}; }`);
+      const eager = eagerFlagStatements(p.row);
+      // A kept CF of a record with no eager part goes round in lcf; otherwise it is stored with that part.
+      const carry = p.carry === null ? 'lcf = -1; ' : eager === '' ? `lcf = ${p.carry}; ` : `lcf = -1; cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; `;
+      lines.push(`{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${eager} la = a; lb = b; lv = v; lop = ${p.row.lazyOp}; }`);
     }
     lines.push('continue;');
     return lines.join(' ');
   }
 
   /** `if (eip === head) { checks; go round }`, for a join whose EIP is known only at run time. */
-  private toHead(eip: string, s: number): string {
+  private toHead(eip: string, s: number, branch: TraceEmitter['segmentBranch']): string {
     const head = this.segments[0]!.ops[0]!.address;
-    const failures = this.joinFailures(0);
-    return `if (${eip} === ${head}) { if (${failures.join(' || ')}) ${this.exitCode(eip, s)} checked = true; ${this.backEdgeCode()} }`;
+    const atHead = TraceEmitter.eipIs(eip, head, branch);
+    if (atHead === 'false') return '';
+    const failures = this.joinFailures(0, s);
+    if (atHead === 'false') return '';
+    return `if (${atHead}) { if (${failures.join(' || ')}) ${this.exitCode(eip, s)} checked = true; ${this.backEdgeCode()} }`;
   }
 
   private endSegment(s: number): void {
@@ -568,7 +598,13 @@ class TraceEmitter {
     const count = segment.ops.length;
     const last = segment.ops[count - 1]!;
     const eip = this.segmentEip ?? String(last.next);
+    const branch = this.segmentBranch;
     this.segmentEip = null;
+    this.segmentBranch = null;
+    const notAt = (address: number): string[] => {
+      const is = TraceEmitter.eipIs(eip, address, branch);
+      return is === 'true' ? [] : [is === 'false' ? 'true' : `!(${is})`];
+    };
     this.push(`remaining -= ${count};`);
     const constant = /^-?\d+$/.test(eip);
     const head = this.segments[0]!.ops[0]!.address;
@@ -579,18 +615,17 @@ class TraceEmitter {
         return;
       }
       // The loop's own back edge falls through to the end of the loop body (V8 optimises that shape best).
-      const conditions = constant ? [] : [`${eip} !== ${head}`];
-      conditions.push(...this.joinFailures(0));
+      const conditions = notAt(head);
+      conditions.push(...this.joinFailures(0, s));
       this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
       this.push(`checked = true; ${this.backEdgeCode().replace(/ ?continue;$/, '')}`);
       return;
     }
     const next = this.segments[s + 1]!;
     const start = next.ops[0]!.address;
-    if (this.loops && !constant && start !== head) this.push(this.toHead(eip, s));
-    const conditions = constant ? [] : [`${eip} !== ${start}`];
-    if (constant && Number(eip) !== start) conditions.push('true'); // cannot happen: the link says so
-    conditions.push(...this.joinFailures(s + 1));
+    if (this.loops && !constant && start !== head) this.push(this.toHead(eip, s, branch));
+    const conditions = notAt(start); // a constant other than start cannot happen: the link says so
+    conditions.push(...this.joinFailures(s + 1, s));
     this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
     if (this.check !== 'yes') this.push('checked = true;');
     this.check = 'yes';
