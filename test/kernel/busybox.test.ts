@@ -53,7 +53,7 @@ const ROOTED: [string, string][] = [
   ['ls -la / and the escape attempts (.., absolute and relative symlinks out of the root)',
     'ls -la / /bin/busybox | grep -v -e " proc$" -e " dev$" -e "^total"; cd /..; pwd; ls ../../..; ln -s /../../../../etc /data/out; ls /data/out; cat /../../../etc/passwd; cd ..; ls'],
   ['ps, ps -o, /proc/self and /proc/1', '(while :; do :; done) & ps; ps -o pid,ppid,pgid,comm,args; kill $!; wait; cat /proc/self/cmdline | tr "\\0" " "; echo; '
-    + 'ls -l /proc/self/exe | cut -c1-10,57-; cut -d" " -f1,2,4-8 /proc/1/stat; grep -E "^(Name|Pid|PPid|Uid)" /proc/self/status; ls -d /proc/self/fd/[0-3]'],
+    + 'ls -l /proc/self/exe | cut -c1-10,57-; cut -d" " -f1,2,4-8 /proc/1/stat; grep -E "^(Name|Pid|PPid|Uid)" /proc/self/status; ls -d /proc/self/fd/[0-3]; echo "ls: $?"'],
 ];
 
 for (const [title, script] of ROOTED) {
