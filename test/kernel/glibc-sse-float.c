@@ -1,6 +1,7 @@
 /* Floating point as gcc -msse2 -mfpmath=sse (or -msse) compiles it: every double/float operation in
- * this file is an SSE instruction; glibc's own printf/strtod/libm code is the same as in any static
- * build. Prints a table that must be identical natively and under gate86. */
+ * this file is an SSE instruction — or, built with -mfpmath=387, an x87 one; long double is always
+ * the x87's. glibc's own printf/strtod/libm code is the same as in any static build. Prints a table
+ * that must be identical natively and under gate86. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,5 +30,12 @@ int main(void) {
     snprintf(back, sizeof back, "%.17g", d);
     printf("strtod %s -> %a -> %s -> %s\n", texts[i], d, back, strtod(back, 0) == d ? "same" : "DIFFERENT");
   }
+  /* long double is the x87's 80-bit format in every build. */
+  static volatile long double wide[] = { 1.0L / 3.0L, 1e4000L, -0x1.23456789abcdef0p-16400L, 3.14159265358979323846264338327950288L };
+  for (unsigned i = 0; i < sizeof wide / sizeof wide[0]; i++) {
+    long double w = wide[i];
+    printf("long double %.21Lg %La %Le sq %.21Lg sqrtl %.21Lg\n", w, w, w, w * w, sqrtl(fabsl(w)));
+  }
+  printf("sinl %.21Lg expl %.21Lg logl %.21Lg powl %.21Lg strtold %La\n", sinl(0.5L), expl(1.5L), logl(10.0L), powl(2.0L, 0.5L), strtold("0.1", 0));
   return 0;
 }

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileC, i386Oracle } from '../support/i386-oracle.ts';
-import { makeTree } from './busybox-support.ts';
+import { busyboxPath, makeTree } from './busybox-support.ts';
 import { onPty } from './pty-support.ts';
 import { root } from './support.ts';
 
@@ -30,6 +30,7 @@ const env = { PATH: '/usr/bin:/bin', TERM: 'vt100', HOME: '/' };
  */
 async function shSession(t: ExecutionContext, command: string[], cwd: string): Promise<void> {
   const s = onPty(command, cwd, env);
+  t.teardown(() => s.kill());                 // a failed wait must not leave the session running
   const prompt = /gate86\$ (\x1b\[6n)?$/;
   await s.waitFor(prompt);
   let mark = s.screen().length;
@@ -72,9 +73,10 @@ test(`the same busybox sh session on the oracle's terminal (${i386Oracle()})`, a
  * what a terminal delivers — busybox vi reads an ESC followed at once by more bytes as an escape
  * sequence — so waiting for the screen is the protocol, not a delay.
  */
-async function viSave(command: string[], tree: string): Promise<{ status: number | null; file: string }> {
+async function viSave(t: ExecutionContext, command: string[], tree: string): Promise<{ status: number | null; file: string }> {
   writeFileSync(join(tree, 'notes.txt'), 'first line\nsecond line\n');
   const s = onPty([...command, 'vi', 'notes.txt'], tree, env);
+  t.teardown(() => s.kill());                 // a failed wait must not leave the session running
   await s.waitFor(/notes\.txt 1\/2/);
   const key = async (keys: string, shows: RegExp): Promise<void> => {
     const mark = s.screen().length;
@@ -101,9 +103,9 @@ async function viSave(command: string[], tree: string): Promise<{ status: number
 
 test(`busybox vi through the terminal: open, edit, save — the file is what vi saves on the oracle (${i386Oracle()})`, async (t) => {
   const oracleTree = makeTree();
-  const oracle = await viSave(i386Oracle() === 'native' ? [join(oracleTree, 'bin/busybox')] : ['qemu-i386', join(oracleTree, 'bin/busybox')], oracleTree);
+  const oracle = await viSave(t, i386Oracle() === 'native' ? [join(oracleTree, 'bin/busybox')] : ['qemu-i386', join(oracleTree, 'bin/busybox')], oracleTree);
   const tree = makeTree();
-  const ours = await viSave([...gate86, join(tree, 'bin/busybox')], tree);
+  const ours = await viSave(t, [...gate86, join(tree, 'bin/busybox')], tree);
   t.is(oracle.file, 'FIRST line\nsecond line\nthird line typed in vi\n');
   t.is(ours.file, oracle.file);
   t.is(ours.status, oracle.status);
@@ -111,8 +113,9 @@ test(`busybox vi through the terminal: open, edit, save — the file is what vi 
 
 
 /** glibc-tty-modes.c on a terminal: what typed input becomes across mode changes, step by step. */
-async function ttyModes(command: string[], cwd: string): Promise<{ screen: string; status: number | null }> {
+async function ttyModes(t: ExecutionContext, command: string[], cwd: string): Promise<{ screen: string; status: number | null }> {
   const s = onPty(command, cwd, env);
+  t.teardown(() => s.kill());                 // a failed wait must not leave the session running
   const step = async (shows: RegExp, keys: string): Promise<void> => {
     await s.waitFor(shows);
     s.type(keys);
@@ -128,8 +131,8 @@ async function ttyModes(command: string[], cwd: string): Promise<{ screen: strin
 
 test(`the line discipline across mode changes: input typed in raw mode is one readable line back in cooked mode, TCSAFLUSH drops it, read into NULL at end of file is 0 — as on the oracle (${i386Oracle()}${i386Oracle() === 'qemu-i386' ? ', whose read checks the buffer before reading: its EFAULT for NULL is not compared' : ''})`, async (t) => {
   const program = compileC({ 'glibc-tty-modes.c': readFileSync(join(root, 'test/kernel/glibc-tty-modes.c'), 'utf8') }, { libc: true, cflags: ['-O2'] });
-  const oracle = await ttyModes(i386Oracle() === 'native' ? [program] : ['qemu-i386', program], tmpdir());
-  const ours = await ttyModes([...gate86, program], tmpdir());
+  const oracle = await ttyModes(t, i386Oracle() === 'native' ? [program] : ['qemu-i386', program], tmpdir());
+  const ours = await ttyModes(t, [...gate86, program], tmpdir());
   t.regex(oracle.screen, /cooked, FIONREAD 12\r\nread: 12 "one\\ntwo\\npart"\r\n/);
   t.regex(ours.screen, /read into NULL: 0 ""\r\n$/);         // Linux's n_tty_read copies nothing at EOF
   const nullRead = /read into NULL: .*\r\n$/;
@@ -137,4 +140,17 @@ test(`the line discipline across mode changes: input typed in raw mode is one re
   else t.regex(oracle.screen, /read into NULL: 0 ""\r\n$/);
   t.is(ours.screen.replace(nullRead, ''), oracle.screen.replace(nullRead, ''));
   t.is(ours.status, oracle.status);
+});
+
+test('gate86 boot on a terminal ends at busybox\'s shell on the console (issue 9 item 4): a pipeline and /proc through the line discipline, and exit ends the machine', async (t) => {
+  const s = onPty([process.execPath, '--import', import.meta.resolve('tsx'), join(root, 'cli/gate86.ts'), 'boot', '--busybox', busyboxPath()], root, env);
+  t.teardown(() => s.kill());                 // a failed wait must not leave the session running
+  const prompt = /\/ # (\x1b\[6n)?$/;
+  await s.waitFor(new RegExp(`init: starting /bin/sh[^]*BusyBox v[^]*${prompt.source}`));
+  const mark = s.screen().length;
+  s.type('echo $((6*7)) | cat; cat /proc/1/comm\r');
+  await s.waitFor(/\r\n42\r\ninit\r\n\/ # (\x1b\[6n)?$/, mark);
+  s.type('exit 3\r');
+  await s.exited;
+  t.regex(s.screen(), /init: pid \d+ exited with status 3\r\n/);
 });
