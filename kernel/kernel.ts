@@ -11,6 +11,7 @@
 import { physicalOf, Ram, type CodeWatch } from './mm/ram.ts';
 import { FrameAllocator } from './mm/frames.ts';
 import { KernelStacks } from './mm/kernel-stacks.ts';
+import type { AddressSpace } from './mm/address-space.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
 import { createIdleTask } from './sched/schedule.ts';
@@ -268,11 +269,16 @@ export class Kernel {
 
   /** After unmapping or write-protecting the current task's pages: reload CR3 so no stale TLB entry survives. */
   flushTlb(): void {
-    this.cpu.writeCr3(this.task().space.directory);
+    this.loadedSpace = this.task().space;
+    this.cpu.writeCr3(this.loadedSpace.directory);
   }
+
+  /** The address space CR3 holds now (the idle task borrows the last one: sched/schedule.ts). */
+  loadedSpace: AddressSpace | null = null;
 
   /** Switch the MMU to a task's address space (CR3), as switch_mm does. */
   activate(task: Task): void {
+    this.loadedSpace = task.space;
     this.cpu.writeCr3(task.space.directory);
   }
 }

@@ -9,7 +9,8 @@
 // "every task sleeps" is a sleep of the whole machine, never an error.
 //
 // Threads of one process share an address space: a switch between them leaves CR3 (and the TLB)
-// alone, as Linux's switch_mm does when prev->mm == next->mm.
+// alone, as Linux's switch_mm does when prev->mm == next->mm; the idle task borrows the space it
+// finds, so a switch through it back to the same process leaves CR3 alone too.
 
 import type { HypercallHandler, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
@@ -42,7 +43,11 @@ export function switchTo(k: Kernel, next: Task): void {
   const previous = k.current;
   if (previous !== null) unlazyFpu(k, previous); // __switch_to's unlazy_fpu(prev)
   k.current = next;
-  if (previous === null || previous.space !== next.space) k.activate(next);
+  // The idle task runs only kernel code, and every directory holds the same kernel half, so it
+  // borrows the address space it finds (Linux's lazy TLB mode): a thread that sleeps and wakes with
+  // nothing else to run costs no CR3 load. Never a zombie's: that space is about to be freed.
+  const borrow = next === k.idle && previous !== null && previous.state !== 'zombie' && k.loadedSpace === previous.space;
+  if (!borrow && k.loadedSpace !== next.space) k.activate(next);
   k.ram.write32(physicalOf(k.image.addressOf('init_tss')) + TSS_ESP0, next.threadInfo + THREAD_SIZE + __PAGE_OFFSET);
   const gdt = physicalOf(k.image.addressOf('gdt_table'));
   next.tls.forEach((d, i) => {

@@ -1,11 +1,13 @@
 /* Task switches between two threads of one process, or between two processes: a ping-pong of
  * 1000 rounds each way. argv[1] = "threads" (two POSIX semaphores: futex waits and wakes) or
- * "processes" (fork, two pipes). The test counts the CR3 loads the switches cost: none between
- * threads, one per switch between processes. */
+ * "processes" (fork, two pipes), or "sleep" (one thread sleeping 100 times: the idle task runs in
+ * between). The test counts the CR3 loads the switches cost: none between threads or through the
+ * idle task back to the same process, one per switch between processes. */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -68,7 +70,19 @@ static int processes(void)
 	return 0;
 }
 
+static int sleeps(void)
+{
+	struct timespec nap = { 0, 100000 };
+	int slept = 0;
+	for (int i = 0; i < 100; i++)
+		slept += nanosleep(&nap, 0) == 0;
+	printf("sleep: %d naps\n", slept);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "sleep") == 0)
+		return sleeps();
 	return argc > 1 && strcmp(argv[1], "processes") == 0 ? processes() : threads();
 }

@@ -6,7 +6,7 @@ import { runI386Elf, i386Oracle } from '../support/i386-oracle.ts';
 import { glibcProgram, runOnGate86 } from './support.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 
-interface Counted { stdout: string; status: number; cr3Loads: number; switches: number }
+interface Counted { stdout: string; status: number; cr3Loads: number; switches: number; counted: boolean }
 
 /** Run the ping-pong, counting CR3 loads and task switches from the first clone/fork to the end. */
 function pingPong(mode: string): Counted {
@@ -22,14 +22,14 @@ function pingPong(mode: string): Counted {
       k.cpu.writeCr3 = (value: number) => { if (counting) cr3Loads++; load(value); };
     },
     trace: (line) => {
-      if (!counting && kernel !== null && /^syscall (120 clone|2 fork)\(/.test(line)) {
+      if (!counting && kernel !== null && /^syscall (120 clone|2 fork|162 nanosleep|267 clock_nanosleep_time32|407 clock_nanosleep_time64)\(/.test(line)) {
         counting = true;
         switchesBefore = kernel.contextSwitches;
       }
     },
   });
   const switches = kernel === null ? 0 : (kernel as Kernel).contextSwitches - switchesBefore;
-  return { stdout: ours.stdout.toString(), status: ours.status ?? -1, cr3Loads, switches };
+  return { stdout: ours.stdout.toString(), status: ours.status ?? -1, cr3Loads, switches, counted: counting };
 }
 
 test(`switching between two threads of one process loads CR3 no more than a handful of times in ~2000 switches; between two processes, at every switch (the ping-pong's output as natively, ${i386Oracle()})`, (t) => {
@@ -41,8 +41,19 @@ test(`switching between two threads of one process loads CR3 no more than a hand
   t.is(processes.stdout, runI386Elf(program, ['processes']).stdout.toString());
   t.is(processes.status, 0);
   t.log(`threads: ${threads.switches} switches, ${threads.cr3Loads} CR3 loads; processes: ${processes.switches} switches, ${processes.cr3Loads} CR3 loads`);
+  t.true(threads.counted && processes.counted, 'the count started at the first clone/fork');
   t.true(threads.switches >= 2000, `${threads.switches} switches between the threads`);
   t.true(threads.cr3Loads < 16, `${threads.cr3Loads} CR3 loads`);
   t.true(processes.switches >= 2000, `${processes.switches} switches between the processes`);
   t.true(processes.cr3Loads >= 2000, `${processes.cr3Loads} CR3 loads`);
+});
+
+test(`a task that sleeps with nothing else to run switches to the idle task and back 100 times with no CR3 load: the idle task borrows the address space (lazy TLB) (the output as natively, ${i386Oracle()})`, (t) => {
+  const sleep = pingPong('sleep');
+  t.is(sleep.stdout, runI386Elf(glibcProgram('glibc-switch'), ['sleep']).stdout.toString());
+  t.is(sleep.status, 0);
+  t.log(`sleep: ${sleep.switches} switches, ${sleep.cr3Loads} CR3 loads`);
+  t.true(sleep.counted, 'the count started at the first sleep');
+  t.true(sleep.switches >= 100, `${sleep.switches} switches to and from the idle task`);
+  t.true(sleep.cr3Loads < 4, `${sleep.cr3Loads} CR3 loads`);
 });
