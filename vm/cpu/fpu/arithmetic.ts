@@ -12,7 +12,7 @@ import {
   roundPack, roundToIntegral, specialOperands, squareRoot, unpackBinary32, unpackBinary64, zero,
   FLAG_DENORMAL, FLAG_DIVIDE_BY_ZERO, Unpacked,
 } from '../softfloat/index.ts';
-import { isEmpty, pop, pushOverflows, readStack, stackOverflow, stackUnderflow, writeStack, push } from './registers.ts';
+import { emptyTopUnderflows, isEmpty, pop, pushOverflows, readStack, stackOverflow, stackUnderflow, writeStack, push } from './registers.ts';
 import {
   acceptResult, beginWaiting, noteDataPointer, notePointers, setC1, setConditions, status, SW_C0, SW_C3,
 } from './unit.ts';
@@ -72,10 +72,7 @@ export function arithmeticMemory(kind: Arithmetic, operand: MemoryOperand): Exec
     notePointers(cpu, op);
     noteDataPointer(cpu, op, offset);
     const f = cpu.fpu;
-    if (isEmpty(f, 0)) {
-      if (stackUnderflow(cpu)) writeStack(f, 0, defaultNaN());
-      return;
-    }
+    if (emptyTopUnderflows(cpu)) return;
     status.setFromX87Control(f.control);
     commit(cpu, 0, compute(kind, readStack(f, 0), value), false);
   };
@@ -104,10 +101,7 @@ function unaryExecutor(work: (a: Unpacked) => Unpacked): Executor {
     beginWaiting(cpu);
     notePointers(cpu, op);
     const f = cpu.fpu;
-    if (isEmpty(f, 0)) {
-      if (stackUnderflow(cpu)) writeStack(f, 0, defaultNaN());
-      return;
-    }
+    if (emptyTopUnderflows(cpu)) return;
     status.setFromX87Control(f.control);
     commit(cpu, 0, work(readStack(f, 0)), false);
   };
@@ -122,10 +116,7 @@ export function signExecutor(change: (signExponent: number) => number): Executor
     beginWaiting(cpu);
     notePointers(cpu, op);
     const f = cpu.fpu;
-    if (isEmpty(f, 0)) {
-      if (stackUnderflow(cpu)) writeStack(f, 0, defaultNaN());
-      return;
-    }
+    if (emptyTopUnderflows(cpu)) return;
     setC1(cpu, false);
     f.signExponent[f.top] = change(f.signExponent[f.top]!);
   };

@@ -83,6 +83,17 @@ export function stackUnderflow(cpu: Cpu): boolean {
   return unmasked === 0;
 }
 
+/**
+ * For an instruction whose stack operand is ST(0) alone: is ST(0) empty? Then it is a stack underflow,
+ * and with IE masked ST(0) gets the default NaN; the instruction does nothing else.
+ */
+export function emptyTopUnderflows(cpu: Cpu): boolean {
+  const f = cpu.fpu;
+  if (!isEmpty(f, 0)) return false;
+  if (stackUnderflow(cpu)) writeStack(f, 0, defaultNaN());
+  return true;
+}
+
 /** Stack overflow: IE and SF, C1 = 1. Returns whether IE is masked (then push the default NaN). */
 export function stackOverflow(cpu: Cpu): boolean {
   const unmasked = signal(cpu, SW_IE | SW_SF);

@@ -21,7 +21,7 @@ import {
 import {
   atanOverArgument, atan, cosine, div, expm1OverArgument, exp, LN2, lnMantissa, mul, ONE, P, PI, sinOverArgument,
 } from './elementary.ts';
-import { isEmpty, pop, push, pushOverflows, readStack, stackOverflow, stackUnderflow, writeStack } from './registers.ts';
+import { emptyTopUnderflows, isEmpty, pop, push, pushOverflows, readStack, stackOverflow, stackUnderflow, writeStack } from './registers.ts';
 import { acceptResult, beginWaiting, notePointers, status, SW_C1, SW_C2 } from './unit.ts';
 
 /** The FPU's 66-bit pi, used for argument reduction: pi ~ PI66 / 2^64. */
@@ -226,10 +226,7 @@ function unaryOnStack(work: (a: Unpacked) => Unpacked): Executor {
     beginWaiting(cpu);
     notePointers(cpu, op);
     const f = cpu.fpu;
-    if (isEmpty(f, 0)) {
-      if (stackUnderflow(cpu)) writeStack(f, 0, defaultNaN());
-      return;
-    }
+    if (emptyTopUnderflows(cpu)) return;
     status.setFromX87Control(f.control);
     const result = work(readStack(f, 0));
     if (!acceptResult(cpu)) return;
