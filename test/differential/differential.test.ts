@@ -14,7 +14,7 @@ import { QEMU_CAVEATS } from './caveats.ts';
 import { X87_QEMU_CAVEATS } from './x87-caveats.ts';
 import { coverageOf, formLabel } from './coverage.ts';
 import { allFamilies } from './generators/index.ts';
-import { runFamily } from './run-family.ts';
+import { mismatchSummary, runFamily } from './run-family.ts';
 
 const SEED = Number(process.env.GATE86_DIFF_SEED ?? 1);
 const SHOWN_MISMATCHES = process.env.GATE86_DIFF_VERBOSE ? Infinity : 12;
@@ -37,7 +37,7 @@ for (const oracle of oracles) for (const family of families) {
     if (outcome.mismatchCount) t.log(`mismatches per case template: ${outcome.mismatchesByTemplate.map(([name, n]) => `${name}: ${n}`).join('; ')}`);
     for (const report of outcome.mismatches) t.log(report);
     if (outcome.mismatchCount > outcome.mismatches.length) t.log(`... ${outcome.mismatchCount - outcome.mismatches.length} more not shown in full (GATE86_DIFF_VERBOSE=1 shows all)`);
-    t.is(outcome.mismatchCount, 0);
+    t.is(outcome.mismatchCount, 0, mismatchSummary(outcome));
     t.true(outcome.mismatchesWhenShifted >= 0.9 * (outcome.cases - 1), `self-check: pairing each case with the next one's result found only ${outcome.mismatchesWhenShifted} differences`);
   });
 }

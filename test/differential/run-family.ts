@@ -83,3 +83,14 @@ export function runFamily(cases: readonly Case[], oracleKind: OracleKind, maxRep
   for (let n = 0; n + 1 < cases.length; n++) if (differences(expected[n]!, got[n + 1]!, 0).length) mismatchesWhenShifted++;
   return { oracle, cases: cases.length, mismatchCount, referenceMismatches, mismatches, mismatchesByTemplate, mismatchesWhenShifted, formCounts, notJudged };
 }
+
+/**
+ * The assertion message of a family with mismatches: the templates and the first full report. Ava
+ * prints assertion messages in its closing summary, the part a CI log's tail keeps, whereas t.log
+ * lines appear only beside the test's own line, far above.
+ */
+export function mismatchSummary(outcome: FamilyOutcome): string {
+  if (outcome.mismatchCount === 0) return 'no mismatches';
+  const templates = outcome.mismatchesByTemplate.map(([name, n]) => `${name}: ${n}`).join('; ');
+  return `${outcome.mismatchCount} mismatches vs ${outcome.oracle} (${templates})\n${outcome.mismatches[0] ?? ''}`;
+}
