@@ -12,3 +12,12 @@ export interface Command {
 
 /** A bad flag or argument: the CLI prints the message and the command's usage and exits 2. */
 export class UsageError extends Error {}
+
+/** `--tsc cycles|instructions`: what the guest's TSC counts (vm/cpu/cycles/). */
+export const TSC_USAGE = '  --tsc WHAT      what RDTSC counts: cycles (the CPU model\'s modelled cycles, the default) or\n' +
+  '                  instructions (retired instructions, as before the cycle model)';
+
+export function parseTsc(value: string | undefined): 'cycles' | 'instructions' {
+  if (value === 'cycles' || value === 'instructions') return value;
+  throw new UsageError(`--tsc wants cycles or instructions, not '${value ?? ''}'`);
+}

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Machine } from '../vm/machine/machine.ts';
-import { FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
+import { FS, GS, StopKind, type Cpu, type TscCounts } from '../vm/cpu/cpu.ts';
 import { Kernel, type GateCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
@@ -21,6 +21,8 @@ export interface RunOptions {
   kernel: Uint8Array;
   program: KernelHost['program'];
   cpu?: string;
+  /** What the TSC counts: modelled cycles (default) or retired instructions. */
+  tsc?: TscCounts;
   memoryMiB?: number;
   /** Program output (fd 1 and 2). */
   write(fd: number, bytes: Uint8Array): void;
@@ -69,7 +71,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export function runProgram(options: RunOptions): RunResult {
   let exit: ExitStatus | null = null;
   const machine = new Machine({
-    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64,
+    cpu: options.cpu, tsc: options.tsc, memoryMiB: options.memoryMiB ?? 64,
     consoleOut: (byte) => options.write(1, Uint8Array.of(byte)),
     consoleIn: () => -1,
   });

@@ -46,7 +46,7 @@ export function runProgramJob(job: ProgramJob & ConsoleBuffers): WorkerReport {
   };
   const { show, stream, prefix } = job.log;
   const result = runProgram({
-    kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB,
+    kernel: job.kernel, program: job.program, cpu: job.cpu, tsc: job.tsc, memoryMiB: job.memoryMiB,
     write, read,
     isTerminal: (fd) => job.terminals[fd] === true,
     windowSize: () => job.windowSize,

@@ -3,20 +3,21 @@
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, type Command } from '../usage.ts';
+import { parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
 import { buildUserland, ASSEMBLY_PROGRAMS, C_PROGRAMS } from '../../userland/build-userland.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
-const usage = `usage: gate86 boot [--cpu NAME]
+const usage = `usage: gate86 boot [--cpu NAME] [--tsc WHAT]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. Then runs the sample
 programs (hello, getuid, which-stub, sysbench): the first process, init, forks and execs each one and
 waits for it. The command ends by itself (there is no shell yet). The machine runs in a worker
 thread; Ctrl-C sends SIGINT to the guest's processes, a second within a second stops the machine.
-  --cpu NAME   the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})`;
+  --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
+${TSC_USAGE}`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
 const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
@@ -36,10 +37,13 @@ export const bootCommand: Command = {
   usage,
   async run(args) {
     let cpu = DEFAULT_CPU_MODEL;
+    let tsc: 'cycles' | 'instructions' = 'cycles';
     for (let i = 0; i < args.length; i++) {
       if (args[i] === '--cpu') {
         cpu = args[++i] ?? '';
         if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
+      } else if (args[i] === '--tsc') {
+        tsc = parseTsc(args[++i]);
       } else throw new UsageError(`unknown argument '${args[i]}'`);
     }
     const kernel = loadKernelImage();
@@ -56,7 +60,7 @@ export const bootCommand: Command = {
     for (const run of runs) {
       // The machine runs in the worker; the samples' output (both fds) and the boot log go to stdout.
       const result = await runInWorker({
-        kind: 'program', kernel, cpu,
+        kind: 'program', kernel, cpu, tsc,
         program: { path: run.path, image: new Uint8Array(readFileSync(run.path)), argv: run.argv, envp: [] },
         ...terminalFacts(), terminals: [false, false, false],
         log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },

@@ -19,6 +19,7 @@ import { CodeCache, type Block } from './code-cache.ts';
 import { FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
 import type { Binder, Op } from './op.ts';
+import { compileCosts, type CycleCosts } from './cycles/costs.ts';
 
 // General registers, in encoding order. Index 8 is a register that is always 0: a memory operand
 // without a base or index names it, so effective addresses need no branches.
@@ -68,6 +69,9 @@ const TLB_LIST_SIZE = 8192;
 
 // Page table entry bits.
 const PTE_PRESENT = 1, PTE_WRITE = 2, PTE_USER = 4, PTE_ACCESSED = 0x20, PTE_DIRTY = 0x40, PDE_LARGE = 0x80;
+
+/** The two things the TSC can count: modelled cycles, or retired instructions. */
+export type TscCounts = 'cycles' | 'instructions';
 
 export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void;
 
@@ -136,10 +140,19 @@ export class Cpu {
   readonly dr = new Int32Array(8);
   /** MSR values by index; an MSR the model lacks is absent (RDMSR/WRMSR raise #GP). */
   readonly msr = new Map<number, bigint>();
-  /** TSC = instructions executed + tscOffset (deterministic; WRMSR 0x10 adjusts the offset). */
+  /** TSC = the count tscCounts names + tscOffset (deterministic; WRMSR 0x10 adjusts the offset). */
   tscOffset = 0n;
   /** Instructions retired since power-on. */
   instructionCount = 0;
+  /**
+   * Modelled cycles since power-on, in hundredths (vm/cpu/cycles/): the run loop adds each block's
+   * bind-time prices (block.centicyclesBefore), the system half adds the transitions it performs.
+   */
+  centicycles = 0;
+  /** This model's prices in centicycles, by class. */
+  readonly cycleCosts: CycleCosts;
+  /** What the TSC counts: modelled cycles (the default), or retired instructions (`--tsc instructions`). */
+  tscCounts: TscCounts = 'cycles';
 
   // --- TLB ---------------------------------------------------------------------------------------
   readonly tlb = new Int32Array(1 << 20);
@@ -200,6 +213,7 @@ export class Cpu {
     const model = cpuModels[modelName];
     if (model === undefined) throw new Error(`unknown CPU model '${modelName}' (known: ${Object.keys(cpuModels).join(', ')})`);
     this.model = model;
+    this.cycleCosts = compileCosts(model.costs);
     this.memory = memory;
     this.io = io;
     this.ram8 = memory.u8;
@@ -430,6 +444,7 @@ export class Cpu {
       const r = this.walk(lin, write, user);
       phys = r;
       entryBits = this.walkBits;
+      this.centicycles += this.cycleCosts.tlbMiss; // a TLB miss: the model's price of the page walk
     }
     const page = phys >>> PAGE_SHIFT;
     if (phys < this.ramSize) {
@@ -879,7 +894,18 @@ export class Cpu {
 
   /** Current time-stamp counter. */
   readTsc(): bigint {
-    const retired = this.instructionCount + (this.block !== null ? this.opIndex : 0);
-    return (BigInt(retired) + this.tscOffset) & 0xffffffffffffffffn;
+    return (this.tscCount() + this.tscOffset) & 0xffffffffffffffffn;
+  }
+
+  /**
+   * What the TSC is made of, up to the instruction executing now: the ops of the running block
+   * before it are not in the totals yet (the run loop adds a block when it ends).
+   */
+  tscCount(): bigint {
+    const block = this.block;
+    const inBlock = block !== null && this.opIndex > 0 ? this.opIndex : 0;
+    if (this.tscCounts === 'instructions') return BigInt(this.instructionCount + inBlock);
+    const partial = inBlock > 0 ? block!.centicyclesBefore[inBlock]! : 0;
+    return BigInt(Math.floor((this.centicycles + partial) / 100));
   }
 }

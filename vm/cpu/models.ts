@@ -9,6 +9,12 @@
 // "CPUID Specification", and the seeds' Table 1 (family/model/stepping of each chip).
 
 import type { Cpu as Generation } from '../isa/table.ts';
+import type { CostTable } from './cycles/costs.ts';
+import { i486Costs } from './cycles/tables/i486.ts';
+import { pentiumCosts } from './cycles/tables/pentium.ts';
+import { p6Costs } from './cycles/tables/p6.ts';
+import { pentium4Costs } from './cycles/tables/pentium4.ts';
+import { athlonXpCosts } from './cycles/tables/athlon-xp.ts';
 
 export const FEATURE_FPU = 1 << 0;
 export const FEATURE_PSE = 1 << 3;
@@ -52,6 +58,8 @@ export interface CpuModel {
   sysenterWorks: boolean;
   /** MSRs that exist, with their power-on values. */
   msrs: [number, bigint][];
+  /** What each class of work costs on this chip, in cycles, with sources (vm/cpu/cycles/). */
+  costs: CostTable;
 }
 
 const IMPLEMENTED_P5 = FEATURE_PSE | FEATURE_TSC | FEATURE_MSR | FEATURE_CX8;
@@ -62,37 +70,37 @@ export const cpuModels: Record<string, CpuModel> = {
   '486': {
     name: '486', vendor: 'GenuineIntel', family: 4, model: 8, stepping: 0, maxLeaf: 1,
     features: 0, featuresEcx: 0, maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: '486', sysenterWorks: false, msrs: [],
+    generation: '486', sysenterWorks: false, msrs: [], costs: i486Costs,
   },
   pentium: {
     name: 'pentium', vendor: 'GenuineIntel', family: 5, model: 2, stepping: 12, maxLeaf: 1,
     features: IMPLEMENTED_P5, featuresEcx: 0, maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'pentium', sysenterWorks: false, msrs: [[MSR_TSC, 0n]],
+    generation: 'pentium', sysenterWorks: false, msrs: [[MSR_TSC, 0n]], costs: pentiumCosts,
   },
   'pentium-pro': {
     name: 'pentium-pro', vendor: 'GenuineIntel', family: 6, model: 1, stepping: 9, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x06040a42],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', sysenterWorks: false, msrs: [[MSR_TSC, 0n]],
+    generation: 'p6', sysenterWorks: false, msrs: [[MSR_TSC, 0n]], costs: p6Costs,
   },
   pentium2: {
     name: 'pentium2', vendor: 'GenuineIntel', family: 6, model: 3, stepping: 3, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x0c040843],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
+    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], costs: p6Costs,
   },
   pentium3: {
     name: 'pentium3', vendor: 'GenuineIntel', family: 6, model: 7, stepping: 2, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x0c040843],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
+    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], costs: p6Costs,
   },
   pentium4: {
     name: 'pentium4', vendor: 'GenuineIntel', family: 15, model: 2, stepping: 7, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x665b5001, 0, 0, 0x007a7040],
     maxExtendedLeaf: 0x80000004, extendedFeatures: 0,
     brand: '              Intel(R) Pentium(R) 4 CPU 2.40GHz',
-    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
+    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], costs: pentium4Costs,
   },
   'athlon-xp': {
     name: 'athlon-xp', vendor: 'AuthenticAMD', family: 6, model: 8, stepping: 1, maxLeaf: 1,
@@ -102,6 +110,7 @@ export const cpuModels: Record<string, CpuModel> = {
     brand: 'AMD Athlon(tm) XP 2200+',
     generation: 'amd-k6', sysenterWorks: true,
     msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS, [MSR_EFER, 0n], [MSR_STAR, 0n]],
+    costs: athlonXpCosts,
   },
 };
 

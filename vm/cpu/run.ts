@@ -64,6 +64,7 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
     const last = ops[i - 1]!;
     if (!last.isBranch) cpu.eip = last.next;
     cpu.instructionCount += i;
+    cpu.centicycles += block.centicyclesBefore[i]!;
     remaining -= i;
     if (cpu.exitBlock !== 0) {
       cpu.exitBlock = 0;
@@ -110,6 +111,7 @@ function unwindFault(cpu: Cpu): number {
   cpu.eip = f.trap ? op.next : op.address;
   const done = cpu.opIndex + (f.trap ? 1 : 0);
   cpu.instructionCount += done;
+  cpu.centicycles += block.centicyclesBefore[done]!;
   return done;
 }
 

@@ -22,6 +22,9 @@ export interface CpuSnapshot {
   msr: [number, string][];
   tscOffset: string;
   instructionCount: number;
+  /** Modelled cycles in hundredths (the TSC's count unless --tsc instructions), and what the TSC counts. */
+  centicycles: number;
+  tscCounts: 'cycles' | 'instructions';
 }
 
 export function saveCpu(cpu: Cpu): CpuSnapshot {
@@ -43,6 +46,8 @@ export function saveCpu(cpu: Cpu): CpuSnapshot {
     msr: [...cpu.msr].map(([k, v]) => [k, v.toString()]),
     tscOffset: cpu.tscOffset.toString(),
     instructionCount: cpu.instructionCount,
+    centicycles: cpu.centicycles,
+    tscCounts: cpu.tscCounts,
   };
 }
 
@@ -61,6 +66,8 @@ export function restoreCpu(cpu: Cpu, s: CpuSnapshot): void {
   for (const [k, v] of s.msr) cpu.msr.set(k, BigInt(v));
   cpu.tscOffset = BigInt(s.tscOffset);
   cpu.instructionCount = s.instructionCount;
+  cpu.centicycles = s.centicycles;
+  cpu.tscCounts = s.tscCounts;
   cpu.setCpl(s.cpl);
   cpu.flushTlb();
   cpu.code.invalidateAll();

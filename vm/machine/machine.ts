@@ -6,7 +6,7 @@
 // The clock is the host's monotonic clock: the PIT's 100 Hz is 100 Hz of wall time, and HLT sleeps
 // until the next PIT deadline or console input.
 
-import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT } from '../cpu/cpu.ts';
+import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT, type TscCounts } from '../cpu/cpu.ts';
 import { installIntegerOperations } from '../cpu/operations/index.ts';
 import { runCpu } from '../cpu/run.ts';
 import { writeEflags } from '../cpu/flags.ts';
@@ -31,6 +31,8 @@ export interface MachineOptions {
   consoleIn(): number;
   /** Virtual time in nanoseconds; default: the host's monotonic clock. */
   clock?: () => number;
+  /** What the TSC counts: modelled cycles (default) or retired instructions (`--tsc instructions`). */
+  tsc?: TscCounts;
 }
 
 export type MachineState =
@@ -78,6 +80,7 @@ export class Machine {
     this.memory = new PhysicalMemory(mib * 1024 * 1024);
     this.clock = options.clock ?? hostClock();
     this.cpu = new Cpu(this.memory, this.io, model);
+    this.cpu.tscCounts = options.tsc ?? 'cycles';
     installIntegerOperations(this.cpu);
     this.system = installSystem(this.cpu);
     this.devices = new PcDevices({

@@ -28,6 +28,7 @@ function runMultiboot(start: MultibootJob & ConsoleBuffers): WorkerReport {
   const machine = new Machine({
     cpu: start.cpu,
     memoryMiB: start.memoryMiB,
+    tsc: start.tsc,
     consoleOut: (byte) => output.pushBlocking(byte),
     consoleIn: () => input.pop(),
   });

@@ -31,6 +31,8 @@ export interface MultibootJob {
   modules: { name: string; bytes: Uint8Array }[];
   cpu: string;
   memoryMiB: number;
+  /** What the TSC counts (`--tsc`); default modelled cycles. */
+  tsc?: 'cycles' | 'instructions';
 }
 
 /** Which kernel log lines a job shows, on which stream, with which prefix. */
@@ -46,6 +48,8 @@ export interface ProgramJob {
   kernel: Uint8Array;
   program: { path: string; image: Uint8Array; argv: string[]; envp: string[] };
   cpu: string;
+  /** What the TSC counts (`--tsc`); default modelled cycles. */
+  tsc?: 'cycles' | 'instructions';
   memoryMiB?: number;
   /** isatty(0), isatty(1), isatty(2) on the host: what TCGETS and fstat report to the guest. */
   terminals: boolean[];

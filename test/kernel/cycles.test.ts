@@ -1,0 +1,49 @@
+// The cycle model on the booted kernel: sysbench's cycles per getppid() on each CPU model against
+// seed 003's tables (docs/labs/cost.md). Modelled cycles do not depend on the host's speed.
+import test from 'ava';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildUserland } from '../../userland/build-userland.ts';
+import { toolVersion } from '../support/i386-oracle.ts';
+import { root, runOnGate86 } from './support.ts';
+
+toolVersion('gcc');
+const built = buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-cycles-')));
+
+/** sysbench's two figures: TSC ticks per call through int $0x80 and through __kernel_vsyscall. */
+function sysbench(cpu: string, tsc?: 'instructions'): { int80: number; vsyscall: number } {
+  const run = runOnGate86(built.programs['sysbench']!, ['2000'], { cpu, ...(tsc ? { tsc } : {}) });
+  const ticks = [...run.stdout.toString().matchAll(/(\d+) TSC ticks\/call/g)].map((m) => Number(m[1]));
+  if (ticks.length !== 2) throw new Error(`sysbench on ${cpu}: ${run.stdout.toString()}`);
+  return { int80: ticks[0]!, vsyscall: ticks[1]! };
+}
+
+const within = (value: number, target: number, tolerance: number) => Math.abs(value - target) <= target * tolerance;
+
+test('seed 003 Table 2: sysbench on athlon-xp gives 277 and 169 cycles per getppid, within 15%', (t) => {
+  const r = sysbench('athlon-xp');
+  t.true(within(r.int80, 277, 0.15), `int $0x80: ${r.int80}`);
+  t.true(within(r.vsyscall, 169, 0.15), `sysenter: ${r.vsyscall}`);
+});
+
+test('seed 003 Table 2: sysbench on pentium4 gives 1152 and 442 cycles per getppid, within 15%', (t) => {
+  const r = sysbench('pentium4');
+  t.true(within(r.int80, 1152, 0.15), `int $0x80: ${r.int80}`);
+  t.true(within(r.vsyscall, 442, 0.15), `sysenter: ${r.vsyscall}`);
+});
+
+test('seed 003 Table 1 shape on pentium3: int $0x80 costs 1.47x-1.78x sysenter (total and user-mode ratios), 15% either side', (t) => {
+  const r = sysbench('pentium3');
+  const ratio = r.int80 / r.vsyscall;
+  t.true(ratio >= 1.47 * 0.85 && ratio <= 1.78 * 1.15, `int80 ${r.int80} / sysenter ${r.vsyscall} = ${ratio.toFixed(2)}`);
+});
+
+test('on pentium-pro both loops go through int $0x80 (the stub), so they cost about the same', (t) => {
+  const r = sysbench('pentium-pro');
+  t.true(within(r.vsyscall, r.int80, 0.1), `${r.int80} vs ${r.vsyscall}`);
+});
+
+test('--tsc instructions keeps the old count: 57 instructions per int $0x80 call, 77 through the sysenter stub', (t) => {
+  t.deepEqual(sysbench('athlon-xp', 'instructions'), { int80: 57, vsyscall: 77 });
+});
