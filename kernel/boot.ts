@@ -3,17 +3,17 @@
 // and the tests.
 //
 // The machine boots build/kernel/gate86-kernel.elf like any Multiboot kernel. The only link between
-// the two halves is the VMCALL hook: at CPL 0 the machine calls Kernel.onVmcall, which finds the gate
-// from EIP and runs its TypeScript function.
+// the two halves is the VMCALL hook: at CPL 0 the machine calls Kernel.onVmcall, which finds the
+// hypercall stub from EIP and runs its TypeScript function.
 
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Machine } from '../vm/machine/machine.ts';
 import { FS, GS, StopKind, type Cpu, type TscCounts } from '../vm/cpu/cpu.ts';
-import { Kernel, type GateCpu, type KernelHost } from './kernel.ts';
+import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
-import { KERNEL_HELPERS } from './helpers.ts';
+import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
 
 export type ExitStatus = { code: number } | { signal: number };
 
@@ -49,8 +49,8 @@ export type RunResult =
   | { kind: 'stopped'; message: string; instructions: number }
   | { kind: 'limit'; instructions: number };
 
-/** The vm Cpu as the kernel's gates see it. */
-function gateCpu(cpu: Cpu): GateCpu {
+/** The vm Cpu as the kernel's hypercall handlers see it. */
+function hypercallCpu(cpu: Cpu): HypercallCpu {
   return {
     regs: cpu.regs,
     get eip() { return cpu.eip; },
@@ -101,12 +101,11 @@ export function runProgram(options: RunOptions): RunResult {
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
     trace: options.trace ?? null,
-    pageWritten: (page) => machine.memory.onExternalWrite(page),
   };
   const image = readKernelImage(options.kernel);
-  const kernel = new Kernel(image, machine.memory.u8, host, SYSCALL_SERVICES, KERNEL_HELPERS);
-  const adapter = gateCpu(machine.cpu);
-  machine.system.onVmcall = () => kernel.onVmcall(adapter);
+  const code = { codePages: machine.memory.codePages, written: (page: number) => machine.cpu.code.invalidatePage(page) };
+  const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, SYSCALL_SERVICES, KERNEL_ENTRY_POINTS);
+  machine.system.onVmcall = () => kernel.onVmcall();
   options.attach?.(kernel);
   machine.boot(options.kernel, 'gate86-kernel', '');
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;

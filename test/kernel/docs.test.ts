@@ -35,9 +35,9 @@ const ANCHORS: [string, string, number, string][] = [
   ['head.S:412', 'kernel/arch/x86/head.S', 412, 'start_init:'],
   ['head.S:500', 'kernel/arch/x86/head.S', 500, 'SYSCALL_VECTOR, system_call, SYSTEM_GATE'],
   ['kernel/syscall_32.tbl:36', 'kernel/syscall_32.tbl', 36, 'getuid\tsys_getuid16'],
-  ['kernel/kernel.ts:109-114', 'kernel/kernel.ts', 109, 'onVmcall(cpu: GateCpu)'],
+  ['kernel/kernel.ts:122-127', 'kernel/kernel.ts', 122, 'onVmcall(): void'],
   ['kernel/services/identity.ts:9', 'kernel/services/identity.ts', 9, 'sys_getuid: SyscallService'],
-  ['kernel/boot.ts:107', 'kernel/boot.ts', 107, 'onVmcall'],
+  ['kernel/boot.ts:106', 'kernel/boot.ts', 106, 'onVmcall'],
 ];
 
 test('docs/kernel.md: every file:line of the getuid walk-through points at the instruction it names', (t) => {

@@ -16,7 +16,7 @@
 // table 6-5 calls double-fault material; a fault while delivering #DF shuts the CPU down.
 
 import { CS, SS, ESP, StopKind, SEG_BIG, type Cpu } from '../cpu.ts';
-import { Vector, NO_ERROR_CODE } from '../fault.ts';
+import { EventKind, Vector, NO_ERROR_CODE, pushedEflags } from '../fault.ts';
 import { AC, CF, DF, ID, IF, IOPL, NT, OF, PF, AF, RF, SF, TF, VIF, VIP, VM, ZF, materialiseFlags, readEflags, overflow } from '../flags.ts';
 import type { Executor } from '../op.ts';
 import {
@@ -37,8 +37,9 @@ function isContributory(vector: number): boolean {
  * faulting instruction (faults) or after it (traps, INT n). When delivering throws, the run loop calls
  * it again with the new fault; `state.delivering` tells the two cases apart.
  */
-export function deliverException(cpu: Cpu, vector: number, errorCode: number, software: boolean): void {
+export function deliverException(cpu: Cpu, vector: number, errorCode: number, kind: EventKind): void {
   const state = systemStateOf(cpu);
+  let software = kind === EventKind.SoftwareInterrupt;
   let external = !software;
   if (state.delivering >= 0) {
     // The previous delivery faulted. Table 6-5: only exception pairs make a double fault; a fault
@@ -58,13 +59,14 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, so
       errorCode = 0;
     }
     software = false;
+    kind = EventKind.Fault;
     external = true; // an exception is delivered now: faults while delivering it have EXT set (SDM 6.13)
   }
   state.delivering = vector;
   state.deliveringExternal = external;
   state.deliveringSoftware = software;
   if (state.onTrace !== null) state.onTrace({ kind: 'exception', vector, errorCode, eip: cpu.eip >>> 0, cpl: cpu.cpl, software });
-  deliverEvent(cpu, vector, errorCode, software, external);
+  deliverEvent(cpu, vector, errorCode, kind, external);
   state.delivering = -1;
 }
 
@@ -76,7 +78,8 @@ export function deliverExternalInterrupt(cpu: Cpu, vector: number): void {
   state.deliveringExternal = true;
   state.deliveringSoftware = false;
   if (state.onTrace !== null) state.onTrace({ kind: 'interrupt', vector, eip: cpu.eip >>> 0, cpl: cpu.cpl });
-  deliverEvent(cpu, vector, NO_ERROR_CODE, false, true);
+  deliverEvent(cpu, vector, NO_ERROR_CODE, EventKind.ExternalInterrupt, true);
+  cpu.stringInterrupted = false;
   state.delivering = -1;
 }
 
@@ -87,9 +90,9 @@ function shutdown(cpu: Cpu): void {
   cpu.requestStop(StopKind.Exception, Vector.DF, 0);
 }
 
-function deliverEvent(cpu: Cpu, vector: number, errorCode: number, software: boolean, external: boolean): void {
+function deliverEvent(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, external: boolean): void {
   if (!isProtectedMode(cpu)) { deliverRealMode(cpu, vector); return; }
-  deliverProtectedMode(cpu, vector, errorCode, software, external ? 1 : 0);
+  deliverProtectedMode(cpu, vector, errorCode, kind, external ? 1 : 0);
 }
 
 /** Real-address mode: the IVT's 4-byte CS:IP vectors (SDM Vol. 3A 20.1.4). */
@@ -112,7 +115,8 @@ const gate = new Descriptor();
 const target = new Descriptor();
 const stack = new Descriptor();
 
-function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, software: boolean, ext: number): void {
+function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, ext: number): void {
+  const software = kind === EventKind.SoftwareInterrupt;
   const idtError = vector * 8 + 2 + ext;
   // 1. The gate.
   if (vector * 8 + 7 > cpu.tableLimit[1]!) cpu.raise(Vector.GP, idtError);
@@ -145,7 +149,7 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, softw
   const newCpl = target.isConforming ? oldCpl : target.dpl;
   if ((offset >>> 0) > target.limit) cpu.raise(Vector.GP, ext);
 
-  const eflags = readEflags(cpu);
+  const eflags = pushedEflags(readEflags(cpu), vector, kind, cpu.model.faultFramesSetResumeFlag, cpu.stringInterrupted);
   const oldCs = cpu.segSelector[CS]!;
   const oldEsp = cpu.regs[ESP]!;
   const oldSs = cpu.segSelector[SS]!;
@@ -310,6 +314,7 @@ export function iret(cpu: Cpu, wide: boolean): void {
   materialiseFlags(cpu);
   const mask = writableFlags(oldCpl, iopl, wide, true);
   cpu.flags = (cpu.flags & ~mask) | (tempFlags & mask) | 2;
+  cpu.resumeFlagLoaded = (cpu.flags & RF) !== 0;
   armInterruptCheck(cpu);
   if (rpl > oldCpl) {
     markAccessed(cpu, iretStack);
