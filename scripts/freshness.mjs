@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SOURCE_FOLDERS = ['cli', 'kernel', 'linker', 'scripts', 'userland', 'vm'];
+export const SOURCE_FOLDERS = ['cli', 'kernel', 'labs', 'linker', 'scripts', 'userland', 'vm'];
 export const SOURCE_FILES = ['package.json', 'tsconfig.json'];
 const STAMP = 'build/.stamp';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
-import { buildUserland, ASSEMBLY_PROGRAMS, C_PROGRAMS } from '../../userland/build-userland.ts';
+import { buildUserland, userlandPrograms } from '../../userland/build-userland.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
 const usage = `usage: gate86 boot [--cpu NAME] [--tsc WHAT]
@@ -25,7 +25,7 @@ const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
 /** The programs: build/userland if `npm run build` made them, else built now (assembly always; C with gcc). */
 function programs(): Record<string, string> {
   const root = packageRoot();
-  const names = [...ASSEMBLY_PROGRAMS, ...C_PROGRAMS];
+  const names = [...userlandPrograms(root, '.S'), ...userlandPrograms(root, '.c')];
   const built = join(root, 'build/userland');
   if (names.every((n) => existsSync(join(built, `${n}.elf`)))) return Object.fromEntries(names.map((n) => [n, join(built, `${n}.elf`)]));
   return buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-userland-'))).programs;
