@@ -1,7 +1,7 @@
 // The LabContext a grader's checks get: runs of the student's built copy (its own bin/gate86.js),
 // runs of the copy's kernel with a scripted console (labs/harness.ts, in a child process), the
 // oracle, and the copy's files.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HarnessOutcome, HarnessRequest, LabContext, RunOutcome, RunRequest } from './lab.ts';
@@ -21,8 +21,53 @@ function collect(command: string, args: string[], cwd: string, input: string): P
   });
 }
 
-export function labContext(root: string, dir: string): LabContext {
+/** One harness process for a whole grade, asked one request at a time (JSON lines both ways). */
+class Harness {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private buffered = '';
+  private waiting: ((line: string) => void)[] = [];
+  private stderr = '';
+
+  constructor(private readonly root: string, private readonly dir: string) {}
+
+  ask(request: HarnessRequest): Promise<HarnessOutcome> {
+    if (this.child === null) {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(this.root, 'labs/harness.ts'), this.dir], { cwd: this.root });
+      child.stdout.on('data', (b: Buffer) => {
+        this.buffered += b.toString('utf8');
+        for (let nl = this.buffered.indexOf('\n'); nl >= 0; nl = this.buffered.indexOf('\n')) {
+          const line = this.buffered.slice(0, nl);
+          this.buffered = this.buffered.slice(nl + 1);
+          this.waiting.shift()?.(line);
+        }
+      });
+      child.stderr.on('data', (b: Buffer) => { this.stderr += b.toString('utf8'); });
+      child.on('close', () => { for (const w of this.waiting.splice(0)) w(''); this.child = null; });
+      this.child = child;
+    }
+    const child = this.child;
+    return new Promise((resolve) => {
+      this.waiting.push((line) => {
+        try {
+          resolve(JSON.parse(line) as HarnessOutcome);
+        } catch {
+          resolve({ status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peek: [], error: `the harness failed: ${this.stderr.trim() || line}` });
+        }
+      });
+      child.stdin.write(JSON.stringify(request) + '\n');
+    });
+  }
+
+  close(): void {
+    this.child?.stdin.end();
+  }
+}
+
+/** A context for one grade; `close` ends the harness process it may have started. */
+export function labContext(root: string, dir: string): LabContext & { close(): void } {
+  const harness = new Harness(root, dir);
   return {
+    close: () => harness.close(),
     dir,
     read(path) {
       const file = join(dir, path);
@@ -33,14 +78,7 @@ export function labContext(root: string, dir: string): LabContext {
       return collect(process.execPath, [join(dir, 'bin/gate86.js'), 'run', '--cpu', request.cpu, ...trace, join(dir, request.program), ...(request.args ?? [])],
         dir, request.stdin ?? '');
     },
-    async harness(request: HarnessRequest) {
-      const r = await collect(process.execPath, ['--import', 'tsx', join(root, 'labs/harness.ts')], root, JSON.stringify({ ...request, dir }));
-      try {
-        return JSON.parse(r.stdout) as HarnessOutcome;
-      } catch {
-        return { status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peek: [], error: `the harness failed: ${r.stderr.trim() || r.stdout.trim()}` };
-      }
-    },
+    harness: (request: HarnessRequest) => harness.ask(request),
     async native(program, args = []) {
       const r = runI386Elf(join(dir, program), args);
       return { status: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr };

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { buildWorkspace } from './build.ts';
 import { labContext } from './context.ts';
-import type { LabDefinition } from './lab.ts';
+import type { Check, LabContext, LabDefinition } from './lab.ts';
 import { relativeToCwd } from './workspace.ts';
 
 export interface GradeReport {
@@ -33,24 +33,31 @@ export async function gradeLab(root: string, lab: LabDefinition, dir: string, pr
   print(`  build: type check, bundle, kernel, userland: ok (${build.seconds.toFixed(1)} s)`);
   const ctx = labContext(root, dir);
   const results: { name: string; ok: boolean }[] = [];
-  for (const c of lab.checks) {
-    let ok = false;
-    let detail: string | undefined;
-    try {
-      const r = await c.run(ctx);
-      ok = r.ok;
-      detail = r.detail;
-    } catch (error) {
-      detail = `the check itself could not run: ${(error as Error).message}`;
-    }
-    results.push({ name: c.name, ok });
-    print(`  [${ok ? 'pass' : 'FAIL'}] ${c.name}`);
-    if (!ok) {
-      print(indent(`hint: ${c.hint}`, '         '));
-      if (detail) print(indent(detail, '         | '));
-    }
+  try {
+    for (const c of lab.checks) results.push({ name: c.name, ok: await runCheck(c, ctx, print) });
+  } finally {
+    ctx.close();
   }
   const passed = results.filter((r) => r.ok).length;
   print(`  score: ${passed}/${total}${passed === total ? ' — every check passes' : ''}`);
   return { built: true, passed, total, results };
+}
+
+/** Run one check and print it: [pass], or [FAIL] with its hint and what it saw. */
+async function runCheck(c: Check, ctx: LabContext, print: (line: string) => void): Promise<boolean> {
+  let ok = false;
+  let detail: string | undefined;
+  try {
+    const r = await c.run(ctx);
+    ok = r.ok;
+    detail = r.detail;
+  } catch (error) {
+    detail = `the check itself could not run: ${(error as Error).message}`;
+  }
+  print(`  [${ok ? 'pass' : 'FAIL'}] ${c.name}`);
+  if (!ok) {
+    print(indent(`hint: ${c.hint}`, '         '));
+    if (detail) print(indent(detail, '         | '));
+  }
+  return ok;
 }

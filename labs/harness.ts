@@ -1,11 +1,13 @@
-// Runs one program on a student's copy of the kernel with its console scripted, and prints what
-// happened as JSON: `node --import tsx labs/harness.ts < request.json` (labs/context.ts does this).
+// Runs programs on a student's copy of the kernel with the console scripted: `node --import tsx
+// labs/harness.ts DIR` reads one JSON request per line on stdin and answers each with one JSON line
+// on stdout (labs/context.ts keeps one such process for a whole grade: the copy's modules load once).
 //
 // The copy's own TypeScript (its kernel/, vm/) is imported from the copy, and its kernel image from
 // the copy's build/ — so the run is the student's kernel, whatever they changed. A scripted read is
 // what makes "a signal arrives while the reader sleeps" deterministic: the Ctrl-C is posted from
 // inside the read, exactly as the worker posts a real one (kernel/worker-job.ts).
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HarnessOutcome, HarnessRequest } from './lab.ts';
@@ -22,18 +24,33 @@ interface CopyBoot {
 }
 interface CopyLocate { loadKernelImage(): Uint8Array }
 interface CopyTerminal { terminalInterrupt(kernel: unknown): void }
+interface CopyModels { cpuModels: Record<string, { name: string; family: number; model: number; stepping: number; vendor: string }> }
 
-async function main(): Promise<void> {
-  const request = JSON.parse(readFileSync(0, 'utf8')) as HarnessRequest & { dir: string };
-  const from = (path: string) => import(pathToFileURL(join(request.dir, path)).href);
-  const boot = await from('kernel/boot.ts') as CopyBoot;
-  const locate = await from('kernel/locate.ts') as CopyLocate;
-  const terminal = await from('kernel/terminal.ts') as CopyTerminal;
+interface Copy { dir: string; boot: CopyBoot; locate: CopyLocate; terminal: CopyTerminal; models: CopyModels }
+
+async function load(dir: string): Promise<Copy> {
+  const from = (path: string) => import(pathToFileURL(join(dir, path)).href);
+  return {
+    dir,
+    boot: await from('kernel/boot.ts') as CopyBoot,
+    locate: await from('kernel/locate.ts') as CopyLocate,
+    terminal: await from('kernel/terminal.ts') as CopyTerminal,
+    models: await from('vm/cpu/models.ts') as CopyModels,
+  };
+}
+
+function serve(copy: Copy, request: HarnessRequest): HarnessOutcome {
+  const { boot, locate, terminal, models } = copy;
+  for (const extra of request.extraModels ?? []) {
+    const base = models.cpuModels[extra.like];
+    if (base === undefined) throw new Error(`no CPU model ${extra.like} to make ${extra.name} from`);
+    models.cpuModels[extra.name] = { ...base, name: extra.name, family: extra.family, model: extra.model, stepping: extra.stepping, vendor: extra.vendor ?? base.vendor };
+  }
   const outcome: HarnessOutcome = { status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peek: [] };
   const out: Buffer[] = [];
   const reads = [...(request.reads ?? [])];
   let kernel: unknown = null;
-  const program = join(request.dir, request.program);
+  const program = join(copy.dir, request.program);
   const result = boot.runProgram({
     kernel: locate.loadKernelImage(),
     cpu: request.cpu,
@@ -73,9 +90,27 @@ async function main(): Promise<void> {
   } else {
     outcome.error = `the machine stopped: ${result.kind}${result.message ? ` (${result.message})` : ''}`;
   }
-  process.stdout.write(JSON.stringify(outcome));
+  return outcome;
+}
+
+const failed = (error: unknown): HarnessOutcome =>
+  ({ status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peek: [], error: String((error as Error).stack ?? error) });
+
+async function main(): Promise<void> {
+  const copy = await load(process.argv[2]!);
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    let outcome: HarnessOutcome;
+    try {
+      outcome = serve(copy, JSON.parse(line) as HarnessRequest);
+    } catch (error) {
+      outcome = failed(error);
+    }
+    process.stdout.write(JSON.stringify(outcome) + '\n');
+  }
 }
 
 main().catch((error: unknown) => {
-  process.stdout.write(JSON.stringify({ status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peek: [], error: String((error as Error).stack ?? error) }));
+  process.stdout.write(JSON.stringify(failed(error)) + '\n');
 });

@@ -62,6 +62,11 @@ export interface HarnessRequest {
   symbols?: string[];
   /** Bytes to read from guest linear addresses after boot, e.g. the vsyscall page. */
   peek?: { address: number; length: number };
+  /**
+   * CPUs that do not exist, made for the run from an existing model with another signature (and
+   * vendor): how a grader asks "what would your rule do on a 6/3/2?".
+   */
+  extraModels?: { name: string; like: string; family: number; model: number; stepping: number; vendor?: 'GenuineIntel' | 'AuthenticAMD' }[];
 }
 
 export interface HarnessOutcome {

@@ -1,8 +1,9 @@
 // Every lab `gate86 lab` knows, in the order `lab list` shows them (the order to do them in).
 import type { LabDefinition } from './lab.ts';
 import { syscallLab } from './syscall/lab.ts';
+import { sepRuleLab } from './sep-rule/lab.ts';
 
-export const LABS: LabDefinition[] = [syscallLab];
+export const LABS: LabDefinition[] = [syscallLab, sepRuleLab];
 
 export function labNamed(name: string): LabDefinition | undefined {
   return LABS.find((l) => l.name === name);
