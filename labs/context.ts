@@ -51,7 +51,7 @@ class Harness {
         try {
           resolve(JSON.parse(line) as HarnessOutcome);
         } catch {
-          resolve({ status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peek: [], error: `the harness failed: ${this.stderr.trim() || line}` });
+          resolve({ status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peeks: [], error: `the harness failed: ${this.stderr.trim() || line}` });
         }
       });
       child.stdin.write(JSON.stringify(request) + '\n');

@@ -46,7 +46,7 @@ function serve(copy: Copy, request: HarnessRequest): HarnessOutcome {
     if (base === undefined) throw new Error(`no CPU model ${extra.like} to make ${extra.name} from`);
     models.cpuModels[extra.name] = { ...base, name: extra.name, family: extra.family, model: extra.model, stepping: extra.stepping, vendor: extra.vendor ?? base.vendor };
   }
-  const outcome: HarnessOutcome = { status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peek: [] };
+  const outcome: HarnessOutcome = { status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peeks: [] };
   const out: Buffer[] = [];
   const reads = [...(request.reads ?? [])];
   let kernel: unknown = null;
@@ -75,11 +75,14 @@ function serve(copy: Copy, request: HarnessRequest): HarnessOutcome {
         const address = k.image.addressOf(name) as number | undefined; // undefined: not in this kernel
         if (address !== undefined) outcome.symbols[name] = address >>> 0;
       }
-      if (request.peek) {
-        for (let i = 0; i < request.peek.length; i++) {
-          const physical = machine.cpu.debugTranslate(request.peek.address + i);
-          outcome.peek.push(physical < 0 ? -1 : machine.memory.u8[physical]!);
+      for (const p of request.peeks ?? []) {
+        const base = typeof p.at === 'number' ? p.at : (k.image.addressOf(p.at) as number | undefined);
+        const bytes: number[] = [];
+        for (let i = 0; i < p.length; i++) {
+          const physical = base === undefined ? -1 : machine.cpu.debugTranslate(base + (p.offset ?? 0) + i);
+          bytes.push(physical < 0 ? -1 : machine.memory.u8[physical]!);
         }
+        outcome.peeks.push(bytes);
       }
     },
   });
@@ -94,7 +97,7 @@ function serve(copy: Copy, request: HarnessRequest): HarnessOutcome {
 }
 
 const failed = (error: unknown): HarnessOutcome =>
-  ({ status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peek: [], error: String((error as Error).stack ?? error) });
+  ({ status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peeks: [], error: String((error as Error).stack ?? error) });
 
 async function main(): Promise<void> {
   const copy = await load(process.argv[2]!);

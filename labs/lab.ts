@@ -60,8 +60,12 @@ export interface HarnessRequest {
   reads?: ('interrupt' | string)[];
   /** Also report the MSRs and these kernel symbols' 32-bit values after the run. */
   symbols?: string[];
-  /** Bytes to read from guest linear addresses after boot, e.g. the vsyscall page. */
-  peek?: { address: number; length: number };
+  /**
+   * Bytes to read after the run at guest linear addresses — a number, or a kernel symbol (its
+   * address) plus an offset: the vsyscall page, a field of init_tss. One array of bytes each (-1 for
+   * an unmapped byte) in HarnessOutcome.peeks.
+   */
+  peeks?: { at: number | string; offset?: number; length: number }[];
   /**
    * CPUs that do not exist, made for the run from an existing model with another signature (and
    * vendor): how a grader asks "what would your rule do on a 6/3/2?".
@@ -77,7 +81,7 @@ export interface HarnessOutcome {
   log: string[];
   msrs: Record<string, string>;
   symbols: Record<string, number>;
-  peek: number[];
+  peeks: number[][];
   error?: string;
 }
 

@@ -2,8 +2,9 @@
 import type { LabDefinition } from './lab.ts';
 import { syscallLab } from './syscall/lab.ts';
 import { sepRuleLab } from './sep-rule/lab.ts';
+import { fastPathLab } from './fast-path/lab.ts';
 
-export const LABS: LabDefinition[] = [syscallLab, sepRuleLab];
+export const LABS: LabDefinition[] = [syscallLab, sepRuleLab, fastPathLab];
 
 export function labNamed(name: string): LabDefinition | undefined {
   return LABS.find((l) => l.name === name);
