@@ -3,8 +3,9 @@ import type { LabDefinition } from './lab.ts';
 import { syscallLab } from './syscall/lab.ts';
 import { sepRuleLab } from './sep-rule/lab.ts';
 import { fastPathLab } from './fast-path/lab.ts';
+import { restartLab } from './restart/lab.ts';
 
-export const LABS: LabDefinition[] = [syscallLab, sepRuleLab, fastPathLab];
+export const LABS: LabDefinition[] = [syscallLab, sepRuleLab, fastPathLab, restartLab];
 
 export function labNamed(name: string): LabDefinition | undefined {
   return LABS.find((l) => l.name === name);
