@@ -513,6 +513,13 @@ pg_fixmap:					/* the last page table: 0xffc00000.. (the vsyscall page) */
 	.skip	PAGE_SIZE
 vsyscall_page:					/* linux-gate.so.1, mapped at 0xffffe000 */
 	.skip	PAGE_SIZE
+	/*
+	 * Aligned to its size, as Linux's init_thread_union is: GET_THREAD_INFO finds thread_info by
+	 * masking ESP with -THREAD_SIZE. Without the .balign it was aligned only by luck (when the
+	 * sections before happened to end on an 8 KiB boundary): a longer sys_call_table (a lab's row at
+	 * 1000) moved it by a page, and task 1's flags were read from the wrong place.
+	 */
+	.balign	THREAD_SIZE
 init_thread_union:				/* task 1's thread_info and kernel stack (8 KiB) */
 	.skip	THREAD_SIZE
 
