@@ -4,8 +4,9 @@ import { syscallLab } from './syscall/lab.ts';
 import { sepRuleLab } from './sep-rule/lab.ts';
 import { fastPathLab } from './fast-path/lab.ts';
 import { restartLab } from './restart/lab.ts';
+import { traceLab } from './trace/lab.ts';
 
-export const LABS: LabDefinition[] = [syscallLab, sepRuleLab, fastPathLab, restartLab];
+export const LABS: LabDefinition[] = [syscallLab, traceLab, sepRuleLab, fastPathLab, restartLab];
 
 export function labNamed(name: string): LabDefinition | undefined {
   return LABS.find((l) => l.name === name);
