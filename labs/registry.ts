@@ -5,8 +5,9 @@ import { sepRuleLab } from './sep-rule/lab.ts';
 import { fastPathLab } from './fast-path/lab.ts';
 import { restartLab } from './restart/lab.ts';
 import { traceLab } from './trace/lab.ts';
+import { costLab } from './cost/lab.ts';
 
-export const LABS: LabDefinition[] = [syscallLab, traceLab, sepRuleLab, fastPathLab, restartLab];
+export const LABS: LabDefinition[] = [syscallLab, traceLab, sepRuleLab, fastPathLab, restartLab, costLab];
 
 export function labNamed(name: string): LabDefinition | undefined {
   return LABS.find((l) => l.name === name);
