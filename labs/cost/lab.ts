@@ -53,7 +53,7 @@ export const costLab: LabDefinition = {
     'RDTSC puts the TSC in EDX:EAX: static unsigned long long rdtsc(void) { unsigned lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((unsigned long long)hi << 32) | lo; }',
     'The two doors: __syscall_int80(__NR_getppid, 0, 0, 0) and __syscall(__NR_getppid) (userland/lib). userland/sysbench.c does the same measurement: read it.',
     'CPUID leaf 1 returns the feature bits in EDX: __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1)); TSC is bit 4. Test it before the first RDTSC (a 486 raises #UD).',
-    'Warm up with a few thousand calls through each door before timing, and divide the cycles by the number of calls. The figures are modelled cycles: the same on every run.',
+    'Warm up with a few thousand calls through each door before timing, and divide the cycles by the number of calls. The figures are modelled cycles: the same on every host.',
     'For the answers: docs/labs/cycle-model.md prints every price the model uses, and what each door costs class by class on each chip.',
   ],
   checks: [

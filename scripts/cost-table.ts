@@ -1,0 +1,61 @@
+// npm run cost-table [-- --write]: the cycle model, printed for students.
+//   1. sysbench on all seven CPU models (the booted kernel, modelled cycles per getppid), next to
+//      seed 003's Table 2 — the table docs/labs/cost.md shows;
+//   2. each door's cost class by class on each chip (the recorded getppid path,
+//      vm/cpu/cycles/derive-transitions.ts, priced by that chip's table);
+//   3. every price of every model with its source.
+// With --write, (1) replaces the table between the markers in docs/labs/cost.md and (2)+(3) become
+// docs/labs/cycle-model.md. Modelled cycles do not depend on the host: anyone gets the same table.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runProgram } from '../kernel/boot.ts';
+import { loadKernelImage } from '../kernel/locate.ts';
+import { cpuModels } from '../vm/cpu/models.ts';
+import { cycleModelMarkdown } from '../vm/cpu/cycles/markdown.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SYSBENCH = root + 'build/userland/sysbench.elf';
+const CALLS = '20000';
+const SEED_TABLE_2: Record<string, string> = { 'athlon-xp': '277 / 169 (Athlon XP 1600+)', pentium4: '1152 / 442 (P4 Northwood 2.8 GHz)' };
+
+function sysbench(cpu: string): { int80: number; vsyscall: number; stub: string } | string {
+  const out: Buffer[] = [];
+  const log: string[] = [];
+  const result = runProgram({
+    kernel: loadKernelImage(), cpu,
+    program: { path: SYSBENCH, image: new Uint8Array(readFileSync(SYSBENCH)), argv: [SYSBENCH, CALLS], envp: [] },
+    write: (_fd, bytes) => { out.push(Buffer.from(bytes)); },
+    log: (line) => log.push(line),
+  });
+  const stub = /with the (sysenter|int \$0x80) stub/.exec(log.join('\n'))?.[1] ?? '?';
+  const ticks = [...Buffer.concat(out).toString().matchAll(/(\d+) TSC ticks\/call/g)].map((m) => Number(m[1]));
+  if (ticks.length === 2) return { int80: ticks[0]!, vsyscall: ticks[1]!, stub };
+  return result.kind === 'exit' && 'signal' in result.status ? `no TSC (RDTSC raises #UD: killed by signal ${result.status.signal})` : 'sysbench gave no figures';
+}
+
+function sysbenchTable(): string {
+  const rows = ['| CPU model (`--cpu`) | the stub in the vsyscall page | int $0x80 (cycles/getppid) | __kernel_vsyscall | ratio | seed 003, Table 2 |', '|---|---|---:|---:|---:|---|'];
+  for (const name of Object.keys(cpuModels)) {
+    const r = sysbench(name);
+    if (typeof r === 'string') rows.push(`| ${name} | int $0x80 | — | — | — | ${r} |`);
+    else rows.push(`| ${name} | ${r.stub} | ${r.int80} | ${r.vsyscall} | ${(r.int80 / r.vsyscall).toFixed(2)} | ${SEED_TABLE_2[name] ?? ''} |`);
+  }
+  return rows.join('\n') + `\n\nMade by \`npm run cost-table\` (sysbench ${CALLS}, modelled cycles: the same on every host).\n`;
+}
+
+const table = sysbenchTable();
+const model = cycleModelMarkdown();
+if (process.argv.includes('--write')) {
+  const cost = root + 'docs/labs/cost.md';
+  const text = readFileSync(cost, 'utf8');
+  const begin = '<!-- cost-table:begin -->\n';
+  const end = '<!-- cost-table:end -->';
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${cost}: no ${begin.trim()} ... ${end} markers`);
+  writeFileSync(cost, text.slice(0, a + begin.length) + table + text.slice(b));
+  writeFileSync(root + 'docs/labs/cycle-model.md', model);
+  process.stdout.write('wrote docs/labs/cost.md (the table) and docs/labs/cycle-model.md\n');
+} else {
+  process.stdout.write(table + '\n' + model);
+}
