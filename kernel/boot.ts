@@ -24,6 +24,8 @@ export interface RunOptions {
   /** What the TSC counts: modelled cycles (default) or retired instructions. */
   tsc?: TscCounts;
   memoryMiB?: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
   /** Program output (fd 1 and 2). */
   write(fd: number, bytes: Uint8Array): void;
   /** fd 0: up to `max` bytes, empty at end of file, null when a signal arrived while it waited. */
@@ -71,7 +73,8 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export function runProgram(options: RunOptions): RunResult {
   let exit: ExitStatus | null = null;
   const machine = new Machine({
-    cpu: options.cpu, tsc: options.tsc, memoryMiB: options.memoryMiB ?? 64,
+    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64, ...(options.jit === false ? { jit: false } : {}),
+    ...(options.tsc !== undefined ? { tsc: options.tsc } : {}),
     consoleOut: (byte) => options.write(1, Uint8Array.of(byte)),
     consoleIn: () => -1,
   });
@@ -96,7 +99,6 @@ export function runProgram(options: RunOptions): RunResult {
     },
     now: () => BigInt(Date.now()) * 1_000_000n,
     monotonic: () => process.hrtime.bigint() - start,
-    sleep: (ns) => { Atomics.wait(sleeper, 0, 0, Number(ns / 1_000_000n)); },
     random: (n) => new Uint8Array(randomBytes(n)),
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
@@ -113,6 +115,8 @@ export function runProgram(options: RunOptions): RunResult {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
     return runLoop(machine, () => exit, limit, idle, () => options.onSlice?.());
   } finally {
+    // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
+    for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);
     options.inspect?.(machine, kernel);
   }
 }

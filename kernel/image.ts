@@ -1,13 +1,13 @@
 // The linked kernel image as the TypeScript half needs it: the guest addresses of the symbols it
 // works with (page directory, GDT, TSS, boot_cpu_data, the exception table, the hypercall stubs).
 
-import { readElf, readSymbolTable } from '../linker/elf/reader.ts';
+import { readElf, readSymbolTable } from '../vm/elf/reader.ts';
 
 /** Symbols the TypeScript half reads or writes in guest memory. */
 export const REQUIRED_SYMBOLS = [
   'swapper_pg_dir', 'gdt_table', 'init_tss', 'boot_cpu_data', 'init_thread_union', '_end',
   '__start___ex_table', '__stop___ex_table', '__hypercalls_start', '__hypercalls_end', 'sys_call_table',
-  'sysenter_entry', 'system_call', 'multiboot_info',
+  'sysenter_entry', 'system_call', 'multiboot_info', 'cpu_idle', 'ret_from_fork',
 ] as const;
 export type KernelSymbol = (typeof REQUIRED_SYMBOLS)[number];
 

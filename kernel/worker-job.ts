@@ -46,7 +46,8 @@ export function runProgramJob(job: ProgramJob & ConsoleBuffers): WorkerReport {
   };
   const { show, stream, prefix } = job.log;
   const result = runProgram({
-    kernel: job.kernel, program: job.program, cpu: job.cpu, tsc: job.tsc, memoryMiB: job.memoryMiB,
+    kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB, ...(job.jit === false ? { jit: false } : {}),
+    ...(job.tsc !== undefined ? { tsc: job.tsc } : {}),
     write, read,
     isTerminal: (fd) => job.terminals[fd] === true,
     windowSize: () => job.windowSize,

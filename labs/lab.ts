@@ -9,6 +9,11 @@
 /** One change to a file of the copy, applied exactly once (a `find` that is missing or repeated is an error). */
 export type Edit =
   | { file: string; find: string; replace: string }
+  /**
+   * Replace a region: from the one occurrence of `from` through the first `through` after it (a
+   * whole function, say, without restating its body: the starter keeps working when the body changes).
+   */
+  | { file: string; from: string; through: string; replace: string }
   /** Create (or overwrite) a file with this text. */
   | { file: string; text: string };
 

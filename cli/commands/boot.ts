@@ -9,7 +9,7 @@ import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
 import { buildUserland, userlandPrograms } from '../../userland/build-userland.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
-const usage = `usage: gate86 boot [--cpu NAME] [--tsc WHAT]
+const usage = `usage: gate86 boot [--cpu NAME] [--tsc WHAT] [--no-jit]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. Then runs the sample
@@ -17,7 +17,8 @@ programs (hello, getuid, which-stub, sysbench): the first process, init, forks a
 waits for it. The command ends by itself (there is no shell yet). The machine runs in a worker
 thread; Ctrl-C sends SIGINT to the guest's processes, a second within a second stops the machine.
   --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
-${TSC_USAGE}`;
+${TSC_USAGE}
+  --no-jit        every instruction through the interpreter (the reference): no block compiler`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
 const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
@@ -38,12 +39,15 @@ export const bootCommand: Command = {
   async run(args) {
     let cpu = DEFAULT_CPU_MODEL;
     let tsc: 'cycles' | 'instructions' = 'cycles';
+    let jit = true;
     for (let i = 0; i < args.length; i++) {
       if (args[i] === '--cpu') {
         cpu = args[++i] ?? '';
         if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
       } else if (args[i] === '--tsc') {
         tsc = parseTsc(args[++i]);
+      } else if (args[i] === '--no-jit') {
+        jit = false;
       } else throw new UsageError(`unknown argument '${args[i]}'`);
     }
     const kernel = loadKernelImage();
@@ -60,7 +64,7 @@ export const bootCommand: Command = {
     for (const run of runs) {
       // The machine runs in the worker; the samples' output (both fds) and the boot log go to stdout.
       const result = await runInWorker({
-        kind: 'program', kernel, cpu, tsc,
+        kind: 'program', kernel, cpu, tsc, ...(jit ? {} : { jit: false }),
         program: { path: run.path, image: new Uint8Array(readFileSync(run.path)), argv: run.argv, envp: [] },
         ...terminalFacts(), terminals: [false, false, false],
         log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },

@@ -10,7 +10,7 @@ import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
 const TRACE_KINDS = ['syscall', 'fault', 'boot', 'msr', 'cpuid'];
 
-const usage = `usage: gate86 run [--cpu NAME] [--tsc WHAT] [--trace KIND[,KIND...]] PROGRAM.elf [ARGS...]
+const usage = `usage: gate86 run [--cpu NAME] [--tsc WHAT] [--no-jit] [--trace KIND[,KIND...]] PROGRAM.elf [ARGS...]
 
 Boots the gate86 kernel and runs PROGRAM (a static i386 ELF executable) as its first process.
 The program's stdin/stdout/stderr are this terminal's; gate86 exits with the program's exit status,
@@ -19,16 +19,18 @@ Ctrl-C sends SIGINT to the program (and its children); a second Ctrl-C within a 
 machine (status 130).
   --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
 ${TSC_USAGE}
+  --no-jit        every instruction through the interpreter (the reference): no block compiler
   --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
                   fault (user faults and the signal they become), boot (the boot log),
                   msr (each wrmsr the kernel's boot code made, with its value),
                   cpuid (what identify_cpu found and the SEP verdict)`;
 
-interface RunArguments { cpu: string; tsc: 'cycles' | 'instructions'; trace: Set<string>; program: string; args: string[] }
+interface RunArguments { cpu: string; tsc: 'cycles' | 'instructions'; jit: boolean; trace: Set<string>; program: string; args: string[] }
 
 function parseArguments(args: string[]): RunArguments {
   let cpu = DEFAULT_CPU_MODEL;
   let tsc: 'cycles' | 'instructions' = 'cycles';
+  let jit = true;
   const trace = new Set<string>();
   let i = 0;
   for (; i < args.length; i++) {
@@ -44,6 +46,8 @@ function parseArguments(args: string[]): RunArguments {
       if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
     } else if (a === '--tsc') {
       tsc = parseTsc(value());
+    } else if (a === '--no-jit') {
+      jit = false;
     } else if (a === '--trace') {
       for (const kind of value().split(',')) {
         if (!TRACE_KINDS.includes(kind)) throw new UsageError(`unknown trace kind '${kind}' (known: ${TRACE_KINDS.join(', ')})`);
@@ -56,7 +60,7 @@ function parseArguments(args: string[]): RunArguments {
   }
   const program = args[i];
   if (program === undefined) throw new UsageError('no program to run');
-  return { cpu, tsc, trace, program, args: args.slice(i + 1) };
+  return { cpu, tsc, jit, trace, program, args: args.slice(i + 1) };
 }
 
 export const runCommand: Command = {
@@ -87,6 +91,7 @@ export const runCommand: Command = {
       program: { path: a.program, image, argv: [a.program, ...a.args], envp: [] },
       cpu: a.cpu,
       tsc: a.tsc,
+      ...(a.jit ? {} : { jit: false }),
       ...terminalFacts(),
       // The boot log goes to stderr only as --trace asks: all of it (boot), the wrmsr lines (msr),
       // the CPU verdict (cpuid).

@@ -14,7 +14,7 @@ import { asmOffsetsHeader } from './asm-offsets.ts';
 import { checkEntryPoints, hypercallStubsAssembly, parseSyscallTable, syscallTableAssembly, unistdHeader, type SyscallRow } from './syscall-table.ts';
 import { SYSCALL_SERVICES } from '../services/index.ts';
 import { KERNEL_ENTRY_POINTS } from '../hypercalls.ts';
-import { readElf, readSymbolTable } from '../../linker/elf/reader.ts';
+import { readElf, readSymbolTable } from '../../vm/elf/reader.ts';
 import { VSYSCALL_SYSENTER_RETURN } from '../layout.ts';
 
 export interface KernelBuild {

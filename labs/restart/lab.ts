@@ -8,16 +8,13 @@ import { check, fail, verdict, type LabContext, type LabDefinition } from '../la
 import { outputMatches, tracedCalls } from '../checks.ts';
 import { READAGAIN_C } from '../programs.ts';
 
-export const HANDLER_RULE = `function restartForHandler(regs: PtRegs, flags: number): void {
-  if ((regs.get('orig_eax') | 0) < 0) return;
-  const eax = regs.get('eax') | 0;
-  if (eax === -ERESTARTNOHAND || (eax === -ERESTARTSYS && (flags & SA_RESTART) === 0)) regs.set('eax', -EINTR);
-  else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR) restartSyscall(regs);
-}`;
+/** The rule's function in kernel/signals.ts, as a region: its body is whatever the project has. */
+export const HANDLER_RULE_REGION = { from: 'function restartForHandler(regs: PtRegs, flags: number): void {\n', through: '\n}' };
 export const STARTER_RULE = `function restartForHandler(regs: PtRegs, flags: number): void {
   // LAB restart (docs/labs/restart.md): the rule goes here. You need regs.get('orig_eax') and
-  // regs.get('eax'), -ERESTARTSYS / -ERESTARTNOINTR / -ERESTARTNOHAND, SA_RESTART, -EINTR, and
-  // restartSyscall(regs) above. As it stands an interrupted call returns -ERESTART... to user space.
+  // regs.get('eax'), -ERESTARTSYS / -ERESTARTNOINTR / -ERESTARTNOHAND / -ERESTART_RESTARTBLOCK,
+  // SA_RESTART, -EINTR, and restartSyscall(regs) above. As it stands an interrupted call returns
+  // -ERESTART... to user space.
   void regs, flags, SA_RESTART, EINTR; // (these voids keep the type check quiet until you use them)
 }`;
 
@@ -45,7 +42,7 @@ export const restartLab: LabDefinition = {
   handout: 'docs/labs/restart.md',
   touches: ['kernel/signals.ts'],
   starter: [
-    { file: 'kernel/signals.ts', find: HANDLER_RULE, replace: STARTER_RULE },
+    { file: 'kernel/signals.ts', ...HANDLER_RULE_REGION, replace: STARTER_RULE },
     { file: 'userland/readagain.c', text: READAGAIN_C },
   ],
   hints: [

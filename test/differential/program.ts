@@ -13,7 +13,7 @@
 // gate86 never runs this driver: it runs only the bytes between s_N and e_N, taken from the ELF.
 
 import { readFileSync } from 'node:fs';
-import { readElf, readSymbolTable } from '../../linker/elf/reader.ts';
+import { readElf, readSymbolTable } from '../../vm/elf/reader.ts';
 import { assembleI386, runI386Elf, type OracleKind } from '../support/i386-oracle.ts';
 import type { Case } from './case.ts';
 import { SCRATCH_BASE, SCRATCH_SIZE, TEXT_BASE, type CaseResult, type MachineState } from './layout.ts';

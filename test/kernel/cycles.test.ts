@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildUserland } from '../../userland/build-userland.ts';
 import { toolVersion } from '../support/i386-oracle.ts';
 import { root, runOnGate86 } from './support.ts';
+import { GETPPID_PATH } from '../../vm/cpu/cycles/derive-transitions.ts';
 
 toolVersion('gcc');
 const built = buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-cycles-')));
@@ -44,6 +45,17 @@ test('on pentium-pro both loops go through int $0x80 (the stub), so they cost ab
   t.true(within(r.vsyscall, r.int80, 0.1), `${r.int80} vs ${r.vsyscall}`);
 });
 
-test('--tsc instructions keeps the old count: 57 instructions per int $0x80 call, 77 through the sysenter stub', (t) => {
-  t.deepEqual(sysbench('athlon-xp', 'instructions'), { int80: 57, vsyscall: 77 });
+const opsPerCall = (door: keyof typeof GETPPID_PATH) => Object.values(GETPPID_PATH[door]).reduce((a, b) => a + b, 0);
+
+test('--tsc instructions keeps the old count: one tick per instruction on the getppid path of each door', (t) => {
+  t.deepEqual(sysbench('athlon-xp', 'instructions'), { int80: opsPerCall('int80'), vsyscall: opsPerCall('sysenter') },
+    'the system call path changed: record it with `npm run cost-table -- --path` and update GETPPID_PATH (vm/cpu/cycles/derive-transitions.ts)');
+});
+
+test('the derived transitions reproduce Table 2 on athlon-xp and pentium4 to the cycle (GETPPID_PATH is the kernel\'s path)', (t) => {
+  const why = 'GETPPID_PATH is stale: `npm run cost-table -- --path`, paste into vm/cpu/cycles/derive-transitions.ts';
+  const athlon = sysbench('athlon-xp');
+  const p4 = sysbench('pentium4');
+  t.true(Math.abs(athlon.int80 - 277) <= 1 && Math.abs(athlon.vsyscall - 169) <= 1, `athlon-xp ${athlon.int80}/${athlon.vsyscall}: ${why}`);
+  t.true(Math.abs(p4.int80 - 1152) <= 1 && Math.abs(p4.vsyscall - 442) <= 1, `pentium4 ${p4.int80}/${p4.vsyscall}: ${why}`);
 });

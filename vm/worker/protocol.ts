@@ -33,6 +33,8 @@ export interface MultibootJob {
   memoryMiB: number;
   /** What the TSC counts (`--tsc`); default modelled cycles. */
   tsc?: 'cycles' | 'instructions';
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
 }
 
 /** Which kernel log lines a job shows, on which stream, with which prefix. */
@@ -51,6 +53,8 @@ export interface ProgramJob {
   /** What the TSC counts (`--tsc`); default modelled cycles. */
   tsc?: 'cycles' | 'instructions';
   memoryMiB?: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
   /** isatty(0), isatty(1), isatty(2) on the host: what TCGETS and fstat report to the guest. */
   terminals: boolean[];
   windowSize: { rows: number; columns: number };
