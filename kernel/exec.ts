@@ -72,6 +72,8 @@ export interface ExecResult {
   brk: number;
   /** The auxiliary vector as written, in order (for tests and --trace). */
   auxv: [number, number][];
+  /** Where argv's and envp's strings lie in the new stack. */
+  strings: { argStart: number; argEnd: number; envStart: number; envEnd: number };
 }
 
 const ENOEXEC = 8;
@@ -133,14 +135,25 @@ class StackBuilder {
 }
 
 /** Step 2: argc, argv, envp, auxv and the strings they point at. */
-function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number, number][]): { sp: number; auxv: [number, number][] } {
+function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number, number][]): { sp: number; auxv: [number, number][]; strings: ExecResult['strings'] } {
   space.mapRange(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, { write: true });
   // The stack area grows down on faults below it, up to RLIMIT_STACK (address-space.ts growStack).
   space.insertVma({ start: USER_STACK_TOP - USER_STACK_SIZE, end: USER_STACK_TOP, read: true, write: true, exec: true, shared: false, growsDown: true, name: '[stack]', file: null });
   const stack = new StackBuilder(space, USER_STACK_TOP - 4);          // a zero word at the very top
   const execfn = stack.pushString(request.path);
-  const envPointers = request.envp.map((e) => stack.pushString(e));
-  const argPointers = request.argv.map((a) => stack.pushString(a));
+  // argv's strings then envp's, in order and contiguous, as Linux copies them (mm->arg_start ..
+  // arg_end, env_start .. env_end: what /proc/PID/cmdline and environ read back).
+  const strings = [...request.argv, ...request.envp].map((t) => Buffer.from(t + '\0', 'latin1'));
+  const blob = Buffer.concat(strings);
+  if (blob.length > USER_STACK_SIZE / 2) throw new ExecError(`${request.path}: argument list too long`, E2BIG);
+  const base = stack.pushBytes(new Uint8Array(blob));
+  const pointers: number[] = [];
+  let at = base;
+  for (const t of strings) { pointers.push(at); at += t.length; }
+  const argPointers = pointers.slice(0, request.argv.length);
+  const envPointers = pointers.slice(request.argv.length);
+  const argEnd = request.argv.length === 0 ? base : pointers[request.argv.length - 1]! + strings[request.argv.length - 1]!.length;
+  const layout = { argStart: base, argEnd, envStart: argEnd, envEnd: base + blob.length };
   const platform = stack.pushString('i686');
   stack.sp = (stack.sp & ~15) >>> 0;
   const random = stack.pushBytes(request.random.subarray(0, 16));
@@ -156,7 +169,7 @@ function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number,
   const view = new DataView(table.buffer);
   words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
   space.copyToUserForce(sp, table);
-  return { sp, auxv };
+  return { sp, auxv, strings: layout };
 }
 
 /** Load an ELF image into a new address space and build its stack. The caller switches to it. */
@@ -180,8 +193,8 @@ export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: n
       [AT_PHDR, phdr], [AT_PHENT, ELF_PHENT_SIZE], [AT_PHNUM, elf.phnum], [AT_BASE, 0], [AT_FLAGS, 0],
       [AT_ENTRY, elf.entry], [AT_UID, c.uid], [AT_EUID, c.euid], [AT_GID, c.gid], [AT_EGID, c.egid],
     ];
-    const { sp, auxv } = buildStack(space, request, auxBase);
-    return { space, entry: elf.entry, stackPointer: sp, brk: end, auxv };
+    const { sp, auxv, strings } = buildStack(space, request, auxBase);
+    return { space, entry: elf.entry, stackPointer: sp, brk: end, auxv, strings };
   } catch (error) {
     space.destroy();
     if (error instanceof OutOfMemory) throw new ExecError(`${request.path}: not enough memory for its segments and stack`, ENOMEM);

@@ -10,9 +10,9 @@
 
 import type { PtRegs } from './pt-regs.ts';
 import { Struct } from './services/user.ts';
-import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, TIF_IRET, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
+import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, TIF_IRET, TIF_NEED_RESCHED, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
 import { AC, AF, CF, DF, OF, PF, RF, SF, TF, ZF } from '../vm/cpu/flags.ts';
-import { SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
+import { SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
 import type { HypercallHandler } from './kernel.ts';
 import { exitGroup, exitThread } from './services/process.ts';
 
@@ -77,8 +77,10 @@ const SIG_IGN = 1;
 /** EFLAGS bits sigreturn may take from the frame (Linux's FIX_EFLAGS): arithmetic flags, DF, TF, AC, RF. */
 const FIX_EFLAGS = CF | PF | AF | ZF | SF | TF | DF | OF | RF | AC;
 
-/** Signals whose default action is to do nothing (there is no job control: stops are ignored too). */
-const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH]);
+/** Signals whose default action is to do nothing. */
+const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGURG, SIGWINCH]);
+/** Signals whose default action is to stop the process until SIGCONT (job control). */
+export const STOP_SIGNALS = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 
 /**
  * The kernel keeps masks with bit n for signal n; a user sigset_t has bit n-1 for signal n. These
@@ -87,7 +89,7 @@ const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIG
 export const toUserSigset = (mask: number): number => mask >>> 1;
 export const fromUserSigset = (bits: number): number => (bits << 1) >>> 0;
 
-export type DeliveryOutcome = 'handled' | 'ignored' | { kill: number };
+export type DeliveryOutcome = 'handled' | 'ignored' | 'stop' | { kill: number };
 
 function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
   const s = new Struct(SIGCONTEXT_SIZE);
@@ -190,7 +192,7 @@ export function dequeueSignal(task: Task): { signal: number; info: SignalInfo } 
 export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: number, info: { code: number; pid: number; uid: number; addr: number }): DeliveryOutcome {
   const action = task.actions[signal]!;
   if (action.handler === SIG_IGN) return 'ignored';
-  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : { kill: signal };
+  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : STOP_SIGNALS.has(signal) ? 'stop' : { kill: signal };
   restartForHandler(regs, action.flags);
   const rt = (action.flags & SA_SIGINFO) !== 0;
   const size = rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE;
@@ -199,14 +201,18 @@ export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: numbe
   const restorer = (action.flags & SA_RESTORER) !== 0 ? action.restorer : rt ? KERNEL_RT_SIGRETURN : KERNEL_SIGRETURN;
   const bytes = new Struct(size);
   bytes.u32(0, restorer).u32(4, signal);
-  const context = sigcontext(regs, toUserSigset(task.blockedSignals), info.addr).bytes;
+  // The mask the handler's sigreturn restores: the caller's own, if ppoll/pselect6/sigsuspend had
+  // replaced it for the length of the call (Linux's saved_sigmask).
+  const restoredMask = task.savedMask ?? task.blockedSignals;
+  task.savedMask = null;
+  const context = sigcontext(regs, toUserSigset(restoredMask), info.addr).bytes;
   if (rt) {
     bytes.u32(8, frame + RT_SIGFRAME_INFO).u32(12, frame + RT_SIGFRAME_UC);
     bytes.u32(RT_SIGFRAME_INFO, signal).u32(RT_SIGFRAME_INFO + 8, info.code);
     if (info.code <= 0) bytes.u32(RT_SIGFRAME_INFO + 12, info.pid).u32(RT_SIGFRAME_INFO + 16, info.uid);
     else bytes.u32(RT_SIGFRAME_INFO + 12, info.addr);
     bytes.bytes.set(context, RT_SIGFRAME_UC_MCONTEXT);
-    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(task.blockedSignals));
+    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(restoredMask));
   } else {
     bytes.bytes.set(context, SIGFRAME_SC);
   }
@@ -273,6 +279,10 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
       exitGroup(k, task, { signal: outcome.kill });   // a signal's default action ends the whole process
       return 0;
     }
+    if (outcome === 'stop') {
+      stopTask(k, task, next.signal);                // it runs again (and restarts its call) after SIGCONT
+      break;
+    }
     if (outcome === 'handled') {
       handled = true;
       break;                                         // one frame at a time, as Linux does
@@ -286,3 +296,70 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
   task.justExeced = false;
   return execed ? 1 : 0;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Job control: signals to process groups (kill(-pgid), a terminal's ^C), stop and continue
+// (Linux's kill_pgrp, do_signal_stop, and the SIGCONT side of prepare_signal).
+
+/** siginfo si_code for a signal the kernel itself sends (a terminal's, SIGPIPE's). */
+export const SI_KERNEL = 0x80;
+const SA_NOCLDSTOP = 1;
+
+/**
+ * A process-directed signal with job control's rules: SIGCONT continues a stopped process (even when
+ * it blocks or handles SIGCONT) and cancels pending stop signals; a stop signal cancels a pending
+ * SIGCONT; SIGKILL ends a stop too. Then the ordinary sending (sendProcessSignal).
+ */
+export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  if (task.state === 'zombie' || signal === 0) return;
+  const leader = [...task.group.threads][0] ?? task;
+  if (signal === SIGCONT) {
+    for (const stop of STOP_SIGNALS) { task.group.sharedPending &= ~(1 << stop); for (const t of task.group.threads) t.pendingSignals &= ~(1 << stop); }
+    for (const t of task.group.threads) if (t.stopped) continueTask(k, t, leader === t);
+  } else if (STOP_SIGNALS.has(signal)) {
+    task.group.sharedPending &= ~(1 << SIGCONT);
+  } else if (signal === SIGKILL) {
+    for (const t of task.group.threads) if (t.stopped) { t.stopped = false; t.state = 'running'; }
+  }
+  sendProcessSignal(k, task, signal, info);
+}
+
+/** Send `signal` to every process of group `pgid`; -ESRCH (-3) when the group has none. */
+export function signalGroup(k: Kernel, pgid: number, signal: number, info: SignalInfo = { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 }): number {
+  let found = false;
+  for (const task of [...k.tasks.values()]) {
+    if (task.pgid !== pgid || task.state === 'zombie' || !task.isLeader) continue;
+    found = true;
+    queueSignal(k, task, signal, info);
+  }
+  return found ? 0 : -3;
+}
+
+/** Tell the parent about a stop or a continue: SIGCHLD (unless SA_NOCLDSTOP) and a wait4 wake-up. */
+function notifyParent(k: Kernel, task: Task): void {
+  const parent = k.tasks.get(task.ppid);
+  if (parent === undefined) return;
+  if ((parent.actions[SIGCHLD]!.flags & SA_NOCLDSTOP) === 0) sendProcessSignal(k, parent, SIGCHLD, { code: SI_KERNEL, pid: task.tgid, uid: task.credentials.uid, addr: 0 });
+  parent.childExit.wakeAll(k);
+}
+
+/** A stop signal's default action: the task stops (sleeps with no wait queue) until SIGCONT. */
+export function stopTask(k: Kernel, task: Task, signal: number): void {
+  task.stopped = true;
+  task.stopReport = signal;
+  task.continuedReport = false;
+  task.state = 'sleeping';
+  task.sleep = null;
+  k.setThreadFlag(task, TIF_NEED_RESCHED);
+  notifyParent(k, task);
+}
+
+function continueTask(k: Kernel, task: Task, report: boolean): void {
+  task.stopped = false;
+  task.stopReport = 0;
+  if (task.state === 'sleeping' && task.sleep === null) task.state = 'running';
+  if (report) {
+    task.continuedReport = true;
+    notifyParent(k, task);
+  }
+}

@@ -12,19 +12,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HarnessOutcome, HarnessRequest } from './lab.ts';
 
-/** The parts of the copy's kernel the harness calls (the copy is the project, with the student's edits). */
-interface CopyBoot {
-  runProgram(options: {
-    kernel: Uint8Array; cpu?: string; program: { path: string; image: Uint8Array; argv: string[]; envp: string[] };
-    write(fd: number, bytes: Uint8Array): void; read?(max: number): Uint8Array | null;
-    log?(line: string): void; trace?: ((line: string) => void) | null; instructionLimit?: number;
-    attach?(kernel: unknown): void;
-    inspect?(machine: { cpu: { msr: Map<number, bigint>; debugTranslate(linear: number): number }; memory: { u8: Uint8Array } }, kernel: { image: { addressOf(name: string): number } }): void;
-  }): { kind: string; status?: { code: number } | { signal: number }; message?: string };
-}
-interface CopyLocate { loadKernelImage(): Uint8Array }
-interface CopyTerminal { terminalInterrupt(kernel: unknown): void }
-interface CopyModels { cpuModels: Record<string, { name: string; family: number; model: number; stepping: number; vendor: string }> }
+// The copy's modules have the project's own types (the copy is the project, with the student's
+// edits), so the harness is type-checked against the kernel's real API: a change to runProgram's
+// options breaks `npm run typecheck` here, not a grade at run time.
+type CopyBoot = Pick<typeof import('../kernel/boot.ts'), 'runProgram'>;
+type CopyLocate = Pick<typeof import('../kernel/locate.ts'), 'loadKernelImage'>;
+type CopyTerminal = Pick<typeof import('../kernel/terminal.ts'), 'terminalInterrupt'>;
+type CopyModels = Pick<typeof import('../vm/cpu/models.ts'), 'cpuModels'>;
+type Kernel = import('../kernel/kernel.ts').Kernel;
 
 interface Copy { dir: string; boot: CopyBoot; locate: CopyLocate; terminal: CopyTerminal; models: CopyModels }
 
@@ -49,22 +44,41 @@ function serve(copy: Copy, request: HarnessRequest): HarnessOutcome {
   const outcome: HarnessOutcome = { status: null, signal: null, stdout: '', trace: [], log: [], msrs: {}, symbols: {}, peeks: [] };
   const out: Buffer[] = [];
   const reads = [...(request.reads ?? [])];
-  let kernel: unknown = null;
+  let kernel: Kernel | null = null;
+  let held = false;
+  const giveUpAt = Date.now() + (request.seconds ?? 30) * 1000;
   const program = join(copy.dir, request.program);
   const result = boot.runProgram({
     kernel: locate.loadKernelImage(),
     cpu: request.cpu,
     program: { path: program, image: new Uint8Array(readFileSync(program)), argv: [program, ...(request.args ?? [])], envp: [] },
     write: (_fd, bytes) => { out.push(Buffer.from(bytes)); },
-    read: () => {
-      const next = reads.shift();
-      if (next === undefined) return new Uint8Array(0);
-      if (next === 'interrupt') {
-        terminal.terminalInterrupt(kernel);
-        return null;
-      }
+    // The host's files, read-only: init (say) must not leave anything behind on the grader's machine.
+    root: { directory: '/', readOnly: true },
+    // The console, scripted: each text is input once it is first in line; an 'interrupt' is the
+    // host's Ctrl-C (what the worker does with a real one), posted only once a task sleeps — in the
+    // call it interrupts, never before it. The texts behind it wait until a task sleeps again (the
+    // restarted read): input that arrived with the signal would be read at once, which is right but
+    // would not show a restart. Then end of input.
+    input: () => {
+      const next = reads[0];
+      if (next === undefined) return 'end';
+      if (next === 'interrupt' || held) return new Uint8Array(0);
+      reads.shift();
       return new TextEncoder().encode(next);
     },
+    onSlice: () => {
+      if (Date.now() > giveUpAt) throw new Error(`gave up after ${request.seconds ?? 30} s: the program never finished (a task asleep that nothing wakes?)`);
+      if (kernel === null) return;
+      const asleep = [...kernel.tasks.values()].some((t) => t.state === 'sleeping');
+      if (held && asleep) held = false;
+      if (reads[0] === 'interrupt' && asleep) {
+        reads.shift();
+        terminal.terminalInterrupt(kernel);
+        held = true;
+      }
+    },
+    idle: () => {}, // nothing to wait for: the next slice runs the machine on to its timer
     log: (line) => outcome.log.push(line),
     trace: (line) => outcome.trace.push(line),
     instructionLimit: 200_000_000,
@@ -72,11 +86,11 @@ function serve(copy: Copy, request: HarnessRequest): HarnessOutcome {
     inspect: (machine, k) => {
       for (const [index, value] of machine.cpu.msr) outcome.msrs['0x' + index.toString(16)] = '0x' + value.toString(16);
       for (const name of request.symbols ?? []) {
-        const address = k.image.addressOf(name) as number | undefined; // undefined: not in this kernel
+        const address = k.image.symbols.get(name); // undefined: not in this kernel
         if (address !== undefined) outcome.symbols[name] = address >>> 0;
       }
       for (const p of request.peeks ?? []) {
-        const base = typeof p.at === 'number' ? p.at : (k.image.addressOf(p.at) as number | undefined);
+        const base = typeof p.at === 'number' ? p.at : k.image.symbols.get(p.at);
         const bytes: number[] = [];
         for (let i = 0; i < p.length; i++) {
           const physical = base === undefined ? -1 : machine.cpu.debugTranslate(base + (p.offset ?? 0) + i);
@@ -87,11 +101,11 @@ function serve(copy: Copy, request: HarnessRequest): HarnessOutcome {
     },
   });
   outcome.stdout = Buffer.concat(out).toString('utf8');
-  if (result.kind === 'exit' && result.status) {
+  if (result.kind === 'exit') {
     if ('code' in result.status) outcome.status = result.status.code;
     else outcome.signal = result.status.signal;
   } else {
-    outcome.error = `the machine stopped: ${result.kind}${result.message ? ` (${result.message})` : ''}`;
+    outcome.error = `the machine stopped: ${result.kind}${result.kind === 'stopped' ? ` (${result.message})` : ''}`;
   }
   return outcome;
 }

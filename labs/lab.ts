@@ -76,6 +76,11 @@ export interface HarnessRequest {
    * vendor): how a grader asks "what would your rule do on a 6/3/2?".
    */
   extraModels?: { name: string; like: string; family: number; model: number; stepping: number; vendor?: 'GenuineIntel' | 'AuthenticAMD' }[];
+  /**
+   * Host seconds before the run is abandoned (default 30): a guard, not a measurement — a kernel
+   * whose sleeper is never woken would otherwise idle for ever, and the check would never end.
+   */
+  seconds?: number;
 }
 
 export interface HarnessOutcome {

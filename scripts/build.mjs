@@ -29,7 +29,7 @@ function typeCheck() {
 typeCheck();
 
 const entryPoints = { gate86: 'cli/gate86.ts' };
-for (const [name, path] of [['worker', 'vm/worker/machine-worker.ts']]) {
+for (const [name, path] of [['worker', 'vm/worker/machine-worker.ts'], ['program-worker', 'kernel/program-worker.ts']]) {
   if (existsSync(root + path)) entryPoints[name] = path;
 }
 

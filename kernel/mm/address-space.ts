@@ -390,6 +390,18 @@ export class AddressSpace {
     return child;
   }
 
+  /** How many user pages are present now (/proc/PID/statm, VmRSS): a walk of this space's own tables. */
+  countPages(): number {
+    let n = 0;
+    for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {
+      const pde = this.ram.read32(this.directory + slot * 4);
+      if ((pde & PTE_PRESENT) === 0) continue;
+      const table = (pde & FRAME_MASK) >>> 0;
+      for (let i = 0; i < 1024; i++) if ((this.ram.read32(table + i * 4) & PTE_PRESENT) !== 0) n++;
+    }
+    return n;
+  }
+
   /** Tasks using this space: CLONE_VM threads share one, and the last to leave frees it. */
   private users = 1;
   /** Program break: where the heap starts (after exec) and where it ends now. */

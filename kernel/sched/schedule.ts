@@ -79,6 +79,7 @@ export const pickNextTask: HypercallHandler = (k) => {
   const next = nextRunnable(k, current) ?? k.idle;
   if (next === null) throw new Error('kernel: no task can run and there is no idle task');
   if (next === current) return 0;
+  k.contextSwitches++;
   switchTo(k, next);
   releaseExited(k, current);
   return next.threadInfo + __PAGE_OFFSET;

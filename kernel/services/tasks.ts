@@ -1,19 +1,24 @@
 // Making, replacing and reaping processes: fork (clone with fork's flags, vfork), execve (the
-// program comes from the host's file system, as under qemu-user), wait4/waitpid.
+// program comes from the VFS: the initramfs, or the host file system under `gate86 run`), wait4/waitpid.
 //
 // A blocking wait sleeps on the parent's childExit wait queue (kernel/sched/wait.ts): a child's exit
-// wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
+// (or stop, or continue) wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
 // handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
-import { ECHILD, EFAULT, EINVAL, ENOENT, ENOMEM, PAGE_SIZE, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TIF_IRET,
+import { EACCES, ECHILD, EFAULT, EINVAL, ENOMEM, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TIF_IRET,
   __PAGE_OFFSET } from '../layout.ts';
 import { sleepOn } from '../sched/wait.ts';
 import { PtRegs } from '../pt-regs.ts';
 import { OutOfMemory } from '../mm/frames.ts';
 import { ExecError, loadProgram, startThread } from '../exec.ts';
 import { Struct, copyToUser, FAULT } from './user.ts';
+import { rusageBytes } from './jobs.ts';
+import { commandName } from './process.ts';
+import { AT_FDCWD, lookupAt } from '../fs/vfs.ts';
+import { isDir, isRegular } from '../fs/inode.ts';
+import { pathName, permitted } from '../fs/path.ts';
 import { setTls } from './process.ts';
 
 const CSIGNAL = 0xff;
@@ -56,6 +61,14 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
   }
   child.executable = parent.executable;
   child.blockedSignals = parent.blockedSignals;
+  Object.assign(child, {
+    comm: parent.comm, pgid: parent.pgid, sid: parent.sid, tty: parent.tty, startTicks: k.jiffies,
+    argStart: parent.argStart, argEnd: parent.argEnd, envStart: parent.envStart, envEnd: parent.envEnd,
+  });
+  // The descriptor table and the fs context: shared with CLONE_FILES / CLONE_FS, else copied (the
+  // copies still share the open file descriptions, as fork's do).
+  if ((flags & CLONE_FILES) !== 0) { child.files = parent.files; child.files.users++; } else child.files = parent.files.copy();
+  if ((flags & CLONE_FS) !== 0) { child.fs = parent.fs; child.fs.users++; } else child.fs = parent.fs.copy();
   if ((flags & CLONE_SIGHAND) !== 0) child.actions = parent.actions;
   else parent.actions.forEach((a, i) => { child.actions[i] = { ...a }; });
   if ((flags & CLONE_THREAD) !== 0) {
@@ -126,25 +139,58 @@ export const sys_clone: SyscallService = (k, regs) => {
   return clone(k, regs, flags & ~CLONE_VFORK, stack, parentTid, tls, childTid);
 };
 
-/** wait4(pid, status *, options, rusage *). */
+const WUNTRACED = 2;
+const WCONTINUED = 8;
+const WNOWAIT = 0x01000000;
+const __WALL = 0x40000000;
+const __WCLONE = 0x80000000;
+
+/**
+ * wait4(pid, status *, options, rusage *): pid > 0 that child, 0 any child in the caller's group,
+ * -1 any child, < -1 any child in group -pid. Reports a zombie (and reaps it), with WUNTRACED a child
+ * that stopped (status sig << 8 | 0x7f), with WCONTINUED one that was continued (0xffff).
+ */
 export const sys_wait4: SyscallService = (k, regs) => {
   const [pid, statusPointer, options, rusage] = regs.args();
+  if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | __WALL | __WCLONE)) !== 0) return -EINVAL;
   const task = k.task();
+  const want = pid | 0;
   // Any thread may wait for the process's children; a child is its leader, gone when all its threads are.
-  const wanted = (c: Task): boolean => c.isLeader && c.ppid === task.tgid && ((pid | 0) === -1 || (pid | 0) === 0 || c.pid === pid);
+  const wanted = (c: Task): boolean => c.isLeader && c.ppid === task.tgid
+    && (want === -1 || (want === 0 ? c.pgid === task.pgid : want < -1 ? c.pgid === -want : c.pid === want));
   const children = [...k.tasks.values()].filter(wanted);
   if (children.length === 0) return -ECHILD;
+  const report = (child: Task, status: number, usage: Uint8Array): number => {
+    if (statusPointer !== 0 && !copyToUser(k, statusPointer, new Struct(4).u32(0, status).bytes)) return FAULT;
+    if (rusage !== 0 && !copyToUser(k, rusage, usage)) return FAULT;
+    return child.pid;
+  };
   const zombie = children.find((c) => c.state === 'zombie' && c.group.threads.size === 0);
-  if (zombie === undefined) {
-    if ((options & WNOHANG) !== 0) return 0;
-    return sleepOn(k, task.childExit);                         // until a child exits, or a signal
+  if (zombie !== undefined) {
+    const r = report(zombie, zombie.waitStatus, rusageBytes(zombie.userTicks + zombie.childUserTicks, zombie.systemTicks + zombie.childSystemTicks, 0));
+    if (r < 0 || (options & WNOWAIT) !== 0) return r;
+    task.childUserTicks += zombie.userTicks + zombie.childUserTicks;
+    task.childSystemTicks += zombie.systemTicks + zombie.childSystemTicks;
+    k.tasks.delete(zombie.pid);
+    if (!zombie.spaceReleased) zombie.space.release();
+    k.kernelStacks.release(zombie.threadInfo);
+    return r;
   }
-  if (statusPointer !== 0 && !copyToUser(k, statusPointer, new Struct(4).u32(0, zombie.waitStatus).bytes)) return FAULT;
-  if (rusage !== 0 && !copyToUser(k, rusage, new Struct(72).bytes)) return FAULT;
-  k.tasks.delete(zombie.pid);
-  if (!zombie.spaceReleased) zombie.space.release();
-  k.kernelStacks.release(zombie.threadInfo);
-  return zombie.pid;
+  const stopped = (options & WUNTRACED) !== 0 ? children.find((c) => c.stopped && c.stopReport !== 0) : undefined;
+  if (stopped !== undefined) {
+    const r = report(stopped, (stopped.stopReport << 8) | 0x7f, rusageBytes(stopped.userTicks, stopped.systemTicks, 0));
+    if (r > 0 && (options & WNOWAIT) === 0) stopped.stopReport = 0;
+    return r;
+  }
+  const continued = (options & WCONTINUED) !== 0 ? children.find((c) => c.continuedReport) : undefined;
+  if (continued !== undefined) {
+    const r = report(continued, 0xffff, rusageBytes(continued.userTicks, continued.systemTicks, 0));
+    if (r > 0 && (options & WNOWAIT) === 0) continued.continuedReport = false;
+    return r;
+  }
+  if ((options & WNOHANG) !== 0) return 0;
+  // Until a child exits, stops or continues (its end and the job control code wake this queue), or a signal.
+  return sleepOn(k, task.childExit);
 };
 
 export const sys_waitpid: SyscallService = (k, regs) => {
@@ -174,13 +220,13 @@ export const sys_execve: SyscallService = (k, regs) => {
   const argv = readStringArray(k, regs.get('ecx'));
   const envp = readStringArray(k, regs.get('edx'));
   if (path === null || argv === null || envp === null) return -EFAULT;
-  const image = k.host.openExecutable(path);
-  if (typeof image === 'number') return -image;
+  const image = readExecutable(k, path);
+  if (typeof image === 'number') return image;
   const c = task.credentials;
   let loaded;
   try {
     loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16),
+      image: image.bytes, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16),
     });
   } catch (error) {
     if (error instanceof ExecError) return -error.errno;
@@ -192,8 +238,12 @@ export const sys_execve: SyscallService = (k, regs) => {
   old.release();
   task.brkStart = task.brk = loaded.brk;
   task.mmapNext = 0x40000000;
-  task.executable = path;
+  task.executable = image.path;
+  task.comm = commandName(path);
+  task.execed = true;
   task.clearChildTid = 0;
+  task.files.execed(k);
+  Object.assign(task, loaded.strings);
   task.tls.fill(null);
   task.actions.forEach((a, i) => { if (a.handler > 1) task.actions[i] = { handler: 0, flags: 0, restorer: 0, mask: 0 }; });
   startThread(regs, loaded.entry, loaded.stackPointer);
@@ -202,4 +252,20 @@ export const sys_execve: SyscallService = (k, regs) => {
   return 0;
 };
 
-void PAGE_SIZE; void ENOENT;
+
+/**
+ * execve's file, through the VFS: the path walk (following links), a regular file, execute
+ * permission, then its bytes. Returns them with the absolute path (/proc/PID/exe), or -errno.
+ */
+export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string } | number {
+  const task = k.task();
+  const found = lookupAt(task, AT_FDCWD, path, true);
+  if (typeof found === 'number') return found;
+  const inode = found.dentry.inode;
+  if (isDir(inode.mode)) return -EACCES;
+  if (!isRegular(inode.mode)) return -EACCES;
+  if (!permitted(inode, { uid: task.credentials.euid, gid: task.credentials.egid }, 1)) return -EACCES;
+  const bytes = inode.read(0, inode.size());
+  if (typeof bytes === 'number') return bytes;
+  return { bytes, path: pathName(found, task.fs.root) };
+}

@@ -3,7 +3,6 @@
 // decides: with SA_RESTART the call runs again (EAX = ORIG_EAX, EIP -= 2, so it re-executes the
 // 2-byte int $0x80, or the vsyscall page's jmp for sysenter); without, it fails with -EINTR. The
 // starter drops the rule, so user space sees -512, the kernel-internal value.
-import { join } from 'node:path';
 import { check, fail, verdict, type LabContext, type LabDefinition } from '../lab.ts';
 import { outputMatches, tracedCalls } from '../checks.ts';
 import { READAGAIN_C } from '../programs.ts';
@@ -35,10 +34,17 @@ async function readagain(ctx: LabContext, cpu: string, door: 'int80' | 'vsyscall
     `the kernel saw ${reads.length} read(s): ${reads.map((c) => `${c.result} [${c.door}]`).join(', ')}; wanted ${want}, each through ${enteredBy}`);
 }
 
+/** A sigsuspend or nanosleep (through int $0x80) that a Ctrl-C to an SA_RESTART handler interrupts: -EINTR, once. */
+async function interrupted(ctx: LabContext, call: 'sigsuspend' | 'nanosleep') {
+  const r = await ctx.harness({ cpu: 'pentium3', program: 'build/userland/readagain.elf', args: ['int80', 'restart', call], reads: ['interrupt'] });
+  if (r.error && r.stdout === '') return fail(r.error.split('\n')[0]!);
+  return outputMatches(r, [new RegExp(`^${call} through int80, restart: -4 \\(the handler ran 1 time\\)$`, 'm')]);
+}
+
 export const restartLab: LabDefinition = {
   name: 'restart',
   title: 'Restarting an interrupted system call',
-  summary: 'a read interrupted by a signal restarts with SA_RESTART (EIP -= 2, through both doors) and fails with EINTR without',
+  summary: 'a read interrupted by a signal restarts with SA_RESTART (EIP -= 2, through both doors) and fails with EINTR without; sigsuspend and nanosleep never restart after a handler',
   handout: 'docs/labs/restart.md',
   touches: ['kernel/signals.ts'],
   starter: [
@@ -47,8 +53,8 @@ export const restartLab: LabDefinition = {
   ],
   hints: [
     'Only system calls restart: pt_regs ORIG_EAX is the call number, or negative for an interrupt or exception (then do nothing).',
-    'The value the interrupted call returned is in pt_regs EAX: -ERESTARTSYS (read), -ERESTARTNOINTR (wait4) or -ERESTARTNOHAND.',
-    'Linux\'s rule when a handler runs: -ERESTARTNOHAND always becomes -EINTR; -ERESTARTSYS becomes -EINTR unless the handler has SA_RESTART; otherwise restart.',
+    'The value the interrupted call returned is in pt_regs EAX: -ERESTARTSYS (read, wait4), -ERESTARTNOHAND (sigsuspend, pause, poll), -ERESTART_RESTARTBLOCK (nanosleep) or -ERESTARTNOINTR.',
+    'Linux\'s rule when a handler runs: -ERESTARTNOHAND and -ERESTART_RESTARTBLOCK always become -EINTR; -ERESTARTSYS becomes -EINTR unless the handler has SA_RESTART; otherwise (and always for -ERESTARTNOINTR) restart.',
     'Restarting is restartSyscall(regs): EAX = ORIG_EAX, EIP -= 2. Why 2 works through sysenter too: look at what is 2 bytes before SYSENTER_RETURN in vsyscall-sysenter.S.',
   ],
   checks: [
@@ -67,11 +73,11 @@ export const restartLab: LabDefinition = {
     check('pentium-pro (the int $0x80 stub in the vsyscall page), SA_RESTART: the read restarts on the stub\'s own `int $0x80`',
       'there __kernel_vsyscall is `int $0x80; ret`: EIP - 2 is that int instruction',
       (ctx) => readagain(ctx, 'pentium-pro', 'vsyscall', true, DOORS.int80)),
-    check('with no handler the restart still happens: init\'s wait4 blocks (-ERESTARTNOINTR) and returns when its child exits',
-      'leave restartSyscall and the no-handler path in do_notify_resume as they are: wait4 sleeps by returning -ERESTARTNOINTR',
-      async (ctx) => {
-        const r = await ctx.harness({ cpu: 'pentium3', program: 'build/userland/init.elf', args: [join(ctx.dir, 'build/userland/hello.elf')] });
-        return outputMatches(r, [/^Hello from ring 3/m, /^init: pid \d+ exited with status 0$/m]);
-      }),
+    check('rt_sigsuspend with an SA_RESTART handler fails with EINTR (-ERESTARTNOHAND never restarts after a handler)',
+      '-ERESTARTNOHAND becomes -EINTR whenever a handler runs, SA_RESTART or not: sigsuspend waits for a handler to run, and it has',
+      (ctx) => interrupted(ctx, 'sigsuspend')),
+    check('nanosleep interrupted by an SA_RESTART handler fails with EINTR at once (-ERESTART_RESTARTBLOCK)',
+      '-ERESTART_RESTARTBLOCK is -EINTR after a handler too (the time left is in the second argument); without a handler it restarts as restart_syscall',
+      (ctx) => interrupted(ctx, 'nanosleep')),
   ],
 };

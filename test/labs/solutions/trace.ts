@@ -49,5 +49,5 @@ export const sys_sysinfo: SyscallService = (k, regs) => {
 `,
   },
   { file: 'kernel/services/index.ts', find: "import * as tasks from './tasks.ts';\n", replace: "import * as tasks from './tasks.ts';\nimport * as trace from './trace.ts';\n" },
-  { file: 'kernel/services/index.ts', find: 'servicesExportedBy([identity, process, memory, files, time, random, signal, tasks]);', replace: 'servicesExportedBy([identity, process, memory, files, time, random, signal, tasks, trace]);' },
+  { file: 'kernel/services/index.ts', find: '\nservicesExportedBy([', replace: '\nservicesExportedBy([trace, ' },
 ];
