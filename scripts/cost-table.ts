@@ -48,7 +48,7 @@ function sysbenchTable(): string {
     if (typeof r === 'string') rows.push(`| ${name} | int $0x80 | — | — | — | ${r} |`);
     else rows.push(`| ${name} | ${r.stub} | ${r.int80} | ${r.vsyscall} | ${(r.int80 / r.vsyscall).toFixed(2)} | ${SEED_TABLE_2[name] ?? ''} |`);
   }
-  return rows.join('\n') + `\n\nMade by \`npm run cost-table\` (sysbench ${CALLS}, modelled cycles: the same on every host).\n`;
+  return rows.join('\n') + `\n\nMade by \`npm run cost-table\` (sysbench ${CALLS}; modelled cycles, the same on every host give or take a cycle: a timer interrupt that lands in every timed round of a door adds its cost to that door).\n`;
 }
 
 /** Ops of each class per getppid(), each door, counted by probe models (see the file comment). */
