@@ -45,7 +45,15 @@ export const traceLab: LabDefinition = {
   summary: 'a per-process trace mask inherited by fork (pid: name(args) -> result), and sysinfo() with -EFAULT on bad pointers',
   handout: 'docs/labs/trace.md',
   touches: ['kernel/syscall_32.tbl', 'kernel/task.ts', 'kernel/services/tasks.ts (fork)', 'kernel/kernel.ts (serve)', 'kernel/services/ (a new module for sys_trace and sys_sysinfo, listed in index.ts)'],
-  starter: [{ file: 'userland/tracetest.c', text: TRACETEST_C }],
+  // The project serves sysinfo already (kernel/services/jobs.ts): the starter takes it out, so that
+  // writing it — the struct, copyToUser, -EFAULT — is the student's.
+  starter: [
+    { file: 'userland/tracetest.c', text: TRACETEST_C },
+    { file: 'kernel/syscall_32.tbl', find: '116\ti386\tsysinfo\tsys_sysinfo\n', replace: '116\ti386\tsysinfo\n' },
+    { file: 'kernel/services/index.ts', find: ' sys_sysinfo: jobs.sys_sysinfo,', replace: '' },
+    { file: 'kernel/services/jobs.ts', from: '/** sysinfo(struct sysinfo *)', through: '};\n', replace: '' },
+    { file: 'kernel/services/jobs.ts', find: '// getrusage, sysinfo.\n', replace: '// getrusage.\n' },
+  ],
   hints: [
     'Two table rows: trace takes a lab number (1000-1099) with entry point sys_trace; sysinfo already has its Linux row (116), it only needs the entry point sys_sysinfo.',
     'The mask is the process\'s: a field of Task (kernel/task.ts). sys_trace sets it from regs.args()[0] and returns 0; fork must copy it into the child (kernel/services/tasks.ts, copyProcess).',
