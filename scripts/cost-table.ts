@@ -5,7 +5,8 @@
 //      vm/cpu/cycles/derive-transitions.ts, priced by that chip's table);
 //   3. every price of every model with its source.
 // With --write, (1) replaces the table between the markers in docs/labs/cost.md and (2)+(3) become
-// docs/labs/cycle-model.md. Modelled cycles do not depend on the host: anyone gets the same table.
+// docs/labs/cycle-model.md. The runs are on the modelled clock (vm/machine/clock.ts): modelled cycles,
+// and where the timer interrupts land, do not depend on the host, so anyone gets the same table.
 //
 // With --path, it records (2)'s input instead: how many ops of each cost class one getppid() runs
 // through each door, measured on the running kernel. For each class in turn sysbench runs on a probe
@@ -30,7 +31,7 @@ function sysbench(cpu: string, calls = CALLS): { int80: number; vsyscall: number
   const out: Buffer[] = [];
   const log: string[] = [];
   const result = runProgram({
-    kernel: loadKernelImage(), cpu,
+    kernel: loadKernelImage(), cpu, clock: 'modelled',
     program: { path: SYSBENCH, image: new Uint8Array(readFileSync(SYSBENCH)), argv: [SYSBENCH, calls], envp: [] },
     write: (_fd, bytes) => { out.push(Buffer.from(bytes)); },
     log: (line) => log.push(line),
@@ -48,7 +49,7 @@ function sysbenchTable(): string {
     if (typeof r === 'string') rows.push(`| ${name} | int $0x80 | — | — | — | ${r} |`);
     else rows.push(`| ${name} | ${r.stub} | ${r.int80} | ${r.vsyscall} | ${(r.int80 / r.vsyscall).toFixed(2)} | ${SEED_TABLE_2[name] ?? ''} |`);
   }
-  return rows.join('\n') + `\n\nMade by \`npm run cost-table\` (sysbench ${CALLS}; modelled cycles, the same on every host give or take a cycle: a timer interrupt that lands in every timed round of a door adds its cost to that door).\n`;
+  return rows.join('\n') + `\n\nMade by \`npm run cost-table\` (sysbench ${CALLS} on the modelled clock: modelled cycles, the same on every host).\n`;
 }
 
 /** Ops of each class per getppid(), each door, counted by probe models (see the file comment). */
@@ -61,7 +62,7 @@ function recordPath(): Record<'int80' | 'sysenter', Partial<Record<CostClass, nu
     const r = sysbench('cost-probe', '2000');
     if (typeof r === 'string') throw new Error(`sysbench on the probe model: ${r}`);
     if (r.stub !== 'sysenter') throw new Error(`the probe model used the ${r.stub} stub`);
-    // Whole ops per call: a timer interrupt inside a timed round adds a hundredth or so.
+    // Whole ops per call: each timed round's fixed part (the clock_gettime inside it) adds a hundredth or so.
     const count = (ticks: number) => Math.round(ticks / 100);
     if (r.int80 !== 0) path.int80[probed] = count(r.int80);
     if (r.vsyscall !== 0) path.sysenter[probed] = count(r.vsyscall);

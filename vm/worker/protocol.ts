@@ -61,6 +61,8 @@ export interface ProgramJob {
   cpu: string;
   /** What the TSC counts (`--tsc`); default modelled cycles. */
   tsc?: 'cycles' | 'instructions';
+  /** The machine's time (`--clock`): the host's (default) or the CPU model's cycles (vm/machine/clock.ts). */
+  clock?: 'host' | 'modelled';
   memoryMiB?: number;
   /** false: `--no-jit`, the interpreter alone. */
   jit?: boolean;
