@@ -15,6 +15,8 @@ import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
 import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
+import { writeCr0 } from '../vm/cpu/system/control.ts';
+import { restoreFxsaveImage, saveFxsaveImage } from '../vm/cpu/fpu/control.ts';
 
 export type ExitStatus = { code: number } | { signal: number };
 
@@ -75,6 +77,10 @@ function hypercallCpu(cpu: Cpu): HypercallCpu {
       cpu.cr[3] = value;
       cpu.flushTlb();
     },
+    readCr0: () => cpu.cr[0]! >>> 0,
+    writeCr0: (value: number) => writeCr0(cpu, value),
+    saveFpu: () => saveFxsaveImage(cpu),
+    restoreFpu: (image: Uint8Array) => restoreFxsaveImage(cpu, image),
     brand: () => {
       // What CPUID leaves 0x80000002-4 return, read the way Linux's get_model_name does.
       const out = new Int32Array(4);

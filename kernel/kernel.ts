@@ -35,6 +35,13 @@ export interface HypercallCpu {
   selector(segment: 'fs' | 'gs'): number;
   /** Load CR3 (and flush the TLB, as a MOV to CR3 does). */
   writeCr3(value: number): void;
+  /** MOV from and to CR0: the kernel sets and clears CR0.TS to switch the FPU lazily (kernel/fpu.ts). */
+  readCr0(): number;
+  writeCr0(value: number): void;
+  /** FXSAVE: the FPU, MMX and SSE state as a fresh 512-byte image. */
+  saveFpu(): Uint8Array;
+  /** FXRSTOR of such an image. */
+  restoreFpu(image: Uint8Array): void;
   /** The CPU's brand string (CPUID 0x80000002-4), '' when it has none: /proc/cpuinfo's model name. */
   brand?(): string;
 }
@@ -133,6 +140,7 @@ export class Kernel {
     const memory = machine.memory;
     this.cpu = machine.cpu;
     this.ram = new Ram(memory, machine.code);
+    this.serviceRegs = new PtRegs(this.ram, 0);
     this.vfs = new Vfs(this);
     this.bootTime = Number(host.now() / 1_000_000_000n);
     // Frames for user pages and page tables: everything above the kernel image and the early map
@@ -145,7 +153,7 @@ export class Kernel {
       const service = syscalls[name];
       const entryPoint = entryPoints[name];
       const slot = address - this.hypercallsStart;
-      if (service !== undefined) this.hypercallHandlers[slot] = (k, sp) => k.serve(name, service, k.ptRegsAt(sp + 4));
+      if (service !== undefined) this.hypercallHandlers[slot] = (k, sp) => k.serve(name, service, k.serviceRegsAt(sp + 4));
       else if (entryPoint !== undefined) this.hypercallHandlers[slot] = entryPoint;
       else throw new Error(`kernel: the hypercall stub ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
@@ -160,14 +168,27 @@ export class Kernel {
     cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
   }
 
+  /**
+   * The pt_regs a system call service is given: one object, pointed at each call's frame (a service
+   * call allocates nothing). Valid for the call: no service keeps it (a sleeping call is called
+   * again with its frame, kernel/sched/wait.ts).
+   */
+  private readonly serviceRegs: PtRegs;
+
+  serviceRegsAt(kernelAddress: number): PtRegs {
+    const regs = this.serviceRegs;
+    regs.physical = physicalOf(kernelAddress);
+    return regs;
+  }
+
   /** Run a system call service; with `--trace syscall`, log the call and its result. */
   serve(name: string, service: SyscallService, regs: PtRegs): number {
     const task = this.current;
     const trace = this.host.trace;
     // Read before the call: sigreturn and execve rewrite pt_regs.
     const args = trace === null ? '' : regs.args().map((a) => '0x' + a.toString(16)).join(', ');
-    const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
-    const number = regs.get('orig_eax');
+    const door = trace === null ? '' : regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
+    const number = trace === null ? 0 : regs.get('orig_eax');
     const result = service(this, regs);
     // A call that slept keeps its Sleep record until it returns for real (kernel/sched/wait.ts).
     if (result !== -ESLEEPING && task !== null) task.sleep = null;

@@ -46,14 +46,15 @@ export function nextSignal(pending: number): number {
 
 import type { Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
-import { EINTR, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+import { EINTR, VSYSCALL_BASE, X86_FEATURE_FXSR_BIT, __USER_CS, __USER_DS } from './layout.ts';
 import { wakeTask } from './sched/wait.ts';
+import { currentFpuImage, forgetFpu, FPSTATE_BYTES, FPSTATE_FXSAVE, FXSAVE_BYTES, setFpuImage, signalFpstate } from './fpu.ts';
 
 /** struct sigcontext: the interrupted registers, 88 bytes. */
 const SC = { gs: 0, fs: 4, es: 8, ds: 12, edi: 16, esi: 20, ebp: 24, esp: 28, ebx: 32, edx: 36, ecx: 40, eax: 44, trapno: 48, err: 52, eip: 56, cs: 60, eflags: 64, espAtSignal: 68, ss: 72, fpstate: 76, oldmask: 80, cr2: 84 } as const;
 const SIGCONTEXT_SIZE = 88;
 export const SIGCONTEXT_OLDMASK = SC.oldmask;
-/** struct sigframe {pretcode, sig, sigcontext, extramask, retcode}. gate86 saves no FPU state (no x87). */
+/** struct sigframe {pretcode, sig, sigcontext, extramask, retcode}; the FPU state (_fpstate, kernel/fpu.ts) lies above the frame. */
 export const SIGFRAME_SC = 8;
 export const SIGFRAME_EXTRAMASK = SIGFRAME_SC + SIGCONTEXT_SIZE;
 const SIGFRAME_SIZE = SIGFRAME_EXTRAMASK + 4 + 8;
@@ -196,8 +197,13 @@ export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: numbe
   restartForHandler(regs, action.flags);
   const rt = (action.flags & SA_SIGINFO) !== 0;
   const size = rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE;
-  // Below the interrupted ESP, aligned so that the handler sees (ESP + 4) 16-byte aligned.
-  const frame = ((((regs.get('esp') - size) >>> 0) + 4) & ~15) - 4 >>> 0;
+  // The FPU state first, just below the interrupted ESP (64-byte aligned, as Linux's math frame),
+  // if the task has used the FPU; then the frame below it.
+  const usedMath = task.fpu !== null || task.fpuLive;
+  const fpstate = usedMath ? ((regs.get('esp') - FPSTATE_BYTES) & ~63) >>> 0 : 0;
+  const below = usedMath ? fpstate : regs.get('esp');
+  // Aligned so that the handler sees (ESP + 4) 16-byte aligned.
+  const frame = ((((below - size) >>> 0) + 4) & ~15) - 4 >>> 0;
   const restorer = (action.flags & SA_RESTORER) !== 0 ? action.restorer : rt ? KERNEL_RT_SIGRETURN : KERNEL_SIGRETURN;
   const bytes = new Struct(size);
   bytes.u32(0, restorer).u32(4, signal);
@@ -205,7 +211,11 @@ export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: numbe
   // replaced it for the length of the call (Linux's saved_sigmask).
   const restoredMask = task.savedMask ?? task.blockedSignals;
   task.savedMask = null;
-  const context = sigcontext(regs, toUserSigset(restoredMask), info.addr).bytes;
+  const context = sigcontext(regs, toUserSigset(restoredMask), info.addr).u32(SC.fpstate, fpstate).bytes;
+  if (usedMath) {
+    const image = signalFpstate(currentFpuImage(k, task), (k.hwcap() & (1 << X86_FEATURE_FXSR_BIT)) !== 0);
+    if (!task.space.copyToUser(fpstate, image)) return { kill: 11 };
+  }
   if (rt) {
     bytes.u32(8, frame + RT_SIGFRAME_INFO).u32(12, frame + RT_SIGFRAME_UC);
     bytes.u32(RT_SIGFRAME_INFO, signal).u32(RT_SIGFRAME_INFO + 8, info.code);
@@ -218,6 +228,7 @@ export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: numbe
   }
   if (!task.space.copyToUser(frame, bytes.bytes)) return { kill: 11 };      // no room for a frame: SIGSEGV
   regs.set('esp', frame);
+  forgetFpu(k, task); // the handler starts from init_fpu's state at its first FPU instruction
   regs.set('eip', action.handler);
   regs.set('eax', signal);
   regs.set('edx', rt ? frame + RT_SIGFRAME_INFO : 0);
@@ -247,6 +258,15 @@ export function restoreSigcontext(k: Kernel, regs: PtRegs, address: number): boo
   if (!userDataSelector(get(SC.ds) & 0xffff) || !userDataSelector(get(SC.es) & 0xffff)) return false;
   for (const [field, offset] of [['edi', SC.edi], ['esi', SC.esi], ['ebp', SC.ebp], ['esp', SC.esp], ['ebx', SC.ebx], ['edx', SC.edx], ['ecx', SC.ecx], ['eax', SC.eax], ['eip', SC.eip], ['ds', SC.ds], ['es', SC.es], ['ss', SC.ss]] as const) {
     regs.set(field, field === 'ds' || field === 'es' || field === 'ss' ? get(offset) & 0xffff : get(offset));
+  }
+  // The FPU state the frame carries (its FXSAVE part), or none: the task had not used the FPU.
+  const fpstate = get(SC.fpstate);
+  if (fpstate === 0) forgetFpu(k, k.task());
+  else {
+    const image = k.task().space.copyFromUser(fpstate + FPSTATE_FXSAVE, FXSAVE_BYTES);
+    if (image === null) return false;
+    const maskField = new DataView(k.cpu.saveFpu().buffer).getUint32(28, true);
+    setFpuImage(k, k.task(), image, maskField === 0 ? 0xffbf : maskField);
   }
   regs.set('cs', __USER_CS);
   regs.set('eflags', (regs.get('eflags') & ~FIX_EFLAGS) | (get(SC.eflags) & FIX_EFLAGS));

@@ -92,6 +92,13 @@ export class Task {
   envEnd = 0;
   /** The mask ppoll/pselect6 replaced for the length of the call (restored after it, or by a handler's sigreturn). */
   savedMask: number | null = null;
+  /**
+   * The FPU/MMX/SSE state (kernel/fpu.ts): its FXSAVE image while the task is not using the FPU, or
+   * null if it has not used it since exec (Linux's used_math clear); fpuLive while its state is in
+   * the FPU's registers (Linux's TS_USEDFPU: save it when switching away).
+   */
+  fpu: Uint8Array | null = null;
+  fpuLive = false;
   /** ITIMER_REAL (alarm, setitimer): next expiry in monotonic ns (null: off) and the reload interval. */
   realTimer: { at: bigint; interval: bigint } | null = null;
 

@@ -28,7 +28,7 @@ export class ProcFs implements SuperBlock {
   private readonly inos = new Map<string, number>();
 
   constructor(readonly k: Kernel, readonly dev: number) {
-    this.root = new ProcDir(this, '', () => rootEntries(this));
+    this.root = new ProcDir(this, '', () => rootEntries(this), 0o555, (name) => threadByName(this, name));
   }
 
   /** A stable inode number per path (1 is the root). */
@@ -46,14 +46,18 @@ export class ProcFs implements SuperBlock {
 type Entry = () => ProcNode;
 type ProcNode = ProcDir | ProcFile | ProcLink;
 
-/** A directory whose names come from a function (the task table changes under it). */
+/**
+ * A directory whose names come from a function (the task table changes under it). `unlisted` names
+ * entries that lookup finds but readdir does not show: /proc/TID of a thread that leads no group.
+ */
 class ProcDir extends Inode {
-  constructor(readonly sb: ProcFs, readonly path: string, private readonly entries: () => Map<string, Entry>, mode = 0o555) {
+  constructor(readonly sb: ProcFs, readonly path: string, private readonly entries: () => Map<string, Entry>, mode = 0o555,
+    private readonly unlisted: (name: string) => Entry | undefined = () => undefined) {
     super(sb.ino(path), S_IFDIR | mode);
     this.nlink = 2;
   }
   override lookup(name: string): Inode | number {
-    const make = this.entries().get(name);
+    const make = this.entries().get(name) ?? this.unlisted(name);
     return make === undefined ? -ENOENT : make();
   }
   override list(): DirEntry[] | number {
@@ -104,14 +108,32 @@ function rootEntries(sb: ProcFs): Map<string, Entry> {
   ]);
   for (const task of [...k.tasks.values()].sort((a, b) => a.pid - b.pid)) {
     if (task.tgid !== task.pid) continue;
-    m.set(String(task.pid), () => taskDir(sb, task));
+    m.set(String(task.pid), () => taskDir(sb, task, String(task.pid)));
   }
   return m;
 }
 
-function taskDir(sb: ProcFs, task: Task): ProcDir {
+/** /proc/TID for a thread that is not its group's leader: found by name, as Linux does, never listed. */
+function threadByName(sb: ProcFs, name: string): Entry | undefined {
+  const task = /^[1-9][0-9]*$/.test(name) ? sb.k.tasks.get(Number(name)) : undefined;
+  return task === undefined ? undefined : () => taskDir(sb, task, name);
+}
+
+/** The threads of `task`'s process, by tid: the live ones and the leader, which stays (a zombie) until the process is reaped. */
+function threadsOf(k: Kernel, task: Task): Task[] {
+  const threads = new Set(task.group.threads);
+  const leader = k.tasks.get(task.tgid);
+  if (leader !== undefined && leader.group === task.group) threads.add(leader);
+  return [...threads].sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * /proc/PID (base "PID") and /proc/PID/task/TID (base "PID/task/TID"): the same files about one
+ * task; a process's directory also has task/, one directory per thread of its group.
+ */
+function taskDir(sb: ProcFs, task: Task, base: string): ProcDir {
   const k = sb.k;
-  const base = String(task.pid);
+  const top = !base.includes('/');
   const dir = new ProcDir(sb, base, () => new Map<string, Entry>([
     ['stat', file(sb, `${base}/stat`, () => taskStat(k, task))],
     ['status', file(sb, `${base}/status`, () => taskStatus(k, task))],
@@ -124,10 +146,15 @@ function taskDir(sb: ProcFs, task: Task): ProcDir {
     ['cwd', () => new ProcLink(sb, `${base}/cwd`, () => task.fs ? pathName(task.fs.cwd, task.fs.root) : -ENOENT, () => task.fs?.cwd ?? null)],
     ['root', () => new ProcLink(sb, `${base}/root`, () => task.fs ? pathName(task.fs.root, task.fs.root) : -ENOENT, () => task.fs?.root ?? null)],
     ['fd', () => fdDir(sb, task)],
+    ...(top ? [['task', () => threadsDir(sb, task, `${base}/task`)] as [string, Entry]] : []),
   ]));
   dir.uid = task.credentials.euid;
   dir.gid = task.credentials.egid;
   return dir;
+}
+
+function threadsDir(sb: ProcFs, task: Task, base: string): ProcDir {
+  return new ProcDir(sb, base, () => new Map(threadsOf(sb.k, task).map((t): [string, Entry] => [String(t.pid), () => taskDir(sb, t, `${base}/${t.pid}`)])));
 }
 
 function fdDir(sb: ProcFs, task: Task): ProcDir {
@@ -191,7 +218,7 @@ function taskStat(k: Kernel, task: Task): string {
   const fields: (string | number)[] = [
     task.pid, `(${comm(task)})`, stateLetter(k, task), task.ppid, task.pgid, task.sid, ttyNr, tpgid,
     0x400000, 0, 0, 0, 0, task.userTicks, task.systemTicks, task.childUserTicks, task.childSystemTicks,
-    20, 0, 1, 0, task.startTicks, pages(task) * PAGE_SIZE, pages(task), 0xffffffff,
+    20, 0, threadsOf(k, task).length, 0, task.startTicks, pages(task) * PAGE_SIZE, pages(task), 0xffffffff,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   ];
   return `${fields.join(' ')}\n`;
@@ -205,7 +232,7 @@ function taskStatus(k: Kernel, task: Task): string {
     `State:\t${STATE_NAMES[stateLetter(k, task)]}`, `Tgid:\t${task.tgid}`, `Ngid:\t0`, `Pid:\t${task.pid}`,
     `PPid:\t${task.ppid}`, `TracerPid:\t0`, `Uid:\t${c.uid}\t${c.euid}\t${c.euid}\t${c.euid}`,
     `Gid:\t${c.gid}\t${c.egid}\t${c.egid}\t${c.egid}`, `FDSize:\t64`, `Groups:\t`,
-    `VmSize:\t${String(kb).padStart(8)} kB`, `VmRSS:\t${String(kb).padStart(8)} kB`, `Threads:\t1`,
+    `VmSize:\t${String(kb).padStart(8)} kB`, `VmRSS:\t${String(kb).padStart(8)} kB`, `Threads:\t${threadsOf(k, task).length}`,
     `SigPnd:\t${hex16(task.pendingSignals)}`, `SigBlk:\t${hex16(task.blockedSignals)}`, '',
   ].join('\n');
 }

@@ -18,6 +18,7 @@ import { tlsDescriptor } from '../services/process.ts';
 import { GDT_ENTRY_TLS_MIN, THREAD_SIZE, TIF_NEED_RESCHED, TI_KERNEL_ESP, TI_TASK, TSS_ESP0, __PAGE_OFFSET } from '../layout.ts';
 import { Task as TaskClass } from '../task.ts';
 import { AddressSpace } from '../mm/address-space.ts';
+import { unlazyFpu } from '../fpu.ts';
 
 /** Round robin: the first runnable task after the current one (by pid), else null. */
 function nextRunnable(k: Kernel, current: Task | null): Task | null {
@@ -39,6 +40,7 @@ export function anotherRunnable(k: Kernel, current: Task): boolean {
 /** What a task switch changes outside the kernel stacks. */
 export function switchTo(k: Kernel, next: Task): void {
   const previous = k.current;
+  if (previous !== null) unlazyFpu(k, previous); // __switch_to's unlazy_fpu(prev)
   k.current = next;
   if (previous === null || previous.space !== next.space) k.activate(next);
   k.ram.write32(physicalOf(k.image.addressOf('init_tss')) + TSS_ESP0, next.threadInfo + THREAD_SIZE + __PAGE_OFFSET);

@@ -43,7 +43,8 @@ export const sys_setpgid: SyscallService = (k, regs) => {
   }
   if (target.pid === target.sid) return -EPERM;                      // a session leader stays where it is
   if (pgid === 0) pgid = target.pid;
-  if (pgid !== target.pid && !live(k).some((t) => t.pgid === pgid && t.sid === caller.sid)) return -EPERM;
+  // The group must exist in the caller's session (a zombie not yet reaped still holds it).
+  if (pgid !== target.pid && ![...k.tasks.values()].some((t) => t.pgid === pgid && t.sid === caller.sid)) return -EPERM;
   target.pgid = pgid;
   return 0;
 };

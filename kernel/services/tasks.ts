@@ -25,6 +25,7 @@ import { AT_FDCWD, lookupAt } from '../fs/vfs.ts';
 import { isDir, isRegular } from '../fs/inode.ts';
 import { pathName, permitted } from '../fs/path.ts';
 import { inodePages, type InodePages } from '../mm/file-pages.ts';
+import { currentFpuImage, forgetFpu } from '../fpu.ts';
 
 const CSIGNAL = 0xff;
 const CLONE_VM = 0x00000100;
@@ -87,6 +88,8 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
     if ((flags & CLONE_PARENT) !== 0) child.ppid = parent.ppid;
   }
   parent.tls.forEach((d, i) => { child.tls[i] = d === null ? null : { ...d }; });
+  // The FPU state is copied, as it is now: saved first if it is live in the registers (unlazy_fpu).
+  if (parent.fpu !== null || parent.fpuLive) child.fpu = currentFpuImage(k, parent).slice();
   // The child's kernel stack: pt_regs at the top, a copy of the parent's, with EAX = 0 ...
   const top = child.threadInfo + THREAD_SIZE;
   k.ram.set(top - PT_REGS_SIZE, k.ram.u8.slice(regs.physical, regs.physical + PT_REGS_SIZE));
@@ -318,6 +321,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   task.executable = image.path;
   task.comm = commandName(path);
   task.execed = true;
+  forgetFpu(k, task); // the new program starts from init_fpu's state at its first FPU instruction
   // A descriptor table shared with another process (CLONE_FILES) is this one's own from now on
   // (Linux's unshare_files); then the close-on-exec descriptors close.
   if (task.files.users > 1) {

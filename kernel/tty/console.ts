@@ -198,7 +198,8 @@ function ttyIoctl(k: Kernel, tty: Tty, file: OpenFile, command: number, argument
       if (raw === null) return FAULT;
       const group = new DataView(raw.buffer).getInt32(0, true);
       if (group < 0) return -EINVAL;
-      const members = [...k.tasks.values()].filter((t) => t.pgid === group && t.state !== 'zombie');
+      // A group exists while any of its tasks does, a zombie not yet reaped included (Linux's find_vpid).
+      const members = [...k.tasks.values()].filter((t) => t.pgid === group);
       if (members.length === 0) return -ESRCH;
       if (members.some((t) => t.sid !== task.sid)) return -EPERM;
       const stop = tty.jobControl(task, false);
@@ -226,7 +227,10 @@ function ttyIoctl(k: Kernel, tty: Tty, file: OpenFile, command: number, argument
     case FIONREAD: return putInt(k, argument, tty.available());
     case TIOCOUTQ: return putInt(k, argument, 0);
     case TCSBRK: case TCSBRKP: case TCXONC: return 0;            // output is never held back: nothing to drain
-    case TCFLSH: return (argument & 0xffffffff) <= 2 ? (tty.setTermios(tty.termios, argument !== 1), 0) : -EINVAL;
+    case TCFLSH:                                                // TCIFLUSH 0, TCOFLUSH 1, TCIOFLUSH 2
+      if ((argument >>> 0) > 2) return -EINVAL;
+      if (argument !== 1) tty.flushInput();                     // (output is never queued: nothing to flush)
+      return 0;
     case FIONBIO: {
       const raw = copyFromUser(k, argument, 4);
       if (raw === null) return FAULT;

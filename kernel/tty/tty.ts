@@ -54,12 +54,16 @@ export class Tty {
   /** The session this is the controlling terminal of (0: none), and its foreground process group. */
   session = 0;
   foregroundGroup = 0;
-  /** Bytes a read can take: whole lines in canonical mode (an EOF mark is a line of its own). */
-  private readable: number[] = [];
-  /** Line ends in `readable`: how many complete lines (or EOFs) are waiting (canonical mode). */
-  private lines = 0;
+  /**
+   * Canonical mode: the lines a read can take, oldest first, each with its terminator (NL, VEOL,
+   * VEOL2) or, when VEOF ended it, without one — so an empty line is end of file. A read takes from
+   * the first line only. (n_tty keeps one ring with a bit per line end; a list of lines is the same.)
+   */
+  private lines: number[][] = [];
   /** The line being edited (canonical mode). */
   private editing: number[] = [];
+  /** Non-canonical mode: the bytes a read can take. */
+  private raw: number[] = [];
   private literalNext = false;
   readonly readQueue = new WaitQueue();
 
@@ -132,7 +136,7 @@ export class Tty {
       if (this.editing.length >= MAX_CANON) return;
       this.editing.push(c);
     } else {
-      this.readable.push(c);
+      this.raw.push(c);
     }
     if (this.lflag(ECHO)) {
       if (c < 0x20 && c !== NL && c !== 9 && this.lflag(ECHOCTL) && !literal) this.echoControl(c);
@@ -140,12 +144,11 @@ export class Tty {
     }
   }
 
+  /** NL, VEOL or VEOL2 (kept in the line), or VEOF (null: not kept) ends the line being edited. */
   private endLine(terminator: number | null): void {
-    this.readable.push(...this.editing);
-    if (terminator !== null) this.readable.push(terminator);
-    else this.readable.push(-1);                               // VEOF: a line end that read() does not return
+    if (terminator !== null) this.editing.push(terminator);
+    this.lines.push(this.editing);
     this.editing = [];
-    this.lines++;
   }
 
   private erase(count: number): void {
@@ -174,10 +177,11 @@ export class Tty {
     this.editing = [];
   }
 
-  private flushInput(): void {
-    this.readable = [];
+  /** Forget what was typed and not yet read (a signal key without NOFLSH, TCSETSF, TCFLSH). */
+  flushInput(): void {
+    this.lines = [];
     this.editing = [];
-    this.lines = 0;
+    this.raw = [];
   }
 
   private echoControl(c: number): void {
@@ -192,43 +196,39 @@ export class Tty {
     if (this.foregroundGroup > 0) signalGroup(this.k, this.foregroundGroup, signal);
   }
 
-  /** Bytes a read could take now (FIONREAD). */
+  /** Bytes a read could take now (FIONREAD): the complete lines' bytes in canonical mode. */
   available(): number {
-    if (!this.canonical) return this.readable.length;
-    let n = 0;
-    for (const c of this.readable) if (c >= 0) n++;
-    return n;
+    if (!this.canonical) return this.raw.length;
+    return this.lines.reduce((n, line) => n + line.length, 0);
   }
 
   /** Is a read ready (poll's POLLIN)? */
   readReady(): boolean {
-    if (this.canonical) return this.lines > 0;
-    return this.readable.length >= 1 || this.termios.cc[VMIN] === 0;
+    if (this.canonical) return this.lines.length > 0;
+    return this.raw.length >= 1 || this.termios.cc[VMIN] === 0;
   }
 
-  /** A read of up to `count` bytes into `room` writable bytes: one line at most in canonical mode. */
+  /**
+   * A read of up to `count` bytes into `room` writable bytes (room < count: the buffer ends in a page
+   * that is not there; a byte that would land there is -EFAULT, as Linux faults only when it copies).
+   * Canonical mode: from the first complete line only, and what is left of it stays for the next read.
+   */
   read(count: number, room: number): Uint8Array | number {
+    if (count === 0) return new Uint8Array(0);                 // n_tty_read's loop runs while there is room
     if (this.canonical) {
-      if (this.lines === 0) return -EAGAIN;
-      const out: number[] = [];
-      while (this.readable.length > 0 && out.length < Math.min(count, room)) {
-        const c = this.readable[0]!;
-        if (c === -1) {                                        // VEOF
-          if (out.length === 0) { this.readable.shift(); this.lines--; }
-          break;
-        }
-        this.readable.shift();
-        out.push(c);
-        if (c === NL || c === this.termios.cc[VEOL] || c === this.termios.cc[VEOL2]) { this.lines--; break; }
-      }
-      if (out.length === 0 && count > 0 && room === 0 && this.readable.length > 0 && this.readable[0] !== -1) return -EFAULT;
+      const line = this.lines[0];
+      if (line === undefined) return -EAGAIN;
+      if (line.length === 0) { this.lines.shift(); return new Uint8Array(0); }   // VEOF on an empty line
+      if (room === 0) return -EFAULT;
+      const out = line.splice(0, Math.min(count, room));
+      if (line.length === 0) this.lines.shift();
       return Uint8Array.from(out);
     }
     const vmin = this.termios.cc[VMIN]!;
-    if (this.readable.length === 0) return vmin === 0 ? new Uint8Array(0) : -EAGAIN;
-    if (count > 0 && room === 0) return -EFAULT;
-    if (this.readable.length < vmin && this.readable.length < count) return -EAGAIN;
-    return Uint8Array.from(this.readable.splice(0, Math.min(count, room)));
+    if (this.raw.length === 0) return vmin === 0 ? new Uint8Array(0) : -EAGAIN;
+    if (room === 0) return -EFAULT;
+    if (this.raw.length < vmin && this.raw.length < count) return -EAGAIN;
+    return Uint8Array.from(this.raw.splice(0, Math.min(count, room)));
   }
 
   // ---- output ----
@@ -251,18 +251,26 @@ export class Tty {
     return bytes.length;
   }
 
-  /** Changing modes: leaving canonical mode makes the edited line readable as it is. */
+  /**
+   * TCSETS, TCSETSW (the same here: output is never held back, so there is nothing to drain first) and
+   * TCSETSF (`flush`: what was typed and not read is dropped first). Switching between canonical and
+   * non-canonical mode keeps every byte already received, as n_tty_set_termios does: leaving canonical
+   * mode makes the complete lines and the line being edited readable byte by byte; entering it makes
+   * whatever arrived meanwhile one line, readable at once although no NL ended it (n_tty's "push").
+   * Those bytes were processed — echoed or not, ICRNL applied — under the mode they arrived in; a
+   * line typed while a shell's line editor still had echo off is taken unechoed, on Linux too.
+   */
   setTermios(next: Termios, flush: boolean): void {
     const wasCanonical = this.canonical;
     this.termios = next;
     if (flush) this.flushInput();
     if (wasCanonical && !this.canonical) {
-      this.readable = this.readable.filter((c) => c !== -1).concat(this.editing);
+      this.raw = this.lines.flat().concat(this.editing);
+      this.lines = [];
       this.editing = [];
-      this.lines = 0;
-    } else if (!wasCanonical && this.canonical && this.readable.length > 0) {
-      this.editing = this.readable;
-      this.readable = [];
+    } else if (!wasCanonical && this.canonical && this.raw.length > 0) {
+      this.lines = [this.raw];
+      this.raw = [];
     }
     this.readQueue.wakeAll(this.k);
   }

@@ -157,3 +157,77 @@ test('LDMXCSR: #GP(0) for reserved bits, and DAZ is reserved on the Pentium III 
   t.is(load(0x1fc0, 'pentium4'), '0x1fc0');
   t.is(load(0x10000, 'pentium4'), `#${GP}`);
 });
+
+// --- Floating point ------------------------------------------------------------------------------
+// MXCSR after an unmasked SIMD exception is what the differential record cannot show (the oracle's
+// signal handler starts from a clean FPU state): these expectations were read from the host CPU (an
+// Intel Xeon) through the signal frame's FXSAVE image, with ADDPS (%eax),%xmm0 on the same inputs.
+
+function addps(mxcsr: number, a: [number, number], b: [number, number], cr4Clear = 0): { stop: string; mxcsr: number; dest: number[] } {
+  const r = run('ldmxcsr 0x20(%eax)\n\tmovaps 0x40(%eax),%xmm0\n\taddps (%eax),%xmm0\n\tmovaps %xmm0,0x40(%eax)', {
+    registers: { eax: DATA },
+    setup: (m) => {
+      const v = new DataView(m.memory.buffer);
+      [b[0], b[1], 0x3f800000, 0x3f800000].forEach((x, i) => v.setUint32(DATA + 4 * i, x, true));
+      [a[0], a[1], 0x3f800000, 0x3f800000].forEach((x, i) => v.setUint32(DATA + 0x40 + 4 * i, x, true));
+      v.setUint32(DATA + 0x20, mxcsr, true);
+      m.cpu.cr[4] &= ~cr4Clear;
+    },
+  });
+  const stop = r.stop.kind === 'exception' ? `#${r.stop.vector}@${r.stop.eip - CODE}` : r.stop.kind;
+  return { stop, mxcsr: r.machine.cpu.fpu.mxcsr, dest: xmm(r, 0).slice(0, 2) };
+}
+
+test('an unmasked pre-computation exception (IE, DE, ZE) in any element: only the pre-computation flags are set, nothing is written, #XM', (t) => {
+  const XM = 19;
+  const snanPlusOverflow = addps(0x1f00, [0x7f800001, 0x7f7fffff], [0x3f800000, 0x7f7fffff]);
+  t.like(snanPlusOverflow, { mxcsr: 0x1f01, dest: [0x7f800001, 0x7f7fffff] });
+  t.regex(snanPlusOverflow.stop, new RegExp(`^#${XM}@`));
+  t.is(addps(0x0000, [0x7f800001, 0x7f7fffff], [0x3f800000, 0x7f7fffff]).mxcsr, 0x0001, 'IE alone although OE would follow');
+  t.is(addps(0x1e80, [0x00000001, 0x3f800001], [0x3f800000, 0x33800000]).mxcsr, 0x1e82, 'DE alone although PE would follow');
+  t.is(addps(0x1e80, [0x7f800001, 0x00000001], [0x3f800000, 0x3f800000]).mxcsr, 0x1e83, 'IE (masked) and DE (unmasked), both pre-computation');
+});
+
+test('an unmasked post-computation exception (OE, UE, PE): every flag of every element is set, nothing is written, #XM; masked ones write', (t) => {
+  t.like(addps(0x0f80, [0x3f800000, 0x3f800001], [0x3f800000, 0x33800000]), { mxcsr: 0x0fa0, dest: [0x3f800000, 0x3f800001] });
+  t.like(addps(0x1780, [0x00800000, 0x3f800000], [0x80400000, 0x3f800000]), { mxcsr: 0x1792, dest: [0x00800000, 0x3f800000] }, 'UE for an exact tiny result, with the masked DE');
+  const masked = addps(0x1d80, [0x7f800001, 0x7f7fffff], [0x3f800000, 0x7f7fffff]);
+  t.like(masked, { stop: 'hlt', mxcsr: 0x1da9, dest: [0x7fc00001, 0x7f800000] }, 'masked: the quieted NaN and +infinity, IE OE PE');
+});
+
+test('with CR4.OSXMMEXCPT clear an unmasked SIMD exception is #UD instead of #XM', (t) => {
+  t.regex(addps(0x1f00, [0x7f800001, 0], [0, 0], 0x400).stop, /^#6@/);
+  t.regex(addps(0x1f00, [0x7f800001, 0], [0, 0]).stop, /^#19@/);
+});
+
+test('CVTPI2PS from an MMX register makes the x87-to-MMX transition, from memory it does not (SDM CVTPI2PS)', (t) => {
+  const from = (text: string): { top: number; valid: number } => {
+    const r = run(text, { registers: { eax: DATA }, setup: (m) => { m.cpu.fpu.top = 3; m.cpu.fpu.validRegisters = 1; } });
+    return { top: r.machine.cpu.fpu.top, valid: r.machine.cpu.fpu.validRegisters };
+  };
+  t.deepEqual(from('cvtpi2ps (%eax),%xmm0'), { top: 3, valid: 1 });
+  t.deepEqual(from('cvtpi2ps %mm1,%xmm0'), { top: 0, valid: 0xff });
+  t.deepEqual(from('cvtps2pi (%eax),%mm1'), { top: 0, valid: 0xff }, 'an MMX destination always transitions');
+});
+
+test('an unmasked overflow or underflow reports PE exactly when the result rounded to the format\'s precision (exponent unbounded) is inexact; SSE has no exponent wrap (host CPU)', (t) => {
+  const cvt = (mxcsr: number, lo: number, hi: number): number => {
+    const r = run('ldmxcsr 0x20(%eax)\n\tcvtsd2ss (%eax),%xmm0', {
+      registers: { eax: DATA },
+      setup: (m) => {
+        const v = new DataView(m.memory.buffer);
+        v.setUint32(DATA, lo, true);
+        v.setUint32(DATA + 4, hi, true);
+        v.setUint32(DATA + 0x20, mxcsr, true);
+      },
+    });
+    t.like(r.stop, { kind: 'exception', vector: 19 });
+    return r.machine.cpu.fpu.mxcsr;
+  };
+  // Values and MXCSR images as the host printed them (CVTSD2SS with UE unmasked, FTZ on or off).
+  t.is(cvt(0xb780, 0x00000000, 0x80100000), 0xb790, '-2^-1022: tiny and exact at 24 bits: UE alone, far below any wrap');
+  t.is(cvt(0x1780, 0x00000000, 0x38000000), 0x1790, '2^-127: UE alone');
+  t.is(cvt(0x1780, 0x1b4b06d4, 0x880d6e45), 0x17b0, 'an inexact tiny value: UE and PE');
+  t.is(cvt(0x5300, 0x12345678, 0x38012345), 0x5330, 'UE and PE with PE masked too');
+  t.is(addps(0x1b80, [0x7f7fffff, 0x3f800000], [0x7f7fffff, 0x3f800000]).mxcsr, 0x1b88, 'OE for 2 * max, exact at 24 bits: no PE');
+});

@@ -53,6 +53,36 @@ export const QEMU_CAVEATS: readonly OracleCaveat[] = [
     handling: 'the misaligned cases are generated and judged against the host CPU; against qemu-i386 they are run but not compared (Case.qemuCannotJudge)',
   },
   {
+    what: 'the denormal-operand flag (MXCSR.DE) of SSE/SSE2 arithmetic, compares and conversions',
+    sdm: 'Vol. 1 11.5.2.2: a denormal source operand raises DE (unless DAZ makes it a zero)',
+    qemu: 'never sets DE for SSE instructions',
+    handling: 'cases with a denormal operand and DAZ clear are generated and judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'RCPPS/RCPSS/RSQRTPS/RSQRTSS of a denormal, and RSQRT of a negative number',
+    sdm: 'RCPSS/RSQRTSS: a denormal source is treated as 0.0 of its sign (the result is an infinity); RSQRT of a negative nonzero number returns the default QNaN',
+    qemu: 'computes the exact reciprocal (square root) of the denormal, and returns -NaN with another payload for negative numbers',
+    handling: 'judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge). Results for ordinary inputs are implementation-specific on every CPU and are compared by the SDM\'s error bound (1.5 * 2^-12), not bit for bit',
+  },
+  {
+    what: 'SSE arithmetic with a NaN in both operands of an element',
+    sdm: 'Vol. 1 Table 4-7: with two NaN operands SSE returns the first source operand\'s NaN (quieted)',
+    qemu: 'returns the NaN its softfloat prefers (sometimes the second operand\'s)',
+    handling: 'judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'MINPS/MAXPS and the other MIN/MAX forms returning a denormal operand while MXCSR.DAZ is set',
+    sdm: 'DAZ (Vol. 1 10.2.3.4): denormal source operands are converted to zeros of the same sign before any operation, so the zero is what MIN/MAX returns',
+    qemu: 'returns the denormal as it was',
+    handling: 'judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'an unmasked SIMD floating-point exception (MXCSR with an exception unmasked)',
+    sdm: 'Vol. 1 11.5.3: #XM (or #UD with CR4.OSXMMEXCPT clear), the destination not written; Linux delivers SIGFPE',
+    qemu: 'does not raise #XM',
+    handling: 'generated and judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
     what: 'LDMXCSR of a value with a reserved bit (16-31, or DAZ where MXCSR_MASK lacks it) set',
     sdm: 'LDMXCSR (Vol. 2A): "#GP(0) for an attempt to set any of the reserved bits"',
     qemu: 'loads the value',

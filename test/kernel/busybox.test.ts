@@ -2,7 +2,7 @@
 // same fixed directory tree, print the same bytes on stdout and stderr and end with the same status.
 // This is issue 9's "done when": the shell's pipelines and redirections, ls, cat, head, tail, grep,
 // wc, sort | uniq -c, find, xargs, tar, md5sum, sha256sum, cp, mv, rm, mkdir -p, kill, sleep & wait.
-// (seq, awk and printf need x87, which is not in the machine yet: left out.)
+// seq, awk and printf with floating point: glibc's x87 code and the kernel's FPU state per task.
 import test from 'ava';
 import { i386Oracle } from '../support/i386-oracle.ts';
 import { makeRootTree, makeTree, onGate86, onNativeChroot, onOracle, busyboxPath } from './busybox-support.ts';
@@ -25,6 +25,10 @@ const SCRIPTS: [string, string, string?][] = [
     + 'ln -s moved x/soft; ln x/moved x/hard; ls -l x | cut -c1-10,30- | sed -e "s/ [A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]//"; readlink x/soft; rm x/moved x/soft x/hard; rm -r x/copy; rmdir x; ls; mkdir data; echo $?'],
   ['kill of a background job, and its status from wait', 'sleep 10 & kill $!; wait $!; echo killed $?; sleep 10 & kill -9 $!; wait $!; echo $?'],
   ['sleep 1 & wait', 'sleep 1 & echo started; wait; echo waited $?'],
+  ['seq, awk and printf with floating point',
+    "seq 0.1 0.25 2; seq -w 1.5 0.5 4; printf '%.3e %f %g %.15g %a\\n' 12345.678 0.1 1e-5 0.1 0.75; "
+    + "awk 'BEGIN { printf(\"%.10f %g %e\\n\", 3.14159265358979 / 3, 1 / 3, 2.5e-300 * 4); s = 0; for (i = 0; i < 10; i++) s += 0.1; print s, s == 1, 1e300 * 1e10, int(7.9), 17 % 5.5 }'; "
+    + "seq 1 12 | awk '{ t += $1 / 7 } END { printf(\"%.12f\\n\", t) }'"],
   ['stdin through a pipeline, tr, od, dd', 'cat | tr a-z A-Z; od -c data/a.txt; dd if=data/binary.bin bs=100 count=2 2>/dev/null | wc -c', 'hello from stdin\n'],
 ];
 
@@ -49,7 +53,7 @@ const ROOTED: [string, string][] = [
   ['ls -la / and the escape attempts (.., absolute and relative symlinks out of the root)',
     'ls -la / /bin/busybox | grep -v -e " proc$" -e " dev$" -e "^total"; cd /..; pwd; ls ../../..; ln -s /../../../../etc /data/out; ls /data/out; cat /../../../etc/passwd; cd ..; ls'],
   ['ps, ps -o, /proc/self and /proc/1', '(while :; do :; done) & ps; ps -o pid,ppid,pgid,comm,args; kill $!; wait; cat /proc/self/cmdline | tr "\\0" " "; echo; '
-    + 'ls -l /proc/self/exe | cut -c1-10,57-; cut -d" " -f1,2,4-8 /proc/1/stat; grep -E "^(Name|Pid|PPid|Uid)" /proc/self/status; ls -d /proc/self/fd/[0-3]'],
+    + 'ls -l /proc/self/exe | cut -c1-10,57-; cut -d" " -f1,2,4-8 /proc/1/stat; grep -E "^(Name|Pid|PPid|Uid)" /proc/self/status; ls -d /proc/self/fd/[0-3]; echo "ls: $?"'],
 ];
 
 for (const [title, script] of ROOTED) {

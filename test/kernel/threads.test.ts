@@ -89,3 +89,24 @@ test(`CLONE_FILES and CLONE_FS: threads and clones share the descriptor table an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * qemu-i386 (7.2) shows the host's /proc for its own process: qemu's threads (its RCU thread, and
+ * threads it has not yet reaped) are counted with the guest's.
+ */
+const PROC_TASK_DEPARTURES: QemuDeparture[] = [
+  { qemu: /\/proc\/self\/task lists A: 1, B: 1, main: 1; \d+ entries\n/, linux: '/proc/self/task lists A: 1, B: 1, main: 1; 3 entries\n' },
+  { qemu: /\/proc\/self\/status: Threads:\t\d+\n/, linux: '/proc/self/status: Threads:\t3\n' },
+  { qemu: /after the joins: Threads:\t\d+\n/, linux: 'after the joins: Threads:\t1\n' },
+];
+const procTaskDeparts = i386Oracle() === 'qemu-i386' ? '; qemu-i386 counts its own threads in /proc/self, so Linux\'s counts are expected' : '';
+
+test(`signals and threads: per-thread masks, kill() taken by the thread that does not block it, tgkill() pending only in its thread, a fatal tgkill ends the process; /proc/PID/task/TID, Threads:, an unlisted /proc/TID — as natively (${i386Oracle()}${procTaskDeparts})`, (t) => {
+  const program = glibcProgram('glibc-thread-signals');
+  const native = runI386Elf(program);
+  t.is(native.status, 0);
+  const ours = runOnGate86(program, [], { cpu: 'pentium3', instructionLimit: 500_000_000 });
+  t.is(ours.stdout.toString(), linuxOutput(native, PROC_TASK_DEPARTURES), ours.result.kind === 'stopped' ? ours.result.message : '');
+  t.is(ours.status, 0);
+  t.true(ours.trace.some((l) => /^syscall 270 tgkill\(/.test(l)), 'the signals went through tgkill');
+});

@@ -22,9 +22,9 @@
 
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 export type OracleKind = 'native' | 'qemu-i386';
 
@@ -252,10 +252,29 @@ export function availableOracles(): OracleKind[] {
   return ['qemu-i386'];
 }
 
+/**
+ * A host tool's full path, looked up on the test process's own PATH: a guest program's environment
+ * (options.env) may carry a PATH of its own — the guest's /bin — in which qemu-i386 and setarch are
+ * not, and spawnSync looks a bare command up on the PATH of the environment it is given.
+ */
+const hostToolPaths = new Map<string, string>();
+function hostTool(name: string): string {
+  let found = hostToolPaths.get(name);
+  if (found === undefined) {
+    found = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, name)).find((p) => isExecutable(p)) ?? name;
+    hostToolPaths.set(name, found);
+  }
+  return found;
+}
+
+function isExecutable(path: string): boolean {
+  try { accessSync(path, fsConstants.X_OK); return true; } catch { return false; }
+}
+
 /** Run an i386 ELF executable on the oracle and capture what it did. */
 export function runI386Elf(path: string, args: string[] = [], options: RunOptions = {}): I386Run {
   const oracle = options.oracle ?? i386Oracle();
-  const [command, argv] = oracle === 'qemu-i386' ? ['qemu-i386', [path, ...args]] : options.noRandomize ? ['setarch', ['-R', path, ...args]] : [path, args];
+  const [command, argv] = oracle === 'qemu-i386' ? [hostTool('qemu-i386'), [path, ...args]] : options.noRandomize ? [hostTool('setarch'), ['-R', path, ...args]] : [path, args];
   const r = spawnSync(command, argv, {
     input: options.stdin,
     timeout: options.timeoutMs ?? 60_000,

@@ -127,6 +127,15 @@ export class Cpu {
   readonly segAccess = new Int32Array(8);
   /** Derived: FAST_READ/FAST_WRITE when offset == linear needs no check. */
   readonly segFast = new Uint8Array(8);
+  /**
+   * What each segment register's cache was last loaded from by a protected-mode descriptor load
+   * (system/descriptors.ts loadDataSegment): selector + 1 (0: nothing remembered), the descriptor's
+   * two words as loaded (accessed bit set) and the CPL of the load. A reload of the same selector
+   * whose descriptor still holds those words, at that CPL, passes the same checks and fills the cache
+   * with what it holds already, so it stops after reading the descriptor (the entry path's
+   * `mov %edx,%ds; mov %edx,%es` on every system call). Any other fill of the cache forgets it.
+   */
+  readonly segLoadedFrom = new Int32Array(8 * 4);
   /** GDTR and IDTR: [0] = GDT, [1] = IDT. */
   readonly tableBase = new Int32Array(2);
   readonly tableLimit = new Uint16Array(2);
@@ -355,6 +364,7 @@ export class Cpu {
    * system half reads the descriptor and decides; the flat machine calls this directly.
    */
   loadSegmentCache(seg: number, selector: number, base: number, limit: number, access: number): void {
+    this.segLoadedFrom[seg * 4] = 0;
     this.segSelector[seg] = selector;
     this.segBase[seg] = base;
     this.segLimit[seg] = limit >>> 0;

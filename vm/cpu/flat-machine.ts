@@ -17,6 +17,7 @@ import {
 import { readEflags, writeEflags } from './flags.ts';
 import { EventKind, Vector, NO_ERROR_CODE, pushedEflags } from './fault.ts';
 import { installIntegerOperations } from './operations/index.ts';
+import { installX87Operations } from './fpu/index.ts';
 import { installSimdOperations } from './simd/index.ts';
 import { modelHasFeature } from './models.ts';
 import { runCpu } from './run.ts';
@@ -60,6 +61,7 @@ export class FlatMachine {
     this.cpu = new Cpu(this.physical, new IoBus(), options.model);
     if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
+    installX87Operations(this.cpu);
     installSimdOperations(this.cpu);
     this.cpu.registerOperation('hlt', () => halt);
     this.cpu.deliverException = (cpu, vector, errorCode, kind) => {

@@ -2,10 +2,12 @@
 //
 // The feature bits are those of the real chip AND implemented by this machine. Clear: VME, DE, PAE,
 // MCE, APIC, MTRR, PGE, MCA, PAT, PSE-36, PSN (not implemented), and 3DNow! on the Athlon XP.
-// Kept where the chip had them: PSE (4 MiB pages), TSC, MSR, CX8, SEP, CMOV, AMD's SYSCALL, and the
-// SIMD units (vm/cpu/simd/): MMX from the Pentium II, FXSR and SSE from the Pentium III (and AMD's
-// MMX extensions on the Athlon XP), SSE2 and CLFSH on the Pentium 4. An instruction whose table row
-// names a feature the model lacks raises #UD (modelHasInstruction).
+// Kept where the chip had them: FPU (every model here has an on-chip x87), PSE (4 MiB pages), TSC,
+// MSR, CX8, SEP, CMOV, AMD's SYSCALL, FXSR (FXSAVE/FXRSTOR: Pentium II Deschutes and later, so the
+// Pentium III, Pentium 4 and Athlon XP here; not the Klamath Pentium II 6/3/3), and the SIMD units
+// (vm/cpu/simd/): MMX from the Pentium II, SSE from the Pentium III (and AMD's MMX extensions on the
+// Athlon XP), SSE2 and CLFSH on the Pentium 4. An instruction whose table row names a feature the
+// model lacks raises #UD (modelHasInstruction).
 //
 // Sources: Intel AP-485 "Processor Identification and the CPUID Instruction", AMD publication 20734
 // "CPUID Specification", and the seeds' Table 1 (family/model/stepping of each chip).
@@ -28,6 +30,8 @@ export const FEATURE_SEP = 1 << 11;
 export const FEATURE_CMOV = 1 << 15;
 /** FXSAVE/FXRSTOR and CR4.OSFXSR (leaf 1 EDX bit 24). */
 export const FEATURE_FXSR = 1 << 24;
+/** Leaf 1 ECX bit 0: SSE3 (FISTTP among it). No model here has it. */
+export const FEATURE_ECX_SSE3 = 1 << 0;
 /** CLFLUSH (leaf 1 EDX bit 19); leaf 1 EBX bits 8-15 give the line size in 8-byte units. */
 export const FEATURE_CLFSH = 1 << 19;
 export const FEATURE_MMX = 1 << 23;
@@ -90,7 +94,7 @@ export interface CpuModel {
   mxcsrMask: number;
 }
 
-const IMPLEMENTED_P5 = FEATURE_PSE | FEATURE_TSC | FEATURE_MSR | FEATURE_CX8;
+const IMPLEMENTED_P5 = FEATURE_FPU | FEATURE_PSE | FEATURE_TSC | FEATURE_MSR | FEATURE_CX8;
 const IMPLEMENTED_P6 = IMPLEMENTED_P5 | FEATURE_SEP | FEATURE_CMOV;
 const P6_MMX = IMPLEMENTED_P6 | FEATURE_MMX;
 const P6_SSE = P6_MMX | FEATURE_FXSR | FEATURE_SSE;
@@ -99,7 +103,7 @@ const SYSENTER_MSRS: [number, bigint][] = [[MSR_SYSENTER_CS, 0n], [MSR_SYSENTER_
 export const cpuModels: Record<string, CpuModel> = {
   '486': {
     name: '486', vendor: 'GenuineIntel', family: 4, model: 8, stepping: 0, maxLeaf: 1,
-    features: 0, featuresEcx: 0, maxExtendedLeaf: 0, extendedFeatures: 0,
+    features: FEATURE_FPU, featuresEcx: 0, maxExtendedLeaf: 0, extendedFeatures: 0,
     generation: '486', faultFramesSetResumeFlag: false, sysenterWorks: false, msrs: [], mxcsrMask: 0, costs: i486Costs,
     clockMHz: 100, // family 4 model 8 is the IntelDX4 (AP-485), sold at 75-100 MHz
   },
@@ -160,7 +164,10 @@ const GENERATION_ORDER: Record<Generation, number> = { '386': 0, '486': 1, penti
 
 /** Leaf 1 bits a CpuFeature needs (EDX, then ECX). */
 const FEATURE_BITS: Record<CpuFeature, [edx: number, ecx: number]> = {
+  fpu: [FEATURE_FPU, 0],
+  fcmov: [FEATURE_FPU | FEATURE_CMOV, 0],
   fxsr: [FEATURE_FXSR, 0],
+  sse3: [0, FEATURE_ECX_SSE3],
   mmx: [FEATURE_MMX, 0],
   sse: [FEATURE_SSE, 0],
   sse2: [FEATURE_SSE2, 0],

@@ -91,7 +91,7 @@ interface PrefixUse {
 }
 
 function usesOperandSize(form: InstructionForm, insn: Instruction): boolean {
-  if (form.mnemonic16 !== undefined || form.suffix === 'when16' || form.suffix === 'always') return true;
+  if (form.mnemonic16 !== undefined || form.suffix === 'when16' || form.suffix === 'always' || form.suffix === 'x87env') return true;
   if (form.registerByOperandSize && (!insn.hasModrm || insn.mod === 3)) return true;
   return form.operands.some((o) => {
     if (o.kind === 'far' || o.kind === 'farmem') return true;
@@ -229,6 +229,8 @@ function suffixLetter(form: InstructionForm, insn: Instruction, defaultSize32: b
   const sizedByRegister = form.operands.some((o) => SIZING_REGISTERS.has(o.kind) || (o.kind === 'rm' && insn.mod === 3));
   switch (form.suffix) {
     case 'never': return '';
+    // The x87 environment images: 14/94 bytes with a 16-bit operand size, 28/108 with 32.
+    case 'x87env': return (insn.operandSize === 32) !== defaultSize32 ? (insn.operandSize === 16 ? 's' : 'l') : '';
     case 'always': return SIZE_LETTER[operationSize()] ?? '';
     // Only the size the code segment does not default to shows: pushw in 32-bit code, pushl in 16-bit.
     case 'when16': return (insn.operandSize === 32) !== defaultSize32 && !sizedByRegister ? SIZE_LETTER[insn.operandSize]! : '';
@@ -239,8 +241,9 @@ function suffixLetter(form: InstructionForm, insn: Instruction, defaultSize32: b
   }
 }
 
-function mnemonicOf(form: InstructionForm, insn: Instruction, defaultSize32: boolean): string {
-  let name = form.mnemonic;
+/** `waitPrefixed`: FWAIT came first, which makes fnstsw `fstsw` (InstructionForm.waitMnemonic). */
+function mnemonicOf(form: InstructionForm, insn: Instruction, defaultSize32: boolean, waitPrefixed = false): string {
+  let name = waitPrefixed && form.waitMnemonic !== undefined ? form.waitMnemonic : form.mnemonic;
   if (insn.addressSize === 16 && form.mnemonicAddress16 !== undefined) name = form.mnemonicAddress16;
   if (form.addressSuffix && (insn.addressSize === 32) !== defaultSize32) name += SIZE_LETTER[insn.addressSize]!;
   if (form.mnemonic16 !== undefined) {
@@ -350,6 +353,8 @@ function operandText(operand: Operand, ctx: OperandContext): string | null {
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs': return `%${operand.kind}`;
     case 'srcstr': return stringOperand(insn, form, false);
     case 'dststr': return stringOperand(insn, form, true);
+    case 'st': return '%st';
+    case 'sti': return `%st(${insn.rm})`;
     case 'mm': return ctx.mmxAsXmm ? `%xmm${insn.reg}` : `%mm${insn.reg}`;
     case 'xmm': return `%xmm${insn.reg}`;
     case 'mmrm': return insn.mod !== 3 ? memoryText(insn, ctx.segment) : ctx.mmxAsXmm ? `%xmm${insn.rm}` : `%mm${insn.rm}`;
@@ -374,7 +379,7 @@ export function layout(mnemonic: string, operands: string[]): string {
  * A failed decode prints as objdump does: `(bad)` for an undefined opcode, `.byte 0xNN` (or the
  * prefix's name) when the bytes ran out; `instructionLength` gives how many bytes that text covers.
  */
-export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, address: number, defaultSize32: boolean, nameTarget: TargetNamer = plainTarget): AttText {
+export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, address: number, defaultSize32: boolean, nameTarget: TargetNamer = plainTarget, waitPrefixed = false): AttText {
   const form = insn.form;
   if (form === null) {
     if (insn.failure !== DecodeFailure.UndefinedOpcode) return { text: truncatedText(bytes[start]!, defaultSize32), target: null };
@@ -426,9 +431,12 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
     const mnemonic = names.length === 0 ? name : `${names.join(' ')} ${name}`;
     return { text: layout(mnemonic, operands.filter((o) => !o.startsWith('$'))), target: null };
   }
-  const name = mnemonicOf(form, insn, defaultSize32) + use.hint;
+  // objdump's x87 tables hold (bad) for the reserved escape encodings and the undocumented aliases:
+  // the ModRM byte (and displacement) is still consumed, and a memory operand still printed.
+  const name = form.objdumpBad ? '(bad)' : mnemonicOf(form, insn, defaultSize32, waitPrefixed) + use.hint;
+  const shown = form.objdumpBad ? operands.filter(() => insn.mod !== 3) : operands;
   const mnemonic = names.length === 0 ? name : `${names.join(' ')} ${name}`;
-  return { text: layout(mnemonic, operands), target: ctx.target };
+  return { text: layout(mnemonic, shown), target: ctx.target };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 
 import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT, type TscCounts } from '../cpu/cpu.ts';
 import { installIntegerOperations } from '../cpu/operations/index.ts';
+import { installX87Operations } from '../cpu/fpu/index.ts';
 import { installSimdOperations } from '../cpu/simd/index.ts';
 import { runCpu } from '../cpu/run.ts';
 import { writeEflags } from '../cpu/flags.ts';
@@ -89,6 +90,7 @@ export class Machine {
     this.cpu.tscCounts = options.tsc ?? 'cycles';
     if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
+    installX87Operations(this.cpu);
     installSimdOperations(this.cpu);
     this.system = installSystem(this.cpu);
     this.devices = new PcDevices({

@@ -8,7 +8,7 @@
  *   startup_high     load our GDT (Linux 2.6's layout: __KERNEL_CS 0x60 .. __USER_DS 0x7b), reload
  *                    every segment register, drop the identity mapping, set up the TSS and the IDT.
  *   identify_cpu     cpuid into boot_cpu_data; Linux 2.6.0's Pentium Pro rule (fidelity point 4).
- *   check_fpu        CR4.OSFXSR and OSXMMEXCPT where CPUID has FXSR and SSE, as Linux's check_fpu.
+ *   check_fpu        CR0.MP/NE/TS (lazy FPU), CR4.OSFXSR and OSXMMEXCPT where CPUID has FXSR and SSE.
  *   sysenter_setup   copy the sysenter or the int80 linux-gate.so.1 into the page mapped at 0xffffe000.
  *   enable_sep_cpu   tss.ss1/esp1 and the three wrmsr of seed 000 (fidelity point 3).
  *   start_init       ask the TypeScript half to exec the first program into a pt_regs frame at the
@@ -246,6 +246,13 @@ setup_pit:
  * Models without CR4 (the 486) have neither feature.
  */
 check_fpu:
+	/* CR0 as Linux runs: MP (WAIT obeys TS), NE (x87 errors are #MF), EM clear (an FPU is there),
+	 * and TS set, as cpu_init's stts(): no task owns the FPU yet, so the first FPU instruction of
+	 * any task is #NM and loads that task's state (kernel/fpu.ts). */
+	movl	%cr0, %eax
+	andl	$~CR0_EM, %eax
+	orl	$(CR0_MP + CR0_NE + CR0_TS), %eax
+	movl	%eax, %cr0
 	movl	boot_cpu_data + X86_CAPABILITY, %edx
 	testl	$((1 << X86_FEATURE_FXSR_BIT) | (1 << X86_FEATURE_XMM_BIT)), %edx
 	jz	3f				/* neither: leave CR4 alone (the 486 has none) */

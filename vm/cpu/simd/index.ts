@@ -9,6 +9,7 @@
 // | packed-integer.ts  | MMX and SSE2 integer arithmetic, compares, shifts, packs and unpacks       |
 // | shuffles.ts        | PSHUFW/PSHUFD/PSHUFHW/PSHUFLW, SHUFPS/SHUFPD                                |
 // | moves.ts           | MOVD/MOVQ, register/half/scalar moves, non-temporal and masked stores      |
+// | float.ts           | SSE/SSE2 arithmetic, MIN/MAX, compares, conversions (exact: vm/cpu/softfloat/) |
 // | control.ts         | EMMS, LDMXCSR/STMXCSR, the fences, CLFLUSH                                 |
 //
 // Which instructions a CPU model has is the table's `feature` (checked when an instruction is
@@ -18,6 +19,7 @@ import type { Cpu } from '../cpu.ts';
 import type { Binder } from '../op.ts';
 import { bindLanes } from './binders.ts';
 import { bindClflush, bindEmms, bindFence, bindLdmxcsr, bindStmxcsr } from './control.ts';
+import { floatOperations } from './float.ts';
 import { moveOperations } from './moves.ts';
 import { packedOperations } from './packed-integer.ts';
 import { shuffleOperations } from './shuffles.ts';
@@ -33,6 +35,7 @@ export const simdOperations: Record<string, Binder> = {
   ...Object.fromEntries(Object.entries(sameAs).map(([name, integer]) => [name, bindLanes(packedOperations[integer]!)])),
   ...Object.fromEntries(Object.entries(shuffleOperations).map(([name, f]) => [name, bindLanes(f)])),
   ...moveOperations,
+  ...floatOperations,
   emms: bindEmms,
   ldmxcsr: bindLdmxcsr,
   stmxcsr: bindStmxcsr,

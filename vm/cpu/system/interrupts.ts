@@ -25,7 +25,7 @@ import {
 } from './descriptors.ts';
 import { systemRead16, systemRead32 } from './system-memory.ts';
 import { armInterruptCheck, systemStateOf } from './state.ts';
-import { taskSwitch, TaskSwitchReason, readStackFromTss } from './task-switch.ts';
+import { taskSwitch, TaskSwitchReason, readStackFromTss, tssStack } from './task-switch.ts';
 
 /** Exceptions the SDM calls contributory (table 6-4): two of them in a row make a double fault. */
 function isContributory(vector: number): boolean {
@@ -153,11 +153,13 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind:
   const oldCs = cpu.segSelector[CS]!;
   const oldEsp = cpu.regs[ESP]!;
   const oldSs = cpu.segSelector[SS]!;
-  const saved = saveStack(cpu);
+  // The stack as it was, to put back if pushing the frame faults (locals: no object per delivery).
+  const oldSsBase = cpu.segBase[SS]!, oldSsLimit = cpu.segLimit[SS]!, oldSsAccess = cpu.segAccess[SS]!;
   try {
     if (newCpl < oldCpl) {
       // 3. Inner-ring stack from the TSS.
-      const [newSs, newEsp] = readStackFromTss(cpu, newCpl, ext);
+      readStackFromTss(cpu, newCpl, ext);
+      const newSs = tssStack.ss, newEsp = tssStack.esp;
       const ssError = (newSs & 0xfffc) + ext;
       if ((newSs & 0xfffc) === 0) cpu.raise(Vector.TS, ext);
       if (!readDescriptor(cpu, newSs, stack)) cpu.raise(Vector.TS, ssError);
@@ -179,7 +181,9 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind:
     pushValue(cpu, gate32, cpu.eip);
     if (errorCode !== NO_ERROR_CODE) pushValue(cpu, gate32, errorCode);
   } catch (fault) {
-    restoreStack(cpu, saved, oldCpl);
+    cpu.loadSegmentCache(SS, oldSs, oldSsBase, oldSsLimit, oldSsAccess);
+    cpu.regs[ESP] = oldEsp;
+    cpu.setCpl(oldCpl);
     throw fault;
   }
   // 5-6. Flags, CS:EIP, CPL.
@@ -187,8 +191,7 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind:
   loadCache(cpu, CS, (selector & 0xfffc) | newCpl, target);
   cpu.setCpl(newCpl);
   cpu.eip = offset;
-  materialiseFlags(cpu);
-  cpu.flags &= ~(TF | NT | RF | VM);
+  cpu.flags &= ~(TF | NT | RF | VM); // non-arithmetic bits: they always live in cpu.flags
   if ((type & 1) === 0) cpu.flags &= ~IF; // interrupt gate
   // The cycle model's price of the whole delivery: the TSS stack switch is what makes ring 3 -> 0 dear.
   cpu.centicycles += newCpl < oldCpl ? cpu.cycleCosts.interruptInner : cpu.cycleCosts.interruptSame;
@@ -197,18 +200,6 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind:
 function pushValue(cpu: Cpu, size32: boolean, value: number): void {
   if (size32) cpu.push32(value);
   else cpu.push16(value & 0xffff);
-}
-
-interface SavedStack { selector: number; base: number; limit: number; access: number; esp: number }
-
-function saveStack(cpu: Cpu): SavedStack {
-  return { selector: cpu.segSelector[SS]!, base: cpu.segBase[SS]!, limit: cpu.segLimit[SS]!, access: cpu.segAccess[SS]!, esp: cpu.regs[ESP]! };
-}
-
-function restoreStack(cpu: Cpu, s: SavedStack, cpl: number): void {
-  cpu.loadSegmentCache(SS, s.selector, s.base, s.limit, s.access);
-  cpu.regs[ESP] = s.esp;
-  cpu.setCpl(cpl);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,9 +306,10 @@ export function iret(cpu: Cpu, wide: boolean): void {
   loadCache(cpu, CS, cs, t);
   cpu.setCpl(rpl);
   cpu.eip = newEip;
-  materialiseFlags(cpu);
+  // The mask holds every arithmetic flag: the lazy record is replaced, not computed.
   const mask = writableFlags(oldCpl, iopl, wide, true);
   cpu.flags = (cpu.flags & ~mask) | (tempFlags & mask) | 2;
+  cpu.lazyOp = 0;
   cpu.resumeFlagLoaded = (cpu.flags & RF) !== 0;
   armInterruptCheck(cpu);
   if (rpl > oldCpl) {
