@@ -8,8 +8,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { Machine } from '../vm/machine/machine.ts';
+import type { ClockKind } from '../vm/machine/clock.ts';
 import { cpuid } from '../vm/cpu/models.ts';
-import { FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
+import { FS, GS, StopKind, type Cpu, type TscCounts } from '../vm/cpu/cpu.ts';
 import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
@@ -24,8 +25,16 @@ export interface RunOptions {
   program: KernelHost['program'];
   cpu?: string;
   memoryMiB?: number;
+  /** What the TSC counts: modelled cycles (default) or retired instructions. */
+  tsc?: TscCounts;
   /** false: `--no-jit`, the interpreter alone. */
   jit?: boolean;
+  /**
+   * The machine's time (`--clock`): the host's (default) or the modelled clock, the CPU model's
+   * cycles (vm/machine/clock.ts) — then the kernel's clocks and timeouts read it too, and a run is
+   * the same on every host.
+   */
+  clock?: ClockKind;
   /** Program output (fd 1 and 2). */
   write(fd: number, bytes: Uint8Array): void;
   /** Console input without waiting: what has arrived (maybe nothing), 'end' once it has ended. Default: none, ended. */
@@ -96,10 +105,14 @@ export function runProgram(options: RunOptions): RunResult {
   let exit: ExitStatus | null = null;
   const machine = new Machine({
     cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64, ...(options.jit === false ? { jit: false } : {}),
+    ...(options.tsc !== undefined ? { tsc: options.tsc } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
     consoleOut: (byte) => options.write(1, Uint8Array.of(byte)),
     consoleIn: () => -1,
   });
   const start = process.hrtime.bigint();
+  const modelled = options.clock === 'modelled';
+  const epoch = BigInt(Date.now()) * 1_000_000n;
   const host: KernelHost = {
     write: options.write,
     input: options.input ?? (() => 'end'),
@@ -112,8 +125,9 @@ export function runProgram(options: RunOptions): RunResult {
       machine.cpu.requestStop(StopKind.Request);
     },
     log: options.log ?? (() => {}),
-    now: () => BigInt(Date.now()) * 1_000_000n,
-    monotonic: () => process.hrtime.bigint() - start,
+    // On the modelled clock the kernel's time is the machine's: wall time is the boot's plus it.
+    now: modelled ? () => epoch + BigInt(Math.floor(machine.clock())) : () => BigInt(Date.now()) * 1_000_000n,
+    monotonic: modelled ? () => BigInt(Math.floor(machine.clock())) : () => process.hrtime.bigint() - start,
     random: (n) => new Uint8Array(randomBytes(n)),
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },

@@ -56,6 +56,8 @@ export function runProgramJob(job: ProgramJob & ConsoleBuffers): WorkerReport {
   const { show, stream, prefix } = job.log;
   const result = runProgram({
     kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB, ...(job.jit === false ? { jit: false } : {}),
+    ...(job.tsc !== undefined ? { tsc: job.tsc } : {}),
+    ...(job.clock !== undefined ? { clock: job.clock } : {}),
     initrd: job.initrd, root: job.root, cwd: job.cwd,
     write, input: take,
     isTerminal: (fd) => job.terminals[fd] === true,

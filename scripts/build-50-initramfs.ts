@@ -4,11 +4,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildInitramfs, INITRAMFS_PATH } from '../userland/initramfs.ts';
-import { ASSEMBLY_PROGRAMS, C_PROGRAMS } from '../userland/build-userland.ts';
+import { userlandPrograms } from '../userland/build-userland.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 try {
-  const programs = Object.fromEntries([...ASSEMBLY_PROGRAMS, ...C_PROGRAMS].map((n) => [n, `${root}build/userland/${n}.elf`]).filter(([, p]) => existsSync(p!)));
+  const programs = Object.fromEntries([...userlandPrograms(root, '.S'), ...userlandPrograms(root, '.c')].map((n) => [n, `${root}build/userland/${n}.elf`]).filter(([, p]) => existsSync(p!)));
   if (programs['init'] === undefined) {
     console.log('initramfs: no init (no gcc -m32), not built');
   } else {

@@ -1,19 +1,22 @@
-// Builds the sample programs into build/userland/*.elf:
+// Builds the sample programs into build/userland/*.elf — every userland/*.S and userland/*.c is a
+// program (adding one is adding a file; a lab's user program needs no build edit):
 //   - assembly (hello.S, lib/crt0.S, lib/syscall.S) with gate86's own assembler;
-//   - C (getuid.c, which-stub.c, sysbench.c, lib/libc.c) with `gcc -m32 -ffreestanding -nostdlib -c`
+//   - C (getuid.c, which-stub.c, sysbench.c, init.c, lib/libc.c) with `gcc -m32 -ffreestanding -nostdlib -c`
 //     when gcc is there — gate86 has no C compiler — and skipped with a note when it is not;
 //   - every program linked by gate86 ld as a static ELF at 0x08048000.
 // The same ELF files run natively (or under qemu-i386) and under `gate86 run`.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '../linker/as/index.ts';
 import { linkImage } from '../linker/ld/link-image.ts';
 import { writeGeneratedHeaders } from '../kernel/tools/build-kernel.ts';
 
-export const ASSEMBLY_PROGRAMS = ['hello'];
-export const C_PROGRAMS = ['getuid', 'which-stub', 'sysbench', 'init', 'sh'];
+/** The programs in `userland/`: one per top-level file with this extension ('.S' or '.c'), by name. */
+export function userlandPrograms(root: string, extension: '.S' | '.c'): string[] {
+  return readdirSync(join(root, 'userland')).filter((f) => f.endsWith(extension)).map((f) => f.slice(0, -extension.length)).sort();
+}
 
 /** i486 code: the programs must run on every CPU model, and the 486 has no CMOV (nor x87 here). */
 export const CFLAGS = [
@@ -47,18 +50,19 @@ export function buildUserland(root: string, outDir: string): UserlandBuild {
   const include = writeGeneratedHeaders(root, join(outDir, 'include'));
   const src = join(root, 'userland');
   const programs: Record<string, string> = {};
-  for (const name of ASSEMBLY_PROGRAMS) {
+  const cPrograms = userlandPrograms(root, '.c');
+  for (const name of userlandPrograms(root, '.S')) {
     const object = assembleTo(join(src, `${name}.S`), join(outDir, `${name}.o`), include);
     programs[name] = join(outDir, `${name}.elf`);
     linkImage({ image: 'exec', objects: [object], output: programs[name] });
   }
-  if (!haveGcc()) return { programs, skipped: C_PROGRAMS };
+  if (!haveGcc()) return { programs, skipped: cPrograms };
   const runtime = [
     assembleTo(join(src, 'lib/crt0.S'), join(outDir, 'crt0.o'), include),
     assembleTo(join(src, 'lib/syscall.S'), join(outDir, 'syscall.o'), include),
     compileTo(join(src, 'lib/libc.c'), join(outDir, 'libc.o'), include),
   ];
-  for (const name of C_PROGRAMS) {
+  for (const name of cPrograms) {
     const object = compileTo(join(src, `${name}.c`), join(outDir, `${name}.o`), include);
     programs[name] = join(outDir, `${name}.elf`);
     linkImage({ image: 'exec', objects: [runtime[0]!, object, ...runtime.slice(1)], output: programs[name] });

@@ -4,14 +4,14 @@
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, type Command } from '../usage.ts';
+import { parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
-import { buildUserland, ASSEMBLY_PROGRAMS, C_PROGRAMS } from '../../userland/build-userland.ts';
+import { buildUserland, userlandPrograms } from '../../userland/build-userland.ts';
 import { buildInitramfs, busyboxArchive, findBusybox, INITRAMFS_PATH, isStaticI386 } from '../../userland/initramfs.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
-const usage = `usage: gate86 boot [--cpu NAME] [--no-jit] [--busybox FILE | --no-busybox]
+const usage = `usage: gate86 boot [--cpu NAME] [--tsc WHAT] [--no-jit] [--busybox FILE | --no-busybox]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. The root file system is the
@@ -25,6 +25,7 @@ foreground job; Ctrl-A x stops the machine.
   --busybox FILE  a static i386 busybox to add (default: Debian's busybox-static:i386 at /bin/busybox,
                   or $GATE86_BUSYBOX, when there)
   --no-busybox    use gate86's own shell even where busybox is installed
+${TSC_USAGE}
   --no-jit        every instruction through the interpreter (the reference): no block compiler`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
@@ -33,7 +34,7 @@ const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
 /** The programs: build/userland if `npm run build` made them, else built now (assembly always; C with gcc). */
 function programs(): Record<string, string> {
   const root = packageRoot();
-  const names = [...ASSEMBLY_PROGRAMS, ...C_PROGRAMS];
+  const names = [...userlandPrograms(root, '.S'), ...userlandPrograms(root, '.c')];
   const built = join(root, 'build/userland');
   if (names.every((n) => existsSync(join(built, `${n}.elf`)))) return Object.fromEntries(names.map((n) => [n, join(built, `${n}.elf`)]));
   return buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-userland-'))).programs;
@@ -46,10 +47,10 @@ function initramfs(found: Record<string, string>): Uint8Array | null {
   return found['init'] === undefined ? null : buildInitramfs(found);
 }
 
-interface BootArguments { cpu: string; busybox: string | null | undefined; jit: boolean }
+interface BootArguments { cpu: string; tsc: 'cycles' | 'instructions'; busybox: string | null | undefined; jit: boolean }
 
 function parseArguments(args: string[]): BootArguments {
-  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, busybox: undefined, jit: true };
+  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', busybox: undefined, jit: true };
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--cpu') {
       a.cpu = args[++i] ?? '';
@@ -59,6 +60,8 @@ function parseArguments(args: string[]): BootArguments {
       if (file === undefined) throw new UsageError('--busybox needs a file');
       if (!isStaticI386(file)) throw new UsageError(`--busybox ${file}: not a static i386 ELF executable`);
       a.busybox = file;
+    } else if (args[i] === '--tsc') {
+      a.tsc = parseTsc(args[++i]);
     } else if (args[i] === '--no-busybox') {
       a.busybox = null;
     } else if (args[i] === '--no-jit') {
@@ -80,14 +83,14 @@ export const bootCommand: Command = {
     const out = (text: string): void => { process.stdout.write(text); };
     out(`gate86: booting the kernel on a ${a.cpu}\n`);
     const base = initramfs(found);
-    if (base === null) return bootEachSample(kernel, a.cpu, a.jit, found, samples);
+    if (base === null) return bootEachSample(kernel, a.cpu, a.tsc, a.jit, found, samples);
     const busybox = a.busybox === null ? null : findBusybox(a.busybox);
     const archive = busybox === null ? base : Buffer.concat([base, busyboxArchive(new Uint8Array(readFileSync(busybox)))]);
     out(`gate86: initramfs ${INITRAMFS_PATH}${busybox === null ? '' : ` + ${busybox}`} (${(archive.length / 1024).toFixed(0)} KiB)\n`);
     const commandLines = samples.map((n) => [`/bin/${n}`, ...(SAMPLE_ARGS[n] ?? [])].join(' '));
     const terminal = terminalFacts();
     const result = await runInWorker({
-      kind: 'program', kernel, cpu: a.cpu, ...(a.jit ? {} : { jit: false }),
+      kind: 'program', kernel, cpu: a.cpu, tsc: a.tsc, ...(a.jit ? {} : { jit: false }),
       program: { path: '/init', argv: ['/init', ...commandLines], envp: ['HOME=/root', 'PATH=/bin:/sbin:/usr/bin:/usr/sbin', `TERM=${process.env['TERM'] ?? 'vt100'}`] },
       initrd: { name: 'initramfs.cpio', bytes: new Uint8Array(archive) },
       ...terminal,
@@ -106,12 +109,12 @@ export const bootCommand: Command = {
 };
 
 /** Without gcc (no init, no initramfs): one boot per assembly sample, on the host's file system. */
-async function bootEachSample(kernel: Uint8Array, cpu: string, jit: boolean, found: Record<string, string>, samples: string[]): Promise<number> {
+async function bootEachSample(kernel: Uint8Array, cpu: string, tsc: 'cycles' | 'instructions', jit: boolean, found: Record<string, string>, samples: string[]): Promise<number> {
   let first = true;
   for (const name of samples) {
     const path = found[name]!;
     const result = await runInWorker({
-      kind: 'program', kernel, cpu, ...(jit ? {} : { jit: false }),
+      kind: 'program', kernel, cpu, tsc, ...(jit ? {} : { jit: false }),
       program: { path, image: new Uint8Array(readFileSync(path)), argv: [name, ...(SAMPLE_ARGS[name] ?? [])], envp: [] },
       ...terminalFacts(), terminals: [false, false, false],
       log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },

@@ -6,6 +6,7 @@ import { asCommand } from './as.ts';
 import { machineCommand } from './machine.ts';
 import { runCommand } from './run.ts';
 import { bootCommand } from './boot.ts';
+import { labCommand } from './lab.ts';
 
 export const commands: Command[] = [
   objdumpCommand,
@@ -14,4 +15,5 @@ export const commands: Command[] = [
   machineCommand,
   runCommand,
   bootCommand,
+  labCommand,
 ];

@@ -3,27 +3,28 @@
 // status is the isa-debug-exit status ((V << 1) | 1 for a write of V to port 0xF4).
 
 import { readFileSync } from 'node:fs';
-import { UsageError, type Command } from '../usage.ts';
+import { parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { MachineHost } from '../../vm/worker/host.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 import { DEFAULT_MEMORY_MIB } from '../../vm/machine/machine.ts';
 
-const usage = `usage: gate86 machine [--cpu NAME] [--no-jit] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] KERNEL.elf
+const usage = `usage: gate86 machine [--cpu NAME] [--tsc WHAT] [--no-jit] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] KERNEL.elf
 
 Boot a Multiboot (v1) kernel like qemu-system-i386 -kernel: COM1 on stdin/stdout, exit status from
 the isa-debug-exit device at port 0xF4. Ctrl-C goes to the guest; a second Ctrl-C within a second
 stops the machine.
 
   --cpu NAME       CPU model: ${Object.keys(cpuModels).join(', ')} (default ${DEFAULT_CPU_MODEL})
+${TSC_USAGE}
   --no-jit         every instruction through the interpreter (the reference): no block compiler
   --mem MiB        guest RAM (default ${DEFAULT_MEMORY_MIB})
   --append STRING  the kernel command line (after the kernel's name, as QEMU passes it)
   --initrd FILES   Multiboot modules, comma-separated`;
 
-interface Arguments { cpu: string; jit: boolean; memoryMiB: number; append: string; initrd: string[]; kernel: string }
+interface Arguments { cpu: string; tsc: 'cycles' | 'instructions'; jit: boolean; memoryMiB: number; append: string; initrd: string[]; kernel: string }
 
 function parse(args: string[]): Arguments {
-  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, jit: true, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '' };
+  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', jit: true, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -34,6 +35,8 @@ function parse(args: string[]): Arguments {
     if (arg === '--cpu') {
       parsed.cpu = value();
       if (cpuModels[parsed.cpu] === undefined) throw new UsageError(`unknown CPU model '${parsed.cpu}'`);
+    } else if (arg === '--tsc') {
+      parsed.tsc = parseTsc(value());
     } else if (arg === '--no-jit') {
       parsed.jit = false;
     } else if (arg === '--mem') {
@@ -107,7 +110,7 @@ export const machineCommand: Command = {
       modules.push({ name: file, bytes });
     }
     const host = new MachineHost({
-      kernel, kernelName: a.kernel, commandLine: `${a.kernel} ${a.append}`, modules, cpu: a.cpu, memoryMiB: a.memoryMiB,
+      kernel, kernelName: a.kernel, commandLine: `${a.kernel} ${a.append}`, modules, cpu: a.cpu, tsc: a.tsc, memoryMiB: a.memoryMiB,
       ...(a.jit ? {} : { jit: false }),
       onOutput: (bytes) => process.stdout.write(bytes),
     });

@@ -3,7 +3,7 @@
 // The machine, the kernel and the program run in the machine's worker thread (cli/program-host.ts).
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, sep, isAbsolute } from 'node:path';
-import { UsageError, type Command } from '../usage.ts';
+import { CLOCK_USAGE, parseClock, parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { checkExecutable, ExecError } from '../../kernel/exec.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
@@ -31,6 +31,8 @@ machine (status 130).
   --env-clear     start from an empty environment (then -E adds to it)
   -0 ARGV0        the program's argv[0] (default: PROGRAM as given)
   --mem MiB       guest memory (default 64)
+${TSC_USAGE}
+${CLOCK_USAGE}
   --no-jit        every instruction through the interpreter (the reference): no block compiler
   --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
                   fault (user faults and the signal they become), boot (the boot log),
@@ -38,7 +40,7 @@ machine (status 130).
                   cpuid (what identify_cpu found and the SEP verdict)`;
 
 interface RunArguments {
-  cpu: string; jit: boolean; trace: Set<string>; program: string; args: string[]; root: string; readOnly: boolean;
+  cpu: string; tsc: 'cycles' | 'instructions'; clock: 'host' | 'modelled'; jit: boolean; trace: Set<string>; program: string; args: string[]; root: string; readOnly: boolean;
   environment: string[]; argv0: string | null; memoryMiB: number;
 }
 
@@ -58,6 +60,8 @@ function environment(steps: ({ set: string } | { unset: string } | 'clear')[]): 
 
 function parseArguments(args: string[]): RunArguments {
   let cpu = DEFAULT_CPU_MODEL;
+  let tsc: 'cycles' | 'instructions' = 'cycles';
+  let clock: 'host' | 'modelled' = 'host';
   let jit = true;
   const trace = new Set<string>();
   let root = '/';
@@ -77,6 +81,10 @@ function parseArguments(args: string[]): RunArguments {
     if (a === '--cpu') {
       cpu = value();
       if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
+    } else if (a === '--tsc') {
+      tsc = parseTsc(value());
+    } else if (a === '--clock') {
+      clock = parseClock(value());
     } else if (a === '--no-jit') {
       jit = false;
     } else if (a === '--trace') {
@@ -116,7 +124,7 @@ function parseArguments(args: string[]): RunArguments {
   }
   const program = args[i];
   if (program === undefined) throw new UsageError('no program to run');
-  return { cpu, jit, trace, program, args: args.slice(i + 1), root, readOnly, environment: environment(steps), argv0, memoryMiB };
+  return { cpu, tsc, clock, jit, trace, program, args: args.slice(i + 1), root, readOnly, environment: environment(steps), argv0, memoryMiB };
 }
 
 export const runCommand: Command = {
@@ -148,6 +156,8 @@ export const runCommand: Command = {
       root: { directory: a.root, readOnly: a.readOnly },
       cwd: process.cwd(),
       cpu: a.cpu,
+      tsc: a.tsc,
+      ...(a.clock === 'modelled' ? { clock: a.clock } : {}),
       memoryMiB: a.memoryMiB,
       ...(a.jit ? {} : { jit: false }),
       ...terminalFacts(),

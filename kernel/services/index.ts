@@ -1,5 +1,7 @@
 // Every TypeScript system call service, by the entry point name kernel/syscall_32.tbl uses (Linux's
 // names: uname is sys_newuname, mmap2 is sys_mmap_pgoff, the 16-bit uid calls are sys_getuid16 ...).
+// A `sys_NAME` that one of these modules exports is a service under its own name without a line
+// here (servicesExportedBy below): adding a system call is a table row, a service and a program.
 // The build makes one hypercall stub per name here; the table generator refuses an entry point missing here.
 
 import type { SyscallService } from '../kernel.ts';
@@ -112,3 +114,16 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_sigreturn: signal.sys_sigreturn,
   sys_rt_sigreturn: signal.sys_rt_sigreturn,
 };
+
+/**
+ * Every `sys_*` function these modules export that the map above does not name already: a new
+ * service (a lab's) is reachable from its table row as soon as it is exported.
+ */
+function servicesExportedBy(modules: Record<string, unknown>[]): void {
+  for (const module of modules) {
+    for (const [name, value] of Object.entries(module)) {
+      if (name.startsWith('sys_') && typeof value === 'function' && !(name in SYSCALL_SERVICES)) SYSCALL_SERVICES[name] = value as SyscallService;
+    }
+  }
+}
+servicesExportedBy([identity, process, memory, io, names, poll, jobs, time, random, signal, tasks, futex]);

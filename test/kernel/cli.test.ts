@@ -1,6 +1,10 @@
 // `gate86 run` and `gate86 boot` as a user meets them (through the CLI entry, under tsx).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildUserland } from '../../userland/build-userland.ts';
 import { buildTestProgram, root } from './support.ts';
 
 function gate86(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -44,4 +48,18 @@ test('gate86 boot: the boot story, then each sample', (t) => {
   // One boot: the initramfs's init forks and execs each sample, then starts the shell, which ends with
   // its input (with gcc, which builds init) — or one boot per sample.
   t.regex(r.stdout, /(kernel: initramfs: initramfs.cpio: \d+ entries unpacked[^]*init: \$ \/bin\/sysbench 2000\n(.*\n){2}init: pid 5 exited with status 0\n[^]*init: starting \/bin\/sh[^]*kernel: init exited with status 0|kernel: sysbench exited with status 0)/);
+});
+
+test('gate86 run --clock modelled: time is the model\'s cycles, so two runs of sysbench print the same, nanoseconds too', (t) => {
+  const sysbench = buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-clock-'))).programs['sysbench']!;
+  const run = () => gate86(['run', '--clock', 'modelled', '--cpu', 'pentium4', sysbench, '2000']);
+  const first = run();
+  t.is(first.status, 0, first.stderr);
+  // 1152 and 442 modelled cycles at the Pentium 4 model's 2400 MHz: 480 ns and 184 ns.
+  t.regex(first.stdout, /^int \$0x80 +: 2000 calls, 1152 TSC ticks\/call, 480 ns\/call$/m);
+  t.regex(first.stdout, /^__kernel_vsyscall : 2000 calls, 442 TSC ticks\/call, 184 ns\/call$/m);
+  t.is(run().stdout, first.stdout);
+  const bad = gate86(['run', '--clock', 'sundial', sysbench]);
+  t.is(bad.status, 2);
+  t.regex(bad.stderr, /--clock wants host or modelled, not 'sundial'/);
 });

@@ -119,3 +119,7 @@ test('the kernel\'s guest code assembles to the same bytes with gate86 as and GN
     }
   }
 });
+
+test('init_thread_union is aligned to THREAD_SIZE: GET_THREAD_INFO masks ESP, so task 1\'s thread_info must sit at the mask', (t) => {
+  t.is(symbol('init_thread_union') % layout.THREAD_SIZE, 0);
+});

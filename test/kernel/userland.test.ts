@@ -182,6 +182,9 @@ test('sleeping: wait4 and nanosleep sleep on wait queues (every task asleep: the
     t.is(ours.stdout.toString(), native.stdout.toString(), cpu);
     t.is(ours.status, 0, cpu);
   }
+  // On the modelled clock (vm/machine/clock.ts) the idle machine's waits are jumps of virtual time.
+  const modelled = runOnGate86(program, [], { cpu: 'pentium3', clock: 'modelled' });
+  t.is(modelled.stdout.toString(), native.stdout.toString(), 'pentium3, --clock modelled');
 });
 
 test('fidelity 10: a sleeping wait4 interrupted by a SA_RESTART handler returns -ERESTARTSYS and restarts through the same door (sysenter: the jmp at 0xffffe40e)', (t) => {

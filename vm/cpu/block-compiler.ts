@@ -15,7 +15,9 @@
 //     would have stored by then, so a fault unwinds to its precise EIP and state (run.ts unwindFault);
 //   - an op that sets cpu.exitBlock (a store into decoded code, a stop request, an invalidation)
 //     ends the trace after itself;
-//   - retired instructions are added to cpu.instructionCount block pass by block pass;
+//   - retired instructions are added to cpu.instructionCount block pass by block pass, and their
+//     modelled cycles to cpu.centicycles (block.centicyclesBefore: a constant per pass or per early
+//     exit, flushed with the count, so the cycle model's accounting is exactly the interpreter's);
 //   - the trace goes on into its next block, or round its loop, only while that block would run
 //     whole under the instruction budget, and — whenever something other than in-line code ran since
 //     the last look — with no pending event (an IRQ, the PIT), no single-step (TF), no RF, no
@@ -128,7 +130,7 @@ class TraceEmitter {
 
   source(): string {
     const masks = [...this.masks.keys()];
-    const declarations = `let r0, r1, r2, r3, r4, r5, r6, r7${masks.map((m) => `, ${m}`).join('')}; let checked = false, start = remaining;` +
+    const declarations = `let r0, r1, r2, r3, r4, r5, r6, r7${masks.map((m) => `, ${m}`).join('')}; let checked = false, start = remaining, cyc = 0;` +
       (this.carries ? ' let la = cpu.lazyA, lb = cpu.lazyB, lv = cpu.lazyResult, lop = cpu.lazyOp, lcf = -1;' : '');
     const text = this.body.join('\n').replaceAll('/*LOAD*/', this.loadCode());
     const head = 'const regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram8 = cpu.ram8, ram16 = cpu.ram16, ram32 = cpu.ram32;';
@@ -182,8 +184,11 @@ class TraceEmitter {
     return `{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${flagStatements(p.row)} }`;
   }
 
-  /** Add the instructions retired since the last flush to cpu.instructionCount (before anything reads it). */
-  private static readonly FLUSH = 'cpu.instructionCount += start - remaining; start = remaining;';
+  /**
+   * Add the instructions retired since the last flush to cpu.instructionCount, and the whole block
+   * passes' modelled cycles (`cyc`) to cpu.centicycles, before anything reads them (RDTSC, a fault).
+   */
+  private static readonly FLUSH = 'cpu.instructionCount += start - remaining; start = remaining; cpu.centicycles += cyc; cyc = 0;';
 
   /** The stores that bring the CPU up to date (registers and the pending record), as code only. */
   private spill(): string {
@@ -209,8 +214,9 @@ class TraceEmitter {
   }
 
   /** Leave after op k of segment s, which completed (cpu state already stored). */
-  private exitAfter(k: number, eip: string | null): string {
-    return `{ ${eip !== null ? `cpu.eip = ${eip}; ` : ''}cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`; // after a FLUSH
+  private exitAfter(s: number, k: number, eip: string | null): string {
+    const cycles = this.segments[s]!.centicyclesBefore[k + 1]!; // the first k + 1 ops of this segment, priced at bind
+    return `{ ${eip !== null ? `cpu.eip = ${eip}; ` : ''}cpu.instructionCount += ${k + 1}; cpu.centicycles += ${cycles}; return remaining - ${k + 1}; }`; // after a FLUSH
   }
 
   /** A mask local: the TLB permission an access needs at this CPL when the segment needs no check, else 0. */
@@ -329,7 +335,7 @@ class TraceEmitter {
   private slowPath(op: Op, k: number, g: number, s: number, spill: string, after: string, eipAfter: string | null): string {
     const e = this.parameter(`e${g}`, op.execute);
     const o = this.parameter(`o${g}`, op);
-    return `{ ${TraceEmitter.FLUSH} ${spill} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); if (cpu.exitBlock !== 0) ${this.exitAfter(k, eipAfter)} ${after} }`;
+    return `{ ${TraceEmitter.FLUSH} ${spill} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); if (cpu.exitBlock !== 0) ${this.exitAfter(s, k, eipAfter)} ${after} }`;
   }
 
   /**
@@ -457,7 +463,7 @@ class TraceEmitter {
     const e = this.parameter(`e${g}`, op.execute);
     const o = this.parameter(`o${g}`, op);
     const { code, ok } = this.indirectTarget(op, g);
-    this.push(`let t${g}; { ${code} if (${ok}segFast[1] !== 0) t${g} = target; else { ${TraceEmitter.FLUSH} ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(k, null)} } }`);
+    this.push(`let t${g}; { ${code} if (${ok}segFast[1] !== 0) t${g} = target; else { ${TraceEmitter.FLUSH} ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(s, k, null)} } }`);
     this.segmentEip = `t${g}`;
   }
 
@@ -465,7 +471,7 @@ class TraceEmitter {
   private emitJump(op: Op, k: number, g: number, s: number): void {
     const e = this.parameter(`e${g}`, op.execute);
     const o = this.parameter(`o${g}`, op);
-    this.push(`if (segFast[1] === 0) { ${TraceEmitter.FLUSH} ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(k, null)} }`);
+    this.push(`if (segFast[1] === 0) { ${TraceEmitter.FLUSH} ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(s, k, null)} }`);
     this.segmentEip = String(op.target);
   }
 
@@ -498,7 +504,7 @@ class TraceEmitter {
     this.localsValid = false;
     this.check = 'no';
     this.pages.clear();
-    if (k < this.segments[s]!.ops.length - 1) this.push(`if (cpu.exitBlock !== 0) ${this.exitAfter(k, String(op.next))}`);
+    if (k < this.segments[s]!.ops.length - 1) this.push(`if (cpu.exitBlock !== 0) ${this.exitAfter(s, k, String(op.next))}`);
     else this.segmentEip = op.isBranch ? 'cpu.eip' : String(op.next);
   }
 
@@ -605,7 +611,7 @@ class TraceEmitter {
       const is = TraceEmitter.eipIs(eip, address, branch);
       return is === 'true' ? [] : [is === 'false' ? 'true' : `!(${is})`];
     };
-    this.push(`remaining -= ${count};`);
+    this.push(`remaining -= ${count}; cyc += ${segment.centicyclesBefore[count]!};`);
     const constant = /^-?\d+$/.test(eip);
     const head = this.segments[0]!.ops[0]!.address;
     if (s === this.segments.length - 1) {

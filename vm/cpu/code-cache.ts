@@ -22,6 +22,7 @@ import { Op, type Executor } from './op.ts';
 import { modelHasInstruction } from './models.ts';
 import type { CompiledBlock } from './block-compiler.ts';
 import type { InstructionForm } from '../isa/table.ts';
+import { opCenticycles } from './cycles/classify.ts';
 
 const MAX_BLOCK_OPS = 64;
 /** The cache's bound: blocks alive at once (each holds its ops and, once hot, a compiled function). */
@@ -45,6 +46,11 @@ export class Block {
    * favourite callers), valid while cpu.codeGeneration equals linkGeneration and the target is valid.
    */
   linkGeneration = -1;
+  /**
+   * Modelled cost of the block's first k ops in centicycles, at index k (0..ops.length): the run loop
+   * adds entry [ops that completed], so a block that stops early is charged for exactly its prefix.
+   */
+  readonly centicyclesBefore: Float64Array;
   /** Times the run loop entered this block, until it is compiled (block-compiler.ts). */
   runs = 0;
   compiled: CompiledBlock | null = null;
@@ -60,6 +66,9 @@ export class Block {
     this.physical = physical;
     this.code32 = code32;
     this.secondPage = secondPage;
+    const before = new Float64Array(ops.length + 1);
+    for (let k = 0; k < ops.length; k++) before[k + 1] = before[k]! + ops[k]!.centicycles;
+    this.centicyclesBefore = before;
   }
 }
 
@@ -360,6 +369,7 @@ export class CodeCache {
     const rel = form.operands.find((o) => o.kind === 'rel');
     if (rel !== undefined) op.target = (op.next + insn.immediate) & (insn.operandSize === 32 ? -1 : 0xffff);
     op.execute = this.bind(op, insn, cpu);
+    op.centicycles = opCenticycles(cpu.cycleCosts, form, op.isMemory, insn.lock);
     return op;
   }
 

@@ -22,6 +22,7 @@ import { MsrFile } from './msr-file.ts';
 import { Mmu, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
 import type { Binder, Op } from './op.ts';
+import { compileCosts, type CycleCosts } from './cycles/costs.ts';
 import { FpuState } from './fpu/state.ts';
 
 // General registers, in encoding order. Index 8 is a register that is always 0: a memory operand
@@ -68,6 +69,9 @@ export const CR4_OSFXSR = 0x200;
 /** CR4.OSXMMEXCPT: the OS handles #XM; without it an unmasked SIMD floating-point exception is #UD. */
 export const CR4_OSXMMEXCPT = 0x400;
 export { CR0_PG, CR0_WP, CR4_PSE, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
+
+/** The two things the TSC can count: modelled cycles, or retired instructions. */
+export type TscCounts = 'cycles' | 'instructions';
 
 /** Entries of a block before it is compiled: cold code is not worth a `new Function`. */
 export const DEFAULT_JIT_THRESHOLD = 50;
@@ -148,10 +152,19 @@ export class Cpu {
   readonly dr = new Int32Array(8);
   /** MSR values by index; an MSR the model lacks is absent (RDMSR/WRMSR raise #GP). */
   readonly msr = new MsrFile();
-  /** TSC = instructions executed + tscOffset (deterministic; WRMSR 0x10 adjusts the offset). */
+  /** TSC = the count tscCounts names + tscOffset (deterministic; WRMSR 0x10 adjusts the offset). */
   tscOffset = 0n;
   /** Instructions retired since power-on. */
   instructionCount = 0;
+  /**
+   * Modelled cycles since power-on, in hundredths (vm/cpu/cycles/): the run loop adds each block's
+   * bind-time prices (block.centicyclesBefore), the system half adds the transitions it performs.
+   */
+  centicycles = 0;
+  /** This model's prices in centicycles, by class. */
+  readonly cycleCosts: CycleCosts;
+  /** What the TSC counts: modelled cycles (the default), or retired instructions (`--tsc instructions`). */
+  tscCounts: TscCounts = 'cycles';
 
   // --- x87, MMX, SSE: registers, control/status/tag words, XMM0-7, MXCSR (fpu/state.ts) ----------
   readonly fpu = new FpuState();
@@ -237,6 +250,7 @@ export class Cpu {
     const model = cpuModels[modelName];
     if (model === undefined) throw new Error(`unknown CPU model '${modelName}' (known: ${Object.keys(cpuModels).join(', ')})`);
     this.model = model;
+    this.cycleCosts = compileCosts(model.costs);
     this.memory = memory;
     this.io = io;
     this.ram8 = memory.u8;
@@ -799,7 +813,18 @@ export class Cpu {
 
   /** Current time-stamp counter. */
   readTsc(): bigint {
-    const retired = this.instructionCount + (this.block !== null ? this.opIndex : 0);
-    return (BigInt(retired) + this.tscOffset) & 0xffffffffffffffffn;
+    return (this.tscCount() + this.tscOffset) & 0xffffffffffffffffn;
+  }
+
+  /**
+   * What the TSC is made of, up to the instruction executing now: the ops of the running block
+   * before it are not in the totals yet (the run loop adds a block when it ends).
+   */
+  tscCount(): bigint {
+    const block = this.block;
+    const inBlock = block !== null && this.opIndex > 0 ? this.opIndex : 0;
+    if (this.tscCounts === 'instructions') return BigInt(this.instructionCount + inBlock);
+    const partial = inBlock > 0 ? block!.centicyclesBefore[inBlock]! : 0;
+    return BigInt(Math.floor((this.centicycles + partial) / 100));
   }
 }

@@ -171,6 +171,7 @@ export class Mmu {
     } else {
       phys = this.walkForAccess(lin, write, user);
       entryBits = this.walkBits;
+      cpu.centicycles += cpu.cycleCosts.tlbMiss; // a TLB miss: the cycle model's price of the page walk
     }
     const page = phys >>> PAGE_SHIFT;
     if (phys < cpu.ramSize) {

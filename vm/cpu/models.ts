@@ -13,6 +13,12 @@
 // "CPUID Specification", and the seeds' Table 1 (family/model/stepping of each chip).
 
 import type { Cpu as Generation, CpuFeature } from '../isa/table.ts';
+import type { CostTable } from './cycles/costs.ts';
+import { i486Costs } from './cycles/tables/i486.ts';
+import { pentiumCosts } from './cycles/tables/pentium.ts';
+import { p6Costs } from './cycles/tables/p6.ts';
+import { pentium4Costs } from './cycles/tables/pentium4.ts';
+import { athlonXpCosts } from './cycles/tables/athlon-xp.ts';
 
 export const FEATURE_FPU = 1 << 0;
 export const FEATURE_PSE = 1 << 3;
@@ -74,6 +80,13 @@ export interface CpuModel {
   faultFramesSetResumeFlag: boolean;
   /** MSRs that exist, with their power-on values. */
   msrs: [number, bigint][];
+  /** What each class of work costs on this chip, in cycles, with sources (vm/cpu/cycles/). */
+  costs: CostTable;
+  /**
+   * The core clock in MHz of the part the model stands for: what `--clock modelled` turns modelled
+   * cycles into time with (vm/machine/clock.ts). Where the brand string or the seeds name one, that.
+   */
+  clockMHz: number;
   /**
    * What FXSAVE stores as MXCSR_MASK: the MXCSR bits FXRSTOR (and LDMXCSR) accept. 0 on parts that
    * predate the field (it then means 0xFFBF, no DAZ); 0xFFFF where MXCSR.DAZ exists.
@@ -91,30 +104,35 @@ export const cpuModels: Record<string, CpuModel> = {
   '486': {
     name: '486', vendor: 'GenuineIntel', family: 4, model: 8, stepping: 0, maxLeaf: 1,
     features: FEATURE_FPU, featuresEcx: 0, maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: '486', faultFramesSetResumeFlag: false, sysenterWorks: false, msrs: [], mxcsrMask: 0,
+    generation: '486', faultFramesSetResumeFlag: false, sysenterWorks: false, msrs: [], mxcsrMask: 0, costs: i486Costs,
+    clockMHz: 100, // family 4 model 8 is the IntelDX4 (AP-485), sold at 75-100 MHz
   },
   pentium: {
     name: 'pentium', vendor: 'GenuineIntel', family: 5, model: 2, stepping: 12, maxLeaf: 1,
     features: IMPLEMENTED_P5, featuresEcx: 0, maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'pentium', faultFramesSetResumeFlag: false, sysenterWorks: false, msrs: [[MSR_TSC, 0n]], mxcsrMask: 0,
+    generation: 'pentium', faultFramesSetResumeFlag: false, sysenterWorks: false, msrs: [[MSR_TSC, 0n]], mxcsrMask: 0, costs: pentiumCosts,
+    clockMHz: 133, // family 5 model 2: the P54C, 75-200 MHz
   },
   'pentium-pro': {
     name: 'pentium-pro', vendor: 'GenuineIntel', family: 6, model: 1, stepping: 9, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x06040a42],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: false, msrs: [[MSR_TSC, 0n]], mxcsrMask: 0,
+    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: false, msrs: [[MSR_TSC, 0n]], mxcsrMask: 0, costs: p6Costs,
+    clockMHz: 200, // the Pentium Pro 200, its fastest and commonest part
   },
   pentium2: {
     name: 'pentium2', vendor: 'GenuineIntel', family: 6, model: 3, stepping: 3, maxLeaf: 2,
     features: P6_MMX, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x0c040843],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], mxcsrMask: 0,
+    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], mxcsrMask: 0, costs: p6Costs,
+    clockMHz: 300, // the Pentium II 300 (Klamath); seed 003: Windows XP's minimum
   },
   pentium3: {
     name: 'pentium3', vendor: 'GenuineIntel', family: 6, model: 7, stepping: 2, maxLeaf: 2,
     features: P6_SSE, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x0c040843],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], mxcsrMask: 0,
+    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], mxcsrMask: 0, costs: p6Costs,
+    clockMHz: 450, // seed 003, Table 1: "Intel Pentium III CPU, 450 MHz, Family 6 Model 7 Stepping 2"
   },
   pentium4: {
     name: 'pentium4', vendor: 'GenuineIntel', family: 15, model: 2, stepping: 7, maxLeaf: 2,
@@ -123,7 +141,8 @@ export const cpuModels: Record<string, CpuModel> = {
     leaf2: [0x665b5001, 0, 0, 0x007a7040],
     maxExtendedLeaf: 0x80000004, extendedFeatures: 0,
     brand: '              Intel(R) Pentium(R) 4 CPU 2.40GHz',
-    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], mxcsrMask: 0xffff,
+    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS], mxcsrMask: 0xffff, costs: pentium4Costs,
+    clockMHz: 2400, // the brand string above
   },
   'athlon-xp': {
     name: 'athlon-xp', vendor: 'AuthenticAMD', family: 6, model: 8, stepping: 1, maxLeaf: 1,
@@ -134,6 +153,8 @@ export const cpuModels: Record<string, CpuModel> = {
     brand: 'AMD Athlon(tm) XP 2200+',
     generation: 'amd-k6', faultFramesSetResumeFlag: true, sysenterWorks: true,
     msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS, [MSR_EFER, 0n], [MSR_STAR, 0n]], mxcsrMask: 0,
+    costs: athlonXpCosts,
+    clockMHz: 1800, // the Athlon XP 2200+ (Thoroughbred) runs at 1.8 GHz
   },
 };
 

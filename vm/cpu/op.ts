@@ -83,6 +83,8 @@ export class Op {
   isBranch = false;
   /** Bytes in the encoding. */
   length = 0;
+  /** The op's modelled cost in hundredths of a cycle, fixed when it is bound (vm/cpu/cycles/classify.ts). */
+  centicycles = 0;
   /** The table form (null when the bytes did not decode): for tracing, the debugger, and binders. */
   form: InstructionForm | null = null;
   /**

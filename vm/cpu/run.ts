@@ -80,6 +80,7 @@ function executeBlocks(cpu: Cpu, remaining: number): void {
       const last = ops[i - 1]!;
       if (!last.isBranch) cpu.eip = last.next;
       cpu.instructionCount += i;
+      cpu.centicycles += block.centicyclesBefore[i]!; // the cycle model: the ops that completed (vm/cpu/README.md)
       remaining -= i;
       if (oneInstruction) {
         if (!finishBlock(cpu)) return;
@@ -173,7 +174,9 @@ function unwindFault(cpu: Cpu): void {
   const op = block.ops[cpu.opIndex]!;
   const f = cpu.fault;
   cpu.eip = f.trap ? op.next : op.address;
-  cpu.instructionCount += cpu.opIndex + (f.trap ? 1 : 0);
+  const done = cpu.opIndex + (f.trap ? 1 : 0);
+  cpu.instructionCount += done;
+  cpu.centicycles += block.centicyclesBefore[done]!; // the faulting op is not charged; its exception is
   cpu.opIndex = -1;
 }
 

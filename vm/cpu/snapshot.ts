@@ -24,6 +24,9 @@ export interface CpuSnapshot {
   tscOffset: string;
   instructionCount: number;
   fpu: FpuSnapshot;
+  /** Modelled cycles in hundredths (the TSC's count unless --tsc instructions), and what the TSC counts. */
+  centicycles: number;
+  tscCounts: 'cycles' | 'instructions';
 }
 
 export function saveCpu(cpu: Cpu): CpuSnapshot {
@@ -46,6 +49,8 @@ export function saveCpu(cpu: Cpu): CpuSnapshot {
     tscOffset: cpu.tscOffset.toString(),
     instructionCount: cpu.instructionCount,
     fpu: saveFpu(cpu.fpu),
+    centicycles: cpu.centicycles,
+    tscCounts: cpu.tscCounts,
   };
 }
 
@@ -65,6 +70,8 @@ export function restoreCpu(cpu: Cpu, s: CpuSnapshot): void {
   cpu.tscOffset = BigInt(s.tscOffset);
   cpu.instructionCount = s.instructionCount;
   restoreFpu(cpu.fpu, s.fpu);
+  cpu.centicycles = s.centicycles;
+  cpu.tscCounts = s.tscCounts;
   cpu.setCpl(s.cpl);
   cpu.flushTlb();
   cpu.code.invalidateAll();

@@ -3,10 +3,11 @@
 // worker (vm/worker/machine-worker.ts) drives it with real sleeping and shared console rings, and the
 // tests drive it directly.
 //
-// The clock is the host's monotonic clock: the PIT's 100 Hz is 100 Hz of wall time, and HLT sleeps
-// until the next PIT deadline or console input.
+// The clock is the host's monotonic clock by default: the PIT's 100 Hz is 100 Hz of wall time, and
+// HLT sleeps until the next PIT deadline or console input. With the modelled clock (vm/machine/
+// clock.ts) time is the CPU model's cycles, and a halted CPU's wait is a jump to the next event.
 
-import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT } from '../cpu/cpu.ts';
+import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT, type TscCounts } from '../cpu/cpu.ts';
 import { installIntegerOperations } from '../cpu/operations/index.ts';
 import { installX87Operations } from '../cpu/fpu/index.ts';
 import { installSimdOperations } from '../cpu/simd/index.ts';
@@ -21,6 +22,7 @@ import { saveCpu, restoreCpu, type CpuSnapshot } from '../cpu/snapshot.ts';
 import { installSystem, type SystemState } from '../cpu/system/index.ts';
 import { FLAT_CODE_ACCESS, FLAT_DATA_ACCESS } from '../cpu/system/descriptors.ts';
 import { loadMultiboot, type BootModule } from './multiboot.ts';
+import { hostClock, ModelledClock, type ClockKind } from './clock.ts';
 
 export interface MachineOptions {
   /** CPU model name (vm/cpu/models.ts); default pentium3. */
@@ -33,8 +35,13 @@ export interface MachineOptions {
   consoleIn(): number;
   /** false: no block compiler, every instruction through the interpreter (`--no-jit`); default true. */
   jit?: boolean;
-  /** Virtual time in nanoseconds; default: the host's monotonic clock. */
-  clock?: () => number;
+  /**
+   * Virtual time: 'host' (the host's monotonic clock, the default), 'modelled' (the CPU model's
+   * cycles: a run the host cannot perturb, vm/machine/clock.ts), or a function giving nanoseconds.
+   */
+  clock?: ClockKind | (() => number);
+  /** What the TSC counts: modelled cycles (default) or retired instructions (`--tsc instructions`). */
+  tsc?: TscCounts;
 }
 
 export type MachineState =
@@ -56,11 +63,6 @@ export const DEFAULT_MEMORY_MIB = 128;
 /** Where the boot GDT goes (below the Multiboot information at 0x9000). */
 const BOOT_GDT = 0x8f00;
 
-function hostClock(): () => number {
-  const start = process.hrtime.bigint();
-  return () => Number(process.hrtime.bigint() - start);
-}
-
 export class Machine {
   readonly memory: PhysicalMemory;
   readonly io = new IoBus();
@@ -68,6 +70,8 @@ export class Machine {
   readonly devices: PcDevices;
   readonly system: SystemState;
   readonly clock: () => number;
+  /** The modelled clock, when time is the CPU's cycles (HLT then waits by moving it on). */
+  private readonly modelledClock: ModelledClock | null;
   private exitStatus = -1;
   /** Measured guest speed (instructions per nanosecond), to end a slice near the next device event. */
   private instructionsPerNs = 0;
@@ -80,8 +84,10 @@ export class Machine {
     const mib = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
     if (!Number.isInteger(mib) || mib < 2 || mib > 2047) throw new RangeError(`memory must be a whole number of MiB from 2 to 2047, not ${mib}`);
     this.memory = new PhysicalMemory(mib * 1024 * 1024);
-    this.clock = options.clock ?? hostClock();
     this.cpu = new Cpu(this.memory, this.io, model);
+    this.modelledClock = options.clock === 'modelled' ? new ModelledClock(this.cpu, cpuModels[model]!.clockMHz) : null;
+    this.clock = this.modelledClock?.now ?? (typeof options.clock === 'function' ? options.clock : hostClock());
+    this.cpu.tscCounts = options.tsc ?? 'cycles';
     if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
     installX87Operations(this.cpu);
@@ -143,7 +149,9 @@ export class Machine {
     devices.com1.pollInput();
     if (devices.pic.interruptPending()) cpu.pendingEvents = 1;
     if (system.halted) {
-      // Woken only by an interrupt the CPU will take.
+      // Woken only by an interrupt the CPU will take. On the modelled clock the wait takes no host
+      // time: the clock moves to the next device event and the devices catch up with it.
+      if (this.modelledClock !== null && this.interruptible() && !devices.pic.interruptPending()) this.waitForNextEvent();
       if (!(devices.pic.interruptPending() && this.interruptible())) return this.idleState();
       system.halted = false;
     }
@@ -180,6 +188,15 @@ export class Machine {
     if (instructions < 1000 || nanoseconds <= 0) return;
     const rate = instructions / nanoseconds;
     this.instructionsPerNs = this.instructionsPerNs === 0 ? rate : 0.75 * this.instructionsPerNs + 0.25 * rate;
+  }
+
+  /** Modelled clock, CPU halted: let virtual time pass to the next device event. */
+  private waitForNextEvent(): void {
+    const deadline = this.devices.nextDeadline();
+    if (!Number.isFinite(deadline)) return;
+    this.modelledClock!.waitUntil(deadline);
+    this.devices.tick();
+    if (this.devices.pic.interruptPending()) this.cpu.pendingEvents = 1;
   }
 
   private idleState(): MachineState {

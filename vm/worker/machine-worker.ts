@@ -27,6 +27,7 @@ function runMultiboot(start: MultibootJob & ConsoleBuffers): WorkerReport {
   const machine = new Machine({
     cpu: start.cpu,
     memoryMiB: start.memoryMiB,
+    ...(start.tsc !== undefined ? { tsc: start.tsc } : {}),
     ...(start.jit === false ? { jit: false } : {}),
     consoleOut: (byte) => output.pushBlocking(byte),
     consoleIn: () => input.pop(),

@@ -34,6 +34,8 @@ export interface MultibootJob {
   modules: { name: string; bytes: Uint8Array }[];
   cpu: string;
   memoryMiB: number;
+  /** What the TSC counts (`--tsc`); default modelled cycles. */
+  tsc?: 'cycles' | 'instructions';
   /** false: `--no-jit`, the interpreter alone. */
   jit?: boolean;
 }
@@ -57,6 +59,10 @@ export interface ProgramJob {
   root?: { directory: string; readOnly: boolean };
   cwd?: string;
   cpu: string;
+  /** What the TSC counts (`--tsc`); default modelled cycles. */
+  tsc?: 'cycles' | 'instructions';
+  /** The machine's time (`--clock`): the host's (default) or the CPU model's cycles (vm/machine/clock.ts). */
+  clock?: 'host' | 'modelled';
   memoryMiB?: number;
   /** false: `--no-jit`, the interpreter alone. */
   jit?: boolean;

@@ -120,7 +120,18 @@ function blockTransfer(cpu: Cpu, op: Op): boolean {
   return r[ECX] === 0;
 }
 
+/** REP: the elements moved are priced where they happen (the cycle model's stringElement, per element). */
 function repeated(cpu: Cpu, op: Op): void {
+  const before = op.addressSize === 32 ? cpu.regs[ECX]! >>> 0 : cpu.regs16[ECX << 1]!;
+  try {
+    repeatElements(cpu, op);
+  } finally { // a fault mid-string still pays for the elements it did
+    const after = op.addressSize === 32 ? cpu.regs[ECX]! >>> 0 : cpu.regs16[ECX << 1]!;
+    cpu.centicycles += (before - after) * cpu.cycleCosts.stringElement;
+  }
+}
+
+function repeatElements(cpu: Cpu, op: Op): void {
   cpu.stringInterrupted = false;
   if ((op.kind === MOVS || op.kind === STOS) && blockTransfer(cpu, op)) {
     cpu.eip = op.next;

@@ -41,11 +41,13 @@ function checkSameLevelCode(cpu: Cpu, selector: number, d: Descriptor): number {
   return (selector & 0xfffc) | cpu.cpl;
 }
 
+/** The end of every protected-mode far JMP, CALL and RET: load CS and go (and pay the cycle model's far transfer). */
 function enterCode(cpu: Cpu, selector: number, d: Descriptor, offset: number): void {
   markAccessed(cpu, d);
   loadCache(cpu, CS, selector, d);
   cpu.setCpl(selector & 3);
   cpu.eip = offset;
+  cpu.centicycles += cpu.cycleCosts.farTransfer;
 }
 
 /** JMP ptr16:16/32 and JMP m16:16/32. */
@@ -287,6 +289,7 @@ export const bindLoadFarPointer: Binder = (op) => {
   return (cpu, o) => {
     const [selector, offset] = readFarPointer(cpu, o.seg, effectiveAddress(cpu, o), wideOf(o.size));
     loadDataSegment(cpu, seg, selector);
+    cpu.centicycles += cpu.cycleCosts.segmentLoad;
     if (o.size === 32) cpu.regs[o.reg] = offset;
     else cpu.regs16[o.reg * 2] = offset;
     if (seg === SS) inhibitInterruptsForOneInstruction(cpu);
@@ -300,6 +303,7 @@ export const bindMovToSegment: Binder = (op) => {
   return (cpu, o) => {
     const selector = o.isMemory ? cpu.read16(o.seg, effectiveAddress(cpu, o)) : cpu.regs16[o.rm * 2]!;
     loadDataSegment(cpu, seg, selector);
+    cpu.centicycles += cpu.cycleCosts.segmentLoad;
     if (seg === SS) inhibitInterruptsForOneInstruction(cpu);
   };
 };
@@ -313,6 +317,7 @@ export const bindPopSegment: Binder = (op) => {
     const wide = o.size === 32;
     const selector = cpu.read16(SS, cpu.stackOffset(0));
     loadDataSegment(cpu, seg, selector);
+    cpu.centicycles += cpu.cycleCosts.segmentLoad;
     cpu.setStackPointer(cpu.stackOffset(wide ? 4 : 2));
     if (seg === SS) inhibitInterruptsForOneInstruction(cpu);
   };

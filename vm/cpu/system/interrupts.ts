@@ -108,6 +108,7 @@ function deliverRealMode(cpu: Cpu, vector: number): void {
   cpu.flags &= ~(IF | TF | AC | RF);
   cpu.loadSegmentCache(CS, cs, cs << 4, cpu.segLimit[CS]!, cpu.segAccess[CS]!);
   cpu.eip = ip;
+  cpu.centicycles += cpu.cycleCosts.interruptSame;
 }
 
 const gate = new Descriptor();
@@ -192,6 +193,8 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind:
   cpu.eip = offset;
   cpu.flags &= ~(TF | NT | RF | VM); // non-arithmetic bits: they always live in cpu.flags
   if ((type & 1) === 0) cpu.flags &= ~IF; // interrupt gate
+  // The cycle model's price of the whole delivery: the TSS stack switch is what makes ring 3 -> 0 dear.
+  cpu.centicycles += newCpl < oldCpl ? cpu.cycleCosts.interruptInner : cpu.cycleCosts.interruptSame;
 }
 
 function pushValue(cpu: Cpu, size32: boolean, value: number): void {
@@ -250,6 +253,7 @@ function iretRealMode(cpu: Cpu, wide: boolean): void {
   const mask = isVirtual8086(cpu) ? ALWAYS_WRITABLE | IF | (wide ? AC | ID | RF : 0) : writableFlags(0, 3, wide, true);
   cpu.flags = (cpu.flags & ~mask) | (flags & mask) | 2;
   armInterruptCheck(cpu);
+  cpu.centicycles += cpu.cycleCosts.iretSame;
 }
 
 function loadCodeSegmentReal(cpu: Cpu, selector: number): void {
@@ -313,8 +317,10 @@ export function iret(cpu: Cpu, wide: boolean): void {
     loadCache(cpu, SS, newSs, iretStack);
     cpu.regs[ESP] = cpu.stack32 ? newEsp : newEsp & 0xffff;
     nullInaccessibleSegments(cpu);
+    cpu.centicycles += cpu.cycleCosts.iretOuter;
   } else {
     cpu.setStackPointer(cpu.stackOffset(3 * size));
+    cpu.centicycles += cpu.cycleCosts.iretSame;
   }
 }
 

@@ -26,8 +26,8 @@ export function writeMsr(cpu: Cpu, index: number, value: bigint): void {
   if (!cpu.msr.has(index)) cpu.raise(Vector.GP, 0);
   if (index === MSR_EFER && (value & ~EFER_SCE) !== 0n) cpu.raise(Vector.GP, 0);
   if (index === MSR_TSC) {
-    // The TSC counts retired instructions; writing it moves the offset.
-    cpu.tscOffset = value - BigInt(cpu.instructionCount + cpu.opIndex);
+    // The TSC counts modelled cycles (or instructions); writing it moves the offset.
+    cpu.tscOffset = value - cpu.tscCount();
   }
   cpu.msr.set(index, value);
   const trace = systemStateOf(cpu).onTrace;

@@ -126,6 +126,7 @@ export function taskSwitch(cpu: Cpu, selector: number, reason: TaskSwitchReason,
       throw fault;
     }
   }
+  cpu.centicycles += cpu.cycleCosts.taskSwitch; // the cycle model's price of the whole switch
 }
 
 function loadLdt(cpu: Cpu, selector: number): void {
