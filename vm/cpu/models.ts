@@ -11,6 +11,8 @@
 import type { Cpu as Generation } from '../isa/table.ts';
 
 export const FEATURE_FPU = 1 << 0;
+/** DE: debugging extensions (CR4.DE: I/O breakpoints, DR4/DR5 #UD). The Pentium introduced it. */
+export const FEATURE_DE = 1 << 2;
 export const FEATURE_PSE = 1 << 3;
 export const FEATURE_TSC = 1 << 4;
 export const FEATURE_MSR = 1 << 5;
@@ -54,7 +56,7 @@ export interface CpuModel {
   msrs: [number, bigint][];
 }
 
-const IMPLEMENTED_P5 = FEATURE_PSE | FEATURE_TSC | FEATURE_MSR | FEATURE_CX8;
+const IMPLEMENTED_P5 = FEATURE_DE | FEATURE_PSE | FEATURE_TSC | FEATURE_MSR | FEATURE_CX8;
 const IMPLEMENTED_P6 = IMPLEMENTED_P5 | FEATURE_SEP | FEATURE_CMOV;
 const SYSENTER_MSRS: [number, bigint][] = [[MSR_SYSENTER_CS, 0n], [MSR_SYSENTER_ESP, 0n], [MSR_SYSENTER_EIP, 0n]];
 

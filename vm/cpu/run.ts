@@ -8,7 +8,8 @@ import { StopKind, type Cpu } from './cpu.ts';
 import { Vector } from './fault.ts';
 import { TF } from './flags.ts';
 import { compileBlock, COMPILE_THRESHOLD } from './block-compiler.ts';
-import type { Block } from './code-cache.ts';
+import { runChecked } from './debug/checked-run.ts';
+import { DR6_BS } from './debug/debug-registers.ts';
 
 /** Run until `maxInstructions` have retired or something stops the CPU. Returns why it stopped. */
 export function runCpu(cpu: Cpu, maxInstructions: number): StopKind {
@@ -21,7 +22,8 @@ export function runCpu(cpu: Cpu, maxInstructions: number): StopKind {
       break;
     }
     try {
-      state.remaining = executeBlocks(cpu, state.remaining);
+      // While anything watches (breakpoints, watchpoints, stepping), instructions run checked.
+      state.remaining = cpu.debugActive !== 0 ? runChecked(cpu, state.remaining) : executeBlocks(cpu, state.remaining);
     } catch (e) {
       if (e !== cpu.fault) throw e;
       state.remaining -= unwindFault(cpu);
@@ -40,7 +42,7 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
   cpu.opIndex = -1; // a fault before the first op belongs to no block: EIP is already right
   let block = code.lookup();
   for (;;) {
-    if (cpu.breakpointCount !== 0 && stopsAtBreakpoint(cpu, block)) return remaining;
+    if (cpu.debugActive !== 0) return remaining; // runCpu continues in the checked loop
     const ops = block.ops;
     let n = ops.length < remaining ? ops.length : remaining;
     // EFLAGS.TF: one instruction, then a single-step #DB (SDM Vol. 3A 17.3.1.4).
@@ -80,29 +82,15 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
   }
 }
 
-/** Whether the block starts at a breakpoint not just reported; if so the run stops before it. */
-function stopsAtBreakpoint(cpu: Cpu, block: Block): boolean {
-  const linear = block.linear >>> 0;
-  if (!cpu.breakpoints.has(linear) || cpu.breakpointResume === linear) {
-    cpu.breakpointResume = -1;
-    return false;
-  }
-  cpu.breakpointResume = linear;
-  cpu.block = null;
-  cpu.requestStop(StopKind.Breakpoint);
-  return true;
-}
-
 /** The single-step trap: EIP already points at the next instruction; DR6.BS says why. */
 function raiseSingleStep(cpu: Cpu): void {
   cpu.dr[6] = cpu.dr[6]! | DR6_BS;
   cpu.raise(Vector.DB);
 }
-const DR6_BS = 0x4000;
 
 /** Put EIP where the exception says; count the ops of the block that completed. */
 function unwindFault(cpu: Cpu): number {
-  const block: Block | null = cpu.block;
+  const block = cpu.block;
   cpu.block = null;
   if (block === null || cpu.opIndex < 0) return 0; // the fault came from fetching: cpu.eip is already the instruction
   const op = block.ops[cpu.opIndex]!;

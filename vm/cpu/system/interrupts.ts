@@ -26,6 +26,7 @@ import {
 import { systemRead16, systemRead32 } from './system-memory.ts';
 import { armInterruptCheck, systemStateOf } from './state.ts';
 import { taskSwitch, TaskSwitchReason, readStackFromTss } from './task-switch.ts';
+import { armResumeFlag } from '../debug/debug-unit.ts';
 
 /** Exceptions the SDM calls contributory (table 6-4): two of them in a row make a double fault. */
 function isContributory(vector: number): boolean {
@@ -307,6 +308,7 @@ export function iret(cpu: Cpu, wide: boolean): void {
   const mask = writableFlags(oldCpl, iopl, wide, true);
   cpu.flags = (cpu.flags & ~mask) | (tempFlags & mask) | 2;
   armInterruptCheck(cpu);
+  if ((cpu.flags & RF) !== 0) armResumeFlag(cpu); // the instruction returned to skips its breakpoint
   if (rpl > oldCpl) {
     markAccessed(cpu, iretStack);
     loadCache(cpu, SS, newSs, iretStack);
