@@ -23,6 +23,7 @@ import type { Binder } from '../op.ts';
 import { FLAT_CODE_ACCESS, FLAT_DATA_ACCESS, isProtectedMode, isVirtual8086 } from './descriptors.ts';
 import { EFER_SCE } from './msr.ts';
 import { systemStateOf } from './state.ts';
+import { crossingEnd, crossingStart } from './crossing.ts';
 
 const RING3 = 3 << SEG_DPL_SHIFT;
 
@@ -45,6 +46,7 @@ export function sysenter(cpu: Cpu): void {
   requireSysenter(cpu);
   const cs = low32(cpu, MSR_SYSENTER_CS) & 0xffff;
   if (!isProtectedMode(cpu) || (cs & 0xfffc) === 0) cpu.raise(Vector.GP, 0);
+  const from = crossingStart(cpu);
   materialiseFlags(cpu);
   cpu.flags &= ~(VM | IF | RF);
   cpu.loadSegmentCache(CS, cs & 0xfffc, 0, 0xffffffff, FLAT_CODE_ACCESS);
@@ -53,18 +55,21 @@ export function sysenter(cpu: Cpu): void {
   cpu.regs[ESP] = low32(cpu, MSR_SYSENTER_ESP);
   cpu.eip = low32(cpu, MSR_SYSENTER_EIP);
   traced(cpu, 'sysenter');
+  crossingEnd(cpu, from, 'sysenter');
 }
 
 export function sysexit(cpu: Cpu): void {
   requireSysenter(cpu);
   const cs = low32(cpu, MSR_SYSENTER_CS) & 0xffff;
   if (!isProtectedMode(cpu) || isVirtual8086(cpu) || cpu.cpl !== 0 || (cs & 0xfffc) === 0) cpu.raise(Vector.GP, 0);
+  const from = crossingStart(cpu);
   cpu.loadSegmentCache(CS, ((cs + 16) | 3) & 0xffff, 0, 0xffffffff, FLAT_CODE_ACCESS | RING3);
   cpu.setCpl(3);
   cpu.loadSegmentCache(SS, ((cs + 24) | 3) & 0xffff, 0, 0xffffffff, FLAT_DATA_ACCESS | RING3);
   cpu.regs[ESP] = cpu.regs[ECX]!;
   cpu.eip = cpu.regs[EDX]!;
   traced(cpu, 'sysexit');
+  crossingEnd(cpu, from, 'sysexit');
 }
 
 export const bindSysenter: Binder = (op) => {
@@ -93,6 +98,7 @@ export const bindSyscall: Binder = (op) => {
     const star = requireSyscall(cpu);
     if (!isProtectedMode(cpu)) cpu.raise(Vector.GP, 0);
     const cs = Number((star >> 32n) & 0xffffn);
+    const from = crossingStart(cpu);
     cpu.regs[ECX] = o.next;
     materialiseFlags(cpu);
     cpu.flags &= ~(VM | IF | RF);
@@ -101,6 +107,7 @@ export const bindSyscall: Binder = (op) => {
     cpu.loadSegmentCache(SS, (cs + 8) & 0xfffc, 0, 0xffffffff, FLAT_DATA_ACCESS);
     cpu.eip = Number(star & 0xffffffffn) | 0;
     traced(cpu, 'syscall');
+    crossingEnd(cpu, from, 'syscall');
   };
 };
 
@@ -110,6 +117,7 @@ export const bindSysret: Binder = (op) => {
     const star = requireSyscall(cpu);
     if (!isProtectedMode(cpu) || cpu.cpl !== 0) cpu.raise(Vector.GP, 0);
     const cs = Number((star >> 48n) & 0xffffn);
+    const from = crossingStart(cpu);
     cpu.loadSegmentCache(CS, (cs | 3) & 0xffff, 0, 0xffffffff, FLAT_CODE_ACCESS | RING3);
     cpu.setCpl(3);
     cpu.loadSegmentCache(SS, ((cs + 8) | 3) & 0xffff, 0, 0xffffffff, FLAT_DATA_ACCESS | RING3);
@@ -117,6 +125,7 @@ export const bindSysret: Binder = (op) => {
     cpu.flags |= IF;
     cpu.eip = cpu.regs[ECX]!;
     traced(cpu, 'sysret');
+    crossingEnd(cpu, from, 'sysret');
   };
 };
 

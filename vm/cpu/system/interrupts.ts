@@ -27,6 +27,7 @@ import { systemRead16, systemRead32 } from './system-memory.ts';
 import { armInterruptCheck, systemStateOf } from './state.ts';
 import { taskSwitch, TaskSwitchReason, readStackFromTss } from './task-switch.ts';
 import { armResumeFlag } from '../debug/debug-unit.ts';
+import { crossingEnd, crossingStart, type Door } from './crossing.ts';
 
 /** Exceptions the SDM calls contributory (table 6-4): two of them in a row make a double fault. */
 function isContributory(vector: number): boolean {
@@ -65,7 +66,7 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, so
   state.deliveringExternal = external;
   state.deliveringSoftware = software;
   if (state.onTrace !== null) state.onTrace({ kind: 'exception', vector, errorCode, eip: cpu.eip >>> 0, cpl: cpu.cpl, software });
-  deliverEvent(cpu, vector, errorCode, software, external);
+  deliverEvent(cpu, vector, errorCode, software, external, software ? (vector === 0x80 ? 'int80' : 'int') : 'exception');
   state.delivering = -1;
 }
 
@@ -77,7 +78,7 @@ export function deliverExternalInterrupt(cpu: Cpu, vector: number): void {
   state.deliveringExternal = true;
   state.deliveringSoftware = false;
   if (state.onTrace !== null) state.onTrace({ kind: 'interrupt', vector, eip: cpu.eip >>> 0, cpl: cpu.cpl });
-  deliverEvent(cpu, vector, NO_ERROR_CODE, false, true);
+  deliverEvent(cpu, vector, NO_ERROR_CODE, false, true, 'interrupt');
   state.delivering = -1;
 }
 
@@ -88,9 +89,13 @@ function shutdown(cpu: Cpu): void {
   cpu.requestStop(StopKind.Exception, Vector.DF, 0);
 }
 
-function deliverEvent(cpu: Cpu, vector: number, errorCode: number, software: boolean, external: boolean): void {
+function deliverEvent(cpu: Cpu, vector: number, errorCode: number, software: boolean, external: boolean, door: Door): void {
   if (!isProtectedMode(cpu)) { deliverRealMode(cpu, vector); return; }
+  // Where the event left from: the INT instruction itself, or the instruction a fault or interrupt
+  // returns to (cpu.eip); a crossing listener is told when the delivery changed CPL.
+  const from = crossingStart(cpu, software ? systemStateOf(cpu).softwareInterruptAddress : cpu.eip);
   deliverProtectedMode(cpu, vector, errorCode, software, external ? 1 : 0);
+  crossingEnd(cpu, from, door, vector);
 }
 
 /** Real-address mode: the IVT's 4-byte CS:IP vectors (SDM Vol. 3A 20.1.4). */
@@ -268,7 +273,17 @@ const iretStack = new Descriptor();
 /** IRET / IRETD. */
 export function iret(cpu: Cpu, wide: boolean): void {
   if (!isProtectedMode(cpu) || isVirtual8086(cpu)) { iretRealMode(cpu, wide); return; }
-  if ((cpu.flags & NT) !== 0) { taskSwitch(cpu, 0, TaskSwitchReason.Iret, 0); return; }
+  const from = crossingStart(cpu);
+  if ((cpu.flags & NT) !== 0) {
+    taskSwitch(cpu, 0, TaskSwitchReason.Iret, 0);
+    crossingEnd(cpu, from, 'task-switch');
+    return;
+  }
+  iretProtected(cpu, wide);
+  crossingEnd(cpu, from, 'iret');
+}
+
+function iretProtected(cpu: Cpu, wide: boolean): void {
   const size = wide ? 4 : 2;
   const pop = (depth: number) => (wide ? cpu.read32(SS, cpu.stackOffset(depth)) : cpu.read16(SS, cpu.stackOffset(depth)));
   const eip = pop(0);
