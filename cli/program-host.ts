@@ -10,11 +10,12 @@
 import { isatty } from 'node:tty';
 import { WorkerHost } from '../vm/worker/host.ts';
 import type { ProgramJob, WorkerReport } from '../vm/worker/protocol.ts';
+import { debugClientFor, serveGdb, type DebugChoice } from './debugging.ts';
 
 /** A second Ctrl-C within this many milliseconds of the first stops the machine. */
 const SECOND_INTERRUPT_MS = 1000;
 
-export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' };
+export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' } | { type: 'debugger-failed'; message: string };
 
 /** What the job needs to know about this terminal. */
 export function terminalFacts(): Pick<ProgramJob, 'terminals' | 'windowSize'> {
@@ -48,12 +49,23 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
   };
 }
 
-/** Run a program job in the worker with this terminal; resolves once its output is all written. */
-export async function runInWorker(job: ProgramJob): Promise<ProgramOutcome> {
+/**
+ * Run a program job in the worker with this terminal; resolves once its output is all written.
+ * With a debugger (`--gdb`), the machine waits for it before its first instruction.
+ */
+export async function runInWorker(job: ProgramJob, debug: DebugChoice = { gdb: null, step: false }, command = 'run'): Promise<ProgramOutcome> {
+  const client = debugClientFor(debug);
   const host = new WorkerHost(job, {
     stdout: (bytes) => { process.stdout.write(bytes); },
     stderr: (bytes) => { process.stderr.write(bytes); },
-  });
+  }, client === null ? undefined : { client, wait: true });
+  if (client !== null && debug.gdb !== null) {
+    const server = await serveGdb(client, host, debug.gdb, command, true);
+    if (typeof server === 'string') {
+      await host.ended;
+      return { type: 'debugger-failed', message: server };
+    }
+  }
   let stoppedByUser = false;
   const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host.terminate(); });
   const report = await host.ended;

@@ -8,12 +8,13 @@
 
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Machine } from '../vm/machine/machine.ts';
-import { FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
+import { Machine, type MachineState } from '../vm/machine/machine.ts';
+import { EAX, FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
 import { Kernel, type GateCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
 import { KERNEL_HELPERS } from './helpers.ts';
+import { crossingTracer, type TraceRecord } from './crossing-trace.ts';
 
 export type ExitStatus = { code: number } | { signal: number };
 
@@ -29,7 +30,11 @@ export interface RunOptions {
   isTerminal?(fd: number): boolean;
   windowSize?(): { rows: number; columns: number };
   log?(line: string): void;
-  trace?: ((line: string) => void) | null;
+  trace?: ((line: string, record?: TraceRecord) => void) | null;
+  /** `--trace crossing`: each system call's ring change in and out, to `trace` (crossing-trace.ts). */
+  traceCrossings?: boolean;
+  /** Trace every system call on the entry path (default: whenever `trace` is given). */
+  traceSyscalls?: boolean;
   /** Called when the run ends, with the machine and the kernel (tests look at MSRs, the IDT ...). */
   inspect?(machine: Machine, kernel: Kernel): void;
   /** Stop after this many instructions (tests): the result is then { kind: 'limit' }. */
@@ -40,6 +45,15 @@ export interface RunOptions {
   onSlice?(): void;
   /** Wait up to `ms` while the CPU is halted (the worker also wakes for input and Ctrl-C). */
   idle?(ms: number): void;
+  /** A debugger (vm/debug/session.ts): made once the machine has booted, told after every slice. */
+  debug?(machine: Machine, kernel: Kernel): MachineDebugger;
+}
+
+/** What the run loop needs from a debugger: a start (it may stop before the first instruction)
+ *  and a look after each slice (it may stop the machine there until it resumes). */
+export interface MachineDebugger {
+  begin(): void;
+  afterRun(state: MachineState): void;
 }
 
 export type RunResult =
@@ -99,24 +113,31 @@ export function runProgram(options: RunOptions): RunResult {
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
     trace: options.trace ?? null,
+    traceSyscalls: options.traceSyscalls ?? (options.trace != null),
     pageWritten: (page) => machine.memory.onExternalWrite(page),
   };
   const image = readKernelImage(options.kernel);
   const kernel = new Kernel(image, machine.memory.u8, host, SYSCALL_SERVICES, KERNEL_HELPERS);
   const adapter = gateCpu(machine.cpu);
   machine.system.onVmcall = () => kernel.onVmcall(adapter);
+  if (options.traceCrossings === true && host.trace !== null) {
+    const trace = host.trace;
+    machine.system.onCrossing = crossingTracer(kernel, () => machine.cpu.regs[EAX]!, trace);
+  }
   options.attach?.(kernel);
   machine.boot(options.kernel, 'gate86-kernel', '');
+  const debug = options.debug?.(machine, kernel) ?? null;
+  debug?.begin();
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
   try {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
-    return runLoop(machine, () => exit, limit, idle, () => options.onSlice?.());
+    return runLoop(machine, () => exit, limit, idle, () => options.onSlice?.(), debug);
   } finally {
     options.inspect?.(machine, kernel);
   }
 }
 
-function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: () => void): RunResult {
+function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: () => void, debug: MachineDebugger | null): RunResult {
   for (;;) {
     // Short slices: the machine looks at its devices (the PIT tick, console input) between slices.
     const state = machine.run(Math.min(SLICE, limit - machine.cpu.instructionCount));
@@ -125,6 +146,7 @@ function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: numbe
     if (exit !== null) return { kind: 'exit', status: exit, instructions };
     if (state.kind === 'stopped') return { kind: 'stopped', message: state.message, instructions };
     if (state.kind === 'exited') return { kind: 'stopped', message: `isa-debug-exit ${state.status}`, instructions };
+    debug?.afterRun(state);
     onSlice();
     if (state.kind === 'halted') {
       const wait = Math.max(0, machine.nextDeadline() - machine.clock());

@@ -4,6 +4,7 @@
 //   do_notify_resume(regs, flags)      entry.S's work_notifysig: signals, restart, TIF_IRET
 //   schedule()                         entry.S's work_resched
 //   do_IRQ(regs)                       common_interrupt
+//   do_syscall_trace(regs, entryexit)  entry.S's syscall_trace_entry / syscall_exit_work (ptrace.ts)
 //   do_page_fault(regs, error), do_*(regs, error)   the exception entries (error_code)
 // Each reads its arguments from the guest stack (k.stackArg) like an asmlinkage C function.
 
@@ -12,6 +13,7 @@ import { loadProgram, startThread, ExecError } from './exec.ts';
 import { exitTask } from './services/process.ts';
 import { deliverSignal, nextSignal, restartSyscall } from './signals.ts';
 import { pickNextTask } from './scheduler.ts';
+import { doSyscallTrace } from './ptrace.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
   TIF_NOTIFY_RESUME, BOOT_CPU, BOOT_GDT, BOOT_IDT, BOOT_VSYSCALL, BOOT_WRMSR, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, TIF_IRET,
@@ -214,6 +216,7 @@ export const KERNEL_HELPERS: Record<string, GateFunction> = {
   do_notify_resume: doNotifyResume,
   pick_next_task: pickNextTask,
   do_IRQ: doIrq,
+  do_syscall_trace: doSyscallTrace,
   do_divide_error: trap('divide_error', SIGFPE),
   do_debug: doDebug,
   do_nmi: trap('nmi', SIGSEGV),

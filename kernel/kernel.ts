@@ -14,7 +14,9 @@ import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
 import type { KernelImage } from './image.ts';
-import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
+import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
+import { traceTask } from './ptrace.ts';
+import type { TraceRecord } from './crossing-trace.ts';
 
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
 const KERNEL_STACKS_END = 0x400000;
@@ -62,8 +64,11 @@ export interface KernelHost {
   program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
   /** The kernel wrote this physical page directly (the machine drops decoded code for it). */
   pageWritten?: (page: number) => void;
-  /** Per-call tracing (`--trace syscall`): null when off. */
-  trace: ((line: string) => void) | null;
+  /** Trace lines (`--trace syscall`, `--trace fault`), with the same event as data when there is one
+   *  (`--trace-json`): null when off. */
+  trace: ((line: string, record?: TraceRecord) => void) | null;
+  /** `--trace syscall`: every task gets TIF_SYSCALL_TRACE, so entry.S reports each call (ptrace.ts). */
+  traceSyscalls?: boolean;
 }
 
 /** A gate's TypeScript side: it gets the kernel and the ESP the guest had at the VMCALL. */
@@ -99,7 +104,7 @@ export class Kernel {
     for (const [address, name] of image.gates) {
       const service = syscalls[name];
       const helper = helpers[name];
-      if (service !== undefined) this.gateFunctions.set(address, (k, sp) => k.serve(name, service, k.ptRegsAt(sp + 4)));
+      if (service !== undefined) this.gateFunctions.set(address, (k, sp) => service(k, k.ptRegsAt(sp + 4)));
       else if (helper !== undefined) this.gateFunctions.set(address, helper);
       else throw new Error(`kernel: the gate ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
@@ -112,18 +117,6 @@ export class Kernel {
     if (fn === undefined) throw new Error(`vmcall at 0x${gate.toString(16)}: not a gate`);
     this.cpu = cpu;
     cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
-  }
-
-  /** Run a system call service; with `--trace syscall`, log the call and its result. */
-  serve(name: string, service: SyscallService, regs: PtRegs): number {
-    const trace = this.host.trace;
-    if (trace === null) return service(this, regs);
-    const args = regs.args().map((a) => '0x' + a.toString(16)).join(', ');
-    const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
-    const number = regs.get('orig_eax');
-    const result = service(this, regs);
-    trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
-    return result;
   }
 
   /** The CPU of the gate being served (CR2 for do_page_fault, CR3 for exec). */
@@ -162,6 +155,7 @@ export class Kernel {
     this.ram.write32(threadInfo + TI_TASK, task.pid);
     this.tasks.set(task.pid, task);
     this.current = task;
+    traceTask(this, task);
     return task;
   }
 
@@ -171,6 +165,7 @@ export class Kernel {
     const task = new Task(this.nextPid++, ppid, space, threadInfo, { ...credentials });
     this.ram.write32(threadInfo + TI_TASK, task.pid);
     this.tasks.set(task.pid, task);
+    traceTask(this, task);
     return task;
   }
 

@@ -7,10 +7,11 @@ import { runInWorker, terminalFacts } from '../program-host.ts';
 import { checkExecutable, ExecError } from '../../kernel/exec.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
+import { parseGdbAddress, parseTraceKinds, type DebugChoice } from '../debugging.ts';
 
-const TRACE_KINDS = ['syscall', 'fault', 'boot', 'msr', 'cpuid'];
+const TRACE_KINDS = ['syscall', 'fault', 'crossing', 'boot', 'msr', 'cpuid'];
 
-const usage = `usage: gate86 run [--cpu NAME] [--trace KIND[,KIND...]] PROGRAM.elf [ARGS...]
+const usage = `usage: gate86 run [--cpu NAME] [--trace KIND[,KIND...]] [--trace-json] [--gdb [HOST:]PORT | --step] PROGRAM.elf [ARGS...]
 
 Boots the gate86 kernel and runs PROGRAM (a static i386 ELF executable) as its first process.
 The program's stdin/stdout/stderr are this terminal's; gate86 exits with the program's exit status,
@@ -18,16 +19,28 @@ or 128 + N when signal N killed it. A file that is not an i386 ELF executable: s
 Ctrl-C sends SIGINT to the program (and its children); a second Ctrl-C within a second stops the
 machine (status 130).
   --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
-  --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
-                  fault (user faults and the signal they become), boot (the boot log),
+  --trace KINDS   to stderr: syscall (each call as strace shows it: its arguments, its result, its
+                  door — int $0x80 or sysenter; reported from the kernel's entry path, so calls
+                  that end in sys_ni_syscall show too), crossing (each call's ring change in and
+                  out: CS:EIP and SS:ESP on both sides, the door, the instructions spent in the
+                  kernel), fault (user faults and the signal they become), boot (the boot log),
                   msr (each wrmsr the kernel's boot code made, with its value),
-                  cpuid (what identify_cpu found and the SEP verdict)`;
+                  cpuid (what identify_cpu found and the SEP verdict)
+  --trace-json    the syscall, crossing and fault events as one JSON object per line
+  --gdb [HOST:]PORT  a gdb remote stub on this TCP port (host default 127.0.0.1); the machine waits
+                  for gdb before its first instruction. gdb build/kernel/gate86-kernel.elf, then
+                  target remote :PORT (docs/debugging.md)
+  --step          the step view: the machine stops before its first instruction and a full-screen
+                  view of the crossing takes the terminal (plain text without a TTY or with
+                  NO_COLOR); the program's stdin is then empty`;
 
-interface RunArguments { cpu: string; trace: Set<string>; program: string; args: string[] }
+interface RunArguments { cpu: string; trace: Set<string>; json: boolean; debug: DebugChoice; program: string; args: string[] }
 
 function parseArguments(args: string[]): RunArguments {
   let cpu = DEFAULT_CPU_MODEL;
   const trace = new Set<string>();
+  let json = false;
+  const debug: DebugChoice = { gdb: null, step: false };
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i]!;
@@ -41,10 +54,13 @@ function parseArguments(args: string[]): RunArguments {
       cpu = value();
       if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
     } else if (a === '--trace') {
-      for (const kind of value().split(',')) {
-        if (!TRACE_KINDS.includes(kind)) throw new UsageError(`unknown trace kind '${kind}' (known: ${TRACE_KINDS.join(', ')})`);
-        trace.add(kind);
-      }
+      for (const kind of parseTraceKinds(value(), TRACE_KINDS)) trace.add(kind);
+    } else if (a === '--trace-json') {
+      json = true;
+    } else if (a === '--gdb') {
+      debug.gdb = parseGdbAddress(value());
+    } else if (a === '--step') {
+      debug.step = true;
     } else if (a === '--') {
       i++;
       break;
@@ -52,7 +68,8 @@ function parseArguments(args: string[]): RunArguments {
   }
   const program = args[i];
   if (program === undefined) throw new UsageError('no program to run');
-  return { cpu, trace, program, args: args.slice(i + 1) };
+  if (debug.gdb !== null && debug.step) throw new UsageError('--gdb and --step both want to stop the machine: choose one');
+  return { cpu, trace, json, debug, program, args: args.slice(i + 1) };
 }
 
 export const runCommand: Command = {
@@ -88,7 +105,9 @@ export const runCommand: Command = {
       log: { stream: 2, prefix: '', show: a.trace.has('boot') ? 'all' : [...(a.trace.has('msr') ? ['wrmsr'] : []), ...(a.trace.has('cpuid') ? ['CPU:'] : [])] },
       traceSyscalls: a.trace.has('syscall'),
       traceFaults: a.trace.has('fault'),
-    });
+      traceCrossings: a.trace.has('crossing'),
+      traceJson: a.json,
+    }, a.debug);
     switch (outcome.type) {
       case 'program-exit': return 'code' in outcome.status ? outcome.status.code : 128 + outcome.status.signal;
       case 'stopped-by-user': process.stderr.write('\ngate86 run: stopped by a second Ctrl-C\n'); return 130;
@@ -96,6 +115,7 @@ export const runCommand: Command = {
       case 'error': process.stderr.write(`gate86 run: ${outcome.message}\n`); return 125;
       case 'stopped': process.stderr.write(`gate86 run: the machine stopped: ${outcome.message}\n`); return 125;
       case 'exit': process.stderr.write(`gate86 run: the machine stopped: isa-debug-exit ${outcome.status}\n`); return 125;
+      case 'debugger-failed': process.stderr.write(`gate86 run: ${outcome.message}\n`); return 125;
     }
   },
 };

@@ -8,6 +8,7 @@ import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRE
 
 const SIGCHLD = 17;
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
+import { traceTaskExit } from '../ptrace.ts';
 
 /**
  * A task ends. Task 1's end is the machine's end (the host stops it, with its status). Any other task
@@ -15,6 +16,7 @@ import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
  * to user mode: TIF_NEED_RESCHED makes the exit path schedule away from it for good.
  */
 export function exitTask(k: Kernel, task: Task, status: { code: number } | { signal: number }): void {
+  traceTaskExit(k, task);
   if (task.clearChildTid !== 0) task.space.write32(task.clearChildTid, 0);
   if (task.pid === 1) {
     k.tasks.delete(task.pid);
