@@ -27,9 +27,11 @@ export function terminalFacts(): Pick<ProgramJob, 'terminals' | 'windowSize'> {
 
 function connectTerminal(host: WorkerHost, stop: () => void): () => void {
   let lastInterrupt = 0;
+  let stopping = false;
   const interrupt = (): void => {
+    if (stopping) return;              // already on the way out: a third Ctrl-C changes nothing
     const now = Date.now();
-    if (now - lastInterrupt < SECOND_INTERRUPT_MS) { stop(); return; }
+    if (now - lastInterrupt < SECOND_INTERRUPT_MS) { stopping = true; stop(); return; }
     lastInterrupt = now;
     host.interrupt();
   };
@@ -45,6 +47,9 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
     stdin.off('data', onData);
     stdin.off('end', onEnd);
     process.off('SIGINT', interrupt);
+    // Once Ctrl-C has stopped the machine, gate86 is exiting with status 130: a further Ctrl-C
+    // arriving in those last milliseconds must not kill it by the signal's default action instead.
+    if (stopping) process.on('SIGINT', () => {});
     stdin.destroy();                  // a pipe or terminal still open must not keep the process alive
   };
 }

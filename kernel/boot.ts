@@ -3,17 +3,17 @@
 // and the tests.
 //
 // The machine boots build/kernel/gate86-kernel.elf like any Multiboot kernel. The only link between
-// the two halves is the VMCALL hook: at CPL 0 the machine calls Kernel.onVmcall, which finds the gate
-// from EIP and runs its TypeScript function.
+// the two halves is the VMCALL hook: at CPL 0 the machine calls Kernel.onVmcall, which finds the
+// hypercall stub from EIP and runs its TypeScript function.
 
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Machine, type MachineState } from '../vm/machine/machine.ts';
 import { EAX, FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
-import { Kernel, type GateCpu, type KernelHost } from './kernel.ts';
+import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
-import { KERNEL_HELPERS } from './helpers.ts';
+import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
 import { crossingTracer, type TraceRecord } from './crossing-trace.ts';
 
 export type ExitStatus = { code: number } | { signal: number };
@@ -61,8 +61,8 @@ export type RunResult =
   | { kind: 'stopped'; message: string; instructions: number }
   | { kind: 'limit'; instructions: number };
 
-/** The vm Cpu as the kernel's gates see it. */
-function gateCpu(cpu: Cpu): GateCpu {
+/** The vm Cpu as the kernel's hypercall handlers see it. */
+function hypercallCpu(cpu: Cpu): HypercallCpu {
   return {
     regs: cpu.regs,
     get eip() { return cpu.eip; },
@@ -114,12 +114,11 @@ export function runProgram(options: RunOptions): RunResult {
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
     trace: options.trace ?? null,
     traceSyscalls: options.traceSyscalls ?? (options.trace != null),
-    pageWritten: (page) => machine.memory.onExternalWrite(page),
   };
   const image = readKernelImage(options.kernel);
-  const kernel = new Kernel(image, machine.memory.u8, host, SYSCALL_SERVICES, KERNEL_HELPERS);
-  const adapter = gateCpu(machine.cpu);
-  machine.system.onVmcall = () => kernel.onVmcall(adapter);
+  const code = { codePages: machine.memory.codePages, written: (page: number) => machine.cpu.code.invalidatePage(page) };
+  const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, SYSCALL_SERVICES, KERNEL_ENTRY_POINTS);
+  machine.system.onVmcall = () => kernel.onVmcall();
   if (options.traceCrossings === true && host.trace !== null) {
     const trace = host.trace;
     machine.system.onCrossing = crossingTracer(kernel, () => machine.cpu.regs[EAX]!, trace);
@@ -133,6 +132,8 @@ export function runProgram(options: RunOptions): RunResult {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
     return runLoop(machine, () => exit, limit, idle, () => options.onSlice?.(), debug);
   } finally {
+    // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
+    for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);
     options.inspect?.(machine, kernel);
   }
 }

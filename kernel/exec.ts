@@ -8,8 +8,8 @@
 //   3. the registers the program starts with: all zero but ESP, EFLAGS 0x202, EIP = e_entry, the
 //      user segments. They go into pt_regs, and the process enters ring 3 through iret.
 
-import { readElf, ElfError, type ElfFile } from '../linker/elf/reader.ts';
-import { ET_EXEC, PF_W, PT_INTERP, PT_LOAD } from '../linker/elf/format.ts';
+import { readElf, ElfError, type ElfFile } from '../vm/elf/reader.ts';
+import { ET_EXEC, PF_W, PT_INTERP, PT_LOAD } from '../vm/elf/format.ts';
 import { AddressSpace } from './mm/address-space.ts';
 import { OutOfMemory, type FrameAllocator } from './mm/frames.ts';
 import type { Ram } from './mm/ram.ts';

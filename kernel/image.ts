@@ -1,12 +1,12 @@
 // The linked kernel image as the TypeScript half needs it: the guest addresses of the symbols it
-// works with (page directory, GDT, TSS, boot_cpu_data, the exception table, the gates).
+// works with (page directory, GDT, TSS, boot_cpu_data, the exception table, the hypercall stubs).
 
-import { readElf, readSymbolTable } from '../linker/elf/reader.ts';
+import { readElf, readSymbolTable } from '../vm/elf/reader.ts';
 
 /** Symbols the TypeScript half reads or writes in guest memory. */
 export const REQUIRED_SYMBOLS = [
   'swapper_pg_dir', 'gdt_table', 'init_tss', 'boot_cpu_data', 'init_thread_union', '_end',
-  '__start___ex_table', '__stop___ex_table', '__gates_start', '__gates_end', 'sys_call_table',
+  '__start___ex_table', '__stop___ex_table', '__hypercalls_start', '__hypercalls_end', 'sys_call_table',
   'sysenter_entry', 'system_call', 'multiboot_info', 'sys_call_names',
 ] as const;
 export type KernelSymbol = (typeof REQUIRED_SYMBOLS)[number];
@@ -15,8 +15,8 @@ export interface KernelImage {
   bytes: Uint8Array;
   entry: number;
   symbols: Map<string, number>;
-  /** address -> name for every gate stub (`vmcall; ret`) between __gates_start and __gates_end. */
-  gates: Map<number, string>;
+  /** address -> name for every hypercall stub (`vmcall; ret`) between __hypercalls_start and __hypercalls_end. */
+  hypercalls: Map<number, string>;
   addressOf(name: KernelSymbol): number;
 }
 
@@ -27,12 +27,12 @@ export function readKernelImage(bytes: Uint8Array, what = 'kernel'): KernelImage
   for (const name of REQUIRED_SYMBOLS) {
     if (!symbols.has(name)) throw new Error(`${what}: the kernel image has no symbol ${name}`);
   }
-  const start = symbols.get('__gates_start')!;
-  const end = symbols.get('__gates_end')!;
-  const gates = new Map<number, string>();
-  for (const [name, value] of symbols) if (value >= start && value < end && name !== '__gates_start') gates.set(value, name);
+  const start = symbols.get('__hypercalls_start')!;
+  const end = symbols.get('__hypercalls_end')!;
+  const hypercalls = new Map<number, string>();
+  for (const [name, value] of symbols) if (value >= start && value < end && name !== '__hypercalls_start') hypercalls.set(value, name);
   return {
-    bytes, entry: elf.entry, symbols, gates,
+    bytes, entry: elf.entry, symbols, hypercalls,
     addressOf: (name: KernelSymbol) => symbols.get(name)!,
   };
 }

@@ -1,14 +1,14 @@
-// The TypeScript half of the kernel: what runs when the guest executes a gate (`vmcall; ret`).
+// The TypeScript half of the kernel: what runs when the guest calls a hypercall stub (`vmcall; ret`).
 //
-// head.S and entry.S are the guest code; they call into this file only through gates, with their
+// head.S and entry.S are the guest code; they call into this file only through those stubs, with their
 // arguments on the guest stack as for an asmlinkage C function:
 //   - a system call service (`call *sys_call_table(,%eax,4)`): the stack holds the return address,
 //     then struct pt_regs itself, so the service reads EBX, ECX, ... from the frame (pt-regs.ts);
-//   - a kernel helper (do_page_fault(regs, error_code), do_notify_resume(regs, flags), boot_log(...)):
-//     the stack holds the return address, then its arguments.
+//   - one of the kernel's own entry points (do_page_fault(regs, error_code), do_notify_resume(regs),
+//     boot_log(...): hypercalls.ts): the stack holds the return address, then its arguments.
 // The result goes to EAX, and the guest's `ret` continues after the call.
 
-import { physicalOf, Ram } from './mm/ram.ts';
+import { physicalOf, Ram, type CodeWatch } from './mm/ram.ts';
 import { FrameAllocator } from './mm/frames.ts';
 import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
@@ -21,8 +21,8 @@ import type { TraceRecord } from './crossing-trace.ts';
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
 const KERNEL_STACKS_END = 0x400000;
 
-/** The CPU as a gate sees it (the machine adapts vm/cpu's Cpu to this: kernel/machine-glue.ts). */
-export interface GateCpu {
+/** The CPU as a hypercall handler sees it (kernel/boot.ts adapts vm/cpu's Cpu to this). */
+export interface HypercallCpu {
   /** The general registers in encoding order (EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI). */
   readonly regs: Int32Array;
   /** EIP just past the VMCALL. */
@@ -34,9 +34,19 @@ export interface GateCpu {
   /** Load CR3 (and flush the TLB, as a MOV to CR3 does). */
   writeCr3(value: number): void;
 }
-/** Register numbers in GateCpu.regs (the x86 encoding order, as vm/cpu uses). */
+/** Register numbers in HypercallCpu.regs (the x86 encoding order, as vm/cpu uses). */
 export const REG_EAX = 0;
 export const REG_ESP = 4;
+
+/**
+ * The machine the kernel is bound to, once, when it is made: the CPU its hypercalls run on, guest
+ * physical memory, and the decoded-code cache its direct writes must keep honest.
+ */
+export interface KernelMachine {
+  readonly cpu: HypercallCpu;
+  readonly memory: Uint8Array;
+  readonly code: CodeWatch | null;
+}
 
 /** What the kernel needs from the world outside the guest. */
 export interface KernelHost {
@@ -62,8 +72,6 @@ export interface KernelHost {
   openExecutable(path: string): Uint8Array | number;
   /** What the first process runs. */
   program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
-  /** The kernel wrote this physical page directly (the machine drops decoded code for it). */
-  pageWritten?: (page: number) => void;
   /** Trace lines (`--trace syscall`, `--trace fault`), with the same event as data when there is one
    *  (`--trace-json`): null when off. */
   trace: ((line: string, record?: TraceRecord) => void) | null;
@@ -71,8 +79,8 @@ export interface KernelHost {
   traceSyscalls?: boolean;
 }
 
-/** A gate's TypeScript side: it gets the kernel and the ESP the guest had at the VMCALL. */
-export type GateFunction = (k: Kernel, stackPointer: number) => number;
+/** A hypercall's TypeScript side: it gets the kernel and the ESP the guest had at the VMCALL. */
+export type HypercallHandler = (k: Kernel, stackPointer: number) => number;
 /** A system call service: reads its arguments from pt_regs, returns EAX. */
 export type SyscallService = (k: Kernel, regs: PtRegs) => number;
 
@@ -86,43 +94,45 @@ export class Kernel {
   nextPid = 2;
   readonly tasks = new Map<number, Task>();
   current: Task | null = null;
-  private readonly gateFunctions = new Map<number, GateFunction>();
+  private readonly hypercallHandlers = new Map<number, HypercallHandler>();
+
+  /** The CPU the hypercalls run on (CR2 for do_page_fault, CR3 for exec and switch_mm, %fs/%gs for fork). */
+  readonly cpu: HypercallCpu;
 
   constructor(
     readonly image: KernelImage,
-    memory: Uint8Array,
+    machine: KernelMachine,
     readonly host: KernelHost,
     syscalls: Record<string, SyscallService>,
-    helpers: Record<string, GateFunction>,
+    entryPoints: Record<string, HypercallHandler>,
   ) {
-    this.ram = new Ram(memory, host.pageWritten ?? (() => {}));
+    const memory = machine.memory;
+    this.cpu = machine.cpu;
+    this.ram = new Ram(memory, machine.code);
     // Frames for user pages and page tables: everything above the kernel image and the early map
     // (head.S's direct map covers 0..8 MiB; the TypeScript half reaches any frame physically).
     const kernelEnd = physicalOf(image.addressOf('_end'));
     this.frames = new FrameAllocator(this.ram, KERNEL_STACKS_END, memory.length);
     this.kernelStacks = new KernelStacks(this.ram, kernelEnd, KERNEL_STACKS_END);
-    for (const [address, name] of image.gates) {
+    for (const [address, name] of image.hypercalls) {
       const service = syscalls[name];
-      const helper = helpers[name];
-      if (service !== undefined) this.gateFunctions.set(address, (k, sp) => service(k, k.ptRegsAt(sp + 4)));
-      else if (helper !== undefined) this.gateFunctions.set(address, helper);
-      else throw new Error(`kernel: the gate ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
+      const entryPoint = entryPoints[name];
+      if (service !== undefined) this.hypercallHandlers.set(address, (k, sp) => service(k, k.ptRegsAt(sp + 4)));
+      else if (entryPoint !== undefined) this.hypercallHandlers.set(address, entryPoint);
+      else throw new Error(`kernel: the hypercall stub ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
   }
 
-  /** The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the gate starts 3 bytes back. */
-  onVmcall(cpu: GateCpu): void {
-    const gate = (cpu.eip - 3) >>> 0;
-    const fn = this.gateFunctions.get(gate);
-    if (fn === undefined) throw new Error(`vmcall at 0x${gate.toString(16)}: not a gate`);
-    this.cpu = cpu;
+  /** The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the stub starts 3 bytes back. */
+  onVmcall(): void {
+    const cpu = this.cpu;
+    const stub = (cpu.eip - 3) >>> 0;
+    const fn = this.hypercallHandlers.get(stub);
+    if (fn === undefined) throw new Error(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
     cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
   }
 
-  /** The CPU of the gate being served (CR2 for do_page_fault, CR3 for exec). */
-  cpu: GateCpu | null = null;
-
-  /** The dword at a kernel stack address (a helper's n-th argument is at sp + 4 + 4n). */
+  /** The dword at a kernel stack address (an entry point's n-th argument is at sp + 4 + 4n). */
   stackArg(stackPointer: number, n: number): number {
     return this.ram.read32(physicalOf(stackPointer + 4 + 4 * n));
   }
@@ -142,7 +152,7 @@ export class Kernel {
     return this.ram.read32(task.threadInfo + TI_FLAGS);
   }
 
-  /** The running task; a gate that needs one when none runs is a kernel bug. */
+  /** The running task; a hypercall that needs one when none runs is a kernel bug. */
   task(): Task {
     if (this.current === null) throw new Error('kernel: no current task');
     return this.current;
@@ -184,14 +194,13 @@ export class Kernel {
     return physicalOf(this.image.addressOf('swapper_pg_dir'));
   }
 
-  /** After unmapping or write-protecting pages: reload CR3 so no stale TLB entry survives. */
+  /** After unmapping or write-protecting the current task's pages: reload CR3 so no stale TLB entry survives. */
   flushTlb(): void {
-    if (this.cpu !== null && this.current !== null) this.cpu.writeCr3(this.current.space.directory);
+    this.cpu.writeCr3(this.task().space.directory);
   }
 
   /** Switch the MMU to a task's address space (CR3), as switch_mm does. */
   activate(task: Task): void {
-    if (this.cpu === null) throw new Error('kernel: activate() outside a gate');
     this.cpu.writeCr3(task.space.directory);
   }
 }

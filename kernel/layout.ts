@@ -176,14 +176,6 @@ export const ERESTARTSYS = 512;
 export const ERESTARTNOINTR = 513;
 export const ERESTARTNOHAND = 514;
 
-// Signals (i386 numbering) that the fault handlers send.
-export const SIGILL = 4;
-export const SIGTRAP = 5;
-export const SIGBUS = 7;
-export const SIGFPE = 8;
-export const SIGKILL = 9;
-export const SIGSEGV = 11;
-
 // ---------------------------------------------------------------------------------------------
 // What goes into the generated header, in order. Names are emitted exactly as written here.
 

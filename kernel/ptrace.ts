@@ -11,7 +11,7 @@
 //
 //   syscall 24 getuid() = 1000 [sysenter]
 
-import type { GateFunction, Kernel } from './kernel.ts';
+import type { HypercallHandler, Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
 import type { PtRegs } from './pt-regs.ts';
 import { physicalOf } from './mm/ram.ts';
@@ -64,7 +64,7 @@ function report(k: Kernel, task: Task, call: TracedCall, result: number | null):
 }
 
 /** do_syscall_trace(regs, entryexit): 0 on the way in, 1 on the way out. */
-export const doSyscallTrace: GateFunction = (k, sp) => {
+export const doSyscallTrace: HypercallHandler = (k, sp) => {
   const regs = k.ptRegsAt(k.stackArg(sp, 0));
   const task = k.task();
   if (k.stackArg(sp, 1) === 0) {

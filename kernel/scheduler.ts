@@ -1,12 +1,12 @@
 // Choosing the next task and switching to it (the TypeScript half of Linux's schedule()/switch_to).
-// entry.S's `schedule` calls the pick_next_task gate; this function decides, switches what lives
+// entry.S's `schedule` calls pick_next_task (a hypercall); this function decides, switches what lives
 // outside the kernel stack — CR3, tss.esp0, the TLS descriptors — and returns the next task's
 // thread_info address, so the guest code can swap kernel stacks. A task runs until it blocks (wait4,
-// a read with no input), exits, or is preempted in user mode: each PIT tick (do_IRQ in helpers.ts)
+// a read with no input), exits, or is preempted in user mode: each PIT tick (do_IRQ in irq.ts)
 // sets TIF_NEED_RESCHED when another task can run. There is no idle task yet, so a sleep that must
 // let others run (nanosleep) still idles the whole machine.
 
-import type { GateFunction, Kernel } from './kernel.ts';
+import type { HypercallHandler, Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
 import { physicalOf } from './mm/ram.ts';
 import { tlsDescriptor } from './services/process.ts';
@@ -46,7 +46,7 @@ function releaseZombieSpaces(k: Kernel): void {
   }
 }
 
-export const pickNextTask: GateFunction = (k) => {
+export const pickNextTask: HypercallHandler = (k) => {
   const current = k.current;
   if (current !== null) k.clearThreadFlag(current, TIF_NEED_RESCHED);
   const next = nextRunnable(k, current);

@@ -1,6 +1,7 @@
-// Signal delivery on the way back to user mode (Linux's do_notify_resume / do_signal), reduced to
-// what gate86 has: no handlers yet, so every pending signal takes its default action, and for the
-// signals the fault handlers send that action is to kill the process.
+// Signals on the way back to user mode (Linux 2.6's arch/i386/kernel/signal.c): entry.S's
+// work_notifysig calls do_notify_resume, which delivers each pending, unblocked signal — to a
+// handler, through a sigframe or rt_sigframe on the user stack that returns through sigreturn, or
+// by its default action — and sigreturn puts the interrupted context back.
 //
 // System call restart (fidelity point 10) lives here too: a call interrupted with -ERESTART* is
 // re-executed by backing EIP up 2 bytes and putting the number back in EAX. For `int $0x80` those 2
@@ -9,7 +10,11 @@
 
 import type { PtRegs } from './pt-regs.ts';
 import { Struct } from './services/user.ts';
-import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS } from './layout.ts';
+import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, TIF_IRET, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
+import { AC, AF, CF, DF, OF, PF, RF, SF, TF, ZF } from '../vm/cpu/flags.ts';
+import { SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
+import type { HypercallHandler } from './kernel.ts';
+import { exitTask } from './services/process.ts';
 
 /** Does this pt_regs hold an interrupted system call that must restart (no handler runs)? */
 export function restartSyscall(regs: PtRegs): boolean {
@@ -33,7 +38,7 @@ export function nextSignal(pending: number): number {
 
 import type { Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
-import { EINTR, TIF_IRET, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+import { EINTR, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
 
 /** struct sigcontext: the interrupted registers, 88 bytes. */
 const SC = { gs: 0, fs: 4, es: 8, ds: 12, edi: 16, esi: 20, ebp: 24, esp: 28, ebx: 32, edx: 36, ecx: 40, eax: 44, trapno: 48, err: 52, eip: 56, cs: 60, eflags: 64, espAtSignal: 68, ss: 72, fpstate: 76, oldmask: 80, cr2: 84 } as const;
@@ -60,13 +65,11 @@ const SA_RESTART = 0x10000000;
 const SA_NODEFER = 0x40000000;
 const SA_RESETHAND = 0x80000000;
 const SIG_IGN = 1;
-const TF = 0x100;
-const DF = 0x400;
 /** EFLAGS bits sigreturn may take from the frame (Linux's FIX_EFLAGS): arithmetic flags, DF, TF, AC, RF. */
-const FIX_EFLAGS = 0x00000001 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x10000 | 0x40000;
+const FIX_EFLAGS = CF | PF | AF | ZF | SF | TF | DF | OF | RF | AC;
 
 /** Signals whose default action is to do nothing (there is no job control: stops are ignored too). */
-const DEFAULT_IGNORE = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH]);
 
 /**
  * The kernel keeps masks with bit n for signal n; a user sigset_t has bit n-1 for signal n. These
@@ -160,3 +163,38 @@ export function restoreSigcontext(k: Kernel, regs: PtRegs, address: number): boo
   k.setThreadFlag(k.task(), TIF_IRET);
   return true;
 }
+
+/**
+ * do_notify_resume(regs, flags): deliver pending, unblocked signals — to a handler (a frame on the
+ * user stack) or by their default action — then, if no handler ran, restart an interrupted call
+ * (fidelity 10); and clear TIF_IRET, since entry.S leaves through iret from here in any case.
+ * Returns 1 when the task just exec'd (entry.S then loads null %fs/%gs for the new program).
+ */
+export const doNotifyResume: HypercallHandler = (k, sp) => {
+  const regs = k.ptRegsAt(k.stackArg(sp, 0));
+  const task = k.task();
+  let handled = false;
+  for (;;) {
+    const signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
+    if (signal === 0) break;
+    task.pendingSignals &= ~(1 << signal);
+    const info = task.signalInfo.get(signal) ?? { code: 0x80, pid: 0, uid: 0, addr: 0 };
+    task.signalInfo.delete(signal);
+    const outcome = deliverSignal(k, task, regs, signal, info);
+    if (typeof outcome === 'object') {
+      exitTask(k, task, { signal: outcome.kill });
+      return 0;
+    }
+    if (outcome === 'handled') {
+      handled = true;
+      break;                                         // one frame at a time, as Linux does
+    }
+  }
+  if ((task.pendingSignals & ~task.blockedSignals) === 0) k.clearThreadFlag(task, TIF_SIGPENDING);
+  if (!handled) restartSyscall(regs);
+  k.clearThreadFlag(task, TIF_IRET);
+  k.clearThreadFlag(task, TIF_NOTIFY_RESUME);
+  const execed = task.justExeced;
+  task.justExeced = false;
+  return execed ? 1 : 0;
+};

@@ -4,8 +4,8 @@
 
 import type { Kernel } from './kernel.ts';
 import { TIF_SIGPENDING } from './layout.ts';
+import { SIGINT } from './signal-numbers.ts';
 
-const SIGINT = 2;
 /** siginfo si_code for a signal the kernel itself sends (a terminal's). */
 const SI_KERNEL = 0x80;
 

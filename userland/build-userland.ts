@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '../linker/as/index.ts';
 import { linkImage } from '../linker/ld/link-image.ts';
+import { writeGeneratedHeaders } from '../kernel/tools/build-kernel.ts';
 
 export const ASSEMBLY_PROGRAMS = ['hello'];
 export const C_PROGRAMS = ['getuid', 'which-stub', 'sysbench', 'init'];
@@ -20,9 +21,9 @@ export const CFLAGS = [
   '-fno-asynchronous-unwind-tables', '-mno-sse', '-mno-mmx', '-mno-80387', '-O2', '-Wall',
 ];
 
-function assembleTo(source: string, output: string): string {
+function assembleTo(source: string, output: string, include: string): string {
   writeFileSync(output, assemble(source, readFileSync(source, 'utf8'), {
-    includeDirs: [], defines: new Map(), readFile: (p: string) => readFileSync(p, 'utf8'),
+    includeDirs: [include], defines: new Map(), readFile: (p: string) => readFileSync(p, 'utf8'),
   }));
   return output;
 }
@@ -32,8 +33,8 @@ export function haveGcc(): boolean {
   return r.status === 0;
 }
 
-function compileTo(source: string, output: string): string {
-  const r = spawnSync('gcc', [...CFLAGS, '-c', source, '-o', output], { encoding: 'utf8' });
+function compileTo(source: string, output: string, include: string): string {
+  const r = spawnSync('gcc', [...CFLAGS, '-I', include, '-c', source, '-o', output], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`gcc ${source}: ${r.stderr || r.error?.message}`);
   return output;
 }
@@ -42,21 +43,23 @@ export interface UserlandBuild { programs: Record<string, string>; skipped: stri
 
 export function buildUserland(root: string, outDir: string): UserlandBuild {
   mkdirSync(outDir, { recursive: true });
+  // unistd.h (the system call numbers, from kernel/syscall_32.tbl) for libc.h and the assembly.
+  const include = writeGeneratedHeaders(root, join(outDir, 'include'));
   const src = join(root, 'userland');
   const programs: Record<string, string> = {};
   for (const name of ASSEMBLY_PROGRAMS) {
-    const object = assembleTo(join(src, `${name}.S`), join(outDir, `${name}.o`));
+    const object = assembleTo(join(src, `${name}.S`), join(outDir, `${name}.o`), include);
     programs[name] = join(outDir, `${name}.elf`);
     linkImage({ image: 'exec', objects: [object], output: programs[name] });
   }
   if (!haveGcc()) return { programs, skipped: C_PROGRAMS };
   const runtime = [
-    assembleTo(join(src, 'lib/crt0.S'), join(outDir, 'crt0.o')),
-    assembleTo(join(src, 'lib/syscall.S'), join(outDir, 'syscall.o')),
-    compileTo(join(src, 'lib/libc.c'), join(outDir, 'libc.o')),
+    assembleTo(join(src, 'lib/crt0.S'), join(outDir, 'crt0.o'), include),
+    assembleTo(join(src, 'lib/syscall.S'), join(outDir, 'syscall.o'), include),
+    compileTo(join(src, 'lib/libc.c'), join(outDir, 'libc.o'), include),
   ];
   for (const name of C_PROGRAMS) {
-    const object = compileTo(join(src, `${name}.c`), join(outDir, `${name}.o`));
+    const object = compileTo(join(src, `${name}.c`), join(outDir, `${name}.o`), include);
     programs[name] = join(outDir, `${name}.elf`);
     linkImage({ image: 'exec', objects: [runtime[0]!, object, ...runtime.slice(1)], output: programs[name] });
   }

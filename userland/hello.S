@@ -1,9 +1,9 @@
 /*
  * hello: the smallest program that talks to the kernel. Two system calls through the oldest door,
- * `int $0x80`: write(1, message, length) and exit(0). The numbers are Linux i386's (unistd.h).
+ * `int $0x80`: write(1, message, length) and exit(0). The numbers are Linux i386's, from the unistd.h
+ * the build generates from kernel/syscall_32.tbl.
  */
-#define __NR_exit	1
-#define __NR_write	4
+#include "unistd.h"
 
 	.text
 	.globl	_start

@@ -5,9 +5,6 @@
  */
 #include "lib/libc.h"
 
-#define __NR_fork	2
-#define __NR_execve	11
-#define __NR_wait4	114
 #define MAX_ARGS	8
 
 static int run(char *line, char **envp)

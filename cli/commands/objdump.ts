@@ -9,11 +9,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '../usage.ts';
 import { UsageError } from '../usage.ts';
-import { ElfError, readElf, readRelocations, readSymbols, type ElfFile, type ElfSection, type ElfSymbol } from '../../linker/elf/reader.ts';
+import { ElfError, readElf, readRelocations, readSymbols, type ElfFile, type ElfSection, type ElfSymbol } from '../../vm/elf/reader.ts';
 import {
   ET_REL, SHF_EXECINSTR, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_DYNSYM, SHT_NOBITS, SHT_REL, SHT_SYMTAB,
   STB_GLOBAL, STB_LOCAL, STT_FILE, STT_FUNC, STT_OBJECT, STT_SECTION,
-} from '../../linker/elf/format.ts';
+} from '../../vm/elf/format.ts';
 import { addressColumn, disassembleOne, formatInstruction, skippedZeroes } from '../../vm/isa/disassembler.ts';
 
 /** A symbol as objdump sorts and uses it. */

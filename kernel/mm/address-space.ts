@@ -6,9 +6,11 @@
 //   - the kernel half (directory slots 768..1023) is copied from swapper_pg_dir, so the kernel and the
 //     vsyscall page at 0xffffe000 are at the same place in every process.
 //
-// Every access the kernel makes to user memory goes through translate(), which applies the same U/S
-// and R/W rules as the MMU: a bad user pointer becomes -EFAULT in the service, never a host exception.
+// Every access the kernel makes to user memory goes through translate(), which asks the machine's one
+// page walker (vm/cpu/mmu.ts) with the MMU's own U/S and R/W rules for a ring-3 access: a bad user
+// pointer becomes -EFAULT in the service, never a host exception.
 
+import { PageWalk, permits, walkPageTables } from '../../vm/cpu/mmu.ts';
 import { PAGE_SIZE, PTE_PRESENT, PTE_RW, PTE_USER, TASK_SIZE } from '../layout.ts';
 import type { FrameAllocator } from './frames.ts';
 import type { Ram } from './ram.ts';
@@ -85,18 +87,17 @@ export class AddressSpace {
 
   /**
    * The physical address of a user access as the MMU would allow it at CPL 3, or -1 (the access
-   * would fault). User pointers are checked here, and only here.
+   * would fault). User pointers are checked here, and only here: access_ok's bound, then the walk.
+   * head.S never sets CR4.PSE, so no directory entry maps a 4 MiB page.
    */
   translate(va: number, write: boolean): number {
     va >>>= 0;
     if (va >= TASK_SIZE) return -1;
-    const pde = this.ram.read32(this.directory + (va >>> 22) * 4);
-    if ((pde & PTE_PRESENT) === 0 || (pde & PTE_USER) === 0) return -1;
-    const pte = this.ram.read32((pde & FRAME_MASK) + ((va >>> 12) & 1023) * 4);
-    if ((pte & PTE_PRESENT) === 0 || (pte & PTE_USER) === 0) return -1;
-    if (write && ((pte & PTE_RW) === 0 || (pde & PTE_RW) === 0)) return -1;
-    return ((pte & FRAME_MASK) >>> 0) + (va & (PAGE_SIZE - 1));
+    const w = this.walk;
+    if (!walkPageTables(this.ram.i32, this.directory, false, va, w)) return -1;
+    return permits(w.allowed, write, true, false) ? w.physical : -1;
   }
+  private readonly walk = new PageWalk();
 
   /** copy_from_user: the bytes, or null when any of them is not readable. */
   copyFromUser(va: number, length: number): Uint8Array | null {

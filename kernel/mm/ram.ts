@@ -5,16 +5,31 @@
 
 import { __PAGE_OFFSET, EARLY_MAPPED_BYTES } from '../layout.ts';
 
+/**
+ * The machine's decoded-code cache as the kernel's direct writes must see it: exec and the services
+ * write guest RAM behind the CPU's back, and a page that holds translated code must drop it. Only
+ * those pages are reported; every other write costs one byte test.
+ */
+export interface CodeWatch {
+  /** One byte per physical page: 1 while the page holds decoded code (vm/cpu/code-cache.ts keeps it). */
+  readonly codePages: Uint8Array;
+  /** The kernel wrote into such a page. */
+  written(page: number): void;
+}
+
 export class Ram {
   readonly u8: Uint8Array;
+  /** The same bytes as dwords (the page walker reads page-table entries through it). */
+  readonly i32: Int32Array;
   private readonly view: DataView;
 
   /**
-   * `written(page)` is told about every physical page this kernel writes behind the CPU's back, so
-   * the machine can drop decoded instructions cached for it (exec loads code into recycled frames).
+   * `code` is told about the physical pages holding decoded instructions that this kernel writes
+   * behind the CPU's back (exec loads code into recycled frames); null when no CPU caches code.
    */
-  constructor(bytes: Uint8Array, private readonly written: (page: number) => void = () => {}) {
+  constructor(bytes: Uint8Array, private readonly code: CodeWatch | null = null) {
     this.u8 = bytes;
+    this.i32 = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -30,8 +45,10 @@ export class Ram {
   }
 
   private touch(pa: number, length: number): void {
-    if (length <= 0) return;
-    for (let page = pa >>> 12; page <= (pa + length - 1) >>> 12; page++) this.written(page);
+    const code = this.code;
+    if (code === null || length <= 0) return;
+    const codePages = code.codePages;
+    for (let page = pa >>> 12; page <= (pa + length - 1) >>> 12; page++) if (codePages[page] === 1) code.written(page);
   }
 
   get size(): number { return this.u8.length; }
@@ -39,7 +56,7 @@ export class Ram {
   read8(pa: number): number { return this.view.getUint8(pa); }
   read16(pa: number): number { return this.view.getUint16(pa, true); }
   read32(pa: number): number { return this.view.getUint32(pa, true); }
-  write8(pa: number, v: number): void { this.view.setUint8(pa, v); this.written(pa >>> 12); }
+  write8(pa: number, v: number): void { this.view.setUint8(pa, v); this.touch(pa, 1); }
   write16(pa: number, v: number): void { this.view.setUint16(pa, v, true); this.touch(pa, 2); }
   write32(pa: number, v: number): void { this.view.setUint32(pa, v >>> 0, true); this.touch(pa, 4); }
 }

@@ -1,6 +1,6 @@
 // Every TypeScript system call service, by the entry point name kernel/syscall_32.tbl uses (Linux's
 // names: uname is sys_newuname, mmap2 is sys_mmap_pgoff, the 16-bit uid calls are sys_getuid16 ...).
-// The build makes one gate per name here; the table generator refuses an entry point missing here.
+// The build makes one hypercall stub per name here; the table generator refuses an entry point missing here.
 
 import type { SyscallService } from '../kernel.ts';
 import * as identity from './identity.ts';

@@ -5,8 +5,7 @@ import type { SyscallService, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { physicalOf } from '../mm/ram.ts';
 import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET, TIF_NEED_RESCHED, TIF_SIGPENDING } from '../layout.ts';
-
-const SIGCHLD = 17;
+import { SIGCHLD } from '../signal-numbers.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 import { traceTaskExit } from '../ptrace.ts';
 

@@ -12,9 +12,8 @@ import type { SyscallService } from '../kernel.ts';
 import { EINVAL, ESRCH, TIF_SIGPENDING } from '../layout.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 import { fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
-import { SIGKILL } from '../layout.ts';
+import { SIGKILL, SIGSTOP } from '../signal-numbers.ts';
 
-const SIGSTOP = 19;
 const SI_USER = 0;
 const SI_TKILL = -6;
 const SIG_BLOCK = 0;

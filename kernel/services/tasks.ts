@@ -35,8 +35,7 @@ function forkTask(k: Kernel, regs: PtRegs): Task {
   // ... and below it what schedule's switch pops: GS, FS (the parent's), EDI, ESI, EBX, EBP, then
   // the return address.
   const frame = top - PT_REGS_SIZE - 28;
-  const cpu = k.cpu;
-  const [gs, fs] = cpu === null ? [0, 0] : [cpu.selector('gs'), cpu.selector('fs')];
+  const gs = k.cpu.selector('gs'), fs = k.cpu.selector('fs');
   [gs, fs, 0, 0, 0, 0, k.image.symbols.get('ret_from_fork')!].forEach((v, i) => k.ram.write32(frame + 4 * i, v));
   k.ram.write32(child.threadInfo + TI_KERNEL_ESP, frame + __PAGE_OFFSET);
   return child;

@@ -1,6 +1,6 @@
 // Builds the kernel image with gate86's own toolchain (no native tool), in this order:
 //   1. generated sources: include/asm-offsets.h (layout.ts), include/unistd.h, syscall_table.S and
-//      gates.S (syscall_32.tbl + the TypeScript services);
+//      hypercalls.S (syscall_32.tbl + the TypeScript services and the kernel's entry points);
 //   2. the two linux-gate.so.1 flavours (vsyscall-sysenter.S, vsyscall-int80.S) linked at
 //      0xffffe000, then vsyscall-images.S embedding both as bytes (Linux's vsyscall.S uses .incbin);
 //   3. head.S, entry.S and the generated files assembled and linked as a Multiboot kernel at
@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { assemble } from '../../linker/as/index.ts';
 import { linkImage } from '../../linker/ld/link-image.ts';
 import { asmOffsetsHeader } from './asm-offsets.ts';
-import { checkEntryPoints, gatesAssembly, parseSyscallTable, syscallTableAssembly, unistdHeader } from './syscall-table.ts';
+import { checkEntryPoints, hypercallStubsAssembly, parseSyscallTable, syscallTableAssembly, unistdHeader, type SyscallRow } from './syscall-table.ts';
 import { SYSCALL_SERVICES } from '../services/index.ts';
-import { KERNEL_HELPERS } from '../helpers.ts';
-import { readElf, readSymbolTable } from '../../linker/elf/reader.ts';
+import { KERNEL_ENTRY_POINTS } from '../hypercalls.ts';
+import { readElf, readSymbolTable } from '../../vm/elf/reader.ts';
 import { VSYSCALL_SYSENTER_RETURN } from '../layout.ts';
 
 export interface KernelBuild {
@@ -23,20 +23,34 @@ export interface KernelBuild {
   vsyscallInt80: string;
 }
 
-/** Write the generated sources into `dir`; returns their paths. */
-export function generateSources(root: string, dir: string): { include: string; table: string; gates: string } {
-  const include = join(dir, 'include');
-  mkdirSync(include, { recursive: true });
+function readTable(root: string): SyscallRow[] {
   const tblPath = join(root, 'kernel/syscall_32.tbl');
   const rows = parseSyscallTable(readFileSync(tblPath, 'utf8'), tblPath);
   checkEntryPoints(rows, Object.keys(SYSCALL_SERVICES), tblPath);
+  return rows;
+}
+
+/**
+ * The generated headers, into `include`: asm-offsets.h (every constant the assembly shares with the
+ * TypeScript half) and unistd.h (__NR_name for every row of syscall_32.tbl). The kernel, userland
+ * and the test programs all include these; none restates a number.
+ */
+export function writeGeneratedHeaders(root: string, include: string): string {
+  mkdirSync(include, { recursive: true });
   writeFileSync(join(include, 'asm-offsets.h'), asmOffsetsHeader());
-  writeFileSync(join(include, 'unistd.h'), unistdHeader(rows));
+  writeFileSync(join(include, 'unistd.h'), unistdHeader(readTable(root)));
+  return include;
+}
+
+/** Write the generated sources into `dir`; returns their paths. */
+export function generateSources(root: string, dir: string): { include: string; table: string; hypercalls: string } {
+  const include = writeGeneratedHeaders(root, join(dir, 'include'));
+  const rows = readTable(root);
   const table = join(dir, 'syscall_table.S');
   writeFileSync(table, syscallTableAssembly(rows));
-  const gates = join(dir, 'gates.S');
-  writeFileSync(gates, gatesAssembly([...Object.keys(SYSCALL_SERVICES), ...Object.keys(KERNEL_HELPERS)]));
-  return { include, table, gates };
+  const hypercalls = join(dir, 'hypercalls.S');
+  writeFileSync(hypercalls, hypercallStubsAssembly([...Object.keys(SYSCALL_SERVICES), ...Object.keys(KERNEL_ENTRY_POINTS)]));
+  return { include, table, hypercalls };
 }
 
 /** `.byte` lines for an image, between two global labels. */
@@ -90,7 +104,7 @@ export function buildKernel(root: string, outDir: string): KernelBuild {
     assembleFile(join(arch, 'head.S'), includeDirs, join(outDir, 'head.o')),
     assembleFile(join(arch, 'entry.S'), includeDirs, join(outDir, 'entry.o')),
     assembleFile(generated.table, includeDirs, join(outDir, 'syscall_table.o')),
-    assembleFile(generated.gates, includeDirs, join(outDir, 'gates.o')),
+    assembleFile(generated.hypercalls, includeDirs, join(outDir, 'hypercalls.o')),
     assembleFile(images, includeDirs, join(outDir, 'vsyscall-images.o')),
   ];
   const kernel = join(outDir, 'gate86-kernel.elf');

@@ -7,7 +7,7 @@
 // process reaches a fixed point — the one gas reaches, since gas also only grows branches.
 // The last pass's bytes, fixups and symbols make the object file (object.ts).
 
-import { SHF_EXECINSTR } from '../elf/format.ts';
+import { SHF_EXECINSTR } from '../../vm/elf/format.ts';
 import { defaultAttributes } from './sections.ts';
 import { ExpressionError, evaluate, type SymbolResolver } from './expression.ts';
 import { encodeInstruction, EncodeError, isKnownMnemonic, isRelaxable, PREFIX_NAMES } from './encoder.ts';

@@ -13,7 +13,7 @@
 // them: then the FDE uses the most recent such CIE and keeps the rest.
 // Not supported: .cfi_personality/.cfi_lsda (exception handling tables for C++), .debug_frame.
 
-import { SHF_ALLOC, SHT_PROGBITS } from '../elf/format.ts';
+import { SHF_ALLOC, SHT_PROGBITS } from '../../vm/elf/format.ts';
 import type { Assembler } from './assembler.ts';
 import { leb128 } from './directives.ts';
 import { AsmSymbol, type Section } from './model.ts';

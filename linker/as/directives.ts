@@ -6,7 +6,7 @@
 import {
   SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_WRITE, SHF_GROUP,
   SHT_NOBITS, SHT_NOTE, SHT_PROGBITS, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_TLS, STV_HIDDEN,
-} from '../elf/format.ts';
+} from '../../vm/elf/format.ts';
 import type { Assembler } from './assembler.ts';
 import { MAX_SECTION_SIZE } from './model.ts';
 import { stringLiterals } from './lines.ts';

@@ -17,7 +17,7 @@ import {
   ET_REL, R_386_PLT32, R_386_GOT32, R_386_GOT32X, R_386_GOTOFF, R_386_GOTPC, R_386_16, R_386_32, R_386_8, R_386_PC16, R_386_PC32, R_386_PC8, SHF_MERGE, SHN_ABS,
   SHN_COMMON, SHN_UNDEF, SHT_NOBITS, SHT_PROGBITS, SHT_REL, STB_GLOBAL, STB_LOCAL, STB_WEAK,
   STT_FILE, STT_SECTION, SHF_STRINGS, SHF_GROUP, SHT_GROUP,
-} from '../elf/format.ts';
+} from '../../vm/elf/format.ts';
 import { writeElf, type OutputRelocation, type OutputSection, type OutputSymbol } from '../elf/writer.ts';
 import type { Assembler } from './assembler.ts';
 import { ABSOLUTE, Section, type AsmSymbol, type Fixup } from './model.ts';

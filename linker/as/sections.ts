@@ -3,7 +3,7 @@
 
 import {
   SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_WRITE, SHT_NOBITS, SHT_NOTE, SHT_PROGBITS,
-} from '../elf/format.ts';
+} from '../../vm/elf/format.ts';
 
 const SHT_INIT_ARRAY = 14;
 const SHT_FINI_ARRAY = 15;

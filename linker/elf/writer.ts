@@ -46,7 +46,7 @@ import {
   ELFCLASS32, ELFDATA2LSB, EV_CURRENT, EM_386, ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, ELF32_SHDR_SIZE,
   ELF32_SYM_SIZE, ELF32_REL_SIZE, SHT_NOBITS, SHT_REL, SHT_SYMTAB, SHT_STRTAB, SHF_ALLOC, SHF_INFO_LINK,
   STB_LOCAL, PT_LOAD, PT_PHDR,
-} from './format.ts';
+} from '../../vm/elf/format.ts';
 
 export interface OutputRelocation {
   offset: number;

@@ -12,7 +12,7 @@
 import {
   DT_HASH, DT_NULL, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_SYMENT, DT_SYMTAB, ELF32_SYM_SIZE, SHF_ALLOC,
   SHF_WRITE, SHN_ABS, SHT_DYNAMIC, SHT_DYNSYM, SHT_HASH, SHT_STRTAB, STB_GLOBAL,
-} from '../elf/format.ts';
+} from '../../vm/elf/format.ts';
 import { StringTable, encodeSymbols } from '../elf/writer.ts';
 import type { OutputSymbol } from '../elf/writer.ts';
 import { LinkError } from './errors.ts';

@@ -10,7 +10,7 @@
 //                     (where the kernel runs once paging maps it high), loaded at 0x100000 (AT(),
 //                     LMA = VMA - 0xC0000000), plus a Multiboot v1 header so QEMU and GRUB boot it.
 
-import { PF_R, PF_W, PF_X, PT_DYNAMIC, PT_LOAD } from '../elf/format.ts';
+import { PF_R, PF_W, PF_X, PT_DYNAMIC, PT_LOAD } from '../../vm/elf/format.ts';
 import {
   add, addr, alignDot, define, dot, input, long, num, provide, setDot, sizeofHeaders, sorted, sub, sym,
 } from './script.ts';

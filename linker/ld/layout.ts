@@ -9,7 +9,7 @@
 
 import {
   SHF_ALLOC, SHF_EXECINSTR, SHF_GROUP, SHF_INFO_LINK, SHF_MERGE, SHF_STRINGS, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS,
-} from '../elf/format.ts';
+} from '../../vm/elf/format.ts';
 import { LinkError } from './errors.ts';
 import { alignUp, evaluate } from './expr.ts';
 import type { ExprContext, SectionFacts } from './expr.ts';

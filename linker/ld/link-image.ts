@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { LinkError } from './errors.ts';
 import { MULTIBOOT_MAGIC, VSYSCALL_PAGE_SIZE, scriptFor } from './images.ts';
-import { readElf } from '../elf/reader.ts';
+import { readElf } from '../../vm/elf/reader.ts';
 import type { ImageKind, ImageOptions } from './images.ts';
 import { link } from './link.ts';
 import type { LinkInput, LinkResult } from './link.ts';

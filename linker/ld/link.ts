@@ -9,7 +9,7 @@
 //   6. check for undefined symbols, relocate    relocate.ts
 //   7. fill the linker's sections, write        dynamic.ts, output.ts, ../elf/writer.ts
 
-import { ET_DYN, ET_EXEC, SHF_EXECINSTR, SHN_COMMON, SHN_UNDEF, STB_LOCAL, STT_NOTYPE } from '../elf/format.ts';
+import { ET_DYN, ET_EXEC, SHF_EXECINSTR, SHN_COMMON, SHN_UNDEF, STB_LOCAL, STT_NOTYPE } from '../../vm/elf/format.ts';
 import { isArchive, readArchive } from './archive.ts';
 import type { ArchiveMember } from './archive.ts';
 import { writeElf } from '../elf/writer.ts';

@@ -3,7 +3,7 @@
 // global symbols defined there; then the program headers. It is the first thing to read when an
 // address is not what you expected.
 
-import { PT_DYNAMIC, PT_GNU_STACK, PT_LOAD, PF_R, PF_W, PF_X } from '../elf/format.ts';
+import { PT_DYNAMIC, PT_GNU_STACK, PT_LOAD, PF_R, PF_W, PF_X } from '../../vm/elf/format.ts';
 import type { LinkResult } from './link.ts';
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;

@@ -10,9 +10,9 @@
 import {
   ET_REL, SHF_ALLOC, SHF_TLS, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB,
   STT_SECTION,
-} from '../elf/format.ts';
-import { ElfError, readElf, readRelocations, readSymbols } from '../elf/reader.ts';
-import type { ElfRelocation, ElfSymbol } from '../elf/reader.ts';
+} from '../../vm/elf/format.ts';
+import { ElfError, readElf, readRelocations, readSymbols } from '../../vm/elf/reader.ts';
+import type { ElfRelocation, ElfSymbol } from '../../vm/elf/reader.ts';
 import { LinkError } from './errors.ts';
 
 /** One section of one input object, and (after layout) where it landed. */

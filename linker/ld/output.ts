@@ -6,7 +6,7 @@
 import {
   ELF32_SYM_SIZE, SHN_ABS, SHT_DYNAMIC, SHT_DYNSYM, SHT_HASH, SHT_NOBITS, STB_GLOBAL, STB_LOCAL,
   STB_WEAK, STT_FILE, STT_NOTYPE, STT_SECTION, STV_HIDDEN,
-} from '../elf/format.ts';
+} from '../../vm/elf/format.ts';
 import type { ElfImage, OutputSection as WriterSection, OutputSymbol } from '../elf/writer.ts';
 import type { Layout, OutputSection } from './layout.ts';
 import type { InputObject } from './objects.ts';

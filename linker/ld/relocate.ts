@@ -16,7 +16,7 @@ import {
   R_386_16, R_386_32, R_386_8, R_386_GOT32, R_386_GOT32X, R_386_GOTOFF, R_386_GOTPC, R_386_NONE,
   R_386_PC16, R_386_PC32, R_386_PC8, R_386_PLT32, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_NOBITS,
   STB_LOCAL, STT_SECTION,
-} from '../elf/format.ts';
+} from '../../vm/elf/format.ts';
 import { LinkError } from './errors.ts';
 import type { InputObject, InputSection, InputSymbol } from './objects.ts';
 import type { SymbolTable } from './symbols.ts';

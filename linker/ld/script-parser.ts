@@ -11,7 +11,7 @@
 // ld's own lexer changes its idea of a word with the context (a section pattern may hold `*`, `-`
 // and `.`; an expression may not), so this parser reads characters directly rather than tokens.
 
-import { PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO, PT_GNU_STACK, PT_INTERP, PT_LOAD, PT_NOTE, PT_NULL, PT_PHDR, PT_TLS } from '../elf/format.ts';
+import { PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO, PT_GNU_STACK, PT_INTERP, PT_LOAD, PT_NOTE, PT_NULL, PT_PHDR, PT_TLS } from '../../vm/elf/format.ts';
 import { LinkError } from './errors.ts';
 import type {
   Assignment, BinaryOperator, Expr, InputPattern, LinkScript, OutputSectionSpec, SectionBodyItem, SegmentSpec,

@@ -11,8 +11,8 @@
 // Segments come either from the script's PHDRS or, when it has none, from runs of sections with the
 // same permissions (R, R+X, R+W) — ld's behaviour for executables.
 
-import { PF_R, PF_W, PF_X, PT_DYNAMIC, PT_GNU_STACK, PT_LOAD, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../elf/format.ts';
-import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE } from '../elf/format.ts';
+import { PF_R, PF_W, PF_X, PT_DYNAMIC, PT_GNU_STACK, PT_LOAD, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../../vm/elf/format.ts';
+import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE } from '../../vm/elf/format.ts';
 import { LinkError } from './errors.ts';
 import type { Layout, OutputSection } from './layout.ts';
 import type { LinkScript } from './script.ts';

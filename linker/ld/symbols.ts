@@ -11,7 +11,7 @@
 // Local symbols never enter this table: a relocation against a local symbol goes straight to its
 // section.
 
-import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_LOCAL, STB_WEAK, SHT_NOBITS, SHF_ALLOC, SHF_WRITE, STT_OBJECT } from '../elf/format.ts';
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_LOCAL, STB_WEAK, SHT_NOBITS, SHF_ALLOC, SHF_WRITE, STT_OBJECT } from '../../vm/elf/format.ts';
 import { LinkError } from './errors.ts';
 import { syntheticSection } from './objects.ts';
 import type { InputObject, InputSection, InputSymbol } from './objects.ts';

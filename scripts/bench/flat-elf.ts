@@ -7,8 +7,8 @@
 // Real programs run under gate86's kernel, whose system calls are guest code (issue 5).
 
 import { FlatMachine } from '../../vm/cpu/flat-machine.ts';
-import { readElf } from '../../linker/elf/reader.ts';
-import { PT_LOAD } from '../../linker/elf/format.ts';
+import { readElf } from '../../vm/elf/reader.ts';
+import { PT_LOAD } from '../../vm/elf/format.ts';
 
 export interface FlatRun {
   stdout: Buffer;

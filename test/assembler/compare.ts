@@ -3,8 +3,8 @@
 // visibility, section) and relocation by relocation (offset, type, symbol). Whole-file identity is
 // not required: the layout of the file around the sections may differ.
 
-import { readElf, readRelocations, readSymbolTable, type ElfFile, type ElfSymbol } from '../../linker/elf/reader.ts';
-import { SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_REL, SHT_STRTAB, SHT_SYMTAB, STT_SECTION } from '../../linker/elf/format.ts';
+import { readElf, readRelocations, readSymbolTable, type ElfFile, type ElfSymbol } from '../../vm/elf/reader.ts';
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_REL, SHT_STRTAB, SHT_SYMTAB, STT_SECTION } from '../../vm/elf/format.ts';
 
 function sectionName(file: ElfFile, index: number): string {
   if (index === SHN_UNDEF) return 'UND';

@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import {
   ET_EXEC, ET_REL, PF_R, PF_W, PF_X, PT_LOAD, R_386_32, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS,
   SHT_PROGBITS, SHT_REL, STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_SECTION,
-} from '../../linker/elf/format.ts';
-import { readElf, readRelocations, readSymbolTable } from '../../linker/elf/reader.ts';
+} from '../../vm/elf/format.ts';
+import { readElf, readRelocations, readSymbolTable } from '../../vm/elf/reader.ts';
 import { writeElf } from '../../linker/elf/writer.ts';
 import { runI386Elf } from '../support/i386-oracle.ts';
 

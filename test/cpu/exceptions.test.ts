@@ -145,3 +145,19 @@ test('breakpoints on linear addresses stop before the instruction, even mid-bloc
   t.is(hits, 5);
   t.is(r.machine.registers().ecx, 0);
 });
+
+test('EFLAGS.RF: set in the image a fault pushes on P6 and later, cleared once the next instruction completes (SDM Vol. 3B 17.3.1.1)', (t) => {
+  const RF = 1 << 16;
+  // ud2 faults: the image has RF on pentium3, not on the Pentium; EFLAGS itself is untouched.
+  const p6 = runCode([0x0f, 0x0b], { model: 'pentium3' });
+  t.is(p6.machine.pushedEflags & RF, RF);
+  t.is(p6.regs.eflags & RF, 0);
+  t.is(runCode([0x0f, 0x0b], { model: 'pentium' }).machine.pushedEflags & RF, 0);
+  // With RF set (as an IRET back to a faulting instruction leaves it), one instruction runs, then RF is clear.
+  const resumed = runCode([0x90, 0x90, 0xf4], { registers: { eflags: 0x202 | RF }, limit: 1 }); // nop; nop; hlt
+  t.deepEqual(resumed.stop, { kind: 'limit' });
+  t.is(resumed.regs.eip, CODE + 1);
+  t.is(resumed.regs.eflags & RF, 0);
+  // A trap (INT3) pushes RF clear even when RF was set as the instruction began.
+  t.is(runCode([0xcc], { registers: { eflags: 0x202 | RF } }).machine.pushedEflags & RF, 0);
+});

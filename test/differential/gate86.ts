@@ -3,7 +3,10 @@
 // One FlatMachine holds the batch's whole .cases section (driver and snippets). After each snippet (at e_N) we place
 // `int $0xfe`, which stops the machine: flat mode has no IDT, so every INT n ends the run with an
 // 'interrupt' stop. The machine runs at CPL 3 like the oracle's user process, so POPF treats IF and
-// IOPL as user code sees them.
+// IOPL as user code sees them, with paging on and only the pages the batch ELF's segments map
+// (mapOnly), so an access outside them faults with #PF exactly where the oracle's process gets
+// SIGSEGV. For a fault, EFLAGS is compared as the exception frame holds it (RF set on P6 and later:
+// what the oracle's signal context reports).
 
 import { FlatMachine, type StopReason } from '../../vm/cpu/flat-machine.ts';
 import type { Case } from './case.ts';
@@ -23,7 +26,7 @@ export interface Gate86Result extends CaseResult {
 export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[]): Gate86Result[] {
   const end = batch.textAddress + batch.text.length;
   const memoryBytes = Math.ceil((end + 0x10000) / 0x100000) * 0x100000;
-  const machine = new FlatMachine({ memoryBytes, cpl: 3 });
+  const machine = new FlatMachine({ memoryBytes, cpl: 3, mapOnly: batch.regions });
   machine.load(batch.textAddress, batch.text);
   for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);
   return cases.map((c, n) => {
@@ -36,7 +39,7 @@ export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[]): Gat
     const scratch = machine.memory.slice(SCRATCH_BASE, SCRATCH_BASE + SCRATCH_SIZE);
     const reachedEnd = stop.kind === 'interrupt' && stop.vector === STOP_VECTOR && (stop.eip === stopAt || stop.eip === stopAt + 2);
     if (reachedEnd) return { outcome: { kind: 'completed' }, state, scratch, stop };
-    if (stop.kind === 'exception') return { outcome: { kind: 'fault', vector: stop.vector, eip: stop.eip }, state, scratch, stop };
+    if (stop.kind === 'exception') return { outcome: { kind: 'fault', vector: stop.vector, eip: stop.eip }, state: { ...state, eflags: machine.pushedEflags }, scratch, stop };
     if (stop.kind === 'interrupt' && stop.vector === 3) return { outcome: { kind: 'fault', vector: 3, eip: stop.eip }, state, scratch, stop };
     // Anything else (a limit, HLT, an unexpected INT) is its own outcome: it can never match the oracle.
     return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, stop };

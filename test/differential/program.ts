@@ -13,7 +13,7 @@
 // gate86 never runs this driver: it runs only the bytes between s_N and e_N, taken from the ELF.
 
 import { readFileSync } from 'node:fs';
-import { readElf, readSymbolTable } from '../../linker/elf/reader.ts';
+import { readElf, readSymbolTable } from '../../vm/elf/reader.ts';
 import { assembleI386, runI386Elf, type OracleKind } from '../support/i386-oracle.ts';
 import type { Case } from './case.ts';
 import { SCRATCH_BASE, SCRATCH_SIZE, TEXT_BASE, type CaseResult, type MachineState } from './layout.ts';
@@ -201,6 +201,8 @@ export interface BuiltBatch {
   /** The .cases section (driver and snippets): its address and bytes, the code gate86 runs. */
   textAddress: number;
   text: Uint8Array;
+  /** The pages the batch ELF's PT_LOAD segments map: the oracle process's whole world below its stack. */
+  regions: Array<{ address: number; size: number; writable: boolean }>;
 }
 
 /** Assemble and link a batch (cached by content), and find each snippet's bytes in it. */
@@ -221,12 +223,15 @@ export function buildBatch(cases: readonly Case[]): BuiltBatch {
     if (start === undefined || end === undefined) throw new Error(`batch ELF lacks s_${n}/e_${n}`);
     return { start, end };
   });
-  return { elfPath, snippets, textAddress: text.addr, text: text.data };
+  const PT_LOAD = 1, PF_W = 2;
+  const regions = elf.segments.filter((p) => p.type === PT_LOAD && p.memsz > 0)
+    .map((p) => ({ address: p.vaddr, size: p.memsz, writable: (p.flags & PF_W) !== 0 }));
+  return { elfPath, snippets, textAddress: text.addr, text: text.data, regions };
 }
 
 /** Run a built batch on the oracle and decode its records. */
-export function runBatchOnOracle(batch: BuiltBatch, caseCount: number): { oracle: OracleKind; results: CaseResult[] } {
-  const run = runI386Elf(batch.elfPath, [], { timeoutMs: 120_000 });
+export function runBatchOnOracle(batch: BuiltBatch, caseCount: number, oracle: OracleKind): { oracle: OracleKind; results: CaseResult[] } {
+  const run = runI386Elf(batch.elfPath, [], { timeoutMs: 120_000, oracle });
   if (run.status !== 0) {
     throw new Error(`batch program ${batch.elfPath} ended with status ${run.status} signal ${run.signal} on ${run.oracle}: ${run.stderr.trim()}`);
   }

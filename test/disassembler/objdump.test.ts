@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { objdumpListing } from '../../cli/commands/objdump.ts';
-import { readElf, readSymbolTable } from '../../linker/elf/reader.ts';
+import { readElf, readSymbolTable } from '../../vm/elf/reader.ts';
 import { disassemble, disassembleOne, listing } from '../../vm/isa/disassembler.ts';
 import { buildCorpus } from './corpus.ts';
 import { formInstances, formsAssembly, randomInstances } from './forms.ts';

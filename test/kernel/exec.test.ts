@@ -10,7 +10,7 @@ import {
   AT_PLATFORM, AT_NULL,
 } from '../../kernel/exec.ts';
 import { restartSyscall } from '../../kernel/signals.ts';
-import { readElf } from '../../linker/elf/reader.ts';
+import { readElf } from '../../vm/elf/reader.ts';
 import { ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, EINTR, VSYSCALL_SYSENTER_RETURN } from '../../kernel/layout.ts';
 import { buildTestProgram } from './support.ts';
 

@@ -5,12 +5,27 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildKernel, type KernelBuild } from '../../kernel/tools/build-kernel.ts';
+import { buildKernel, writeGeneratedHeaders, type KernelBuild } from '../../kernel/tools/build-kernel.ts';
 import { assemble } from '../../linker/as/index.ts';
 import { linkImage } from '../../linker/ld/link-image.ts';
 import { runProgram, type RunOptions, type RunResult } from '../../kernel/boot.ts';
+import { SIGNAL_NAMES } from '../../kernel/signal-numbers.ts';
+import { nrSyscalls, parseSyscallTable, type SyscallRow } from '../../kernel/tools/syscall-table.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * kernel/syscall_32.tbl as the build reads it. Tests read numbers from here instead of restating
+ * them, so a lab that adds a row breaks no test.
+ */
+export const SYSCALL_ROWS: readonly SyscallRow[] = parseSyscallTable(readFileSync(join(root, 'kernel/syscall_32.tbl'), 'utf8'));
+export const NR_SYSCALLS = nrSyscalls(SYSCALL_ROWS);
+/** The highest number below NR_syscalls with no service: its slot holds sys_ni_syscall. */
+export function highestEmptySlot(): number {
+  const served = new Set(SYSCALL_ROWS.filter((r) => r.entry !== null).map((r) => r.number));
+  for (let n = NR_SYSCALLS - 1; n >= 0; n--) if (!served.has(n)) return n;
+  throw new Error('every slot of sys_call_table has a service');
+}
 const scratch = mkdtempSync(join(tmpdir(), 'gate86-kernel-test-'));
 
 let kernelBuild: KernelBuild | null = null;
@@ -23,12 +38,19 @@ export function kernelBytes(): Uint8Array {
   return new Uint8Array(readFileSync(builtKernel().kernel));
 }
 
+let headers: string | null = null;
+/** The build's generated headers (unistd.h: the numbers of kernel/syscall_32.tbl), for the test programs. */
+function generatedHeaders(): string {
+  headers ??= writeGeneratedHeaders(root, join(scratch, 'include'));
+  return headers;
+}
+
 /** Assemble and link test/kernel/programs/NAME.S with gate86 as/ld; returns the ELF's path. */
 export function buildTestProgram(name: string, defines: Record<string, string> = {}): string {
   const source = join(root, 'test/kernel/programs', `${name}.S`);
   const object = join(scratch, `${name}.o`);
   writeFileSync(object, assemble(source, readFileSync(source, 'utf8'), {
-    includeDirs: [], defines: new Map(Object.entries(defines)), readFile: (p: string) => readFileSync(p, 'utf8'),
+    includeDirs: [generatedHeaders()], defines: new Map(Object.entries(defines)), readFile: (p: string) => readFileSync(p, 'utf8'),
   }));
   const output = join(scratch, `${name}.elf`);
   linkImage({ image: 'exec', objects: [object], output });
@@ -69,4 +91,5 @@ export function words(bytes: Buffer): number[] {
   return Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readInt32LE(i * 4));
 }
 
-export const SIGNALS: Record<string, number> = { SIGILL: 4, SIGTRAP: 5, SIGBUS: 7, SIGFPE: 8, SIGSEGV: 11 };
+/** Signal name -> number (the kernel's table: kernel/signal-numbers.ts). */
+export const SIGNALS: Record<string, number> = Object.fromEntries(SIGNAL_NAMES.map((name, n) => [name, n]).filter(([name]) => name !== ''));

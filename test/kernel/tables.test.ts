@@ -65,7 +65,7 @@ test('the table generator rejects duplicates, bad rows and entry points without 
   t.throws(() => checkEntryPoints(parseSyscallTable('1\ti386\texit\tsys_nothing\n'), ['sys_exit'], 't.tbl'), { message: /t.tbl:1: entry point sys_nothing has no service/ });
 });
 
-test('kernel/syscall_32.tbl: Linux numbering, every entry point has a service, NR_syscalls 451', (t) => {
+test('kernel/syscall_32.tbl: Linux numbering, every entry point has a service, every Linux i386 number up to 450 present', (t) => {
   const rows = parseSyscallTable(readFileSync(root + 'kernel/syscall_32.tbl', 'utf8'));
   t.notThrows(() => checkEntryPoints(rows, Object.keys(SYSCALL_SERVICES)));
   const byName = new Map(rows.map((r) => [r.name, r]));
@@ -75,5 +75,7 @@ test('kernel/syscall_32.tbl: Linux numbering, every entry point has a service, N
   t.is(byName.get('rt_sigreturn')!.number, 173);
   t.is(byName.get('set_thread_area')!.entry, 'sys_set_thread_area');
   t.is(byName.get('set_robust_list')!.entry, null);            // -ENOSYS, as on older kernels
-  t.is(nrSyscalls(rows), 451);
+  // Linux's i386 table reaches 450 (set_mempolicy_home_node); rows a lab appends come after it.
+  t.true(nrSyscalls(rows) >= 451);
+  t.is(byName.get('set_mempolicy_home_node')!.number, 450);
 });

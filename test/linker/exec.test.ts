@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { cachedBuild, i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
 import { link } from '../../linker/ld/link.ts';
 import type { LinkInput } from '../../linker/ld/link.ts';
-import { readElf } from '../../linker/elf/reader.ts';
+import { readElf } from '../../vm/elf/reader.ts';
 import { execScript } from '../../linker/ld/images.ts';
 import { parseLinkScript } from '../../linker/ld/script-parser.ts';
 import { FIXTURES, compileObject, gnuLink, readelfComplaints, tool, writeOutput } from './support.ts';

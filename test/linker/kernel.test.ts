@@ -12,8 +12,8 @@ import { cachedBuild, toolVersion } from '../support/i386-oracle.ts';
 import { assemble } from '../../linker/as/index.ts';
 import { linkImage } from '../../linker/ld/link-image.ts';
 import { parseLinkScript } from '../../linker/ld/script-parser.ts';
-import { readElf } from '../../linker/elf/reader.ts';
-import { PT_LOAD } from '../../linker/elf/format.ts';
+import { readElf } from '../../vm/elf/reader.ts';
+import { PT_LOAD } from '../../vm/elf/format.ts';
 import { CFLAGS, FIXTURES, compileObject, gnuLink, loadedBytes, readelfComplaints, writeOutput } from './support.ts';
 
 const KERNEL = join(FIXTURES, 'kernel');

@@ -7,6 +7,12 @@
 // the same ELF and forwards its system calls to the host kernel. We probe once, by building and
 // executing a tiny i386 ELF, and report which oracle was used so a test title can say so.
 //
+// GATE86_ORACLE=native or GATE86_ORACLE=qemu forces one (native on a host that cannot run i386 code
+// is an error, not a fallback). The CPU's differential suite runs on every oracle the host has
+// (availableOracles): qemu-i386 always, the host CPU where it runs i386 code — the host is the
+// stronger oracle (QEMU sets no RF in fault frames, skips ENTER's final-ESP probe), qemu the one
+// every host has, so a result that holds on both holds on any CI machine.
+//
 // The module also builds i386 ELF files with the host toolchain (`as --32`, `ld -m elf_i386`,
 // `gcc -m32`). Builds are cached by a hash of everything that goes into them (sources, flags, tool
 // versions) under os.tmpdir(), so a second test run does not pay for assembling again.
@@ -38,6 +44,8 @@ export interface RunOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run on this oracle instead of the preferred one (i386Oracle()). */
+  oracle?: OracleKind;
 }
 
 /** A tool the oracle needs is missing or failed; the message says which and how to install it. */
@@ -164,6 +172,7 @@ export function compileC(sources: Record<string, string>, options: CompileOption
 // Choosing and running the oracle
 
 let oracleKind: OracleKind | undefined;
+let hostRunsI386: boolean | undefined;
 
 /** A program that prints "i386\n" with two int $0x80 calls and exits 0: the probe. */
 const PROBE_SOURCE = `
@@ -182,27 +191,65 @@ _start:
 msg: .ascii "i386\\n"
 `;
 
-/** Which oracle runs i386 code here: the host itself when it can exec an i386 ELF, else qemu-i386. Probed once. */
+/** Whether the host kernel execs i386 ELF files itself (IA-32 emulation on). Probed once. */
+export function hostRunsI386Code(): boolean {
+  if (hostRunsI386 !== undefined) return hostRunsI386;
+  const direct = spawnSync(assembleI386(PROBE_SOURCE), [], { encoding: 'utf8', timeout: 10_000 });
+  hostRunsI386 = !direct.error && direct.status === 0 && direct.stdout === 'i386\n';
+  return hostRunsI386;
+}
+
+/** Check once that qemu-i386 is installed and runs the probe. */
+let qemuChecked = false;
+function checkQemu(): void {
+  if (qemuChecked) return;
+  toolVersion('qemu-i386');
+  const emulated = spawnSync('qemu-i386', [assembleI386(PROBE_SOURCE)], { encoding: 'utf8', timeout: 10_000 });
+  if (emulated.error || emulated.status !== 0 || emulated.stdout !== 'i386\n') {
+    throw new OracleError(`qemu-i386 does not run i386 code: ${emulated.error?.message ?? emulated.stderr.trim()}`);
+  }
+  qemuChecked = true;
+}
+
+/**
+ * The preferred oracle: GATE86_ORACLE if set ('native' or 'qemu'), else the host itself when it can
+ * exec an i386 ELF, else qemu-i386.
+ */
 export function i386Oracle(): OracleKind {
   if (oracleKind !== undefined) return oracleKind;
-  const probe = assembleI386(PROBE_SOURCE);
-  const direct = spawnSync(probe, [], { encoding: 'utf8', timeout: 10_000 });
-  if (!direct.error && direct.status === 0 && direct.stdout === 'i386\n') {
-    oracleKind = 'native';
-  } else {
-    toolVersion('qemu-i386');
-    const emulated = spawnSync('qemu-i386', [probe], { encoding: 'utf8', timeout: 10_000 });
-    if (emulated.error || emulated.status !== 0 || emulated.stdout !== 'i386\n') {
-      throw new OracleError(`neither the host nor qemu-i386 runs i386 code: ${emulated.error?.message ?? emulated.stderr.trim()}`);
-    }
+  const forced = process.env.GATE86_ORACLE;
+  if (forced !== undefined && forced !== '' && forced !== 'native' && forced !== 'qemu') {
+    throw new OracleError(`GATE86_ORACLE must be 'native' or 'qemu', not '${forced}'`);
+  }
+  if (forced === 'native' && !hostRunsI386Code()) {
+    throw new OracleError('GATE86_ORACLE=native, but this host cannot execute i386 ELF files (no IA-32 emulation in its kernel)');
+  }
+  if (forced === 'qemu' || !hostRunsI386Code()) {
+    checkQemu();
     oracleKind = 'qemu-i386';
+  } else {
+    oracleKind = 'native';
   }
   return oracleKind;
 }
 
+/**
+ * Every oracle this host has, the preferred one first: both where the host runs i386 code (unless
+ * GATE86_ORACLE picks one), otherwise qemu-i386.
+ */
+export function availableOracles(): OracleKind[] {
+  const preferred = i386Oracle();
+  if (process.env.GATE86_ORACLE) return [preferred];
+  if (preferred === 'native') {
+    checkQemu();
+    return ['native', 'qemu-i386'];
+  }
+  return ['qemu-i386'];
+}
+
 /** Run an i386 ELF executable on the oracle and capture what it did. */
 export function runI386Elf(path: string, args: string[] = [], options: RunOptions = {}): I386Run {
-  const oracle = i386Oracle();
+  const oracle = options.oracle ?? i386Oracle();
   const [command, argv] = oracle === 'native' ? [path, args] : ['qemu-i386', [path, ...args]];
   const r = spawnSync(command, argv, {
     input: options.stdin,

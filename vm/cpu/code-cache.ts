@@ -91,23 +91,26 @@ export class CodeCache {
   private readonly crossingBlocks: (Block[] | undefined)[];
   /** Pages that currently hold code, so a full flush need not scan every page. */
   private readonly codePages = new Set<number>();
+  /** The same set as one byte per frame, shared with writers outside the CPU (PhysicalMemory.codePages). */
+  private readonly codePageFlags: Uint8Array;
   private readonly insn = new Instruction();
   /** 15 bytes gathered from two pages for an instruction that straddles them. */
   private readonly straddle = new Uint8Array(16);
-  /** Blocks built since power-on (for --trace and the benchmark). */
+  /** Blocks built since power-on (the tests use it to see that code is decoded once). */
   blocksBuilt = 0;
 
   constructor(cpu: Cpu) {
     this.cpu = cpu;
     const pages = cpu.memory.pageCount;
     this.codeLines = new Uint32Array(pages * 2);
+    this.codePageFlags = cpu.memory.codePages;
     this.pageBlocks = new Array<(Block | undefined)[] | undefined>(pages).fill(undefined);
     this.crossingBlocks = new Array<Block[] | undefined>(pages).fill(undefined);
   }
 
   /** Whether physical page `page` holds decoded code (stores to it must take the slow path). */
   isCodePage(page: number): boolean {
-    return page < this.cpu.memory.pageCount && (this.codeLines[page * 2]! | this.codeLines[page * 2 + 1]!) !== 0;
+    return this.codePageFlags[page] === 1;
   }
 
   /** A store of `size` bytes at physical `address` on a code page: drop the page's code if it touches a code line. */
@@ -129,6 +132,7 @@ export class CodeCache {
     this.codeLines[page * 2] = 0;
     this.codeLines[page * 2 + 1] = 0;
     this.codePages.delete(page);
+    this.codePageFlags[page] = 0;
     const blocks = this.pageBlocks[page];
     if (blocks !== undefined) for (const b of blocks) if (b !== undefined) b.valid = false;
     const crossing = this.crossingBlocks[page];
@@ -277,6 +281,7 @@ export class CodeCache {
     }
     if (!wasCode) {
       this.codePages.add(page);
+      this.codePageFlags[page] = 1;
       this.cpu.protectCodePage(page);
     }
   }

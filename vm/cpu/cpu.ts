@@ -1,4 +1,5 @@
-// One i386 CPU: its state, and every memory access it makes (segmentation, then paging via the TLB).
+// One i386 CPU: its state, and every memory access it makes (segmentation, then paging via the TLB
+// of vm/cpu/mmu.ts, which holds the page walk and translation).
 //
 // All per-CPU state lives in this object — registers, EFLAGS and its lazy part, segment descriptor
 // caches, control/debug registers, descriptor-table registers, MSRs, the TLB and the decoded-code
@@ -14,11 +15,13 @@
 
 import { PhysicalMemory, PAGE_SHIFT } from '../memory/physical-memory.ts';
 import { IoBus } from '../memory/io-bus.ts';
-import { CpuFault, Vector, NO_ERROR_CODE, PF_PRESENT, PF_USER, PF_WRITE } from './fault.ts';
+import { CpuFault, EventKind, Vector, NO_ERROR_CODE } from './fault.ts';
 import { CodeCache, type Block } from './code-cache.ts';
 import { FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
+import { Mmu, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
 import type { Binder, Op } from './op.ts';
+import { FpuState } from './fpu/state.ts';
 import { DebugUnit } from './debug/debug-unit.ts';
 
 // General registers, in encoding order. Index 8 is a register that is always 0: a memory operand
@@ -52,25 +55,12 @@ export const SEG_UNUSABLE = 0x10000;
 export const FAST_READ = 1;
 export const FAST_WRITE = 2;
 
-// CR0/CR4 bits the core looks at.
+// CR0/CR4 bits the core looks at (the paging ones live with the MMU and are re-exported here).
 export const CR0_PE = 0x1;
-export const CR0_WP = 0x10000;
-export const CR0_PG = 0x80000000 | 0;
 export const CR4_TSD = 0x4;
-export const CR4_PSE = 0x10;
+export { CR0_PG, CR0_WP, CR4_PSE, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
 
-// TLB entry permission bits (low 12 bits of an entry; the upper 20 hold the physical page).
-export const TLB_READ = 1;
-export const TLB_WRITE = 2;
-export const TLB_USER_READ = 4;
-export const TLB_USER_WRITE = 8;
-/** Pages remembered for a selective flush; beyond this many a flush clears the whole table. */
-const TLB_LIST_SIZE = 8192;
-
-// Page table entry bits.
-const PTE_PRESENT = 1, PTE_WRITE = 2, PTE_USER = 4, PTE_ACCESSED = 0x20, PTE_DIRTY = 0x40, PDE_LARGE = 0x80;
-
-export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void;
+export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, kind: EventKind) => void;
 
 /** Why the run loop should return; set by hooks through `cpu.requestStop`. */
 export const enum StopKind {
@@ -146,11 +136,13 @@ export class Cpu {
   /** Instructions retired since power-on. */
   instructionCount = 0;
 
-  // --- TLB ---------------------------------------------------------------------------------------
-  readonly tlb = new Int32Array(1 << 20);
-  private readonly tlbList = new Int32Array(TLB_LIST_SIZE);
-  private tlbListCount = 0;
-  private tlbHasLargePages = false;
+  // --- x87, MMX, SSE: registers, control/status/tag words, XMM0-7, MXCSR (fpu/state.ts) ----------
+  readonly fpu = new FpuState();
+
+  // --- MMU (vm/cpu/mmu.ts) --------------------------------------------------------------------
+  readonly mmu: Mmu;
+  /** The MMU's TLB, the same array: the fast paths below probe it inline. */
+  readonly tlb: Int32Array;
   /** TLB bits an access needs at the current CPL. */
   tlbReadMask = TLB_READ;
   tlbWriteMask = TLB_WRITE;
@@ -169,6 +161,17 @@ export class Cpu {
   readonly fault = new CpuFault();
   /** Set when the running block must end after the current instruction (its code was overwritten...). */
   exitBlock = 0;
+  /**
+   * A REP string instruction stopped between two iterations to let the run loop look at interrupts,
+   * leaving EIP at itself: an interrupt delivered now pushes RF set (fault.ts `pushedEflags`).
+   * Cleared when the instruction resumes and when the interrupt is delivered.
+   */
+  stringInterrupted = false;
+  /**
+   * Set by an instruction that loads EFLAGS.RF from memory (IRET, a task switch): the run loop then
+   * leaves RF as loaded instead of clearing it after the instruction (SDM Vol. 3B 17.3.1.1).
+   */
+  resumeFlagLoaded = false;
   /** Nonzero when something asynchronous (an interrupt line, a stop request) wants the run loop's attention. */
   pendingEvents = 0;
   /** Called between blocks when pendingEvents is nonzero (the system half delivers IRQs here). */
@@ -177,11 +180,11 @@ export class Cpu {
    * Delivers an exception or software interrupt. EIP is already the faulting instruction (faults) or
    * the next one (traps and INT n). The default stops the run; the system half installs IDT delivery.
    */
-  deliverException: ExceptionHook = (cpu, vector, errorCode, isSoftwareInt) => {
-    cpu.requestStop(isSoftwareInt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
+  deliverException: ExceptionHook = (cpu, vector, errorCode, kind) => {
+    cpu.requestStop(kind === EventKind.SoftwareInterrupt ? StopKind.Interrupt : StopKind.Exception, vector, errorCode);
   };
   /** Trace hook called for every exception and software interrupt before delivery (null = off; rare path). */
-  onException: ((cpu: Cpu, vector: number, errorCode: number, isSoftwareInt: boolean) => void) | null = null;
+  onException: ExceptionHook | null = null;
   /** Trace hook called after CPUID executes (null = off: costs one check per CPUID). */
   onCpuid: ((cpu: Cpu) => void) | null = null;
   stopKind: StopKind = StopKind.None;
@@ -197,7 +200,7 @@ export class Cpu {
   readonly debug: DebugUnit;
   /** Operation name -> binder. Integer operations are installed at construction; see registerOperation. */
   readonly operations = new Map<string, Binder>();
-  /** Operation name -> times an instruction with no registered operation raised #UD (for --trace). */
+  /** Operation name -> times an instruction with no registered operation raised #UD (`gate86 run --trace fault` lists them). */
   readonly unimplemented = new Map<string, number>();
 
   constructor(memory: PhysicalMemory, io: IoBus = new IoBus(), modelName: string = DEFAULT_CPU_MODEL) {
@@ -210,6 +213,8 @@ export class Cpu {
     this.ram16 = memory.u16;
     this.ram32 = memory.i32;
     this.ramSize = memory.size;
+    this.mmu = new Mmu(this);
+    this.tlb = this.mmu.tlb;
     this.code = new CodeCache(this);
     this.debug = new DebugUnit(this);
     memory.onExternalWrite = (page) => this.code.invalidatePage(page);
@@ -234,6 +239,7 @@ export class Cpu {
     this.tableLimit.fill(0xffff);
     this.setCpl(0);
     this.flushTlb();
+    this.fpu.powerOn();
   }
 
   // ============================================================================================
@@ -292,8 +298,9 @@ export class Cpu {
   trapAfter(op: Op, vector: number, software: boolean): void {
     if ((this.flags & TF) !== 0) this.raiseTrap(vector, software);
     this.eip = op.next;
-    this.onException?.(this, vector, NO_ERROR_CODE, software);
-    this.deliverException(this, vector, NO_ERROR_CODE, software);
+    const kind = software ? EventKind.SoftwareInterrupt : EventKind.Trap;
+    this.onException?.(this, vector, NO_ERROR_CODE, kind);
+    this.deliverException(this, vector, NO_ERROR_CODE, kind);
   }
 
   /** Ask the run loop to return after the current instruction. */
@@ -371,160 +378,33 @@ export class Cpu {
   }
 
   // ============================================================================================
-  // Paging and the TLB
+  // Paging: the MMU does the work (vm/cpu/mmu.ts); a change of translation also ends block links.
 
-  /** Forget every translation (CR3 write, paging switched, CR4.PSE changed). */
+  /** Forget every translation (CR3 write, paging switched, CR0.WP or CR4.PSE changed). */
   flushTlb(): void {
     this.codeGeneration++;
-    if (this.tlbListCount > TLB_LIST_SIZE) {
-      this.tlb.fill(0);
-    } else {
-      const list = this.tlbList;
-      for (let i = 0; i < this.tlbListCount; i++) this.tlb[list[i]!] = 0;
-    }
-    this.tlbListCount = 0;
-    this.tlbHasLargePages = false;
+    this.mmu.flush();
   }
 
   /** Forget the translation of one linear address (INVLPG). */
   invalidatePage(linear: number): void {
     this.codeGeneration++;
-    if (this.tlbHasLargePages) this.flushTlb();
-    else this.tlb[linear >>> PAGE_SHIFT] = 0;
+    this.mmu.invalidatePage(linear);
   }
 
   /** Remove write permission from every TLB entry that maps physical page `page` (it now holds decoded code). */
   protectCodePage(page: number): void {
-    const strip = ~(TLB_WRITE | TLB_USER_WRITE);
-    const tlb = this.tlb;
-    if (this.tlbListCount > TLB_LIST_SIZE) {
-      for (let i = 0; i < tlb.length; i++) if (tlb[i] !== 0 && tlb[i]! >>> PAGE_SHIFT === page) tlb[i]! &= strip;
-      return;
-    }
-    const list = this.tlbList;
-    for (let i = 0; i < this.tlbListCount; i++) {
-      const v = list[i]!;
-      if (tlb[v] !== 0 && tlb[v]! >>> PAGE_SHIFT === page) tlb[v]! &= strip;
-    }
+    this.mmu.protectCodePage(page);
   }
 
-  private installTlb(linearPage: number, entry: number): void {
-    if (this.tlb[linearPage] === 0) {
-      if (this.tlbListCount < TLB_LIST_SIZE) this.tlbList[this.tlbListCount] = linearPage;
-      this.tlbListCount++;
-    }
-    this.tlb[linearPage] = entry;
-  }
-
-  /**
-   * Translate a linear address, with the paging checks of an access of this kind, setting accessed
-   * and dirty bits and filling the TLB. Raises #PF (CR2 = the address) when the access is not allowed.
-   * `user` is true for CPL 3 accesses (descriptor-table accesses are supervisor even at CPL 3).
-   */
+  /** Translate for an access, fill the TLB, or raise #PF: see Mmu.translate. */
   translate(linear: number, write: boolean, user: boolean): number {
-    const lin = linear >>> 0;
-    const cr0 = this.cr[0]!;
-    let phys: number;
-    let entryBits: number;
-    if ((cr0 & CR0_PG) === 0) {
-      phys = lin;
-      entryBits = TLB_READ | TLB_WRITE | TLB_USER_READ | TLB_USER_WRITE;
-    } else {
-      const r = this.walk(lin, write, user);
-      phys = r;
-      entryBits = this.walkBits;
-    }
-    const page = phys >>> PAGE_SHIFT;
-    // A page holding watched bytes stays out of the TLB, so that every access to it reaches noteAccess.
-    if (phys < this.ramSize && (this.debugActive === 0 || !this.debug.watchesPage(lin >>> PAGE_SHIFT))) {
-      if (this.code.isCodePage(page)) entryBits &= ~(TLB_WRITE | TLB_USER_WRITE);
-      this.installTlb(lin >>> PAGE_SHIFT, (page << PAGE_SHIFT) | entryBits);
-    }
-    return phys;
+    return this.mmu.translate(linear, write, user);
   }
 
-  /** Permission bits of the last walk, for the TLB entry. */
-  private walkBits = 0;
-
-  private readPhys32(address: number): number {
-    return address + 3 < this.ramSize ? this.ram32[address >>> 2]! : 0;
-  }
-  private writePhys32(address: number, value: number): void {
-    if (address + 3 < this.ramSize) this.ram32[address >>> 2] = value;
-  }
-
-  private pageFault(lin: number, present: boolean, write: boolean, user: boolean): never {
-    this.cr[2] = lin;
-    return this.raise(Vector.PF, (present ? PF_PRESENT : 0) | (write ? PF_WRITE : 0) | (user ? PF_USER : 0));
-  }
-
-  /** The two-level page walk (Intel SDM Vol. 3A, 4.3). */
-  private walk(lin: number, write: boolean, user: boolean): number {
-    const wp = (this.cr[0]! & CR0_WP) !== 0;
-    const pdeAddress = ((this.cr[3]! & ~0xfff) >>> 0) + ((lin >>> 22) << 2);
-    let pde = this.readPhys32(pdeAddress);
-    if ((pde & PTE_PRESENT) === 0) this.pageFault(lin, false, write, user);
-    let leaf: number;
-    let leafAddress: number;
-    let allowed: number; // U and W bits of the combined permission
-    let phys: number;
-    if ((pde & PDE_LARGE) !== 0 && (this.cr[4]! & CR4_PSE) !== 0) {
-      allowed = pde & (PTE_USER | PTE_WRITE);
-      this.checkPagePermission(lin, allowed, write, user, wp);
-      leaf = pde;
-      leafAddress = pdeAddress;
-      phys = ((pde & 0xffc00000) >>> 0) + (lin & 0x3fffff);
-      this.tlbHasLargePages = true;
-    } else {
-      const pteAddress = ((pde & ~0xfff) >>> 0) + (((lin >>> 12) & 0x3ff) << 2);
-      const pte = this.readPhys32(pteAddress);
-      if ((pte & PTE_PRESENT) === 0) this.pageFault(lin, false, write, user);
-      allowed = pde & pte & (PTE_USER | PTE_WRITE);
-      this.checkPagePermission(lin, allowed, write, user, wp);
-      if ((pde & PTE_ACCESSED) === 0) {
-        pde |= PTE_ACCESSED;
-        this.writePhys32(pdeAddress, pde);
-      }
-      leaf = pte;
-      leafAddress = pteAddress;
-      phys = ((pte & ~0xfff) >>> 0) + (lin & 0xfff);
-    }
-    const newLeaf = leaf | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
-    if (newLeaf !== leaf) this.writePhys32(leafAddress, newLeaf);
-    // The TLB grants writes only once the dirty bit is set, so that the first write reaches here.
-    const dirty = (newLeaf & PTE_DIRTY) !== 0;
-    let bits = TLB_READ;
-    if (dirty && ((allowed & PTE_WRITE) !== 0 || !wp)) bits |= TLB_WRITE;
-    if ((allowed & PTE_USER) !== 0) {
-      bits |= TLB_USER_READ;
-      if (dirty && (allowed & PTE_WRITE) !== 0) bits |= TLB_USER_WRITE;
-    }
-    this.walkBits = bits;
-    return phys;
-  }
-
-  /**
-   * The physical address of a linear one as the page tables say now, or -1 when it is not mapped —
-   * without faulting, touching CR2, setting accessed/dirty bits or filling the TLB. For debuggers,
-   * the gdb stub and tracing; never for guest accesses.
-   */
+  /** The physical address of a linear one now, or -1 (no fault, no A/D bits): see Mmu.debugTranslate. */
   debugTranslate(linear: number): number {
-    const lin = linear >>> 0;
-    if ((this.cr[0]! & CR0_PG) === 0) return lin;
-    const pde = this.readPhys32(((this.cr[3]! & ~0xfff) >>> 0) + ((lin >>> 22) << 2));
-    if ((pde & PTE_PRESENT) === 0) return -1;
-    if ((pde & PDE_LARGE) !== 0 && (this.cr[4]! & CR4_PSE) !== 0) return ((pde & 0xffc00000) >>> 0) + (lin & 0x3fffff);
-    const pte = this.readPhys32(((pde & ~0xfff) >>> 0) + (((lin >>> 12) & 0x3ff) << 2));
-    if ((pte & PTE_PRESENT) === 0) return -1;
-    return ((pte & ~0xfff) >>> 0) + (lin & 0xfff);
-  }
-
-  private checkPagePermission(lin: number, allowed: number, write: boolean, user: boolean, wp: boolean): void {
-    if (user) {
-      if ((allowed & PTE_USER) === 0 || (write && (allowed & PTE_WRITE) === 0)) this.pageFault(lin, true, write, user);
-    } else if (write && wp && (allowed & PTE_WRITE) === 0) {
-      this.pageFault(lin, true, write, user);
-    }
+    return this.mmu.debugTranslate(linear);
   }
 
   // ============================================================================================

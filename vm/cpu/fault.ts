@@ -28,6 +28,43 @@ export const enum Vector {
   MC = 18, // machine check
 }
 
+/**
+ * What kind of event is being delivered, which decides where EIP points (SDM Vol. 3A 6.5) and what
+ * the pushed EFLAGS image says (RF, below).
+ */
+export const enum EventKind {
+  /** A fault: EIP is the faulting instruction, which can be restarted. */
+  Fault = 0,
+  /** A trap raised by the processor (single-step, INT1/ICEBP): EIP is the next instruction. */
+  Trap = 1,
+  /** INT n, INT3, INTO: a trap whose gate DPL is checked against CPL. */
+  SoftwareInterrupt = 2,
+  /** An external interrupt (INTR), taken between instructions. */
+  ExternalInterrupt = 3,
+}
+
+/**
+ * The EFLAGS image an event pushes, and the subtle part of it: the resume flag (SDM Vol. 3B
+ * 17.3.1.1). RF set means "do not take an instruction breakpoint on the next instruction"; the
+ * processor clears it at the end of every instruction but IRET. So:
+ *   - a fault (the instruction did not complete) pushes RF set on P6 and later processors, except a
+ *     #DB for an instruction breakpoint, so that IRET back to the faulting instruction does not hit its
+ *     breakpoint again; the 486 and Pentium push RF as it is (their handlers had to set it themselves);
+ *   - a trap or INT n comes after its instruction completed, which cleared RF: the image has RF clear;
+ *   - an external interrupt comes between instructions: RF as it is (still set if IRET just loaded it
+ *     and the instruction it resumes has not run yet), and set when it arrives between two iterations
+ *     of a REP string instruction (`resumesString`) on P6 and later, for the same reason as a fault.
+ * #DF and #MC are aborts, not faults.
+ */
+export function pushedEflags(eflags: number, vector: number, kind: EventKind, faultFramesSetRf: boolean, resumesString: boolean): number {
+  if (kind === EventKind.Trap || kind === EventKind.SoftwareInterrupt) return eflags & ~RESUME_FLAG;
+  if (!faultFramesSetRf) return eflags;
+  const faultClass = kind === EventKind.Fault && vector !== Vector.DB && vector !== Vector.DF && vector !== Vector.MC && vector !== Vector.NMI;
+  const midString = kind === EventKind.ExternalInterrupt && resumesString;
+  return faultClass || midString ? eflags | RESUME_FLAG : eflags;
+}
+const RESUME_FLAG = 1 << 16;
+
 /** errorCode value meaning "this exception pushes no error code". */
 export const NO_ERROR_CODE = -1;
 

@@ -52,6 +52,11 @@ export interface CpuModel {
   generation: Generation;
   /** Whether SYSENTER really works (false on the Pentium Pro: CPUID says SEP, the chip raises #UD). */
   sysenterWorks: boolean;
+  /**
+   * Whether a fault's pushed EFLAGS image has RF set (P6 and later, Intel and AMD: SDM Vol. 3B
+   * 17.3.1.1, fault.ts `pushedEflags`); the 486 and Pentium leave that to the handler.
+   */
+  faultFramesSetResumeFlag: boolean;
   /** MSRs that exist, with their power-on values. */
   msrs: [number, bigint][];
 }
@@ -64,37 +69,37 @@ export const cpuModels: Record<string, CpuModel> = {
   '486': {
     name: '486', vendor: 'GenuineIntel', family: 4, model: 8, stepping: 0, maxLeaf: 1,
     features: 0, featuresEcx: 0, maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: '486', sysenterWorks: false, msrs: [],
+    generation: '486', faultFramesSetResumeFlag: false, sysenterWorks: false, msrs: [],
   },
   pentium: {
     name: 'pentium', vendor: 'GenuineIntel', family: 5, model: 2, stepping: 12, maxLeaf: 1,
     features: IMPLEMENTED_P5, featuresEcx: 0, maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'pentium', sysenterWorks: false, msrs: [[MSR_TSC, 0n]],
+    generation: 'pentium', faultFramesSetResumeFlag: false, sysenterWorks: false, msrs: [[MSR_TSC, 0n]],
   },
   'pentium-pro': {
     name: 'pentium-pro', vendor: 'GenuineIntel', family: 6, model: 1, stepping: 9, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x06040a42],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', sysenterWorks: false, msrs: [[MSR_TSC, 0n]],
+    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: false, msrs: [[MSR_TSC, 0n]],
   },
   pentium2: {
     name: 'pentium2', vendor: 'GenuineIntel', family: 6, model: 3, stepping: 3, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x0c040843],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
+    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
   },
   pentium3: {
     name: 'pentium3', vendor: 'GenuineIntel', family: 6, model: 7, stepping: 2, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x03020101, 0, 0, 0x0c040843],
     maxExtendedLeaf: 0, extendedFeatures: 0,
-    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
+    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
   },
   pentium4: {
     name: 'pentium4', vendor: 'GenuineIntel', family: 15, model: 2, stepping: 7, maxLeaf: 2,
     features: IMPLEMENTED_P6, featuresEcx: 0, leaf2: [0x665b5001, 0, 0, 0x007a7040],
     maxExtendedLeaf: 0x80000004, extendedFeatures: 0,
     brand: '              Intel(R) Pentium(R) 4 CPU 2.40GHz',
-    generation: 'p6', sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
+    generation: 'p6', faultFramesSetResumeFlag: true, sysenterWorks: true, msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS],
   },
   'athlon-xp': {
     name: 'athlon-xp', vendor: 'AuthenticAMD', family: 6, model: 8, stepping: 1, maxLeaf: 1,
@@ -102,7 +107,7 @@ export const cpuModels: Record<string, CpuModel> = {
     // AMD repeats the leaf 1 bits in 0x80000001 EDX; bit 11 there is SYSCALL/SYSRET.
     maxExtendedLeaf: 0x80000004, extendedFeatures: IMPLEMENTED_P6 | EXT_FEATURE_SYSCALL,
     brand: 'AMD Athlon(tm) XP 2200+',
-    generation: 'amd-k6', sysenterWorks: true,
+    generation: 'amd-k6', faultFramesSetResumeFlag: true, sysenterWorks: true,
     msrs: [[MSR_TSC, 0n], ...SYSENTER_MSRS, [MSR_EFER, 0n], [MSR_STAR, 0n]],
   },
 };

@@ -5,9 +5,10 @@
 // for traps, counts the ops that completed, and calls cpu.deliverException.
 
 import { StopKind, type Cpu } from './cpu.ts';
-import { Vector } from './fault.ts';
-import { TF } from './flags.ts';
+import { EventKind, Vector } from './fault.ts';
+import { RF, TF } from './flags.ts';
 import { compileBlock, COMPILE_THRESHOLD } from './block-compiler.ts';
+import type { Block } from './code-cache.ts';
 import { runChecked } from './debug/checked-run.ts';
 import { DR6_BS } from './debug/debug-registers.ts';
 
@@ -45,9 +46,12 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
     if (cpu.debugActive !== 0) return remaining; // runCpu continues in the checked loop
     const ops = block.ops;
     let n = ops.length < remaining ? ops.length : remaining;
-    // EFLAGS.TF: one instruction, then a single-step #DB (SDM Vol. 3A 17.3.1.4).
+    // EFLAGS.TF: one instruction, then a single-step #DB (SDM Vol. 3A 17.3.1.4). EFLAGS.RF (set by an
+    // IRET back to a faulting instruction): one instruction, then RF is cleared (17.3.1.1). Both are
+    // rare, so one test covers them and the common path pays nothing more.
+    const oneInstruction = (cpu.flags & (TF | RF)) !== 0;
     const singleStep = (cpu.flags & TF) !== 0;
-    if (singleStep) n = 1;
+    if (oneInstruction) { n = 1; cpu.resumeFlagLoaded = false; }
     cpu.block = block;
     let i = 0;
     const compiled = block.compiled;
@@ -72,7 +76,7 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
       if (cpu.stopKind !== StopKind.None) return remaining;
     }
     cpu.opIndex = -1;
-    if (singleStep) raiseSingleStep(cpu);
+    if (oneInstruction) finishOneInstruction(cpu, singleStep);
     if (remaining <= 0) return remaining;
     if (cpu.pendingEvents !== 0) {
       cpu.onPendingEvents(cpu);
@@ -82,15 +86,22 @@ function executeBlocks(cpu: Cpu, remaining: number): number {
   }
 }
 
-/** The single-step trap: EIP already points at the next instruction; DR6.BS says why. */
-function raiseSingleStep(cpu: Cpu): void {
+/**
+ * After an instruction run alone because TF or RF was set: the processor clears RF once the
+ * instruction completes (unless the instruction itself loaded it: IRET, a task switch), then takes
+ * the single-step trap if TF was set before it — EIP already points at the next instruction; DR6.BS says why.
+ */
+function finishOneInstruction(cpu: Cpu, singleStep: boolean): void {
+  if (!cpu.resumeFlagLoaded) cpu.flags &= ~RF;
+  cpu.resumeFlagLoaded = false;
+  if (!singleStep) return;
   cpu.dr[6] = cpu.dr[6]! | DR6_BS;
-  cpu.raise(Vector.DB);
+  cpu.raiseTrap(Vector.DB, false);
 }
 
 /** Put EIP where the exception says; count the ops of the block that completed. */
 function unwindFault(cpu: Cpu): number {
-  const block = cpu.block;
+  const block: Block | null = cpu.block;
   cpu.block = null;
   if (block === null || cpu.opIndex < 0) return 0; // the fault came from fetching: cpu.eip is already the instruction
   const op = block.ops[cpu.opIndex]!;
@@ -113,9 +124,10 @@ function deliver(cpu: Cpu): void {
       cpu.requestStop(StopKind.Exception, Vector.DF, 0);
       return;
     }
+    const kind = f.software ? EventKind.SoftwareInterrupt : f.trap ? EventKind.Trap : EventKind.Fault;
     try {
-      cpu.onException?.(cpu, f.vector, f.errorCode, f.software);
-      cpu.deliverException(cpu, f.vector, f.errorCode, f.software);
+      cpu.onException?.(cpu, f.vector, f.errorCode, kind);
+      cpu.deliverException(cpu, f.vector, f.errorCode, kind);
       return;
     } catch (e) {
       if (e !== cpu.fault) throw e;

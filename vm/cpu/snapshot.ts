@@ -1,11 +1,12 @@
 // Saving and restoring one CPU's architectural state (not RAM, not devices: those have their own).
 //
 // Everything a guest can observe is here: registers, EFLAGS (lazy flags materialised), segment
-// descriptor caches, GDTR/IDTR, CPL, CR0-CR4, DR0-DR7, MSRs, the TSC. The TLB and the decoded-code
+// descriptor caches, GDTR/IDTR, CPL, CR0-CR4, DR0-DR7, MSRs, the TSC, the x87/MMX/SSE state. The TLB and the decoded-code
 // cache are caches: they are flushed on restore and refill themselves.
 
 import { readEflags, writeEflags } from './flags.ts';
 import type { Cpu } from './cpu.ts';
+import { restoreFpu, saveFpu, type FpuSnapshot } from './fpu/state.ts';
 
 export interface CpuSnapshot {
   model: string;
@@ -22,6 +23,7 @@ export interface CpuSnapshot {
   msr: [number, string][];
   tscOffset: string;
   instructionCount: number;
+  fpu: FpuSnapshot;
 }
 
 export function saveCpu(cpu: Cpu): CpuSnapshot {
@@ -43,6 +45,7 @@ export function saveCpu(cpu: Cpu): CpuSnapshot {
     msr: [...cpu.msr].map(([k, v]) => [k, v.toString()]),
     tscOffset: cpu.tscOffset.toString(),
     instructionCount: cpu.instructionCount,
+    fpu: saveFpu(cpu.fpu),
   };
 }
 
@@ -61,6 +64,7 @@ export function restoreCpu(cpu: Cpu, s: CpuSnapshot): void {
   for (const [k, v] of s.msr) cpu.msr.set(k, BigInt(v));
   cpu.tscOffset = BigInt(s.tscOffset);
   cpu.instructionCount = s.instructionCount;
+  restoreFpu(cpu.fpu, s.fpu);
   cpu.setCpl(s.cpl);
   cpu.flushTlb();
   cpu.code.invalidateAll();

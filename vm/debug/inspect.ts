@@ -7,7 +7,6 @@ import { CS, DS, ES, FS, GS, SS, type Cpu } from '../cpu/cpu.ts';
 import { CpuFault } from '../cpu/fault.ts';
 import { RF, readEflags, writeEflags } from '../cpu/flags.ts';
 import { MSR_SYSENTER_CS, MSR_SYSENTER_EIP, MSR_SYSENTER_ESP } from '../cpu/models.ts';
-import { armResumeFlag } from '../cpu/debug/debug-unit.ts';
 import { writeDebugRegister } from '../cpu/debug/debug-registers.ts';
 import { writeControlRegister } from '../cpu/system/control.ts';
 import { armInterruptCheck } from '../cpu/system/state.ts';
@@ -44,7 +43,7 @@ export function writeRegister(cpu: Cpu, name: RegisterName, value: number): stri
   if (name === 'eflags') {
     writeEflags(cpu, value);
     armInterruptCheck(cpu);
-    if ((cpu.flags & RF) !== 0) armResumeFlag(cpu);
+    cpu.resumeFlagLoaded = (cpu.flags & RF) !== 0; // as IRET would: the next instruction keeps it
     return null;
   }
   const seg = SEGMENTS[name];

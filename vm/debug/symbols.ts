@@ -2,7 +2,7 @@
 // program): `sysenter_entry`, `system_call+0x5`. The monitor's idt/tss and the step view use them;
 // gdb reads the same tables itself.
 
-import { readElf, readSymbolTable } from '../../linker/elf/reader.ts';
+import { readElf, readSymbolTable } from '../elf/reader.ts';
 import type { Symbolizer } from './monitor.ts';
 
 const STT_SECTION = 3, STT_FILE = 4;

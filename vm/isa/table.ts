@@ -465,7 +465,7 @@ form('smsw', [0x0f, 0x01], 'rm/v', { extension: 4, memorySize: 16, suffix: 'neve
 form('lmsw', [0x0f, 0x01], 'rm/16', { extension: 6, privilege: 'cpl0', endsBlock: true, suffix: 'never' });
 form('invlpg', [0x0f, 0x01], 'mem', { extension: 7, modrmMod: 'memory', privilege: 'cpl0', since: '486', endsBlock: true, suffix: 'never' });
 // VMCALL is gate86's hypercall, not a VT-x feature here: the kernel's TypeScript services sit behind
-// `vmcall; ret` gates, and that kernel must boot on every model, so no model lacks it. Its meaning (call
+// `vmcall; ret` hypercall stubs, and that kernel must boot on every model, so no model lacks it. Its meaning (call
 // the host hook at CPL 0, #UD at CPL 3 or with no hook) lives in vm/cpu/system/.
 form('vmcall', [0x0f, 0x01], '', { extension: 0, modrmMod: 'register', modrmRm: 1, endsBlock: true });
 form('lar', [0x0f, 0x02], 'reg/v, rm/16', { writes: 'Z', registerByOperandSize: true });

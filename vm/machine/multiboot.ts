@@ -14,8 +14,8 @@
 // This file does 1-3 into guest RAM and returns what step 4 must set; vm/machine/ applies it to the
 // CPU. Every problem with the file is a MultibootError with a one-line message.
 
-import { readElf, ElfError } from '../../linker/elf/reader.ts';
-import { ET_EXEC, PT_LOAD } from '../../linker/elf/format.ts';
+import { readElf, ElfError } from '../elf/reader.ts';
+import { ET_EXEC, PT_LOAD } from '../elf/format.ts';
 import type { PhysicalMemory } from '../memory/physical-memory.ts';
 
 export const MULTIBOOT_HEADER_MAGIC = 0x1badb002;

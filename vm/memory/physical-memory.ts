@@ -23,6 +23,11 @@ export class PhysicalMemory {
    * RAM (load, write*). The CPU hooks it to invalidate decoded code on that page.
    */
   onExternalWrite: (page: number) => void = () => {};
+  /**
+   * One byte per frame: 1 while the frame holds decoded code (the CPU's code cache keeps it). A
+   * writer outside the CPU tests it and reports only those frames (kernel/mm/ram.ts).
+   */
+  readonly codePages: Uint8Array;
 
   constructor(sizeBytes: number) {
     if (!Number.isInteger(sizeBytes) || sizeBytes < PAGE_SIZE || sizeBytes > 0x7fff_f000 || sizeBytes % PAGE_SIZE !== 0) {
@@ -34,6 +39,7 @@ export class PhysicalMemory {
     this.u16 = new Uint16Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
     this.pageCount = sizeBytes / PAGE_SIZE;
+    this.codePages = new Uint8Array(this.pageCount);
   }
 
   /** Copy bytes into RAM at a physical address (a loader's entry point). Throws when they do not fit. */
@@ -57,7 +63,7 @@ export class PhysicalMemory {
   write8(address: number, value: number): void {
     if (address < 0 || address >= this.size) return;
     this.u8[address] = value;
-    this.onExternalWrite(address >>> PAGE_SHIFT);
+    if (this.codePages[address >>> PAGE_SHIFT] === 1) this.onExternalWrite(address >>> PAGE_SHIFT);
   }
   write16(address: number, value: number): void {
     this.write8(address, value & 0xff);
@@ -71,6 +77,6 @@ export class PhysicalMemory {
   private noteWrite(address: number, length: number): void {
     if (length === 0) return;
     const last = (address + length - 1) >>> PAGE_SHIFT;
-    for (let page = address >>> PAGE_SHIFT; page <= last; page++) this.onExternalWrite(page);
+    for (let page = address >>> PAGE_SHIFT; page <= last; page++) if (this.codePages[page] === 1) this.onExternalWrite(page);
   }
 }

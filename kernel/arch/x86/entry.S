@@ -18,7 +18,7 @@
  *
  * The registers are pushed in the order of a C call's arguments, so the same frame is the argument
  * list of an asmlinkage service: sys_write(fd, buf, count) reads EBX, ECX, EDX. gate86's services
- * are TypeScript functions behind `vmcall; ret` gates (gates.S) and read the frame the same way.
+ * are TypeScript functions behind `vmcall; ret` hypercall stubs (hypercalls.S) and read the frame the same way.
  *
  * Two ways out:
  *   restore_all     RESTORE_ALL + iret: restores every register from pt_regs.

@@ -5,7 +5,6 @@
  * Exit status 0 when `cli; sti` ran; EAX of iopl otherwise appears in the trace.
  */
 #include "common.h"
-#define __NR_iopl 110
 
 	.text
 	.globl	_start

@@ -5,8 +5,6 @@
  * kill() that raised the signal entered by sysenter. Exit status: the number of mismatches.
  */
 #include "common.h"
-#define __NR_kill		37
-#define __NR_rt_sigaction	174
 #define SIGUSR1	10
 #define SIGUSR2	12
 

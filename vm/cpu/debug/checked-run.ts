@@ -5,9 +5,10 @@
 //
 // Per instruction, in the order the SDM gives (Vol. 3A 17.3.1 and 6.9, "priority among events"):
 //   1. a host breakpoint at its linear address stops the run before it (StopKind.Breakpoint);
-//   2. EFLAGS.RF set: instruction breakpoints are ignored, and RF is cleared as the instruction
-//      starts; otherwise a guest instruction breakpoint (DR7 R/W = 00) is a #DB fault, EIP at it;
-//   3. the instruction executes; its slow-path data accesses and port accesses were noted;
+//   2. EFLAGS.RF set: instruction breakpoints are ignored; otherwise a guest instruction breakpoint
+//      (DR7 R/W = 00) is a #DB fault, EIP at it;
+//   3. the instruction executes; its slow-path data accesses and port accesses were noted; RF is
+//      cleared once it completes, unless it loaded RF itself (IRET, a task switch), as run.ts does;
 //   4. traps after it: data/I-O breakpoint hits and the single-step trap of EFLAGS.TF (set when it
 //      started) are ONE #DB, with all their DR6 bits; a host watchpoint it met stops the run first.
 // A host single step (StopKind.Step) is one instruction — or, if it faults, the delivery of the
@@ -20,13 +21,18 @@ import { CS, StopKind, type Cpu } from '../cpu.ts';
 import { Vector } from '../fault.ts';
 import { RF, TF } from '../flags.ts';
 import { DR6_BREAKPOINTS, DR6_BS } from './debug-registers.ts';
-import { DEBUG_RESUME, DEBUG_STEP } from './debug-unit.ts';
+import { DEBUG_STEP } from './debug-unit.ts';
 
-/** Raise the one #DB trap that reports `bits` (DR6 B0-B3 replace the old ones; BS/BD/BT accumulate). */
-function raiseDebugTrap(cpu: Cpu, bits: number): never {
+/** Set DR6 for a #DB that reports `bits` (B0-B3 replace the old ones; BS, BD and BT accumulate). */
+function noteDebugStatus(cpu: Cpu, bits: number): void {
   const old = cpu.dr[6]!;
   cpu.dr[6] = ((bits & DR6_BREAKPOINTS) !== 0 ? old & ~DR6_BREAKPOINTS : old) | bits;
-  return cpu.raise(Vector.DB);
+}
+
+/** The one #DB trap (after an instruction) that reports `bits`. */
+function raiseDebugTrap(cpu: Cpu, bits: number): never {
+  noteDebugStatus(cpu, bits);
+  return cpu.raiseTrap(Vector.DB, false);
 }
 
 export function runChecked(cpu: Cpu, remaining: number): number {
@@ -65,16 +71,18 @@ export function runChecked(cpu: Cpu, remaining: number): number {
         debug.resumeLinear = linear >>> 0;
         break;
       }
-      if ((cpu.flags & RF) !== 0) {
-        cpu.flags &= ~RF;
-        cpu.debugActive &= ~DEBUG_RESUME;
-      } else {
+      if ((cpu.flags & RF) === 0) {
         const hits = debug.executeHits(linear);
-        if (hits !== 0) raiseDebugTrap(cpu, hits); // a fault: EIP stays at the instruction
+        if (hits !== 0) {
+          noteDebugStatus(cpu, hits);
+          cpu.raise(Vector.DB); // a fault: EIP stays at the instruction, RF is pushed as it is
+        }
       }
       const singleStep = (cpu.flags & TF) !== 0;
+      cpu.resumeFlagLoaded = false;
       op.execute(cpu, op);
       i++;
+      if (!cpu.resumeFlagLoaded) cpu.flags &= ~RF;
       if (singleStep) trapBits |= DR6_BS;
       if (debug.guestHits !== 0) {
         trapBits |= debug.guestHits;

@@ -15,7 +15,6 @@
 // TLB (watchesPage), so every access to them takes the slow path, which alone calls noteAccess.
 
 import type { Cpu } from '../cpu.ts';
-import { RF } from '../flags.ts';
 import {
   BreakKind, breakpointEnabled, breakpointKind, breakpointLength, CR4_DE, DR6_BT, DR7_LE, DR7_LOCAL_ENABLES, writeDebugRegister,
 } from './debug-registers.ts';
@@ -27,15 +26,9 @@ export const DEBUG_GUEST = 1;
 export const DEBUG_HOST = 2;
 /** The host asked for one instruction (stepi). */
 export const DEBUG_STEP = 4;
-/**
- * EFLAGS.RF was set by IRET or a task switch: the next instruction ignores instruction breakpoints,
- * and RF must be cleared when it starts (SDM 17.3.1.1). The fast loop never looks at RF, so the
- * checked loop runs that one instruction.
- */
-export const DEBUG_RESUME = 8;
 /** A #DB trap is due before the next instruction (debug.pendingTrap: a task switch's T bit, or a
  *  guest trap held back while a host stop was reported). */
-export const DEBUG_TRAP = 16;
+export const DEBUG_TRAP = 8;
 
 export type WatchKind = 'write' | 'read' | 'access';
 
@@ -183,7 +176,7 @@ export class DebugUnit {
   /** Recompute cpu.debugActive's guest and host bits and drop TLB entries of newly watched pages. */
   private update(): void {
     const cpu = this.cpu;
-    let active = cpu.debugActive & (DEBUG_STEP | DEBUG_RESUME | DEBUG_TRAP);
+    let active = cpu.debugActive & (DEBUG_STEP | DEBUG_TRAP);
     if (this.executeAddress.length + this.guestData.length + this.guestIo.length > 0) active |= DEBUG_GUEST;
     if (this.hostBreakpoints.size + this.hostWatches.length > 0) active |= DEBUG_HOST;
     cpu.debugActive = active;
@@ -242,18 +235,12 @@ export class DebugUnit {
   }
 }
 
-/** IRET, a task switch or a debugger set EFLAGS.RF: make the next instruction honour it. */
-export function armResumeFlag(cpu: Cpu): void {
-  cpu.debugActive |= DEBUG_RESUME;
-}
-
 /**
- * After a hardware task switch loaded the new task's EFLAGS: its local breakpoints (DR7 L0-L3, LE)
- * are cleared, RF from the TSS is honoured, and a set T bit queues a #DB trap with DR6.BT.
+ * After a hardware task switch loaded the new task's registers: its local breakpoints (DR7 L0-L3,
+ * LE) are cleared, and a set T bit queues a #DB trap with DR6.BT.
  */
 export function switchDebugContext(cpu: Cpu, tBit: boolean): void {
   const dr7 = cpu.dr[7]!;
   if ((dr7 & (DR7_LOCAL_ENABLES | DR7_LE)) !== 0) writeDebugRegister(cpu, 7, dr7 & ~(DR7_LOCAL_ENABLES | DR7_LE));
-  if ((cpu.flags & RF) !== 0) armResumeFlag(cpu);
   if (tBit) cpu.debug.queueTrap(DR6_BT);
 }

@@ -121,6 +121,7 @@ function blockTransfer(cpu: Cpu, op: Op): boolean {
 }
 
 function repeated(cpu: Cpu, op: Op): void {
+  cpu.stringInterrupted = false;
   if ((op.kind === MOVS || op.kind === STOS) && blockTransfer(cpu, op)) {
     cpu.eip = op.next;
     return;
@@ -138,6 +139,7 @@ function repeated(cpu: Cpu, op: Op): void {
     if (conditional && ((zero(cpu) === ZF) === untilEqual)) break;
     if (n === REP_CHUNK - 1 && count !== 1) {
       cpu.eip = op.address;
+      cpu.stringInterrupted = true;
       cpu.exitBlock = 1;
       return;
     }

@@ -16,7 +16,7 @@
 // table 6-5 calls double-fault material; a fault while delivering #DF shuts the CPU down.
 
 import { CS, SS, ESP, StopKind, SEG_BIG, type Cpu } from '../cpu.ts';
-import { Vector, NO_ERROR_CODE } from '../fault.ts';
+import { EventKind, Vector, NO_ERROR_CODE, pushedEflags } from '../fault.ts';
 import { AC, CF, DF, ID, IF, IOPL, NT, OF, PF, AF, RF, SF, TF, VIF, VIP, VM, ZF, materialiseFlags, readEflags, overflow } from '../flags.ts';
 import type { Executor } from '../op.ts';
 import {
@@ -26,7 +26,6 @@ import {
 import { systemRead16, systemRead32 } from './system-memory.ts';
 import { armInterruptCheck, systemStateOf } from './state.ts';
 import { taskSwitch, TaskSwitchReason, readStackFromTss } from './task-switch.ts';
-import { armResumeFlag } from '../debug/debug-unit.ts';
 import { crossingEnd, crossingStart, type Door } from './crossing.ts';
 
 /** Exceptions the SDM calls contributory (table 6-4): two of them in a row make a double fault. */
@@ -39,8 +38,9 @@ function isContributory(vector: number): boolean {
  * faulting instruction (faults) or after it (traps, INT n). When delivering throws, the run loop calls
  * it again with the new fault; `state.delivering` tells the two cases apart.
  */
-export function deliverException(cpu: Cpu, vector: number, errorCode: number, software: boolean): void {
+export function deliverException(cpu: Cpu, vector: number, errorCode: number, kind: EventKind): void {
   const state = systemStateOf(cpu);
+  let software = kind === EventKind.SoftwareInterrupt;
   let external = !software;
   if (state.delivering >= 0) {
     // The previous delivery faulted. Table 6-5: only exception pairs make a double fault; a fault
@@ -60,13 +60,14 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, so
       errorCode = 0;
     }
     software = false;
+    kind = EventKind.Fault;
     external = true; // an exception is delivered now: faults while delivering it have EXT set (SDM 6.13)
   }
   state.delivering = vector;
   state.deliveringExternal = external;
   state.deliveringSoftware = software;
   if (state.onTrace !== null) state.onTrace({ kind: 'exception', vector, errorCode, eip: cpu.eip >>> 0, cpl: cpu.cpl, software });
-  deliverEvent(cpu, vector, errorCode, software, external, software ? (vector === 0x80 ? 'int80' : 'int') : 'exception');
+  deliverEvent(cpu, vector, errorCode, kind, external);
   state.delivering = -1;
 }
 
@@ -78,7 +79,8 @@ export function deliverExternalInterrupt(cpu: Cpu, vector: number): void {
   state.deliveringExternal = true;
   state.deliveringSoftware = false;
   if (state.onTrace !== null) state.onTrace({ kind: 'interrupt', vector, eip: cpu.eip >>> 0, cpl: cpu.cpl });
-  deliverEvent(cpu, vector, NO_ERROR_CODE, false, true, 'interrupt');
+  deliverEvent(cpu, vector, NO_ERROR_CODE, EventKind.ExternalInterrupt, true);
+  cpu.stringInterrupted = false;
   state.delivering = -1;
 }
 
@@ -89,13 +91,19 @@ function shutdown(cpu: Cpu): void {
   cpu.requestStop(StopKind.Exception, Vector.DF, 0);
 }
 
-function deliverEvent(cpu: Cpu, vector: number, errorCode: number, software: boolean, external: boolean, door: Door): void {
+function deliverEvent(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, external: boolean): void {
   if (!isProtectedMode(cpu)) { deliverRealMode(cpu, vector); return; }
   // Where the event left from: the INT instruction itself, or the instruction a fault or interrupt
   // returns to (cpu.eip); a crossing listener is told when the delivery changed CPL.
+  const software = kind === EventKind.SoftwareInterrupt;
   const from = crossingStart(cpu, software ? systemStateOf(cpu).softwareInterruptAddress : cpu.eip);
-  deliverProtectedMode(cpu, vector, errorCode, software, external ? 1 : 0);
-  crossingEnd(cpu, from, door, vector);
+  deliverProtectedMode(cpu, vector, errorCode, kind, external ? 1 : 0);
+  crossingEnd(cpu, from, doorOf(vector, kind), vector);
+}
+
+function doorOf(vector: number, kind: EventKind): Door {
+  if (kind === EventKind.SoftwareInterrupt) return vector === 0x80 ? 'int80' : 'int';
+  return kind === EventKind.ExternalInterrupt ? 'interrupt' : 'exception';
 }
 
 /** Real-address mode: the IVT's 4-byte CS:IP vectors (SDM Vol. 3A 20.1.4). */
@@ -117,7 +125,8 @@ const gate = new Descriptor();
 const target = new Descriptor();
 const stack = new Descriptor();
 
-function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, software: boolean, ext: number): void {
+function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, ext: number): void {
+  const software = kind === EventKind.SoftwareInterrupt;
   const idtError = vector * 8 + 2 + ext;
   // 1. The gate.
   if (vector * 8 + 7 > cpu.tableLimit[1]!) cpu.raise(Vector.GP, idtError);
@@ -150,7 +159,7 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, softw
   const newCpl = target.isConforming ? oldCpl : target.dpl;
   if ((offset >>> 0) > target.limit) cpu.raise(Vector.GP, ext);
 
-  const eflags = readEflags(cpu);
+  const eflags = pushedEflags(readEflags(cpu), vector, kind, cpu.model.faultFramesSetResumeFlag, cpu.stringInterrupted);
   const oldCs = cpu.segSelector[CS]!;
   const oldEsp = cpu.regs[ESP]!;
   const oldSs = cpu.segSelector[SS]!;
@@ -322,8 +331,8 @@ function iretProtected(cpu: Cpu, wide: boolean): void {
   materialiseFlags(cpu);
   const mask = writableFlags(oldCpl, iopl, wide, true);
   cpu.flags = (cpu.flags & ~mask) | (tempFlags & mask) | 2;
+  cpu.resumeFlagLoaded = (cpu.flags & RF) !== 0;
   armInterruptCheck(cpu);
-  if ((cpu.flags & RF) !== 0) armResumeFlag(cpu); // the instruction returned to skips its breakpoint
   if (rpl > oldCpl) {
     markAccessed(cpu, iretStack);
     loadCache(cpu, SS, newSs, iretStack);

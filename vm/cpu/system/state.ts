@@ -37,7 +37,7 @@ export class SystemState {
   /** The external interrupt source; none means INTR is never asserted. */
   interrupts: InterruptController | null = null;
   /**
-   * VMCALL at CPL 0 calls this (the kernel maps gate addresses to TypeScript services through it).
+   * VMCALL at CPL 0 calls this (the kernel maps hypercall stub addresses to TypeScript services through it).
    * Unset, VMCALL raises #UD as on a CPU without VMX.
    */
   onVmcall: ((cpu: Cpu) => void) | null = null;

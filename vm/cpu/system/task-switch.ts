@@ -9,7 +9,7 @@
 
 import { CS, SS, DS, ES, FS, GS, LDTR, TR, ESP, SEG_UNUSABLE, type Cpu } from '../cpu.ts';
 import { CpuFault, Vector } from '../fault.ts';
-import { NT, readEflags, writeEflags } from '../flags.ts';
+import { NT, RF, readEflags, writeEflags } from '../flags.ts';
 import {
   Descriptor, loadCache, loadDataSegment, loadNull, markAccessed, readDescriptor,
   TYPE_LDT, TYPE_TSS16_AVAILABLE, TYPE_TSS16_BUSY, TYPE_TSS32_AVAILABLE, TYPE_TSS32_BUSY,
@@ -104,6 +104,7 @@ export function taskSwitch(cpu: Cpu, selector: number, reason: TaskSwitchReason,
   if ((cpu.cr[0]! & 0x80000000) !== 0) { cpu.cr[3] = cr3; cpu.flushTlb(); }
   if (reason === TaskSwitchReason.InterruptOrCall) newFlags |= NT;
   writeEflags(cpu, newFlags);
+  cpu.resumeFlagLoaded = (newFlags & RF) !== 0; // the new task's RF stays for its first instruction
   armInterruptCheck(cpu);
   // The debug registers (SDM 17.2.4, 7.3): local breakpoints belong to the task that armed them;
   // a TSS with its T bit set makes a #DB trap (DR6.BT) before the new task's first instruction.

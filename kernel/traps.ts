@@ -1,0 +1,97 @@
+// The exception handlers (Linux's arch/i386/kernel/traps.c): entry.S's error_code path calls
+// do_<name>(regs, error_code) for each exception vector. A fault in user mode becomes a signal for
+// the process (force_sig: it cannot be blocked or ignored); in the kernel it is either an expected
+// fault on a user address with a fixup in the exception table, or a kernel bug (an oops).
+// The page fault's handler is in mm/fault.ts.
+
+import type { HypercallHandler, Kernel } from './kernel.ts';
+import type { PtRegs } from './pt-regs.ts';
+import { searchExceptionTable } from './extable.ts';
+import { TF } from '../vm/cpu/flags.ts';
+import { TIF_SIGPENDING } from './layout.ts';
+import { SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from './signal-numbers.ts';
+
+const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
+/** siginfo si_code for a signal the kernel itself sends. */
+const SI_KERNEL = 0x80;
+
+/**
+ * force_sig(signal) for the task that faulted: a fault's signal cannot be blocked or ignored (the
+ * instruction would fault again forever), so those are reset first, as Linux's force_sig_info does.
+ */
+export function forceSignal(k: Kernel, signal: number, addr: number): void {
+  const task = k.task();
+  if ((task.blockedSignals & (1 << signal)) !== 0 || task.actions[signal]!.handler === 1) {
+    task.blockedSignals &= ~(1 << signal);
+    task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0 };
+  }
+  task.signalInfo.set(signal, { code: SI_KERNEL, pid: 0, uid: 0, addr });
+  task.pendingSignals |= 1 << signal;
+  k.setThreadFlag(task, TIF_SIGPENDING);
+}
+
+/**
+ * What every handler does once it has decided a fault is the process's: signal it (from user mode),
+ * or apply the exception table's fixup (from the kernel), or oops. `faultAddress` is CR2 for #PF.
+ */
+export function handleFault(k: Kernel, regs: PtRegs, name: string, error: number, signal: number, faultAddress: number | null): void {
+  if (regs.fromUser()) {
+    forceSignal(k, signal, faultAddress ?? regs.get('eip'));
+    if (k.host.trace !== null) {
+      k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${faultAddress !== null ? ` cr2 ${hex(faultAddress)}` : ''} eax ${hex(regs.get('eax'))} -> signal ${signal}`);
+    }
+    return;
+  }
+  const fixup = searchExceptionTable(k, regs.get('eip'));
+  if (fixup !== null) {
+    regs.set('eip', fixup);
+    return;
+  }
+  throw new Error(`kernel oops: ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${faultAddress !== null ? ` cr2 ${hex(faultAddress)}` : ''}`);
+}
+
+/** do_<name>(regs, error_code) for an exception whose only answer is `signal`. */
+function trap(name: string, signal: number): HypercallHandler {
+  return (k, sp) => {
+    handleFault(k, k.ptRegsAt(k.stackArg(sp, 0)), name, k.stackArg(sp, 1), signal, null);
+    return 0;
+  };
+}
+
+/**
+ * do_debug: a single-step trap in the kernel is the user's TF leaking in through SYSENTER (which keeps
+ * TF): the trap hits sysenter_entry's first instruction, and entry.S's `debug` has already moved the
+ * frame to the real kernel stack as if it hit sysenter_past_esp (fidelity 3). As Linux 2.6.0's
+ * clear_TF_reenable does, clear TF in the kernel context and carry on with the system call.
+ */
+const doDebug: HypercallHandler = (k, sp) => {
+  const regs = k.ptRegsAt(k.stackArg(sp, 0));
+  if (regs.fromUser()) return trap('debug', SIGTRAP)(k, sp);
+  regs.set('eflags', regs.get('eflags') & ~TF);
+  if (k.host.trace !== null) {
+    k.host.trace(`fault debug in the kernel at ${hex(regs.get('eip'))}, pt_regs at ${hex(k.stackArg(sp, 0))}: TF cleared`);
+  }
+  return 0;
+};
+
+/** Every exception entry of entry.S but the page fault's, by the name it calls. */
+export const TRAP_HANDLERS: Record<string, HypercallHandler> = {
+  do_divide_error: trap('divide_error', SIGFPE),
+  do_debug: doDebug,
+  do_nmi: trap('nmi', SIGSEGV),
+  do_int3: trap('int3', SIGTRAP),
+  do_overflow: trap('overflow', SIGSEGV),
+  do_bounds: trap('bounds', SIGSEGV),
+  do_invalid_op: trap('invalid_op', SIGILL),
+  do_device_not_available: trap('device_not_available', SIGFPE),
+  do_double_fault: trap('double_fault', SIGSEGV),
+  do_coprocessor_segment_overrun: trap('coprocessor_segment_overrun', SIGFPE),
+  do_invalid_TSS: trap('invalid_TSS', SIGSEGV),
+  do_segment_not_present: trap('segment_not_present', SIGBUS),
+  do_stack_segment: trap('stack_segment', SIGBUS),
+  do_general_protection: trap('general_protection', SIGSEGV),
+  do_spurious_interrupt_bug: trap('spurious_interrupt_bug', SIGSEGV),
+  do_coprocessor_error: trap('coprocessor_error', SIGFPE),
+  do_alignment_check: trap('alignment_check', SIGBUS),
+  do_machine_check: trap('machine_check', SIGBUS),
+};
