@@ -38,9 +38,10 @@ export class GdbServer {
 
   constructor(private readonly options: GdbServerOptions) {
     const client = options.client;
-    this.target = { client, lastStop: null, kill: options.kill };
+    this.target = { client, lastStop: null, running: true, kill: options.kill };
     client.onStop((reason: StopReason) => {
       this.target.lastStop = reason;
+      this.target.running = false;
       this.connection?.stub.stopped(reason);
     });
     client.onEnd((description, outcome) => {
@@ -77,6 +78,7 @@ export class GdbServer {
     this.connection = null;
     if (this.options.client.hasEnded) return;
     this.options.note('gdb went away: its breakpoints are gone and the machine runs on');
+    this.target.running = true;
     void this.options.client.detach().catch(() => {});
   }
 

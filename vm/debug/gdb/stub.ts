@@ -30,6 +30,8 @@ export interface StubTarget {
   client: DebugClient;
   /** The stop reply for `?` (the machine's last stop). */
   lastStop: StopReason | null;
+  /** The machine is running (or has not reported its first stop yet). */
+  running: boolean;
   /** End the machine (k, vKill). */
   kill(): void;
 }
@@ -116,7 +118,7 @@ export class GdbStub {
     const client = this.target.client;
     const [head, rest] = [packet[0] ?? '', packet.slice(1)];
     switch (head) {
-      case '?': this.send(this.target.lastStop === null ? 'W00' : this.stopReply(this.target.lastStop)); return;
+      case '?': this.send(this.stopReply(await this.haltedReason())); return;
       case 'g': this.send(registersHex(await client.registers())); return;
       case 'G': await this.writeAllRegisters(rest); return;
       case 'p': this.send(registerHex(await client.registers(), parseHex(rest))); return;
@@ -151,7 +153,20 @@ export class GdbStub {
 
   private async resume(how: 'continue' | 'step'): Promise<void> {
     this.waitingForStop = true;
+    this.target.running = true;
     await this.target.client.resume({ kind: how });
+  }
+
+  /**
+   * Why the machine is stopped, stopping it first if it runs: gdb attaching to a running machine
+   * stops it, as with QEMU (and a machine told to wait for gdb may not have reported its stop yet).
+   */
+  private async haltedReason(): Promise<StopReason> {
+    const target = this.target;
+    if (!target.running && target.lastStop !== null) return target.lastStop;
+    const stop = target.client.nextStop();
+    await target.client.stop();
+    return await stop;
   }
 
   private async query(packet: string): Promise<void> {
