@@ -11,6 +11,10 @@ import { isatty } from 'node:tty';
 import { WorkerHost } from '../vm/worker/host.ts';
 import type { ProgramJob, WorkerReport } from '../vm/worker/protocol.ts';
 import { debugClientFor, serveGdb, type DebugChoice } from './debugging.ts';
+import type { DebugClient } from '../vm/debug/client.ts';
+import { symbolizer, symbolsOf } from '../vm/debug/symbols.ts';
+import { kernelDebugSymbols } from '../kernel/debug-symbols.ts';
+import { StepView, wantsPlainText } from './step-view/step-view.ts';
 
 /** A second Ctrl-C within this many milliseconds of the first stops the machine. */
 const SECOND_INTERRUPT_MS = 1000;
@@ -60,9 +64,14 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
  */
 export async function runInWorker(job: ProgramJob, debug: DebugChoice = { gdb: null, step: false }, command = 'run'): Promise<ProgramOutcome> {
   const client = debugClientFor(debug);
-  const host = new WorkerHost(job, {
+  // Output goes to the terminal, or to the step view while it has the screen.
+  let sink: { stdout(bytes: Uint8Array): void; stderr(bytes: Uint8Array): void } = {
     stdout: (bytes) => { process.stdout.write(bytes); },
     stderr: (bytes) => { process.stderr.write(bytes); },
+  };
+  const host = new WorkerHost(job, {
+    stdout: (bytes) => sink.stdout(bytes),
+    stderr: (bytes) => sink.stderr(bytes),
   }, client === null ? undefined : { client, wait: true });
   if (client !== null && debug.gdb !== null) {
     const server = await serveGdb(client, host, debug.gdb, command, true);
@@ -71,10 +80,29 @@ export async function runInWorker(job: ProgramJob, debug: DebugChoice = { gdb: n
       return { type: 'debugger-failed', message: server };
     }
   }
+  if (client !== null && debug.step) return stepThrough(job, host, client, (s) => { sink = s; });
   let stoppedByUser = false;
   const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host.terminate(); });
   const report = await host.ended;
   disconnect();
-  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
+  await flushed();
   return stoppedByUser ? { type: 'stopped-by-user' } : report;
+}
+
+function flushed(): Promise<void[]> {
+  return Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
+}
+
+/** --step: the view takes the keyboard and the screen; the guest's stdin is empty meanwhile. */
+async function stepThrough(job: ProgramJob, host: WorkerHost, client: DebugClient, setSink: (sink: { stdout(b: Uint8Array): void; stderr(b: Uint8Array): void }) => void): Promise<ProgramOutcome> {
+  host.closeInput();
+  const names = symbolizer([...kernelDebugSymbols(job.kernel), ...symbolsOf(job.program.image)]);
+  const view = new StepView({ client, names, input: process.stdin, output: process.stdout, plain: wantsPlainText(process.stdin, process.stdout, process.env) });
+  setSink({ stdout: (b) => view.programOutput(b), stderr: (b) => view.programOutput(b) });
+  await view.run();
+  setSink({ stdout: (b) => { process.stdout.write(b); }, stderr: (b) => { process.stderr.write(b); } });
+  const report = await host.ended;
+  process.stdin.destroy();
+  await flushed();
+  return report;
 }

@@ -11,7 +11,8 @@ import { ByteRing } from '../vm/worker/byte-ring.ts';
 import { CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, type ConsoleBuffers, type DebugAttachment, type ProgramJob, type WorkerReport } from '../vm/worker/protocol.ts';
 import { DebugSession } from '../vm/debug/session.ts';
 import { symbolizer, symbolsOf } from '../vm/debug/symbols.ts';
-import { debugContext } from './debug-context.ts';
+import { kernelDebugSymbols } from './debug-symbols.ts';
+import { syscallName } from './ptrace.ts';
 import { runProgram } from './boot.ts';
 import type { Kernel } from './kernel.ts';
 import { terminalInterrupt } from './terminal.ts';
@@ -74,8 +75,9 @@ export function runProgramJob(job: ProgramJob & ConsoleBuffers & { debug?: Debug
 function debuggerFor(attachment: DebugAttachment, control: Int32Array, job: ProgramJob): NonNullable<Parameters<typeof runProgram>[0]['debug']> {
   return (machine, kernel) => {
     const session = new DebugSession(machine, attachment.port, control, {
-      symbol: symbolizer([...symbolsOf(job.kernel), ...symbolsOf(job.program.image)]),
-      context: () => debugContext(kernel, machine),
+      symbol: symbolizer([...kernelDebugSymbols(job.kernel), ...symbolsOf(job.program.image)]),
+      context: () => (kernel.current === null ? null : { pid: kernel.current.pid }),
+      syscallName: (number) => syscallName(kernel, number),
     });
     return { begin: () => session.begin(attachment.wait), afterRun: (state) => session.afterRun(state) };
   };

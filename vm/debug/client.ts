@@ -17,6 +17,9 @@ export class DebugClient {
   private readonly stopListeners: ((reason: StopReason) => void)[] = [];
   private readonly endListeners: ((description: string, outcome: MachineOutcome) => void)[] = [];
   private ended: { description: string; outcome: MachineOutcome } | null = null;
+  /** The machine's last stop, and whether it is stopped now (a resume clears it). */
+  lastStop: StopReason | null = null;
+  stopped = false;
   /** The port the worker gets (transfer it in the Worker's transferList). */
   readonly workerPort: MessagePort;
   private readonly port: MessagePort;
@@ -43,6 +46,8 @@ export class DebugClient {
       if ('error' in message) waiting.reject(new Error(message.error));
       else waiting.resolve(message.result);
     } else if (message.type === 'stop') {
+      this.lastStop = message.reason;
+      this.stopped = true;
       for (const listener of [...this.stopListeners]) listener(message.reason);
     } else {
       this.machineEnded(message.description, message.outcome);
@@ -91,7 +96,10 @@ export class DebugClient {
 
   /** Ask a running machine to stop (the stop event follows). */
   stop(): Promise<string> { return this.request({ op: 'stop' }); }
-  resume(mode: ResumeMode): Promise<string> { return this.request({ op: 'resume', mode }); }
+  resume(mode: ResumeMode): Promise<string> {
+    this.stopped = false;
+    return this.request({ op: 'resume', mode });
+  }
   registers(): Promise<RegisterValues> { return this.request({ op: 'read-registers' }); }
   writeRegister(name: RegisterName, value: number): Promise<string> { return this.request({ op: 'write-register', name, value }); }
   readMemory(address: number, length: number): Promise<Uint8Array> { return this.request({ op: 'read-memory', address, length }); }

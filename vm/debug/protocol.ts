@@ -72,8 +72,11 @@ export interface MachineView {
   /** The last crossing in and out that the session saw. */
   lastEntry: CrossingEvent | null;
   lastExit: CrossingEvent | null;
-  /** What the kernel knows: the running task and the system call it is in (program jobs only). */
-  context: { pid: number; syscall: { number: number; name: string } | null } | null;
+  /** The running task, when the machine runs the gate86 kernel. */
+  context: { pid: number } | null;
+  /** The system call the CPU is inside of (entered by int $0x80, sysenter or syscall, not left yet):
+   *  its number is EAX at the door, as the kernel saw it. */
+  syscall: { number: number; name: string | null } | null;
 }
 
 /** Why the machine stopped. */

@@ -8,7 +8,7 @@
 // never patched, so a breakpoint in the read-only vsyscall page works like any other.
 
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { CS, ESP, SS, StopKind, SEG_DPL_SHIFT, SEG_UNUSABLE, TR, ES, DS, FS, GS } from '../cpu/cpu.ts';
+import { CS, EAX, ESP, SS, StopKind, SEG_DPL_SHIFT, SEG_UNUSABLE, TR, ES, DS, FS, GS } from '../cpu/cpu.ts';
 import { decode } from '../isa/decoder.ts';
 import type { Machine, MachineState } from '../machine/machine.ts';
 import type { CrossingEvent } from '../cpu/system/crossing.ts';
@@ -20,8 +20,10 @@ import type { DebugEnvelope, DebugMessage, DebugRequest, MachineView, ResumeMode
 /** What the job around the machine can tell the session (the gate86 kernel knows its tasks). */
 export interface SessionHooks {
   symbol?: Symbolizer;
-  /** The running task and the system call it is in, for the step view. */
+  /** The running task, for the step view. */
   context?(): MachineView['context'];
+  /** The name of system call `number` (the kernel's table). */
+  syscallName?(number: number): string;
 }
 
 /** Longest sleep while stopped before looking at the port again (a lost wake-up costs no more). */
@@ -30,6 +32,8 @@ const MAX_SLEEP_MS = 200;
 const VIEW_CODE_BYTES = 96;
 /** Stack words the view shows at most. */
 const VIEW_STACK_WORDS = 32;
+/** Words below tss.esp0 always shown: where the next entry will build its frame (pt_regs is 15). */
+const FRAME_WORDS = 16;
 
 /** Door instructions: stepping over one runs until CPL is back where it was. */
 const DOORS = new Set(['int', 'int3', 'into', 'sysenter', 'syscall']);
@@ -47,6 +51,8 @@ export class DebugSession {
   private crossingStop: CrossingEvent | null = null;
   private lastEntry: CrossingEvent | null = null;
   private lastExit: CrossingEvent | null = null;
+  /** EAX at the last entry through a system call door (the call's number), or null. */
+  private entryNumber: number | null = null;
   /** Breakpoints the debugger set (a temporary one for step-over must not remove them). */
   private readonly userBreakpoints = new Set<number>();
   private detached = false;
@@ -99,11 +105,16 @@ export class DebugSession {
   // ============================================================================================
 
   private noteCrossing(event: CrossingEvent): void {
-    if (event.to.cpl < event.from.cpl) this.lastEntry = event;
-    else this.lastExit = event;
+    const isCall = event.door === 'int80' || event.door === 'sysenter' || event.door === 'syscall';
+    if (event.to.cpl < event.from.cpl) {
+      this.lastEntry = event;
+      this.entryNumber = isCall ? this.machine.cpu.regs[EAX]! | 0 : null;
+    } else {
+      this.lastExit = event;
+      this.entryNumber = null;
+    }
     if (this.detached) return;
     const mode = this.mode.kind;
-    const isCall = event.door === 'int80' || event.door === 'sysenter' || event.door === 'syscall';
     const wanted = mode === 'ring-change' ||
       (mode === 'syscall' && isCall && event.to.cpl < event.from.cpl) ||
       (mode === 'step-over' && this.backToCpl >= 0 && event.to.cpl === this.backToCpl &&
@@ -284,6 +295,7 @@ export class DebugSession {
       lastEntry: this.lastEntry,
       lastExit: this.lastExit,
       context: this.hooks.context?.() ?? null,
+      syscall: cpu.cpl === 0 && this.entryNumber !== null ? { number: this.entryNumber, name: this.hooks.syscallName?.(this.entryNumber) ?? null } : null,
     };
   }
 
@@ -294,10 +306,10 @@ export class DebugSession {
     const esp0 = readLinearWord(cpu, (cpu.segBase[TR]! + 4) >>> 0);
     if (esp0 === null || esp0 === 0) return null;
     const esp = cpu.regs[ESP]! >>> 0;
-    // In the kernel on this stack: from ESP up; otherwise (user mode, or SYSENTER's TSS stack) the
-    // slots just below esp0, where the next entry will build pt_regs.
+    // The slots just below esp0, where an entry builds its frame; in the kernel on this stack, from
+    // ESP up if it is deeper (user mode, or SYSENTER's TSS stack: only those slots).
     const onStack = cpu.cpl === 0 && esp <= esp0 && esp0 - esp <= VIEW_STACK_WORDS * 4;
-    const from = onStack ? esp : esp0 - 16 * 4;
+    const from = onStack ? Math.min(esp, esp0 - FRAME_WORDS * 4) : esp0 - FRAME_WORDS * 4;
     const words = [];
     for (let address = from; address < esp0; address += 4) words.push({ address, value: readLinearWord(cpu, address) });
     return { esp0, words };
