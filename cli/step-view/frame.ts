@@ -38,7 +38,7 @@ export interface FrameInput {
   height: number;
 }
 
-export const KEYS = 's step  n step over  r next ring change  y next syscall  c continue  ^L redraw  q quit';
+export const KEYS = 's step  n over  r ring change  y syscall  c continue  ^L redraw  q quit';
 /** The right column (registers, segments, MSRs) is this wide; the code and the stack get the rest. */
 const RIGHT = 32;
 
@@ -71,22 +71,22 @@ const DOOR_WORDS: Record<string, string> = {
 export function doorLine(view: MachineView, current: string, name: Namer): string {
   const eip = view.registers.eip ?? 0;
   const here = name(eip) ?? `0x${hex8(eip)}`;
-  const pid = view.context !== null ? `pid ${view.context.pid} · ` : '';
+  const pid = view.context !== null ? `pid ${view.context.pid} | ` : '';
   const leaving = /^(sysexit|iret|sysret)/.exec(current)?.[1];
   const entering = /^(sysenter|syscall|int\s+\$0x80)/.exec(current)?.[1];
   if (view.cpl === 3) {
     const where = (eip >>> 0) >= VSYSCALL_BASE ? `in linux-gate.so.1, ${here}` : `in the program, ${here}`;
-    const next = entering !== undefined ? ` · next: into the kernel by ${entering.replace(/\s+/, ' ')}` : '';
-    return `${pid}ring 3 · ${where}${next}`;
+    const next = entering !== undefined ? ` | next: into the kernel by ${entering.replace(/\s+/, ' ')}` : '';
+    return `${pid}ring 3 | ${where}${next}`;
   }
   const entry = currentEntry(view);
   const call = view.syscall;
   const through = entry === null
     ? 'booting'
-    : `came in by ${DOOR_WORDS[entry.door] ?? entry.door}${entry.vector >= 0 && entry.door !== 'int80' ? ` 0x${entry.vector.toString(16)}` : ''} from ${hex4(entry.from.cs)}:${hex8(entry.from.eip)}`;
-  const syscall = entry !== null && call !== null ? ` · ${call.name ?? 'system call'} (${call.number >>> 0})` : '';
-  const out = leaving !== undefined ? ` · next: back to ring 3 by ${leaving}` : '';
-  return `${pid}ring ${view.cpl} · ${here} · ${through}${syscall}${out}`;
+    : `by ${DOOR_WORDS[entry.door] ?? entry.door}${entry.vector >= 0 && entry.door !== 'int80' ? ` 0x${entry.vector.toString(16)}` : ''} from ${hex4(entry.from.cs)}:${hex8(entry.from.eip)}`;
+  const syscall = entry !== null && call !== null ? `${call.name ?? 'system call'} (${call.number >>> 0}) | ` : '';
+  const out = leaving !== undefined ? ` | next: back to ring 3 by ${leaving}` : '';
+  return `${pid}ring ${view.cpl} | ${syscall}${here} | ${through}${out}`;
 }
 
 function codePane(input: FrameInput, rows: number, width: number): { lines: Line[]; current: string } {
@@ -128,7 +128,7 @@ function stackPane(input: FrameInput, rows: number, width: number): Line[] {
   const frame = stack.esp0 - PT_REGS_SIZE;
   const inKernel = input.view.cpl === 0 && esp <= stack.esp0 && stack.esp0 - esp <= 0x1000;
   const depth = inKernel ? `esp0-0x${(stack.esp0 - esp).toString(16)}` : 'for the next entry';
-  lines.push([span(` pt_regs below tss.esp0 ${hex8(stack.esp0)} · esp ${depth}`, 'header')]);
+  lines.push([span(` pt_regs below tss.esp0 ${hex8(stack.esp0)}, esp ${depth}`, 'header')]);
   const slots = stack.words.filter((w) => w.address >= frame);
   const half = Math.ceil(slots.length / 2);
   const cell = Math.floor(width / 2);
@@ -138,7 +138,7 @@ function stackPane(input: FrameInput, rows: number, width: number): Line[] {
       if (w === undefined) continue;
       const offset = w.address - frame;
       const live = inKernel && w.address >= esp;
-      const marker = inKernel && w.address === esp ? '→' : ' ';
+      const marker = inKernel && w.address === esp ? '>' : ' ';
       const text = `${marker}${hex4(offset).slice(2)} ${(SLOT_NAMES.get(offset) ?? '?').padEnd(8)} ${w.value === null ? '--------' : hex8(w.value)}`;
       line.push(span(text.padEnd(cell), live || !inKernel ? 'plain' : 'dim'));
     }
@@ -210,7 +210,7 @@ export function buildFrame(input: FrameInput): Line[] {
   const stackRows = Math.min(9, Math.floor(body / 2));
   const codeRows = body - stackRows - 1;
   const { lines: code, current } = codePane(input, codeRows, left);
-  const leftLines: Line[] = [[span(` code · ${input.name(input.view.registers.eip ?? 0) ?? 'no symbol'}`, 'header')], ...code];
+  const leftLines: Line[] = [[span(` code: ${input.name(input.view.registers.eip ?? 0) ?? 'no symbol'}`, 'header')], ...code];
   while (leftLines.length < codeRows + 1) leftLines.push([]);
   leftLines.push(...stackPane(input, stackRows, left));
   const right = registerPane(input, body);
@@ -218,7 +218,7 @@ export function buildFrame(input: FrameInput): Line[] {
   for (let row = 0; row < body; row++) {
     const l = leftLines[row] ?? [];
     const r = right[row] ?? [];
-    frame.push(clip([...pad(l, left), span('│', 'dim'), ...r], width));
+    frame.push(clip([...pad(l, left), span('|', 'dim'), ...r], width));
   }
   frame.push(clip([span(input.status)], width));
   frame.push(clip([span(KEYS, 'key')], width));

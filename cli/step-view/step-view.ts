@@ -104,7 +104,7 @@ export class StepView {
       for (;;) {
         const command = await this.nextCommand();
         if (command === 'quit' || command === 'stop') break;
-        if (command === 'redraw') { this.screen?.invalidate(); this.render(); continue; }
+        if (command === 'redraw') { this.screen?.invalidate(); this.status = 'redrawn'; this.render(); continue; }
         const mode = MODES[command];
         if (mode === undefined) continue;
         await this.go(command, mode);
@@ -152,7 +152,7 @@ export class StepView {
   private render(): void {
     if (this.shown === null) return;
     const plain = this.screen === null;
-    const columns = plain ? 100 : this.options.output.columns ?? 80;
+    const columns = this.options.output.columns ?? (plain ? 100 : 80);
     const rows = plain ? 24 : this.options.output.rows ?? 24;
     const frame = buildFrame({ ...this.shown, history: this.history, name: this.options.names, status: this.status, width: columns, height: rows });
     if (this.screen !== null) this.screen.draw(frame);
@@ -234,7 +234,8 @@ export class StepView {
     this.options.output.off('resize', onResize);
     if (!this.options.plain && input.isTTY === true) input.setRawMode(false);
     input.pause();
-    if (this.screen !== null) {
+    if (this.screen === null) this.options.output.write('\n');   // end the prompt's line
+    else {
       this.screen.leave();
       // Everything the program wrote while the view had the screen, now on the terminal for good.
       const text = this.output.join('\n') + (this.output.length > 0 ? '\n' : '') + this.partial;
