@@ -23,6 +23,8 @@ export interface RunOptions {
   program: KernelHost['program'];
   cpu?: string;
   memoryMiB?: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
   /** Program output (fd 1 and 2). */
   write(fd: number, bytes: Uint8Array): void;
   /** fd 0: up to `max` bytes, empty at end of file, null when a signal arrived while it waited. */
@@ -83,7 +85,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export function runProgram(options: RunOptions): RunResult {
   let exit: ExitStatus | null = null;
   const machine = new Machine({
-    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64,
+    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64, ...(options.jit === false ? { jit: false } : {}),
     consoleOut: (byte) => options.write(1, Uint8Array.of(byte)),
     consoleIn: () => -1,
   });
@@ -108,7 +110,6 @@ export function runProgram(options: RunOptions): RunResult {
     },
     now: () => BigInt(Date.now()) * 1_000_000n,
     monotonic: () => process.hrtime.bigint() - start,
-    sleep: (ns) => { Atomics.wait(sleeper, 0, 0, Number(ns / 1_000_000n)); },
     random: (n) => new Uint8Array(randomBytes(n)),
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },

@@ -9,7 +9,7 @@
 //      user segments. They go into pt_regs, and the process enters ring 3 through iret.
 
 import { readElf, ElfError, type ElfFile } from '../vm/elf/reader.ts';
-import { ET_EXEC, PF_W, PT_INTERP, PT_LOAD } from '../vm/elf/format.ts';
+import { ET_EXEC, PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD } from '../vm/elf/format.ts';
 import { AddressSpace } from './mm/address-space.ts';
 import { OutOfMemory, type FrameAllocator } from './mm/frames.ts';
 import type { Ram } from './mm/ram.ts';
@@ -38,7 +38,7 @@ export const AT_EXECFN = 31;
 export const AT_SYSINFO = 32;
 export const AT_SYSINFO_EHDR = 33;
 
-/** The initial user stack: 128 KiB, mapped at exec (gate86 does not grow stacks on faults yet). */
+/** The initial user stack: 128 KiB mapped at exec; below it the stack grows on faults, to 8 MiB. */
 export const USER_STACK_SIZE = 128 * 1024;
 /** EFLAGS at exec: IF and the always-one bit 1. */
 export const EXEC_EFLAGS = 0x202;
@@ -103,11 +103,16 @@ function checkImage(elf: ElfFile, path: string): void {
 }
 
 /** Step 1: the segments. Returns the address of the program headers in the new image (AT_PHDR). */
-function loadSegments(elf: ElfFile, space: AddressSpace): { phdr: number; end: number } {
+function loadSegments(elf: ElfFile, space: AddressSpace, path: string): { phdr: number; end: number } {
   let phdr = 0;
   let end = 0;
   for (const s of elf.segments.filter((seg) => seg.type === PT_LOAD)) {
     space.mapRange(s.vaddr, s.vaddr + s.memsz, { write: (s.flags & PF_W) !== 0 });
+    const start = Math.floor(s.vaddr / PAGE_SIZE) * PAGE_SIZE;
+    space.insertVma({
+      start, end: Math.ceil((s.vaddr + s.memsz) / PAGE_SIZE) * PAGE_SIZE, read: (s.flags & PF_R) !== 0,
+      write: (s.flags & PF_W) !== 0, exec: (s.flags & PF_X) !== 0, shared: false, growsDown: false, name: path, file: null,
+    });
     space.copyToUserForce(s.vaddr, s.data.subarray(0, s.filesz));
     space.copyToUserForce(s.vaddr + s.filesz, new Uint8Array(s.memsz - s.filesz));  // bss
     if (elf.phoff >= s.offset && elf.phoff + elf.phnum * ELF_PHENT_SIZE <= s.offset + s.filesz) phdr = s.vaddr + (elf.phoff - s.offset);
@@ -130,6 +135,8 @@ class StackBuilder {
 /** Step 2: argc, argv, envp, auxv and the strings they point at. */
 function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number, number][]): { sp: number; auxv: [number, number][] } {
   space.mapRange(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, { write: true });
+  // The stack area grows down on faults below it, up to RLIMIT_STACK (address-space.ts growStack).
+  space.insertVma({ start: USER_STACK_TOP - USER_STACK_SIZE, end: USER_STACK_TOP, read: true, write: true, exec: true, shared: false, growsDown: true, name: '[stack]', file: null });
   const stack = new StackBuilder(space, USER_STACK_TOP - 4);          // a zero word at the very top
   const execfn = stack.pushString(request.path);
   const envPointers = request.envp.map((e) => stack.pushString(e));
@@ -164,7 +171,7 @@ export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: n
   checkImage(elf, request.path);
   const space = new AddressSpace(ram, frames, kernelDirectory);
   try {
-    const { phdr, end } = loadSegments(elf, space);
+    const { phdr, end } = loadSegments(elf, space, request.path);
     const c = request.credentials;
     // Linux 2.6's create_elf_tables: ARCH_DLINFO (the vsyscall page) first, then the rest in order.
     const auxBase: [number, number][] = [

@@ -13,9 +13,11 @@ import { FrameAllocator } from './mm/frames.ts';
 import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
+import { createIdleTask } from './sched/schedule.ts';
+import type { WaitQueue } from './sched/wait.ts';
 import type { KernelImage } from './image.ts';
-import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
-import { traceTask } from './ptrace.ts';
+import { ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
+import { traceSleep, traceTask } from './ptrace.ts';
 import type { TraceRecord } from './crossing-trace.ts';
 
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
@@ -65,8 +67,6 @@ export interface KernelHost {
   now(): bigint;
   /** Monotonic time in nanoseconds. */
   monotonic(): bigint;
-  /** Sleep the machine for this many nanoseconds (the only task waits). */
-  sleep(nanoseconds: bigint): void;
   random(bytes: number): Uint8Array;
   /** execve's file: the bytes of `path` on the host, or an errno (ENOENT, EACCES, ...). */
   openExecutable(path: string): Uint8Array | number;
@@ -94,7 +94,17 @@ export class Kernel {
   nextPid = 2;
   readonly tasks = new Map<number, Task>();
   current: Task | null = null;
-  private readonly hypercallHandlers = new Map<number, HypercallHandler>();
+  /** The idle task (pid 0): runs when no task can (kernel/sched/schedule.ts); made with task 1. */
+  idle: Task | null = null;
+  /** Sleeping tasks' deadlines in host monotonic ns (kernel/sched/timer.ts). */
+  readonly timers = new Map<Task, bigint>();
+  /** Futex wait queues by key (kernel/services/futex.ts). */
+  readonly futexes = new Map<string, WaitQueue>();
+  /** Threads that have exited and reaped themselves: their kernel stacks go after the switch away. */
+  readonly exited: Task[] = [];
+  /** Handlers by the stub's offset from __hypercalls_start: an array, so a VMCALL costs no hashing. */
+  private readonly hypercallHandlers: (HypercallHandler | undefined)[] = [];
+  private readonly hypercallsStart: number;
 
   /** The CPU the hypercalls run on (CR2 for do_page_fault, CR3 for exec and switch_mm, %fs/%gs for fork). */
   readonly cpu: HypercallCpu;
@@ -114,11 +124,13 @@ export class Kernel {
     const kernelEnd = physicalOf(image.addressOf('_end'));
     this.frames = new FrameAllocator(this.ram, KERNEL_STACKS_END, memory.length);
     this.kernelStacks = new KernelStacks(this.ram, kernelEnd, KERNEL_STACKS_END);
+    this.hypercallsStart = image.addressOf('__hypercalls_start');
     for (const [address, name] of image.hypercalls) {
       const service = syscalls[name];
       const entryPoint = entryPoints[name];
-      if (service !== undefined) this.hypercallHandlers.set(address, (k, sp) => service(k, k.ptRegsAt(sp + 4)));
-      else if (entryPoint !== undefined) this.hypercallHandlers.set(address, entryPoint);
+      const slot = address - this.hypercallsStart;
+      if (service !== undefined) this.hypercallHandlers[slot] = (k, sp) => k.serve(service, k.ptRegsAt(sp + 4));
+      else if (entryPoint !== undefined) this.hypercallHandlers[slot] = entryPoint;
       else throw new Error(`kernel: the hypercall stub ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
   }
@@ -127,9 +139,25 @@ export class Kernel {
   onVmcall(): void {
     const cpu = this.cpu;
     const stub = (cpu.eip - 3) >>> 0;
-    const fn = this.hypercallHandlers.get(stub);
+    const fn = stub >= this.hypercallsStart ? this.hypercallHandlers[stub - this.hypercallsStart] : undefined;
     if (fn === undefined) throw new Error(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
     cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
+  }
+
+  /** Run a system call service (its tracing is on the entry path: kernel/ptrace.ts). */
+  serve(service: SyscallService, regs: PtRegs): number {
+    const task = this.current;
+    const result = service(this, regs);
+    // A call that slept keeps its Sleep record until it returns for real (kernel/sched/wait.ts).
+    if (result !== -ESLEEPING && task !== null) task.sleep = null;
+    else if (task !== null && this.host.traceSyscalls === true) traceSleep(this, task);
+    // It took rights or frames from present pages (fork's copy-on-write, munmap): no stale TLB entry.
+    const current = this.current;
+    if (current !== null && current.space.ptesChanged) {
+      current.space.ptesChanged = false;
+      this.flushTlb();
+    }
+    return result;
   }
 
   /** The dword at a kernel stack address (an entry point's n-th argument is at sp + 4 + 4n). */
@@ -165,6 +193,7 @@ export class Kernel {
     this.ram.write32(threadInfo + TI_TASK, task.pid);
     this.tasks.set(task.pid, task);
     this.current = task;
+    this.idle = createIdleTask(this);
     traceTask(this, task);
     return task;
   }

@@ -22,6 +22,8 @@ interface TracedCall {
   number: number;
   args: number[];
   door: 'sysenter' | 'int $0x80';
+  /** The sleep was reported already (a call may sleep and be called again many times). */
+  slept: boolean;
 }
 
 const inFlight = new WeakMap<Task, TracedCall>();
@@ -54,13 +56,26 @@ export function traceTask(k: Kernel, task: Task): void {
   if (k.host.traceSyscalls === true) k.setThreadFlag(task, TIF_SYSCALL_TRACE);
 }
 
-/** The trace line, and the same as data for --trace-json; `result` null: the call never returned. */
-function report(k: Kernel, task: Task, call: TracedCall, result: number | null): void {
+/**
+ * The trace line, and the same as data for --trace-json. `result` is the call's value, null when
+ * it never returned (`= ?`), or 'sleeps' when it went to sleep on a wait queue (kernel/sched/wait.ts:
+ * strace's "<unfinished ...>"; the line with its result follows when it returns).
+ */
+function report(k: Kernel, task: Task, call: TracedCall, result: number | null | 'sleeps'): void {
   const name = syscallName(k, call.number);
   const args = call.args.map((a) => '0x' + (a >>> 0).toString(16)).join(', ');
-  k.host.trace?.(`syscall ${call.number >>> 0} ${name}(${args}) = ${result === null ? '?' : result} [${call.door}]`, {
+  const outcome = result === 'sleeps' ? 'sleeps' : `= ${result === null ? '?' : result}`;
+  k.host.trace?.(`syscall ${call.number >>> 0} ${name}(${args}) ${outcome} [${call.door}]`, {
     event: 'syscall', pid: task.pid, number: call.number >>> 0, name, args: call.args.map((a) => a >>> 0), result, door: call.door,
   });
+}
+
+/** A traced call's service put its task to sleep (it returned -ESLEEPING): say so, once per call. */
+export function traceSleep(k: Kernel, task: Task): void {
+  const call = inFlight.get(task);
+  if (call === undefined || call.slept) return;
+  call.slept = true;
+  report(k, task, call, 'sleeps');
 }
 
 /** do_syscall_trace(regs, entryexit): 0 on the way in, 1 on the way out. */
@@ -84,6 +99,7 @@ function entered(regs: PtRegs): TracedCall {
     args: regs.args(),
     // sysenter_entry's fake iret frame returns to SYSENTER_RETURN; int $0x80's to after the int.
     door: regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80',
+    slept: false,
   };
 }
 

@@ -10,19 +10,27 @@
 
 import type { PtRegs } from './pt-regs.ts';
 import { Struct } from './services/user.ts';
-import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, TIF_IRET, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
+import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, TIF_IRET, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
 import { AC, AF, CF, DF, OF, PF, RF, SF, TF, ZF } from '../vm/cpu/flags.ts';
 import { SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
 import type { HypercallHandler } from './kernel.ts';
-import { exitTask } from './services/process.ts';
+import { exitGroup, exitThread } from './services/process.ts';
 
-/** Does this pt_regs hold an interrupted system call that must restart (no handler runs)? */
+/** restart_syscall's number: what EAX gets for a -ERESTART_RESTARTBLOCK restart. */
+const NR_RESTART_SYSCALL = 0;
+
+/**
+ * Does this pt_regs hold an interrupted system call that must restart (no handler runs)? The call
+ * itself runs again, or, after -ERESTART_RESTARTBLOCK, restart_syscall, which continues what the
+ * task's restart block says (nanosleep's time left).
+ */
 export function restartSyscall(regs: PtRegs): boolean {
   const origEax = regs.get('orig_eax') | 0;
   if (origEax < 0) return false;                      // an interrupt or exception, not a call
   const eax = regs.get('eax') | 0;
-  if (eax !== -ERESTARTSYS && eax !== -ERESTARTNOINTR && eax !== -ERESTARTNOHAND) return false;
-  regs.set('eax', origEax);
+  if (eax === -ERESTART_RESTARTBLOCK) regs.set('eax', NR_RESTART_SYSCALL);
+  else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR || eax === -ERESTARTNOHAND) regs.set('eax', origEax);
+  else return false;
   regs.set('eip', regs.get('eip') - 2);
   return true;
 }
@@ -39,6 +47,7 @@ export function nextSignal(pending: number): number {
 import type { Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
 import { EINTR, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+import { wakeTask } from './sched/wait.ts';
 
 /** struct sigcontext: the interrupted registers, 88 bytes. */
 const SC = { gs: 0, fs: 4, es: 8, ds: 12, edi: 16, esi: 20, ebp: 24, esp: 28, ebx: 32, edx: 36, ecx: 40, eax: 44, trapno: 48, err: 52, eip: 56, cs: 60, eflags: 64, espAtSignal: 68, ss: 72, fpstate: 76, oldmask: 80, cr2: 84 } as const;
@@ -94,8 +103,84 @@ function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
 function restartForHandler(regs: PtRegs, flags: number): void {
   if ((regs.get('orig_eax') | 0) < 0) return;
   const eax = regs.get('eax') | 0;
-  if (eax === -ERESTARTNOHAND || (eax === -ERESTARTSYS && (flags & SA_RESTART) === 0)) regs.set('eax', -EINTR);
+  if (eax === -ERESTARTNOHAND || eax === -ERESTART_RESTARTBLOCK || (eax === -ERESTARTSYS && (flags & SA_RESTART) === 0)) regs.set('eax', -EINTR);
   else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR) restartSyscall(regs);
+}
+
+export interface SignalInfo { code: number; pid: number; uid: number; addr: number }
+
+/**
+ * Signals waiting for `task` and not blocked by it — its own (thread-directed) or its process's
+ * (process-directed): a sleep in a system call ends for them.
+ */
+export function signalPending(task: Task): boolean {
+  return ((task.pendingSignals | task.group.sharedPending) & ~task.blockedSignals) !== 0;
+}
+
+/**
+ * Would delivering `signal` do nothing? Linux's sig_ignored, checked when the signal is sent, so
+ * an ignored signal neither stays pending nor interrupts a sleep. A blocked signal is kept: the
+ * handler or the mask may change before it is unblocked.
+ */
+function ignoredAtSend(task: Task, signal: number): boolean {
+  if ((task.blockedSignals & (1 << signal)) !== 0) return false;
+  const handler = task.actions[signal]!.handler;
+  return handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
+}
+
+/** Tell `task` it has a signal to take: flag it for do_notify_resume, end an interruptible sleep. */
+function signalWake(k: Kernel, task: Task): void {
+  k.setThreadFlag(task, TIF_SIGPENDING);
+  wakeTask(k, task, 'signal');
+}
+
+/**
+ * A thread-directed signal (tgkill, tkill, a fault's): only `task` takes it. Make it pending and
+ * end an interruptible sleep it is in — the call then returns -ERESTARTSYS or -EINTR and the signal
+ * is delivered on the way out. Standard signals do not queue: a second one while the first is
+ * pending is merged.
+ */
+export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  if (task.state === 'zombie' || ignoredAtSend(task, signal)) return;
+  if ((task.pendingSignals & (1 << signal)) === 0) task.signalInfo.set(signal, info);
+  task.pendingSignals |= 1 << signal;
+  if ((task.blockedSignals & (1 << signal)) === 0) signalWake(k, task);
+}
+
+/**
+ * A process-directed signal (kill, the terminal's Ctrl-C, a child's SIGCHLD): pending for the whole
+ * thread group, taken by whichever thread does not block it — the first such thread (the leader
+ * if it can) is woken to take it (Linux's complete_signal). When every thread blocks it, it waits
+ * until one unblocks it (rt_sigprocmask looks at the group's pending set too).
+ */
+export function sendProcessSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  const group = task.group;
+  const threads = [...group.threads];
+  if (threads.length === 0 || group.exitStatus !== null) return;
+  if (threads.every((t) => ignoredAtSend(t, signal))) return;
+  if ((group.sharedPending & (1 << signal)) === 0) group.sharedInfo.set(signal, info);
+  group.sharedPending |= 1 << signal;
+  const taker = threads.find((t) => (t.blockedSignals & (1 << signal)) === 0);
+  if (taker !== undefined) signalWake(k, taker);
+}
+
+/** The next signal `task` should take: its own first, then its process's (lowest number first). */
+export function dequeueSignal(task: Task): { signal: number; info: SignalInfo } | null {
+  const fallback: SignalInfo = { code: 0x80, pid: 0, uid: 0, addr: 0 };
+  let signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
+  if (signal !== 0) {
+    task.pendingSignals &= ~(1 << signal);
+    const info = task.signalInfo.get(signal) ?? fallback;
+    task.signalInfo.delete(signal);
+    return { signal, info };
+  }
+  const group = task.group;
+  signal = nextSignal(group.sharedPending & ~task.blockedSignals);
+  if (signal === 0) return null;
+  group.sharedPending &= ~(1 << signal);
+  const info = group.sharedInfo.get(signal) ?? fallback;
+  group.sharedInfo.delete(signal);
+  return { signal, info };
 }
 
 /**
@@ -175,14 +260,17 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
   const task = k.task();
   let handled = false;
   for (;;) {
-    const signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
-    if (signal === 0) break;
-    task.pendingSignals &= ~(1 << signal);
-    const info = task.signalInfo.get(signal) ?? { code: 0x80, pid: 0, uid: 0, addr: 0 };
-    task.signalInfo.delete(signal);
-    const outcome = deliverSignal(k, task, regs, signal, info);
+    // exit_group or a fatal signal in another thread: this thread leaves with the process's status.
+    const groupExit = task.group.exitStatus;
+    if (groupExit !== null) {
+      exitThread(k, task, groupExit);
+      return 0;
+    }
+    const next = dequeueSignal(task);
+    if (next === null) break;
+    const outcome = deliverSignal(k, task, regs, next.signal, next.info);
     if (typeof outcome === 'object') {
-      exitTask(k, task, { signal: outcome.kill });
+      exitGroup(k, task, { signal: outcome.kill });   // a signal's default action ends the whole process
       return 0;
     }
     if (outcome === 'handled') {
@@ -190,7 +278,7 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
       break;                                         // one frame at a time, as Linux does
     }
   }
-  if ((task.pendingSignals & ~task.blockedSignals) === 0) k.clearThreadFlag(task, TIF_SIGPENDING);
+  if (!signalPending(task)) k.clearThreadFlag(task, TIF_SIGPENDING);
   if (!handled) restartSyscall(regs);
   k.clearThreadFlag(task, TIF_IRET);
   k.clearThreadFlag(task, TIF_NOTIFY_RESUME);

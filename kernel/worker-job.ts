@@ -50,7 +50,7 @@ export function runProgramJob(job: ProgramJob & ConsoleBuffers & { debug?: Debug
   };
   const { show, stream, prefix } = job.log;
   const result = runProgram({
-    kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB,
+    kernel: job.kernel, program: job.program, cpu: job.cpu, memoryMiB: job.memoryMiB, ...(job.jit === false ? { jit: false } : {}),
     write, read,
     isTerminal: (fd) => job.terminals[fd] === true,
     windowSize: () => job.windowSize,

@@ -12,7 +12,7 @@ import { parseGdbAddress, parseTraceKinds, type DebugChoice } from '../debugging
 
 const TRACE_KINDS = ['syscall', 'fault', 'crossing'];
 
-const usage = `usage: gate86 boot [--cpu NAME] [--trace [KIND[,KIND...]]] [--trace-json] [--gdb [HOST:]PORT | --step]
+const usage = `usage: gate86 boot [--cpu NAME] [--no-jit] [--trace [KIND[,KIND...]]] [--trace-json] [--gdb [HOST:]PORT | --step]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. Then runs the sample
@@ -20,6 +20,7 @@ programs (hello, getuid, which-stub, sysbench): the first process, init, forks a
 waits for it. The command ends by itself (there is no shell yet). The machine runs in a worker
 thread; Ctrl-C sends SIGINT to the guest's processes, a second within a second stops the machine.
   --cpu NAME   the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
+  --no-jit     every instruction through the interpreter (the reference): no block compiler
   --trace [KINDS]  also show, on the same stream: syscall (every call of every process, from the
                kernel's entry path; the default), crossing (each call's ring change in and out),
                fault (user faults and their signals)
@@ -48,6 +49,7 @@ export const bootCommand: Command = {
     let trace = new Set<string>();
     let json = false;
     const debug: DebugChoice = { gdb: null, step: false };
+    let jit = true;
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
       if (a === '--cpu') {
@@ -63,6 +65,8 @@ export const bootCommand: Command = {
         const value = args[++i];
         if (value === undefined) throw new UsageError('--gdb needs a value');
         debug.gdb = parseGdbAddress(value);
+      } else if (a === '--no-jit') {
+        jit = false;
       } else if (a === '--step') {
         debug.step = true;
       } else throw new UsageError(`unknown argument '${a}'`);
@@ -82,7 +86,7 @@ export const bootCommand: Command = {
     for (const run of runs) {
       // The machine runs in the worker; the samples' output (both fds) and the boot log go to stdout.
       const result = await runInWorker({
-        kind: 'program', kernel, cpu,
+        kind: 'program', kernel, cpu, ...(jit ? {} : { jit: false }),
         program: { path: run.path, image: new Uint8Array(readFileSync(run.path)), argv: run.argv, envp: [] },
         ...terminalFacts(), terminals: [false, false, false],
         log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },

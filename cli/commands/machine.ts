@@ -10,13 +10,14 @@ import { DEFAULT_MEMORY_MIB } from '../../vm/machine/machine.ts';
 import { DebugClient } from '../../vm/debug/client.ts';
 import { parseGdbAddress, QEMU_GDB_PORT, serveGdb } from '../debugging.ts';
 
-const usage = `usage: gate86 machine [--cpu NAME] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] [-s] [-S] [--gdb [HOST:]PORT] KERNEL.elf
+const usage = `usage: gate86 machine [--cpu NAME] [--no-jit] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] [-s] [-S] [--gdb [HOST:]PORT] KERNEL.elf
 
 Boot a Multiboot (v1) kernel like qemu-system-i386 -kernel: COM1 on stdin/stdout, exit status from
 the isa-debug-exit device at port 0xF4. Ctrl-C goes to the guest; a second Ctrl-C within a second
 stops the machine.
 
   --cpu NAME       CPU model: ${Object.keys(cpuModels).join(', ')} (default ${DEFAULT_CPU_MODEL})
+  --no-jit         every instruction through the interpreter (the reference): no block compiler
   --mem MiB        guest RAM (default ${DEFAULT_MEMORY_MIB})
   --append STRING  the kernel command line (after the kernel's name, as QEMU passes it)
   --initrd FILES   Multiboot modules, comma-separated
@@ -26,12 +27,12 @@ stops the machine.
   --gdb [HOST:]PORT  the gdb stub on this port instead (host default 127.0.0.1)`;
 
 interface Arguments {
-  cpu: string; memoryMiB: number; append: string; initrd: string[]; kernel: string;
+  cpu: string; jit: boolean; memoryMiB: number; append: string; initrd: string[]; kernel: string;
   gdb: { host: string; port: number } | null; waitForGdb: boolean;
 }
 
 function parse(args: string[]): Arguments {
-  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '', gdb: null, waitForGdb: false };
+  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, jit: true, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '', gdb: null, waitForGdb: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -42,6 +43,8 @@ function parse(args: string[]): Arguments {
     if (arg === '--cpu') {
       parsed.cpu = value();
       if (cpuModels[parsed.cpu] === undefined) throw new UsageError(`unknown CPU model '${parsed.cpu}'`);
+    } else if (arg === '--no-jit') {
+      parsed.jit = false;
     } else if (arg === '--mem') {
       const text = value();
       parsed.memoryMiB = Number(text);
@@ -123,6 +126,7 @@ export const machineCommand: Command = {
     const client = a.gdb === null ? null : new DebugClient();
     const host = new MachineHost({
       kernel, kernelName: a.kernel, commandLine: `${a.kernel} ${a.append}`, modules, cpu: a.cpu, memoryMiB: a.memoryMiB,
+      ...(a.jit ? {} : { jit: false }),
       onOutput: (bytes) => process.stdout.write(bytes),
       ...(client !== null ? { debug: { client, wait: a.waitForGdb } } : {}),
     });

@@ -11,7 +11,7 @@ import { parseGdbAddress, parseTraceKinds, type DebugChoice } from '../debugging
 
 const TRACE_KINDS = ['syscall', 'fault', 'crossing', 'boot', 'msr', 'cpuid'];
 
-const usage = `usage: gate86 run [--cpu NAME] [--trace KIND[,KIND...]] [--trace-json] [--gdb [HOST:]PORT | --step] PROGRAM.elf [ARGS...]
+const usage = `usage: gate86 run [--cpu NAME] [--no-jit] [--trace KIND[,KIND...]] [--trace-json] [--gdb [HOST:]PORT | --step] PROGRAM.elf [ARGS...]
 
 Boots the gate86 kernel and runs PROGRAM (a static i386 ELF executable) as its first process.
 The program's stdin/stdout/stderr are this terminal's; gate86 exits with the program's exit status,
@@ -19,6 +19,7 @@ or 128 + N when signal N killed it. A file that is not an i386 ELF executable: s
 Ctrl-C sends SIGINT to the program (and its children); a second Ctrl-C within a second stops the
 machine (status 130).
   --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
+  --no-jit        every instruction through the interpreter (the reference): no block compiler
   --trace KINDS   to stderr: syscall (each call as strace shows it: its arguments, its result, its
                   door — int $0x80 or sysenter; reported from the kernel's entry path, so calls
                   that end in sys_ni_syscall show too), crossing (each call's ring change in and
@@ -34,10 +35,11 @@ machine (status 130).
                   view of the crossing takes the terminal (plain text without a TTY or with
                   NO_COLOR); the program's stdin is then empty`;
 
-interface RunArguments { cpu: string; trace: Set<string>; json: boolean; debug: DebugChoice; program: string; args: string[] }
+interface RunArguments { cpu: string; jit: boolean; trace: Set<string>; json: boolean; debug: DebugChoice; program: string; args: string[] }
 
 function parseArguments(args: string[]): RunArguments {
   let cpu = DEFAULT_CPU_MODEL;
+  let jit = true;
   const trace = new Set<string>();
   let json = false;
   const debug: DebugChoice = { gdb: null, step: false };
@@ -53,6 +55,8 @@ function parseArguments(args: string[]): RunArguments {
     if (a === '--cpu') {
       cpu = value();
       if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
+    } else if (a === '--no-jit') {
+      jit = false;
     } else if (a === '--trace') {
       for (const kind of parseTraceKinds(value(), TRACE_KINDS)) trace.add(kind);
     } else if (a === '--trace-json') {
@@ -69,7 +73,7 @@ function parseArguments(args: string[]): RunArguments {
   const program = args[i];
   if (program === undefined) throw new UsageError('no program to run');
   if (debug.gdb !== null && debug.step) throw new UsageError('--gdb and --step both want to stop the machine: choose one');
-  return { cpu, trace, json, debug, program, args: args.slice(i + 1) };
+  return { cpu, jit, trace, json, debug, program, args: args.slice(i + 1) };
 }
 
 export const runCommand: Command = {
@@ -99,6 +103,7 @@ export const runCommand: Command = {
       kernel,
       program: { path: a.program, image, argv: [a.program, ...a.args], envp: [] },
       cpu: a.cpu,
+      ...(a.jit ? {} : { jit: false }),
       ...terminalFacts(),
       // The boot log goes to stderr only as --trace asks: all of it (boot), the wrmsr lines (msr),
       // the CPU verdict (cpuid).

@@ -58,7 +58,7 @@ export function monitorCommand(cpu: Cpu, command: string, symbol: Symbolizer = (
 
 function msrs(cpu: Cpu): string {
   const order = [MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP];
-  const indices = [...cpu.msr.keys()].sort((a, b) => {
+  const indices = [...cpu.msr].map(([index]) => index).sort((a, b) => {
     const ra = order.indexOf(a), rb = order.indexOf(b);
     return (ra < 0 ? 99 : ra) - (rb < 0 ? 99 : rb) || a - b;
   });

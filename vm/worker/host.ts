@@ -188,6 +188,7 @@ export class MachineHost extends WorkerHost {
     super({
       kind: 'multiboot', kernel: options.kernel, kernelName: options.kernelName, commandLine: options.commandLine,
       modules: options.modules, cpu: options.cpu, memoryMiB: options.memoryMiB,
+      ...(options.jit === false ? { jit: false } : {}),
     }, { stdout: options.onOutput, stderr: options.onOutput }, options.debug);
     this.done = this.ended.then((report) => report.type === 'program-exit' ? { type: 'error', message: 'a Multiboot job reported a program exit' } : report);
   }

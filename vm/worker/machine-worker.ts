@@ -30,6 +30,7 @@ function runMultiboot(start: MultibootJob & ConsoleBuffers & { debug?: DebugAtta
   const machine = new Machine({
     cpu: start.cpu,
     memoryMiB: start.memoryMiB,
+    ...(start.jit === false ? { jit: false } : {}),
     consoleOut: (byte) => output.pushBlocking(byte),
     consoleIn: () => input.pop(),
   });

@@ -35,6 +35,8 @@ export interface MultibootJob {
   modules: { name: string; bytes: Uint8Array }[];
   cpu: string;
   memoryMiB: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
 }
 
 /** Which kernel log lines a job shows, on which stream, with which prefix. */
@@ -51,6 +53,8 @@ export interface ProgramJob {
   program: { path: string; image: Uint8Array; argv: string[]; envp: string[] };
   cpu: string;
   memoryMiB?: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
   /** isatty(0), isatty(1), isatty(2) on the host: what TCGETS and fstat report to the guest. */
   terminals: boolean[];
   windowSize: { rows: number; columns: number };

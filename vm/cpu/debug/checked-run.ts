@@ -35,7 +35,7 @@ function raiseDebugTrap(cpu: Cpu, bits: number): never {
   return cpu.raiseTrap(Vector.DB, false);
 }
 
-export function runChecked(cpu: Cpu, remaining: number): number {
+export function runChecked(cpu: Cpu, remaining: number): void {
   const debug = cpu.debug;
   const code = cpu.code;
   for (;;) {
@@ -46,12 +46,12 @@ export function runChecked(cpu: Cpu, remaining: number): number {
         // The stepped instruction faulted and the fault has been delivered: EIP is its handler.
         debug.endStep();
         cpu.requestStop(StopKind.Step);
-        return remaining;
+        return;
       }
       debug.stepArmed = false;
     } else if (cpu.pendingEvents !== 0) {
       cpu.onPendingEvents(cpu);
-      if (cpu.stopKind !== StopKind.None) return remaining;
+      if (cpu.stopKind !== StopKind.None) return;
     }
     cpu.opIndex = -1; // a fault fetching the block belongs to no instruction: EIP is already right
     const block = code.lookup();
@@ -103,18 +103,18 @@ export function runChecked(cpu: Cpu, remaining: number): number {
     if (stepping && i === 1 && trapBits === 0) debug.endStep();
     if (cpu.exitBlock !== 0) {
       cpu.exitBlock = 0;
-      if (cpu.stopKind !== StopKind.None) return remaining;
+      if (cpu.stopKind !== StopKind.None) return;
     }
     if (hostStop !== StopKind.None) {
       if (trapBits !== 0) debug.queueTrap(trapBits); // delivered when the run continues
       cpu.requestStop(hostStop);
-      return remaining;
+      return;
     }
     if (trapBits !== 0) raiseDebugTrap(cpu, trapBits);
     if (stepping) {
       cpu.requestStop(StopKind.Step);
-      return remaining;
+      return;
     }
-    if (remaining <= 0 || cpu.debugActive === 0) return remaining;
+    if (remaining <= 0 || cpu.debugActive === 0) return;
   }
 }

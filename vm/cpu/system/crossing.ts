@@ -10,7 +10,7 @@
 // `--trace crossing` and the step view's "run to the next ring change" are built on these events.
 
 import { CS, ESP, SS, type Cpu } from '../cpu.ts';
-import { systemStateOf } from './state.ts';
+import type { SystemState } from './state.ts';
 
 /** Where the CPU is: the code and stack selectors and pointers, and CPL. */
 export interface CpuPoint {
@@ -50,17 +50,18 @@ export function retiredInstructions(cpu: Cpu): number {
 
 /**
  * Where the CPU is now, if anybody listens for crossings (else null: nothing is allocated). `eip`
- * defaults to the instruction executing now.
+ * defaults to the instruction executing now. `state` is the CPU's system state (bound once by the
+ * caller: looking it up per system call would cost more than the check).
  */
-export function crossingStart(cpu: Cpu, eip: number = currentInstructionAddress(cpu)): CpuPoint | null {
-  if (systemStateOf(cpu).onCrossing === null) return null;
+export function crossingStart(state: SystemState, cpu: Cpu, eip: number = currentInstructionAddress(cpu)): CpuPoint | null {
+  if (state.onCrossing === null) return null;
   return { cs: cpu.segSelector[CS]!, eip: eip >>> 0, ss: cpu.segSelector[SS]!, esp: cpu.regs[ESP]! >>> 0, cpl: cpu.cpl };
 }
 
 /** Report the crossing that began at `from`, if CPL changed. */
-export function crossingEnd(cpu: Cpu, from: CpuPoint | null, door: Door, vector = -1, instructions = retiredInstructions(cpu)): void {
+export function crossingEnd(state: SystemState, cpu: Cpu, from: CpuPoint | null, door: Door, vector = -1, instructions = retiredInstructions(cpu)): void {
   if (from === null || from.cpl === cpu.cpl) return;
-  const listener = systemStateOf(cpu).onCrossing;
+  const listener = state.onCrossing;
   if (listener === null) return;
   const to: CpuPoint = { cs: cpu.segSelector[CS]!, eip: cpu.eip >>> 0, ss: cpu.segSelector[SS]!, esp: cpu.regs[ESP]! >>> 0, cpl: cpu.cpl };
   listener({ door, vector, from, to, instructions });

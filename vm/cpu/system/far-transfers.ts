@@ -51,9 +51,9 @@ function enterCode(cpu: Cpu, selector: number, d: Descriptor, offset: number): v
 
 /** JMP ptr16:16/32 and JMP m16:16/32. */
 export function farJump(cpu: Cpu, selector: number, offset: number, wide: boolean): void {
-  const from = crossingStart(cpu);
+  const from = crossingStart(systemStateOf(cpu), cpu);
   farJumpTo(cpu, selector, offset, wide);
-  crossingEnd(cpu, from, 'task-switch'); // a far JMP changes CPL only by switching tasks
+  crossingEnd(systemStateOf(cpu), cpu, from, 'task-switch'); // a far JMP changes CPL only by switching tasks
 }
 
 function farJumpTo(cpu: Cpu, selector: number, offset: number, wide: boolean): void {
@@ -111,9 +111,9 @@ function push(cpu: Cpu, wide: boolean, value: number): void {
 
 /** CALL ptr16:16/32 and CALL m16:16/32. `returnAddress` is the next instruction. */
 export function farCall(cpu: Cpu, selector: number, offset: number, wide: boolean, returnAddress: number): void {
-  const from = crossingStart(cpu);
+  const from = crossingStart(systemStateOf(cpu), cpu);
   farCallTo(cpu, selector, offset, wide, returnAddress);
-  crossingEnd(cpu, from, 'call-gate'); // only a call gate to an inner ring changes CPL
+  crossingEnd(systemStateOf(cpu), cpu, from, 'call-gate'); // only a call gate to an inner ring changes CPL
 }
 
 function farCallTo(cpu: Cpu, selector: number, offset: number, wide: boolean, returnAddress: number): void {
@@ -199,9 +199,9 @@ function callToInnerRing(cpu: Cpu, gate: { selector: number; offset: number; wid
 
 /** RET far [imm16]. */
 export function farReturn(cpu: Cpu, wide: boolean, release: number): void {
-  const from = crossingStart(cpu);
+  const from = crossingStart(systemStateOf(cpu), cpu);
   farReturnTo(cpu, wide, release);
-  crossingEnd(cpu, from, 'lret'); // reported when it returned to an outer ring
+  crossingEnd(systemStateOf(cpu), cpu, from, 'lret'); // reported when it returned to an outer ring
 }
 
 function farReturnTo(cpu: Cpu, wide: boolean, release: number): void {
