@@ -217,10 +217,14 @@ export class StepView {
       const key = this.keys.shift();
       if (key !== undefined) {
         const command = KEY_COMMANDS[key];
-        if (command !== undefined) return command;
-        continue;                                // keys the view does not know are ignored
+        if (command === undefined) continue;     // keys the view does not know are ignored
+        if (this.options.plain) this.options.output.write(`${key}\n`); // ends the prompt's line
+        return command;
       }
-      if (this.inputEnded) return 'quit';        // plain text: the commands ran out
+      if (this.inputEnded) {                     // plain text: the commands ran out
+        if (this.options.plain) this.options.output.write('\n');
+        return 'quit';
+      }
       await this.waitKey();
     }
   }
@@ -234,8 +238,7 @@ export class StepView {
     this.options.output.off('resize', onResize);
     if (!this.options.plain && input.isTTY === true) input.setRawMode(false);
     input.pause();
-    if (this.screen === null) this.options.output.write('\n');   // end the prompt's line
-    else {
+    if (this.screen !== null) {
       this.screen.leave();
       // Everything the program wrote while the view had the screen, now on the terminal for good.
       const text = this.output.join('\n') + (this.output.length > 0 ? '\n' : '') + this.partial;

@@ -62,8 +62,9 @@ export class GdbStub {
           if (this.ackMode) this.write('-');
           break;
         case 'interrupt':
-          // Ctrl-C in gdb: stop the running machine; the stop reply (SIGINT) comes with the stop.
-          if (this.waitingForStop) void this.target.client.stop().catch(() => {});
+          // Ctrl-C in gdb: stop the running machine; the stop reply (SIGINT) comes with the stop. In
+          // line with the packets, so that a `c` that came just before has resumed the machine first.
+          this.enqueue(async () => { if (this.waitingForStop) await this.target.client.stop(); });
           break;
         default: // acks and naks of our replies: with no resend buffer, nothing to do
       }
