@@ -16,7 +16,8 @@
 //     the running block) ends the block after itself;
 //   - retired instructions are added to cpu.instructionCount as they retire, one block pass at a time;
 //   - a loop iterates only while the next pass would run whole under the instruction budget, with no
-//     pending event (an IRQ, the PIT), no single-step (TF), no breakpoint, in the same code mode and
+//     pending event (an IRQ, the PIT), no single-step (TF), nothing watching (cpu.debugActive:
+//     breakpoints, watchpoints, a host step, all checked in vm/cpu/debug/checked-run.ts), in the same code mode and
 //     TLB generation it was entered in: so interrupts are seen within one block pass, exactly where the
 //     interpreter would see them.
 // The function returns the budget left; EIP is set when it returns.
@@ -235,7 +236,7 @@ export function compileTrace(segments: readonly Block[]): CompiledBlock {
   const loops = (finalOp.isBranch && finalOp.target === head) || (segments.length > 1 && final.link1 === block);
   if (loops) {
     body.push(`if (cpu.eip !== ${head} || remaining < ${block.ops.length} || cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 ||`);
-    body.push(`    cpu.breakpointCount !== 0 || cpu.codeGeneration !== generation || cpu.codeMode !== mode || !block0.valid) return remaining;`);
+    body.push(`    cpu.debugActive !== 0 || cpu.codeGeneration !== generation || cpu.codeMode !== mode || !block0.valid) return remaining;`);
     if (segments.length > 1) body.push('cpu.block = block0;');
     if (!localsValid && anyInline) body.push(LOAD);
   } else {
