@@ -152,7 +152,7 @@ function tss(cpu: Cpu, symbol: Symbolizer): string {
     const word = readLinearWord(cpu, base + offset);
     if (word === null) { out.push(`  ${name}: (not mapped)`); continue; }
     const value = bits === 16 ? word & 0xffff : word;
-    const label = bits === 32 ? symbol(value) : null;
+    const label = name === 'eip' ? symbol(value) : null;   // a stack top named after the symbol above it would mislead
     out.push(`  ${name.padEnd(6)} ${bits === 16 ? '0x' + value.toString(16).padStart(4, '0') : hex(value)}${label ? ` <${label}>` : ''}`);
   }
   const sysenterEsp = cpu.msr.get(MSR_SYSENTER_ESP);
