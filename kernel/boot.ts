@@ -7,14 +7,16 @@
 // hypercall stub from EIP and runs its TypeScript function.
 
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Machine, type MachineState } from '../vm/machine/machine.ts';
+import { cpuid } from '../vm/cpu/models.ts';
 import { EAX, FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
 import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
 import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
 import { crossingTracer, type TraceRecord } from './crossing-trace.ts';
+import { writeCr0 } from '../vm/cpu/system/control.ts';
+import { restoreFxsaveImage, saveFxsaveImage } from '../vm/cpu/fpu/control.ts';
 
 export type ExitStatus = { code: number } | { signal: number };
 
@@ -27,8 +29,14 @@ export interface RunOptions {
   jit?: boolean;
   /** Program output (fd 1 and 2). */
   write(fd: number, bytes: Uint8Array): void;
-  /** fd 0: up to `max` bytes, empty at end of file, null when a signal arrived while it waited. */
-  read?(max: number): Uint8Array | null;
+  /** Console input without waiting: what has arrived (maybe nothing), 'end' once it has ended. Default: none, ended. */
+  input?(max: number): Uint8Array | 'end';
+  /** The root when no initramfs is given: a host directory (default '/'), read-only or not. */
+  root?: { directory: string; readOnly: boolean };
+  /** The host working directory the first process starts in (default: this process's). */
+  cwd?: string;
+  /** The initramfs (newc cpio), handed to the kernel as a Multiboot module like `-initrd`. */
+  initrd?: { name: string; bytes: Uint8Array };
   isTerminal?(fd: number): boolean;
   windowSize?(): { rows: number; columns: number };
   log?(line: string): void;
@@ -74,6 +82,22 @@ function hypercallCpu(cpu: Cpu): HypercallCpu {
       cpu.cr[3] = value;
       cpu.flushTlb();
     },
+    readCr0: () => cpu.cr[0]! >>> 0,
+    writeCr0: (value: number) => writeCr0(cpu, value),
+    saveFpu: () => saveFxsaveImage(cpu),
+    restoreFpu: (image: Uint8Array) => restoreFxsaveImage(cpu, image),
+    brand: () => {
+      // What CPUID leaves 0x80000002-4 return, read the way Linux's get_model_name does.
+      const out = new Int32Array(4);
+      cpuid(cpu.model, 0x80000000, out);
+      if ((out[0]! >>> 0) < 0x80000004) return '';
+      let text = '';
+      for (let leaf = 0x80000002; leaf <= 0x80000004; leaf++) {
+        cpuid(cpu.model, leaf, out);
+        for (const word of out) for (let b = 0; b < 4; b++) text += String.fromCharCode((word >>> (8 * b)) & 0xff);
+      }
+      return text.replace(/\0+$/, '');
+    },
   };
 }
 
@@ -92,7 +116,9 @@ export function runProgram(options: RunOptions): RunResult {
   const start = process.hrtime.bigint();
   const host: KernelHost = {
     write: options.write,
-    read: options.read ?? (() => new Uint8Array(0)),
+    input: options.input ?? (() => 'end'),
+    root: options.root,
+    cwd: options.cwd ?? process.cwd(),
     isTerminal: options.isTerminal ?? (() => false),
     windowSize: options.windowSize ?? (() => ({ rows: process.stdout.rows ?? 24, columns: process.stdout.columns ?? 80 })),
     exit: (status) => {
@@ -100,14 +126,6 @@ export function runProgram(options: RunOptions): RunResult {
       machine.cpu.requestStop(StopKind.Request);
     },
     log: options.log ?? (() => {}),
-    openExecutable: (path) => {
-      try {
-        return new Uint8Array(readFileSync(path));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        return code === 'ENOENT' ? 2 : code === 'EACCES' ? 13 : code === 'EISDIR' ? 13 : code === 'ENOTDIR' ? 20 : 5;
-      }
-    },
     now: () => BigInt(Date.now()) * 1_000_000n,
     monotonic: () => process.hrtime.bigint() - start,
     random: (n) => new Uint8Array(randomBytes(n)),
@@ -125,13 +143,13 @@ export function runProgram(options: RunOptions): RunResult {
     machine.system.onCrossing = crossingTracer(kernel, () => machine.cpu.regs[EAX]!, trace);
   }
   options.attach?.(kernel);
-  machine.boot(options.kernel, 'gate86-kernel', '');
+  machine.boot(options.kernel, 'gate86-kernel', '', options.initrd === undefined ? [] : [options.initrd]);
   const debug = options.debug?.(machine, kernel) ?? null;
   debug?.begin();
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
   try {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
-    return runLoop(machine, () => exit, limit, idle, () => options.onSlice?.(), debug);
+    return runLoop(machine, () => exit, limit, idle, () => { options.onSlice?.(); kernel.consolePoll(); }, debug);
   } finally {
     // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
     for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);

@@ -8,6 +8,7 @@ import type { HypercallHandler } from './kernel.ts';
 import { TIF_NEED_RESCHED } from './layout.ts';
 import { anotherRunnable } from './sched/schedule.ts';
 import { runTimers } from './sched/timer.ts';
+import { runRealTimers } from './services/jobs.ts';
 
 export const doIrq: HypercallHandler = (k, sp) => {
   const irq = (k.ptRegsAt(k.stackArg(sp, 0)).get('orig_eax') | 0) + 256;
@@ -16,8 +17,14 @@ export const doIrq: HypercallHandler = (k, sp) => {
     return 0;
   }
   k.jiffies++;
-  runTimers(k);
   const current = k.current;
+  // Where the tick landed: the running task's user or kernel time, or the idle task's.
+  if (current === null || current === k.idle) k.idleTicks++;
+  else if (k.ptRegsAt(k.stackArg(sp, 0)).fromUser()) current.userTicks++;
+  else current.systemTicks++;
+  k.consolePoll();                                   // the host's keystrokes into the terminal (kernel/tty/console.ts)
+  runTimers(k);
+  runRealTimers(k);                                  // alarm and setitimer's SIGALRM (services/jobs.ts)
   if (current !== null && anotherRunnable(k, current)) k.setThreadFlag(current, TIF_NEED_RESCHED);
   return 0;
 };

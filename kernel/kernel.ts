@@ -16,6 +16,8 @@ import { Task } from './task.ts';
 import { createIdleTask } from './sched/schedule.ts';
 import type { WaitQueue } from './sched/wait.ts';
 import type { KernelImage } from './image.ts';
+import { Vfs } from './fs/vfs.ts';
+import type { Tty } from './tty/tty.ts';
 import { ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
 import { traceSleep, traceTask } from './ptrace.ts';
 import type { TraceRecord } from './crossing-trace.ts';
@@ -35,6 +37,15 @@ export interface HypercallCpu {
   selector(segment: 'fs' | 'gs'): number;
   /** Load CR3 (and flush the TLB, as a MOV to CR3 does). */
   writeCr3(value: number): void;
+  /** MOV from and to CR0: the kernel sets and clears CR0.TS to switch the FPU lazily (kernel/fpu.ts). */
+  readCr0(): number;
+  writeCr0(value: number): void;
+  /** FXSAVE: the FPU, MMX and SSE state as a fresh 512-byte image. */
+  saveFpu(): Uint8Array;
+  /** FXRSTOR of such an image. */
+  restoreFpu(image: Uint8Array): void;
+  /** The CPU's brand string (CPUID 0x80000002-4), '' when it has none: /proc/cpuinfo's model name. */
+  brand?(): string;
 }
 /** Register numbers in HypercallCpu.regs (the x86 encoding order, as vm/cpu uses). */
 export const REG_EAX = 0;
@@ -54,8 +65,8 @@ export interface KernelMachine {
 export interface KernelHost {
   /** Console output for fds 1 and 2 (the program's stdout/stderr). */
   write(fd: number, bytes: Uint8Array): void;
-  /** Console input for fd 0: up to `max` bytes, empty at end of file, null if a signal came meanwhile. */
-  read(max: number): Uint8Array | null;
+  /** Console input, without waiting: what has arrived (maybe nothing), or 'end' once the host's stdin has ended. */
+  input(max: number): Uint8Array | 'end';
   /** Is this console fd a terminal on the host (isatty)? Decides TCGETS and what fstat reports. */
   isTerminal(fd: number): boolean;
   windowSize(): { rows: number; columns: number };
@@ -68,10 +79,12 @@ export interface KernelHost {
   /** Monotonic time in nanoseconds. */
   monotonic(): bigint;
   random(bytes: number): Uint8Array;
-  /** execve's file: the bytes of `path` on the host, or an errno (ENOENT, EACCES, ...). */
-  openExecutable(path: string): Uint8Array | number;
-  /** What the first process runs. */
-  program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
+  /** The host directory that is the root when no initramfs was handed over (gate86 run: --root, --ro). */
+  root?: { directory: string; readOnly: boolean };
+  /** The host's working directory: the first process starts there when it lies inside the root. */
+  cwd?: string;
+  /** What the first process runs: these bytes, or (no image) the file at `path` in the root file system. */
+  program: { path: string; image?: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
   /** Trace lines (`--trace syscall`, `--trace fault`), with the same event as data when there is one
    *  (`--trace-json`): null when off. */
   trace: ((line: string, record?: TraceRecord) => void) | null;
@@ -94,10 +107,23 @@ export class Kernel {
   nextPid = 2;
   readonly tasks = new Map<number, Task>();
   current: Task | null = null;
+  /** The mount tree (kernel/fs/vfs.ts). */
+  readonly vfs: Vfs;
+  /** The console terminal (kernel/tty/), when the console is one; null when fds 0-2 are plain streams. */
+  console: Tty | null = null;
+  /** Take the host's console input (set at kernel_init; called between slices and at each tick). */
+  consolePoll: () => void = () => {};
+  /** Ticks the CPU spent with no task to run, and task switches: /proc/stat, /proc/uptime. */
+  idleTicks = 0;
+  contextSwitches = 0;
+  /** Boot time, seconds since the epoch (/proc/stat btime). */
+  readonly bootTime: number;
   /** The idle task (pid 0): runs when no task can (kernel/sched/schedule.ts); made with task 1. */
   idle: Task | null = null;
   /** Sleeping tasks' deadlines in host monotonic ns (kernel/sched/timer.ts). */
   readonly timers = new Map<Task, bigint>();
+  /** Inode numbers of MAP_SHARED|MAP_ANONYMOUS objects handed out so far (kernel/mm/shmem.ts). */
+  shmemInodes = 0;
   /** Futex wait queues by key (kernel/services/futex.ts). */
   readonly futexes = new Map<string, WaitQueue>();
   /** Threads that have exited and reaped themselves: their kernel stacks go after the switch away. */
@@ -119,6 +145,9 @@ export class Kernel {
     const memory = machine.memory;
     this.cpu = machine.cpu;
     this.ram = new Ram(memory, machine.code);
+    this.serviceRegs = new PtRegs(this.ram, 0);
+    this.vfs = new Vfs(this);
+    this.bootTime = Number(host.now() / 1_000_000_000n);
     // Frames for user pages and page tables: everything above the kernel image and the early map
     // (head.S's direct map covers 0..8 MiB; the TypeScript half reaches any frame physically).
     const kernelEnd = physicalOf(image.addressOf('_end'));
@@ -129,7 +158,7 @@ export class Kernel {
       const service = syscalls[name];
       const entryPoint = entryPoints[name];
       const slot = address - this.hypercallsStart;
-      if (service !== undefined) this.hypercallHandlers[slot] = (k, sp) => k.serve(service, k.ptRegsAt(sp + 4));
+      if (service !== undefined) this.hypercallHandlers[slot] = (k, sp) => k.serve(service, k.serviceRegsAt(sp + 4));
       else if (entryPoint !== undefined) this.hypercallHandlers[slot] = entryPoint;
       else throw new Error(`kernel: the hypercall stub ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
@@ -142,6 +171,19 @@ export class Kernel {
     const fn = stub >= this.hypercallsStart ? this.hypercallHandlers[stub - this.hypercallsStart] : undefined;
     if (fn === undefined) throw new Error(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
     cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
+  }
+
+  /**
+   * The pt_regs a system call service is given: one object, pointed at each call's frame (a service
+   * call allocates nothing). Valid for the call: no service keeps it (a sleeping call is called
+   * again with its frame, kernel/sched/wait.ts).
+   */
+  private readonly serviceRegs: PtRegs;
+
+  serviceRegsAt(kernelAddress: number): PtRegs {
+    const regs = this.serviceRegs;
+    regs.physical = physicalOf(kernelAddress);
+    return regs;
   }
 
   /** Run a system call service (its tracing is on the entry path: kernel/ptrace.ts). */

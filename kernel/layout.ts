@@ -108,8 +108,14 @@ export const PTE_DIRTY = 0x040;
 
 // Control registers.
 export const CR0_PE = 0x00000001;
+export const CR0_MP = 0x00000002;           // WAIT/FWAIT obeys TS too
+export const CR0_EM = 0x00000004;           // no FPU: every FPU instruction is #NM
+export const CR0_TS = 0x00000008;           // task switched: the next FPU instruction is #NM (lazy FPU)
+export const CR0_NE = 0x00000020;           // x87 errors as #MF (vector 16), not FERR#/IRQ 13
 export const CR0_WP = 0x00010000;
 export const CR0_PG = 0x80000000;
+export const X86_CR4_OSFXSR = 0x00000200;     // FXSAVE/FXRSTOR save the XMM state: SSE may run
+export const X86_CR4_OSXMMEXCPT = 0x00000400; // unmasked SIMD exceptions come as #XM (vector 19)
 
 // ---------------------------------------------------------------------------------------------
 // CPU identification: struct cpuinfo_x86 (boot_cpu_data), filled by head.S with cpuid.
@@ -123,6 +129,8 @@ export const X86_VENDOR_ID = 0x10;           // 12 chars + NUL
 export const X86_SEP_VERDICT = 0x20;         // 1 when the sysenter stub was chosen
 export const CPUINFO_SIZE = 0x24;
 export const X86_FEATURE_SEP_BIT = 11;       // CPUID leaf 1 EDX bit 11
+export const X86_FEATURE_FXSR_BIT = 24;      // FXSAVE/FXRSTOR
+export const X86_FEATURE_XMM_BIT = 25;       // SSE
 /** Linux 2.6.0 init_intel: SEP is unusable below family 6, model 3, stepping 3 (fidelity 4). */
 export const SEP_MIN_SIGNATURE = 0x633;
 
@@ -172,6 +180,26 @@ export const ESPIPE = 29;
 export const ERANGE = 34;
 export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
+export const ENXIO = 6;
+export const E2BIG = 7;
+export const ENOEXEC = 8;
+export const ENOTBLK = 15;
+export const EBUSY = 16;
+export const EXDEV = 18;
+export const ENODEV = 19;
+export const ENFILE = 23;
+export const EMFILE = 24;
+export const ETXTBSY = 26;
+export const EFBIG = 27;
+export const ENOSPC = 28;
+export const EROFS = 30;
+export const EMLINK = 31;
+export const EPIPE = 32;
+export const ENOTEMPTY = 39;
+export const ELOOP = 40;
+export const EOVERFLOW = 75;
+export const ENOTSOCK = 88;
+export const EOPNOTSUPP = 95;
 export const ETIMEDOUT = 110;
 export const ERESTARTSYS = 512;
 export const ERESTARTNOINTR = 513;
@@ -201,9 +229,9 @@ export const ASM_CONSTANTS: Record<string, number> = {
   _TIF_WORK_MASK, _TIF_ALLWORK_MASK,
   __PAGE_OFFSET, PAGE_SIZE, KERNEL_PHYS_START, EARLY_MAPPED_BYTES, VSYSCALL_BASE, VSYSCALL_ENTRY,
   VSYSCALL_SYSENTER_RETURN,
-  PTE_PRESENT, PTE_RW, PTE_USER, CR0_PE, CR0_WP, CR0_PG,
+  PTE_PRESENT, PTE_RW, PTE_USER, CR0_PE, CR0_MP, CR0_EM, CR0_TS, CR0_NE, CR0_WP, CR0_PG, X86_CR4_OSFXSR, X86_CR4_OSXMMEXCPT,
   X86_FAMILY, X86_MODEL, X86_STEPPING, X86_CPUID_LEVEL, X86_CAPABILITY, X86_VENDOR_ID,
-  X86_SEP_VERDICT, CPUINFO_SIZE, X86_FEATURE_SEP_BIT, SEP_MIN_SIGNATURE,
+  X86_SEP_VERDICT, CPUINFO_SIZE, X86_FEATURE_SEP_BIT, X86_FEATURE_FXSR_BIT, X86_FEATURE_XMM_BIT, SEP_MIN_SIGNATURE,
   MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
   BOOT_GDT, BOOT_IDT, BOOT_CPU, BOOT_VSYSCALL, BOOT_WRMSR,
   SYSCALL_VECTOR, FIRST_EXTERNAL_VECTOR, NR_IRQS,

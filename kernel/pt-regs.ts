@@ -18,7 +18,11 @@ export const PT_REGS_OFFSETS: Record<PtRegsField, number> = {
 
 export class PtRegs {
   /** `physical` is where the frame lies in guest RAM (its kernel address minus __PAGE_OFFSET). */
-  constructor(private readonly ram: Ram, readonly physical: number) {}
+  constructor(private readonly ram: Ram, physical: number) {
+    this.physical = physical;
+  }
+  /** Where the frame lies. Changed only by Kernel.serve, which points one PtRegs at each call's frame. */
+  physical: number;
 
   get(field: PtRegsField): number { return this.ram.read32(this.physical + PT_REGS_OFFSETS[field]); }
   set(field: PtRegsField, value: number): void { this.ram.write32(this.physical + PT_REGS_OFFSETS[field], value); }

@@ -10,9 +10,9 @@
 
 import type { PtRegs } from './pt-regs.ts';
 import { Struct } from './services/user.ts';
-import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, TIF_IRET, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
+import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, TIF_IRET, TIF_NEED_RESCHED, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
 import { AC, AF, CF, DF, OF, PF, RF, SF, TF, ZF } from '../vm/cpu/flags.ts';
-import { SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
+import { SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
 import type { HypercallHandler } from './kernel.ts';
 import { exitGroup, exitThread } from './services/process.ts';
 
@@ -46,14 +46,15 @@ export function nextSignal(pending: number): number {
 
 import type { Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
-import { EINTR, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+import { EINTR, VSYSCALL_BASE, X86_FEATURE_FXSR_BIT, __USER_CS, __USER_DS } from './layout.ts';
 import { wakeTask } from './sched/wait.ts';
+import { currentFpuImage, forgetFpu, FPSTATE_BYTES, FPSTATE_FXSAVE, FXSAVE_BYTES, setFpuImage, signalFpstate } from './fpu.ts';
 
 /** struct sigcontext: the interrupted registers, 88 bytes. */
 const SC = { gs: 0, fs: 4, es: 8, ds: 12, edi: 16, esi: 20, ebp: 24, esp: 28, ebx: 32, edx: 36, ecx: 40, eax: 44, trapno: 48, err: 52, eip: 56, cs: 60, eflags: 64, espAtSignal: 68, ss: 72, fpstate: 76, oldmask: 80, cr2: 84 } as const;
 const SIGCONTEXT_SIZE = 88;
 export const SIGCONTEXT_OLDMASK = SC.oldmask;
-/** struct sigframe {pretcode, sig, sigcontext, extramask, retcode}. gate86 saves no FPU state (no x87). */
+/** struct sigframe {pretcode, sig, sigcontext, extramask, retcode}; the FPU state (_fpstate, kernel/fpu.ts) lies above the frame. */
 export const SIGFRAME_SC = 8;
 export const SIGFRAME_EXTRAMASK = SIGFRAME_SC + SIGCONTEXT_SIZE;
 const SIGFRAME_SIZE = SIGFRAME_EXTRAMASK + 4 + 8;
@@ -77,8 +78,10 @@ const SIG_IGN = 1;
 /** EFLAGS bits sigreturn may take from the frame (Linux's FIX_EFLAGS): arithmetic flags, DF, TF, AC, RF. */
 const FIX_EFLAGS = CF | PF | AF | ZF | SF | TF | DF | OF | RF | AC;
 
-/** Signals whose default action is to do nothing (there is no job control: stops are ignored too). */
-const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH]);
+/** Signals whose default action is to do nothing. */
+const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGURG, SIGWINCH]);
+/** Signals whose default action is to stop the process until SIGCONT (job control). */
+export const STOP_SIGNALS = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 
 /**
  * The kernel keeps masks with bit n for signal n; a user sigset_t has bit n-1 for signal n. These
@@ -87,7 +90,7 @@ const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIG
 export const toUserSigset = (mask: number): number => mask >>> 1;
 export const fromUserSigset = (bits: number): number => (bits << 1) >>> 0;
 
-export type DeliveryOutcome = 'handled' | 'ignored' | { kill: number };
+export type DeliveryOutcome = 'handled' | 'ignored' | 'stop' | { kill: number };
 
 function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
   const s = new Struct(SIGCONTEXT_SIZE);
@@ -190,28 +193,42 @@ export function dequeueSignal(task: Task): { signal: number; info: SignalInfo } 
 export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: number, info: { code: number; pid: number; uid: number; addr: number }): DeliveryOutcome {
   const action = task.actions[signal]!;
   if (action.handler === SIG_IGN) return 'ignored';
-  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : { kill: signal };
+  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : STOP_SIGNALS.has(signal) ? 'stop' : { kill: signal };
   restartForHandler(regs, action.flags);
   const rt = (action.flags & SA_SIGINFO) !== 0;
   const size = rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE;
-  // Below the interrupted ESP, aligned so that the handler sees (ESP + 4) 16-byte aligned.
-  const frame = ((((regs.get('esp') - size) >>> 0) + 4) & ~15) - 4 >>> 0;
+  // The FPU state first, just below the interrupted ESP (64-byte aligned, as Linux's math frame),
+  // if the task has used the FPU; then the frame below it.
+  const usedMath = task.fpu !== null || task.fpuLive;
+  const fpstate = usedMath ? ((regs.get('esp') - FPSTATE_BYTES) & ~63) >>> 0 : 0;
+  const below = usedMath ? fpstate : regs.get('esp');
+  // Aligned so that the handler sees (ESP + 4) 16-byte aligned.
+  const frame = ((((below - size) >>> 0) + 4) & ~15) - 4 >>> 0;
   const restorer = (action.flags & SA_RESTORER) !== 0 ? action.restorer : rt ? KERNEL_RT_SIGRETURN : KERNEL_SIGRETURN;
   const bytes = new Struct(size);
   bytes.u32(0, restorer).u32(4, signal);
-  const context = sigcontext(regs, toUserSigset(task.blockedSignals), info.addr).bytes;
+  // The mask the handler's sigreturn restores: the caller's own, if ppoll/pselect6/sigsuspend had
+  // replaced it for the length of the call (Linux's saved_sigmask).
+  const restoredMask = task.savedMask ?? task.blockedSignals;
+  task.savedMask = null;
+  const context = sigcontext(regs, toUserSigset(restoredMask), info.addr).u32(SC.fpstate, fpstate).bytes;
+  if (usedMath) {
+    const image = signalFpstate(currentFpuImage(k, task), (k.hwcap() & (1 << X86_FEATURE_FXSR_BIT)) !== 0);
+    if (!task.space.copyToUser(fpstate, image)) return { kill: 11 };
+  }
   if (rt) {
     bytes.u32(8, frame + RT_SIGFRAME_INFO).u32(12, frame + RT_SIGFRAME_UC);
     bytes.u32(RT_SIGFRAME_INFO, signal).u32(RT_SIGFRAME_INFO + 8, info.code);
     if (info.code <= 0) bytes.u32(RT_SIGFRAME_INFO + 12, info.pid).u32(RT_SIGFRAME_INFO + 16, info.uid);
     else bytes.u32(RT_SIGFRAME_INFO + 12, info.addr);
     bytes.bytes.set(context, RT_SIGFRAME_UC_MCONTEXT);
-    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(task.blockedSignals));
+    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(restoredMask));
   } else {
     bytes.bytes.set(context, SIGFRAME_SC);
   }
   if (!task.space.copyToUser(frame, bytes.bytes)) return { kill: 11 };      // no room for a frame: SIGSEGV
   regs.set('esp', frame);
+  forgetFpu(k, task); // the handler starts from init_fpu's state at its first FPU instruction
   regs.set('eip', action.handler);
   regs.set('eax', signal);
   regs.set('edx', rt ? frame + RT_SIGFRAME_INFO : 0);
@@ -242,6 +259,15 @@ export function restoreSigcontext(k: Kernel, regs: PtRegs, address: number): boo
   for (const [field, offset] of [['edi', SC.edi], ['esi', SC.esi], ['ebp', SC.ebp], ['esp', SC.esp], ['ebx', SC.ebx], ['edx', SC.edx], ['ecx', SC.ecx], ['eax', SC.eax], ['eip', SC.eip], ['ds', SC.ds], ['es', SC.es], ['ss', SC.ss]] as const) {
     regs.set(field, field === 'ds' || field === 'es' || field === 'ss' ? get(offset) & 0xffff : get(offset));
   }
+  // The FPU state the frame carries (its FXSAVE part), or none: the task had not used the FPU.
+  const fpstate = get(SC.fpstate);
+  if (fpstate === 0) forgetFpu(k, k.task());
+  else {
+    const image = k.task().space.copyFromUser(fpstate + FPSTATE_FXSAVE, FXSAVE_BYTES);
+    if (image === null) return false;
+    const maskField = new DataView(k.cpu.saveFpu().buffer).getUint32(28, true);
+    setFpuImage(k, k.task(), image, maskField === 0 ? 0xffbf : maskField);
+  }
   regs.set('cs', __USER_CS);
   regs.set('eflags', (regs.get('eflags') & ~FIX_EFLAGS) | (get(SC.eflags) & FIX_EFLAGS));
   regs.set('orig_eax', 0xffffffff);                      // a sigreturn is never restarted
@@ -266,12 +292,22 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
       exitThread(k, task, groupExit);
       return 0;
     }
+    // Another thread execs (de_thread's SIGKILL): this one just ends, and the process lives on.
+    const exec = task.group.execTask;
+    if (exec !== null && exec !== task) {
+      exitThread(k, task, { code: 0 });
+      return 0;
+    }
     const next = dequeueSignal(task);
     if (next === null) break;
     const outcome = deliverSignal(k, task, regs, next.signal, next.info);
     if (typeof outcome === 'object') {
       exitGroup(k, task, { signal: outcome.kill });   // a signal's default action ends the whole process
       return 0;
+    }
+    if (outcome === 'stop') {
+      stopTask(k, task, next.signal);                // it runs again (and restarts its call) after SIGCONT
+      break;
     }
     if (outcome === 'handled') {
       handled = true;
@@ -286,3 +322,70 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
   task.justExeced = false;
   return execed ? 1 : 0;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Job control: signals to process groups (kill(-pgid), a terminal's ^C), stop and continue
+// (Linux's kill_pgrp, do_signal_stop, and the SIGCONT side of prepare_signal).
+
+/** siginfo si_code for a signal the kernel itself sends (a terminal's, SIGPIPE's). */
+export const SI_KERNEL = 0x80;
+const SA_NOCLDSTOP = 1;
+
+/**
+ * A process-directed signal with job control's rules: SIGCONT continues a stopped process (even when
+ * it blocks or handles SIGCONT) and cancels pending stop signals; a stop signal cancels a pending
+ * SIGCONT; SIGKILL ends a stop too. Then the ordinary sending (sendProcessSignal).
+ */
+export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  if (task.state === 'zombie' || signal === 0) return;
+  const leader = [...task.group.threads][0] ?? task;
+  if (signal === SIGCONT) {
+    for (const stop of STOP_SIGNALS) { task.group.sharedPending &= ~(1 << stop); for (const t of task.group.threads) t.pendingSignals &= ~(1 << stop); }
+    for (const t of task.group.threads) if (t.stopped) continueTask(k, t, leader === t);
+  } else if (STOP_SIGNALS.has(signal)) {
+    task.group.sharedPending &= ~(1 << SIGCONT);
+  } else if (signal === SIGKILL) {
+    for (const t of task.group.threads) if (t.stopped) { t.stopped = false; t.state = 'running'; }
+  }
+  sendProcessSignal(k, task, signal, info);
+}
+
+/** Send `signal` to every process of group `pgid`; -ESRCH (-3) when the group has none. */
+export function signalGroup(k: Kernel, pgid: number, signal: number, info: SignalInfo = { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 }): number {
+  let found = false;
+  for (const task of [...k.tasks.values()]) {
+    if (task.pgid !== pgid || task.state === 'zombie' || !task.isLeader) continue;
+    found = true;
+    queueSignal(k, task, signal, info);
+  }
+  return found ? 0 : -3;
+}
+
+/** Tell the parent about a stop or a continue: SIGCHLD (unless SA_NOCLDSTOP) and a wait4 wake-up. */
+function notifyParent(k: Kernel, task: Task): void {
+  const parent = k.tasks.get(task.ppid);
+  if (parent === undefined) return;
+  if ((parent.actions[SIGCHLD]!.flags & SA_NOCLDSTOP) === 0) sendProcessSignal(k, parent, SIGCHLD, { code: SI_KERNEL, pid: task.tgid, uid: task.credentials.uid, addr: 0 });
+  parent.childExit.wakeAll(k);
+}
+
+/** A stop signal's default action: the task stops (sleeps with no wait queue) until SIGCONT. */
+export function stopTask(k: Kernel, task: Task, signal: number): void {
+  task.stopped = true;
+  task.stopReport = signal;
+  task.continuedReport = false;
+  task.state = 'sleeping';
+  task.sleep = null;
+  k.setThreadFlag(task, TIF_NEED_RESCHED);
+  notifyParent(k, task);
+}
+
+function continueTask(k: Kernel, task: Task, report: boolean): void {
+  task.stopped = false;
+  task.stopReport = 0;
+  if (task.state === 'sleeping' && task.sleep === null) task.state = 'running';
+  if (report) {
+    task.continuedReport = true;
+    notifyParent(k, task);
+  }
+}

@@ -2,6 +2,8 @@
 // first services need). Its kernel stack and thread_info live in guest memory; everything else here.
 
 import type { AddressSpace } from './mm/address-space.ts';
+import type { FileTable, FsContext } from './fs/fdtable.ts';
+import type { Tty } from './tty/tty.ts';
 import { WaitQueue, type Sleep } from './sched/wait.ts';
 import type { PtRegs } from './pt-regs.ts';
 import type { Kernel } from './kernel.ts';
@@ -38,6 +40,8 @@ export class Task {
   waitStatus = 0;
   /** Set by execve: on its way out, entry.S loads null %fs/%gs for the new program. */
   justExeced = false;
+  /** Has exec'd since fork (setpgid may no longer move it: EACCES). */
+  execed = false;
   /** Set once a zombie's address space has been freed (after the switch away from it). */
   spaceReleased = false;
   /** set_tid_address: cleared (and futex-woken) at exit. */
@@ -53,9 +57,54 @@ export class Task {
   readonly tls: (TlsDescriptor | null)[] = [null, null, null];
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';
+  /**
+   * A vfork child: the queue its parent sleeps on until the child execs or exits (Linux's
+   * vfork_done), null once it has. A vfork parent: the child it waits for.
+   */
+  vforkDone: WaitQueue | null = null;
+  vforkChild: Task | null = null;
+  /** The command name (TASK_COMM_LEN 16): the last component of the path exec was given, or prctl(PR_SET_NAME)'s. */
+  comm = '';
+
+  /** The descriptor table and the root/cwd/umask (kernel/fs/fdtable.ts): shared or copied by clone. */
+  files!: FileTable;
+  fs!: FsContext;
+  /** Job control: the process group and the session (setpgid, setsid), and the controlling terminal. */
+  pgid = 0;
+  sid = 0;
+  tty: Tty | null = null;
+  /** Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
+  stopped = false;
+  /** What wait4 has yet to report: a stop (WUNTRACED, the stopping signal) or a continue (WCONTINUED). */
+  stopReport = 0;
+  continuedReport = false;
+  /** Timer ticks spent in user and kernel mode, its own and its reaped children's (times, getrusage). */
+  userTicks = 0;
+  systemTicks = 0;
+  childUserTicks = 0;
+  childSystemTicks = 0;
+  /** jiffies when the task was created (/proc/PID/stat starttime). */
+  startTicks = 0;
+  /** Where exec put argv's and envp's strings in user memory (/proc/PID/cmdline, environ). */
+  argStart = 0;
+  argEnd = 0;
+  envStart = 0;
+  envEnd = 0;
+  /** The mask ppoll/pselect6 replaced for the length of the call (restored after it, or by a handler's sigreturn). */
+  savedMask: number | null = null;
+  /**
+   * The FPU/MMX/SSE state (kernel/fpu.ts): its FXSAVE image while the task is not using the FPU, or
+   * null if it has not used it since exec (Linux's used_math clear); fpuLive while its state is in
+   * the FPU's registers (Linux's TS_USEDFPU: save it when switching away).
+   */
+  fpu: Uint8Array | null = null;
+  fpuLive = false;
+  /** ITIMER_REAL (alarm, setitimer): next expiry in monotonic ns (null: off) and the reload interval. */
+  realTimer: { at: bigint; interval: bigint } | null = null;
 
   constructor(
-    readonly pid: number,
+    /** The thread id (gettid); a thread that execs takes over its group leader's (de_thread). */
+    public pid: number,
     public ppid: number,
     public space: AddressSpace,
     /** Physical address of this task's thread_info (the bottom of its 8 KiB kernel stack). */
@@ -95,5 +144,8 @@ export class ThreadGroup {
   readonly sharedInfo = new Map<number, { code: number; pid: number; uid: number; addr: number }>();
   readonly childExit = new WaitQueue();
   exitStatus: ExitStatus | null = null;
+  /** A thread in execve waits here for the others to end (Linux's group_exec_task and its wake-up). */
+  execTask: Task | null = null;
+  readonly threadExit = new WaitQueue();
   constructor(readonly tgid: number) {}
 }

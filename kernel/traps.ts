@@ -8,8 +8,9 @@ import type { HypercallHandler, Kernel } from './kernel.ts';
 import type { PtRegs } from './pt-regs.ts';
 import { searchExceptionTable } from './extable.ts';
 import { TF } from '../vm/cpu/flags.ts';
-import { TIF_SIGPENDING } from './layout.ts';
 import { SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from './signal-numbers.ts';
+import { initialFpuImage } from './fpu.ts';
+import { CR0_EM, CR0_TS, TIF_SIGPENDING } from './layout.ts';
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
 /** siginfo si_code for a signal the kernel itself sends. */
@@ -74,6 +75,24 @@ const doDebug: HypercallHandler = (k, sp) => {
   return 0;
 };
 
+/**
+ * do_device_not_available (#NM): with CR0.EM there is no FPU to give (Linux without math emulation:
+ * SIGFPE); otherwise math_state_restore.
+ */
+const doDeviceNotAvailable: HypercallHandler = (k, sp) => {
+  const regs = k.ptRegsAt(k.stackArg(sp, 0));
+  if ((k.cpu.readCr0() & CR0_EM) !== 0) {
+    handleFault(k, regs, 'device_not_available', 0, SIGFPE, null);
+    return 0;
+  }
+  const task = k.task();
+  k.cpu.writeCr0(k.cpu.readCr0() & ~CR0_TS); // clts: the restore itself is an FPU access
+  task.fpu ??= initialFpuImage();
+  k.cpu.restoreFpu(task.fpu);
+  task.fpuLive = true;
+  return 0;
+};
+
 /** Every exception entry of entry.S but the page fault's, by the name it calls. */
 export const TRAP_HANDLERS: Record<string, HypercallHandler> = {
   do_divide_error: trap('divide_error', SIGFPE),
@@ -83,7 +102,7 @@ export const TRAP_HANDLERS: Record<string, HypercallHandler> = {
   do_overflow: trap('overflow', SIGSEGV),
   do_bounds: trap('bounds', SIGSEGV),
   do_invalid_op: trap('invalid_op', SIGILL),
-  do_device_not_available: trap('device_not_available', SIGFPE),
+  do_device_not_available: doDeviceNotAvailable,
   do_double_fault: trap('double_fault', SIGSEGV),
   do_coprocessor_segment_overrun: trap('coprocessor_segment_overrun', SIGFPE),
   do_invalid_TSS: trap('invalid_TSS', SIGSEGV),
@@ -94,4 +113,5 @@ export const TRAP_HANDLERS: Record<string, HypercallHandler> = {
   do_coprocessor_error: trap('coprocessor_error', SIGFPE),
   do_alignment_check: trap('alignment_check', SIGBUS),
   do_machine_check: trap('machine_check', SIGBUS),
+  do_simd_coprocessor_error: trap('simd_coprocessor_error', SIGFPE),
 };

@@ -18,6 +18,7 @@ import { tlsDescriptor } from '../services/process.ts';
 import { GDT_ENTRY_TLS_MIN, THREAD_SIZE, TIF_NEED_RESCHED, TI_KERNEL_ESP, TI_TASK, TSS_ESP0, __PAGE_OFFSET } from '../layout.ts';
 import { Task as TaskClass } from '../task.ts';
 import { AddressSpace } from '../mm/address-space.ts';
+import { unlazyFpu } from '../fpu.ts';
 
 /** Round robin: the first runnable task after the current one (by pid), else null. */
 function nextRunnable(k: Kernel, current: Task | null): Task | null {
@@ -39,6 +40,7 @@ export function anotherRunnable(k: Kernel, current: Task): boolean {
 /** What a task switch changes outside the kernel stacks. */
 export function switchTo(k: Kernel, next: Task): void {
   const previous = k.current;
+  if (previous !== null) unlazyFpu(k, previous); // __switch_to's unlazy_fpu(prev)
   k.current = next;
   if (previous === null || previous.space !== next.space) k.activate(next);
   k.ram.write32(physicalOf(k.image.addressOf('init_tss')) + TSS_ESP0, next.threadInfo + THREAD_SIZE + __PAGE_OFFSET);
@@ -56,7 +58,7 @@ export function switchTo(k: Kernel, next: Task): void {
  * kernel stack of threads that reaped themselves — except those of `previous`, the task being
  * switched away from, whose stack schedule is still running on: they go at a later switch.
  */
-function releaseExited(k: Kernel, previous: Task | null): void {
+export function releaseExited(k: Kernel, previous: Task | null): void {
   for (const task of k.tasks.values()) {
     if (task.state === 'zombie' && task !== k.current && task !== previous && !task.spaceReleased) {
       task.space.release();
@@ -79,6 +81,7 @@ export const pickNextTask: HypercallHandler = (k) => {
   const next = nextRunnable(k, current) ?? k.idle;
   if (next === null) throw new Error('kernel: no task can run and there is no idle task');
   if (next === current) return 0;
+  k.contextSwitches++;
   switchTo(k, next);
   releaseExited(k, current);
   return next.threadInfo + __PAGE_OFFSET;

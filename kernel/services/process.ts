@@ -13,13 +13,31 @@ import { sendProcessSignal } from '../signals.ts';
 import { wakeTask } from '../sched/wait.ts';
 import { futexWake } from './futex.ts';
 import type { ExitStatus } from '../task.ts';
-import { Struct, copyToUser, FAULT } from './user.ts';
+import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
+import { signalGroup } from '../signals.ts';
+import { disassociate } from '../tty/console.ts';
+import { SIGCONT, SIGHUP } from '../signal-numbers.ts';
 import { traceTaskExit } from '../ptrace.ts';
 
 /**
- * A thread ends (exit, or its share of exit_group / a fatal signal). CLONE_CHILD_CLEARTID's word is
- * zeroed and futex-woken (pthread_join waits on it), robust futexes it held are marked
- * FUTEX_OWNER_DIED. A thread other than the leader reaps itself: it leaves k.tasks now, and its
+ * A task lets go of its address space: it exits, or execs another program (Linux's mm_release).
+ * The robust futexes it still holds are marked FUTEX_OWNER_DIED, CLONE_CHILD_CLEARTID's word is
+ * zeroed and futex-woken (pthread_join waits on it), and a vfork parent, asleep until this moment,
+ * wakes.
+ */
+export function releaseMm(k: Kernel, task: Task): void {
+  exitRobustList(k, task);
+  task.robustList = 0;
+  if (task.clearChildTid !== 0 && task.space.write32(task.clearChildTid, 0)) futexWake(k, task.space, task.clearChildTid, 1);
+  task.clearChildTid = 0;
+  const vforkDone = task.vforkDone;
+  task.vforkDone = null;
+  vforkDone?.wakeAll(k);
+}
+
+/**
+ * A thread ends (exit, or its share of exit_group / a fatal signal / another thread's execve):
+ * releaseMm, then a thread other than the leader reaps itself: it leaves k.tasks now, and its
  * kernel stack is freed after the switch away from it (k.exited). The leader stays as a zombie;
  * when the last thread of the process is gone, the process ends (endProcess). The task never
  * returns to user mode: TIF_NEED_RESCHED makes its way out schedule away from it for good.
@@ -27,13 +45,17 @@ import { traceTaskExit } from '../ptrace.ts';
 export function exitThread(k: Kernel, task: Task, status: ExitStatus): void {
   if (task.state === 'zombie') return;
   traceTaskExit(k, task);                            // --trace syscall: the call it dies in: `= ?`
-  if (task.clearChildTid !== 0 && task.space.write32(task.clearChildTid, 0)) futexWake(k, task.space, task.clearChildTid, 1);
-  exitRobustList(k, task);
+  releaseMm(k, task);
   if (task.sleep !== null) wakeTask(k, task, 'signal');
   task.sleep = null;
   task.state = 'zombie';
+  task.stopped = false;
+  // Its descriptors and fs context, unless other threads still share them (CLONE_FILES, CLONE_FS).
+  if (--task.files.users === 0) task.files.closeAll(k);
+  task.fs.users--;
   const group = task.group;
   group.threads.delete(task);
+  group.threadExit.wakeAll(k);                      // an execve waiting for the other threads to end
   if (!task.isLeader) {
     k.tasks.delete(task.pid);
     k.exited.push(task);
@@ -48,15 +70,19 @@ export function exitThread(k: Kernel, task: Task, status: ExitStatus): void {
  * do_notify_resume, which sees group.exitStatus and calls exitThread.
  */
 export function exitGroup(k: Kernel, task: Task, status: ExitStatus): void {
-  const group = task.group;
-  group.exitStatus ??= status;
-  for (const thread of group.threads) {
+  task.group.exitStatus ??= status;
+  zapOtherThreads(k, task);
+  exitThread(k, task, task.group.exitStatus!);
+}
+
+/** SIGKILL to every other thread of the process, ending any sleep (Linux's zap_other_threads). */
+export function zapOtherThreads(k: Kernel, task: Task): void {
+  for (const thread of task.group.threads) {
     if (thread === task) continue;
     thread.pendingSignals |= 1 << SIGKILL;
     k.setThreadFlag(thread, TIF_SIGPENDING);
     wakeTask(k, thread, 'signal');
   }
-  exitThread(k, task, group.exitStatus);
 }
 
 /**
@@ -67,6 +93,13 @@ export function exitGroup(k: Kernel, task: Task, status: ExitStatus): void {
 function endProcess(k: Kernel, last: Task, status: ExitStatus): void {
   const tgid = last.tgid;
   const leader = k.tasks.get(tgid) ?? last;
+  leader.realTimer = null;
+  // A session leader's exit hangs up its terminal: SIGHUP and SIGCONT to the foreground group.
+  const tty = leader.tty;
+  if (leader.pid === leader.sid && tty !== null && tty.session === leader.sid) {
+    if (tty.foregroundGroup > 0) { signalGroup(k, tty.foregroundGroup, SIGHUP); signalGroup(k, tty.foregroundGroup, SIGCONT); }
+    disassociate(k, tty);
+  }
   if (tgid === 1) {
     k.tasks.delete(1);
     if (k.current === last) k.current = null;
@@ -240,4 +273,36 @@ export const sys_iopl: SyscallService = (k, regs) => {
   regs.set('eflags', (regs.get('eflags') & ~EFLAGS_IOPL) | (level << 12));
   k.setThreadFlag(k.task(), TIF_IRET);
   return 0;
+};
+
+/** Linux's __set_task_comm at exec: the last component of the path given, 15 bytes at most. */
+export function commandName(path: string): string {
+  return (path.split('/').pop() ?? '').slice(0, 15);
+}
+
+const PR_SET_NAME = 15;
+const PR_GET_NAME = 16;
+
+/** prctl(option, ...): PR_SET_NAME / PR_GET_NAME (the command name); other options are -EINVAL. */
+export const sys_prctl: SyscallService = (k, regs) => {
+  const [option, argument] = regs.args();
+  const task = k.task();
+  if (option === PR_SET_NAME) {
+    const raw = copyFromUser(k, argument, 16);
+    if (raw === null) {
+      const name = task.space.readString(argument, 16);
+      if (name === null) return FAULT;
+      task.comm = name.slice(0, 15);
+      return 0;
+    }
+    const end = raw.indexOf(0);
+    task.comm = Buffer.from(raw.subarray(0, end < 0 ? 15 : Math.min(end, 15))).toString('latin1');
+    return 0;
+  }
+  if (option === PR_GET_NAME) {
+    const bytes = new Uint8Array(16);
+    bytes.set(Buffer.from(task.comm, 'latin1').subarray(0, 15));
+    return copyToUser(k, argument, bytes) ? 0 : FAULT;
+  }
+  return -EINVAL;
 };

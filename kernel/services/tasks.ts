@@ -1,20 +1,31 @@
 // Making, replacing and reaping processes: fork (clone with fork's flags, vfork), execve (the
-// program comes from the host's file system, as under qemu-user), wait4/waitpid.
+// program comes from the VFS: the initramfs, or the host file system under `gate86 run`), wait4/waitpid.
+//
+// vfork (CLONE_VFORK|CLONE_VM) shares the address space and puts the parent to sleep until the
+// child execs or exits (releaseMm wakes it). execve in a process with several threads first ends
+// the others (Linux's de_thread): SIGKILL to each, a sleep until they are gone, and a thread that
+// is not the leader takes over the leader's pid, so the new program runs as the process it was.
 //
 // A blocking wait sleeps on the parent's childExit wait queue (kernel/sched/wait.ts): a child's exit
-// wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
+// (or stop, or continue) wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
 // handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
-import { ECHILD, EFAULT, EINVAL, ENOENT, ENOMEM, PAGE_SIZE, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TIF_IRET,
-  __PAGE_OFFSET } from '../layout.ts';
-import { sleepOn } from '../sched/wait.ts';
+import { EACCES, EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
+  TIF_IRET, __PAGE_OFFSET } from '../layout.ts';
+import { WaitQueue, sleepOn, wokenBy } from '../sched/wait.ts';
 import { PtRegs } from '../pt-regs.ts';
 import { OutOfMemory } from '../mm/frames.ts';
-import { ExecError, loadProgram, startThread } from '../exec.ts';
+import { ExecError, checkExecutable, loadProgram, startThread } from '../exec.ts';
 import { Struct, copyToUser, FAULT } from './user.ts';
-import { setTls } from './process.ts';
+import { rusageBytes } from './jobs.ts';
+import { commandName, releaseMm, setTls, zapOtherThreads } from './process.ts';
+import { AT_FDCWD, lookupAt } from '../fs/vfs.ts';
+import { isDir, isRegular } from '../fs/inode.ts';
+import { pathName, permitted } from '../fs/path.ts';
+import { inodePages, type InodePages } from '../mm/file-pages.ts';
+import { currentFpuImage, forgetFpu } from '../fpu.ts';
 
 const CSIGNAL = 0xff;
 const CLONE_VM = 0x00000100;
@@ -56,6 +67,14 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
   }
   child.executable = parent.executable;
   child.blockedSignals = parent.blockedSignals;
+  Object.assign(child, {
+    comm: parent.comm, pgid: parent.pgid, sid: parent.sid, tty: parent.tty, startTicks: k.jiffies,
+    argStart: parent.argStart, argEnd: parent.argEnd, envStart: parent.envStart, envEnd: parent.envEnd,
+  });
+  // The descriptor table and the fs context: shared with CLONE_FILES / CLONE_FS, else copied (the
+  // copies still share the open file descriptions, as fork's do).
+  if ((flags & CLONE_FILES) !== 0) { child.files = parent.files; child.files.users++; } else child.files = parent.files.copy();
+  if ((flags & CLONE_FS) !== 0) { child.fs = parent.fs; child.fs.users++; } else child.fs = parent.fs.copy();
   if ((flags & CLONE_SIGHAND) !== 0) child.actions = parent.actions;
   else parent.actions.forEach((a, i) => { child.actions[i] = { ...a }; });
   if ((flags & CLONE_THREAD) !== 0) {
@@ -69,6 +88,8 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
     if ((flags & CLONE_PARENT) !== 0) child.ppid = parent.ppid;
   }
   parent.tls.forEach((d, i) => { child.tls[i] = d === null ? null : { ...d }; });
+  // The FPU state is copied, as it is now: saved first if it is live in the registers (unlazy_fpu).
+  if (parent.fpu !== null || parent.fpuLive) child.fpu = currentFpuImage(k, parent).slice();
   // The child's kernel stack: pt_regs at the top, a copy of the parent's, with EAX = 0 ...
   const top = child.threadInfo + THREAD_SIZE;
   k.ram.set(top - PT_REGS_SIZE, k.ram.u8.slice(regs.physical, regs.physical + PT_REGS_SIZE));
@@ -93,6 +114,8 @@ function discard(k: Kernel, child: Task): void {
 }
 
 function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid: number, tls: number, childTid: number): number {
+  // vfork's second half: the call runs again when the child has exec'd or exited.
+  if (k.task().vforkChild !== null) return waitForVfork(k);
   if ((flags & ~CLONE_SUPPORTED) !== 0) return -EINVAL;
   // Linux's rules: threads share handlers, and shared handlers need a shared address space.
   if ((flags & CLONE_THREAD) !== 0 && (flags & CLONE_SIGHAND) === 0) return -EINVAL;
@@ -114,37 +137,91 @@ function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid:
   if ((flags & CLONE_CHILD_SETTID) !== 0) child.space.write32(childTid, child.pid);
   if ((flags & CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = childTid;
   if ((flags & CLONE_PARENT_SETTID) !== 0) k.task().space.write32(parentTid, child.pid);
+  if ((flags & CLONE_VFORK) !== 0) {
+    child.vforkDone = new WaitQueue();
+    k.task().vforkChild = child;
+    return waitForVfork(k);
+  }
+  return child.pid;
+}
+
+/**
+ * CLONE_VFORK: the parent sleeps until its child execs or exits (Linux's wait_for_vfork_done):
+ * it borrows the parent's memory meanwhile, stack included. Only SIGKILL ends the sleep early
+ * (TASK_KILLABLE); other signals wait for the parent's return. Then clone returns the child's pid.
+ */
+function waitForVfork(k: Kernel): number {
+  const parent = k.task();
+  const child = parent.vforkChild!;
+  if (child.vforkDone !== null && wokenBy(parent) !== 'signal') {
+    const slept = sleepOn(k, child.vforkDone, { interruptible: false, killable: true });
+    if (slept === -ESLEEPING) return slept;
+  }
+  parent.vforkChild = null;
   return child.pid;
 }
 
 export const sys_fork: SyscallService = (k, regs) => clone(k, regs, SIGCHLD, 0, 0, 0, 0);
-/** vfork: a copy-on-write fork, so the parent need not wait for the child to exec. */
-export const sys_vfork = sys_fork;
+/** vfork: the child runs in the parent's address space while the parent sleeps. */
+export const sys_vfork: SyscallService = (k, regs) => clone(k, regs, CLONE_VFORK | CLONE_VM | SIGCHLD, 0, 0, 0, 0);
 /** clone(flags, newsp, parent_tidptr, tls, child_tidptr): the i386 argument order. */
 export const sys_clone: SyscallService = (k, regs) => {
   const [flags, stack, parentTid, tls, childTid] = regs.args();
-  return clone(k, regs, flags & ~CLONE_VFORK, stack, parentTid, tls, childTid);
+  return clone(k, regs, flags, stack, parentTid, tls, childTid);
 };
 
-/** wait4(pid, status *, options, rusage *). */
+const WUNTRACED = 2;
+const WCONTINUED = 8;
+const WNOWAIT = 0x01000000;
+const __WALL = 0x40000000;
+const __WCLONE = 0x80000000;
+
+/**
+ * wait4(pid, status *, options, rusage *): pid > 0 that child, 0 any child in the caller's group,
+ * -1 any child, < -1 any child in group -pid. Reports a zombie (and reaps it), with WUNTRACED a child
+ * that stopped (status sig << 8 | 0x7f), with WCONTINUED one that was continued (0xffff).
+ */
 export const sys_wait4: SyscallService = (k, regs) => {
   const [pid, statusPointer, options, rusage] = regs.args();
+  if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | __WALL | __WCLONE)) !== 0) return -EINVAL;
   const task = k.task();
+  const want = pid | 0;
   // Any thread may wait for the process's children; a child is its leader, gone when all its threads are.
-  const wanted = (c: Task): boolean => c.isLeader && c.ppid === task.tgid && ((pid | 0) === -1 || (pid | 0) === 0 || c.pid === pid);
+  const wanted = (c: Task): boolean => c.isLeader && c.ppid === task.tgid
+    && (want === -1 || (want === 0 ? c.pgid === task.pgid : want < -1 ? c.pgid === -want : c.pid === want));
   const children = [...k.tasks.values()].filter(wanted);
   if (children.length === 0) return -ECHILD;
+  const report = (child: Task, status: number, usage: Uint8Array): number => {
+    if (statusPointer !== 0 && !copyToUser(k, statusPointer, new Struct(4).u32(0, status).bytes)) return FAULT;
+    if (rusage !== 0 && !copyToUser(k, rusage, usage)) return FAULT;
+    return child.pid;
+  };
   const zombie = children.find((c) => c.state === 'zombie' && c.group.threads.size === 0);
-  if (zombie === undefined) {
-    if ((options & WNOHANG) !== 0) return 0;
-    return sleepOn(k, task.childExit);                         // until a child exits, or a signal
+  if (zombie !== undefined) {
+    const r = report(zombie, zombie.waitStatus, rusageBytes(zombie.userTicks + zombie.childUserTicks, zombie.systemTicks + zombie.childSystemTicks, 0));
+    if (r < 0 || (options & WNOWAIT) !== 0) return r;
+    task.childUserTicks += zombie.userTicks + zombie.childUserTicks;
+    task.childSystemTicks += zombie.systemTicks + zombie.childSystemTicks;
+    k.tasks.delete(zombie.pid);
+    if (!zombie.spaceReleased) zombie.space.release();
+    k.kernelStacks.release(zombie.threadInfo);
+    return r;
   }
-  if (statusPointer !== 0 && !copyToUser(k, statusPointer, new Struct(4).u32(0, zombie.waitStatus).bytes)) return FAULT;
-  if (rusage !== 0 && !copyToUser(k, rusage, new Struct(72).bytes)) return FAULT;
-  k.tasks.delete(zombie.pid);
-  if (!zombie.spaceReleased) zombie.space.release();
-  k.kernelStacks.release(zombie.threadInfo);
-  return zombie.pid;
+  const stopped = (options & WUNTRACED) !== 0 ? children.find((c) => c.stopped && c.stopReport !== 0) : undefined;
+  if (stopped !== undefined) {
+    const r = report(stopped, (stopped.stopReport << 8) | 0x7f, rusageBytes(stopped.userTicks, stopped.systemTicks, 0));
+    if (r > 0 && (options & WNOWAIT) === 0) stopped.stopReport = 0;
+    return r;
+  }
+  const continued = (options & WCONTINUED) !== 0 ? children.find((c) => c.continuedReport) : undefined;
+  if (continued !== undefined) {
+    const r = report(continued, 0xffff, rusageBytes(continued.userTicks, continued.systemTicks, 0));
+    if (r > 0 && (options & WNOWAIT) === 0) continued.continuedReport = false;
+    return r;
+  }
+  if ((options & WNOHANG) !== 0) return 0;
+  // Until a child exits, stops or continues (its end and the job control code wake this queue), or a signal.
+  return sleepOn(k, task.childExit);
 };
 
 export const sys_waitpid: SyscallService = (k, regs) => {
@@ -167,6 +244,46 @@ function readStringArray(k: Kernel, pointer: number): string[] | null {
   return null;
 }
 
+/**
+ * de_thread: before a process with other threads runs a new program, they end. They get SIGKILL
+ * and this thread sleeps (killable) until the last of them is gone; each leaves through
+ * do_notify_resume with status 0, and the process lives on. Returns 0 when this thread is alone,
+ * -ESLEEPING while it waits, -EAGAIN if the process is dying anyway (exit_group, another execve).
+ */
+function deThread(k: Kernel, task: Task): number {
+  const group = task.group;
+  if (group.exitStatus !== null || (group.execTask !== null && group.execTask !== task)) return -EAGAIN;
+  if (group.threads.size > 1) {
+    group.execTask = task;
+    zapOtherThreads(k, task);
+    const slept = sleepOn(k, group.threadExit, { interruptible: false, killable: true });
+    return slept === -ERESTARTSYS ? -EAGAIN : slept;
+  }
+  group.execTask = null;
+  if (!task.isLeader) takeOverLeader(k, task);
+  return 0;
+}
+
+/**
+ * The exec'ing thread was not the leader: it takes the leader's pid (getpid = gettid again), its
+ * parent and SIGCHLD, and the leader, a zombie since de_thread, goes without a word to the parent
+ * (its kernel stack after the next switch, as a thread's).
+ */
+function takeOverLeader(k: Kernel, task: Task): void {
+  const tgid = task.group.tgid;
+  const leader = k.tasks.get(tgid);
+  if (leader !== undefined) {
+    k.tasks.delete(tgid);
+    k.exited.push(leader);
+    task.ppid = leader.ppid;
+  }
+  k.tasks.delete(task.pid);
+  task.pid = tgid;
+  task.exitSignal = SIGCHLD;
+  k.tasks.set(tgid, task);
+  k.ram.write32(task.threadInfo + TI_TASK, tgid);
+}
+
 /** execve(path, argv, envp): replace the program; the new one starts through iret (TIF_IRET). */
 export const sys_execve: SyscallService = (k, regs) => {
   const task = k.task();
@@ -174,32 +291,70 @@ export const sys_execve: SyscallService = (k, regs) => {
   const argv = readStringArray(k, regs.get('ecx'));
   const envp = readStringArray(k, regs.get('edx'));
   if (path === null || argv === null || envp === null) return -EFAULT;
-  const image = k.host.openExecutable(path);
-  if (typeof image === 'number') return -image;
-  const c = task.credentials;
+  const image = readExecutable(k, path);
+  if (typeof image === 'number') return image;
+  try {
+    checkExecutable(image.bytes, path);
+  } catch (error) {
+    if (error instanceof ExecError) return -error.errno;
+    throw error;
+  }
+  // The file will do: the other threads end now (this call runs again once they have).
+  const alone = deThread(k, task);
+  if (alone !== 0) return alone;
   let loaded;
   try {
     loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16),
+      image: image.bytes, path, argv, envp, credentials: task.credentials, hwcap: k.hwcap(), random: k.host.random(16), file: image.pages,
     });
   } catch (error) {
     if (error instanceof ExecError) return -error.errno;
     throw error;
   }
+  releaseMm(k, task);                              // robust futexes, clear_child_tid, a vfork parent
   const old = task.space;
   task.space = loaded.space;
   k.activate(task);
   old.release();
   task.brkStart = task.brk = loaded.brk;
   task.mmapNext = 0x40000000;
-  task.executable = path;
-  task.clearChildTid = 0;
+  task.executable = image.path;
+  task.comm = commandName(path);
+  task.execed = true;
+  forgetFpu(k, task); // the new program starts from init_fpu's state at its first FPU instruction
+  // A descriptor table shared with another process (CLONE_FILES) is this one's own from now on
+  // (Linux's unshare_files); then the close-on-exec descriptors close.
+  if (task.files.users > 1) {
+    task.files.users--;
+    task.files = task.files.copy();
+  }
+  task.files.execed(k);
+  Object.assign(task, loaded.strings);
   task.tls.fill(null);
-  task.actions.forEach((a, i) => { if (a.handler > 1) task.actions[i] = { handler: 0, flags: 0, restorer: 0, mask: 0 }; });
+  // Caught signals go back to their default; the table is the process's own from now on.
+  task.actions = task.actions.map((a) => (a.handler > 1 ? { handler: 0, flags: 0, restorer: 0, mask: 0 } : { ...a }));
   startThread(regs, loaded.entry, loaded.stackPointer);
   k.setThreadFlag(task, TIF_IRET);
   task.justExeced = true;
   return 0;
 };
 
-void PAGE_SIZE; void ENOENT;
+
+/**
+ * execve's file, through the VFS: the path walk (following links), a regular file, execute
+ * permission, then its bytes. Returns them with the absolute path (/proc/PID/exe) and the file's
+ * pages (which the segments map), or -errno.
+ */
+export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string; pages: InodePages } | number {
+  const task = k.task();
+  const found = lookupAt(task, AT_FDCWD, path, true);
+  if (typeof found === 'number') return found;
+  const inode = found.dentry.inode;
+  if (isDir(inode.mode)) return -EACCES;
+  if (!isRegular(inode.mode)) return -EACCES;
+  if (!permitted(inode, { uid: task.credentials.euid, gid: task.credentials.egid }, 1)) return -EACCES;
+  const bytes = inode.read(0, inode.size());
+  if (typeof bytes === 'number') return bytes;
+  const absolute = pathName(found, task.fs.root);
+  return { bytes, path: absolute, pages: inodePages(inode, absolute, k.ram) };
+}

@@ -255,7 +255,10 @@ export class Assembler implements SymbolResolver {
 
   private startPass(): void {
     for (const s of this.sections) s.reset();
-    for (const s of this.symbols.values()) s.definedThisPass = false;
+    for (const s of this.symbols.values()) {
+      s.definedThisPass = false;
+      s.namedByInstructionThisPass = false;
+    }
     this.current = this.sections[0]!;
     this.previous = this.current;
     this.sectionStack = [];
@@ -402,9 +405,13 @@ export class Assembler implements SymbolResolver {
       this.emitBytes(encoding.bytes);
       for (const f of encoding.fixups) {
         // gas makes a full symbol of a .L symbol at an @GOTOFF (or other PIC) operand of an
-        // instruction: it then takes its place in the symbol table there.
+        // instruction: it then takes its place in the symbol table there — if the label already
+        // existed (defined, or named by an earlier instruction). One first named here and defined
+        // later (gcc's float constants in .rodata.cst4/8/16 follow the functions using them) is
+        // kept at the end, after the section symbols.
         const target = f.value.symbol;
-        if (f.value.reloc !== undefined && target && target.isTemporary && target.chainOrder < 0) target.chainOrder = this.clock++;
+        if (f.value.reloc !== undefined && target && target.isTemporary && target.chainOrder < 0 && (target.definedThisPass || target.namedByInstructionThisPass)) target.chainOrder = this.clock++;
+        if (target) target.namedByInstructionThisPass = true;
         this.current.fixups.push({ offset: start + f.offset, size: f.size, value: f.value, pcrel: f.pcrel, where: this.where, relaxable: f.relaxable === true });
       }
       if (relaxable) {

@@ -16,7 +16,7 @@
 // table's `attIntelOrder`) and far pointers `ljmp $sel,$off`.
 
 import {
-  conditionAliases, conditionNames, instructionForms, mnemonicAliases, prefixes,
+  comparePredicates, conditionAliases, conditionNames, instructionForms, mnemonicAliases, prefixes,
   type InstructionForm, type Operand,
 } from '../../vm/isa/table.ts';
 import type { Value } from './model.ts';
@@ -53,13 +53,19 @@ export const PREFIX_NAMES: Readonly<Record<string, number>> = {
 // Looking forms up by mnemonic.
 
 const formsByMnemonic = new Map<string, InstructionForm[]>();
+/** x87 mnemonics that mean FWAIT followed by the FN- form (fstsw is 9B + fnstsw): InstructionForm.waitMnemonic. */
+const waitFormsByMnemonic = new Map<string, InstructionForm[]>();
+function addName(map: Map<string, InstructionForm[]>, name: string, f: InstructionForm): void {
+  const list = map.get(name) ?? [];
+  if (!list.includes(f)) list.push(f);
+  map.set(name, list);
+}
 for (const f of instructionForms) {
+  if (f.objdumpBad) continue; // reserved x87 encodings and undocumented aliases: gas never writes them
   for (const name of [f.mnemonic, f.mnemonic16, f.operation === 'jecxz' || f.mnemonic === 'jecxz' ? f.mnemonicAddress16 : undefined]) {
-    if (name === undefined) continue;
-    const list = formsByMnemonic.get(name) ?? [];
-    if (!list.includes(f)) list.push(f);
-    formsByMnemonic.set(name, list);
+    if (name !== undefined) addName(formsByMnemonic, name, f);
   }
+  if (f.waitMnemonic !== undefined) addName(waitFormsByMnemonic, f.waitMnemonic, f);
 }
 
 /** One way to read a mnemonic: the forms it names, and the operand size its suffix demands. */
@@ -67,6 +73,10 @@ interface Reading {
   forms: InstructionForm[];
   base: string;
   suffix: 8 | 16 | 32 | null;
+  /** FWAIT (9B) goes first: fstsw, fstenv, fsave, finit... */
+  wait?: boolean;
+  /** The suffix was an x87 image size (fnstenvs, fsavel): only 'x87env' forms take it. */
+  imageSize?: boolean;
 }
 
 function canonical(name: string): string {
@@ -82,18 +92,48 @@ function readings(mnemonic: string): Reading[] {
   const whole = canonical(mnemonic);
   const exact = formsByMnemonic.get(whole);
   if (exact) out.push({ forms: exact, base: whole, suffix: null });
+  const waiting = waitFormsByMnemonic.get(whole);
+  if (waiting) out.push({ forms: waiting, base: whole, suffix: null, wait: true });
+  // gas's defaults for an x87 memory operand without a size: single for reals, 16 bits for integers.
+  const defaulted = x87MemoryDefaults[whole];
+  if (defaulted !== undefined) out.push({ forms: formsByMnemonic.get(defaulted)!, base: defaulted, suffix: null });
+  // The x87 environment and state images: `s` for the 14/94-byte image, `l` for the 28/108-byte one.
+  const image = /^(.+)([sl])$/.exec(mnemonic);
+  if (image) {
+    const base = image[1]!;
+    const size = image[2] === 's' ? 16 : 32;
+    const plain = formsByMnemonic.get(base)?.filter((f) => f.suffix === 'x87env');
+    if (plain?.length) out.push({ forms: plain, base, suffix: size, imageSize: true });
+    const waitingImage = waitFormsByMnemonic.get(base)?.filter((f) => f.suffix === 'x87env');
+    if (waitingImage?.length) out.push({ forms: waitingImage, base, suffix: size, imageSize: true, wait: true });
+  }
   const last = mnemonic[mnemonic.length - 1];
   const suffix = last === 'b' ? 8 : last === 'w' ? 16 : last === 'l' ? 32 : null;
   if (suffix !== null && mnemonic.length > 1) {
     const base = canonical(mnemonic.slice(0, -1));
-    const forms = formsByMnemonic.get(base);
-    if (forms) out.push({ forms, base, suffix });
+    const forms = formsByMnemonic.get(base)?.filter((f) => f.suffix !== 'x87env');
+    if (forms?.length) out.push({ forms, base, suffix });
   }
   return out;
 }
 
+/** What gas assembles an x87 mnemonic with a memory operand and no size suffix as (it warns). */
+const x87MemoryDefaults: Readonly<Record<string, string>> = {
+  fld: 'flds', fst: 'fsts', fstp: 'fstps', fadd: 'fadds', fmul: 'fmuls', fcom: 'fcoms', fcomp: 'fcomps',
+  fsub: 'fsubs', fsubr: 'fsubrs', fdiv: 'fdivs', fdivr: 'fdivrs',
+  fild: 'filds', fist: 'fists', fistp: 'fistps', fisttp: 'fisttps', fiadd: 'fiadds', fimul: 'fimuls',
+  ficom: 'ficoms', ficomp: 'ficomps', fisub: 'fisubs', fisubr: 'fisubrs', fidiv: 'fidivs', fidivr: 'fidivrs',
+};
+
 export function isKnownMnemonic(mnemonic: string): boolean {
-  return readings(mnemonic).length > 0;
+  return readings(mnemonic).length > 0 || predicateOf(mnemonic) !== null;
+}
+
+/** cmpltps names cmpps with predicate 1: the predicate and the table's mnemonic, or null. */
+function predicateOf(mnemonic: string): { value: number; mnemonic: string } | null {
+  const m = /^cmp([a-z]+)(ps|ss|pd|sd)$/.exec(mnemonic);
+  const value = m ? (comparePredicates as readonly string[]).indexOf(m[1]!) : -1;
+  return value < 0 ? null : { value, mnemonic: `cmp${m![2]}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,6 +226,18 @@ function operandMatches(form: InstructionForm, o: Operand, u: ParsedOperand, ops
     }
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs':
       return u.kind === 'sreg' && u.reg === SEGMENT_KINDS.indexOf(o.kind);
+    case 'st':
+      return u.kind === 'st' && u.reg === 0;
+    case 'sti':
+      return u.kind === 'st';
+    case 'mm':
+      return u.kind === 'mmx';
+    case 'xmm':
+      return u.kind === 'xmm';
+    case 'mmrm':
+      return u.kind === 'mmx' || (u.kind === 'mem' && form.modrmMod !== 'register');
+    case 'xmmrm':
+      return u.kind === 'xmm' || (u.kind === 'mem' && form.modrmMod !== 'register');
     default:
       return false;
   }
@@ -306,7 +358,7 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
   for (const p of userPrefixes) if (p === prefixes.addressSize) b.byte(p);
   // The operand size matters to forms with v-sized operands, to those with a 16-bit spelling, and to
   // the ones the table marks as taking a `w` in 16-bit (ret, lret, push %ds...: the stack width).
-  const usesOperandSize = form.operands.some((o) => o.size === 'v') || form.mnemonic16 !== undefined || form.suffix === 'when16';
+  const usesOperandSize = form.operands.some((o) => o.size === 'v') || form.mnemonic16 !== undefined || form.suffix === 'when16' || form.suffix === 'x87env';
   const memoryIsFixedSize = form.memorySize !== undefined && memory !== undefined;
   // BSWAP names a 32-bit register through the operand size: in 16-bit code it needs the prefix.
   const bswap32In16 = code16 && form.operands.some((o) => o.kind === 'opreg' && o.size === 32);
@@ -320,8 +372,8 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
     let rm: ParsedOperand | null = null;
     formOperands.forEach((o, i) => {
       const u = ops[i]!;
-      if (o.kind === 'reg' || o.kind === 'sreg' || o.kind === 'creg' || o.kind === 'dreg') reg = (u as { reg: number }).reg;
-      else if (o.kind === 'rm' || o.kind === 'rmreg' || o.kind === 'mem' || o.kind === 'farmem') rm = u;
+      if (o.kind === 'reg' || o.kind === 'sreg' || o.kind === 'creg' || o.kind === 'dreg' || o.kind === 'mm' || o.kind === 'xmm') reg = (u as { reg: number }).reg;
+      else if (o.kind === 'rm' || o.kind === 'rmreg' || o.kind === 'mem' || o.kind === 'farmem' || o.kind === 'sti' || o.kind === 'mmrm' || o.kind === 'xmmrm') rm = u;
     });
     const target = rm as ParsedOperand | null;
     if (form.modrmRm !== undefined) b.byte(0xc0 | (reg << 3) | form.modrmRm);
@@ -413,9 +465,16 @@ export function isRelaxable(mnemonic: string, operands: ParsedOperand[]): boolea
 }
 
 export function encodeInstruction(request: InstructionRequest): Encoding {
-  const { mnemonic, prefixes: userPrefixes } = request;
+  const { prefixes: userPrefixes } = request;
   const code16 = request.code16 === true;
-  let ops = request.operands;
+  const { mnemonic, ops: implied } = x87ImpliedOperands(request.mnemonic, request.operands);
+  let ops = implied;
+  // cmpltps %xmm1,%xmm0 is cmpps $1,%xmm1,%xmm0: the predicate named in the mnemonic is the imm8.
+  const predicate = predicateOf(mnemonic);
+  if (predicate !== null) {
+    const imm: ParsedOperand = { kind: 'imm', value: { symbol: null, addend: predicate.value, known: true }, indirect: false };
+    return encodeInstruction({ ...request, mnemonic: predicate.mnemonic, operands: [imm, ...ops] });
+  }
   const list = readings(mnemonic);
   if (list.length === 0) throw new EncodeError(`unknown instruction '${mnemonic}'`);
 
@@ -451,7 +510,9 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
     for (const form of reading.forms) {
       const formSize = suffixSize(form);
       const sizes: (16 | 32)[] = [];
-      if (reading.suffix !== null) {
+      if (reading.imageSize) {
+        sizes.push(reading.suffix as 16 | 32);
+      } else if (reading.suffix !== null) {
         if (reading.base === form.mnemonic16 && reading.base !== form.mnemonic) continue;
         if (formSize === 'v') {
           if (reading.suffix === 8) continue;
@@ -474,7 +535,7 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
       const formOrders = allImmediate || form.attIntelOrder ? [ops] : orders;
       for (const order of formOrders) {
         for (const size of sizes) {
-          const e = tryForm(form, order, size, userPrefixes, code16);
+          const e = withWait(tryForm(form, order, size, userPrefixes, code16), reading.wait === true);
           if (e) {
             // Without a suffix or a register to size it, gas takes the default 32-bit operand size
             // (`rol %cl,(%eax)` is roll): forms of another size only win when nothing else fits.
@@ -495,6 +556,41 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
   }
   if (!best) throw new EncodeError(`invalid operands for '${mnemonic}'`);
   return best;
+}
+
+/** FWAIT in front of an FN- x87 form: gas writes `fstsw %ax` as 9B DF E0. */
+function withWait(e: Encoding | null, wait: boolean): Encoding | null {
+  if (e === null || !wait) return e;
+  return { bytes: [0x9b, ...e.bytes], fixups: e.fixups.map((f) => ({ ...f, offset: f.offset + 1 })), form: e.form };
+}
+
+const st = (n: number): ParsedOperand => ({ kind: 'st', reg: n, indirect: false });
+
+/** x87 instructions gas accepts with no operand, meaning %st(1). */
+const X87_DEFAULT_ST1 = new Set(['fxch', 'fcom', 'fcomp', 'fucom', 'fucomp']);
+/** ...meaning `%st(1),%st`; with one operand %st(i), `%st(i),%st`. */
+const X87_COMPARE_TO_ST = new Set(['fcomi', 'fucomi', 'fcomip', 'fucomip']);
+const X87_ARITHMETIC = new Set(['fadd', 'fmul', 'fsub', 'fsubr', 'fdiv', 'fdivr']);
+
+/**
+ * The x87 operands gas fills in (AT&T order): `fxch`, `fcom`, `fucom` mean %st(1); `fcomi` means
+ * `fcomi %st(1),%st`; `fadd` alone means `faddp %st,%st(1)`, `fadd %st(2)` means `fadd %st(2),%st`
+ * and `faddp %st(2)` means `faddp %st,%st(2)`; `fnstsw` means `fnstsw %ax`.
+ */
+function x87ImpliedOperands(mnemonic: string, ops: ParsedOperand[]): { mnemonic: string; ops: ParsedOperand[] } {
+  if (ops.length > 1 || (ops.length === 1 && ops[0]!.kind !== 'st')) return { mnemonic, ops };
+  const popping = mnemonic.endsWith('p') && X87_ARITHMETIC.has(mnemonic.slice(0, -1));
+  if (ops.length === 0) {
+    if (X87_DEFAULT_ST1.has(mnemonic)) return { mnemonic, ops: [st(1)] };
+    if (X87_COMPARE_TO_ST.has(mnemonic)) return { mnemonic, ops: [st(1), st(0)] };
+    if (X87_ARITHMETIC.has(mnemonic)) return { mnemonic: `${mnemonic}p`, ops: [st(0), st(1)] };
+    if (popping) return { mnemonic, ops: [st(0), st(1)] };
+    if (mnemonic === 'fnstsw' || mnemonic === 'fstsw') return { mnemonic, ops: [{ kind: 'reg', reg: 0, size: 16, indirect: false }] };
+    return { mnemonic, ops };
+  }
+  if (X87_COMPARE_TO_ST.has(mnemonic) || X87_ARITHMETIC.has(mnemonic)) return { mnemonic, ops: [ops[0]!, st(0)] };
+  if (popping) return { mnemonic, ops: [st(0), ops[0]!] };
+  return { mnemonic, ops };
 }
 
 /** The condition names, for tools that list every spelling (the generated test corpus). */

@@ -74,6 +74,8 @@ export class AsmSymbol {
   value = 0;
   /** Defined earlier in the current pass (textually before the current statement). */
   definedThisPass = false;
+  /** An instruction before the current statement named it, in this pass (see Assembler: chainOrder). */
+  namedByInstructionThisPass = false;
   binding: Binding = 'local';
   /** Named by .local: a later .comm allocates it in .bss instead of making it common. */
   declaredLocal = false;

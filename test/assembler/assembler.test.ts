@@ -63,6 +63,9 @@ test(`every ISA table form in .code16: ${forms16.instructions} generated instruc
 // --- gcc -S output ------------------------------------------------------------------------------
 
 const cFiles = cDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)));
+// Floating point for the x87 (gcc -mfpmath=387): float, double, long double, every x87 instruction.
+const x87Dir = join(here, '../disassembler/corpus/x87');
+cFiles.push(...readdirSync(x87Dir).filter((f) => f.endsWith('.c')).map((f) => join(x87Dir, f)));
 let compiledInstructions = 0;
 let compiledFiles = 0;
 let corpusInstructions = 0;
@@ -71,12 +74,29 @@ for (const path of cFiles) {
   // Without unwind tables at three levels, and with them (.cfi_* -> .eh_frame) at two.
   for (const flags of [['-O0'], ['-O2'], ['-Os'], ['-O0', '-fasynchronous-unwind-tables'], ['-O2', '-fasynchronous-unwind-tables'], ['-O2', '-fpie', '-fasynchronous-unwind-tables'], ['-Os', '-fPIC']]) {
     const base = path.split('/').pop()!.replace(/\.c$/, '');
-    const level = flags.join(' ');
-    test(`gcc -m32 -S ${level} ${base}.c: as --32 and gate86 as agree`, (t) => {
-      const source = gccAssembly(`${base}.c`, readFileSync(path, 'latin1'), flags);
+    const fpu = path.startsWith(x87Dir) ? ['-mfpmath=387'] : [];
+    test(`gcc -m32 -S ${[...fpu, ...flags].join(' ')} ${base}.c: as --32 and gate86 as agree`, (t) => {
+      const source = gccAssembly(`${base}.c`, readFileSync(path, 'latin1'), [...fpu, ...flags]);
       const name = `${base}${flags.join('').replace(/-fasynchronous-unwind-tables/, '-cfi')}.s`;
       const files = { [name]: source };
       t.deepEqual(compareObjects(gate86Object(name, files), gasObject(name, files)).slice(0, 20), []);
+      compiledInstructions += countInstructions(source);
+      compiledFiles++;
+    });
+  }
+}
+
+// gcc -S of float and vector code: scalar SSE arithmetic (-mfpmath=sse), vectorised loops, intrinsics.
+const simdSource = join(here, '../disassembler/corpus/simd/vectors.c');
+for (const isa of ['-msse', '-msse2']) {
+  for (const level of ['-O0', '-O2', '-O3', '-Os']) {
+    const flags = [level, '-mmmx', isa, '-mfpmath=sse', '-mno-80387', '-fno-math-errno'];
+    test(`gcc -m32 -S ${flags.join(' ')} simd/vectors.c: as --32 and gate86 as agree`, (t) => {
+      const source = gccAssembly('vectors.c', readFileSync(simdSource, 'latin1'), flags);
+      const name = `vectors${flags.join('')}.s`;
+      const files = { [name]: source };
+      t.deepEqual(compareObjects(gate86Object(name, files), gasObject(name, files)).slice(0, 20), []);
+      t.true(/\b(addps|paddb|cvtsi2ss)\b/.test(source), 'the source has SIMD instructions');
       compiledInstructions += countInstructions(source);
       compiledFiles++;
     });

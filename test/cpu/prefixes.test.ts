@@ -118,7 +118,7 @@ test('CPUID reports the model: vendor, signature, SEP and brand string', (t) => 
   const sig = runCode([0x0f, 0xa2, 0xf4], { registers: { eax: 1 } }).regs;
   t.is(sig.eax, 0x672);
   t.is((sig.edx >>> 11) & 1, 1, 'SEP');
-  t.is(sig.edx & 1, 0, 'no FPU: x87 is not implemented');
+  t.is(sig.edx & 1, 1, 'FPU: the on-chip x87 (vm/cpu/fpu)');
   const p5 = runCode([0x0f, 0xa2, 0xf4], { registers: { eax: 1 }, model: 'pentium' }).regs;
   t.is((p5.edx >>> 11) & 1, 0, 'the Pentium has no SEP');
   const ppro = runCode([0x0f, 0xa2, 0xf4], { registers: { eax: 1 }, model: 'pentium-pro' }).regs;

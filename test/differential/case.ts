@@ -14,6 +14,19 @@ export interface Case {
   initial: MachineState;
   /** SCRATCH_SIZE bytes. */
   scratch: Uint8Array;
+  /** The x87/SSE state to start from, as an FXSAVE image (layout.ts); the FNINIT state if absent. */
+  fpu?: Uint8Array;
+  /**
+   * Scratch bytes not to compare, with why: only fields the SDM lets processors fill differently,
+   * in an image the snippet stores (MXCSR_MASK of FXSAVE, the deprecated pointers of FNSTENV...).
+   */
+  scratchIgnore?: Array<{ offset: number; length: number; reason: string }>;
+  /**
+   * The x87 registers may differ from the oracle's by up to `ulps` units in the last place (and C1,
+   * the rounding direction, may differ with them): for the transcendental instructions, which Intel
+   * documents to within one ulp, not correctly rounded.
+   */
+  fpuTolerance?: { ulps: number; reason: string };
   /**
    * Set when qemu-i386 is known to depart from the SDM on this very case (caveats.ts says where):
    * the case is still run and judged against the host CPU, but not against qemu-i386.

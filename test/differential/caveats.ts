@@ -47,6 +47,48 @@ export const QEMU_CAVEATS: readonly OracleCaveat[] = [
     handling: 'the case is generated and judged against the host CPU; against qemu-i386 it is run but not compared (Case.qemuCannotJudge)',
   },
   {
+    what: 'a misaligned 16-byte memory operand of an aligned SSE/SSE2 instruction (PADDD, ANDPS, SHUFPS, PSLLW xmm, m128... all but the MOVUPS/MOVDQU-style moves)',
+    sdm: 'Vol. 1 11.6.7 and each instruction\'s exceptions: "#GP(0) if a memory operand is not aligned on a 16-byte boundary" for legacy SSE instructions with 128-bit memory operands',
+    qemu: 'checks the alignment only for some instructions (MOVAPS, MOVDQA...) and runs the others on the misaligned operand',
+    handling: 'the misaligned cases are generated and judged against the host CPU; against qemu-i386 they are run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'the denormal-operand flag (MXCSR.DE) of SSE/SSE2 arithmetic, compares and conversions',
+    sdm: 'Vol. 1 11.5.2.2: a denormal source operand raises DE (unless DAZ makes it a zero)',
+    qemu: 'never sets DE for SSE instructions',
+    handling: 'cases with a denormal operand and DAZ clear are generated and judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'RCPPS/RCPSS/RSQRTPS/RSQRTSS of a denormal, and RSQRT of a negative number',
+    sdm: 'RCPSS/RSQRTSS: a denormal source is treated as 0.0 of its sign (the result is an infinity); RSQRT of a negative nonzero number returns the default QNaN',
+    qemu: 'computes the exact reciprocal (square root) of the denormal, and returns -NaN with another payload for negative numbers',
+    handling: 'judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge). Results for ordinary inputs are implementation-specific on every CPU and are compared by the SDM\'s error bound (1.5 * 2^-12), not bit for bit',
+  },
+  {
+    what: 'SSE arithmetic with a NaN in both operands of an element',
+    sdm: 'Vol. 1 Table 4-7: with two NaN operands SSE returns the first source operand\'s NaN (quieted)',
+    qemu: 'returns the NaN its softfloat prefers (sometimes the second operand\'s)',
+    handling: 'judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'MINPS/MAXPS and the other MIN/MAX forms returning a denormal operand while MXCSR.DAZ is set',
+    sdm: 'DAZ (Vol. 1 10.2.3.4): denormal source operands are converted to zeros of the same sign before any operation, so the zero is what MIN/MAX returns',
+    qemu: 'returns the denormal as it was',
+    handling: 'judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'an unmasked SIMD floating-point exception (MXCSR with an exception unmasked)',
+    sdm: 'Vol. 1 11.5.3: #XM (or #UD with CR4.OSXMMEXCPT clear), the destination not written; Linux delivers SIGFPE',
+    qemu: 'does not raise #XM',
+    handling: 'generated and judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'LDMXCSR of a value with a reserved bit (16-31, or DAZ where MXCSR_MASK lacks it) set',
+    sdm: 'LDMXCSR (Vol. 2A): "#GP(0) for an attempt to set any of the reserved bits"',
+    qemu: 'loads the value',
+    handling: 'generated and judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
     what: 'EFLAGS.RF (bit 16) in the EFLAGS image of a fault (#DE, #UD, #GP, #PF...), which a signal handler sees in its sigcontext',
     sdm: 'Vol. 3B 17.3.1.1: on P6 and later processors the image has RF set for every fault-class exception except an instruction-breakpoint #DB',
     qemu: 'never sets RF in a fault frame',

@@ -1,6 +1,7 @@
 // Comparing a case's two results, and saying readably how they differ.
 
 import { objdumpRange } from '../support/i386-oracle.ts';
+import { fpuDifferences, fpuStateText, type FpuMask } from './fpu-compare.ts';
 import type { Case } from './case.ts';
 import { REGISTER_NAMES, type CaseResult, type MachineState } from './layout.ts';
 
@@ -21,8 +22,11 @@ function outcomeText(r: CaseResult): string {
   return r.outcome.kind === 'completed' ? 'completed' : `fault vector ${r.outcome.vector} at eip ${hex32(r.outcome.eip)}`;
 }
 
-/** The differences between the oracle's result and gate86's, one line each; [] when they agree. */
-export function differences(expected: CaseResult, got: CaseResult, undefinedFlags: number): string[] {
+/**
+ * The differences between the oracle's result and gate86's, one line each; [] when they agree.
+ * `fpuMask` names the FXSAVE fields not to compare (fpu-compare.ts); without it all are.
+ */
+export function differences(expected: CaseResult, got: CaseResult, undefinedFlags: number, fpuMask: FpuMask = new Map(), scratchIgnore: Case['scratchIgnore'] = [], fpuTolerance?: Case['fpuTolerance']): string[] {
   const out: string[] = [];
   const e = expected.outcome;
   const g = got.outcome;
@@ -37,10 +41,12 @@ export function differences(expected: CaseResult, got: CaseResult, undefinedFlag
     out.push(`eflags: expected ${flagsText(expected.state.eflags)}, got ${flagsText(got.state.eflags)}, differing ${flagsText(flagDiff)} (masked as undefined: ${flagsText(undefinedFlags)})`);
   }
   const bytes: string[] = [];
+  const ignored = (i: number): boolean => scratchIgnore?.some((r) => i >= r.offset && i < r.offset + r.length) === true;
   for (let i = 0; i < expected.scratch.length; i++) {
-    if (expected.scratch[i] !== got.scratch[i]) bytes.push(`+0x${i.toString(16)}: ${expected.scratch[i]!.toString(16).padStart(2, '0')}/${got.scratch[i]!.toString(16).padStart(2, '0')}`);
+    if (expected.scratch[i] !== got.scratch[i] && !ignored(i)) bytes.push(`+0x${i.toString(16)}: ${expected.scratch[i]!.toString(16).padStart(2, '0')}/${got.scratch[i]!.toString(16).padStart(2, '0')}`);
   }
   if (bytes.length) out.push(`scratch bytes differ (offset: expected/got): ${bytes.slice(0, 16).join(', ')}${bytes.length > 16 ? ` ... (${bytes.length} bytes)` : ''}`);
+  out.push(...fpuDifferences(expected.fpu, got.fpu, fpuMask, fpuTolerance));
   return out;
 }
 
@@ -56,6 +62,7 @@ export function mismatchReport(c: Case, elfPath: string, snippet: { start: numbe
     `MISMATCH ${c.name}`,
     code.split('\n').map((l) => `    ${l}`).join('\n'),
     `  initial: ${stateText(c.initial)}`,
+    ...(c.fpu !== undefined ? [`  initial x87: ${fpuStateText(c.fpu)}`] : []),
     ...diffs.map((d) => `  ${d}`),
     ...(detail ? [`  ${detail}`] : []),
   ].join('\n');

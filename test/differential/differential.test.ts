@@ -11,6 +11,7 @@ import test from 'ava';
 import type { InstructionForm } from '../../vm/isa/table.ts';
 import { availableOracles } from '../support/i386-oracle.ts';
 import { QEMU_CAVEATS } from './caveats.ts';
+import { X87_QEMU_CAVEATS } from './x87-caveats.ts';
 import { coverageOf, formLabel } from './coverage.ts';
 import { allFamilies } from './generators/index.ts';
 import { runFamily } from './run-family.ts';
@@ -52,6 +53,6 @@ test.serial(`differential vs ${oracles.join(' and ')}: every listed instruction 
   const least = coverage.required.map((f): [InstructionForm, number] => [f, formCounts.get(f) ?? 0]).sort((a, b) => a[1] - b[1]).slice(0, 8);
   t.log(`least-covered forms: ${least.map(([f, n]) => `${formLabel(f)} ${n}`).join('; ')}`);
   for (const [form, reason] of coverage.notJudged) t.log(`not judged by this oracle: ${formLabel(form)} (${reason})`);
-  for (const c of QEMU_CAVEATS) t.log(`QEMU caveat: ${c.what}. SDM: ${c.sdm}. qemu-i386: ${c.qemu}. Handling: ${c.handling}.`);
+  for (const c of [...QEMU_CAVEATS, ...X87_QEMU_CAVEATS]) t.log(`QEMU caveat: ${c.what}. SDM: ${c.sdm}. qemu-i386: ${c.qemu}. Handling: ${c.handling}.`);
   t.deepEqual(coverage.missing.map(formLabel), [], 'listed forms without a single case');
 });

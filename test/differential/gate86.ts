@@ -9,8 +9,10 @@
 // what the oracle's signal context reports).
 
 import { FlatMachine, type StopReason } from '../../vm/cpu/flat-machine.ts';
+import { restoreFxsaveImage, saveFxsaveImage } from '../../vm/cpu/fpu/control.ts';
+import { CR0_MP, CR0_NE } from '../../vm/cpu/fpu/unit.ts';
 import type { Case } from './case.ts';
-import { SCRATCH_BASE, SCRATCH_SIZE, type CaseResult, type MachineState } from './layout.ts';
+import { defaultFpuImage, SCRATCH_BASE, SCRATCH_SIZE, type CaseResult, type MachineState } from './layout.ts';
 import type { BuiltBatch } from './program.ts';
 
 const STOP_VECTOR = 0xfe;
@@ -33,33 +35,48 @@ export interface Gate86Result extends CaseResult {
 
 /**
  * `passes` > 1 runs the whole batch again on the same machine, so blocks are hot and linked: with a
- * threshold of 2 the second pass runs traces compiled from the first pass's links. The code is
- * reloaded between passes only if a case modified it. The last pass's results are returned.
+ * threshold of 2 the second pass runs traces compiled from the first pass's links. Each pass starts
+ * from the memory the first one started from (each case loads its own x87/SIMD image) — the data around the scratch area too, which some
+ * cases write (a rotate of a word below SCRATCH_BASE), so the oracle's single run judges every pass —
+ * and the code is reloaded only if a case modified it (so the compiled traces survive). The last
+ * pass's results are returned.
  */
 export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitThreshold = JIT_THRESHOLD, passes = 1): Gate86Result[] {
   const end = batch.textAddress + batch.text.length;
   const memoryBytes = Math.ceil((end + 0x10000) / 0x100000) * 0x100000;
-  const machine = new FlatMachine({ memoryBytes, cpl: 3, mapOnly: batch.regions });
+  // The Pentium 4: of the models, the one that has every instruction the generators use (SSE2), as
+  // the host CPU does. CR4.OSFXSR and OSXMMEXCPT are set, as Linux sets them for the oracle's process.
+  // CR0.NE and MP as Linux runs user code: x87 errors are #MF, FWAIT obeys TS.
+  const machine = new FlatMachine({ memoryBytes, cpl: 3, mapOnly: batch.regions, model: 'pentium4' });
+  machine.cpu.cr[0] = machine.cpu.cr[0]! | CR0_NE | CR0_MP;
+  const fnInit = defaultFpuImage();
   if (jitThreshold !== undefined) machine.cpu.jitThreshold = jitThreshold;
   machine.load(batch.textAddress, batch.text);
   for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);
   const runCase = (c: Case, n: number): Gate86Result => {
     const { start, end: stopAt } = batch.snippets[n]!;
     machine.load(SCRATCH_BASE, c.scratch);
+    restoreFxsaveImage(machine.cpu, c.fpu ?? fnInit);
     machine.setRegisters({ ...c.initial, eip: start });
     const stop = machine.run(INSTRUCTION_LIMIT);
     const r = machine.registers();
     const state: MachineState = { eax: r.eax, ecx: r.ecx, edx: r.edx, ebx: r.ebx, esp: r.esp, ebp: r.ebp, esi: r.esi, edi: r.edi, eflags: r.eflags };
     const scratch = machine.memory.slice(SCRATCH_BASE, SCRATCH_BASE + SCRATCH_SIZE);
+    const fpu = saveFxsaveImage(machine.cpu);
     const reachedEnd = stop.kind === 'interrupt' && stop.vector === STOP_VECTOR && (stop.eip === stopAt || stop.eip === stopAt + 2);
-    if (reachedEnd) return { outcome: { kind: 'completed' }, state, scratch, stop };
-    if (stop.kind === 'exception') return { outcome: { kind: 'fault', vector: stop.vector, eip: stop.eip }, state: { ...state, eflags: machine.pushedEflags }, scratch, stop };
-    if (stop.kind === 'interrupt' && stop.vector === 3) return { outcome: { kind: 'fault', vector: 3, eip: stop.eip }, state, scratch, stop };
+    if (reachedEnd) return { outcome: { kind: 'completed' }, state, scratch, fpu, stop };
+    if (stop.kind === 'exception') return { outcome: { kind: 'fault', vector: stop.vector, eip: stop.eip }, state: { ...state, eflags: machine.pushedEflags }, scratch, fpu, stop };
+    if (stop.kind === 'interrupt' && stop.vector === 3) return { outcome: { kind: 'fault', vector: 3, eip: stop.eip }, state, scratch, fpu, stop };
     // Anything else (a limit, HLT, an unexpected INT) is its own outcome: it can never match the oracle.
-    return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, stop };
+    return { outcome: { kind: 'fault', vector: -1, eip: 'eip' in stop ? stop.eip : r.eip }, state, scratch, fpu, stop };
   };
+  const below = machine.memory.slice(0, batch.textAddress);
+  const above = machine.memory.slice(end, memoryBytes);
   let results = cases.map(runCase);
   for (let pass = 1; pass < passes; pass++) {
+    // Plain stores: no code lives outside the batch's text, so no decoded block is affected.
+    machine.memory.set(below, 0);
+    machine.memory.set(above, end);
     const text = machine.memory.subarray(batch.textAddress, batch.textAddress + batch.text.length);
     if (!text.every((byte, i) => byte === batch.text[i])) {
       machine.load(batch.textAddress, batch.text);

@@ -56,4 +56,21 @@ export interface CaseResult {
   outcome: Outcome;
   state: MachineState;
   scratch: Uint8Array;
+  /** The x87/SSE state after the case as FXSAVE stores it (FPU_IMAGE_SIZE bytes). */
+  fpu: Uint8Array;
+}
+
+/**
+ * The x87 and SSE state travels as one FXSAVE image (512 bytes: FCW FSW FTW FOP FIP FCS FDP FDS,
+ * MXCSR, ST0-ST7, XMM0-XMM7; vm/cpu/fpu/images.ts). A case starts from its image (FXRSTOR on the
+ * oracle, the same bytes loaded into cpu.fpu on gate86) and ends with FXSAVE on both sides.
+ */
+export const FPU_IMAGE_SIZE = 512;
+
+/** The state a case starts from unless it brings its own: FNINIT, MXCSR 0x1F80, XMM zero. */
+export function defaultFpuImage(): Uint8Array {
+  const image = new Uint8Array(FPU_IMAGE_SIZE);
+  image[0] = 0x7f; image[1] = 0x03; // FCW 0x037F
+  image[24] = 0x80; image[25] = 0x1f; // MXCSR 0x1F80
+  return image;
 }

@@ -16,11 +16,15 @@ import { readFileSync } from 'node:fs';
 import { readElf, readSymbolTable } from '../../vm/elf/reader.ts';
 import { assembleI386, runI386Elf, type OracleKind } from '../support/i386-oracle.ts';
 import type { Case } from './case.ts';
-import { SCRATCH_BASE, SCRATCH_SIZE, TEXT_BASE, type CaseResult, type MachineState } from './layout.ts';
+import { defaultFpuImage, FPU_IMAGE_SIZE, SCRATCH_BASE, SCRATCH_SIZE, TEXT_BASE, type CaseResult, type MachineState } from './layout.ts';
 
-/** Record: status, trapno, fault eip, eax ecx edx ebx esp ebp esi edi, eflags, then the scratch area. */
+/**
+ * Record: status, trapno, fault eip, eax ecx edx ebx esp ebp esi edi, eflags, then the scratch area,
+ * then the FXSAVE image of the x87/SSE state (at a 16-byte-aligned offset, as FXSAVE needs).
+ */
 const RECORD_WORDS = 12;
-export const RECORD_SIZE = RECORD_WORDS * 4 + SCRATCH_SIZE;
+const RECORD_FPU = RECORD_WORDS * 4 + SCRATCH_SIZE;
+export const RECORD_SIZE = RECORD_FPU + FPU_IMAGE_SIZE;
 /** State block, in POPAL order then EFLAGS and ESP: edi esi ebp (unused) ebx edx ecx eax eflags esp. */
 const STATE_SIZE = 40;
 
@@ -56,6 +60,9 @@ states:
   .incbin "states.bin"
 inits:
   .incbin "inits.bin"
+  .p2align 4
+fpinits:                     # FXSAVE images the cases start from (FXRSTOR needs 16-byte alignment)
+  .incbin "fpinits.bin"
 
   .bss
   .p2align 4
@@ -86,10 +93,12 @@ setup_failed:
   movl $99, %ebx
   int $0x80
 
-# Append a record for a case that completed: registers from the PUSHAL/PUSHFL below save_top.
+# Append a record for a case that completed: registers from the PUSHAL/PUSHFL below save_top, and
+# the x87/SSE state, saved first (nothing here touches it).
 record_completed:
-  cld
   movl outptr, %edi
+  fxsave ${RECORD_FPU}(%edi)
+  cld
   xorl %eax, %eax
   stosl                      # status 0: completed
   stosl                      # trap number
@@ -106,6 +115,7 @@ record_completed:
   movl $scratch, %esi
   movl $${SCRATCH_SIZE / 4}, %ecx
   rep movsl
+  addl $${FPU_IMAGE_SIZE}, %edi
   movl %edi, outptr
   ret
 
@@ -129,7 +139,17 @@ on_signal:
   movl $scratch, %esi
   movl $${SCRATCH_SIZE / 4}, %ecx
   rep movsl
-  movl %edi, outptr
+  # The x87/SSE state at the fault: the signal frame's _fpstate (ucontext mcontext.fpstate, +96)
+  # holds the FXSAVE image at +112 (after the FNSAVE-style header; its magic at +110 is 0).
+  movl 96(%ebx), %esi
+  testl %esi, %esi
+  jz 3f
+  addl $112, %esi
+  movl $${FPU_IMAGE_SIZE / 4}, %ecx
+  rep movsl
+  jmp 4f
+3:addl $${FPU_IMAGE_SIZE}, %edi
+4:movl %edi, outptr
   movl $driver_stack_top, %esp
   jmp *resume
 
@@ -152,10 +172,12 @@ finish:
 `;
 }
 
-function caseCode(n: number, snippet: string): string {
+function caseCode(n: number, snippet: string, fpuIndex: number): string {
   return `
 case_${n}:
   movl $case_${n + 1}, resume
+  fninit
+  fxrstor fpinits+${fpuIndex * FPU_IMAGE_SIZE}
   cld
   movl $inits+${n * SCRATCH_SIZE}, %esi
   movl $scratch, %edi
@@ -184,14 +206,29 @@ function stateBlock(s: MachineState): number[] {
 export function batchSource(cases: readonly Case[]): { source: string; files: Record<string, Uint8Array> } {
   const states = new Uint32Array(cases.length * (STATE_SIZE / 4));
   const inits = new Uint8Array(cases.length * SCRATCH_SIZE);
+  // The cases' FPU images, each kept once (most cases start from the FNINIT state).
+  const images: Uint8Array[] = [defaultFpuImage()];
+  const imageIndex = new Map<string, number>([[Buffer.from(images[0]!).toString('hex'), 0]]);
+  const fpuIndex = cases.map((c) => {
+    if (c.fpu === undefined) return 0;
+    const key = Buffer.from(c.fpu).toString('hex');
+    let index = imageIndex.get(key);
+    if (index === undefined) {
+      index = images.push(c.fpu) - 1;
+      imageIndex.set(key, index);
+    }
+    return index;
+  });
   cases.forEach((c, n) => {
     states.set(stateBlock(c.initial), n * (STATE_SIZE / 4));
     inits.set(c.scratch, n * SCRATCH_SIZE);
   });
+  const fpinits = new Uint8Array(images.length * FPU_IMAGE_SIZE);
+  images.forEach((image, i) => fpinits.set(image, i * FPU_IMAGE_SIZE));
   const parts = [driverPrologue(cases.length)];
-  cases.forEach((c, n) => parts.push(caseCode(n, c.asm)));
+  cases.forEach((c, n) => parts.push(caseCode(n, c.asm, fpuIndex[n]!)));
   parts.push(`case_${cases.length}:\n  jmp finish\n`);
-  return { source: parts.join(''), files: { 'states.bin': new Uint8Array(states.buffer), 'inits.bin': inits } };
+  return { source: parts.join(''), files: { 'states.bin': new Uint8Array(states.buffer), 'inits.bin': inits, 'fpinits.bin': fpinits } };
 }
 
 export interface BuiltBatch {
@@ -244,12 +281,14 @@ export function runBatchOnOracle(batch: BuiltBatch, caseCount: number, oracle: O
     const base = n * RECORD_SIZE;
     const w = (i: number): number => view.getUint32(base + i * 4, true);
     const state: MachineState = { eax: w(3), ecx: w(4), edx: w(5), ebx: w(6), esp: w(7), ebp: w(8), esi: w(9), edi: w(10), eflags: w(11) };
-    const scratch = new Uint8Array(run.stdout.subarray(base + RECORD_WORDS * 4, base + RECORD_SIZE));
+    const scratch = new Uint8Array(run.stdout.subarray(base + RECORD_WORDS * 4, base + RECORD_FPU));
+    const fpu = new Uint8Array(run.stdout.subarray(base + RECORD_FPU, base + RECORD_SIZE));
     const status = w(0);
     results.push({
       outcome: status === 0 ? { kind: 'completed' } : { kind: 'fault', vector: signalToVector(status, w(1)), eip: w(2) },
       state,
       scratch,
+      fpu,
     });
   }
   return { oracle: run.oracle, results };
@@ -258,12 +297,12 @@ export function runBatchOnOracle(batch: BuiltBatch, caseCount: number, oracle: O
 /**
  * The exception vector behind a signal. The ucontext's trap number says it directly on a real
  * kernel, but qemu-i386 fills it in only for some exceptions, so the signal decides where it can:
- * SIGFPE comes only from #DE in integer code, SIGILL only from #UD.
+ * SIGFPE comes from #DE in integer code, #MF in x87 code and #XM in SSE code; SIGILL only from #UD.
  */
 function signalToVector(signal: number, trapno: number): number {
   const known = trapno >>> 0 < 32 ? trapno : -1;
   switch (signal) {
-    case 8: return 0; // SIGFPE: #DE
+    case 8: return known >= 0 ? known : 0; // SIGFPE: #DE, #MF or #XM (qemu-i386 may leave trapno unset: #DE)
     case 4: return 6; // SIGILL: #UD (qemu-i386 leaves trapno at -1 for it)
     case 5: return known >= 0 ? known : 3; // SIGTRAP: #BP from INT3, or #DB
     default: return known >= 0 ? known : 13; // SIGSEGV/SIGBUS: #GP unless the trap number says otherwise

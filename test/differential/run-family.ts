@@ -8,6 +8,8 @@ import type { OracleKind } from '../support/i386-oracle.ts';
 import { buildBatch, runBatchOnOracle } from './program.ts';
 import { decodeSnippet, undefinedFlagsOfSnippet } from './undefined-flags.ts';
 import { oracleBlindFlags } from './caveats.ts';
+import { fpuMaskFor, qemuCannotJudgeX87 } from './fpu-compare.ts';
+import { defaultFpuImage } from './layout.ts';
 
 export interface FamilyOutcome {
   oracle: OracleKind;
@@ -57,12 +59,17 @@ export function runFamily(cases: readonly Case[], oracleKind: OracleKind, maxRep
     for (const insn of instructions) if (insn.form) formCounts.set(insn.form, (formCounts.get(insn.form) ?? 0) + 1);
     const departures = reference !== null ? differences(reference[n]!, got[n]!, 0) : [];
     if (departures.length > 0) referenceMismatches++;
+    if (oracle === 'qemu-i386' && c.fpu !== undefined && c.qemuCannotJudge === undefined) {
+      const outcome = got[n]!.outcome;
+      c.qemuCannotJudge = qemuCannotJudgeX87(c.fpu, got[n]!.fpu, outcome.kind === 'fault' ? outcome.vector : null, instructions);
+    }
     if (oracle === 'qemu-i386' && c.qemuCannotJudge !== undefined && departures.length === 0) {
       notJudged.set(c.qemuCannotJudge, (notJudged.get(c.qemuCannotJudge) ?? 0) + 1);
       return;
     }
     const mask = undefinedFlagsOfSnippet(instructions, c.initial) | oracleBlindFlags(oracle, expected[n]!);
-    const diffs = oracle === 'qemu-i386' && c.qemuCannotJudge !== undefined ? [] : differences(expected[n]!, got[n]!, mask);
+    const fpuMask = fpuMaskFor(oracle, c.fpu ?? defaultFpuImage(), expected[n]!.fpu, instructions);
+    const diffs = oracle === 'qemu-i386' && c.qemuCannotJudge !== undefined ? [] : differences(expected[n]!, got[n]!, mask, fpuMask, c.scratchIgnore, c.fpuTolerance);
     for (const d of departures) diffs.push(`against the interpreter: ${d}`);
     if (diffs.length === 0) return;
     mismatchCount++;

@@ -22,9 +22,9 @@
 
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 export type OracleKind = 'native' | 'qemu-i386';
 
@@ -46,6 +46,11 @@ export interface RunOptions {
   cwd?: string;
   /** Run on this oracle instead of the preferred one (i386Oracle()). */
   oracle?: OracleKind;
+  /**
+   * Natively: without address-space randomization (`setarch -R`, personality ADDR_NO_RANDOMIZE), so
+   * the heap starts right after the bss as on gate86. qemu-i386 lays out its guest without it anyway.
+   */
+  noRandomize?: boolean;
 }
 
 /** A tool the oracle needs is missing or failed; the message says which and how to install it. */
@@ -247,10 +252,29 @@ export function availableOracles(): OracleKind[] {
   return ['qemu-i386'];
 }
 
+/**
+ * A host tool's full path, looked up on the test process's own PATH: a guest program's environment
+ * (options.env) may carry a PATH of its own — the guest's /bin — in which qemu-i386 and setarch are
+ * not, and spawnSync looks a bare command up on the PATH of the environment it is given.
+ */
+const hostToolPaths = new Map<string, string>();
+function hostTool(name: string): string {
+  let found = hostToolPaths.get(name);
+  if (found === undefined) {
+    found = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, name)).find((p) => isExecutable(p)) ?? name;
+    hostToolPaths.set(name, found);
+  }
+  return found;
+}
+
+function isExecutable(path: string): boolean {
+  try { accessSync(path, fsConstants.X_OK); return true; } catch { return false; }
+}
+
 /** Run an i386 ELF executable on the oracle and capture what it did. */
 export function runI386Elf(path: string, args: string[] = [], options: RunOptions = {}): I386Run {
   const oracle = options.oracle ?? i386Oracle();
-  const [command, argv] = oracle === 'native' ? [path, args] : ['qemu-i386', [path, ...args]];
+  const [command, argv] = oracle === 'qemu-i386' ? [hostTool('qemu-i386'), [path, ...args]] : options.noRandomize ? [hostTool('setarch'), ['-R', path, ...args]] : [path, args];
   const r = spawnSync(command, argv, {
     input: options.stdin,
     timeout: options.timeoutMs ?? 60_000,

@@ -1,250 +1,635 @@
-// The block compiler: a hot block becomes one JavaScript function that runs its ops' executors in
-// order, each from its own call site, and that loops on itself when the block branches back to its
-// own start.
+// The block compiler: a hot trace of blocks becomes one JavaScript function, with the guest registers
+// in host locals, the commonest instructions in line (generated from the rows of operations/rows.ts,
+// the same rows the interpreter's executors are generated from), a TLB probe in line for every
+// memory operand, and a loop inside the function when the trace comes back to its start.
 //
 // In the interpreter loop every instruction goes through one call site, `op.execute(cpu, op)`, which
-// V8 sees with hundreds of targets (megamorphic: no inlining). In a compiled block each call site has
-// exactly one target, so V8 inlines the executors — semantics stay in the executors, shared by both
-// paths: the compiler never restates an instruction. What it adds is the run loop's own work, done
-// once per block instead of once per instruction, and for a loop (a block ending in a branch to its
-// own first instruction: `dec; jnz 1b`) no return to the dispatcher at all between iterations.
+// V8 sees with hundreds of targets (megamorphic: no inlining). In a compiled trace an instruction is
+// either emitted in line from its row or called from its own call site, which has exactly one
+// target, so V8 inlines the executor — semantics stay in one place: the compiler never restates an
+// instruction.
 //
 // The contract with run.ts (the interpreter's, kept exactly):
-//   - cpu.opIndex names the op running, so a fault unwinds to its precise EIP with every earlier op of
-//     the iteration retired and every later one not started (run.ts unwindFault);
-//   - an op that sets cpu.exitBlock (a store into decoded code, a stop request, an invalidation of
-//     the running block) ends the block after itself;
-//   - retired instructions are added to cpu.instructionCount as they retire, one block pass at a time;
-//   - a loop iterates only while the next pass would run whole under the instruction budget, with no
-//     pending event (an IRQ, the PIT), no single-step (TF), nothing watching (cpu.debugActive:
-//     breakpoints, watchpoints, a host step, all checked in vm/cpu/debug/checked-run.ts), in the same code mode and
-//     TLB generation it was entered in: so interrupts are seen within one block pass, exactly where the
-//     interpreter would see them.
-// The function returns the budget left; EIP is set when it returns.
+//   - cpu.block and cpu.opIndex name the op running whenever anything that can fault runs (an
+//     executor, the slow path of an in-line access), with every register and flag the interpreter
+//     would have stored by then, so a fault unwinds to its precise EIP and state (run.ts unwindFault);
+//   - an op that sets cpu.exitBlock (a store into decoded code, a stop request, an invalidation)
+//     ends the trace after itself;
+//   - retired instructions are added to cpu.instructionCount block pass by block pass;
+//   - the trace goes on into its next block, or round its loop, only while that block would run
+//     whole under the instruction budget, and — whenever something other than in-line code ran since
+//     the last look — with no pending event (an IRQ, the PIT), no single-step (TF), no RF, no
+//     breakpoint, in the code mode it was compiled in: interrupts are seen at block boundaries,
+//     exactly where the interpreter would see them;
+//   - a join onto a block on another code page checks that the TLB still maps that page where the
+//     block was decoded (a trace compiled in one address space may be entered in another: same
+//     linear address, other code), and every join checks that its block is still valid.
+// The function returns the budget left; EIP and cpu.block name where it stopped.
 
 import type { Cpu } from './cpu.ts';
 import type { Block } from './code-cache.ts';
-import { INLINE_ADDRESS, INLINE_IMMEDIATE, INLINE_MEMORY, STACK_CALL, STACK_POP_REGISTER, STACK_PUSH_REGISTER, STACK_RET, type InlineForm, type Op } from './op.ts';
+import { STACK_CALL, STACK_CALL_INDIRECT, STACK_POP_REGISTER, STACK_PUSH_IMMEDIATE, STACK_PUSH_REGISTER, STACK_RET, type Op } from './op.ts';
 import { FAST_READ, FAST_WRITE, NO_REGISTER_SLOT } from './cpu.ts';
-import { CF, RF, TF, SUB32, CONDITIONS_AFTER_LOGIC32, CONDITIONS_AFTER_SUB32, CONDITIONS_FROM_RESULT32, keepCarry } from './flags.ts';
-import { CLEAR_CARRY_OVERFLOW_ADJUST } from './operations/register-forms.ts';
+import { CF, RF, TF, ARITHMETIC_FLAGS, LAZY_SUB, LAZY_SIZE_SHIFT, carryExpression, conditionTables, keepCarry, testCondition } from './flags.ts';
+import {
+  FLAGS_ARITHMETIC, FLAGS_LOGIC, FLAGS_NONE, FLAGS_ROTATE, FLAGS_SHIFT, OPERAND_ADDRESS, OPERAND_IMMEDIATE, OPERAND_MEMORY,
+  OPERAND_REGISTER, eagerFlagStatements, flagStatements, readModifyWrite, type FormRow, type Operand,
+} from './operations/rows.ts';
 
-/** Runs a compiled block (one or more passes) within `remaining` instructions; returns what is left. */
+/** Runs a compiled trace (one or more passes) within `remaining` instructions; returns what is left. */
 export type CompiledBlock = (cpu: Cpu, remaining: number) => number;
 
 /**
- * Compile a trace: blocks that ran one after the other (each the previous one's first link), as one
- * function, so the common path through them never returns to the dispatcher. Each join is guarded —
- * the previous block left EIP at the next block's start, in the same code mode and TLB generation,
- * the block is still valid, the budget covers it, no event, no TF, no stop — and a guard that fails
- * returns with the state of an ordinary block exit. When the last block comes back to the first, the
- * trace loops. cpu.block names the block running, so a fault unwinds exactly as in the interpreter.
+ * A lazy-flags record not yet stored in the CPU: kept in locals a<g>, b<g>, v<g> by in-line op g
+ * (`carry`: INC/DEC's kept CF, an expression over an older record's locals, or null when it is in
+ * cpu.flags already); or, with `row` null, the record a loop carries round its back edge in la, lb,
+ * lv, lop (not known at compile time), with lcf the CF an INC/DEC record keeps (-1: cpu.flags holds it).
  */
-export function compileTrace(segments: readonly Block[]): CompiledBlock {
-  const block = segments[0]!;
-  const allOps = segments.flatMap((b) => b.ops);
-  const names: string[] = ['keepCarry', ...segments.map((_, i) => `block${i}`)];
-  const values: unknown[] = [keepCarry, ...segments];
-  const body: string[] = [];
-  const usesLocals = (op: Op): boolean => op.inline !== null || op.stackForm !== 0;
-  const anyInline = allOps.some(usesLocals);
-  // Compile-time state of the host locals: guest registers changed in locals and not yet stored,
-  // and the lazy-flags record of the last in-line instruction, not yet stored (flag liveness: a
-  // record that a later instruction replaces before anything reads it is never stored at all).
-  const dirty = new Set<number>();
-  let pending: { op: InlineForm; k: number } | null = null;
-  const storeRegisters = (): void => {
-    for (const r of [...dirty].sort()) body.push(`regs[${r}] = r${r};`);
-    dirty.clear();
-  };
-  const storeFlags = (): void => {
-    if (pending === null) return;
-    const { op, k: g } = pending;
-    body.push(op.arithmetic ? `cpu.lazyA = a${g}; cpu.lazyB = b${g};` : `cpu.flags &= ${CLEAR_CARRY_OVERFLOW_ADJUST};`);
-    body.push(`cpu.lazyResult = v${g}; cpu.lazyOp = ${op.lazyOp};`);
-    pending = null;
-  };
-  const LOAD = 'r0 = regs[0]; r1 = regs[1]; r2 = regs[2]; r3 = regs[3]; r4 = regs[4]; r5 = regs[5]; r6 = regs[6]; r7 = regs[7];';
+interface Pending { readonly row: FormRow | null; readonly g: number; readonly carry: string | null }
+const CARRIED: Pending = { row: null, g: -1, carry: null };
+
+const SIZE_BITS = [8, 16, 32];
+const RAM = { 8: ['ram8', 0], 16: ['ram16', 1], 32: ['ram32', 2] } as const;
+const ALIGNED = { 8: '', 16: ' && (ea & 1) === 0', 32: ' && (ea & 3) === 0' } as const;
+/**
+ * An expression of a row or condition table over a, b, c and the result (v or r), rewritten over op
+ * g's locals (no closure: an unoptimised trace would allocate one per evaluation).
+ */
+function over(expression: string, g: number): string {
+  return expression.replace(/\b([abcvr])\b/g, (_, name: string) => `${name === 'r' ? 'v' : name}${g}`);
+}
+const DEBUG_DUMP = typeof process !== 'undefined' && process.env?.GATE86_JIT_DUMP !== undefined;
+
+/**
+ * Compile a trace: blocks that ran one after the other (each the previous one's first link), block i
+ * entered in code mode modes[i] (CPL, CS.D, flat CS: a trace may cross SYSENTER, SYSEXIT, INT or
+ * IRET, whose executors change it), as one function, so the common path through them never returns
+ * to the dispatcher. A join whose guard fails returns with the state of an ordinary block exit.
+ */
+export function compileTrace(segments: readonly Block[], modes: readonly number[]): CompiledBlock {
+  const first = segments[0]!;
+  const final = segments[segments.length - 1]!;
+  const finalOp = final.ops[final.ops.length - 1]!;
+  // The trace loops inside the function when some join can come back to its first block: a
+  // branch whose target is known only at run time (Jcc, RET, an executor), or the last one's.
+  const head = first.ops[0]!.address;
+  const loops = (finalOp.isBranch ? finalOp.target === head : finalOp.next === head) || segments.some((b) => {
+    const last = b.ops[b.ops.length - 1]!;
+    return last.isBranch && !last.directJump && last.stackForm !== STACK_CALL;
+  });
+  // A loop's head is reached from the entry and from the back edge: registers changed anywhere in the
+  // loop count as changed there (storing an unchanged one is harmless). One pass finds them.
+  const probe = new TraceEmitter(segments, modes, loops, new Set());
+  probe.emit();
+  const emitter = loops ? new TraceEmitter(segments, modes, loops, probe.everDirty) : probe;
+  if (loops) emitter.emit();
+  const source = emitter.source();
+  if (DEBUG_DUMP) console.error(source);
+  const factory = new Function(...emitter.names, source) as (...args: unknown[]) => CompiledBlock;
+  return factory(...emitter.values);
+}
+
+class TraceEmitter {
+  readonly names: string[] = ['keepCarry', 'testCondition'];
+  readonly values: unknown[] = [keepCarry, testCondition];
+  /** Every register that was ever changed in a local and not stored (the loop head's set). */
+  readonly everDirty = new Set<number>();
+  private readonly body: string[] = [];
+  /** Guest registers changed in locals and not yet stored. */
+  private readonly dirty: Set<number>;
+  /** The last in-line lazy-flags record, kept in locals (flag liveness: one replaced unread is never stored). */
+  private pending: Pending | null = null;
   /** Whether the locals hold the guest registers (false after an executor call until reloaded). */
-  let localsValid = true;
-  const loadRegisters = (): void => {
-    if (anyInline) body.push(LOAD);
-    localsValid = true;
-  };
-  // Loaded once on entry; a loop keeps them across passes (reloaded only after an executor).
-  const prologue = anyInline ? `let r0, r1, r2, r3, r4, r5, r6, r7;\n${LOAD}` : '';
-  /** The stores of storeRegisters/storeFlags as code only, for a slow path (compile-time state kept). */
-  const spill = (): string => {
-    const lines = [...dirty].sort().map((r) => `regs[${r}] = r${r};`);
-    if (pending !== null) {
-      const { op, k: g } = pending;
-      lines.push(op.arithmetic ? `cpu.lazyA = a${g}; cpu.lazyB = b${g};` : `cpu.flags &= ${CLEAR_CARRY_OVERFLOW_ADJUST};`);
-      lines.push(`cpu.lazyResult = v${g}; cpu.lazyOp = ${op.lazyOp};`);
-    }
+  private localsValid = true;
+  /**
+   * What is known of the "nothing but in-line code ran" state: 'yes' after a full check of events,
+   * TF/RF, breakpoints and the code mode with no executor since; 'no' after an executor; 'maybe' at
+   * the loop head (the run-time local `checked` says).
+   */
+  private check: 'yes' | 'no' | 'maybe' = 'maybe';
+  /** Linear code pages known to map where the trace's blocks were decoded (reset by an executor). */
+  private readonly pages = new Set<number>();
+  /** The segment whose block cpu.block holds, or -1. */
+  private blockKnown = 0;
+  /** Mask locals the code uses (R3, W2, RS, WSC...): loaded with the registers. */
+  private readonly masks = new Map<string, string>();
+
+  /** Whether the loop carries a record round its back edge in locals (flags live at its head). */
+  private readonly carries: boolean;
+
+  constructor(private readonly segments: readonly Block[], private readonly modes: readonly number[], private readonly loops: boolean, dirtyAtHead: Set<number>) {
+    this.dirty = new Set(dirtyAtHead);
+    this.carries = loops && this.flagsLiveAtHead();
+    if (this.carries) this.pending = CARRIED;
+    for (const b of segments) this.names.push(`block${segments.indexOf(b)}`);
+    this.values.push(...segments);
+    this.addPages(segments[0]!); // run.ts's lookup of the first block just translated its pages
+  }
+
+  source(): string {
+    const masks = [...this.masks.keys()];
+    const declarations = `let r0, r1, r2, r3, r4, r5, r6, r7${masks.map((m) => `, ${m}`).join('')}; let checked = false, start = remaining;` +
+      (this.carries ? ' let la = cpu.lazyA, lb = cpu.lazyB, lv = cpu.lazyResult, lop = cpu.lazyOp, lcf = -1;' : '');
+    const text = this.body.join('\n').replaceAll('/*LOAD*/', this.loadCode());
+    const head = 'const regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram8 = cpu.ram8, ram16 = cpu.ram16, ram32 = cpu.ram32;';
+    const name = this.loops ? 'compiledLoop' : 'compiledTrace';
+    return `return function ${name}(cpu, remaining) {\n${head}\n${declarations}\n${this.loadCode()}\n${this.loops ? `for (;;) {\n${text}\n}` : text}\n};`;
+  }
+
+  private loadCode(): string {
+    const lines = ['r0 = regs[0]; r1 = regs[1]; r2 = regs[2]; r3 = regs[3]; r4 = regs[4]; r5 = regs[5]; r6 = regs[6]; r7 = regs[7];'];
+    for (const [name, code] of this.masks) lines.push(`${name} = ${code};`);
     return lines.join(' ');
-  };
-  /** A condition as an expression over the pending record's locals, when a table answers it. */
-  const knownCondition = (cc: number): string | null => {
-    if (pending === null) return null;
-    const { op: p, k: g } = pending;
-    const table = p.lazyOp === SUB32 ? CONDITIONS_AFTER_SUB32 : !p.arithmetic ? CONDITIONS_AFTER_LOGIC32 : CONDITIONS_FROM_RESULT32;
-    const expression = table[cc] ?? null;
-    if (expression === null) return null;
-    return `((a, b, r) => ${expression})(a${g}, b${g}, v${g})`;
-  };
+  }
+
+  emit(): void {
+    const { segments } = this;
+    if (this.loops) this.blockKnown = segments.length === 1 ? 0 : -1;
+    let g = 0;
+    segments.forEach((segment, s) => {
+      segment.ops.forEach((op, k) => this.emitOp(op, k, g + k, s));
+      g += segment.ops.length;
+      this.endSegment(s);
+    });
+  }
+
+  // --- Compile-time state -----------------------------------------------------------------------
+
+  private push(line: string): void {
+    this.body.push(line);
+  }
+
+  private markDirty(r: number): void {
+    this.dirty.add(r);
+    this.everDirty.add(r);
+  }
+
+  private parameter(name: string, value: unknown): string {
+    this.names.push(name);
+    this.values.push(value);
+    return name;
+  }
+
+  private ensureLocals(): void {
+    if (this.localsValid) return;
+    this.push('/*LOAD*/');
+    this.localsValid = true;
+  }
+
+  private recordCode(p: Pending): string {
+    if (p.row === null) return `cpu.lazyA = la; cpu.lazyB = lb; cpu.lazyResult = lv; cpu.lazyOp = lop; if (lcf >= 0) cpu.flags = (cpu.flags & ${~CF}) | lcf;`;
+    const carry = p.carry !== null ? `cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; ` : '';
+    return `{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${flagStatements(p.row)} }`;
+  }
+
+  /** Add the instructions retired since the last flush to cpu.instructionCount (before anything reads it). */
+  private static readonly FLUSH = 'cpu.instructionCount += start - remaining; start = remaining;';
+
+  /** The stores that bring the CPU up to date (registers and the pending record), as code only. */
+  private spill(): string {
+    const lines = [...this.dirty].sort().map((r) => `regs[${r}] = r${r};`);
+    if (this.pending !== null) lines.push(this.recordCode(this.pending));
+    return lines.join(' ');
+  }
+
+  private storeFlags(): void {
+    if (this.pending === null) return;
+    this.push(this.recordCode(this.pending));
+    this.pending = null;
+  }
+
+  private storeAll(): void {
+    this.push(this.spill());
+    this.dirty.clear();
+    this.pending = null;
+  }
+
+  private setBlock(s: number): string {
+    return this.blockKnown === s ? '' : `cpu.block = block${s}; `;
+  }
+
+  /** Leave after op k of segment s, which completed (cpu state already stored). */
+  private exitAfter(k: number, eip: string | null): string {
+    return `{ ${eip !== null ? `cpu.eip = ${eip}; ` : ''}cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`; // after a FLUSH
+  }
+
+  /** A mask local: the TLB permission an access needs at this CPL when the segment needs no check, else 0. */
+  private mask(name: string, code: string): string {
+    this.masks.set(name, code);
+    return name;
+  }
+  private dataMask(seg: number, write: boolean): string {
+    return write
+      ? this.mask(`W${seg}`, `(segFast[${seg}] & ${FAST_WRITE}) !== 0 ? cpu.tlbWriteMask : 0`)
+      : this.mask(`R${seg}`, `(segFast[${seg}] & ${FAST_READ}) !== 0 ? cpu.tlbReadMask : 0`);
+  }
+  /** The stack's: 32-bit flat SS; with `transfer`, flat CS as well (CALL and RET skip the CS limit check). */
+  private stackMask(write: boolean, transfer: boolean): string {
+    const name = `${write ? 'W' : 'R'}S${transfer ? 'C' : ''}`;
+    return this.mask(name, `cpu.stack32 && (segFast[2] & ${write ? FAST_WRITE : FAST_READ}) !== 0${transfer ? ' && segFast[1] !== 0' : ''} ? cpu.tlb${write ? 'Write' : 'Read'}Mask : 0`);
+  }
+
+  // --- Operands ---------------------------------------------------------------------------------
+
   /** The effective address of op's memory operand, registers from locals, constants folded. */
-  const address = (op: Op): string => {
+  private address(op: Op): string {
     const terms: string[] = [];
     if (op.base !== NO_REGISTER_SLOT) terms.push(`r${op.base}`);
     if (op.index !== NO_REGISTER_SLOT) terms.push(op.scale === 0 ? `r${op.index}` : `(r${op.index} << ${op.scale})`);
     if (op.disp !== 0 || terms.length === 0) terms.push(String(op.disp));
     return `((${terms.join(' + ')}) & ${op.addressMask})`;
-  };
+  }
+
+  private registerNumber(op: Op, o: Operand): number {
+    return o.field === 'rm' ? op.rm : op.reg;
+  }
+
+  /** The 32-bit register holding an operand register (AH..BH live in EAX..EBX). */
+  private static holder(n: number, size: number): number {
+    return size === 8 && n >= 4 ? n - 4 : n;
+  }
+
+  private readRegister(n: number, size: number): string {
+    if (size === 32) return `r${n}`;
+    if (size === 16) return `(r${n} & 0xffff)`;
+    return n < 4 ? `(r${n} & 0xff)` : `((r${n - 4} >>> 8) & 0xff)`;
+  }
+
+  private writeRegister(n: number, size: number, v: string): string {
+    const h = TraceEmitter.holder(n, size);
+    this.markDirty(h);
+    if (size === 32) return `r${n} = ${v};`;
+    if (size === 16) return `r${n} = (r${n} & -65536) | (${v} & 0xffff);`;
+    return n < 4 ? `r${n} = (r${n} & -256) | (${v} & 0xff);` : `r${h} = (r${h} & -65281) | ((${v} & 0xff) << 8);`;
+  }
+
+  private value(op: Op, o: Operand): string {
+    switch (o.kind) {
+      case OPERAND_REGISTER: return this.readRegister(this.registerNumber(op, o), o.size);
+      case OPERAND_MEMORY: return 'm';
+      case OPERAND_IMMEDIATE: return String(o.field === null ? o.value : o.field === 'imm' ? op.imm : o.field === 'imm2' ? op.imm2 : 0);
+      case OPERAND_ADDRESS: return this.address(op);
+      default: return '0';
+    }
+  }
+
+  // --- Flags at compile time --------------------------------------------------------------------
+
+  /** A condition as an expression over the pending record's locals, when a table answers it. */
+  private knownCondition(cc: number): string | null {
+    const p = this.pending;
+    if (p === null || p.row === null) return null;
+    const size = SIZE_BITS[(p.row.lazyOp >>> LAZY_SIZE_SHIFT) & 3]!;
+    const tables = conditionTables(size);
+    const subtraction = p.row.flags === FLAGS_ARITHMETIC && p.row.lazyOp === (ARITHMETIC_FLAGS | LAZY_SUB | (((p.row.lazyOp >>> LAZY_SIZE_SHIFT) & 3) << LAZY_SIZE_SHIFT));
+    const table = subtraction ? tables.sub : p.row.flags === FLAGS_LOGIC ? tables.logic : tables.result;
+    const expression = table[cc] ?? null;
+    return expression === null ? null : `(${over(expression, p.g)})`;
+  }
+
   /**
-   * PUSH r32, POP r32, CALL rel32, RET: the fast path of Cpu.push32/pop32 in line (32-bit flat SS, flat
-   * CS for the transfers, a TLB hit, aligned); otherwise the locals are spilled and the executor runs,
-   * so a fault, a store into code or a non-flat segment behaves exactly as in the interpreter.
+   * INC/DEC keep CF. From the pending record it is known at compile time: after a logic operation CF
+   * is 0, after a shift or an ADD/SUB it is an expression over the record's locals, after INC/DEC it
+   * is what that one kept. The answer becomes part of the new record (stored with it, if ever);
+   * `undefined` when no record is known: the flags are then stored and keepCarry computes CF.
    */
-  const emitStack = (op: Op, k: number, g: number, count: number): void => {
-    names.push(`e${g}`, `o${g}`);
-    values.push(op.execute, op);
-    const slow = (after: string): string => `else { ${spill()} cpu.opIndex = ${k}; ${after} }`;
-    const exitIfCode = k < count - 1 ? ` if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }` : '';
-    const pushProbe = (value: string, then: string): string =>
-      `{ const t = (r4 - 4) | 0; const e = cpu.stack32 && (segFast[2] & ${FAST_WRITE}) !== 0${op.stackForm === STACK_CALL ? ' && segFast[1] !== 0' : ''} ? tlb[t >>> 12] : 0;` +
-      ` if ((e & cpu.tlbWriteMask) !== 0 && (t & 0xfff) <= 0xffc && (t & 3) === 0) { ram32[((e & ~0xfff) | (t & 0xfff)) >>> 2] = ${value}; r4 = t; ${then} }`;
-    const popProbe = (target: string): string =>
-      `{ const s = r4; const e = cpu.stack32 && (segFast[2] & ${FAST_READ}) !== 0${op.stackForm === STACK_RET ? ' && segFast[1] !== 0' : ''} ? tlb[s >>> 12] : 0;` +
-      ` if ((e & cpu.tlbReadMask) !== 0 && (s & 0xfff) <= 0xffc && (s & 3) === 0) { ${target} = ram32[((e & ~0xfff) | (s & 0xfff)) >>> 2]; r4 = (s + 4) | 0; }`;
+  private keptCarry(): string | null | undefined {
+    const p = this.pending;
+    if (p === null || p.row === null) return undefined;
+    if (p.row.flags === FLAGS_LOGIC) return '0';
+    if (p.row.flags === FLAGS_SHIFT) return `(${over(p.row.carry, p.g)})`;
+    if (p.row.keepsCarry) return p.carry;
+    const expression = carryExpression(p.row.lazyOp);
+    return expression === null ? undefined : `((${over(expression, p.g)}) ? ${CF} : 0)`;
+  }
+
+  /** Whether the flags the back edge leaves may be read before block 0 replaces them all. */
+  private flagsLiveAtHead(): boolean {
+    for (const op of this.segments[0]!.ops) {
+      const f = op.inline;
+      if (f === null || f.destination.kind === OPERAND_MEMORY || f.source.kind === OPERAND_MEMORY || f.row.readsCondition || f.row.keepsCarry) return true;
+      if (f.row.flags === FLAGS_ARITHMETIC || f.row.flags === FLAGS_LOGIC || f.row.flags === FLAGS_SHIFT) return false;
+      if (f.row.flags !== FLAGS_NONE) return true;
+    }
+    return true;
+  }
+
+  // --- Ops ----------------------------------------------------------------------------------------
+
+  private emitOp(op: Op, k: number, g: number, s: number): void {
+    if (op.inline !== null) this.emitRow(op, k, g, s);
+    else if (op.stackForm !== 0) this.emitStack(op, k, g, s);
+    else if (op.directJump && k === this.segments[s]!.ops.length - 1) this.emitJump(op, k, g, s);
+    else if (op.indirectJump && k === this.segments[s]!.ops.length - 1) this.emitIndirectJump(op, k, g, s);
+    else if (op.conditionalJump && k === this.segments[s]!.ops.length - 1) this.emitConditionalJump(op, g);
+    else this.emitCall(op, k, g, s);
+  }
+
+  /** The slow path of an in-line op: everything stored, the op named, its executor run. */
+  private slowPath(op: Op, k: number, g: number, s: number, spill: string, after: string, eipAfter: string | null): string {
+    const e = this.parameter(`e${g}`, op.execute);
+    const o = this.parameter(`o${g}`, op);
+    return `{ ${TraceEmitter.FLUSH} ${spill} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); if (cpu.exitBlock !== 0) ${this.exitAfter(k, eipAfter)} ${after} }`;
+  }
+
+  /**
+   * An op bound to a row (rows.ts), in line. Register forms cannot fault and store nothing. A memory
+   * operand takes the TLB hit path in line (the fast path of Cpu.readN, writeN and modifyN: a segment that
+   * needs no check, a TLB entry with the permission for this CPL, aligned); anything else stores
+   * everything, names the op and runs its executor, which faults precisely, invalidates code or
+   * takes the page-crossing path exactly as the interpreter does.
+   */
+  private emitRow(op: Op, k: number, g: number, s: number): void {
+    const { row, destination: D, source: S } = op.inline!;
+    this.ensureLocals();
+    // The flags this op reads must be in the CPU when no table answers from the record.
+    let condition = 'false';
+    if (row.readsCondition) {
+      const known = this.knownCondition(op.condition);
+      if (known === null) this.storeFlags();
+      condition = known ?? `testCondition(cpu, ${op.condition})`;
+    }
+    let carry: string | null = null;
+    if (row.keepsCarry) {
+      const known = this.keptCarry();
+      if (known === undefined) this.storeFlags();
+      carry = known ?? null;
+    }
+    if (row.flags === FLAGS_ROTATE) this.storeFlags(); // a rotate edits the stored record in place
+    const spill = this.spill();
+    const kept = row.keepsCarry && this.pending === null ? 'keepCarry(cpu);' : '';
+    const memoryOperand = D.kind === OPERAND_MEMORY ? D : S.kind === OPERAND_MEMORY ? S : null;
+    const a = row.readsDestination ? this.value(op, D) : '0';
+    const b = this.value(op, S);
+    const compute = `a${g} = ${a}; b${g} = ${b}; c${g} = ${condition}; ${kept} { const a = a${g}, b = b${g}, c = c${g}; v${g} = ${row.result}; }`;
+    const writesRegister = row.writesDestination && D.kind === OPERAND_REGISTER;
+    const n = writesRegister ? this.registerNumber(op, D) : 0;
+    if (memoryOperand === null) {
+      this.push(`let a${g}, b${g}, c${g}, v${g}; ${compute}`);
+      if (writesRegister) this.push(this.writeRegister(n, D.size, `v${g}`));
+    } else {
+      const size = memoryOperand.size;
+      const [ram, shift] = RAM[size];
+      const writesMemory = D.kind === OPERAND_MEMORY && row.writesDestination;
+      const readsMemory = S.kind === OPERAND_MEMORY || (D.kind === OPERAND_MEMORY && row.readsDestination);
+      const mask = this.dataMask(op.seg, writesMemory || readModifyWrite(row, D));
+      const registerWrite = writesRegister ? this.writeRegister(n, D.size, `v${g}`) : '';
+      const reloads = [
+        writesRegister ? `r${TraceEmitter.holder(n, D.size)} = regs[${TraceEmitter.holder(n, D.size)}];` : '',
+        row.flags === FLAGS_ARITHMETIC || row.flags === FLAGS_LOGIC || row.flags === FLAGS_SHIFT ? `a${g} = cpu.lazyA; b${g} = cpu.lazyB; v${g} = cpu.lazyResult;` : '',
+      ].join(' ');
+      this.push(`const ea${g} = ${this.address(op)}; let a${g}, b${g}, c${g}, v${g};`);
+      this.push(`{ const ea = ea${g}, e = tlb[ea >>> 12]; if ((e & ${mask}) !== 0${ALIGNED[size]}) { const p = ((e & -4096) | (ea & 4095)) >>> ${shift};` +
+        `${readsMemory ? ` const m = ${ram}[p];` : ''} ${compute}${writesMemory ? ` ${ram}[p] = v${g};` : ''} ${registerWrite} }` +
+        ` else ${this.slowPath(op, k, g, s, spill, reloads, String(op.next))} }`);
+    }
+    if (row.flags === FLAGS_ARITHMETIC || row.flags === FLAGS_LOGIC || row.flags === FLAGS_SHIFT) {
+      this.pending = { row, g, carry };
+    } else if (row.flags === FLAGS_ROTATE) {
+      this.push(`{ const a = a${g}, b = b${g}, v = v${g}; ${flagStatements(row)} }`);
+    }
+  }
+
+  /**
+   * PUSH r32/imm32, POP r32, CALL rel32, RET: the fast path of Cpu.push32/pop32 in line (32-bit flat
+   * SS, flat CS for the transfers, a TLB hit, aligned); otherwise everything is stored and the
+   * executor runs, so a fault, a store into code or a non-flat segment behaves exactly as in the
+   * interpreter.
+   */
+  private emitStack(op: Op, k: number, g: number, s: number): void {
+    this.ensureLocals();
+    const spill = this.spill();
+    const transfer = op.stackForm === STACK_CALL || op.stackForm === STACK_RET || op.stackForm === STACK_CALL_INDIRECT;
+    const push = (value: string, after: string): void => {
+      const mask = this.stackMask(true, transfer);
+      this.push(`{ const t = (r4 - 4) | 0, e = tlb[t >>> 12]; if ((e & ${mask}) !== 0 && (t & 3) === 0) { ram32[((e & -4096) | (t & 4095)) >>> 2] = ${value}; r4 = t; }` +
+        ` else ${this.slowPath(op, k, g, s, spill, `r4 = regs[4]; ${after}`, transfer ? null : String(op.next))} }`);
+      this.markDirty(4);
+    };
     switch (op.stackForm) {
       case STACK_PUSH_REGISTER:
-        body.push(`${pushProbe(`r${op.reg}`, '')} ${slow(`e${g}(cpu, o${g}); r4 = regs[4];${exitIfCode}`)} }`);
-        dirty.add(4);
+        push(`r${op.reg}`, '');
         break;
-      case STACK_POP_REGISTER:
-        body.push(`let p${g}; ${popProbe(`p${g}`)} ${slow(`p${g} = cpu.pop32(); r4 = regs[4];`)} }`);
-        body.push(`r${op.reg} = p${g};`);
-        dirty.add(4);
-        dirty.add(op.reg);
+      case STACK_PUSH_IMMEDIATE:
+        push(String(op.imm), '');
         break;
       case STACK_CALL:
-        body.push(`${pushProbe(String(op.next), `cpu.eip = ${op.target};`)} ${slow(`e${g}(cpu, o${g}); r4 = regs[4];`)} }`);
-        dirty.add(4);
+        push(String(op.next), '');
+        this.segmentEip = String(op.target);
         break;
-      default: // STACK_RET
-        body.push(`${popProbe('cpu.eip')} ${slow(`e${g}(cpu, o${g}); r4 = regs[4];`)} }`);
-        dirty.add(4);
+      case STACK_CALL_INDIRECT: {
+        // The target first (a register, or memory through the TLB), then CALL's push.
+        const { code, ok } = this.indirectTarget(op, g);
+        const mask = this.stackMask(true, true);
+        this.push(`let t${g}; { ${code} const t = (r4 - 4) | 0, e = tlb[t >>> 12]; if (${ok}(e & ${mask}) !== 0 && (t & 3) === 0) { ram32[((e & -4096) | (t & 4095)) >>> 2] = ${op.next}; r4 = t; t${g} = target; }` +
+          ` else ${this.slowPath(op, k, g, s, spill, `r4 = regs[4]; t${g} = cpu.eip;`, null)} }`);
+        this.markDirty(4);
+        this.segmentEip = `t${g}`;
+        break;
+      }
+      case STACK_POP_REGISTER:
+      case STACK_RET: {
+        // The value goes through t<g>: POP ESP leaves ESP = the value popped, not ESP + 4.
+        const mask = this.stackMask(false, transfer);
+        const reload = op.stackForm === STACK_RET ? 'cpu.eip' : `regs[${op.reg}]`;
+        this.push(`let t${g}; { const t = r4, e = tlb[t >>> 12]; if ((e & ${mask}) !== 0 && (t & 3) === 0) { t${g} = ram32[((e & -4096) | (t & 4095)) >>> 2]; r4 = (t + 4) | 0; }` +
+          ` else ${this.slowPath(op, k, g, s, spill, `r4 = regs[4]; t${g} = ${reload};`, transfer ? null : String(op.next))} }`);
+        this.markDirty(4);
+        if (op.stackForm === STACK_POP_REGISTER) this.push(this.writeRegister(op.reg, 32, `t${g}`));
+        else this.segmentEip = `t${g}`;
+      }
     }
-  };
-  const head = block.ops[0]!.address;
-  let base = 0;
-  segments.forEach((segment, s) => {
-    const ops = segment.ops;
-    const count = ops.length;
-    const last = ops[count - 1]!;
-    if (s > 0) {
-      body.push(`if (cpu.eip !== ${ops[0]!.address} || remaining < ${count} || cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 ||`);
-      body.push(`    cpu.codeGeneration !== generation || cpu.codeMode !== mode || !block${s}.valid) return remaining;`);
-      body.push(`cpu.block = block${s};`);
-      if (!localsValid) loadRegisters();
-    }
-    ops.forEach((op, k) => {
-      const g = base + k;
-      const inline = op.inline;
-      if (inline !== null) {
-        // In line, from the same row the executor was generated from (register-forms.ts). Register
-        // forms cannot fault and store nothing: no opIndex, no exitBlock test. A memory operand takes
-        // the TLB hit path in line (the fast path of Cpu.read32/write32: flat segment, a TLB entry with
-        // the permission for this CPL, aligned, on one page); anything else spills the locals, names the
-        // op in cpu.opIndex and calls the CPU's own access, which faults precisely or invalidates code.
-        const memoryAddress = inline.destination === INLINE_MEMORY || inline.source === INLINE_MEMORY ? `ea${g}` : '';
-        if (memoryAddress !== '') body.push(`const ea${g} = ${address(op)};`);
-        const load = (): string =>
-          `let m${g}; { const e = (segFast[${op.seg}] & ${FAST_READ}) !== 0 ? tlb[ea${g} >>> 12] : 0;` +
-          ` if ((e & cpu.tlbReadMask) !== 0 && (ea${g} & 0xfff) <= 0xffc && (ea${g} & 3) === 0) m${g} = ram32[((e & ~0xfff) | (ea${g} & 0xfff)) >>> 2];` +
-          ` else { ${spill()} cpu.opIndex = ${k}; m${g} = cpu.read32(${op.seg}, ea${g}); } }`;
-        const aValue = !inline.readsDestination ? '0' : inline.destination === INLINE_MEMORY ? `m${g}` : `r${inline.destination}`;
-        const bValue = inline.source === INLINE_MEMORY ? `m${g}` : inline.source === INLINE_IMMEDIATE ? String(inline.immediate)
-          : inline.source === INLINE_ADDRESS ? address(op) : `r${inline.source}`;
-        if (inline.source === INLINE_MEMORY) body.push(load());
-        body.push(`const a${g} = ${aValue}, b${g} = ${bValue};`);
-        if (inline.setsFlags && inline.keepsCarry) {
-          // INC/DEC keep CF (keepCarry). Known at compile time from the pending record: after a logic
-          // operation CF is 0 (only that bit of its record is still live), after INC/DEC it is already
-          // in cpu.flags; otherwise the record is stored and keepCarry computes it.
-          if (pending !== null && !pending.op.arithmetic) {
-            body.push(`cpu.flags &= ${~CF};`);
-            pending = null;
-          } else if (pending === null || !pending.op.keepsCarry) {
-            storeFlags();
-            body.push('keepCarry(cpu);');
-          } else {
-            pending = null;
-          }
-        }
-        body.push(`let v${g}; { const a = a${g}, b = b${g}; v${g} = ${inline.result}; }`);
-        if (inline.writesDestination) {
-          if (inline.destination === INLINE_MEMORY) {
-            body.push(`{ const e = (segFast[${op.seg}] & ${FAST_WRITE}) !== 0 ? tlb[ea${g} >>> 12] : 0;` +
-              ` if ((e & cpu.tlbWriteMask) !== 0 && (ea${g} & 0xfff) <= 0xffc && (ea${g} & 3) === 0) ram32[((e & ~0xfff) | (ea${g} & 0xfff)) >>> 2] = v${g};` +
-              ` else { ${spill()} cpu.opIndex = ${k}; cpu.write32(${op.seg}, ea${g}, v${g});` +
-              (k < count - 1 ? ` if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }` : '') +
-              ' } }');
-          } else {
-            body.push(`r${inline.destination} = v${g};`);
-            dirty.add(inline.destination);
-          }
-        }
-        if (inline.setsFlags) pending = { op: inline, k: g };
-        return;
-      }
-      if (op.stackForm !== 0) {
-        emitStack(op, k, g, count);
-        return;
-      }
-      const condition = op.conditionalJump && k === count - 1 ? knownCondition(op.condition) : null;
-      if (condition !== null) {
-        // A Jcc whose flags record is known here: the condition from flags.ts's tables (the ones
-        // testCondition is generated from), then the same choice of EIP as its executor.
-        storeRegisters();
-        storeFlags();
-        body.push(`cpu.eip = (${condition}) ? ${op.target} : ${op.next};`);
-        return;
-      }
-      // An executor call: everything it may read is stored first, so it sees exactly the
-      // interpreter's state (and a fault in it unwinds with the precise registers and flags).
-      storeRegisters();
-      storeFlags();
-      names.push(`e${g}`, `o${g}`);
-      values.push(op.execute, op);
-      body.push(`cpu.opIndex = ${k}; e${g}(cpu, o${g});`);
-      localsValid = false;
-      if (k < count - 1) {
-        body.push(`if (cpu.exitBlock !== 0) { cpu.eip = ${op.next}; cpu.instructionCount += ${k + 1}; return remaining - ${k + 1}; }`);
-        if (ops.slice(k + 1).some(usesLocals)) loadRegisters();
-      }
-    });
-    storeRegisters();
-    storeFlags();
-    if (!last.isBranch) body.push(`cpu.eip = ${last.next};`);
-    body.push(`cpu.instructionCount += ${count}; remaining -= ${count};`);
-    base += count;
-  });
-  // A trace whose last block can come back to its first loops inside the function.
-  const final = segments[segments.length - 1]!;
-  const finalOp = final.ops[final.ops.length - 1]!;
-  const loops = (finalOp.isBranch && finalOp.target === head) || (segments.length > 1 && final.link1 === block);
-  if (loops) {
-    body.push(`if (cpu.eip !== ${head} || remaining < ${block.ops.length} || cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 ||`);
-    body.push(`    cpu.debugActive !== 0 || cpu.codeGeneration !== generation || cpu.codeMode !== mode || !block0.valid) return remaining;`);
-    if (segments.length > 1) body.push('cpu.block = block0;');
-    if (!localsValid && anyInline) body.push(LOAD);
-  } else {
-    body.push('return remaining;');
   }
-  const source = loops
-    ? `return function compiledLoop(cpu, remaining) {\nconst regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram32 = cpu.ram32, generation = cpu.codeGeneration, mode = cpu.codeMode;\n${prologue}\nfor (;;) {\n${body.join('\n')}\n}\n};`
-    : `return function compiledBlock(cpu, remaining) {\nconst regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram32 = cpu.ram32, generation = cpu.codeGeneration, mode = cpu.codeMode;\n${prologue}\n${body.join('\n')}\n};`;
-  const factory = new Function(...names, source) as (...args: unknown[]) => CompiledBlock;
-  return factory(...values);
+
+  /** The target of CALL/JMP r/m32 into `target` (code), and the condition that it was read in line. */
+  private indirectTarget(op: Op, g: number): { code: string; ok: string } {
+    if (!op.isMemory) return { code: `const target = r${op.rm};`, ok: '' };
+    const mask = this.dataMask(op.seg, false);
+    return {
+      code: `const ea = ${this.address(op)}, m = tlb[ea >>> 12], readable = (m & ${mask}) !== 0 && (ea & 3) === 0; const target = readable ? ram32[((m & -4096) | (ea & 4095)) >>> 2] : 0;`,
+      ok: 'readable && ',
+    };
+  }
+
+  /** JMP r/m32 at a block's end: EIP = the target when CS is flat and the read hits; otherwise its executor, and leave. */
+  private emitIndirectJump(op: Op, k: number, g: number, s: number): void {
+    this.ensureLocals();
+    const e = this.parameter(`e${g}`, op.execute);
+    const o = this.parameter(`o${g}`, op);
+    const { code, ok } = this.indirectTarget(op, g);
+    this.push(`let t${g}; { ${code} if (${ok}segFast[1] !== 0) t${g} = target; else { ${TraceEmitter.FLUSH} ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(k, null)} } }`);
+    this.segmentEip = `t${g}`;
+  }
+
+  /** JMP rel at a block's end: EIP = target when CS is flat; otherwise its executor, and leave. */
+  private emitJump(op: Op, k: number, g: number, s: number): void {
+    const e = this.parameter(`e${g}`, op.execute);
+    const o = this.parameter(`o${g}`, op);
+    this.push(`if (segFast[1] === 0) { ${TraceEmitter.FLUSH} ${this.spill()} cpu.block = block${s}; cpu.opIndex = ${k}; ${e}(cpu, ${o}); ${this.exitAfter(k, null)} }`);
+    this.segmentEip = String(op.target);
+  }
+
+  /**
+   * A Jcc at a block's end: from the condition tables (flags.ts, the ones testCondition is generated
+   * from) when the record is known here; otherwise its executor, with the flags stored (a Jcc reads
+   * no register and changes nothing else, so the locals and the checks stay valid).
+   */
+  private emitConditionalJump(op: Op, g: number): void {
+    const condition = this.knownCondition(op.condition);
+    if (condition !== null) {
+      this.segmentEip = `((${condition}) ? ${op.target} : ${op.next})`;
+      this.segmentBranch = { condition, target: op.target, next: op.next };
+      return;
+    }
+    this.storeFlags();
+    const e = this.parameter(`e${g}`, op.execute);
+    const o = this.parameter(`o${g}`, op);
+    this.push(`${e}(cpu, ${o});`);
+    this.segmentEip = 'cpu.eip';
+  }
+
+  /** Any other op: its executor, from its own call site, with everything it may read stored first. */
+  private emitCall(op: Op, k: number, g: number, s: number): void {
+    this.storeAll();
+    const e = this.parameter(`e${g}`, op.execute);
+    const o = this.parameter(`o${g}`, op);
+    this.push(`${TraceEmitter.FLUSH} ${this.setBlock(s)}cpu.opIndex = ${k}; ${e}(cpu, ${o}); checked = false;`);
+    this.blockKnown = s;
+    this.localsValid = false;
+    this.check = 'no';
+    this.pages.clear();
+    if (k < this.segments[s]!.ops.length - 1) this.push(`if (cpu.exitBlock !== 0) ${this.exitAfter(k, String(op.next))}`);
+    else this.segmentEip = op.isBranch ? 'cpu.eip' : String(op.next);
+  }
+
+  // --- Joins ----------------------------------------------------------------------------------
+
+  /** Where the segment being compiled leaves EIP (a constant or an expression), set by its last op. */
+  private segmentEip: string | null = null;
+  /** When that expression is an in-line Jcc's `condition ? target : next`: its parts, so a join tests the condition itself. */
+  private segmentBranch: { condition: string; target: number; next: number } | null = null;
+
+  /**
+   * `eip === address` as code, folded at compile time where it can be: after an in-line Jcc both
+   * sides are constants, so the test is the condition, its negation, or a constant (V8 then sees a
+   * plain branch on the flags expression instead of a select compared with a constant).
+   */
+  private static eipIs(eip: string, address: number, branch: TraceEmitter['segmentBranch']): string {
+    if (/^-?\d+$/.test(eip)) return Number(eip) === address ? 'true' : 'false';
+    if (branch === null) return `${eip} === ${address}`;
+    if (branch.target === address && branch.next === address) return 'true';
+    if (branch.target === address) return branch.condition;
+    if (branch.next === address) return `!${branch.condition}`;
+    return 'false';
+  }
+
+  private addPages(b: Block): void {
+    this.pages.add(b.linear >>> 12);
+    if (b.secondPage >= 0) this.pages.add(((b.linear >>> 12) + 1) & 0xfffff);
+  }
+
+  /** Checks that block b's code pages are mapped where it was decoded, for those not known to be. */
+  private pageChecks(b: Block): string[] {
+    const checks: string[] = [];
+    const check = (linearPage: number, physical: number): void => {
+      if (this.pages.has(linearPage)) return;
+      checks.push(`(tlb[${linearPage}] & -4096) !== ${(physical & ~0xfff) | 0} || (tlb[${linearPage}] & cpu.tlbReadMask) === 0`);
+    };
+    check(b.linear >>> 12, b.physical);
+    if (b.secondPage >= 0) check(((b.linear >>> 12) + 1) & 0xfffff, b.secondPage);
+    return checks;
+  }
+
+  /**
+   * Failing conditions of a join from segment `from` onto segment `index` (EIP already known to be
+   * its start). Only an executor changes the code mode, so after in-line code it is still segment
+   * `from`'s: a join into another mode tests it explicitly (and cannot succeed then).
+   */
+  private joinFailures(index: number, from: number): string[] {
+    const next = this.segments[index]!;
+    const mode = this.modes[index]!;
+    const conditions = [`remaining < ${next.ops.length}`];
+    if (index !== 0) conditions.push(`!block${index}.valid`); // block 0 was valid at entry; an invalidation since sets exitBlock
+    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${mode} || cpu.debugActive !== 0`;
+    if (this.check === 'no') conditions.push(full);
+    else if (this.check === 'maybe') conditions.push(`(!checked && (${full}))`);
+    if (this.check !== 'no' && mode !== this.modes[from]) conditions.push(`cpu.codeMode !== ${mode}`);
+    conditions.push(...this.pageChecks(next));
+    return conditions;
+  }
+
+  private exitCode(eip: string, s: number): string {
+    return `{ ${this.spill()} cpu.eip = ${eip}; ${this.setBlock(s)}${TraceEmitter.FLUSH} return remaining; }`;
+  }
+
+  /**
+   * Back to the loop head (from the last block, or from any join where EIP came back to the first
+   * block): the head expects the registers in locals, and the record its first instructions may read
+   * in la, lb, lv, lop (the eager part of it already in cpu.flags, but for INC/DEC's kept CF, which
+   * goes round in lcf: no store to cpu.flags per pass). Code only: the state is the head's.
+   */
+  private backEdgeCode(): string {
+    const lines: string[] = [];
+    if (!this.localsValid) lines.push('/*LOAD*/');
+    const p = this.pending;
+    if (this.carries && p === null) lines.push('la = cpu.lazyA; lb = cpu.lazyB; lv = cpu.lazyResult; lop = cpu.lazyOp; lcf = -1;');
+    else if (this.carries && p !== null && p.row !== null) {
+      const eager = eagerFlagStatements(p.row);
+      // A kept CF of a record with no eager part goes round in lcf; otherwise it is stored with that part.
+      const carry = p.carry === null ? 'lcf = -1; ' : eager === '' ? `lcf = ${p.carry}; ` : `lcf = -1; cpu.flags = (cpu.flags & ${~CF}) | ${p.carry}; `;
+      lines.push(`{ const a = a${p.g}, b = b${p.g}, v = v${p.g}; ${carry}${eager} la = a; lb = b; lv = v; lop = ${p.row.lazyOp}; }`);
+    }
+    lines.push('continue;');
+    return lines.join(' ');
+  }
+
+  /** `if (eip === head) { checks; go round }`, for a join whose EIP is known only at run time. */
+  private toHead(eip: string, s: number, branch: TraceEmitter['segmentBranch']): string {
+    const head = this.segments[0]!.ops[0]!.address;
+    const atHead = TraceEmitter.eipIs(eip, head, branch);
+    if (atHead === 'false') return '';
+    const failures = this.joinFailures(0, s);
+    if (atHead === 'false') return '';
+    return `if (${atHead}) { if (${failures.join(' || ')}) ${this.exitCode(eip, s)} checked = true; ${this.backEdgeCode()} }`;
+  }
+
+  private endSegment(s: number): void {
+    const segment = this.segments[s]!;
+    const count = segment.ops.length;
+    const last = segment.ops[count - 1]!;
+    const eip = this.segmentEip ?? String(last.next);
+    const branch = this.segmentBranch;
+    this.segmentEip = null;
+    this.segmentBranch = null;
+    const notAt = (address: number): string[] => {
+      const is = TraceEmitter.eipIs(eip, address, branch);
+      return is === 'true' ? [] : [is === 'false' ? 'true' : `!(${is})`];
+    };
+    this.push(`remaining -= ${count};`);
+    const constant = /^-?\d+$/.test(eip);
+    const head = this.segments[0]!.ops[0]!.address;
+    if (s === this.segments.length - 1) {
+      // The end of the trace: round the loop when EIP is back at the head, else leave.
+      if (!this.loops || (constant && Number(eip) !== head)) {
+        this.push(this.exitCode(eip, s));
+        return;
+      }
+      // The loop's own back edge falls through to the end of the loop body (V8 optimises that shape best).
+      const conditions = notAt(head);
+      conditions.push(...this.joinFailures(0, s));
+      this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
+      this.push(`checked = true; ${this.backEdgeCode().replace(/ ?continue;$/, '')}`);
+      return;
+    }
+    const next = this.segments[s + 1]!;
+    const start = next.ops[0]!.address;
+    if (this.loops && !constant && start !== head) this.push(this.toHead(eip, s, branch));
+    const conditions = notAt(start); // a constant other than start cannot happen: the link says so
+    conditions.push(...this.joinFailures(s + 1, s));
+    this.push(`if (${conditions.join(' ||\n    ')}) ${this.exitCode(eip, s)}`);
+    if (this.check !== 'yes') this.push('checked = true;');
+    this.check = 'yes';
+    this.addPages(next);
+    this.blockKnown = -1;
+  }
 }

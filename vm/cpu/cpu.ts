@@ -58,7 +58,16 @@ export const FAST_WRITE = 2;
 
 // CR0/CR4 bits the core looks at (the paging ones live with the MMU and are re-exported here).
 export const CR0_PE = 0x1;
+/** CR0.MP, EM, TS, NE: how x87/MMX/SSE instructions meet a missing or borrowed FPU (SDM Vol. 3A 2.5). */
+export const CR0_MP = 0x2;
+export const CR0_EM = 0x4;
+export const CR0_TS = 0x8;
+export const CR0_NE = 0x20;
 export const CR4_TSD = 0x4;
+/** CR4.OSFXSR: the OS saves XMM state with FXSAVE; without it SSE instructions raise #UD. */
+export const CR4_OSFXSR = 0x200;
+/** CR4.OSXMMEXCPT: the OS handles #XM; without it an unmasked SIMD floating-point exception is #UD. */
+export const CR4_OSXMMEXCPT = 0x400;
 export { CR0_PG, CR0_WP, CR4_PSE, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
 
 /** Entries of a block before it is compiled: cold code is not worth a `new Function`. */
@@ -119,6 +128,15 @@ export class Cpu {
   readonly segAccess = new Int32Array(8);
   /** Derived: FAST_READ/FAST_WRITE when offset == linear needs no check. */
   readonly segFast = new Uint8Array(8);
+  /**
+   * What each segment register's cache was last loaded from by a protected-mode descriptor load
+   * (system/descriptors.ts loadDataSegment): selector + 1 (0: nothing remembered), the descriptor's
+   * two words as loaded (accessed bit set) and the CPL of the load. A reload of the same selector
+   * whose descriptor still holds those words, at that CPL, passes the same checks and fills the cache
+   * with what it holds already, so it stops after reading the descriptor (the entry path's
+   * `mov %edx,%ds; mov %edx,%es` on every system call). Any other fill of the cache forgets it.
+   */
+  readonly segLoadedFrom = new Int32Array(8 * 4);
   /** GDTR and IDTR: [0] = GDT, [1] = IDT. */
   readonly tableBase = new Int32Array(2);
   readonly tableLimit = new Uint16Array(2);
@@ -335,6 +353,7 @@ export class Cpu {
    * system half reads the descriptor and decides; the flat machine calls this directly.
    */
   loadSegmentCache(seg: number, selector: number, base: number, limit: number, access: number): void {
+    this.segLoadedFrom[seg * 4] = 0;
     this.segSelector[seg] = selector;
     this.segBase[seg] = base;
     this.segLimit[seg] = limit >>> 0;

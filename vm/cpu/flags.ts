@@ -168,12 +168,14 @@ export function setArithmeticFlags(cpu: Cpu, value: number): void {
 
 /**
  * The condition codes (0-15: O NO B AE E NE BE A S NS P NP L GE LE G) that can be answered straight
- * from a known 32-bit record without building any flag, as JavaScript expressions:
- *   - after a CMP/SUB (lazyOp SUB32), over its operands `a` and `b`;
- *   - after a logic operation (RESULT32, CF = OF = 0), over its result `r`;
- *   - after any record that leaves ZF and SF lazy at 32 bits (ADD, INC, DEC...), over `r`.
- * testCondition's fast paths are generated from these tables, and the block compiler emits the same
- * expressions for a Jcc whose flags record it knows at compile time: one statement of each.
+ * from a known record without building any flag, as JavaScript expressions:
+ *   - after a CMP/SUB (lazyOp SUB8/16/32), over its operands `a` and `b`;
+ *   - after a logic operation (RESULT8/16/32, CF = OF = 0), over its result `r`;
+ *   - after any record that leaves ZF and SF lazy (ADD, INC, DEC, a shift...), over `r`.
+ * testCondition's fast paths are generated from the 32-bit tables, and the block compiler emits the
+ * same expressions for a Jcc, SETcc or CMOVcc whose flags record it knows at compile time: one
+ * statement of each. At 8 and 16 bits the operands are compared in their low bits (`& mask`, or
+ * shifted up to the sign for the signed conditions); at 32 bits they are int32 values already.
  */
 export const CONDITIONS_AFTER_SUB32: readonly (string | null)[] = [
   null, null, 'a >>> 0 < b >>> 0', 'a >>> 0 >= b >>> 0', '(a ^ b) === 0', '(a ^ b) !== 0', 'a >>> 0 <= b >>> 0', 'a >>> 0 > b >>> 0',
@@ -186,6 +188,39 @@ export const CONDITIONS_AFTER_LOGIC32: readonly (string | null)[] = [
 export const CONDITIONS_FROM_RESULT32: readonly (string | null)[] = [
   null, null, null, null, 'r === 0', 'r !== 0', null, null, 'r < 0', 'r >= 0', null, null, null, null, null, null,
 ];
+
+/** The tables above for an operand size: 8 and 16 bits compare the low bits only. */
+export function conditionTables(bits: number): { sub: readonly (string | null)[]; logic: readonly (string | null)[]; result: readonly (string | null)[] } {
+  if (bits === 32) return { sub: CONDITIONS_AFTER_SUB32, logic: CONDITIONS_AFTER_LOGIC32, result: CONDITIONS_FROM_RESULT32 };
+  const m = bits === 8 ? '0xff' : '0xffff';
+  const s = 32 - bits;
+  const u = (x: string): string => `(${x} & ${m})`;
+  const signed = (x: string): string => `(${x} << ${s})`;
+  const zero = `(r & ${m}) === 0`, nonzero = `(r & ${m}) !== 0`, negative = `(r << ${s}) < 0`, positive = `(r << ${s}) >= 0`;
+  return {
+    sub: [
+      null, null, `${u('a')} < ${u('b')}`, `${u('a')} >= ${u('b')}`, `((a ^ b) & ${m}) === 0`, `((a ^ b) & ${m}) !== 0`, `${u('a')} <= ${u('b')}`, `${u('a')} > ${u('b')}`,
+      null, null, null, null, `${signed('a')} < ${signed('b')}`, `${signed('a')} >= ${signed('b')}`, `${signed('a')} <= ${signed('b')}`, `${signed('a')} > ${signed('b')}`,
+    ],
+    logic: [
+      null, null, null, null, zero, nonzero, zero, nonzero,
+      negative, positive, null, null, negative, positive, `(r << ${s}) <= 0`, `(r << ${s}) > 0`,
+    ],
+    result: [null, null, null, null, zero, nonzero, null, null, negative, positive, null, null, null, null, null, null],
+  };
+}
+
+/**
+ * CF of a known ADD or SUB record (no carry in) as an expression over `a`, `b` and the result `v`:
+ * what `carry` computes at run time, for the block compiler to resolve INC/DEC's kept carry at
+ * compile time. Null for records whose CF is not lazy.
+ */
+export function carryExpression(lazyOp: number): string | null {
+  if ((lazyOp & CF) === 0 || (lazyOp & LAZY_CARRY_IN) !== 0) return null;
+  const size = (lazyOp >>> LAZY_SIZE_SHIFT) & 3;
+  const u = (x: string): string => (size === 2 ? `(${x} >>> 0)` : `(${x} & ${SIZE_MASK[size]})`);
+  return (lazyOp & LAZY_SUB) !== 0 ? `${u('a')} < ${u('b')}` : `${u('v')} < ${u('a')}`;
+}
 
 function caseList(table: readonly (string | null)[]): string {
   return table.map((c, cc) => (c === null ? '' : `case ${cc}: return ${c};`)).join(' ');

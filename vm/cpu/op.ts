@@ -9,41 +9,30 @@
 import type { Cpu } from './cpu.ts';
 import type { Instruction } from '../isa/decoder.ts';
 import type { InstructionForm } from '../isa/table.ts';
+import type { FormRow, Operand } from './operations/rows.ts';
 
 export type Executor = (cpu: Cpu, op: Op) => void;
 
 /**
  * Op.stackForm: the 32-bit near stack transfers whose executors are exactly Cpu.push32/pop32 around
- * a register or EIP (PUSH r32, POP r32, CALL rel32, RET), so the block compiler can take their fast
- * path in line (flat SS and CS, 32-bit stack, a TLB hit) and call the executor otherwise.
+ * a register, an immediate or EIP (PUSH r32, PUSH imm, POP r32, CALL rel32, RET), so the block
+ * compiler can take their fast path in line (flat SS and CS, 32-bit stack, a TLB hit) and call the
+ * executor otherwise.
  */
-export const STACK_PUSH_REGISTER = 1, STACK_POP_REGISTER = 2, STACK_CALL = 3, STACK_RET = 4;
-
-/** InlineForm.destination/source: the op's 32-bit memory operand (seg, base, index, scale, disp). */
-export const INLINE_MEMORY = -1;
-/** InlineForm.source: the constant `immediate`. */
-export const INLINE_IMMEDIATE = -2;
-/** InlineForm.source: the effective address itself (LEA). */
-export const INLINE_ADDRESS = -3;
+export const STACK_PUSH_REGISTER = 1, STACK_POP_REGISTER = 2, STACK_CALL = 3, STACK_RET = 4, STACK_PUSH_IMMEDIATE = 5;
+/** CALL r/m32: the target from a register or a 32-bit memory operand, then CALL's push. */
+export const STACK_CALL_INDIRECT = 6;
 
 /**
  * An instruction the block compiler can emit in line instead of calling its executor: the row it
- * was bound from (operations/register-forms.ts: the same row the executor was generated from) and
- * where its operands are.
+ * was bound from (operations/rows.ts: the same row the executor was generated from) and where its
+ * operands are.
  */
 export interface InlineForm {
-  readonly result: string;
-  readonly setsFlags: boolean;
-  readonly lazyOp: number;
-  readonly arithmetic: boolean;
-  readonly keepsCarry: boolean;
-  readonly writesDestination: boolean;
-  readonly readsDestination: boolean;
-  /** A register number, or INLINE_MEMORY. */
-  readonly destination: number;
-  /** A register number, INLINE_MEMORY, INLINE_ADDRESS or INLINE_IMMEDIATE (then `immediate` is the value). */
-  readonly source: number;
-  readonly immediate: number;
+  readonly name: string;
+  readonly row: FormRow;
+  readonly destination: Operand;
+  readonly source: Operand;
 }
 
 /**
@@ -101,8 +90,12 @@ export class Op {
    * next`, so the block compiler may emit the condition from a flags record it knows (flags.ts tables).
    */
   conditionalJump = false;
-  /** 0, or one of STACK_PUSH_REGISTER ... STACK_RET: see there. */
+  /** 0, or one of STACK_PUSH_REGISTER ... STACK_PUSH_IMMEDIATE: see there. */
   stackForm = 0;
+  /** JMP rel: its executor is exactly `eip = target` when CS is flat (else the CS limit check). */
+  directJump = false;
+  /** JMP r/m32: likewise, with the target read from a register or a 32-bit memory operand. */
+  indirectJump = false;
   /** Set by a binder whose executor the block compiler may replace by in-line code (see InlineForm). */
   inline: InlineForm | null = null;
 

@@ -116,22 +116,27 @@ const MAX_TRACE_OPS = 128;
 
 /**
  * Compile a block and the blocks that followed it: each block's first link, as long as it was made in
- * this code mode and TLB generation, until the path comes back to a block already in the trace.
+ * this TLB generation, until the path comes back to a block already in the trace. A link made in
+ * another code mode (after a SYSENTER, SYSEXIT, INT or IRET ended the block) is followed too, and
+ * the trace's join checks that mode: a system call's round trip, user loop, vsyscall page, kernel
+ * entry and SYSEXIT, can be one function.
  */
 function compile(cpu: Cpu, block: Block): CompiledBlock {
   const code = cpu.code;
   const t0 = performance.now();
   const segments = [block];
+  const modes = [cpu.codeMode];
   let ops = block.ops.length;
   for (let b = block; segments.length < MAX_TRACE_BLOCKS;) {
     const next = b.link1;
-    if (next === null || !next.valid || b.linkMode1 !== cpu.codeMode || b.linkGeneration !== cpu.codeGeneration) break;
+    if (next === null || !next.valid || b.linkGeneration !== cpu.codeGeneration) break;
     if (segments.includes(next) || ops + next.ops.length > MAX_TRACE_OPS) break;
     segments.push(next);
+    modes.push(b.linkMode1);
     ops += next.ops.length;
     b = next;
   }
-  const compiled = compileTrace(segments);
+  const compiled = compileTrace(segments, modes);
   code.compileMilliseconds += performance.now() - t0;
   code.blocksCompiled++;
   return compiled;

@@ -13,7 +13,7 @@
 
 import { DecodeFailure, type Instruction, NO_REGISTER, NO_SEGMENT_OVERRIDE } from './decoder.ts';
 import {
-  prefixes, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand,
+  comparePredicates, prefixes, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand,
 } from './table.ts';
 
 /** Gives the text of a direct branch target: objdump prints `8049010 <foo+0x10>`, or `0x8049010` without symbols. */
@@ -26,6 +26,27 @@ export interface AttText {
   text: string;
   /** The address a direct jump/call/loop goes to, or null. */
   target: number | null;
+  /** objdump says `(bad)` over the prefixes and opcode only (a SIMD opcode with a prefix that selects none of its variants). */
+  badOpcode?: boolean;
+}
+
+
+/**
+ * objdump's PREFIX_OPCODE rule: the prefix that selects a SIMD variant (the last F2/F3, else 66) must
+ * be the one the decoded form was selected by.
+ */
+function selectingPrefix(insn: Instruction, defaultSize32: boolean): number | undefined {
+  const dataPrefix = (insn.operandSize === 32) !== defaultSize32;
+  return insn.repeat !== 0 ? insn.repeat : dataPrefix ? prefixes.operandSize : undefined;
+}
+
+/**
+ * objdump's MMX operands (its MX/EM modes) name an XMM register when a 66 prefix is there: on
+ * movq2dq/movdq2q, whose F3/F2 selected the form, a stray 66 turns %mm1 into %xmm1 and is used up.
+ */
+function mmxAsXmm(form: InstructionForm, insn: Instruction, defaultSize32: boolean): boolean {
+  return form.prefixSelects !== undefined && form.mandatoryPrefix !== prefixes.operandSize && (insn.operandSize === 32) !== defaultSize32
+    && form.operands.some((o) => o.kind === 'mm' || o.kind === 'mmrm');
 }
 
 const hex = (value: number): string => `0x${(value >>> 0).toString(16)}`;
@@ -52,7 +73,7 @@ const SIZING_REGISTERS = new Set(['reg', 'rmreg', 'opreg', 'acc', 'al', 'sreg', 
 
 function isMemoryOperand(operand: Operand, insn: Instruction): boolean {
   switch (operand.kind) {
-    case 'rm': return insn.mod !== 3;
+    case 'rm': case 'mmrm': case 'xmmrm': return insn.mod !== 3;
     case 'mem': case 'farmem': case 'moffs': case 'srcstr': case 'dststr': return true;
     default: return false;
   }
@@ -70,7 +91,7 @@ interface PrefixUse {
 }
 
 function usesOperandSize(form: InstructionForm, insn: Instruction): boolean {
-  if (form.mnemonic16 !== undefined || form.suffix === 'when16' || form.suffix === 'always') return true;
+  if (form.mnemonic16 !== undefined || form.suffix === 'when16' || form.suffix === 'always' || form.suffix === 'x87env') return true;
   if (form.registerByOperandSize && (!insn.hasModrm || insn.mod === 3)) return true;
   return form.operands.some((o) => {
     if (o.kind === 'far' || o.kind === 'farmem') return true;
@@ -146,6 +167,7 @@ function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, 
       continue;
     }
     if (p === lastRepeat && form?.mandatoryPrefix === b) continue;
+    if (p === lastData && form?.mandatoryPrefix === b) continue; // 66 0F 58 is addpd, not data16 addps
     if (p === lastRep && form?.repeat === 'rep') {
       names.push('rep');
       continue;
@@ -207,6 +229,8 @@ function suffixLetter(form: InstructionForm, insn: Instruction, defaultSize32: b
   const sizedByRegister = form.operands.some((o) => SIZING_REGISTERS.has(o.kind) || (o.kind === 'rm' && insn.mod === 3));
   switch (form.suffix) {
     case 'never': return '';
+    // The x87 environment images: 14/94 bytes with a 16-bit operand size, 28/108 with 32.
+    case 'x87env': return (insn.operandSize === 32) !== defaultSize32 ? (insn.operandSize === 16 ? 's' : 'l') : '';
     case 'always': return SIZE_LETTER[operationSize()] ?? '';
     // Only the size the code segment does not default to shows: pushw in 32-bit code, pushl in 16-bit.
     case 'when16': return (insn.operandSize === 32) !== defaultSize32 && !sizedByRegister ? SIZE_LETTER[insn.operandSize]! : '';
@@ -217,8 +241,9 @@ function suffixLetter(form: InstructionForm, insn: Instruction, defaultSize32: b
   }
 }
 
-function mnemonicOf(form: InstructionForm, insn: Instruction, defaultSize32: boolean): string {
-  let name = form.mnemonic;
+/** `waitPrefixed`: FWAIT came first, which makes fnstsw `fstsw` (InstructionForm.waitMnemonic). */
+function mnemonicOf(form: InstructionForm, insn: Instruction, defaultSize32: boolean, waitPrefixed = false): string {
+  let name = waitPrefixed && form.waitMnemonic !== undefined ? form.waitMnemonic : form.mnemonic;
   if (insn.addressSize === 16 && form.mnemonicAddress16 !== undefined) name = form.mnemonicAddress16;
   if (form.addressSuffix && (insn.addressSize === 32) !== defaultSize32) name += SIZE_LETTER[insn.addressSize]!;
   if (form.mnemonic16 !== undefined) {
@@ -284,6 +309,8 @@ interface OperandContext {
   /** Which of the instruction's immediates the next imm/simm8/rel/moffs operand takes. */
   immediateIndex: number;
   target: number | null;
+  /** See mmxAsXmm. */
+  mmxAsXmm: boolean;
 }
 
 function operandText(operand: Operand, ctx: OperandContext): string | null {
@@ -326,6 +353,12 @@ function operandText(operand: Operand, ctx: OperandContext): string | null {
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs': return `%${operand.kind}`;
     case 'srcstr': return stringOperand(insn, form, false);
     case 'dststr': return stringOperand(insn, form, true);
+    case 'st': return '%st';
+    case 'sti': return `%st(${insn.rm})`;
+    case 'mm': return ctx.mmxAsXmm ? `%xmm${insn.reg}` : `%mm${insn.reg}`;
+    case 'xmm': return `%xmm${insn.reg}`;
+    case 'mmrm': return insn.mod !== 3 ? memoryText(insn, ctx.segment) : ctx.mmxAsXmm ? `%xmm${insn.rm}` : `%mm${insn.rm}`;
+    case 'xmmrm': return insn.mod !== 3 ? memoryText(insn, ctx.segment) : `%xmm${insn.rm}`;
   }
 }
 
@@ -346,7 +379,7 @@ export function layout(mnemonic: string, operands: string[]): string {
  * A failed decode prints as objdump does: `(bad)` for an undefined opcode, `.byte 0xNN` (or the
  * prefix's name) when the bytes ran out; `instructionLength` gives how many bytes that text covers.
  */
-export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, address: number, defaultSize32: boolean, nameTarget: TargetNamer = plainTarget): AttText {
+export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, address: number, defaultSize32: boolean, nameTarget: TargetNamer = plainTarget, waitPrefixed = false): AttText {
   const form = insn.form;
   if (form === null) {
     if (insn.failure !== DecodeFailure.UndefinedOpcode) return { text: truncatedText(bytes[start]!, defaultSize32), target: null };
@@ -367,7 +400,15 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
   const notrack = form.notrack === true && insn.prefixCount > 0 && prefixBytes(bytes, start, insn).includes(prefixes.ds);
   if (notrack) use.segment = false;
   const segment = notrack ? NO_SEGMENT_OVERRIDE : insn.segmentOverride;
-  const ctx: OperandContext = { insn, form, address, nameTarget, segment, immediateIndex: 0, target: null };
+  const selecting = form.prefixSelects ? selectingPrefix(insn, defaultSize32) : undefined;
+  if (form.prefixSelects && selecting !== form.mandatoryPrefix) {
+    // The prefix that chose the variant is used up; the others print by name before `(bad)`.
+    const none: PrefixUse = { operandSize: false, addressSize: false, segment: false, hint: '' };
+    const names = form.prefixSelects === 'table' ? unusedPrefixNames(bytes, start, insn, { ...form, mandatoryPrefix: selecting }, none, defaultSize32) : [];
+    return { text: [...names, '(bad)'].join(' '), target: null, badOpcode: true };
+  }
+  const ctx: OperandContext = { insn, form, address, nameTarget, segment, immediateIndex: 0, target: null, mmxAsXmm: mmxAsXmm(form, insn, defaultSize32) };
+  if (ctx.mmxAsXmm) use.operandSize = true;
   const operands: string[] = [];
   for (const operand of form.operands) {
     const text = operandText(operand, ctx);
@@ -384,9 +425,18 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
     const used = unusedPrefixNames(bytes, start, insn, form, { ...use, operandSize: true }, defaultSize32, notrack);
     return { text: [...used, '(bad)'].join(' '), target: null };
   }
-  const name = mnemonicOf(form, insn, defaultSize32) + use.hint;
+  if (form.comparePredicate && (insn.immediate & 0xff) < comparePredicates.length) {
+    // cmpps $0x1,%xmm1,%xmm0 is cmpltps %xmm1,%xmm0: the immediate moves into the mnemonic.
+    const name = form.mnemonic.replace(/^cmp/, `cmp${comparePredicates[insn.immediate & 0xff]}`);
+    const mnemonic = names.length === 0 ? name : `${names.join(' ')} ${name}`;
+    return { text: layout(mnemonic, operands.filter((o) => !o.startsWith('$'))), target: null };
+  }
+  // objdump's x87 tables hold (bad) for the reserved escape encodings and the undocumented aliases:
+  // the ModRM byte (and displacement) is still consumed, and a memory operand still printed.
+  const name = form.objdumpBad ? '(bad)' : mnemonicOf(form, insn, defaultSize32, waitPrefixed) + use.hint;
+  const shown = form.objdumpBad ? operands.filter(() => insn.mod !== 3) : operands;
   const mnemonic = names.length === 0 ? name : `${names.join(' ')} ${name}`;
-  return { text: layout(mnemonic, operands), target: ctx.target };
+  return { text: layout(mnemonic, shown), target: ctx.target };
 }
 
 // ---------------------------------------------------------------------------------------------

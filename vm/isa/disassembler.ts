@@ -42,8 +42,12 @@ export function disassembleOne(bytes: Uint8Array, offset: number, end: number, a
     const text = prefixRunText(bytes, offset, prefixCount, size32);
     return { address: address >>> 0, bytes: bytes.subarray(offset, offset + prefixCount), text, target: null, valid: false };
   }
+  if (bytes[offset + prefixCount] === FWAIT) {
+    const line = fwaitLine(bytes, offset, end, prefixCount, address, options);
+    if (line !== null) return line;
+  }
   const insn = decode(bytes, offset, end - offset, size32, scratch);
-  // FWAIT: objdump reads it as the start of an x87 instruction, so prefixes before it stand alone.
+  // FWAIT at the end of the bytes: objdump expected an x87 instruction, so prefixes before it stand alone.
   if (insn.form?.prefixesStandAlone && insn.prefixCount > 0) {
     return { address: address >>> 0, bytes: bytes.subarray(offset, offset + 1), text: prefixRunText(bytes, offset, 1, size32), target: null, valid: false };
   }
@@ -53,9 +57,40 @@ export function disassembleOne(bytes: Uint8Array, offset: number, end: number, a
     const text = tooLongText(decodeWithoutRepeats(bytes, offset, end, prefixCount, size32), bytes, offset, size32);
     return { address: address >>> 0, bytes: bytes.subarray(offset, offset + MAX_INSTRUCTION_BYTES), text, target: null, valid: false };
   }
-  const { text, target } = formatAtt(insn, bytes, offset, address, size32, options.nameTarget ?? plainTarget);
-  const length = insn.form === null ? failedLength(insn, bytes, offset) : insn.length;
-  return { address: address >>> 0, bytes: bytes.subarray(offset, offset + length), text, target, valid: insn.form !== null };
+  const { text, target, badOpcode } = formatAtt(insn, bytes, offset, address, size32, options.nameTarget ?? plainTarget);
+  const length = insn.form === null ? failedLength(insn, bytes, offset) : badOpcode ? insn.prefixCount + insn.form.opcode.length : insn.length;
+  return { address: address >>> 0, bytes: bytes.subarray(offset, offset + length), text, target, valid: insn.form !== null && badOpcode !== true };
+}
+
+const FWAIT = 0x9b;
+const X87_ESCAPES_FIRST = 0xd8;
+const X87_ESCAPES_LAST = 0xdf;
+
+/**
+ * objdump reads FWAIT (9B) as a prefix of the x87 instruction after it. When an x87 escape opcode
+ * follows (after more prefixes or FWAITs), the whole run is one line, named as the FWAIT form
+ * (fnstsw becomes fstsw: InstructionForm.waitMnemonic). Otherwise the line is the prefixes and the
+ * first FWAIT (`data16 fwait`). Returns null when the bytes end first (the caller's rules apply).
+ */
+function fwaitLine(bytes: Uint8Array, offset: number, end: number, prefixCount: number, address: number, options: DisassembleOptions): DisassembledInstruction | null {
+  const size32 = options.defaultSize32 ?? true;
+  const waitAt = offset + prefixCount;
+  let p = waitAt;
+  while (p < end && (bytes[p] === FWAIT || countPrefixes(bytes, p, p + 1) === 1)) p++;
+  if (p >= end) return null;
+  if (bytes[p]! >= X87_ESCAPES_FIRST && bytes[p]! <= X87_ESCAPES_LAST) {
+    const kept = Array.from(bytes.subarray(offset, p)).filter((b) => b !== FWAIT);
+    const compact = Uint8Array.from([...kept, ...bytes.subarray(p, Math.min(end, p + MAX_INSTRUCTION_BYTES))]);
+    const insn = decode(compact, 0, compact.length, size32, new Instruction());
+    if (insn.form !== null) {
+      const { text } = formatAtt(insn, compact, 0, address, size32, options.nameTarget ?? plainTarget, true);
+      const length = p - offset + insn.length - kept.length;
+      return { address: address >>> 0, bytes: bytes.subarray(offset, offset + length), text, target: null, valid: true };
+    }
+  }
+  const insn = decode(bytes, offset, waitAt + 1 - offset, size32, new Instruction());
+  const { text } = formatAtt(insn, bytes, offset, address, size32);
+  return { address: address >>> 0, bytes: bytes.subarray(offset, waitAt + 1), text, target: null, valid: true };
 }
 
 /**

@@ -30,20 +30,33 @@
 //   one       the constant 1 of the D0/D1 shifts
 //   srcstr/S  the string source DS:(E)SI (segment may be overridden)
 //   dststr/S  the string destination ES:(E)DI (never overridden)
+//   st        the x87 stack top ST(0), printed %st
+//   sti       an x87 register ST(i) named by ModRM.rm, printed %st(i)
+//   mm        ModRM reg field naming an MMX register (%mm0-%mm7)
+//   mmrm/S    ModRM r/m: an MMX register or an S-bit memory operand
+//   xmm       ModRM reg field naming an XMM register (%xmm0-%xmm7)
+//   xmmrm/S   ModRM r/m: an XMM register or an S-bit memory operand (128, 64 or 32)
+//   (the SIMD rows are in vm/isa/forms/simd.ts; a memory-only SIMD operand is mem/64 or mem/128)
+// An x87 memory operand is `mem/S` with the size of its format (16, 32, 64, 80; mem alone for the
+// environment and state images): vm/isa/forms/x87.ts.
 //
 // Flags are written as a string of letters: O S Z A P C (overflow, sign, zero, auxiliary carry,
 // parity, carry), D (direction), I (interrupt), T (trap). `flagsUndefined` names the flags the SDM
 // calls undefined after the instruction: the only flags a differential test may mask.
+
+import { addX87Forms } from './forms/x87.ts';
+import { addSimdForms } from './forms/simd.ts';
 
 export type FlagLetters = string;
 
 export type OperandKind =
   | 'rm' | 'rmreg' | 'mem' | 'reg' | 'opreg' | 'imm' | 'simm8' | 'rel' | 'moffs' | 'far' | 'farmem'
   | 'sreg' | 'creg' | 'dreg' | 'al' | 'cl' | 'dx' | 'acc' | 'one'
-  | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'srcstr' | 'dststr';
+  | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'srcstr' | 'dststr' | 'st' | 'sti'
+  | 'mm' | 'mmrm' | 'xmm' | 'xmmrm';
 
 /** Size of an operand in bits; 'v' is the current operand size (16 or 32), 0 means "no size". */
-export type OperandSize = 8 | 16 | 32 | 64 | 'v' | 0;
+export type OperandSize = 8 | 16 | 32 | 64 | 80 | 128 | 'v' | 0;
 
 export interface Operand {
   kind: OperandKind;
@@ -59,6 +72,14 @@ export interface CountDependentFlags {
 }
 
 export type Cpu = '386' | '486' | 'pentium' | 'p6' | 'amd-k6';
+
+/**
+ * A CPUID feature an instruction needs besides its generation (leaf 1 EDX/ECX bits, read from the
+ * CPU model): 'fpu' the x87 (EDX 0), 'fcmov' FCMOVcc/FCOMI (FPU and CMOV, EDX 0 and 15), 'fxsr'
+ * FXSAVE/FXRSTOR (EDX 24), 'sse3' FISTTP (ECX 0), 'mmx' (EDX 23), 'sse' (EDX 25: also the integer
+ * SSE additions on MMX registers), 'sse2' (EDX 26), 'clflush' (EDX 19). A model without it raises #UD.
+ */
+export type CpuFeature = 'fpu' | 'fcmov' | 'fxsr' | 'sse3' | 'mmx' | 'sse' | 'sse2' | 'clflush';
 
 export interface InstructionForm {
   /** Operation the executor implements ("add", "jcc", "movs"). Several forms share one. */
@@ -95,6 +116,10 @@ export interface InstructionForm {
   privilege?: 'cpl0' | 'iopl';
   /** The processor generation that introduced the form. */
   since: Cpu;
+  /** The CPUID feature the form needs (see CpuFeature). */
+  feature?: CpuFeature;
+  /** SSE: a 128-bit memory operand may be unaligned (MOVUPS, MOVDQU); otherwise it must be 16-byte aligned or #GP(0). */
+  unaligned?: boolean;
   /** Ends a decoded block: the next instruction is not simply the one after it. */
   endsBlock?: boolean;
 
@@ -106,8 +131,10 @@ export interface InstructionForm {
    * 'when16': only an operand size the code does not default to shows (w in 32-bit code, l in
    * 16-bit code), and only when no register operand shows it: push $1 / pushw $1, ret / retw,
    * call *(%eax) / callw *(%eax), but push %cx.
+   * 'x87env': the x87 environment and state images (fnstenv, fldenv, fnsave, frstor) show an operand
+   * size the code does not default to as `s` (16-bit image in 32-bit code) or `l`: fnstenvs.
    */
-  suffix?: 'always' | 'never' | 'when16';
+  suffix?: 'always' | 'never' | 'when16' | 'x87env';
   /** Operands print in Intel order even in AT&T syntax (ENTER, BOUND). */
   attIntelOrder?: boolean;
   /** The operand is a branch target through memory or a register, printed with a `*` (call *%eax). */
@@ -139,6 +166,27 @@ export interface InstructionForm {
   notrack?: boolean;
   /** The whole text objdump prints when the operand size is 16: 66 90 is `xchg %ax,%ax`, not a nop. */
   spelling16?: string;
+  /**
+   * The mnemonic when FWAIT comes first: objdump prints 9B DF E0 as one `fstsw %ax`, and gas
+   * assembles `fstsw %ax` as FWAIT + FNSTSW. (Any x87 instruction swallows a preceding FWAIT in
+   * objdump's listing; only the FN- forms change their name.)
+   */
+  waitMnemonic?: string;
+  /**
+   * objdump has no name for this encoding and prints `(bad)`, with the memory operand if there is one;
+   * the assembler never produces it. The reserved x87 encodings (which raise #UD) and the undocumented
+   * x87 aliases (FSTP, FCOM, FCOMP and FXCH under other opcodes, which the processor executes).
+   */
+  objdumpBad?: boolean;
+  /**
+   * 66, F2 and F3 choose among this opcode's SIMD variants; the one that chooses (the last F2/F3,
+   * else 66) and names no variant makes objdump's line `(bad)`: f3 0f 28 is not movaps. 'table':
+   * objdump looks the variant up in a prefix table and prints the other unused prefixes before
+   * `(bad)`; 'opcode': its PREFIX_OPCODE check prints `(bad)` alone.
+   */
+  prefixSelects?: 'table' | 'opcode';
+  /** CMPPS/CMPSS/CMPPD/CMPSD: predicates 0-7 are spelled in the mnemonic (cmpltps), larger ones as $imm. */
+  comparePredicate?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +207,7 @@ function operandsOf(spec: string): Operand[] {
  * A row's options: any field of InstructionForm that form() does not work out itself, given as is,
  * plus short names for the flag fields so each row stays on one line.
  */
-type FormOptions = Partial<Omit<InstructionForm,
+export type FormOptions = Partial<Omit<InstructionForm,
   'mnemonic' | 'opcode' | 'modrm' | 'operands' | 'flagsRead' | 'flagsWritten' | 'flagsUndefined' | 'flagsUndefinedByCount' | 'lockable'>> & {
   reads?: FlagLetters;
   writes?: FlagLetters;
@@ -168,9 +216,12 @@ type FormOptions = Partial<Omit<InstructionForm,
   lock?: boolean;
 };
 
-const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'rmreg', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
+const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'rmreg', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg', 'sti', 'mm', 'mmrm', 'xmm', 'xmmrm']);
 
 export const instructionForms: InstructionForm[] = [];
+
+/** Adds one row to the table: the helper the row files (vm/isa/forms/) are handed. */
+export type FormAdder = (mnemonic: string, opcode: number | number[], operands: string, options?: FormOptions) => void;
 
 function form(mnemonic: string, opcode: number | number[], operands: string, options: FormOptions = {}): void {
   const { reads, writes, undefined: undefinedFlags, byCount, lock, ...given } = options;
@@ -476,6 +527,9 @@ form('clts', [0x0f, 0x06], '', { privilege: 'cpl0' });
 // --- Processor control ---------------------------------------------------------------------------
 form('hlt', 0xf4, '', { privilege: 'cpl0', endsBlock: true });
 form('fwait', 0x9b, '', { prefixesStandAlone: true });
+
+// --- The x87 FPU (escape opcodes D8-DF) and FXSAVE/FXRSTOR: vm/isa/forms/x87.ts ---------------
+addX87Forms(form);
 form('cpuid', [0x0f, 0xa2], '', { since: '486' });
 form('rdtsc', [0x0f, 0x31], '', { since: 'pentium' });
 form('rdmsr', [0x0f, 0x32], '', { privilege: 'cpl0', since: 'pentium' });
@@ -488,6 +542,9 @@ form('sysenter', [0x0f, 0x34], '', { since: 'p6', endsBlock: true });
 form('sysexit', [0x0f, 0x35], '', { privilege: 'cpl0', since: 'p6', endsBlock: true });
 form('syscall', [0x0f, 0x05], '', { since: 'amd-k6', endsBlock: true });
 form('sysret', [0x0f, 0x07], '', { privilege: 'cpl0', since: 'amd-k6', endsBlock: true });
+
+// --- MMX, SSE, SSE2 --------------------------------------------------------------------------------
+addSimdForms(form);
 
 /** Prefix bytes, with what each one means. */
 export const prefixes = {
@@ -521,8 +578,16 @@ export const conditionAliases: Readonly<Record<string, (typeof conditionNames)[n
   pe: 'p', po: 'np', nge: 'l', nl: 'ge', ng: 'le', nle: 'g',
 };
 
+/** The CMPPS/CMPSS/CMPPD/CMPSD predicates 0-7, as objdump and gas spell them in the mnemonic: cmpltps is cmpps $1. */
+export const comparePredicates = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'] as const;
+
 /** Other spellings GNU as accepts for a table mnemonic (before any size suffix). */
 export const mnemonicAliases: Readonly<Record<string, string>> = {
   sal: 'shl', wait: 'fwait', loopz: 'loope', loopnz: 'loopne', icebp: 'int1', ud2a: 'ud2',
   cbw: 'cbtw', cwde: 'cwtl', cwd: 'cwtd', cdq: 'cltd', xlatb: 'xlat',
+  // The 8087/287 leftovers, which objdump names with a note (vm/isa/forms/x87.ts).
+  fneni: 'fneni(8087 only)', fndisi: 'fndisi(8087 only)', fnsetpm: 'fnsetpm(287 only)',
+  feni: 'feni(8087 only)', fdisi: 'fdisi(8087 only)', fsetpm: 'fsetpm(287 only)',
+  // gcc writes the m64int forms with a q suffix; objdump prints ll.
+  fildq: 'fildll', fistpq: 'fistpll', fisttpq: 'fisttpll',
 };

@@ -8,6 +8,8 @@
 
 import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT } from '../cpu/cpu.ts';
 import { installIntegerOperations } from '../cpu/operations/index.ts';
+import { installX87Operations } from '../cpu/fpu/index.ts';
+import { installSimdOperations } from '../cpu/simd/index.ts';
 import { runCpu } from '../cpu/run.ts';
 import { writeEflags } from '../cpu/flags.ts';
 import { IF } from '../cpu/flags.ts';
@@ -83,6 +85,8 @@ export class Machine {
     this.cpu = new Cpu(this.memory, this.io, model);
     if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
+    installX87Operations(this.cpu);
+    installSimdOperations(this.cpu);
     this.system = installSystem(this.cpu);
     this.devices = new PcDevices({
       clock: this.clock,

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ByteRing } from './byte-ring.ts';
-import { CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_WORDS, type MultibootJob, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
+import { CONTROL_COLUMNS, CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_ROWS, CONTROL_WORDS, type MultibootJob, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
 import type { DebugClient, MachineOutcome } from '../debug/client.ts';
 
 /** A debugger for the machine (vm/debug/client.ts), and whether it stops before the first instruction. */
@@ -30,21 +30,22 @@ export interface OutputSinks {
 const RING_BYTES = 1 << 16;
 
 /**
- * The worker script: dist/worker.js next to the bundled CLI (dist/gate86.js); or, when running from
- * source under tsx (tests, benchmarks), machine-worker.ts behind a tiny ES module that registers
- * tsx's loader inside the worker first (Node 20 does not carry the parent's --import into workers).
+ * A worker entry's script, as seen from the module `here` that starts it: when running from source
+ * under tsx (tests, benchmarks), the entry's .ts file (`source`, relative to `here`) behind a tiny ES
+ * module that registers tsx's loader inside the worker first (Node 20 does not carry the parent's
+ * --import into workers); in the bundled CLI, the bundle `bundled` next to dist/gate86.js. Each entry
+ * is named by the floor that owns it: this file knows only its own (machine-worker.ts).
  */
-function workerLocation(): URL {
-  const here = import.meta.url;
+export function workerScript(here: string, source: string, bundled: string): URL {
   if (here.endsWith('.ts')) {
     const tsx = import.meta.resolve('tsx/esm/api');
-    const worker = new URL('./machine-worker.ts', here).href;
+    const worker = new URL(source, here).href;
     const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker)});`;
     return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
   }
-  const bundled = new URL('./worker.js', here);
-  if (!existsSync(fileURLToPath(bundled))) throw new Error(`the machine worker is missing: ${fileURLToPath(bundled)} (run npm run build)`);
-  return bundled;
+  const script = new URL(bundled, here);
+  if (!existsSync(fileURLToPath(script))) throw new Error(`the machine worker is missing: ${fileURLToPath(script)} (run npm run build)`);
+  return script;
 }
 
 /** A machine running a job in its worker. */
@@ -61,7 +62,8 @@ export class WorkerHost {
   /** Resolves with the worker's report once all output has been delivered. */
   readonly ended: Promise<WorkerReport>;
 
-  constructor(job: WorkerJob, sinks: OutputSinks, debug?: DebugOption) {
+  /** `script`: the worker entry that runs this kind of job (workerScript()); `debug`: a debugger attached. */
+  constructor(job: WorkerJob, sinks: OutputSinks, script: URL, debug?: DebugOption) {
     const start: StartMessage = {
       ...job,
       stdout: this.stdout.buffer, stderr: this.stderr.buffer, input: this.input.buffer,
@@ -69,7 +71,7 @@ export class WorkerHost {
       ...(debug !== undefined ? { debug: { port: debug.client.workerPort, wait: debug.wait } } : {}),
     };
     debug?.client.connect(this.control);
-    this.worker = new Worker(workerLocation(), { workerData: start, transferList: debug !== undefined ? [debug.client.workerPort] : [] });
+    this.worker = new Worker(script, { workerData: start, transferList: debug !== undefined ? [debug.client.workerPort] : [] });
     this.ended = new Promise<WorkerReport>((resolve) => {
       let report: WorkerReport | null = null;
       this.worker.on('message', (message: WorkerReport) => { report = message; });
@@ -148,6 +150,13 @@ export class WorkerHost {
     this.ring();
   }
 
+  /** The host terminal was resized: the gate86 kernel's TIOCGWINSZ and SIGWINCH follow. */
+  resize(rows: number, columns: number): void {
+    Atomics.store(this.control, CONTROL_ROWS, rows);
+    Atomics.store(this.control, CONTROL_COLUMNS, columns);
+    this.ring();
+  }
+
   /** A Ctrl-C for the guest (the gate86 kernel sends SIGINT to its foreground processes). */
   interrupt(): void {
     Atomics.add(this.control, CONTROL_INTERRUPTS, 1);
@@ -189,7 +198,7 @@ export class MachineHost extends WorkerHost {
       kind: 'multiboot', kernel: options.kernel, kernelName: options.kernelName, commandLine: options.commandLine,
       modules: options.modules, cpu: options.cpu, memoryMiB: options.memoryMiB,
       ...(options.jit === false ? { jit: false } : {}),
-    }, { stdout: options.onOutput, stderr: options.onOutput }, options.debug);
+    }, { stdout: options.onOutput, stderr: options.onOutput }, workerScript(import.meta.url, './machine-worker.ts', './worker.js'), options.debug);
     this.done = this.ended.then((report) => report.type === 'program-exit' ? { type: 'error', message: 'a Multiboot job reported a program exit' } : report);
   }
 }

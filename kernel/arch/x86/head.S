@@ -8,6 +8,7 @@
  *   startup_high     load our GDT (Linux 2.6's layout: __KERNEL_CS 0x60 .. __USER_DS 0x7b), reload
  *                    every segment register, drop the identity mapping, set up the TSS and the IDT.
  *   identify_cpu     cpuid into boot_cpu_data; Linux 2.6.0's Pentium Pro rule (fidelity point 4).
+ *   check_fpu        CR0.MP/NE/TS (lazy FPU), CR4.OSFXSR and OSXMMEXCPT where CPUID has FXSR and SSE.
  *   sysenter_setup   copy the sysenter or the int80 linux-gate.so.1 into the page mapped at 0xffffe000.
  *   enable_sep_cpu   tss.ss1/esp1 and the three wrmsr of seed 000 (fidelity point 3).
  *   start_init       ask the TypeScript half to exec the first program into a pt_regs frame at the
@@ -103,6 +104,7 @@ startup_high:
 	addl	$12, %esp
 
 	call	identify_cpu
+	call	check_fpu
 	call	sysenter_setup
 	call	enable_sep_cpu
 	jmp	start_init
@@ -234,6 +236,35 @@ setup_pit:
 	movb	$(PIT_LATCH >> 8), %al
 	outb	%al, $0x40
 	ret
+
+/*
+ * check_fpu: what Linux 2.6.0's check_fpu (include/asm-i386/bugs.h) does for the SIMD unit once the
+ * CPU is identified. With FXSR, CR4.OSFXSR says the kernel saves FPU state with FXSAVE, which
+ * covers the XMM registers and MXCSR: without it every SSE instruction raises #UD (and glibc picks
+ * its SSE2 string functions from CPUID alone). With SSE, CR4.OSXMMEXCPT routes an unmasked SIMD
+ * floating-point exception to simd_coprocessor_error (#XM, vector 19: SIGFPE) instead of #UD.
+ * Models without CR4 (the 486) have neither feature.
+ */
+check_fpu:
+	/* CR0 as Linux runs: MP (WAIT obeys TS), NE (x87 errors are #MF), EM clear (an FPU is there),
+	 * and TS set, as cpu_init's stts(): no task owns the FPU yet, so the first FPU instruction of
+	 * any task is #NM and loads that task's state (kernel/fpu.ts). */
+	movl	%cr0, %eax
+	andl	$~CR0_EM, %eax
+	orl	$(CR0_MP + CR0_NE + CR0_TS), %eax
+	movl	%eax, %cr0
+	movl	boot_cpu_data + X86_CAPABILITY, %edx
+	testl	$((1 << X86_FEATURE_FXSR_BIT) | (1 << X86_FEATURE_XMM_BIT)), %edx
+	jz	3f				/* neither: leave CR4 alone (the 486 has none) */
+	movl	%cr4, %eax
+	testl	$(1 << X86_FEATURE_FXSR_BIT), %edx
+	jz	1f
+	orl	$X86_CR4_OSFXSR, %eax
+1:	testl	$(1 << X86_FEATURE_XMM_BIT), %edx
+	jz	2f
+	orl	$X86_CR4_OSXMMEXCPT, %eax
+2:	movl	%eax, %cr4
+3:	ret
 
 /*
  * identify_cpu: fill boot_cpu_data as Linux's identify_cpu/generic_identify does.
@@ -481,6 +512,7 @@ idt_gates:
 	.long	16, coprocessor_error, TRAP_GATE
 	.long	17, alignment_check, TRAP_GATE
 	.long	18, machine_check, TRAP_GATE
+	.long	19, simd_coprocessor_error, TRAP_GATE
 	.long	0x20, irq0, INTR_GATE
 	.long	0x21, irq1, INTR_GATE
 	.long	0x22, irq2, INTR_GATE
@@ -503,8 +535,14 @@ idt_gates:
 /* ---------------------------------------------------------------------------------------------- */
 
 	.section .bss.page_aligned, "aw", @nobits
-	.balign	PAGE_SIZE
+	/*
+	 * THREAD_SIZE-aligned, as every kernel stack must be: `esp & ~(THREAD_SIZE-1)` finds thread_info.
+	 * (Page alignment alone put it on an odd page whenever the sections before it grew by a page.)
+	 */
+	.balign	THREAD_SIZE
 	.globl	swapper_pg_dir, pg0, pg_fixmap, vsyscall_page, init_thread_union
+init_thread_union:				/* task 1's thread_info and kernel stack (8 KiB) */
+	.skip	THREAD_SIZE
 swapper_pg_dir:					/* the kernel's page directory */
 	.skip	PAGE_SIZE
 pg0:						/* two page tables: physical 0..8 MiB */
@@ -513,8 +551,6 @@ pg_fixmap:					/* the last page table: 0xffc00000.. (the vsyscall page) */
 	.skip	PAGE_SIZE
 vsyscall_page:					/* linux-gate.so.1, mapped at 0xffffe000 */
 	.skip	PAGE_SIZE
-init_thread_union:				/* task 1's thread_info and kernel stack (8 KiB) */
-	.skip	THREAD_SIZE
 
 	.bss
 	.balign	8

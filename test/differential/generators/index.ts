@@ -11,8 +11,10 @@ import { generatePrefixes } from './prefixes.ts';
 import { generateSelfModifying } from './self-modifying.ts';
 import { generateSequences } from './sequences.ts';
 import { generateShifts } from './shifts.ts';
+import { generateSimd } from './simd.ts';
 import { generateStack } from './stack.ts';
 import { generateStrings } from './strings.ts';
+import { generateX87Arithmetic, generateX87Compare, generateX87Control, generateX87LoadStore, generateX87Transcendental, generateX87Unary } from './x87.ts';
 
 export interface Family { name: string; cases: Case[] }
 
@@ -20,7 +22,9 @@ const FAMILIES: Array<[string, (r: Random) => Case[]]> = [
   ['alu', generateAlu], ['shifts', generateShifts], ['muldiv', generateMulDiv], ['bits', generateBits],
   ['data', generateData], ['control', generateControl], ['stack', generateStack], ['strings', generateStrings],
   ['prefixes', generatePrefixes], ['self-modifying', generateSelfModifying],
-  ['sequences', generateSequences],
+  ['sequences', generateSequences], ['simd', generateSimd],
+  ['x87-arithmetic', generateX87Arithmetic], ['x87-unary', generateX87Unary], ['x87-load-store', generateX87LoadStore],
+  ['x87-compare', generateX87Compare], ['x87-control', generateX87Control], ['x87-transcendental', generateX87Transcendental],
 ];
 
 /** Every family's cases for a base seed (the test uses a fixed one; GATE86_DIFF_SEED overrides it). */

@@ -49,6 +49,12 @@ export class FpuState {
   readonly xmm8 = new Uint8Array(this.xmm.buffer);
   readonly xmm16 = new Uint16Array(this.xmm.buffer);
   mxcsr = MXCSR_DEFAULT;
+  /**
+   * The IGNNE# input (added for CR0.NE = 0): a PC asserts it when software writes port F0 after an
+   * FERR# interrupt, and drops it when the error is cleared. While it is held a waiting instruction
+   * ignores a pending x87 exception instead of freezing (vm/cpu/fpu/unit.ts).
+   */
+  ignoreErrors = false;
 
   /** The state after RESET (SDM Vol. 3A table 9-1): registers +0, FCW 0x0040, FSW 0, FTW 0x5555. */
   powerOn(): void {
@@ -62,6 +68,7 @@ export class FpuState {
     this.clearPointers();
     this.xmm.fill(0);
     this.mxcsr = MXCSR_DEFAULT;
+    this.ignoreErrors = false;
   }
 
   /** FNINIT: the x87 part only; the register contents stay, every tag becomes empty. */
@@ -71,6 +78,7 @@ export class FpuState {
     this.top = 0;
     this.validRegisters = 0;
     this.clearPointers();
+    this.ignoreErrors = false;
   }
 
   /** The status word as FNSTSW reads it: `status` with TOP in bits 11-13. */
@@ -105,6 +113,7 @@ export interface FpuSnapshot {
   pointers: [opcode: number, codeSelector: number, codeOffset: number, dataSelector: number, dataOffset: number];
   xmm: number[];
   mxcsr: number;
+  ignoreErrors?: boolean;
 }
 
 export function saveFpu(f: FpuState): FpuSnapshot {
@@ -119,6 +128,7 @@ export function saveFpu(f: FpuState): FpuSnapshot {
     pointers: [f.lastOpcode, f.lastCodeSelector, f.lastCodeOffset, f.lastDataSelector, f.lastDataOffset],
     xmm: Array.from(f.xmm),
     mxcsr: f.mxcsr,
+    ignoreErrors: f.ignoreErrors,
   };
 }
 
@@ -133,4 +143,5 @@ export function restoreFpu(f: FpuState, s: FpuSnapshot): void {
   [f.lastOpcode, f.lastCodeSelector, f.lastCodeOffset, f.lastDataSelector, f.lastDataOffset] = s.pointers;
   f.xmm.set(s.xmm);
   f.mxcsr = s.mxcsr;
+  f.ignoreErrors = s.ignoreErrors ?? false;
 }

@@ -5,10 +5,10 @@
 // come from; the 32-bit register and memory forms have their own functions because they are most of
 // what compiled code executes.
 
-import { CF, OF, AF, ADD32, SUB32, INC32, DEC32, RESULT32, LAZY_CARRY_IN, LAZY_SIZE_SHIFT, ARITHMETIC_FLAGS, RESULT_FLAGS, LAZY_SUB, carry, keepCarry, sizeCode } from '../flags.ts';
+import { CF, OF, AF, LAZY_CARRY_IN, LAZY_SIZE_SHIFT, ARITHMETIC_FLAGS, RESULT_FLAGS, LAZY_SUB, carry, keepCarry, sizeCode } from '../flags.ts';
 import type { Cpu } from '../cpu.ts';
 import { effectiveAddress, type Op, type Binder } from '../op.ts';
-import { bindForm, type FormRow } from './register-forms.ts';
+import { bindRow, formRow, register, memory, immediate as immediateOperand, constant, FLAGS_ARITHMETIC, FLAGS_LOGIC, type FormRow } from './rows.ts';
 import { getRegister, setRegister, modifyRm, commitRm, operandKinds } from './operands.ts';
 
 export const ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7, TEST = 8;
@@ -94,27 +94,33 @@ function alu32MemImm(cpu: Cpu, op: Op): void {
   cpu.commit32(arithmetic(cpu, op.kind, a, op.imm, 32));
 }
 
-// --- The 32-bit register forms, as rows (register-forms.ts generates their executors) -----------
+// --- The rows (rows.ts generates their executors; compiled blocks emit them in line) -----------
 //
-// The commonest instructions of all. Each row states one instruction's semantics once: the result as
-// an expression over `a` (the destination's value) and `b` (the source's), and the lazy-flags record
-// it leaves. The interpreter's executors for these forms are generated from the rows, and the block
-// compiler emits the same rows in line. (`arithmetic` above is the general statement for every size
-// and operand kind; the differential suite checks both against the oracle.)
+// The commonest instructions of all, at 8 and 32 bits. Each row states one instruction's semantics
+// once: the result as an expression over `a` (the destination's value) and `b` (the source's), and
+// the lazy-flags record it leaves. (`arithmetic` above is the general statement for every size and
+// ADC/SBB; the differential suite checks both against the oracle.)
 
-const row = (result: string, lazyOp: number, arithmetic: boolean, writesDestination = true, keepsCarry = false): FormRow =>
-  ({ result, setsFlags: true, lazyOp, arithmetic, keepsCarry, writesDestination, readsDestination: true });
-export const REGISTER_FORMS: Record<string, FormRow> = {
-  add: row('(a + b) | 0', ADD32, true),
-  sub: row('(a - b) | 0', SUB32, true),
-  cmp: row('(a - b) | 0', SUB32, true, false),
-  and: row('a & b', RESULT32, false),
-  or: row('a | b', RESULT32, false),
-  xor: row('a ^ b', RESULT32, false),
-  test: row('a & b', RESULT32, false, false),
-  inc: row('(a + 1) | 0', INC32, true, true, true),
-  dec: row('(a - 1) | 0', DEC32, true, true, true),
-};
+function aluRows(bits: number): Record<string, FormRow> {
+  const size = sizeCode(bits) << LAZY_SIZE_SHIFT;
+  const add = ARITHMETIC_FLAGS | size, sub = add | LAZY_SUB, inc = (ARITHMETIC_FLAGS & ~CF) | size, logic = RESULT_FLAGS | size;
+  const arith = (result: string, lazyOp: number, writesDestination = true, keepsCarry = false): FormRow =>
+    formRow({ result, flags: FLAGS_ARITHMETIC, lazyOp, writesDestination, keepsCarry });
+  const logical = (result: string, writesDestination = true): FormRow => formRow({ result, flags: FLAGS_LOGIC, lazyOp: logic, writesDestination });
+  return {
+    add: arith('(a + b) | 0', add),
+    sub: arith('(a - b) | 0', sub),
+    cmp: arith('(a - b) | 0', sub, false),
+    and: logical('a & b'),
+    or: logical('a | b'),
+    xor: logical('a ^ b'),
+    test: logical('a & b', false),
+    inc: arith('(a + 1) | 0', inc, true, true),
+    dec: arith('(a - 1) | 0', inc | LAZY_SUB, true, true),
+  };
+}
+/** The rows by operand size (8 and 32; 16-bit forms use the sized executors below). */
+export const ALU_ROWS: Record<number, Record<string, FormRow>> = { 8: aluRows(8), 32: aluRows(32) };
 
 // --- Any size (8 and 16 bits, through the sized helpers) ---------------------------------------
 
@@ -150,11 +156,13 @@ function aluMemImm(cpu: Cpu, op: Op): void {
 
 /**
  * Binder for ADD..CMP and TEST. Normalises the operands so that op.rm is the destination register
- * (or memory when op.isMemory and the destination is r/m) and op.reg the source register.
+ * (or memory when op.isMemory and the destination is r/m) and op.reg the source register. The 8- and
+ * 32-bit forms of every operation but ADC/SBB are rows; the rest use the executors above.
  */
 export const bindArithmetic: Binder = (op, insn) => {
   const kind = NAMES.indexOf(insn.form!.operation);
   op.kind = kind;
+  const name = NAMES[kind]!;
   const [dst, src] = operandKinds(insn);
   // The immediate of an 8-bit form is a byte; of a 16-bit form, 16 bits (simm8 already sign-extended).
   if (dst === 'al' || dst === 'acc') {
@@ -162,27 +170,24 @@ export const bindArithmetic: Binder = (op, insn) => {
     op.isMemory = false;
   }
   const immediate = src === 'imm' || src === 'simm8';
+  const row = ALU_ROWS[op.size]?.[name];
+  const bits = op.size as 8 | 32;
   if (dst === 'reg') {
     // reg, r/m: the destination is ModRM.reg; the source is r/m (register or memory).
     const destination = op.reg;
     op.reg = op.rm;
     op.rm = destination;
-    if (op.isMemory) {
-      if (op.size !== 32) return aluRegMem;
-      const form = REGISTER_FORMS[NAMES[kind]!];
-      return form !== undefined ? bindForm(op, NAMES[kind]!, form, 'rm', 'mem') : alu32RegMem;
-    }
-  } else if (op.isMemory) {
+    if (row !== undefined) return bindRow(op, name, row, register('rm', bits), op.isMemory ? memory(bits) : register('reg', bits));
+    if (op.isMemory) return op.size === 32 ? alu32RegMem : aluRegMem;
+    return op.size === 32 ? alu32RegReg : aluRegReg;
+  }
+  if (row !== undefined) return bindRow(op, name, row, op.isMemory ? memory(bits) : register('rm', bits), immediate ? immediateOperand('imm') : register('reg', bits));
+  if (op.isMemory) {
     if (immediate) return op.size === 32 ? alu32MemImm : aluMemImm;
     return op.size === 32 ? alu32MemReg : aluMemReg;
   }
-  const name = NAMES[kind]!;
-  if (immediate) {
-    if (op.size !== 32) return aluRegImm;
-    return REGISTER_FORMS[name] !== undefined ? bindForm(op, name, REGISTER_FORMS[name]!, 'rm', 'imm') : alu32RegImm;
-  }
-  if (op.size !== 32) return aluRegReg;
-  return REGISTER_FORMS[name] !== undefined ? bindForm(op, name, REGISTER_FORMS[name]!, 'rm', 'reg') : alu32RegReg;
+  if (immediate) return op.size === 32 ? alu32RegImm : aluRegImm;
+  return op.size === 32 ? alu32RegReg : aluRegReg;
 };
 
 // --- INC, DEC ----------------------------------------------------------------------------------
@@ -207,13 +212,13 @@ function incDecRm(cpu: Cpu, op: Op): void {
 
 export const bindIncDec: Binder = (op, insn) => {
   op.kind = insn.form!.operation === 'dec' ? 1 : 0;
+  const name = op.kind === 1 ? 'dec' : 'inc';
+  const row = ALU_ROWS[op.size]?.[name];
   if (insn.form!.operands[0]!.kind === 'opreg') {
-    if (op.size === 32) {
-      const name = op.kind === 1 ? 'dec' : 'inc';
-      return bindForm(op, name, REGISTER_FORMS[name]!, 'reg', 'one');
-    }
+    if (row !== undefined) return bindRow(op, name, row, register('reg', 32), constant(1));
     return incDecOpreg16;
   }
+  if (row !== undefined) return bindRow(op, name, row, op.isMemory ? memory(op.size as 8 | 32) : register('rm', op.size as 8 | 32), constant(1));
   return incDecRm;
 };
 

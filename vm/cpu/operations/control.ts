@@ -6,7 +6,7 @@
 // limit"); with a flat CS the check is skipped.
 
 import { ECX, ESP, CS, type Cpu } from '../cpu.ts';
-import { STACK_CALL, STACK_RET, type Binder, type Op } from '../op.ts';
+import { STACK_CALL, STACK_CALL_INDIRECT, STACK_RET, type Binder, type Op } from '../op.ts';
 import { testCondition, zero, overflow, ZF, LAZY_SIZE_SHIFT } from '../flags.ts';
 import { Vector } from '../fault.ts';
 import { readRm } from './operands.ts';
@@ -50,6 +50,7 @@ function jmp(cpu: Cpu, op: Op): void {
 }
 export const bindJmp: Binder = (op) => {
   op.isBranch = true;
+  op.directJump = true;
   return jmp;
 };
 
@@ -58,6 +59,7 @@ function jmpIndirect(cpu: Cpu, op: Op): void {
 }
 export const bindJmpIndirect: Binder = (op) => {
   op.isBranch = true;
+  op.indirectJump = op.size === 32;
   return jmpIndirect;
 };
 
@@ -82,6 +84,7 @@ function callIndirect(cpu: Cpu, op: Op): void {
 }
 export const bindCallIndirect: Binder = (op) => {
   op.isBranch = true;
+  if (op.size === 32) op.stackForm = STACK_CALL_INDIRECT;
   return callIndirect;
 };
 

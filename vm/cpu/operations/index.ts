@@ -34,7 +34,7 @@ export const integerOperations: Record<string, Binder> = {
   shld: bindDoubleShift, shrd: bindDoubleShift,
   bt: bindBitTest, bts: bindBitTest, btr: bindBitTest, btc: bindBitTest, bsf: bindBitScan, bsr: bindBitScan,
   mov: bindMov, movzx: bindMovzx, movsx: bindMovsx, lea: bindLea, xchg: bindXchg,
-  nop: bindNop, pause: bindNop, fwait: bindNop, cbw: bindCbw, cwd: bindCwd, xlat: bindXlat,
+  nop: bindNop, pause: bindNop, cbw: bindCbw, cwd: bindCwd, xlat: bindXlat,
   lahf: bindLahf, sahf: bindSahf, bswap: bindBswap, xadd: bindXadd, cmpxchg: bindCmpxchg, cmpxchg8b: bindCmpxchg8b,
   cmovcc: bindCmovcc, setcc: bindSetcc,
   push: bindPush, pop: bindPop, pusha: bindPusha, popa: bindPopa, pushf: bindPushf, popf: bindPopf,

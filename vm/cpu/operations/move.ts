@@ -1,93 +1,77 @@
 // Data movement: MOV, MOVZX/MOVSX, LEA, XCHG, XADD, CMPXCHG, CMPXCHG8B, BSWAP, CBW/CWD, XLAT,
 // LAHF/SAHF, SETcc, CMOVcc, and the NOP forms.
 
-import { EAX, EBX, ECX, EDX, BYTE_REGISTER_OFFSET, type Cpu } from '../cpu.ts';
+import { EAX, EBX, ECX, EDX, type Cpu } from '../cpu.ts';
 import { effectiveAddress, type Binder, type Op } from '../op.ts';
 import { Vector } from '../fault.ts';
 import { testCondition, readEflags, materialiseFlags, ZF, ARITHMETIC_FLAGS, AF, CF, PF, SF } from '../flags.ts';
-import { getRegister, setRegister, readRm, readRmSized, writeRm, modifyRm, commitRm, operandKinds, signExtend } from './operands.ts';
+import { getRegister, setRegister, readRm, readRmSized, modifyRm, commitRm, operandKinds, signExtend } from './operands.ts';
 import { arithmetic, ADD, SUB } from './alu.ts';
-import { bindForm, type Destination, type FormRow, type Source } from './register-forms.ts';
+import { bindRow, formRow, register, memory, immediate, constant, address, type FormRow, type Operand } from './rows.ts';
 
 // --- MOV ---------------------------------------------------------------------------------------
 
-/** MOV's row (register-forms.ts): the 32-bit forms' executors are generated from it, and compiled
+/** MOV's row (rows.ts): the 8-, 16- and 32-bit forms' executors are generated from it, and compiled
  *  blocks emit it in line. */
-const MOV: FormRow = { result: 'b', setsFlags: false, lazyOp: 0, arithmetic: false, keepsCarry: false, writesDestination: true, readsDestination: false };
-const mov32 = (op: Op, destination: Destination, source: Source) => bindForm(op, 'mov', MOV, destination, source);
-function movRegReg(cpu: Cpu, op: Op): void {
-  setRegister(cpu, op.rm, op.size, getRegister(cpu, op.reg, op.size));
-}
-function movRegMem(cpu: Cpu, op: Op): void {
-  setRegister(cpu, op.rm, op.size, cpu.readSized(op.seg, effectiveAddress(cpu, op), op.size));
-}
-function movMemReg(cpu: Cpu, op: Op): void {
-  cpu.writeSized(op.seg, effectiveAddress(cpu, op), op.size, getRegister(cpu, op.reg, op.size));
-}
-function movRegImm(cpu: Cpu, op: Op): void {
-  setRegister(cpu, op.rm, op.size, op.imm);
-}
-function movMemImm(cpu: Cpu, op: Op): void {
-  cpu.writeSized(op.seg, effectiveAddress(cpu, op), op.size, op.imm);
-}
+const MOV: FormRow = formRow({ result: 'b', readsDestination: false });
+type Bits = 8 | 16 | 32;
 
 /** MOV in all its integer forms. Normalised like the ALU: op.rm = destination register, op.reg = source. */
 export const bindMov: Binder = (op, insn) => {
   const [dst, src] = operandKinds(insn);
-  const wide = op.size === 32;
+  const bits = op.size as Bits;
+  const mov = (destination: Operand, source: Operand) => bindRow(op, 'mov', MOV, destination, source);
   if (dst === 'moffs' || src === 'moffs') {
     // A0-A3: the address is an absolute offset; base and index are "none".
     op.isMemory = true;
     if (dst === 'moffs') {
       op.reg = EAX;
-      return wide ? mov32(op, 'mem', 'reg') : movMemReg;
+      return mov(memory(bits), register('reg', bits));
     }
     op.rm = EAX;
-    return wide ? mov32(op, 'rm', 'mem') : movRegMem;
+    return mov(register('rm', bits), memory(bits));
   }
   if (dst === 'opreg') {
     op.rm = op.reg;
-    return wide ? mov32(op, 'rm', 'imm') : movRegImm;
+    return mov(register('rm', bits), immediate('imm'));
   }
-  if (src === 'imm') {
-    if (op.isMemory) return wide ? mov32(op, 'mem', 'imm') : movMemImm;
-    return wide ? mov32(op, 'rm', 'imm') : movRegImm;
-  }
+  if (src === 'imm') return mov(op.isMemory ? memory(bits) : register('rm', bits), immediate('imm'));
   if (dst === 'reg') {
     const destination = op.reg;
     op.reg = op.rm;
     op.rm = destination;
-    if (op.isMemory) return wide ? mov32(op, 'rm', 'mem') : movRegMem;
-    return wide ? mov32(op, 'rm', 'reg') : movRegReg;
+    return mov(register('rm', bits), op.isMemory ? memory(bits) : register('reg', bits));
   }
-  if (op.isMemory) return wide ? mov32(op, 'mem', 'reg') : movMemReg;
-  return wide ? mov32(op, 'rm', 'reg') : movRegReg;
+  return mov(op.isMemory ? memory(bits) : register('rm', bits), register('reg', bits));
 };
 
 // --- MOVZX, MOVSX, LEA -------------------------------------------------------------------------
 
+/** MOVZX/MOVSX into a 32-bit register: the source is read zero-extended; MOVSX then extends its sign. */
+const MOVZX: FormRow = MOV;
+const MOVSX8: FormRow = formRow({ result: '(b << 24) >> 24', readsDestination: false });
+const MOVSX16: FormRow = formRow({ result: '(b << 16) >> 16', readsDestination: false });
 function movzx(cpu: Cpu, op: Op): void {
   setRegister(cpu, op.reg, op.size, readRmSized(cpu, op, op.kind));
-}
-function movzx32Byte(cpu: Cpu, op: Op): void {
-  cpu.regs[op.reg] = op.isMemory ? cpu.read8(op.seg, effectiveAddress(cpu, op)) : cpu.regs8[BYTE_REGISTER_OFFSET[op.rm]!]!;
 }
 function movsx(cpu: Cpu, op: Op): void {
   setRegister(cpu, op.reg, op.size, signExtend(readRmSized(cpu, op, op.kind), op.kind));
 }
+const extendSource = (op: Op): Operand => (op.isMemory ? memory(op.kind as Bits) : register('rm', op.kind as Bits));
 export const bindMovzx: Binder = (op, insn) => {
   op.kind = insn.form!.operands[1]!.size as number;
-  return op.kind === 8 && op.size === 32 ? movzx32Byte : movzx;
+  return op.size === 32 ? bindRow(op, 'movzx', MOVZX, register('reg'), extendSource(op)) : movzx;
 };
 export const bindMovsx: Binder = (op, insn) => {
   op.kind = insn.form!.operands[1]!.size as number;
-  return movsx;
+  if (op.size !== 32) return movsx;
+  return bindRow(op, 'movsx', op.kind === 8 ? MOVSX8 : MOVSX16, register('reg'), extendSource(op));
 };
 
 function lea16(cpu: Cpu, op: Op): void {
   cpu.regs16[op.reg << 1] = effectiveAddress(cpu, op);
 }
-export const bindLea: Binder = (op) => (op.size === 32 ? bindForm(op, 'lea', MOV, 'reg', 'ea') : lea16);
+export const bindLea: Binder = (op) => (op.size === 32 ? bindRow(op, 'lea', MOV, register('reg'), address()) : lea16);
 
 // --- XCHG, XADD, CMPXCHG, CMPXCHG8B, BSWAP ------------------------------------------------------
 
@@ -205,16 +189,17 @@ void ARITHMETIC_FLAGS;
 
 // --- SETcc, CMOVcc -------------------------------------------------------------------------------
 
-function setcc(cpu: Cpu, op: Op): void {
-  writeRm(cpu, op, testCondition(cpu, op.condition) ? 1 : 0);
-}
-export const bindSetcc: Binder = () => setcc;
+/** SETcc r/m8: 1 or 0 by the condition `c`. CMOVcc r32, r/m32: the source when `c`; the source is read
+ *  (and may fault) whatever the condition, and the destination written with its own value otherwise. */
+const SETCC: FormRow = formRow({ result: 'c ? 1 : 0', readsDestination: false, readsCondition: true });
+const CMOVCC: FormRow = formRow({ result: 'c ? b : a', readsCondition: true });
+export const bindSetcc: Binder = (op) => bindRow(op, 'setcc', SETCC, op.isMemory ? memory(8) : register('rm', 8), constant(0));
 
 function cmovcc(cpu: Cpu, op: Op): void {
   const value = readRm(cpu, op); // the source is read (and may fault) whatever the condition
   if (testCondition(cpu, op.condition)) setRegister(cpu, op.reg, op.size, value);
 }
-export const bindCmovcc: Binder = () => cmovcc;
+export const bindCmovcc: Binder = (op) => (op.size === 32 ? bindRow(op, 'cmovcc', CMOVCC, register('reg'), op.isMemory ? memory() : register('rm')) : cmovcc);
 
 // --- NOP, PAUSE, FWAIT, UD2 ----------------------------------------------------------------------
 

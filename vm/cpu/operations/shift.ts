@@ -10,6 +10,7 @@ import { CF, OF, AF, RESULT_FLAGS, LAZY_SIZE_SHIFT, carry, materialiseFlags, siz
 import type { Binder, Op } from '../op.ts';
 import { getRegister, modifyRm, commitRm, operandKinds, sizeMask } from './operands.ts';
 import { ECX } from '../cpu.ts';
+import { bindRow, formRow, register, immediate, FLAGS_SHIFT, FLAGS_ROTATE, type FormRow } from './rows.ts';
 
 const ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAR = 7;
 const NAMES = ['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sal', 'sar'];
@@ -106,42 +107,28 @@ function shiftExecutor(cpu: Cpu, op: Op): void {
   commitRm(cpu, op, shift(cpu, op.kind, modifyRm(cpu, op), count, op.size));
 }
 
-/** SHL/SHR/SAR of a 32-bit register by a constant: the compiler's favourites. */
-function shl32RegImm(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const v = r[op.rm]!;
-  const n = op.imm2;
-  const result = v << n;
-  setShiftFlags(cpu, result, 32, (v >>> (32 - n)) & 1, ((result >>> 31) ^ (v >>> (32 - n))) & 1);
-  r[op.rm] = result;
-}
-function shr32RegImm(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const v = r[op.rm]!;
-  const n = op.imm2;
-  const result = v >>> n;
-  setShiftFlags(cpu, result, 32, (v >>> (n - 1)) & 1, v >>> 31);
-  r[op.rm] = result;
-}
-function sar32RegImm(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const v = r[op.rm]!;
-  const n = op.imm2;
-  const result = v >> n;
-  setShiftFlags(cpu, result, 32, (v >> (n - 1)) & 1, 0);
-  r[op.rm] = result;
-}
+/**
+ * The 32-bit register forms by a constant count (1-31), as rows (rows.ts): `b` is the count. The
+ * same values as `shift` above computes for them, CF and OF included (the count-1 OF formula).
+ */
+const shiftRow = (result: string, carry: string, overflow: string): FormRow =>
+  formRow({ result, flags: FLAGS_SHIFT, lazyOp: RESULT_FLAGS | (2 << LAZY_SIZE_SHIFT), carry, overflow });
+const rotateRow = (result: string, carry: string, overflow: string): FormRow => formRow({ result, flags: FLAGS_ROTATE, carry, overflow });
+const SHIFT_ROWS: Record<number, FormRow> = {
+  [SHL]: shiftRow('a << b', '(a >>> (32 - b)) & 1', '((v >>> 31) ^ (a >>> (32 - b))) & 1'),
+  [SHR]: shiftRow('(a >>> b) | 0', '(a >>> (b - 1)) & 1', 'a >>> 31'),
+  [SAR]: shiftRow('a >> b', '(a >> (b - 1)) & 1', '0'),
+  [ROL]: rotateRow('(a << b) | (a >>> (32 - b))', 'v & 1', '((v >>> 31) ^ v) & 1'),
+  [ROR]: rotateRow('(a >>> b) | (a << (32 - b))', '(v >>> 31) & 1', '((v >>> 31) ^ (v >>> 30)) & 1'),
+};
 
 export const bindShift: Binder = (op, insn) => {
   op.kind = NAMES.indexOf(insn.form!.operation);
   if (op.kind === 6) op.kind = SHL;
   const countKind = operandKinds(insn)[1];
   op.imm2 = countKind === 'cl' ? -1 : countKind === 'one' ? 1 : op.imm & 31;
-  if (!op.isMemory && op.size === 32 && op.imm2 > 0) {
-    if (op.kind === SHL) return shl32RegImm;
-    if (op.kind === SHR) return shr32RegImm;
-    if (op.kind === SAR) return sar32RegImm;
-  }
+  const row = SHIFT_ROWS[op.kind];
+  if (!op.isMemory && op.size === 32 && op.imm2 > 0 && row !== undefined) return bindRow(op, NAMES[op.kind]!, row, register('rm'), immediate('imm2'));
   return shiftExecutor;
 };
 

@@ -4,7 +4,7 @@
 // so a fault half-way leaves ESP as it was (the SDM's "the instruction is restartable").
 
 import { ESP, EBP, SS, type Cpu } from '../cpu.ts';
-import { effectiveAddress, STACK_POP_REGISTER, STACK_PUSH_REGISTER, type Binder, type Op } from '../op.ts';
+import { effectiveAddress, STACK_POP_REGISTER, STACK_PUSH_IMMEDIATE, STACK_PUSH_REGISTER, type Binder, type Op } from '../op.ts';
 import { readEflags, writeEflags, materialiseFlags, IF, IOPL, VM, RF, AC, ID, NT, VIF, VIP, FLAGS_ALWAYS_ONE } from '../flags.ts';
 import { getRegister, setRegister, readRm, operandKinds } from './operands.ts';
 import { Vector } from '../fault.ts';
@@ -57,7 +57,10 @@ export const bindPush: Binder = (op, insn) => {
     op.stackForm = STACK_PUSH_REGISTER;
     return push32Reg;
   }
-  if (src === 'imm' || src === 'simm8') return pushImm;
+  if (src === 'imm' || src === 'simm8') {
+    if (op.size === 32) op.stackForm = STACK_PUSH_IMMEDIATE;
+    return pushImm;
+  }
   return pushRm;
 };
 export const bindPop: Binder = (op, insn) => {

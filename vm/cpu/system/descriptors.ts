@@ -108,6 +108,22 @@ export function loadCache(cpu: Cpu, seg: number, selector: number, d: Descriptor
   cpu.loadSegmentCache(seg, selector, d.base, d.limit, d.access);
 }
 
+/** Whether `seg` was last loaded from this selector, these descriptor words, at this CPL (Cpu.segLoadedFrom). */
+function alreadyLoaded(cpu: Cpu, seg: number, selector: number, d: Descriptor): boolean {
+  const m = cpu.segLoadedFrom, i = seg * 4;
+  return m[i] === selector + 1 && m[i + 1] === d.low && m[i + 2] === d.high && m[i + 3] === cpu.cpl;
+}
+
+/** Checks passed, accessed bit set: fill the cache and remember what from. */
+function loadCacheFrom(cpu: Cpu, seg: number, selector: number, d: Descriptor): void {
+  loadCache(cpu, seg, selector, d);
+  const m = cpu.segLoadedFrom, i = seg * 4;
+  m[i] = selector + 1;
+  m[i + 1] = d.low;
+  m[i + 2] = d.high;
+  m[i + 3] = cpu.cpl;
+}
+
 /** A null selector in DS/ES/FS/GS: the register loads, but any access through it will #GP(0). */
 export function loadNull(cpu: Cpu, seg: number, selector: number): void {
   cpu.loadSegmentCache(seg, selector, 0, 0, SEG_UNUSABLE);
@@ -138,21 +154,23 @@ export function loadDataSegment(cpu: Cpu, seg: number, selector: number): void {
     if (error === 0) cpu.raise(Vector.GP, 0);
     if (!readDescriptor(cpu, selector, scratch)) cpu.raise(Vector.GP, error);
     const d = scratch;
+    if (alreadyLoaded(cpu, SS, selector, d)) return;
     if (rpl !== cpl || !d.isSegment || d.isCode || !d.readWrite || d.dpl !== cpl) cpu.raise(Vector.GP, error);
     if (!d.present) cpu.raise(Vector.SS, error);
     markAccessed(cpu, d);
-    loadCache(cpu, SS, selector, d);
+    loadCacheFrom(cpu, SS, selector, d);
     return;
   }
   if (error === 0) { loadNull(cpu, seg, selector); return; }
   if (!readDescriptor(cpu, selector, scratch)) cpu.raise(Vector.GP, error);
   const d = scratch;
+  if (alreadyLoaded(cpu, seg, selector, d)) return;
   // Data or readable code only; and unless conforming code, both RPL and CPL must be <= DPL.
   if (!d.isSegment || (d.isCode && !d.readWrite)) cpu.raise(Vector.GP, error);
   if (!d.isConforming && (rpl > d.dpl || cpl > d.dpl)) cpu.raise(Vector.GP, error);
   if (!d.present) cpu.raise(Vector.NP, error);
   markAccessed(cpu, d);
-  loadCache(cpu, seg, selector, d);
+  loadCacheFrom(cpu, seg, selector, d);
 }
 
 /**
@@ -160,8 +178,10 @@ export function loadDataSegment(cpu: Cpu, seg: number, selector: number): void {
  * segment the new CPL could not load is nulled, so ring 3 keeps no ring-0 data segment
  * (SDM Vol. 2A, RET: "FOR each of segment register (ES, FS, GS, and DS) ...").
  */
+const DATA_SEGMENT_REGISTERS = [0, 3, 4, 5] as const; // ES DS FS GS
+
 export function nullInaccessibleSegments(cpu: Cpu): void {
-  for (const seg of [0, 3, 4, 5]) {
+  for (const seg of DATA_SEGMENT_REGISTERS) {
     const access = cpu.segAccess[seg]!;
     if ((access & SEG_UNUSABLE) !== 0) continue;
     const dpl = (access >>> SEG_DPL_SHIFT) & 3;

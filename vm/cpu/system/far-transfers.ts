@@ -16,7 +16,7 @@ import {
   Descriptor, isProtectedMode, isVirtual8086, loadCache, loadDataSegment, markAccessed, nullInaccessibleSegments,
   readDescriptor, TYPE_CALL_GATE16, TYPE_CALL_GATE32, TYPE_TASK_GATE, TYPE_TSS32_AVAILABLE,
 } from './descriptors.ts';
-import { readStackFromTss, taskSwitch, TaskSwitchReason } from './task-switch.ts';
+import { readStackFromTss, taskSwitch, TaskSwitchReason, tssStack } from './task-switch.ts';
 import { systemStateOf } from './state.ts';
 import { crossingEnd, crossingStart } from './crossing.ts';
 
@@ -160,7 +160,8 @@ function farCallTo(cpu: Cpu, selector: number, offset: number, wide: boolean, re
 /** CALL through a gate to a more privileged ring (SDM Vol. 3A 5.8.5, figure 5-13). */
 function callToInnerRing(cpu: Cpu, gate: { selector: number; offset: number; wide: boolean; count: number }, target: Descriptor, oldCs: number, returnAddress: number): void {
   const newCpl = target.dpl;
-  const [newSs, newEsp] = readStackFromTss(cpu, newCpl, 0);
+  readStackFromTss(cpu, newCpl, 0);
+  const newSs = tssStack.ss, newEsp = tssStack.esp;
   const ssError = newSs & 0xfffc;
   if (ssError === 0) cpu.raise(Vector.TS, 0);
   if (!readDescriptor(cpu, newSs, stackDescriptor)) cpu.raise(Vector.TS, ssError);

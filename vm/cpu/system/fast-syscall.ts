@@ -48,8 +48,7 @@ function sysenter(cpu: Cpu, state: SystemState): void {
   const cs = msr[SYSENTER_CS_SLOT]! & 0xffff;
   if (!isProtectedMode(cpu) || (cs & 0xfffc) === 0) cpu.raise(Vector.GP, 0);
   const from = crossingStart(state, cpu);
-  materialiseFlags(cpu);
-  cpu.flags &= ~(VM | IF | RF);
+  cpu.flags &= ~(VM | IF | RF); // non-arithmetic bits: they always live in cpu.flags
   cpu.loadSegmentCache(CS, cs & 0xfffc, 0, 0xffffffff, FLAT_CODE_ACCESS);
   cpu.setCpl(0);
   cpu.loadSegmentCache(SS, (cs & 0xfffc) + 8, 0, 0xffffffff, FLAT_DATA_ACCESS);

@@ -25,7 +25,7 @@ import {
 } from './descriptors.ts';
 import { systemRead16, systemRead32 } from './system-memory.ts';
 import { armInterruptCheck, systemStateOf, type SystemState } from './state.ts';
-import { taskSwitch, TaskSwitchReason, readStackFromTss } from './task-switch.ts';
+import { taskSwitch, TaskSwitchReason, readStackFromTss, tssStack } from './task-switch.ts';
 import { crossingEnd, crossingStart, type Door } from './crossing.ts';
 
 /** Exceptions the SDM calls contributory (table 6-4): two of them in a row make a double fault. */
@@ -163,11 +163,13 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind:
   const oldCs = cpu.segSelector[CS]!;
   const oldEsp = cpu.regs[ESP]!;
   const oldSs = cpu.segSelector[SS]!;
-  const saved = saveStack(cpu);
+  // The stack as it was, to put back if pushing the frame faults (locals: no object per delivery).
+  const oldSsBase = cpu.segBase[SS]!, oldSsLimit = cpu.segLimit[SS]!, oldSsAccess = cpu.segAccess[SS]!;
   try {
     if (newCpl < oldCpl) {
       // 3. Inner-ring stack from the TSS.
-      const [newSs, newEsp] = readStackFromTss(cpu, newCpl, ext);
+      readStackFromTss(cpu, newCpl, ext);
+      const newSs = tssStack.ss, newEsp = tssStack.esp;
       const ssError = (newSs & 0xfffc) + ext;
       if ((newSs & 0xfffc) === 0) cpu.raise(Vector.TS, ext);
       if (!readDescriptor(cpu, newSs, stack)) cpu.raise(Vector.TS, ssError);
@@ -189,7 +191,9 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind:
     pushValue(cpu, gate32, cpu.eip);
     if (errorCode !== NO_ERROR_CODE) pushValue(cpu, gate32, errorCode);
   } catch (fault) {
-    restoreStack(cpu, saved, oldCpl);
+    cpu.loadSegmentCache(SS, oldSs, oldSsBase, oldSsLimit, oldSsAccess);
+    cpu.regs[ESP] = oldEsp;
+    cpu.setCpl(oldCpl);
     throw fault;
   }
   // 5-6. Flags, CS:EIP, CPL.
@@ -197,26 +201,13 @@ function deliverProtectedMode(cpu: Cpu, vector: number, errorCode: number, kind:
   loadCache(cpu, CS, (selector & 0xfffc) | newCpl, target);
   cpu.setCpl(newCpl);
   cpu.eip = offset;
-  materialiseFlags(cpu);
-  cpu.flags &= ~(TF | NT | RF | VM);
+  cpu.flags &= ~(TF | NT | RF | VM); // non-arithmetic bits: they always live in cpu.flags
   if ((type & 1) === 0) cpu.flags &= ~IF; // interrupt gate
 }
 
 function pushValue(cpu: Cpu, size32: boolean, value: number): void {
   if (size32) cpu.push32(value);
   else cpu.push16(value & 0xffff);
-}
-
-interface SavedStack { selector: number; base: number; limit: number; access: number; esp: number }
-
-function saveStack(cpu: Cpu): SavedStack {
-  return { selector: cpu.segSelector[SS]!, base: cpu.segBase[SS]!, limit: cpu.segLimit[SS]!, access: cpu.segAccess[SS]!, esp: cpu.regs[ESP]! };
-}
-
-function restoreStack(cpu: Cpu, s: SavedStack, cpl: number): void {
-  cpu.loadSegmentCache(SS, s.selector, s.base, s.limit, s.access);
-  cpu.regs[ESP] = s.esp;
-  cpu.setCpl(cpl);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +270,11 @@ function loadCodeSegmentReal(cpu: Cpu, selector: number): void {
 const iretTarget = new Descriptor();
 const iretStack = new Descriptor();
 
+/** The IRET frame slot `depth` bytes above the stack top (a plain function: a closure per IRET was an allocation on every return from an interrupt). */
+function iretPop(cpu: Cpu, wide: boolean, depth: number): number {
+  return wide ? cpu.read32(SS, cpu.stackOffset(depth)) : cpu.read16(SS, cpu.stackOffset(depth));
+}
+
 /** IRET / IRETD. */
 export function iret(cpu: Cpu, wide: boolean, state: SystemState = systemStateOf(cpu)): void {
   if (!isProtectedMode(cpu) || isVirtual8086(cpu)) { iretRealMode(cpu, wide); return; }
@@ -294,10 +290,9 @@ export function iret(cpu: Cpu, wide: boolean, state: SystemState = systemStateOf
 
 function iretProtected(cpu: Cpu, wide: boolean): void {
   const size = wide ? 4 : 2;
-  const pop = (depth: number) => (wide ? cpu.read32(SS, cpu.stackOffset(depth)) : cpu.read16(SS, cpu.stackOffset(depth)));
-  const eip = pop(0);
-  const cs = pop(size) & 0xffff;
-  const tempFlags = pop(2 * size);
+  const eip = iretPop(cpu, wide, 0);
+  const cs = iretPop(cpu, wide, size) & 0xffff;
+  const tempFlags = iretPop(cpu, wide, 2 * size);
   if (wide && (tempFlags & VM) !== 0 && cpu.cpl === 0) cpu.raise(Vector.GP, 0); // return to virtual-8086 mode: not implemented
   const csError = cs & 0xfffc;
   const rpl = cs & 3;
@@ -312,8 +307,8 @@ function iretProtected(cpu: Cpu, wide: boolean): void {
   let newEsp = 0;
   let newSs = 0;
   if (rpl > oldCpl) {
-    newEsp = pop(3 * size);
-    newSs = pop(4 * size) & 0xffff;
+    newEsp = iretPop(cpu, wide, 3 * size);
+    newSs = iretPop(cpu, wide, 4 * size) & 0xffff;
     const ssError = newSs & 0xfffc;
     if (ssError === 0) cpu.raise(Vector.GP, 0);
     if (!readDescriptor(cpu, newSs, iretStack)) cpu.raise(Vector.GP, ssError);
@@ -328,9 +323,10 @@ function iretProtected(cpu: Cpu, wide: boolean): void {
   loadCache(cpu, CS, cs, t);
   cpu.setCpl(rpl);
   cpu.eip = newEip;
-  materialiseFlags(cpu);
+  // The mask holds every arithmetic flag: the lazy record is replaced, not computed.
   const mask = writableFlags(oldCpl, iopl, wide, true);
   cpu.flags = (cpu.flags & ~mask) | (tempFlags & mask) | 2;
+  cpu.lazyOp = 0;
   cpu.resumeFlagLoaded = (cpu.flags & RF) !== 0;
   armInterruptCheck(cpu);
   if (rpl > oldCpl) {

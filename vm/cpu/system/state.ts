@@ -63,12 +63,19 @@ export type SystemTraceEvent =
 
 const states = new WeakMap<Cpu, SystemState>();
 
+/** The last CPU asked about and its state: one compare instead of a WeakMap lookup on every INT. */
+let lastCpu: Cpu | null = null;
+let lastState: SystemState | null = null;
+
 export function systemStateOf(cpu: Cpu): SystemState {
+  if (cpu === lastCpu) return lastState!;
   let state = states.get(cpu);
   if (state === undefined) {
     state = new SystemState();
     states.set(cpu, state);
   }
+  lastCpu = cpu;
+  lastState = state;
   return state;
 }
 

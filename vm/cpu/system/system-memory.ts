@@ -29,6 +29,7 @@ export function systemRead16(cpu: Cpu, linear: number): number {
 export function systemRead32(cpu: Cpu, linear: number): number {
   if ((linear & 0xfff) <= 0xffc) {
     const p = physical(cpu, linear, false);
+    if ((p & 3) === 0 && p >= 0 && p < cpu.ramSize) return cpu.ram32[p >>> 2]!; // descriptors and TSS fields are aligned
     return cpu.physicalRead8(p) | (cpu.physicalRead8(p + 1) << 8) | (cpu.physicalRead8(p + 2) << 16) | (cpu.physicalRead8(p + 3) << 24);
   }
   return systemRead16(cpu, linear) | (systemRead16(cpu, linear + 2) << 16);

@@ -30,8 +30,11 @@ function trError(cpu: Cpu, ext: number): number {
   return (cpu.segSelector[TR]! & 0xfffc) + ext;
 }
 
-/** SS:ESP for privilege level `cpl` from the current TSS (32- or 16-bit). */
-export function readStackFromTss(cpu: Cpu, cpl: number, ext: number): [number, number] {
+/** What readStackFromTss read (two fields, not an array: an INT from ring 3 reads them every time). */
+export const tssStack = { ss: 0, esp: 0 };
+
+/** SS:ESP for privilege level `cpl` from the current TSS (32- or 16-bit), into tssStack. */
+export function readStackFromTss(cpu: Cpu, cpl: number, ext: number): void {
   const base = cpu.segBase[TR]!;
   const limit = cpu.segLimit[TR]!;
   const type = cpu.segAccess[TR]! & 0xf;
@@ -39,11 +42,14 @@ export function readStackFromTss(cpu: Cpu, cpl: number, ext: number): [number, n
   if (type === TYPE_TSS32_BUSY || type === TYPE_TSS32_AVAILABLE) {
     const offset = 4 + 8 * cpl;
     if (offset + 5 > limit) cpu.raise(Vector.TS, trError(cpu, ext));
-    return [systemRead16(cpu, base + offset + 4), systemRead32(cpu, base + offset)];
+    tssStack.ss = systemRead16(cpu, base + offset + 4);
+    tssStack.esp = systemRead32(cpu, base + offset);
+    return;
   }
   const offset = 2 + 4 * cpl;
   if (offset + 3 > limit) cpu.raise(Vector.TS, trError(cpu, ext));
-  return [systemRead16(cpu, base + offset + 2), systemRead16(cpu, base + offset)];
+  tssStack.ss = systemRead16(cpu, base + offset + 2);
+  tssStack.esp = systemRead16(cpu, base + offset);
 }
 
 const next = new Descriptor();
