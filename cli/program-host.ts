@@ -16,12 +16,17 @@ import { spawnSync } from 'node:child_process';
 import { isatty } from 'node:tty';
 import { WorkerHost, workerScript } from '../vm/worker/host.ts';
 import type { ProgramJob, WorkerReport } from '../vm/worker/protocol.ts';
+import { debugClientFor, serveGdb, type DebugChoice } from './debugging.ts';
+import type { DebugClient } from '../vm/debug/client.ts';
+import { symbolizer, symbolsOf } from '../vm/debug/symbols.ts';
+import { kernelDebugSymbols } from '../kernel/debug-symbols.ts';
+import { StepView, wantsPlainText } from './step-view/step-view.ts';
 
 /** A second Ctrl-C within this many milliseconds of the first stops the machine. */
 const SECOND_INTERRUPT_MS = 1000;
 const CTRL_A = 0x01;
 
-export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' } | { type: 'output-closed' };
+export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' } | { type: 'output-closed' } | { type: 'debugger-failed'; message: string };
 
 /** What the job needs to know about this terminal. */
 export function terminalFacts(): Pick<ProgramJob, 'terminals' | 'windowSize'> {
@@ -107,14 +112,22 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
   };
 }
 
-/** Run a program job in the worker with this terminal; resolves once its output is all written. */
-export async function runInWorker(job: ProgramJob): Promise<ProgramOutcome> {
+/**
+ * Run a program job in the worker with this terminal; resolves once its output is all written.
+ * With a debugger (`--gdb`, `--step`), the machine waits for it before its first instruction.
+ */
+export async function runInWorker(job: ProgramJob, debug: DebugChoice = { gdb: null, step: false }, command = 'run'): Promise<ProgramOutcome> {
+  const client = debugClientFor(debug);
   let outputClosed = false;
   let host: WorkerHost | null = null;
-  const sink = (stream: NodeJS.WriteStream) => (bytes: Uint8Array): void => {
-    if (outputClosed) return;
-    stream.write(bytes);
-  };
+  // Output goes to the terminal, or to the step view while it has the screen.
+  let sinks: Sinks = { stdout: sink(process.stdout), stderr: sink(process.stderr) };
+  function sink(stream: NodeJS.WriteStream) {
+    return (bytes: Uint8Array): void => {
+      if (outputClosed) return;
+      stream.write(bytes);
+    };
+  }
   const onOutputError = (error: NodeJS.ErrnoException): void => {
     if (error.code !== 'EPIPE' || outputClosed) return;
     outputClosed = true;
@@ -122,17 +135,55 @@ export async function runInWorker(job: ProgramJob): Promise<ProgramOutcome> {
   };
   process.stdout.on('error', onOutputError);
   process.stderr.on('error', onOutputError);
-  host = new WorkerHost(job, { stdout: sink(process.stdout), stderr: sink(process.stderr) }, workerScript(import.meta.url, '../kernel/program-worker.ts', './program-worker.js'));
-  let stoppedByUser = false;
-  const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host?.terminate(); });
+  host = new WorkerHost(job, { stdout: (bytes) => sinks.stdout(bytes), stderr: (bytes) => sinks.stderr(bytes) },
+    workerScript(import.meta.url, '../kernel/program-worker.ts', './program-worker.js'),
+    client === null ? undefined : { client, wait: true });
   try {
-    const report = await host.ended;
-    if (!outputClosed) await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
-    if (outputClosed) return { type: 'output-closed' };
-    return stoppedByUser ? { type: 'stopped-by-user' } : report;
+    if (client !== null && debug.gdb !== null) {
+      const server = await serveGdb(client, host, debug.gdb, command, true);
+      if (typeof server === 'string') {
+        await host.ended;
+        return { type: 'debugger-failed', message: server };
+      }
+    }
+    if (client !== null && debug.step) {
+      const stepping = host;
+      return await stepThrough(job, stepping, client, (s) => { sinks = s; }, { stdout: sink(process.stdout), stderr: sink(process.stderr) });
+    }
+    let stoppedByUser = false;
+    const running = host;
+    const disconnect = connectTerminal(running, () => { stoppedByUser = true; void running.terminate(); });
+    try {
+      const report = await running.ended;
+      if (!outputClosed) await flushed();
+      if (outputClosed) return { type: 'output-closed' };
+      return stoppedByUser ? { type: 'stopped-by-user' } : report;
+    } finally {
+      disconnect();
+    }
   } finally {
-    disconnect();
     process.stdout.off('error', onOutputError);
     process.stderr.off('error', onOutputError);
   }
+}
+
+function flushed(): Promise<void[]> {
+  return Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
+}
+
+/** Where the guest's fd 1 and fd 2 go. */
+type Sinks = { stdout(b: Uint8Array): void; stderr(b: Uint8Array): void };
+
+/** --step: the view takes the keyboard and the screen; the guest's stdin is empty meanwhile. */
+async function stepThrough(job: ProgramJob, host: WorkerHost, client: DebugClient, setSink: (sinks: Sinks) => void, terminal: Sinks): Promise<ProgramOutcome> {
+  host.closeInput();
+  const names = symbolizer([...kernelDebugSymbols(job.kernel), ...(job.program.image === undefined ? [] : symbolsOf(job.program.image))]);
+  const view = new StepView({ client, names, input: process.stdin, output: process.stdout, plain: wantsPlainText(process.stdin, process.stdout, process.env) });
+  setSink({ stdout: (b) => view.programOutput(b), stderr: (b) => view.programOutput(b) });
+  await view.run();
+  setSink(terminal);
+  const report = await host.ended;
+  process.stdin.destroy();
+  await flushed();
+  return report;
 }

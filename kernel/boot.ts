@@ -7,14 +7,15 @@
 // hypercall stub from EIP and runs its TypeScript function.
 
 import { randomBytes } from 'node:crypto';
-import { Machine } from '../vm/machine/machine.ts';
+import { Machine, type MachineState } from '../vm/machine/machine.ts';
 import type { ClockKind } from '../vm/machine/clock.ts';
 import { cpuid } from '../vm/cpu/models.ts';
-import { FS, GS, StopKind, type Cpu, type TscCounts } from '../vm/cpu/cpu.ts';
+import { EAX, FS, GS, StopKind, type Cpu, type TscCounts } from '../vm/cpu/cpu.ts';
 import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
 import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
+import { crossingTracer, type TraceRecord } from './crossing-trace.ts';
 import { writeCr0 } from '../vm/cpu/system/control.ts';
 import { restoreFxsaveImage, saveFxsaveImage } from '../vm/cpu/fpu/control.ts';
 
@@ -48,7 +49,11 @@ export interface RunOptions {
   isTerminal?(fd: number): boolean;
   windowSize?(): { rows: number; columns: number };
   log?(line: string): void;
-  trace?: ((line: string) => void) | null;
+  trace?: ((line: string, record?: TraceRecord) => void) | null;
+  /** `--trace crossing`: each system call's ring change in and out, to `trace` (crossing-trace.ts). */
+  traceCrossings?: boolean;
+  /** Trace every system call on the entry path (default: whenever `trace` is given). */
+  traceSyscalls?: boolean;
   /** Called when the run ends, with the machine and the kernel (tests look at MSRs, the IDT ...). */
   inspect?(machine: Machine, kernel: Kernel): void;
   /** Stop after this many instructions (tests): the result is then { kind: 'limit' }. */
@@ -59,6 +64,15 @@ export interface RunOptions {
   onSlice?(): void;
   /** Wait up to `ms` while the CPU is halted (the worker also wakes for input and Ctrl-C). */
   idle?(ms: number): void;
+  /** A debugger (vm/debug/session.ts): made once the machine has booted, told after every slice. */
+  debug?(machine: Machine, kernel: Kernel): MachineDebugger;
+}
+
+/** What the run loop needs from a debugger: a start (it may stop before the first instruction)
+ *  and a look after each slice (it may stop the machine there until it resumes). */
+export interface MachineDebugger {
+  begin(): void;
+  afterRun(state: MachineState): void;
 }
 
 export type RunResult =
@@ -132,17 +146,24 @@ export function runProgram(options: RunOptions): RunResult {
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
     trace: options.trace ?? null,
+    traceSyscalls: options.traceSyscalls ?? (options.trace != null),
   };
   const image = readKernelImage(options.kernel);
   const code = { codePages: machine.memory.codePages, written: (page: number) => machine.cpu.code.invalidatePage(page) };
   const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, SYSCALL_SERVICES, KERNEL_ENTRY_POINTS);
   machine.system.onVmcall = () => kernel.onVmcall();
+  if (options.traceCrossings === true && host.trace !== null) {
+    const trace = host.trace;
+    machine.system.onCrossing = crossingTracer(kernel, () => machine.cpu.regs[EAX]!, trace);
+  }
   options.attach?.(kernel);
   machine.boot(options.kernel, 'gate86-kernel', '', options.initrd === undefined ? [] : [options.initrd]);
+  const debug = options.debug?.(machine, kernel) ?? null;
+  debug?.begin();
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
   try {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
-    return runLoop(machine, () => exit, limit, idle, () => { options.onSlice?.(); kernel.consolePoll(); });
+    return runLoop(machine, () => exit, limit, idle, () => { options.onSlice?.(); kernel.consolePoll(); }, debug);
   } finally {
     // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
     for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);
@@ -150,7 +171,7 @@ export function runProgram(options: RunOptions): RunResult {
   }
 }
 
-function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: () => void): RunResult {
+function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: () => void, debug: MachineDebugger | null): RunResult {
   for (;;) {
     // Short slices: the machine looks at its devices (the PIT tick, console input) between slices.
     const state = machine.run(Math.min(SLICE, limit - machine.cpu.instructionCount));
@@ -159,6 +180,7 @@ function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: numbe
     if (exit !== null) return { kind: 'exit', status: exit, instructions };
     if (state.kind === 'stopped') return { kind: 'stopped', message: state.message, instructions };
     if (state.kind === 'exited') return { kind: 'stopped', message: `isa-debug-exit ${state.status}`, instructions };
+    debug?.afterRun(state);
     onSlice();
     if (state.kind === 'halted') {
       const wait = Math.max(0, machine.nextDeadline() - machine.clock());

@@ -11,6 +11,7 @@ import { pickNextTask } from './sched/schedule.ts';
 import { doIrq } from './irq.ts';
 import { TRAP_HANDLERS } from './traps.ts';
 import { doPageFault } from './mm/fault.ts';
+import { doSyscallTrace } from './ptrace.ts';
 
 export const KERNEL_ENTRY_POINTS: Record<string, HypercallHandler> = {
   boot_log: bootLog,                    // head.S: each step of the boot story (boot-log.ts)
@@ -18,6 +19,7 @@ export const KERNEL_ENTRY_POINTS: Record<string, HypercallHandler> = {
   do_notify_resume: doNotifyResume,     // entry.S's work_notifysig: signals, restart (signals.ts)
   pick_next_task: pickNextTask,         // entry.S's schedule (sched/schedule.ts)
   do_IRQ: doIrq,                        // entry.S's common_interrupt (irq.ts)
+  do_syscall_trace: doSyscallTrace,     // entry.S's syscall_trace_entry / syscall_exit_work (ptrace.ts)
   do_page_fault: doPageFault,           // entry.S's page_fault (mm/fault.ts)
   ...TRAP_HANDLERS,                     // entry.S's other exception entries (traps.ts)
 };

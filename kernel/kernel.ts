@@ -19,7 +19,9 @@ import type { WaitQueue } from './sched/wait.ts';
 import type { KernelImage } from './image.ts';
 import { Vfs } from './fs/vfs.ts';
 import type { Tty } from './tty/tty.ts';
-import { ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
+import { ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
+import { traceSleep, traceTask } from './ptrace.ts';
+import type { TraceRecord } from './crossing-trace.ts';
 
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
 const KERNEL_STACKS_END = 0x400000;
@@ -84,8 +86,11 @@ export interface KernelHost {
   cwd?: string;
   /** What the first process runs: these bytes, or (no image) the file at `path` in the root file system. */
   program: { path: string; image?: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
-  /** Per-call tracing (`--trace syscall`): null when off. */
-  trace: ((line: string) => void) | null;
+  /** Trace lines (`--trace syscall`, `--trace fault`), with the same event as data when there is one
+   *  (`--trace-json`): null when off. */
+  trace: ((line: string, record?: TraceRecord) => void) | null;
+  /** `--trace syscall`: every task gets TIF_SYSCALL_TRACE, so entry.S reports each call (ptrace.ts). */
+  traceSyscalls?: boolean;
 }
 
 /** A hypercall's TypeScript side: it gets the kernel and the ESP the guest had at the VMCALL. */
@@ -154,7 +159,7 @@ export class Kernel {
       const service = syscalls[name];
       const entryPoint = entryPoints[name];
       const slot = address - this.hypercallsStart;
-      if (service !== undefined) this.hypercallHandlers[slot] = (k, sp) => k.serve(name, service, k.serviceRegsAt(sp + 4));
+      if (service !== undefined) this.hypercallHandlers[slot] = (k, sp) => k.serve(service, k.serviceRegsAt(sp + 4));
       else if (entryPoint !== undefined) this.hypercallHandlers[slot] = entryPoint;
       else throw new Error(`kernel: the hypercall stub ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
@@ -182,26 +187,18 @@ export class Kernel {
     return regs;
   }
 
-  /** Run a system call service; with `--trace syscall`, log the call and its result. */
-  serve(name: string, service: SyscallService, regs: PtRegs): number {
+  /** Run a system call service (its tracing is on the entry path: kernel/ptrace.ts). */
+  serve(service: SyscallService, regs: PtRegs): number {
     const task = this.current;
-    const trace = this.host.trace;
-    // Read before the call: sigreturn and execve rewrite pt_regs.
-    const args = trace === null ? '' : regs.args().map((a) => '0x' + a.toString(16)).join(', ');
-    const door = trace === null ? '' : regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
-    const number = trace === null ? 0 : regs.get('orig_eax');
     const result = service(this, regs);
     // A call that slept keeps its Sleep record until it returns for real (kernel/sched/wait.ts).
     if (result !== -ESLEEPING && task !== null) task.sleep = null;
+    else if (task !== null && this.host.traceSyscalls === true) traceSleep(this, task);
     // It took rights or frames from present pages (fork's copy-on-write, munmap): no stale TLB entry.
     const current = this.current;
     if (current !== null && current.space.ptesChanged) {
       current.space.ptesChanged = false;
       this.flushTlb();
-    }
-    if (trace !== null) {
-      const outcome = result === -ESLEEPING ? 'sleeps' : `= ${result | 0}`;
-      trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) ${outcome} [${door}]`);
     }
     return result;
   }
@@ -240,6 +237,7 @@ export class Kernel {
     this.tasks.set(task.pid, task);
     this.current = task;
     this.idle = createIdleTask(this);
+    traceTask(this, task);
     return task;
   }
 
@@ -249,6 +247,7 @@ export class Kernel {
     const task = new Task(this.nextPid++, ppid, space, threadInfo, { ...credentials });
     this.ram.write32(threadInfo + TI_TASK, task.pid);
     this.tasks.set(task.pid, task);
+    traceTask(this, task);
     return task;
   }
 

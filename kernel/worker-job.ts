@@ -12,9 +12,13 @@
 
 import { ByteRing } from '../vm/worker/byte-ring.ts';
 import {
-  CONTROL_COLUMNS, CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_ROWS, type ConsoleBuffers, type ProgramJob,
+  CONTROL_COLUMNS, CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_ROWS, type ConsoleBuffers, type DebugAttachment, type ProgramJob,
   type WorkerReport,
 } from '../vm/worker/protocol.ts';
+import { DebugSession } from '../vm/debug/session.ts';
+import { symbolizer, symbolsOf } from '../vm/debug/symbols.ts';
+import { kernelDebugSymbols } from './debug-symbols.ts';
+import { syscallName } from './ptrace.ts';
 import { runProgram } from './boot.ts';
 import type { Kernel } from './kernel.ts';
 import { terminalInterrupt, terminalResized } from './terminal.ts';
@@ -22,7 +26,7 @@ import { terminalInterrupt, terminalResized } from './terminal.ts';
 /** Longest single idle wait: the loop re-checks now and then regardless. */
 const MAX_SLEEP_MS = 100;
 
-export function runProgramJob(job: ProgramJob & ConsoleBuffers): WorkerReport {
+export function runProgramJob(job: ProgramJob & ConsoleBuffers & { debug?: DebugAttachment }): WorkerReport {
   const stdout = new ByteRing(job.stdout);
   const stderr = new ByteRing(job.stderr);
   const input = new ByteRing(job.input);
@@ -63,13 +67,30 @@ export function runProgramJob(job: ProgramJob & ConsoleBuffers): WorkerReport {
     isTerminal: (fd) => job.terminals[fd] === true,
     windowSize: () => size,
     log: (text) => { if (show === 'all' || show.some((p) => text.startsWith(p))) line(stream, prefix + text); },
-    trace: job.traceSyscalls || job.traceFaults ? (text) => {
-      if (text.startsWith('fault') ? job.traceFaults : job.traceSyscalls) line(2, text);
+    trace: job.traceSyscalls || job.traceFaults || job.traceCrossings === true ? (text, record) => {
+      const kind = record?.event ?? (text.startsWith('fault') ? 'fault' : 'syscall');
+      const wanted = kind === 'fault' ? job.traceFaults : kind === 'syscall' ? job.traceSyscalls : job.traceCrossings === true;
+      if (wanted) line(2, job.traceJson === true ? JSON.stringify(record ?? { event: kind, text }) : text);
     } : null,
+    traceSyscalls: job.traceSyscalls,
+    traceCrossings: job.traceCrossings === true,
     attach: (k) => { kernel = k; },
     onSlice: takeEvents,
     idle: (ms) => { Atomics.wait(control, CONTROL_DOORBELL, Atomics.load(control, CONTROL_DOORBELL), Math.min(ms, MAX_SLEEP_MS)); },
+    ...(job.debug !== undefined ? { debug: debuggerFor(job.debug, control, job) } : {}),
   });
   if (result.kind === 'exit') return { type: 'program-exit', status: result.status, instructions: result.instructions };
   return { type: 'stopped', message: result.kind === 'stopped' ? result.message : 'instruction limit' };
+}
+
+/** The debug session for a job that has a debugger: kernel and program symbols, the kernel's tasks. */
+function debuggerFor(attachment: DebugAttachment, control: Int32Array, job: ProgramJob): NonNullable<Parameters<typeof runProgram>[0]['debug']> {
+  return (machine, kernel) => {
+    const session = new DebugSession(machine, attachment.port, control, {
+      symbol: symbolizer([...kernelDebugSymbols(job.kernel), ...(job.program.image === undefined ? [] : symbolsOf(job.program.image))]),
+      context: () => (kernel.current === null ? null : { pid: kernel.current.pid }),
+      syscallName: (number) => syscallName(kernel, number),
+    });
+    return { begin: () => session.begin(attachment.wait), afterRun: (state) => session.afterRun(state) };
+  };
 }

@@ -10,8 +10,12 @@ import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
 import { buildUserland, userlandPrograms } from '../../userland/build-userland.ts';
 import { buildInitramfs, busyboxArchive, findBusybox, INITRAMFS_PATH, isStaticI386 } from '../../userland/initramfs.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
+import { parseGdbAddress, parseTraceKinds, type DebugChoice } from '../debugging.ts';
+
+const TRACE_KINDS = ['syscall', 'fault', 'crossing'];
 
 const usage = `usage: gate86 boot [--cpu NAME] [--tsc WHAT] [--no-jit] [--busybox FILE | --no-busybox]
+                   [--trace [KIND[,KIND...]]] [--trace-json] [--gdb [HOST:]PORT | --step]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. The root file system is the
@@ -26,7 +30,13 @@ foreground job; Ctrl-A x stops the machine.
                   or $GATE86_BUSYBOX, when there)
   --no-busybox    use gate86's own shell even where busybox is installed
 ${TSC_USAGE}
-  --no-jit        every instruction through the interpreter (the reference): no block compiler`;
+  --no-jit        every instruction through the interpreter (the reference): no block compiler
+  --trace [KINDS] also show, on the same stream: syscall (every call of every process, from the
+                  kernel's entry path; the default), crossing (each call's ring change in and out),
+                  fault (user faults and their signals)
+  --trace-json    the trace events as one JSON object per line
+  --gdb [HOST:]PORT  a gdb stub; the machine waits for gdb before startup_32, the first instruction
+  --step          the step view, stopped at startup_32: single-step head.S, run to the first ring change`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
 const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
@@ -47,10 +57,13 @@ function initramfs(found: Record<string, string>): Uint8Array | null {
   return found['init'] === undefined ? null : buildInitramfs(found);
 }
 
-interface BootArguments { cpu: string; tsc: 'cycles' | 'instructions'; busybox: string | null | undefined; jit: boolean }
+interface BootArguments {
+  cpu: string; tsc: 'cycles' | 'instructions'; busybox: string | null | undefined; jit: boolean;
+  trace: Set<string>; json: boolean; debug: DebugChoice;
+}
 
 function parseArguments(args: string[]): BootArguments {
-  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', busybox: undefined, jit: true };
+  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', busybox: undefined, jit: true, trace: new Set(), json: false, debug: { gdb: null, step: false } };
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--cpu') {
       a.cpu = args[++i] ?? '';
@@ -66,8 +79,21 @@ function parseArguments(args: string[]): BootArguments {
       a.busybox = null;
     } else if (args[i] === '--no-jit') {
       a.jit = false;
+    } else if (args[i] === '--trace') {
+      // The kinds are optional: a bare --trace shows the system calls.
+      const next = args[i + 1];
+      a.trace = next !== undefined && !next.startsWith('-') ? parseTraceKinds(args[++i]!, TRACE_KINDS) : new Set(['syscall']);
+    } else if (args[i] === '--trace-json') {
+      a.json = true;
+    } else if (args[i] === '--gdb') {
+      const value = args[++i];
+      if (value === undefined) throw new UsageError('--gdb needs a value');
+      a.debug.gdb = parseGdbAddress(value);
+    } else if (args[i] === '--step') {
+      a.debug.step = true;
     } else throw new UsageError(`unknown argument '${args[i]}'`);
   }
+  if (a.debug.gdb !== null && a.debug.step) throw new UsageError('--gdb and --step both want to stop the machine: choose one');
   return a;
 }
 
@@ -83,7 +109,7 @@ export const bootCommand: Command = {
     const out = (text: string): void => { process.stdout.write(text); };
     out(`gate86: booting the kernel on a ${a.cpu}\n`);
     const base = initramfs(found);
-    if (base === null) return bootEachSample(kernel, a.cpu, a.tsc, a.jit, found, samples);
+    if (base === null) return bootEachSample(kernel, a, found, samples);
     const busybox = a.busybox === null ? null : findBusybox(a.busybox);
     const archive = busybox === null ? base : Buffer.concat([base, busyboxArchive(new Uint8Array(readFileSync(busybox)))]);
     out(`gate86: initramfs ${INITRAMFS_PATH}${busybox === null ? '' : ` + ${busybox}`} (${(archive.length / 1024).toFixed(0)} KiB)\n`);
@@ -95,9 +121,9 @@ export const bootCommand: Command = {
       initrd: { name: 'initramfs.cpio', bytes: new Uint8Array(archive) },
       ...terminal,
       log: { stream: 1, prefix: 'kernel: ', show: 'all' },
-      traceSyscalls: false, traceFaults: false,
+      ...traceOptions(a),
       mergeOutput: true,
-    });
+    }, a.debug, 'boot');
     if (result.type === 'stopped-by-user') { process.stderr.write(`\ngate86 boot: stopped by ${process.stdin.isTTY ? 'Ctrl-A x' : 'a second Ctrl-C'}\n`); return 130; }
     if (result.type !== 'program-exit') {
       out(`kernel: the machine stopped: ${result.type === 'exit' ? `isa-debug-exit ${result.status}` : result.type === 'output-closed' ? 'stdout was closed' : result.message}\n`);
@@ -109,21 +135,26 @@ export const bootCommand: Command = {
 };
 
 /** Without gcc (no init, no initramfs): one boot per assembly sample, on the host's file system. */
-async function bootEachSample(kernel: Uint8Array, cpu: string, tsc: 'cycles' | 'instructions', jit: boolean, found: Record<string, string>, samples: string[]): Promise<number> {
+async function bootEachSample(kernel: Uint8Array, a: BootArguments, found: Record<string, string>, samples: string[]): Promise<number> {
   let first = true;
   for (const name of samples) {
     const path = found[name]!;
     const result = await runInWorker({
-      kind: 'program', kernel, cpu, tsc, ...(jit ? {} : { jit: false }),
+      kind: 'program', kernel, cpu: a.cpu, tsc: a.tsc, ...(a.jit ? {} : { jit: false }),
       program: { path, image: new Uint8Array(readFileSync(path)), argv: [name, ...(SAMPLE_ARGS[name] ?? [])], envp: [] },
       ...terminalFacts(), terminals: [false, false, false],
       log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },
-      traceSyscalls: false, traceFaults: false,
+      ...traceOptions(a),
       mergeOutput: true,
-    });
+    }, a.debug, 'boot');
     first = false;
     if (result.type !== 'program-exit') return 1;
     process.stdout.write(`kernel: ${name} ${'code' in result.status ? `exited with status ${result.status.code}` : `was killed by signal ${result.status.signal}`} after ${result.instructions} instructions\n`);
   }
   return 0;
+}
+
+/** The job's trace switches from --trace and --trace-json. */
+function traceOptions(a: BootArguments): { traceSyscalls: boolean; traceFaults: boolean; traceCrossings: boolean; traceJson: boolean } {
+  return { traceSyscalls: a.trace.has('syscall'), traceFaults: a.trace.has('fault'), traceCrossings: a.trace.has('crossing'), traceJson: a.json };
 }

@@ -7,8 +7,10 @@ import { parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { MachineHost } from '../../vm/worker/host.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 import { DEFAULT_MEMORY_MIB } from '../../vm/machine/machine.ts';
+import { DebugClient } from '../../vm/debug/client.ts';
+import { parseGdbAddress, QEMU_GDB_PORT, serveGdb } from '../debugging.ts';
 
-const usage = `usage: gate86 machine [--cpu NAME] [--tsc WHAT] [--no-jit] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] KERNEL.elf
+const usage = `usage: gate86 machine [--cpu NAME] [--tsc WHAT] [--no-jit] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] [-s] [-S] [--gdb [HOST:]PORT] KERNEL.elf
 
 Boot a Multiboot (v1) kernel like qemu-system-i386 -kernel: COM1 on stdin/stdout, exit status from
 the isa-debug-exit device at port 0xF4. Ctrl-C goes to the guest; a second Ctrl-C within a second
@@ -19,12 +21,19 @@ ${TSC_USAGE}
   --no-jit         every instruction through the interpreter (the reference): no block compiler
   --mem MiB        guest RAM (default ${DEFAULT_MEMORY_MIB})
   --append STRING  the kernel command line (after the kernel's name, as QEMU passes it)
-  --initrd FILES   Multiboot modules, comma-separated`;
+  --initrd FILES   Multiboot modules, comma-separated
+  -s               a gdb stub on TCP port ${QEMU_GDB_PORT} (QEMU's -s; gdb: target remote :${QEMU_GDB_PORT})
+  -S               stop before the first instruction until gdb says continue (QEMU's -S; implies -s
+                   unless --gdb names another port)
+  --gdb [HOST:]PORT  the gdb stub on this port instead (host default 127.0.0.1)`;
 
-interface Arguments { cpu: string; tsc: 'cycles' | 'instructions'; jit: boolean; memoryMiB: number; append: string; initrd: string[]; kernel: string }
+interface Arguments {
+  cpu: string; tsc: 'cycles' | 'instructions'; jit: boolean; memoryMiB: number; append: string; initrd: string[]; kernel: string;
+  gdb: { host: string; port: number } | null; waitForGdb: boolean;
+}
 
 function parse(args: string[]): Arguments {
-  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', jit: true, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '' };
+  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', jit: true, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '', gdb: null, waitForGdb: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -47,6 +56,12 @@ function parse(args: string[]): Arguments {
       parsed.append = value();
     } else if (arg === '--initrd') {
       parsed.initrd = value().split(',').filter((f) => f !== '');
+    } else if (arg === '-s') {
+      parsed.gdb ??= { host: '127.0.0.1', port: QEMU_GDB_PORT };
+    } else if (arg === '-S') {
+      parsed.waitForGdb = true;
+    } else if (arg === '--gdb') {
+      parsed.gdb = parseGdbAddress(value());
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg}`);
     } else if (parsed.kernel === '') {
@@ -56,6 +71,8 @@ function parse(args: string[]): Arguments {
     }
   }
   if (parsed.kernel === '') throw new UsageError('no kernel given');
+  // -S without -s waits for a debugger: give it QEMU's port (QEMU would wait for a monitor command).
+  if (parsed.waitForGdb) parsed.gdb ??= { host: '127.0.0.1', port: QEMU_GDB_PORT };
   return parsed;
 }
 
@@ -109,11 +126,17 @@ export const machineCommand: Command = {
       if (typeof bytes === 'string') { process.stderr.write(`gate86 machine: ${bytes}\n`); return 1; }
       modules.push({ name: file, bytes });
     }
+    const client = a.gdb === null ? null : new DebugClient();
     const host = new MachineHost({
       kernel, kernelName: a.kernel, commandLine: `${a.kernel} ${a.append}`, modules, cpu: a.cpu, tsc: a.tsc, memoryMiB: a.memoryMiB,
       ...(a.jit ? {} : { jit: false }),
       onOutput: (bytes) => process.stdout.write(bytes),
+      ...(client !== null ? { debug: { client, wait: a.waitForGdb } } : {}),
     });
+    if (client !== null && a.gdb !== null) {
+      const server = await serveGdb(client, host, a.gdb, 'machine', a.waitForGdb);
+      if (typeof server === 'string') { await host.done; process.stderr.write(`gate86 machine: ${server}\n`); return 1; }
+    }
     let stoppedByUser = false;
     const disconnect = connectInput(host, () => { stoppedByUser = true; void host.terminate(); });
     const report = await host.done;

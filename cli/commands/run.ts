@@ -8,8 +8,9 @@ import { runInWorker, terminalFacts } from '../program-host.ts';
 import { checkExecutable, ExecError } from '../../kernel/exec.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
+import { parseGdbAddress, parseTraceKinds, type DebugChoice } from '../debugging.ts';
 
-const TRACE_KINDS = ['syscall', 'fault', 'boot', 'msr', 'cpuid'];
+const TRACE_KINDS = ['syscall', 'fault', 'crossing', 'boot', 'msr', 'cpuid'];
 
 const usage = `usage: gate86 run [OPTIONS] PROGRAM.elf [ARGS...]
 
@@ -34,13 +35,23 @@ machine (status 130).
 ${TSC_USAGE}
 ${CLOCK_USAGE}
   --no-jit        every instruction through the interpreter (the reference): no block compiler
-  --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
-                  fault (user faults and the signal they become), boot (the boot log),
+  --trace KINDS   to stderr: syscall (each call as strace shows it: its arguments, its result, its
+                  door — int $0x80 or sysenter; reported from the kernel's entry path, so calls
+                  that end in sys_ni_syscall show too), crossing (each call's ring change in and
+                  out: CS:EIP and SS:ESP on both sides, the door, the instructions spent in the
+                  kernel), fault (user faults and the signal they become), boot (the boot log),
                   msr (each wrmsr the kernel's boot code made, with its value),
-                  cpuid (what identify_cpu found and the SEP verdict)`;
+                  cpuid (what identify_cpu found and the SEP verdict)
+  --trace-json    the syscall, crossing and fault events as one JSON object per line
+  --gdb [HOST:]PORT  a gdb remote stub on this TCP port (host default 127.0.0.1); the machine waits
+                  for gdb before its first instruction. gdb build/kernel/gate86-kernel.elf, then
+                  target remote :PORT (docs/debugging.md)
+  --step          the step view: the machine stops before its first instruction and a full-screen
+                  view of the crossing takes the terminal (plain text without a TTY or with
+                  NO_COLOR); the program's stdin is then empty`;
 
 interface RunArguments {
-  cpu: string; tsc: 'cycles' | 'instructions'; clock: 'host' | 'modelled'; jit: boolean; trace: Set<string>; program: string; args: string[]; root: string; readOnly: boolean;
+  cpu: string; tsc: 'cycles' | 'instructions'; clock: 'host' | 'modelled'; jit: boolean; trace: Set<string>; json: boolean; debug: DebugChoice; program: string; args: string[]; root: string; readOnly: boolean;
   environment: string[]; argv0: string | null; memoryMiB: number;
 }
 
@@ -64,6 +75,8 @@ function parseArguments(args: string[]): RunArguments {
   let clock: 'host' | 'modelled' = 'host';
   let jit = true;
   const trace = new Set<string>();
+  let json = false;
+  const debug: DebugChoice = { gdb: null, step: false };
   let root = '/';
   let readOnly = false;
   let argv0: string | null = null;
@@ -88,10 +101,13 @@ function parseArguments(args: string[]): RunArguments {
     } else if (a === '--no-jit') {
       jit = false;
     } else if (a === '--trace') {
-      for (const kind of value().split(',')) {
-        if (!TRACE_KINDS.includes(kind)) throw new UsageError(`unknown trace kind '${kind}' (known: ${TRACE_KINDS.join(', ')})`);
-        trace.add(kind);
-      }
+      for (const kind of parseTraceKinds(value(), TRACE_KINDS)) trace.add(kind);
+    } else if (a === '--trace-json') {
+      json = true;
+    } else if (a === '--gdb') {
+      debug.gdb = parseGdbAddress(value());
+    } else if (a === '--step') {
+      debug.step = true;
     } else if (a === '--root') {
       const dir = value();
       let real: string;
@@ -124,7 +140,8 @@ function parseArguments(args: string[]): RunArguments {
   }
   const program = args[i];
   if (program === undefined) throw new UsageError('no program to run');
-  return { cpu, tsc, clock, jit, trace, program, args: args.slice(i + 1), root, readOnly, environment: environment(steps), argv0, memoryMiB };
+  if (debug.gdb !== null && debug.step) throw new UsageError('--gdb and --step both want to stop the machine: choose one');
+  return { cpu, tsc, clock, jit, trace, json, debug, program, args: args.slice(i + 1), root, readOnly, environment: environment(steps), argv0, memoryMiB };
 }
 
 export const runCommand: Command = {
@@ -166,7 +183,9 @@ export const runCommand: Command = {
       log: { stream: 2, prefix: '', show: a.trace.has('boot') ? 'all' : [...(a.trace.has('msr') ? ['wrmsr'] : []), ...(a.trace.has('cpuid') ? ['CPU:'] : [])] },
       traceSyscalls: a.trace.has('syscall'),
       traceFaults: a.trace.has('fault'),
-    });
+      traceCrossings: a.trace.has('crossing'),
+      traceJson: a.json,
+    }, a.debug);
     switch (outcome.type) {
       case 'program-exit': return 'code' in outcome.status ? outcome.status.code : 128 + outcome.status.signal;
       case 'stopped-by-user': process.stderr.write(`\ngate86 run: stopped by ${process.stdin.isTTY ? 'Ctrl-A x' : 'a second Ctrl-C'}\n`); return 130;
@@ -175,6 +194,7 @@ export const runCommand: Command = {
       case 'error': process.stderr.write(`gate86 run: ${outcome.message}\n`); return 125;
       case 'stopped': process.stderr.write(`gate86 run: the machine stopped: ${outcome.message}\n`); return 125;
       case 'exit': process.stderr.write(`gate86 run: the machine stopped: isa-debug-exit ${outcome.status}\n`); return 125;
+      case 'debugger-failed': process.stderr.write(`gate86 run: ${outcome.message}\n`); return 125;
     }
   },
 };

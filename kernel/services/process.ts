@@ -17,6 +17,7 @@ import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 import { signalGroup } from '../signals.ts';
 import { disassociate } from '../tty/console.ts';
 import { SIGCONT, SIGHUP } from '../signal-numbers.ts';
+import { traceTaskExit } from '../ptrace.ts';
 
 /**
  * A task lets go of its address space: it exits, or execs another program (Linux's mm_release).
@@ -43,6 +44,7 @@ export function releaseMm(k: Kernel, task: Task): void {
  */
 export function exitThread(k: Kernel, task: Task, status: ExitStatus): void {
   if (task.state === 'zombie') return;
+  traceTaskExit(k, task);                            // --trace syscall: the call it dies in: `= ?`
   releaseMm(k, task);
   if (task.sleep !== null) wakeTask(k, task, 'signal');
   task.sleep = null;

@@ -82,6 +82,17 @@ export function syscallTableAssembly(rows: SyscallRow[]): string {
   ];
   slots.forEach((entry, number) => out.push(`\t.long ${entry}\t\t/* ${number} ${names.get(number) ?? '(unused)'} */`));
   out.push('\t.size sys_call_table, . - sys_call_table', '');
+  // The names, for tracing (--trace syscall prints set_robust_list even though no service exists):
+  // sys_call_names[n] points at the table's name for number n, or is 0 for a number with no row.
+  out.push(
+    '/* sys_call_names[n]: the name kernel/syscall_32.tbl gives number n (0: none), for --trace syscall. */',
+    '\t.globl sys_call_names',
+    'sys_call_names:',
+  );
+  slots.forEach((_, number) => out.push(names.has(number) ? `\t.long .Lname_${number}` : '\t.long 0'));
+  out.push('\t.size sys_call_names, . - sys_call_names', '\t.globl sys_call_names_end', 'sys_call_names_end:');
+  for (const [number, name] of [...names].sort((a, b) => a[0] - b[0])) out.push(`.Lname_${number}:\t.asciz "${name}"`);
+  out.push('');
   return out.join('\n');
 }
 

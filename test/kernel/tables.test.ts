@@ -49,8 +49,12 @@ test('fidelity 8: the table generator fills gaps and entry-less rows with sys_ni
   t.is(nrSyscalls(rows), 5);
   t.deepEqual(tableSlots(rows), ['sys_ni_syscall', 'sys_exit', 'sys_ni_syscall', 'sys_ni_syscall', 'sys_write']);
   const text = syscallTableAssembly(rows);
-  t.is(text.match(/\.long /g)!.length, 5);
-  t.regex(text, /\.long sys_ni_syscall\t\t\/\* 3 \(unused\) \*\//);
+  const [table, names] = text.split('sys_call_names:') as [string, string];
+  t.is(table.match(/\.long /g)!.length, 5);
+  t.regex(table, /\.long sys_ni_syscall\t\t\/\* 3 \(unused\) \*\//);
+  // sys_call_names: one pointer per slot, to the table's name, 0 where no row exists (for --trace syscall)
+  t.deepEqual(names.match(/\.long \S+/g), ['.long .Lname_0', '.long .Lname_1', '.long 0', '.long 0', '.long .Lname_4']);
+  t.regex(names, /\.Lname_0:\t\.asciz "restart_syscall"/);
   t.regex(unistdHeader(rows), /#define NR_syscalls 5/);
 });
 

@@ -36,6 +36,24 @@ sameOnBoth('pit');
 sameOnBoth('sti-shadow');
 sameOnBoth('uart');
 sameOnBoth('microloop', { append: 'iterations=20000' });
+sameOnBoth('debugregs');
+
+test('debugregs: general detect and a data hit under TF, as the SDM says (QEMU 7.2 departs: it ignores DR7.GD and takes two #DBs)', (t) => {
+  const gate86 = runGate86(buildKernel('debugregs'), { append: 'sdm' });
+  t.is(gate86.message, null);
+  const sdmPart = gate86.output.slice(gate86.output.indexOf('general detect'));
+  t.is(sdmPart, [
+    'general detect (DR7.GD)',
+    // a fault at the MOV, DR6.BD set, GD cleared on the way into the handler (SDM 17.2.4)
+    '  mov from dr0: 1 #DB, last at at_mov_dr cs=0060 dr6=ffff2ff0 gd=0',
+    '  dr7 now 00000400',
+    'a data hit under TF: one #DB with BS and B1',
+    // one #DB after the write reports both conditions (SDM 17.3.1.4, 6.9)
+    '  pushf/popf TF, then the write: 1 #DB, last at after_step_write cs=0060 dr6=ffff4ff2 gd=0',
+    'done',
+    '',
+  ].join('\n'));
+});
 
 test('multiboot: command line, modules and memory sizes as qemu-system-i386 -append/-initrd give them', (t) => {
   const kernel = buildKernel('multiboot');

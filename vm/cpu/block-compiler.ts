@@ -556,7 +556,7 @@ class TraceEmitter {
     const mode = this.modes[index]!;
     const conditions = [`remaining < ${next.ops.length}`];
     if (index !== 0) conditions.push(`!block${index}.valid`); // block 0 was valid at entry; an invalidation since sets exitBlock
-    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${mode} || cpu.breakpointCount !== 0`;
+    const full = `cpu.exitBlock !== 0 || cpu.pendingEvents !== 0 || (cpu.flags & ${TF | RF}) !== 0 || cpu.codeMode !== ${mode} || cpu.debugActive !== 0`;
     if (this.check === 'no') conditions.push(full);
     else if (this.check === 'maybe') conditions.push(`(!checked && (${full}))`);
     if (this.check !== 'no' && mode !== this.modes[from]) conditions.push(`cpu.codeMode !== ${mode}`);

@@ -279,8 +279,6 @@ export class CodeCache {
       e = op.next;
       p += op.length;
       if (op.isBranch || op.form === null || op.form.endsBlock === true || secondPage >= 0 || p >= pageEnd || ops.length >= MAX_BLOCK_OPS) break;
-      // A breakpoint always starts a block, so the run loop checks it once per block.
-      if (cpu.breakpointCount !== 0 && cpu.breakpoints.has((lin + (p - phys)) >>> 0)) break;
     }
     const block = new Block(ops, lin, phys, cpu.code32, secondPage);
     const page = phys >>> PAGE_SHIFT;

@@ -24,6 +24,7 @@ import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
 import type { Binder, Op } from './op.ts';
 import { compileCosts, type CycleCosts } from './cycles/costs.ts';
 import { FpuState } from './fpu/state.ts';
+import { DebugUnit } from './debug/debug-unit.ts';
 
 // General registers, in encoding order. Index 8 is a register that is always 0: a memory operand
 // without a base or index names it, so effective addresses need no branches.
@@ -87,8 +88,12 @@ export const enum StopKind {
   Limit = 4,
   /** Something outside asked (debugger, Ctrl-C): nothing guest-visible happened. */
   Request = 5,
-  /** The next instruction's linear address is a breakpoint (EIP at it, not executed yet). */
+  /** The next instruction's linear address is a host breakpoint (EIP at it, not executed yet). */
   Breakpoint = 6,
+  /** The host's single step is done: one instruction ran, or one exception was delivered. */
+  Step = 7,
+  /** The instruction just executed touched a host watchpoint (cpu.debug.watchHit says which). */
+  Watchpoint = 8,
 }
 
 export class Cpu {
@@ -233,14 +238,13 @@ export class Cpu {
   stopVector = 0;
   stopErrorCode = NO_ERROR_CODE;
   /**
-   * Linear addresses where the run loop stops before executing (StopKind.Breakpoint), for the
-   * debugger and gdb stub. Change them with setBreakpoint/clearBreakpoint.
+   * Nonzero while anything is watching (DR7 breakpoints, host breakpoints or watchpoints, a host
+   * single step, a pending RF): the run loop then runs instructions through vm/cpu/debug/checked-run.ts.
+   * The DEBUG_* bits of vm/cpu/debug/debug-unit.ts say why.
    */
-  readonly breakpoints = new Set<number>();
-  /** breakpoints.size, as a plain field the run loop can test for free. */
-  breakpointCount = 0;
-  /** The breakpoint just reported: the next run executes it instead of stopping again. */
-  breakpointResume = -1;
+  debugActive = 0;
+  /** The debug registers' breakpoints and the host's (vm/cpu/debug/debug-unit.ts). */
+  readonly debug: DebugUnit;
   /** Operation name -> binder. Integer operations are installed at construction; see registerOperation. */
   readonly operations = new Map<string, Binder>();
   /** Operation name -> times an instruction with no registered operation raised #UD (`gate86 run --trace fault` lists them). */
@@ -260,6 +264,7 @@ export class Cpu {
     this.mmu = new Mmu(this);
     this.tlb = this.mmu.tlb;
     this.code = new CodeCache(this);
+    this.debug = new DebugUnit(this);
     memory.onExternalWrite = (page) => this.code.invalidatePage(page);
     for (const [index, value] of model.msrs) this.msr.set(index, value);
     this.reset();
@@ -276,6 +281,7 @@ export class Cpu {
     this.dr.fill(0);
     this.dr[6] = 0xffff0ff0 | 0;
     this.dr[7] = 0x400;
+    this.debug.refreshGuestBreakpoints();
     for (let s = 0; s < 8; s++) this.loadSegmentCache(s, 0, 0, 0xffff, SEG_PRESENT | SEG_NOT_SYSTEM | SEG_READ_WRITE | SEG_ACCESSED | (s === CS ? SEG_CODE : 0));
     this.tableBase.fill(0);
     this.tableLimit.fill(0xffff);
@@ -293,16 +299,13 @@ export class Cpu {
     this.code.invalidateAll();
   }
 
-  /** Stop before executing the instruction at this linear address. */
+  /** Stop before executing the instruction at this linear address (a host breakpoint: StopKind.Breakpoint). */
   setBreakpoint(linear: number): void {
-    this.breakpoints.add(linear >>> 0);
-    this.breakpointCount = this.breakpoints.size;
-    this.code.invalidateAll(); // blocks must be cut so that the address starts one
+    this.debug.setHostBreakpoint(linear);
   }
 
   clearBreakpoint(linear: number): void {
-    this.breakpoints.delete(linear >>> 0);
-    this.breakpointCount = this.breakpoints.size;
+    this.debug.clearHostBreakpoint(linear);
   }
 
   // ============================================================================================
@@ -468,11 +471,13 @@ export class Cpu {
   }
 
   readLinear8(lin: number): number {
+    if (this.debugActive !== 0) this.debug.noteAccess(lin, 1, false);
     const p = this.physicalFor(lin, false);
     return p < this.ramSize ? this.ram8[p]! : 0xff;
   }
 
   readLinear16(lin: number): number {
+    if (this.debugActive !== 0) this.debug.noteAccess(lin, 2, false);
     if ((lin & 0xfff) === 0xfff) {
       const low = this.physicalFor(lin, false);
       const high = this.physicalFor(lin + 1, false);
@@ -483,6 +488,7 @@ export class Cpu {
   }
 
   readLinear32(lin: number): number {
+    if (this.debugActive !== 0) this.debug.noteAccess(lin, 4, false);
     if ((lin & 0xfff) > 0xffc) {
       const a = this.physicalFor(lin, false);
       const b = this.physicalFor((lin | 0xfff) + 1, false);
@@ -500,11 +506,13 @@ export class Cpu {
   }
 
   writeLinear8(lin: number, value: number): void {
+    if (this.debugActive !== 0) this.debug.noteAccess(lin, 1, true);
     const p = this.physicalFor(lin, true);
     this.physicalWrite8(p, value);
   }
 
   writeLinear16(lin: number, value: number): void {
+    if (this.debugActive !== 0) this.debug.noteAccess(lin, 2, true);
     if ((lin & 0xfff) === 0xfff) {
       const low = this.physicalFor(lin, true);
       const high = this.physicalFor(lin + 1, true); // both pages checked before either byte is written
@@ -518,6 +526,7 @@ export class Cpu {
   }
 
   writeLinear32(lin: number, value: number): void {
+    if (this.debugActive !== 0) this.debug.noteAccess(lin, 4, true);
     if ((lin & 0xfff) > 0xffc) {
       const a = this.physicalFor(lin, true);
       const b = this.physicalFor((lin | 0xfff) + 1, true);

@@ -174,7 +174,9 @@ export class Mmu {
       cpu.centicycles += cpu.cycleCosts.tlbMiss; // a TLB miss: the cycle model's price of the page walk
     }
     const page = phys >>> PAGE_SHIFT;
-    if (phys < cpu.ramSize) {
+    // A page holding watched bytes (a data breakpoint, a gdb watchpoint) stays out of the TLB, so that
+    // every access to it takes the CPU's slow path, which tells the debug unit (vm/cpu/debug/).
+    if (phys < cpu.ramSize && (cpu.debugActive === 0 || !cpu.debug.watchesPage(lin >>> PAGE_SHIFT))) {
       if (cpu.code.isCodePage(page)) entryBits &= ~(TLB_WRITE | TLB_USER_WRITE);
       this.install(lin >>> PAGE_SHIFT, (page << PAGE_SHIFT) | entryBits);
     }

@@ -21,6 +21,8 @@ import { pentium4Costs } from './cycles/tables/pentium4.ts';
 import { athlonXpCosts } from './cycles/tables/athlon-xp.ts';
 
 export const FEATURE_FPU = 1 << 0;
+/** DE: debugging extensions (CR4.DE: I/O breakpoints, DR4/DR5 #UD). The Pentium introduced it. */
+export const FEATURE_DE = 1 << 2;
 export const FEATURE_PSE = 1 << 3;
 export const FEATURE_TSC = 1 << 4;
 export const FEATURE_MSR = 1 << 5;
@@ -94,7 +96,7 @@ export interface CpuModel {
   mxcsrMask: number;
 }
 
-const IMPLEMENTED_P5 = FEATURE_FPU | FEATURE_PSE | FEATURE_TSC | FEATURE_MSR | FEATURE_CX8;
+const IMPLEMENTED_P5 = FEATURE_FPU | FEATURE_DE | FEATURE_PSE | FEATURE_TSC | FEATURE_MSR | FEATURE_CX8;
 const IMPLEMENTED_P6 = IMPLEMENTED_P5 | FEATURE_SEP | FEATURE_CMOV;
 const P6_MMX = IMPLEMENTED_P6 | FEATURE_MMX;
 const P6_SSE = P6_MMX | FEATURE_FXSR | FEATURE_SSE;

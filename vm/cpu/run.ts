@@ -9,6 +9,8 @@ import { EventKind, Vector } from './fault.ts';
 import { RF, TF } from './flags.ts';
 import { compileTrace, type CompiledBlock } from './block-compiler.ts';
 import type { Block } from './code-cache.ts';
+import { runChecked } from './debug/checked-run.ts';
+import { DR6_BS } from './debug/debug-registers.ts';
 
 /** Run until `maxInstructions` have retired or something stops the CPU. Returns why it stopped. */
 export function runCpu(cpu: Cpu, maxInstructions: number): StopKind {
@@ -23,7 +25,9 @@ export function runCpu(cpu: Cpu, maxInstructions: number): StopKind {
       break;
     }
     try {
-      executeBlocks(cpu, end - cpu.instructionCount);
+      // While anything watches (breakpoints, watchpoints, stepping), instructions run checked.
+      if (cpu.debugActive !== 0) runChecked(cpu, end - cpu.instructionCount);
+      else executeBlocks(cpu, end - cpu.instructionCount);
     } catch (e) {
       if (e !== cpu.fault) throw e;
       unwindFault(cpu);
@@ -42,23 +46,23 @@ function executeBlocks(cpu: Cpu, remaining: number): void {
   cpu.opIndex = -1; // a fault before the first op belongs to no block: EIP is already right
   let block = code.lookup();
   for (;;) {
-    if (cpu.breakpointCount !== 0 && stopsAtBreakpoint(cpu, block)) return;
+    if (cpu.debugActive !== 0) return; // runCpu continues in the checked loop
     const ops = block.ops;
     cpu.block = block;
     const compiled = block.compiled;
     // EFLAGS.TF: one instruction, then a single-step #DB (SDM Vol. 3A 17.3.1.4). EFLAGS.RF (set by an
     // IRET back to a faulting instruction): one instruction, then RF is cleared (17.3.1.1). Both are
-    // rare, so one test covers them; they, breakpoints, and the last block before the limit when it
-    // would not run whole, run in the interpreter.
+    // rare, so one test covers them; they, and the last block before the limit when it would not
+    // run whole, run in the interpreter (breakpoints and watchpoints: in the checked loop).
     const oneInstruction = (cpu.flags & (TF | RF)) !== 0;
     const singleStep = (cpu.flags & TF) !== 0;
-    if (compiled !== null && ops.length <= remaining && !oneInstruction && cpu.breakpointCount === 0) {
+    if (compiled !== null && ops.length <= remaining && !oneInstruction) {
       remaining = compiled(cpu, remaining);
       block = cpu.block; // a trace may have ended in a later block than it started
     } else {
       if (compiled === null && cpu.jitThreshold !== 0 && ++block.runs >= cpu.jitThreshold && block.valid) {
         block.compiled = compile(cpu, block);
-        if (ops.length <= remaining && !oneInstruction && cpu.breakpointCount === 0) {
+        if (ops.length <= remaining && !oneInstruction) {
           remaining = block.compiled(cpu, remaining);
           block = cpu.block;
           if (!finishBlock(cpu)) return;
@@ -139,19 +143,6 @@ function compile(cpu: Cpu, block: Block): CompiledBlock {
   return compiled;
 }
 
-/** Whether the block starts at a breakpoint not just reported; if so the run stops before it. */
-function stopsAtBreakpoint(cpu: Cpu, block: Block): boolean {
-  const linear = block.linear >>> 0;
-  if (!cpu.breakpoints.has(linear) || cpu.breakpointResume === linear) {
-    cpu.breakpointResume = -1;
-    return false;
-  }
-  cpu.breakpointResume = linear;
-  cpu.block = null;
-  cpu.requestStop(StopKind.Breakpoint);
-  return true;
-}
-
 /**
  * After an instruction run alone because TF or RF was set: the processor clears RF once the
  * instruction completes (unless the instruction itself loaded it: IRET, a task switch), then takes
@@ -164,7 +155,6 @@ function finishOneInstruction(cpu: Cpu, singleStep: boolean): void {
   cpu.dr[6] = cpu.dr[6]! | DR6_BS;
   cpu.raiseTrap(Vector.DB, false);
 }
-const DR6_BS = 0x4000;
 
 /** Put EIP where the exception says; count the ops of the block (this pass of it) that completed. */
 function unwindFault(cpu: Cpu): void {

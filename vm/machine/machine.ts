@@ -48,6 +48,7 @@ export type MachineState =
   | { kind: 'running' }
   | { kind: 'halted' } // HLT with IF = 1: waiting for an interrupt
   | { kind: 'exited'; status: number } // isa-debug-exit
+  | { kind: 'debug' } // a host breakpoint, watchpoint or single step stopped it (cpu.stopKind says which)
   | { kind: 'stopped'; message: string }; // the guest can go no further
 
 /** Everything a machine holds, as plain data: restore it into a machine with the same CPU model and
@@ -166,6 +167,7 @@ export class Machine {
       return { kind: 'stopped', message: 'triple fault: the CPU shut down' };
     }
     if (stop === StopKind.Halt) return this.idleState();
+    if (stop === StopKind.Breakpoint || stop === StopKind.Watchpoint || stop === StopKind.Step) return { kind: 'debug' };
     if (stop === StopKind.Exception || stop === StopKind.Interrupt) {
       return { kind: 'stopped', message: `unhandled exception ${cpu.stopVector} at eip 0x${(cpu.eip >>> 0).toString(16)}` };
     }

@@ -6,11 +6,19 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ByteRing } from './byte-ring.ts';
 import { CONTROL_COLUMNS, CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_ROWS, CONTROL_WORDS, type MultibootJob, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
+import type { DebugClient, MachineOutcome } from '../debug/client.ts';
+
+/** A debugger for the machine (vm/debug/client.ts), and whether it stops before the first instruction. */
+export interface DebugOption {
+  client: DebugClient;
+  wait: boolean;
+}
 
 /** What to boot (the worker's Multiboot job), and where its COM1 output goes. */
 export interface MachineHostOptions extends Omit<MultibootJob, 'kind'> {
   /** Called with each chunk of COM1 output, as soon as it arrives. */
   onOutput(bytes: Uint8Array): void;
+  debug?: DebugOption;
 }
 
 /** Where each output stream goes, chunk by chunk, as soon as it arrives. */
@@ -54,14 +62,16 @@ export class WorkerHost {
   /** Resolves with the worker's report once all output has been delivered. */
   readonly ended: Promise<WorkerReport>;
 
-  /** `script`: the worker entry that runs this kind of job (workerScript()). */
-  constructor(job: WorkerJob, sinks: OutputSinks, script: URL) {
+  /** `script`: the worker entry that runs this kind of job (workerScript()); `debug`: a debugger attached. */
+  constructor(job: WorkerJob, sinks: OutputSinks, script: URL, debug?: DebugOption) {
     const start: StartMessage = {
       ...job,
       stdout: this.stdout.buffer, stderr: this.stderr.buffer, input: this.input.buffer,
       control: this.control.buffer as SharedArrayBuffer,
+      ...(debug !== undefined ? { debug: { port: debug.client.workerPort, wait: debug.wait } } : {}),
     };
-    this.worker = new Worker(script, { workerData: start });
+    debug?.client.connect(this.control);
+    this.worker = new Worker(script, { workerData: start, transferList: debug !== undefined ? [debug.client.workerPort] : [] });
     this.ended = new Promise<WorkerReport>((resolve) => {
       let report: WorkerReport | null = null;
       this.worker.on('message', (message: WorkerReport) => { report = message; });
@@ -70,7 +80,9 @@ export class WorkerHost {
         this.finished = true;
         this.flush(this.stdout, sinks.stdout);
         this.flush(this.stderr, sinks.stderr);
-        resolve(report ?? { type: 'stopped', message: 'the machine worker ended without a report' });
+        const final: WorkerReport = report ?? { type: 'stopped', message: 'the machine worker ended without a report' };
+        debug?.client.machineEnded(describeReport(final), outcomeOf(final));
+        resolve(final);
       });
     });
     void this.pump(this.stdout, sinks.stdout);
@@ -157,6 +169,22 @@ export class WorkerHost {
   }
 }
 
+/** One line for how the machine ended (the debugger hears it). */
+function describeReport(report: WorkerReport): string {
+  switch (report.type) {
+    case 'exit': return `isa-debug-exit ${report.status}`;
+    case 'program-exit': return 'code' in report.status ? `the program exited with status ${report.status.code}` : `the program was killed by signal ${report.status.signal}`;
+    default: return report.message;
+  }
+}
+
+/** The exit status or the signal gdb reports (W or X), or null for a machine that stopped. */
+function outcomeOf(report: WorkerReport): MachineOutcome {
+  if (report.type === 'exit') return { code: report.status };
+  if (report.type === 'program-exit') return report.status;
+  return null;
+}
+
 /** How a Multiboot job ends. */
 export type MultibootReport = Exclude<WorkerReport, { type: 'program-exit' }>;
 
@@ -170,7 +198,7 @@ export class MachineHost extends WorkerHost {
       kind: 'multiboot', kernel: options.kernel, kernelName: options.kernelName, commandLine: options.commandLine,
       modules: options.modules, cpu: options.cpu, memoryMiB: options.memoryMiB,
       ...(options.jit === false ? { jit: false } : {}),
-    }, { stdout: options.onOutput, stderr: options.onOutput }, workerScript(import.meta.url, './machine-worker.ts', './worker.js'));
+    }, { stdout: options.onOutput, stderr: options.onOutput }, workerScript(import.meta.url, './machine-worker.ts', './worker.js'), options.debug);
     this.done = this.ended.then((report) => report.type === 'program-exit' ? { type: 'error', message: 'a Multiboot job reported a program exit' } : report);
   }
 }

@@ -13,14 +13,16 @@
 import { Machine } from '../machine/machine.ts';
 import { MultibootError } from '../machine/multiboot.ts';
 import { ByteRing } from './byte-ring.ts';
-import { CONTROL_DOORBELL, type ConsoleBuffers, type MultibootJob, type WorkerReport } from './protocol.ts';
+import { CONTROL_DOORBELL, type ConsoleBuffers, type DebugAttachment, type MultibootJob, type WorkerReport } from './protocol.ts';
 import { serveJob } from './serve.ts';
+import { DebugSession } from '../debug/session.ts';
+import { symbolizer, symbolsOf } from '../debug/symbols.ts';
 
 const SLICE = 200_000;
 /** Longest single sleep, so the loop re-checks the clock and the doorbell now and then. */
 const MAX_SLEEP_MS = 100;
 
-function runMultiboot(start: MultibootJob & ConsoleBuffers): WorkerReport {
+function runMultiboot(start: MultibootJob & ConsoleBuffers & { debug?: DebugAttachment }): WorkerReport {
   const output = new ByteRing(start.stdout);
   const input = new ByteRing(start.input);
   const doorbell = new Int32Array(start.control);
@@ -33,11 +35,15 @@ function runMultiboot(start: MultibootJob & ConsoleBuffers): WorkerReport {
     consoleIn: () => input.pop(),
   });
   machine.boot(start.kernel, start.kernelName, start.commandLine, start.modules);
+  // `gate86 machine -s/-S`: the gdb stub's session, with the kernel's symbols for the monitor.
+  const session = start.debug === undefined ? null : new DebugSession(machine, start.debug.port, doorbell, { symbol: symbolizer(symbolsOf(start.kernel)) });
+  session?.begin(start.debug!.wait);
   for (;;) {
     const bell = Atomics.load(doorbell, CONTROL_DOORBELL);
     const state = machine.run(SLICE);
     if (state.kind === 'exited') return { type: 'exit', status: state.status };
     if (state.kind === 'stopped') return { type: 'stopped', message: state.message };
+    session?.afterRun(state);
     if (state.kind === 'halted' && input.available() === 0) {
       const wait = (machine.nextDeadline() - machine.clock()) / 1e6;
       if (wait > 0) Atomics.wait(doorbell, CONTROL_DOORBELL, bell, Math.min(wait, MAX_SLEEP_MS));

@@ -3,6 +3,8 @@
 // entry serves two jobs: a Multiboot kernel (`gate86 machine`: COM1 is the console) and the gate86
 // kernel running a program (`gate86 run`, `gate86 boot`: the kernel's fds 0, 1, 2 are the console).
 
+import type { MessagePort } from 'node:worker_threads';
+
 /** The shared buffers every job gets. */
 export interface ConsoleBuffers {
   /** ByteRing buffers: guest → host (stdout; COM1 for a Multiboot kernel), guest → host (stderr),
@@ -24,7 +26,9 @@ export const CONTROL_INPUT_CLOSED = 2;
 /** The host terminal's size, rows and columns (0: unchanged since the job started): TIOCGWINSZ, SIGWINCH. */
 export const CONTROL_ROWS = 3;
 export const CONTROL_COLUMNS = 4;
-export const CONTROL_WORDS = 5;
+/** How many debug requests the host has posted on the debug port (vm/debug/protocol.ts). */
+export const CONTROL_DEBUG = 5;
+export const CONTROL_WORDS = 6;
 
 export interface MultibootJob {
   kind: 'multiboot';
@@ -70,15 +74,25 @@ export interface ProgramJob {
   terminals: boolean[];
   windowSize: { rows: number; columns: number };
   log: LogFilter;
-  /** --trace syscall / fault: those lines go to stderr. */
+  /** --trace syscall / fault / crossing: those lines go to stderr. */
   traceSyscalls: boolean;
   traceFaults: boolean;
+  traceCrossings?: boolean;
+  /** --trace-json: each trace event as one JSON object per line. */
+  traceJson?: boolean;
   /** The guest's fd 2 goes to the stdout ring too (`gate86 boot` shows one stream, in order). */
   mergeOutput?: boolean;
 }
 
 export type WorkerJob = MultibootJob | ProgramJob;
-export type StartMessage = WorkerJob & ConsoleBuffers;
+
+/** A debugger on the main thread (vm/debug/): its port, and whether to stop before the first instruction. */
+export interface DebugAttachment {
+  port: MessagePort;
+  wait: boolean;
+}
+
+export type StartMessage = WorkerJob & ConsoleBuffers & { debug?: DebugAttachment };
 
 export type WorkerReport =
   | { type: 'exit'; status: number }

@@ -76,6 +76,8 @@ system_call:
 	pushl	%eax				/* ORIG_EAX: the number survives EAX being overwritten */
 	SAVE_ALL
 	GET_THREAD_INFO(%ebp)
+	testl	$(1 << TIF_SYSCALL_TRACE), TI_FLAGS(%ebp)	/* traced: every call is reported, */
+	jnz	syscall_trace_entry		/* a bad number too (as strace sees it) */
 	cmpl	$NR_syscalls, %eax		/* unsigned: 0x80000000 and -1 are "too big" (fidelity 8) */
 	jae	syscall_badsys
 syscall_call:
@@ -141,6 +143,8 @@ __start___ex_table:
 	pushl	%eax				/* ORIG_EAX */
 	SAVE_ALL
 	GET_THREAD_INFO(%ebp)
+	testl	$(1 << TIF_SYSCALL_TRACE), TI_FLAGS(%ebp)	/* traced: report it, then leave through iret */
+	jnz	syscall_trace_entry
 	cmpl	$NR_syscalls, %eax		/* the same unsigned check as system_call */
 	jae	syscall_badsys
 	call	*sys_call_table(,%eax,4)
@@ -169,10 +173,39 @@ sysexit_to_user:
 /* ==================================== the slow exits ========================================= */
 
 /*
- * syscall_exit_work: a flag is set. The only flag gate86 traces is none yet (TIF_SYSCALL_TRACE is
- * reserved for --trace syscall in the TypeScript half), so this is work_pending.
+ * System call tracing (Linux's syscall_trace_entry / syscall_exit_work, arch/i386/kernel/entry.S).
+ * TIF_SYSCALL_TRACE is set on every task while `--trace syscall` is on (kernel/ptrace.ts), as ptrace
+ * sets it on the task strace watches. It sits in _TIF_ALLWORK_MASK, so a traced call never leaves
+ * through SYSEXIT: the exit goes through syscall_exit_work, which reports it, then resume_userspace.
+ *
+ * On entry, do_syscall_trace(regs, 0) sees the number and the arguments before anything runs: the
+ * calls that end in sys_ni_syscall (glibc's set_robust_list, rseq) and the numbers past the table
+ * are reported like any other. EAX(%esp) is -ENOSYS meanwhile, which a number past the table keeps.
  */
+syscall_trace_entry:
+	movl	$-ENOSYS, EAX(%esp)
+	movl	%esp, %eax
+	pushl	$0				/* do_syscall_trace(regs, 0): on the way in */
+	pushl	%eax
+	call	do_syscall_trace
+	addl	$8, %esp
+	movl	ORIG_EAX(%esp), %eax		/* the number again (the gate returned in EAX) */
+	cmpl	$NR_syscalls, %eax
+	jb	syscall_call
+	jmp	syscall_exit			/* -ENOSYS, reported on the way out */
+
+/* syscall_exit_work: a flag of _TIF_ALLWORK_MASK is set: trace the exit, or the work of work_pending. */
 syscall_exit_work:
+	testl	$(1 << TIF_SYSCALL_TRACE), %ecx
+	jz	work_pending
+	sti
+	movl	%esp, %eax
+	pushl	$1				/* do_syscall_trace(regs, 1): on the way out, with the result */
+	pushl	%eax
+	call	do_syscall_trace
+	addl	$8, %esp
+	jmp	resume_userspace		/* signals and rescheduling as usual, then iret */
+
 work_pending:
 	testl	$(1 << TIF_NEED_RESCHED), %ecx
 	jz	work_notifysig

@@ -5,7 +5,8 @@
 import { CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_OSFXSR, CR4_OSXMMEXCPT, CR4_PSE, CR4_TSD, StopKind, type Cpu } from '../cpu.ts';
 import { Vector } from '../fault.ts';
 import { IF, materialiseFlags } from '../flags.ts';
-import { FEATURE_PSE, FEATURE_TSC, modelHasFeature } from '../models.ts';
+import { FEATURE_DE, FEATURE_PSE, FEATURE_TSC, modelHasFeature } from '../models.ts';
+import { checkGeneralDetect, CR4_DE, debugRegisterIndex, writeDebugRegister } from '../debug/debug-registers.ts';
 import { effectiveAddress, type Binder, type Executor } from '../op.ts';
 import { inhibitInterruptsForOneInstruction } from './far-transfers.ts';
 import { cplWithinIopl, requireCpl0 } from './privilege.ts';
@@ -29,11 +30,12 @@ export function writeCr0(cpu: Cpu, value: number): void {
 }
 
 /**
- * CR4 bits this model has (only what the machine implements: PSE, TSD with the TSC, OSFXSR with
+ * CR4 bits this model has (only what the machine implements: PSE, DE, TSD with the TSC, OSFXSR with
  * FXSAVE/FXRSTOR, OSXMMEXCPT with SSE).
  */
 function cr4Allowed(cpu: Cpu): number {
   let allowed = 0;
+  if ((cpu.model.features & FEATURE_DE) !== 0) allowed |= CR4_DE;
   if ((cpu.model.features & FEATURE_PSE) !== 0) allowed |= CR4_PSE;
   if ((cpu.model.features & FEATURE_TSC) !== 0) allowed |= CR4_TSD;
   if (modelHasFeature(cpu.model, 'fxsr')) allowed |= CR4_OSFXSR;
@@ -57,6 +59,7 @@ export function writeControlRegister(cpu: Cpu, n: number, value: number): void {
       const old = cpu.cr[4]!;
       cpu.cr[4] = value;
       if (((old ^ value) & CR4_PSE) !== 0) cpu.flushTlb();
+      if (((old ^ value) & CR4_DE) !== 0) cpu.debug.refreshGuestBreakpoints(); // I/O breakpoints
       return;
     }
     default: cpu.raise(Vector.UD);
@@ -82,24 +85,22 @@ export const bindMovFromCr: Binder = () => (cpu, o) => {
   cpu.regs[o.rm] = readControlRegister(cpu, o.reg);
 };
 
-/** DR4/DR5 are aliases of DR6/DR7 while CR4.DE is clear (it always is here). Breakpoints that the
- *  debug registers describe are stored but not yet acted on. */
-function debugIndex(n: number): number {
-  return n === 4 ? 6 : n === 5 ? 7 : n;
-}
+// MOV to and from DR0-DR7 (vm/cpu/debug/debug-registers.ts has what the registers mean). The
+// checks come in the SDM's order: CPL 0 (#GP), DR4/DR5 with CR4.DE (#UD), then general detect (#DB).
 
 export const bindMovToDr: Binder = () => (cpu, o) => {
   requireCpl0(cpu);
-  const n = debugIndex(o.reg);
-  let value = cpu.regs[o.rm]!;
-  if (n === 6) value = (value & 0xe00f) | 0xffff0ff0;
-  if (n === 7) value = (value & ~0xd800) | 0x400;
-  cpu.dr[n] = value;
+  const n = debugRegisterIndex(cpu, o.reg);
+  checkGeneralDetect(cpu);
+  writeDebugRegister(cpu, n, cpu.regs[o.rm]!);
+  cpu.exitBlock = 1; // breakpoints armed now apply from the next instruction: let the run loop look
 };
 
 export const bindMovFromDr: Binder = () => (cpu, o) => {
   requireCpl0(cpu);
-  cpu.regs[o.rm] = cpu.dr[debugIndex(o.reg)]!;
+  const n = debugRegisterIndex(cpu, o.reg);
+  checkGeneralDetect(cpu);
+  cpu.regs[o.rm] = cpu.dr[n]!;
 };
 
 export const cltsExecutor: Executor = (cpu) => {

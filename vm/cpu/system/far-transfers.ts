@@ -18,6 +18,7 @@ import {
 } from './descriptors.ts';
 import { readStackFromTss, taskSwitch, TaskSwitchReason, tssStack } from './task-switch.ts';
 import { systemStateOf } from './state.ts';
+import { crossingEnd, crossingStart } from './crossing.ts';
 
 const codeDescriptor = new Descriptor();
 const stackDescriptor = new Descriptor();
@@ -52,6 +53,12 @@ function enterCode(cpu: Cpu, selector: number, d: Descriptor, offset: number): v
 
 /** JMP ptr16:16/32 and JMP m16:16/32. */
 export function farJump(cpu: Cpu, selector: number, offset: number, wide: boolean): void {
+  const from = crossingStart(systemStateOf(cpu), cpu);
+  farJumpTo(cpu, selector, offset, wide);
+  crossingEnd(systemStateOf(cpu), cpu, from, 'task-switch'); // a far JMP changes CPL only by switching tasks
+}
+
+function farJumpTo(cpu: Cpu, selector: number, offset: number, wide: boolean): void {
   if (!wide) offset &= 0xffff;
   if (!isProtectedMode(cpu) || isVirtual8086(cpu)) { farRealMode(cpu, selector, offset); return; }
   const error = selector & 0xfffc;
@@ -106,6 +113,12 @@ function push(cpu: Cpu, wide: boolean, value: number): void {
 
 /** CALL ptr16:16/32 and CALL m16:16/32. `returnAddress` is the next instruction. */
 export function farCall(cpu: Cpu, selector: number, offset: number, wide: boolean, returnAddress: number): void {
+  const from = crossingStart(systemStateOf(cpu), cpu);
+  farCallTo(cpu, selector, offset, wide, returnAddress);
+  crossingEnd(systemStateOf(cpu), cpu, from, 'call-gate'); // only a call gate to an inner ring changes CPL
+}
+
+function farCallTo(cpu: Cpu, selector: number, offset: number, wide: boolean, returnAddress: number): void {
   if (!wide) offset &= 0xffff;
   const oldCs = cpu.segSelector[CS]!;
   const oldEsp = cpu.regs[ESP]!;
@@ -189,6 +202,12 @@ function callToInnerRing(cpu: Cpu, gate: { selector: number; offset: number; wid
 
 /** RET far [imm16]. */
 export function farReturn(cpu: Cpu, wide: boolean, release: number): void {
+  const from = crossingStart(systemStateOf(cpu), cpu);
+  farReturnTo(cpu, wide, release);
+  crossingEnd(systemStateOf(cpu), cpu, from, 'lret'); // reported when it returned to an outer ring
+}
+
+function farReturnTo(cpu: Cpu, wide: boolean, release: number): void {
   const size = wide ? 4 : 2;
   const read = (depth: number) => (wide ? cpu.read32(SS, cpu.stackOffset(depth)) : cpu.read16(SS, cpu.stackOffset(depth)));
   const offset = wide ? read(0) : read(0) & 0xffff;

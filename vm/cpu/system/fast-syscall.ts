@@ -24,6 +24,7 @@ import type { Binder } from '../op.ts';
 import { FLAT_CODE_ACCESS, FLAT_DATA_ACCESS, isProtectedMode, isVirtual8086 } from './descriptors.ts';
 import { EFER_SCE } from './msr.ts';
 import { systemStateOf, type SystemState } from './state.ts';
+import { crossingEnd, crossingStart } from './crossing.ts';
 
 const RING3 = 3 << SEG_DPL_SHIFT;
 
@@ -46,6 +47,7 @@ function sysenter(cpu: Cpu, state: SystemState): void {
   const msr = cpu.msr.sysenter;
   const cs = msr[SYSENTER_CS_SLOT]! & 0xffff;
   if (!isProtectedMode(cpu) || (cs & 0xfffc) === 0) cpu.raise(Vector.GP, 0);
+  const from = crossingStart(state, cpu);
   cpu.flags &= ~(VM | IF | RF); // non-arithmetic bits: they always live in cpu.flags
   cpu.loadSegmentCache(CS, cs & 0xfffc, 0, 0xffffffff, FLAT_CODE_ACCESS);
   cpu.setCpl(0);
@@ -53,18 +55,21 @@ function sysenter(cpu: Cpu, state: SystemState): void {
   cpu.regs[ESP] = msr[SYSENTER_ESP_SLOT]!;
   cpu.eip = msr[SYSENTER_EIP_SLOT]!;
   traced(cpu, state, 'sysenter');
+  crossingEnd(state, cpu, from, 'sysenter');
 }
 
 function sysexit(cpu: Cpu, state: SystemState): void {
   requireSysenter(cpu);
   const cs = cpu.msr.sysenter[SYSENTER_CS_SLOT]! & 0xffff;
   if (!isProtectedMode(cpu) || isVirtual8086(cpu) || cpu.cpl !== 0 || (cs & 0xfffc) === 0) cpu.raise(Vector.GP, 0);
+  const from = crossingStart(state, cpu);
   cpu.loadSegmentCache(CS, ((cs + 16) | 3) & 0xffff, 0, 0xffffffff, FLAT_CODE_ACCESS | RING3);
   cpu.setCpl(3);
   cpu.loadSegmentCache(SS, ((cs + 24) | 3) & 0xffff, 0, 0xffffffff, FLAT_DATA_ACCESS | RING3);
   cpu.regs[ESP] = cpu.regs[ECX]!;
   cpu.eip = cpu.regs[EDX]!;
   traced(cpu, state, 'sysexit');
+  crossingEnd(state, cpu, from, 'sysexit');
 }
 
 export const bindSysenter: Binder = (op, _insn, bound) => {
@@ -96,6 +101,7 @@ export const bindSyscall: Binder = (op, _insn, bound) => {
     const star = requireSyscall(cpu);
     if (!isProtectedMode(cpu)) cpu.raise(Vector.GP, 0);
     const cs = Number((star >> 32n) & 0xffffn);
+    const from = crossingStart(state, cpu);
     cpu.regs[ECX] = o.next;
     materialiseFlags(cpu);
     cpu.flags &= ~(VM | IF | RF);
@@ -104,6 +110,7 @@ export const bindSyscall: Binder = (op, _insn, bound) => {
     cpu.loadSegmentCache(SS, (cs + 8) & 0xfffc, 0, 0xffffffff, FLAT_DATA_ACCESS);
     cpu.eip = Number(star & 0xffffffffn) | 0;
     traced(cpu, state, 'syscall');
+    crossingEnd(state, cpu, from, 'syscall');
   };
 };
 
@@ -114,6 +121,7 @@ export const bindSysret: Binder = (op, _insn, bound) => {
     const star = requireSyscall(cpu);
     if (!isProtectedMode(cpu) || cpu.cpl !== 0) cpu.raise(Vector.GP, 0);
     const cs = Number((star >> 48n) & 0xffffn);
+    const from = crossingStart(state, cpu);
     cpu.loadSegmentCache(CS, (cs | 3) & 0xffff, 0, 0xffffffff, FLAT_CODE_ACCESS | RING3);
     cpu.setCpl(3);
     cpu.loadSegmentCache(SS, ((cs + 8) | 3) & 0xffff, 0, 0xffffffff, FLAT_DATA_ACCESS | RING3);
@@ -121,6 +129,7 @@ export const bindSysret: Binder = (op, _insn, bound) => {
     cpu.flags |= IF;
     cpu.eip = cpu.regs[ECX]!;
     traced(cpu, state, 'sysret');
+    crossingEnd(state, cpu, from, 'sysret');
   };
 };
 

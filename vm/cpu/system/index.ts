@@ -25,7 +25,7 @@ import {
   bindPopSegment, bindReturnFar,
 } from './far-transfers.ts';
 import {
-  deliverException, deliverExternalInterrupt, int1Executor, int3Executor, intExecutor, intoExecutor, iretExecutor, popfExecutor,
+  deliverException, deliverExternalInterrupt, int1Executor, int3Executor, intExecutor, intoExecutor, bindIret, popfExecutor,
 } from './interrupts.ts';
 import {
   bindArpl, bindLar, bindLgdt, bindLidt, bindLldt, bindLsl, bindLtr, bindSgdt, bindSidt, bindSldt, bindStr, bindVerr, bindVerw,
@@ -84,7 +84,7 @@ export const systemOperations: Record<string, Binder> = {
   'jmp-far': bindJumpFar, 'jmp-far-indirect': bindJumpFarIndirect, 'call-far': bindCallFar,
   'call-far-indirect': bindCallFarIndirect, 'ret-far': bindReturnFar,
   int: endingBlock(intExecutor), int3: endingBlock(int3Executor), into: endingBlock(intoExecutor), int1: endingBlock(int1Executor),
-  iret: endingBlock(iretExecutor), popf: endingBlock(popfExecutor),
+  iret: bindIret, popf: endingBlock(popfExecutor),
   cli: constant(cliExecutor), sti: bindSti, hlt: bindHlt,
   in: bindIn, out: bindOut, ins: bindIns, outs: bindOuts,
   lgdt: bindLgdt, lidt: bindLidt, sgdt: bindSgdt, sidt: bindSidt, lldt: bindLldt, sldt: bindSldt,

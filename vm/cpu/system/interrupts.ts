@@ -18,14 +18,15 @@
 import { CS, SS, ESP, StopKind, SEG_BIG, type Cpu } from '../cpu.ts';
 import { EventKind, Vector, NO_ERROR_CODE, pushedEflags } from '../fault.ts';
 import { AC, CF, DF, ID, IF, IOPL, NT, OF, PF, AF, RF, SF, TF, VIF, VIP, VM, ZF, materialiseFlags, readEflags, overflow } from '../flags.ts';
-import type { Executor } from '../op.ts';
+import type { Binder, Executor } from '../op.ts';
 import {
   Descriptor, isProtectedMode, isVirtual8086, loadCache, markAccessed, nullInaccessibleSegments,
   readDescriptor, TYPE_INTERRUPT_GATE16, TYPE_INTERRUPT_GATE32, TYPE_TASK_GATE, TYPE_TRAP_GATE16, TYPE_TRAP_GATE32,
 } from './descriptors.ts';
 import { systemRead16, systemRead32 } from './system-memory.ts';
-import { armInterruptCheck, systemStateOf } from './state.ts';
+import { armInterruptCheck, systemStateOf, type SystemState } from './state.ts';
 import { taskSwitch, TaskSwitchReason, readStackFromTss, tssStack } from './task-switch.ts';
+import { crossingEnd, crossingStart, type Door } from './crossing.ts';
 
 /** Exceptions the SDM calls contributory (table 6-4): two of them in a row make a double fault. */
 function isContributory(vector: number): boolean {
@@ -66,7 +67,7 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, ki
   state.deliveringExternal = external;
   state.deliveringSoftware = software;
   if (state.onTrace !== null) state.onTrace({ kind: 'exception', vector, errorCode, eip: cpu.eip >>> 0, cpl: cpu.cpl, software });
-  deliverEvent(cpu, vector, errorCode, kind, external);
+  deliverEvent(cpu, state, vector, errorCode, kind, external);
   state.delivering = -1;
 }
 
@@ -78,7 +79,7 @@ export function deliverExternalInterrupt(cpu: Cpu, vector: number): void {
   state.deliveringExternal = true;
   state.deliveringSoftware = false;
   if (state.onTrace !== null) state.onTrace({ kind: 'interrupt', vector, eip: cpu.eip >>> 0, cpl: cpu.cpl });
-  deliverEvent(cpu, vector, NO_ERROR_CODE, EventKind.ExternalInterrupt, true);
+  deliverEvent(cpu, state, vector, NO_ERROR_CODE, EventKind.ExternalInterrupt, true);
   cpu.stringInterrupted = false;
   state.delivering = -1;
 }
@@ -90,9 +91,19 @@ function shutdown(cpu: Cpu): void {
   cpu.requestStop(StopKind.Exception, Vector.DF, 0);
 }
 
-function deliverEvent(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, external: boolean): void {
+function deliverEvent(cpu: Cpu, state: SystemState, vector: number, errorCode: number, kind: EventKind, external: boolean): void {
   if (!isProtectedMode(cpu)) { deliverRealMode(cpu, vector); return; }
+  // Where the event left from: the INT instruction itself, or the instruction a fault or interrupt
+  // returns to (cpu.eip); a crossing listener is told when the delivery changed CPL.
+  const software = kind === EventKind.SoftwareInterrupt;
+  const from = crossingStart(state, cpu, software ? state.softwareInterruptAddress : cpu.eip);
   deliverProtectedMode(cpu, vector, errorCode, kind, external ? 1 : 0);
+  crossingEnd(state, cpu, from, doorOf(vector, kind), vector);
+}
+
+function doorOf(vector: number, kind: EventKind): Door {
+  if (kind === EventKind.SoftwareInterrupt) return vector === 0x80 ? 'int80' : 'int';
+  return kind === EventKind.ExternalInterrupt ? 'interrupt' : 'exception';
 }
 
 /** Real-address mode: the IVT's 4-byte CS:IP vectors (SDM Vol. 3A 20.1.4). */
@@ -269,9 +280,19 @@ function iretPop(cpu: Cpu, wide: boolean, depth: number): number {
 }
 
 /** IRET / IRETD. */
-export function iret(cpu: Cpu, wide: boolean): void {
+export function iret(cpu: Cpu, wide: boolean, state: SystemState = systemStateOf(cpu)): void {
   if (!isProtectedMode(cpu) || isVirtual8086(cpu)) { iretRealMode(cpu, wide); return; }
-  if ((cpu.flags & NT) !== 0) { taskSwitch(cpu, 0, TaskSwitchReason.Iret, 0); return; }
+  const from = crossingStart(state, cpu);
+  if ((cpu.flags & NT) !== 0) {
+    taskSwitch(cpu, 0, TaskSwitchReason.Iret, 0);
+    crossingEnd(state, cpu, from, 'task-switch');
+    return;
+  }
+  iretProtected(cpu, wide);
+  crossingEnd(state, cpu, from, 'iret');
+}
+
+function iretProtected(cpu: Cpu, wide: boolean): void {
   const size = wide ? 4 : 2;
   const eip = iretPop(cpu, wide, 0);
   const cs = iretPop(cpu, wide, size) & 0xffff;
@@ -324,7 +345,12 @@ export function iret(cpu: Cpu, wide: boolean): void {
   }
 }
 
-export const iretExecutor: Executor = (cpu, op) => iret(cpu, op.size === 32);
+/** IRET: the system state is bound once (every return to user mode through iret reads its crossing listener). */
+export const bindIret: Binder = (op, _insn, bound) => {
+  op.isBranch = true;
+  const state = systemStateOf(bound);
+  return (cpu, o) => iret(cpu, o.size === 32, state);
+};
 
 /** POPF: privilege rules for IF and IOPL; VM, VIF, VIP never change; RF is cleared. */
 export const popfExecutor: Executor = (cpu, op) => {

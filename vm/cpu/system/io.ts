@@ -29,6 +29,11 @@ export function checkIoPermission(cpu: Cpu, port: number, size: number): void {
   if ((bits & mask) !== 0) cpu.raise(Vector.GP, 0);
 }
 
+/** Tell the debug unit about a port access (I/O breakpoints, DR7 R/W = 10 with CR4.DE): a trap after the instruction. */
+function noteIo(cpu: Cpu, port: number, bytes: number): void {
+  if (cpu.debugActive !== 0) cpu.debug.noteIo(port, bytes);
+}
+
 function sizeInBytes(op: Op): 1 | 2 | 4 {
   return op.size === 8 ? 1 : op.size === 16 ? 2 : 4;
 }
@@ -41,6 +46,7 @@ export const bindIn: Binder = (op) => {
     const port = fromDx ? cpu.regs16[EDX * 2]! : o.imm & 0xff;
     checkIoPermission(cpu, port, bytes);
     const value = cpu.io.in(port, bytes);
+    noteIo(cpu, port, bytes);
     if (bytes === 4) cpu.regs[0] = value;
     else if (bytes === 2) cpu.regs16[0] = value;
     else cpu.regs8[0] = value;
@@ -55,6 +61,7 @@ export const bindOut: Binder = (op) => {
     checkIoPermission(cpu, port, bytes);
     const value = bytes === 4 ? cpu.regs[0]! >>> 0 : bytes === 2 ? cpu.regs16[0]! : cpu.regs8[0]!;
     cpu.io.out(port, bytes, value);
+    noteIo(cpu, port, bytes);
   };
 };
 
@@ -86,6 +93,7 @@ export const bindIns: Binder = (op) => {
       const address = indexRegister(cpu, EDI, wide);
       cpu.writableLinear(ES, address, bytes); // the destination must be writable before the port is read
       cpu.writeSized(ES, address, bytes * 8, cpu.io.in(port, bytes));
+      noteIo(cpu, port, bytes);
       advance(cpu, EDI, wide, delta);
       if (!repeat) return;
       advance(cpu, ECX, wide, -1);
@@ -105,6 +113,7 @@ export const bindOuts: Binder = (op) => {
       if (repeat && indexRegister(cpu, ECX, wide) === 0) return;
       const value = cpu.readSized(o.seg, indexRegister(cpu, ESI, wide), bytes * 8);
       cpu.io.out(port, bytes, value >>> 0);
+      noteIo(cpu, port, bytes);
       advance(cpu, ESI, wide, delta);
       if (!repeat) return;
       advance(cpu, ECX, wide, -1);

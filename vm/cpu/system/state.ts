@@ -4,6 +4,7 @@
 
 import type { Cpu } from '../cpu.ts';
 import { IF } from '../flags.ts';
+import type { CrossingEvent } from './crossing.ts';
 
 /** The source of external interrupts: the 8259A pair on a PC. */
 export interface InterruptController {
@@ -46,6 +47,8 @@ export class SystemState {
   shutdown = false;
   /** The tracer, or null (tracing off). */
   onTrace: ((event: SystemTraceEvent) => void) | null = null;
+  /** Told of every change of CPL (crossing.ts), or null. */
+  onCrossing: ((event: CrossingEvent) => void) | null = null;
 }
 
 /**

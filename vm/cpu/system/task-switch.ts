@@ -15,12 +15,15 @@ import {
   TYPE_LDT, TYPE_TSS16_AVAILABLE, TYPE_TSS16_BUSY, TYPE_TSS32_AVAILABLE, TYPE_TSS32_BUSY,
 } from './descriptors.ts';
 import { armInterruptCheck } from './state.ts';
+import { switchDebugContext } from '../debug/debug-unit.ts';
 import { systemRead16, systemRead32, systemWrite16, systemWrite32, systemWrite8 } from './system-memory.ts';
 
 export const enum TaskSwitchReason { Jump, InterruptOrCall, Iret }
 
 /** 32-bit TSS field offsets (SDM Vol. 3A figure 7-2). */
 const TSS_LINK = 0x00, TSS_CR3 = 0x1c, TSS_EIP = 0x20, TSS_EFLAGS = 0x24, TSS_EAX = 0x28, TSS_ES = 0x48, TSS_LDT = 0x60;
+/** The 16-bit word whose bit 0 is the T (debug trap) flag. */
+const TSS_TRAP = 0x64;
 const TSS32_MIN_LIMIT = 0x67;
 
 function trError(cpu: Cpu, ext: number): number {
@@ -103,11 +106,15 @@ export function taskSwitch(cpu: Cpu, selector: number, reason: TaskSwitchReason,
   const selectors: number[] = [];
   for (let s = 0; s < 6; s++) selectors.push(systemRead16(cpu, newBase + TSS_ES + 4 * s));
   const ldtSelector = systemRead16(cpu, newBase + TSS_LDT);
+  const debugTrap = (systemRead16(cpu, newBase + TSS_TRAP) & 1) !== 0;
   if ((cpu.cr[0]! & 0x80000000) !== 0) { cpu.cr[3] = cr3; cpu.flushTlb(); }
   if (reason === TaskSwitchReason.InterruptOrCall) newFlags |= NT;
   writeEflags(cpu, newFlags);
   cpu.resumeFlagLoaded = (newFlags & RF) !== 0; // the new task's RF stays for its first instruction
   armInterruptCheck(cpu);
+  // The debug registers (SDM 17.2.4, 7.3): local breakpoints belong to the task that armed them;
+  // a TSS with its T bit set makes a #DB trap (DR6.BT) before the new task's first instruction.
+  switchDebugContext(cpu, debugTrap);
   cpu.eip = newEip;
   for (let r = 0; r < 8; r++) cpu.regs[r] = regs[r]!;
   cpu.regs[ESP] = regs[ESP]!;
