@@ -117,6 +117,8 @@ test('gate86 run --trace crossing,syscall --trace-json: one JSON object per line
 
 test('gate86 boot --trace: the boot log, then every call of init and the samples it forks and execs', async (t) => {
   const p = startGate86(['boot', '--trace']);
+  // boot ends at a shell: the end of its stdin (Ctrl-D) is what stops it.
+  p.child.stdin.end();
   t.is(await p.exited, 0);
   const out = p.stdout();
   t.regex(out, /kernel: wrmsr 0x176 \(IA32_SYSENTER_EIP\)/);
