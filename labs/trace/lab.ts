@@ -57,7 +57,7 @@ export const traceLab: LabDefinition = {
   hints: [
     'Two table rows: trace takes a lab number (1000-1099) with entry point sys_trace; sysinfo already has its Linux row (116), it only needs the entry point sys_sysinfo.',
     'The mask is the process\'s: a field of Task (kernel/task.ts). sys_trace sets it from regs.args()[0] and returns 0; fork must copy it into the child (kernel/services/tasks.ts, copyProcess).',
-    'Every system call passes through Kernel.serve (kernel/kernel.ts): there you know the task, the number (regs.get(\'orig_eax\')), the name and the result. Bit n of the mask traces number n (n < 32).',
+    'Every system call passes through Kernel.serve (kernel/kernel.ts): there you know the task, the number (regs.get(\'orig_eax\')) and the result; syscallName(k, number) in kernel/ptrace.ts gives the name. Bit n of the mask traces number n (n < 32).',
     'Print with this.host.write(2, ...) (the console\'s error stream, as printk would): `${pid}: ${name}(${first three args in hex}) -> ${result}`, the name without its sys_ prefix.',
     'sysinfo: build the 64-byte struct with Struct (kernel/services/user.ts) — uptime, totalram (k.ram.u8.length), freeram (k.frames.available * 4096), procs, mem_unit 1 — and copyToUser: it returns false for a bad pointer, which is -EFAULT (FAULT).',
   ],

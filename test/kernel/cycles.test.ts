@@ -18,7 +18,9 @@ const built = buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-cycles-')))
 
 /** sysbench's two figures: TSC ticks per call through int $0x80 and through __kernel_vsyscall. */
 function sysbench(cpu: string, tsc?: 'instructions'): { int80: number; vsyscall: number } {
-  const run = runOnGate86(built.programs['sysbench']!, ['2000'], { cpu, clock: 'modelled', ...(tsc ? { tsc } : {}) });
+  // Untraced, as the seeds measured: a traced call (TIF_SYSCALL_TRACE, --trace syscall) takes the
+  // slow exit through iret on every door, as under strace on Linux.
+  const run = runOnGate86(built.programs['sysbench']!, ['2000'], { cpu, clock: 'modelled', traceSyscalls: false, ...(tsc ? { tsc } : {}) });
   const ticks = [...run.stdout.toString().matchAll(/(\d+) TSC ticks\/call/g)].map((m) => Number(m[1]));
   if (ticks.length !== 2) throw new Error(`sysbench on ${cpu}: ${run.stdout.toString()}`);
   return { int80: ticks[0]!, vsyscall: ticks[1]! };

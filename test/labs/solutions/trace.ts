@@ -7,21 +7,22 @@ export const solution: Edit[] = [
   { file: 'kernel/syscall_32.tbl', find: '450\ti386\tset_mempolicy_home_node\n', replace: '450\ti386\tset_mempolicy_home_node\n1001\ti386\ttrace\tsys_trace\n' },
   { file: 'kernel/task.ts', find: '  blockedSignals = 0;\n', replace: '  blockedSignals = 0;\n  /** trace(mask): bit n prints each system call number n this task makes (n < 32). */\n  traceMask = 0;\n' },
   { file: 'kernel/services/tasks.ts', find: '  child.blockedSignals = parent.blockedSignals;\n', replace: '  child.blockedSignals = parent.blockedSignals;\n  child.traceMask = parent.traceMask;\n' },
+  { file: 'kernel/kernel.ts', find: "import { traceSleep, traceTask } from './ptrace.ts';\n", replace: "import { syscallName, traceSleep, traceTask } from './ptrace.ts';\n" },
   {
     file: 'kernel/kernel.ts',
-    find: '  serve(name: string, service: SyscallService, regs: PtRegs): number {\n',
-    replace: `  serve(name: string, service: SyscallService, regs: PtRegs): number {
+    find: '  serve(service: SyscallService, regs: PtRegs): number {\n',
+    replace: `  serve(service: SyscallService, regs: PtRegs): number {
     const task = this.task();
     const number = regs.get('orig_eax');
-    const result = this.serveTraced(name, service, regs);
+    const result = this.serveTraced(service, regs);
     if (number < 32 && (task.traceMask & (1 << number)) !== 0) {
       const args = regs.args().slice(0, 3).map((a) => '0x' + a.toString(16)).join(', ');
-      this.host.write(2, new TextEncoder().encode(\`\${task.pid}: \${name.replace(/^sys_/, '')}(\${args}) -> \${result | 0}\\n\`));
+      this.host.write(2, new TextEncoder().encode(\`\${task.pid}: \${syscallName(this, number)}(\${args}) -> \${result | 0}\\n\`));
     }
     return result;
   }
 
-  private serveTraced(name: string, service: SyscallService, regs: PtRegs): number {
+  private serveTraced(service: SyscallService, regs: PtRegs): number {
 `,
   },
   {

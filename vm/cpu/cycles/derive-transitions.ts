@@ -22,11 +22,11 @@ import { i486Costs } from './tables/i486.ts';
 /** Per call of sysbench's timed loops, each door: how many ops of each class (see the file comment). */
 export const GETPPID_PATH: Record<'int80' | 'sysenter', Partial<Record<CostClass, number>>> = {
   int80: {
-    alu: 12, branch: 5, push: 15, call: 1, load: 5, pop: 8, return: 2, direction: 1, callIndirect: 1, store: 1,
+    alu: 12, aluLoad: 1, branch: 6, push: 15, call: 1, load: 5, pop: 8, return: 2, direction: 1, callIndirect: 1, store: 1,
     interruptFlag: 1, service: 1, segmentLoad: 4, interruptInner: 1, iretOuter: 1,
   },
   sysenter: {
-    alu: 15, branch: 6, push: 22, pushFlags: 1, call: 1, load: 12, callIndirect: 2, pop: 7, return: 3, direction: 1,
+    alu: 15, aluLoad: 1, branch: 7, push: 22, pushFlags: 1, call: 1, load: 12, callIndirect: 2, pop: 7, return: 3, direction: 1,
     store: 1, interruptFlag: 3, service: 1, segmentLoad: 2, sysenter: 1, sysexit: 1,
   },
 };
