@@ -6,7 +6,7 @@
 // same task (another task may run in between, when the call blocks).
 //
 //   crossing enter pid 1 getppid (64) via sysenter: ring 3 0073:ffffe405 007b:bffffe6c -> ring 0 0060:c0100427 0068:c010a968
-//   crossing leave pid 1 getppid (64) via sysexit: ring 0 0060:c010047d 0068:c0109fc4 -> ring 3 0073:ffffe410 007b:bffffe6c, 41 instructions in the kernel
+//   crossing leave pid 1 getppid (64) via sysexit: ring 0 0060:c010047d 0068:c0109fc4 -> ring 3 0073:ffffe410 007b:bffffe6c, 45 instructions, 184 modelled cycles in the kernel
 //
 // With --trace-json each event is one JSON object on its own line instead (TraceRecord).
 
@@ -33,14 +33,14 @@ function point(p: CpuPoint): string {
 
 /** A listener for machine.system.onCrossing that writes the system calls' crossings to `sink`. */
 export function crossingTracer(k: Kernel, eax: () => number, sink: TraceSink): (event: CrossingEvent) => void {
-  const open = new Map<number, { number: number; name: string; instructions: number }>();
+  const open = new Map<number, { number: number; name: string; instructions: number; cycles: number }>();
   return (event) => {
     const pid = k.current?.pid ?? 0;
     const door = DOOR_NAMES[event.door] ?? event.door;
     if (event.to.cpl < event.from.cpl) {
       if (!SYSCALL_DOORS.has(event.door)) return;        // an exception or interrupt, not a call
       const number = eax() | 0;
-      const call = { number, name: syscallName(k, number), instructions: event.instructions };
+      const call = { number, name: syscallName(k, number), instructions: event.instructions, cycles: event.cycles };
       open.set(pid, call);
       sink(`crossing enter pid ${pid} ${call.name} (${number >>> 0}) via ${door}: ${point(event.from)} -> ${point(event.to)}`,
         { event: 'enter', pid, syscall: number >>> 0, name: call.name, door, from: event.from, to: event.to, instruction: event.instructions });
@@ -50,7 +50,9 @@ export function crossingTracer(k: Kernel, eax: () => number, sink: TraceSink): (
     if (call === undefined) return;                      // back from an interrupt, or a first return after fork
     open.delete(pid);
     const spent = event.instructions - call.instructions;
-    sink(`crossing leave pid ${pid} ${call.name} (${call.number >>> 0}) via ${door}: ${point(event.from)} -> ${point(event.to)}, ${spent} instructions in the kernel`,
-      { event: 'leave', pid, syscall: call.number >>> 0, name: call.name, door, from: event.from, to: event.to, instruction: event.instructions, kernelInstructions: spent });
+    // Cycles from the way in's end to the way out's end: the kernel's instructions and the door out.
+    const cycles = event.cycles - call.cycles;
+    sink(`crossing leave pid ${pid} ${call.name} (${call.number >>> 0}) via ${door}: ${point(event.from)} -> ${point(event.to)}, ${spent} instructions, ${cycles} modelled cycles in the kernel`,
+      { event: 'leave', pid, syscall: call.number >>> 0, name: call.name, door, from: event.from, to: event.to, instruction: event.instructions, kernelInstructions: spent, kernelCycles: cycles });
   };
 }

@@ -38,8 +38,8 @@ ${CLOCK_USAGE}
   --trace KINDS   to stderr: syscall (each call as strace shows it: its arguments, its result, its
                   door — int $0x80 or sysenter; reported from the kernel's entry path, so calls
                   that end in sys_ni_syscall show too), crossing (each call's ring change in and
-                  out: CS:EIP and SS:ESP on both sides, the door, the instructions spent in the
-                  kernel), fault (user faults and the signal they become), boot (the boot log),
+                  out: CS:EIP and SS:ESP on both sides, the door, the instructions and modelled
+                  cycles spent in the kernel), fault (user faults and the signal they become), boot (the boot log),
                   msr (each wrmsr the kernel's boot code made, with its value),
                   cpuid (what identify_cpu found and the SEP verdict)
   --trace-json    the syscall, crossing and fault events as one JSON object per line

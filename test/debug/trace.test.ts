@@ -91,7 +91,9 @@ for (const [cpu, enterDoor, leaveDoor] of [['pentium3', 'sysenter', 'sysexit'], 
       const [, back] = [...leave.matchAll(POINT)];
       t.deepEqual([back![1], parseInt(back![2]!, 16), parseInt(back![4]!, 16)], ['3', __USER_CS, __USER_DS]);
       if (leaveDoor === 'sysexit') t.is(parseInt(back![3]!, 16), VSYSCALL_SYSENTER_RETURN, 'SYSEXIT returns to SYSENTER_RETURN (EDX)');
-      t.regex(leave, /, \d+ instructions in the kernel$/);
+      const spent = /, (\d+) instructions, (\d+) modelled cycles in the kernel$/.exec(leave);
+      t.truthy(spent, leave);
+      t.true(Number(spent![2]) > 0, `modelled cycles in the kernel: ${leave}`);
     }
   });
 }
@@ -110,7 +112,9 @@ test('gate86 run --trace crossing,syscall --trace-json: one JSON object per line
   t.true(events.every((e) => ['enter', 'leave', 'syscall'].includes(e['event'] as string)), p.stderr());
   const enter = events.find((e) => e['event'] === 'enter' && e['name'] === 'getuid')!;
   t.like(enter, { door: 'sysenter', syscall: 24, from: { cs: __USER_CS, cpl: 3 }, to: { cs: __KERNEL_CS, cpl: 0 } });
-  t.like(events.find((e) => e['event'] === 'leave' && e['name'] === 'getuid'), { door: 'iret' });
+  const leave = events.find((e) => e['event'] === 'leave' && e['name'] === 'getuid')!;
+  t.like(leave, { door: 'iret' });
+  t.true(typeof leave['kernelCycles'] === 'number' && leave['kernelCycles'] > 0, 'the modelled cycles spent in the kernel');
   t.like(events.find((e) => e['event'] === 'syscall' && e['name'] === 'getuid'), { number: 24, result: 0, door: 'sysenter' });
   t.is(p.stdout(), 'getuid() = 0\n');
 });

@@ -830,10 +830,17 @@ export class Cpu {
    * before it are not in the totals yet (the run loop adds a block when it ends).
    */
   tscCount(): bigint {
+    if (this.tscCounts === 'instructions') {
+      const inBlock = this.block !== null && this.opIndex > 0 ? this.opIndex : 0;
+      return BigInt(this.instructionCount + inBlock);
+    }
+    return BigInt(this.modelledCycles());
+  }
+
+  /** Modelled cycles since power-on, up to the instruction executing now, whatever the TSC counts. */
+  modelledCycles(): number {
     const block = this.block;
-    const inBlock = block !== null && this.opIndex > 0 ? this.opIndex : 0;
-    if (this.tscCounts === 'instructions') return BigInt(this.instructionCount + inBlock);
-    const partial = inBlock > 0 ? block!.centicyclesBefore[inBlock]! : 0;
-    return BigInt(Math.floor((this.centicycles + partial) / 100));
+    const partial = block !== null && this.opIndex > 0 ? block.centicyclesBefore[this.opIndex]! : 0;
+    return Math.floor((this.centicycles + partial) / 100);
   }
 }

@@ -35,6 +35,8 @@ export interface CrossingEvent {
   to: CpuPoint;
   /** Instructions retired before the crossing instruction (for an event, before its delivery). */
   instructions: number;
+  /** Modelled cycles (vm/cpu/cycles/) when the crossing completed, its own cost included. */
+  cycles: number;
 }
 
 /** The address of the instruction executing now (between instructions: EIP). */
@@ -64,5 +66,5 @@ export function crossingEnd(state: SystemState, cpu: Cpu, from: CpuPoint | null,
   const listener = state.onCrossing;
   if (listener === null) return;
   const to: CpuPoint = { cs: cpu.segSelector[CS]!, eip: cpu.eip >>> 0, ss: cpu.segSelector[SS]!, esp: cpu.regs[ESP]! >>> 0, cpl: cpu.cpl };
-  listener({ door, vector, from, to, instructions });
+  listener({ door, vector, from, to, instructions, cycles: cpu.modelledCycles() });
 }
