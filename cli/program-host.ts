@@ -14,7 +14,7 @@ import type { ProgramJob, WorkerReport } from '../vm/worker/protocol.ts';
 /** A second Ctrl-C within this many milliseconds of the first stops the machine. */
 const SECOND_INTERRUPT_MS = 1000;
 
-export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' };
+export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' } | { type: 'timed-out' };
 
 /** What the job needs to know about this terminal. */
 export function terminalFacts(): Pick<ProgramJob, 'terminals' | 'windowSize'> {
@@ -53,16 +53,22 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
   };
 }
 
-/** Run a program job in the worker with this terminal; resolves once its output is all written. */
-export async function runInWorker(job: ProgramJob): Promise<ProgramOutcome> {
+/**
+ * Run a program job in the worker with this terminal; resolves once its output is all written.
+ * With a timeout (seconds of wall time), the machine is stopped when it runs out.
+ */
+export async function runInWorker(job: ProgramJob, timeoutSeconds?: number): Promise<ProgramOutcome> {
   const host = new WorkerHost(job, {
     stdout: (bytes) => { process.stdout.write(bytes); },
     stderr: (bytes) => { process.stderr.write(bytes); },
   });
   let stoppedByUser = false;
+  let timedOut = false;
   const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host.terminate(); });
+  const timer = timeoutSeconds === undefined ? null : setTimeout(() => { timedOut = true; void host.terminate(); }, timeoutSeconds * 1000);
   const report = await host.ended;
+  if (timer !== null) clearTimeout(timer);
   disconnect();
   await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
-  return stoppedByUser ? { type: 'stopped-by-user' } : report;
+  return stoppedByUser ? { type: 'stopped-by-user' } : timedOut ? { type: 'timed-out' } : report;
 }

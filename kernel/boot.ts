@@ -15,7 +15,8 @@ import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
 import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
 
-export type ExitStatus = { code: number } | { signal: number };
+/** How the first process ended (`reason`: why the kernel could not exec it, with status 126). */
+export type ExitStatus = { code: number; reason?: string } | { signal: number };
 
 export interface RunOptions {
   kernel: Uint8Array;

@@ -29,7 +29,7 @@ export const kernelInit: HypercallHandler = (k, sp) => {
   } catch (error) {
     if (error instanceof ExecError) {
       k.host.log(`exec ${p.path}: ${error.message}`);
-      k.host.exit({ code: 126 });
+      k.host.exit({ code: 126, reason: error.message });
       return -error.errno;
     }
     throw error;

@@ -55,8 +55,11 @@ export interface KernelHost {
   /** Is this console fd a terminal on the host (isatty)? Decides TCGETS and what fstat reports. */
   isTerminal(fd: number): boolean;
   windowSize(): { rows: number; columns: number };
-  /** The first process exited: status 0..255, or killed by a signal. */
-  exit(status: { code: number } | { signal: number }): void;
+  /**
+   * The first process exited: status 0..255, or killed by a signal. `reason` says, in one line, why
+   * it never ran when the kernel could not exec it (status 126).
+   */
+  exit(status: { code: number; reason?: string } | { signal: number }): void;
   /** A line of the boot log (`gate86 boot` prints them; `gate86 run` drops them). */
   log(line: string): void;
   /** Wall-clock time in nanoseconds since the epoch. */

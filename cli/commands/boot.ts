@@ -3,20 +3,21 @@
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, type Command } from '../usage.ts';
+import { parseTimeout, timedOut, TIMEOUT_STATUS, UsageError, type Command } from '../usage.ts';
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
 import { buildUserland, ASSEMBLY_PROGRAMS, C_PROGRAMS } from '../../userland/build-userland.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
-const usage = `usage: gate86 boot [--cpu NAME]
+const usage = `usage: gate86 boot [--cpu NAME] [--timeout SECONDS]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
 0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. Then runs the sample
 programs (hello, getuid, which-stub, sysbench): the first process, init, forks and execs each one and
 waits for it. The command ends by itself (there is no shell yet). The machine runs in a worker
 thread; Ctrl-C sends SIGINT to the guest's processes, a second within a second stops the machine.
-  --cpu NAME   the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})`;
+  --cpu NAME   the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
+  --timeout S  stop the machine after S seconds of wall time in all (status 124)`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
 const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
@@ -36,12 +37,16 @@ export const bootCommand: Command = {
   usage,
   async run(args) {
     let cpu = DEFAULT_CPU_MODEL;
+    let timeout: number | undefined;
     for (let i = 0; i < args.length; i++) {
       if (args[i] === '--cpu') {
         cpu = args[++i] ?? '';
         if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
+      } else if (args[i] === '--timeout') {
+        timeout = parseTimeout(args[++i] ?? '');
       } else throw new UsageError(`unknown argument '${args[i]}'`);
     }
+    const deadline = timeout === undefined ? null : Date.now() + timeout * 1000;
     const kernel = loadKernelImage();
     const found = programs();
     const samples = SAMPLES.filter((n) => found[n] !== undefined);
@@ -62,9 +67,10 @@ export const bootCommand: Command = {
         log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },
         traceSyscalls: false, traceFaults: false,
         mergeOutput: true,
-      });
+      }, deadline === null ? undefined : Math.max(0.001, (deadline - Date.now()) / 1000));
       first = false;
       if (result.type === 'stopped-by-user') { process.stderr.write('\ngate86 boot: stopped by a second Ctrl-C\n'); return 130; }
+      if (result.type === 'timed-out') { process.stderr.write(timedOut('boot', timeout!)); return TIMEOUT_STATUS; }
       if (result.type !== 'program-exit') {
         out(`kernel: the machine stopped: ${result.type === 'exit' ? `isa-debug-exit ${result.status}` : result.message}\n`);
         return 1;

@@ -3,12 +3,12 @@
 // status is the isa-debug-exit status ((V << 1) | 1 for a write of V to port 0xF4).
 
 import { readFileSync } from 'node:fs';
-import { UsageError, type Command } from '../usage.ts';
+import { parseTimeout, timedOut, TIMEOUT_STATUS, UsageError, type Command } from '../usage.ts';
 import { MachineHost } from '../../vm/worker/host.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 import { DEFAULT_MEMORY_MIB } from '../../vm/machine/machine.ts';
 
-const usage = `usage: gate86 machine [--cpu NAME] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] KERNEL.elf
+const usage = `usage: gate86 machine [--cpu NAME] [--mem MiB] [--timeout SECONDS] [--append STRING] [--initrd FILE[,FILE...]] KERNEL.elf
 
 Boot a Multiboot (v1) kernel like qemu-system-i386 -kernel: COM1 on stdin/stdout, exit status from
 the isa-debug-exit device at port 0xF4. Ctrl-C goes to the guest; a second Ctrl-C within a second
@@ -16,13 +16,14 @@ stops the machine.
 
   --cpu NAME       CPU model: ${Object.keys(cpuModels).join(', ')} (default ${DEFAULT_CPU_MODEL})
   --mem MiB        guest RAM (default ${DEFAULT_MEMORY_MIB})
+  --timeout SECS   stop the machine after SECS seconds of wall time (status 124)
   --append STRING  the kernel command line (after the kernel's name, as QEMU passes it)
   --initrd FILES   Multiboot modules, comma-separated`;
 
-interface Arguments { cpu: string; memoryMiB: number; append: string; initrd: string[]; kernel: string }
+interface Arguments { cpu: string; memoryMiB: number; append: string; initrd: string[]; kernel: string; timeout: number | undefined }
 
 function parse(args: string[]): Arguments {
-  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '' };
+  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '', timeout: undefined };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -37,6 +38,8 @@ function parse(args: string[]): Arguments {
       const text = value();
       parsed.memoryMiB = Number(text);
       if (!/^\d+$/.test(text) || parsed.memoryMiB < 2 || parsed.memoryMiB > 2047) throw new UsageError(`--mem wants MiB from 2 to 2047, not '${text}'`);
+    } else if (arg === '--timeout') {
+      parsed.timeout = parseTimeout(value());
     } else if (arg === '--append') {
       parsed.append = value();
     } else if (arg === '--initrd') {
@@ -108,11 +111,15 @@ export const machineCommand: Command = {
       onOutput: (bytes) => process.stdout.write(bytes),
     });
     let stoppedByUser = false;
+    let timedOutNow = false;
     const disconnect = connectInput(host, () => { stoppedByUser = true; void host.terminate(); });
+    const timer = a.timeout === undefined ? null : setTimeout(() => { timedOutNow = true; void host.terminate(); }, a.timeout * 1000);
     const report = await host.done;
+    if (timer !== null) clearTimeout(timer);
     disconnect();
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     if (stoppedByUser) { process.stderr.write('\ngate86 machine: stopped by a second Ctrl-C\n'); return 130; }
+    if (timedOutNow) { process.stderr.write(timedOut('machine', a.timeout!)); return TIMEOUT_STATUS; }
     if (report.type === 'exit') return report.status;
     process.stderr.write(`gate86 machine: ${report.message}\n`);
     return 1;

@@ -2,7 +2,7 @@
 // this terminal's stdin/stdout/stderr; exit with the program's status (128 + N if signal N killed it).
 // The machine, the kernel and the program run in the machine's worker thread (cli/program-host.ts).
 import { readFileSync } from 'node:fs';
-import { UsageError, type Command } from '../usage.ts';
+import { parseTimeout, timedOut, TIMEOUT_STATUS, UsageError, type Command } from '../usage.ts';
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { checkExecutable, ExecError } from '../../kernel/exec.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
@@ -10,7 +10,7 @@ import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
 const TRACE_KINDS = ['syscall', 'fault', 'boot', 'msr', 'cpuid'];
 
-const usage = `usage: gate86 run [--cpu NAME] [--trace KIND[,KIND...]] PROGRAM.elf [ARGS...]
+const usage = `usage: gate86 run [--cpu NAME] [--timeout SECONDS] [--trace KIND[,KIND...]] PROGRAM.elf [ARGS...]
 
 Boots the gate86 kernel and runs PROGRAM (a static i386 ELF executable) as its first process.
 The program's stdin/stdout/stderr are this terminal's; gate86 exits with the program's exit status,
@@ -18,16 +18,18 @@ or 128 + N when signal N killed it. A file that is not an i386 ELF executable: s
 Ctrl-C sends SIGINT to the program (and its children); a second Ctrl-C within a second stops the
 machine (status 130).
   --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
+  --timeout SECS  stop the machine after SECS seconds of wall time (status 124)
   --trace KINDS   to stderr: syscall (each call, its result, its door: int $0x80 or sysenter),
                   fault (user faults and the signal they become), boot (the boot log),
                   msr (each wrmsr the kernel's boot code made, with its value),
                   cpuid (what identify_cpu found and the SEP verdict)`;
 
-interface RunArguments { cpu: string; trace: Set<string>; program: string; args: string[] }
+interface RunArguments { cpu: string; trace: Set<string>; program: string; args: string[]; timeout: number | undefined }
 
 function parseArguments(args: string[]): RunArguments {
   let cpu = DEFAULT_CPU_MODEL;
   const trace = new Set<string>();
+  let timeout: number | undefined;
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i]!;
@@ -40,6 +42,8 @@ function parseArguments(args: string[]): RunArguments {
     if (a === '--cpu') {
       cpu = value();
       if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
+    } else if (a === '--timeout') {
+      timeout = parseTimeout(value());
     } else if (a === '--trace') {
       for (const kind of value().split(',')) {
         if (!TRACE_KINDS.includes(kind)) throw new UsageError(`unknown trace kind '${kind}' (known: ${TRACE_KINDS.join(', ')})`);
@@ -52,7 +56,7 @@ function parseArguments(args: string[]): RunArguments {
   }
   const program = args[i];
   if (program === undefined) throw new UsageError('no program to run');
-  return { cpu, trace, program, args: args.slice(i + 1) };
+  return { cpu, trace, program, args: args.slice(i + 1), timeout };
 }
 
 export const runCommand: Command = {
@@ -88,10 +92,15 @@ export const runCommand: Command = {
       log: { stream: 2, prefix: '', show: a.trace.has('boot') ? 'all' : [...(a.trace.has('msr') ? ['wrmsr'] : []), ...(a.trace.has('cpuid') ? ['CPU:'] : [])] },
       traceSyscalls: a.trace.has('syscall'),
       traceFaults: a.trace.has('fault'),
-    });
+    }, a.timeout);
     switch (outcome.type) {
-      case 'program-exit': return 'code' in outcome.status ? outcome.status.code : 128 + outcome.status.signal;
+      case 'program-exit':
+        if (!('code' in outcome.status)) return 128 + outcome.status.signal;
+        // The kernel could not exec it after all (its segments do not fit in memory ...): say why.
+        if (outcome.status.reason !== undefined) process.stderr.write(`gate86 run: ${outcome.status.reason}\n`);
+        return outcome.status.code;
       case 'stopped-by-user': process.stderr.write('\ngate86 run: stopped by a second Ctrl-C\n'); return 130;
+      case 'timed-out': process.stderr.write(timedOut('run', a.timeout!)); return TIMEOUT_STATUS;
       // A bug in the kernel's TypeScript half (an oops): one line, not a host stack trace.
       case 'error': process.stderr.write(`gate86 run: ${outcome.message}\n`); return 125;
       case 'stopped': process.stderr.write(`gate86 run: the machine stopped: ${outcome.message}\n`); return 125;
