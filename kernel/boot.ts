@@ -37,8 +37,8 @@ export interface RunOptions {
   instructionLimit?: number;
   /** Called once the kernel exists, before the machine boots. */
   attach?(kernel: Kernel): void;
-  /** Called between slices (the worker turns a Ctrl-C into SIGINT here). */
-  onSlice?(): void;
+  /** Called between slices with the instructions retired so far (the worker turns a Ctrl-C into SIGINT here). */
+  onSlice?(instructions: number): void;
   /** Wait up to `ms` while the CPU is halted (the worker also wakes for input and Ctrl-C). */
   idle?(ms: number): void;
 }
@@ -110,7 +110,7 @@ export function runProgram(options: RunOptions): RunResult {
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
   try {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
-    return runLoop(machine, () => exit, limit, idle, () => options.onSlice?.());
+    return runLoop(machine, () => exit, limit, idle, (n) => options.onSlice?.(n));
   } finally {
     // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
     for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);
@@ -118,7 +118,7 @@ export function runProgram(options: RunOptions): RunResult {
   }
 }
 
-function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: () => void): RunResult {
+function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: (instructions: number) => void): RunResult {
   for (;;) {
     // Short slices: the machine looks at its devices (the PIT tick, console input) between slices.
     const state = machine.run(Math.min(SLICE, limit - machine.cpu.instructionCount));
@@ -127,7 +127,7 @@ function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: numbe
     if (exit !== null) return { kind: 'exit', status: exit, instructions };
     if (state.kind === 'stopped') return { kind: 'stopped', message: state.message, instructions };
     if (state.kind === 'exited') return { kind: 'stopped', message: `isa-debug-exit ${state.status}`, instructions };
-    onSlice();
+    onSlice(instructions);
     if (state.kind === 'halted') {
       const wait = Math.max(0, machine.nextDeadline() - machine.clock());
       idle(Math.min(1000, wait / 1e6));

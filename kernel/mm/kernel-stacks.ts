@@ -14,6 +14,9 @@ export class KernelStacks {
     this.free.reverse();
   }
 
+  /** Stacks not handed out (the kernel's consistency checks count them). */
+  get available(): number { return this.free.length; }
+
   /** A zeroed stack's physical address (its thread_info is at the bottom). */
   allocate(): number {
     const pa = this.free.pop();

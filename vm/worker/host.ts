@@ -22,21 +22,26 @@ export interface OutputSinks {
 const RING_BYTES = 1 << 16;
 
 /**
- * The worker script: dist/worker.js next to the bundled CLI (dist/gate86.js); or, when running from
- * source under tsx (tests, benchmarks), machine-worker.ts behind a tiny ES module that registers
- * tsx's loader inside the worker first (Node 20 does not carry the parent's --import into workers).
+ * A worker script, from the module `from` (an import.meta.url): `bundled` next to it when `from` is
+ * a bundle (dist/gate86.js runs dist/worker.js); or, when running from source under tsx (tests,
+ * benchmarks, the fuzzers), `source` behind a tiny ES module that registers tsx's loader inside the
+ * worker first (Node 20 does not carry the parent's --import into workers).
  */
-function workerLocation(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
+export function workerScript(from: string, source: string, bundled: string): URL {
+  if (from.endsWith('.ts')) {
     const tsx = import.meta.resolve('tsx/esm/api');
-    const worker = new URL('./machine-worker.ts', here).href;
+    const worker = new URL(source, from).href;
     const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker)});`;
     return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
   }
-  const bundled = new URL('./worker.js', here);
-  if (!existsSync(fileURLToPath(bundled))) throw new Error(`the machine worker is missing: ${fileURLToPath(bundled)} (run npm run build)`);
-  return bundled;
+  const script = new URL(bundled, from);
+  if (!existsSync(fileURLToPath(script))) throw new Error(`the worker script is missing: ${fileURLToPath(script)} (run npm run build)`);
+  return script;
+}
+
+/** The machine's worker: machine-worker.ts, bundled as dist/worker.js. */
+function workerLocation(): URL {
+  return workerScript(import.meta.url, './machine-worker.ts', './worker.js');
 }
 
 /** A machine running a job in its worker. */
