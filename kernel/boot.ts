@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Machine } from '../vm/machine/machine.ts';
 import { FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
-import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
+import { Kernel, type HypercallCpu, type HypercallHandler, type KernelHost, type SyscallService } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
 import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
@@ -35,6 +35,9 @@ export interface RunOptions {
   inspect?(machine: Machine, kernel: Kernel): void;
   /** Stop after this many instructions (tests): the result is then { kind: 'limit' }. */
   instructionLimit?: number;
+  /** System call services and kernel entry points instead of the kernel's own (tests that need a broken one). */
+  syscalls?: Record<string, SyscallService>;
+  entryPoints?: Record<string, HypercallHandler>;
   /** Called once the kernel exists, before the machine boots. */
   attach?(kernel: Kernel): void;
   /** Called between slices with the instructions retired so far (the worker turns a Ctrl-C into SIGINT here). */
@@ -103,7 +106,7 @@ export function runProgram(options: RunOptions): RunResult {
   };
   const image = readKernelImage(options.kernel);
   const code = { codePages: machine.memory.codePages, written: (page: number) => machine.cpu.code.invalidatePage(page) };
-  const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, SYSCALL_SERVICES, KERNEL_ENTRY_POINTS);
+  const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, options.syscalls ?? SYSCALL_SERVICES, options.entryPoints ?? KERNEL_ENTRY_POINTS);
   machine.system.onVmcall = () => kernel.onVmcall();
   options.attach?.(kernel);
   machine.boot(options.kernel, 'gate86-kernel', '');

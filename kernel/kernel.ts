@@ -14,7 +14,9 @@ import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
 import type { KernelImage } from './image.ts';
-import { PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
+import { EFAULT, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
+import { forceSignal } from './traps.ts';
+import { SIGSEGV } from './signal-numbers.ts';
 
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
 const KERNEL_STACKS_END = 0x400000;
@@ -82,6 +84,14 @@ export type HypercallHandler = (k: Kernel, stackPointer: number) => number;
 /** A system call service: reads its arguments from pt_regs, returns EAX. */
 export type SyscallService = (k: Kernel, regs: PtRegs) => number;
 
+/** A bug in the kernel's own machinery (not in one system call): the machine cannot go on. */
+export class KernelPanic extends Error {}
+
+/** An error's message on one line. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+}
+
 export class Kernel {
   readonly ram: Ram;
   readonly frames: FrameAllocator;
@@ -121,26 +131,64 @@ export class Kernel {
     }
   }
 
-  /** The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the stub starts 3 bytes back. */
+  /**
+   * The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the stub starts 3 bytes back. A
+   * host exception in one of the kernel's own entry points (the page fault handler, the scheduler,
+   * signal delivery ...) leaves no task to blame and no state to trust: a kernel panic, which stops
+   * the machine with one line naming the entry point. A system call's is an oops (serve).
+   */
   onVmcall(): void {
     const cpu = this.cpu;
     const stub = (cpu.eip - 3) >>> 0;
     const fn = this.hypercallHandlers.get(stub);
-    if (fn === undefined) throw new Error(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
-    cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
+    if (fn === undefined) throw new KernelPanic(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
+    try {
+      cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
+    } catch (error) {
+      if (error instanceof KernelPanic) throw error;
+      const name = this.image.hypercalls.get(stub) ?? `0x${stub.toString(16)}`;
+      throw new KernelPanic(`kernel panic in ${name}: ${oneLine(error)}`);
+    }
   }
 
   /** Run a system call service; with `--trace syscall`, log the call and its result. */
   serve(name: string, service: SyscallService, regs: PtRegs): number {
     const trace = this.host.trace;
-    if (trace === null) return service(this, regs);
-    const args = regs.args().map((a) => '0x' + a.toString(16)).join(', ');
-    const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
     const number = regs.get('orig_eax');
-    const result = service(this, regs);
-    trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
+    let result: number;
+    try {
+      result = service(this, regs);
+    } catch (error) {
+      if (error instanceof KernelPanic) throw error;
+      result = this.oops(name, regs, error);
+    }
+    if (trace !== null) {
+      const args = regs.args().map((a) => '0x' + a.toString(16)).join(', ');
+      const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
+      trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
+    }
     return result;
   }
+
+  /**
+   * A bug in a system call service (a host exception escaped it): Linux's oops. The console gets one
+   * line naming the call, its arguments and the task; the task is killed by SIGSEGV, as Linux's die()
+   * does; the machine and every other task go on. The call itself returns -EFAULT, which nobody sees.
+   */
+  private oops(name: string, regs: PtRegs, error: unknown): number {
+    const task = this.current;
+    const args = regs.args().map((a) => '0x' + (a >>> 0).toString(16)).join(', ');
+    const who = task === null ? 'no task' : `pid ${task.pid}`;
+    const line = `kernel oops: ${name}(${args}) from ${who}: ${oneLine(error)}; ${who} killed`;
+    this.oopses.push(line);
+    this.host.log(line);
+    this.host.write(2, new TextEncoder().encode(line + '\n'));
+    if (task !== null) forceSignal(this, SIGSEGV, 0);
+    return -EFAULT;
+  }
+
+  /** Every oops so far, for the fuzzers' consistency checks. */
+  readonly oopses: string[] = [];
 
   /** The dword at a kernel stack address (an entry point's n-th argument is at sp + 4 + 4n). */
   stackArg(stackPointer: number, n: number): number {

@@ -1,4 +1,5 @@
 // npm run fuzz -- [--seconds N] [--seed S] [--fuzzer NAME[,NAME...]] [--cpu NAME] [--corpus DIR | --no-save]
+// npm run fuzz -- --replay FILE.json     (a ring-3 corpus case: how it ends on gate86 and each oracle)
 //
 // Runs each fuzzer for N seconds (default 60) from seed S (default: a random one, printed first, so
 // any run can be repeated exactly), prints what it did and found, and exits 0 only when nothing
@@ -12,13 +13,14 @@
 //   ring3    random bytes and random instructions from the ISA table as user processes on the
 //            booted kernel, judged against the host CPU and qemu-i386; the kernel must survive all.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../kernel/locate.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 import { fuzzRing3 } from './ring3/fuzz.ts';
 import { fuzzInputs } from './inputs/fuzz.ts';
+import { replayRing3 } from './ring3/replay.ts';
 import type { FuzzReport } from './report.ts';
 
 const FUZZERS = ['inputs', 'ring3'] as const;
@@ -30,13 +32,14 @@ const usage = `usage: npm run fuzz -- [--seconds N] [--seed S] [--fuzzer ${FUZZE
   --fuzzer F    which fuzzers (default: all)
   --cpu NAME    the CPU model the ring-3 fuzzer boots (default ${DEFAULT_CPU_MODEL})
   --corpus DIR  where minimised failing cases go (default test/fuzz/corpus)
-  --no-save     keep no failing cases`;
+  --no-save     keep no failing cases
+  --replay FILE show how a kept ring-3 case ends on gate86 (with its fault trace) and on each oracle`;
 
-interface Arguments { seconds: number; seed: number; fuzzers: FuzzerName[]; cpu: string; corpus: string | null }
+interface Arguments { seconds: number; seed: number; fuzzers: FuzzerName[]; cpu: string; corpus: string | null; replay: string | null }
 
 function parse(argv: string[]): Arguments {
   const root = packageRoot();
-  const a: Arguments = { seconds: 60, seed: (Math.random() * 0x100000000) >>> 0, fuzzers: [...FUZZERS], cpu: DEFAULT_CPU_MODEL, corpus: join(root, 'test/fuzz/corpus') };
+  const a: Arguments = { seconds: 60, seed: (Math.random() * 0x100000000) >>> 0, fuzzers: [...FUZZERS], cpu: DEFAULT_CPU_MODEL, corpus: join(root, 'test/fuzz/corpus'), replay: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = (): string => {
@@ -61,6 +64,8 @@ function parse(argv: string[]): Arguments {
       if (cpuModels[a.cpu] === undefined) throw new Error(`unknown CPU model '${a.cpu}'`);
     } else if (flag === '--corpus') {
       a.corpus = value();
+    } else if (flag === '--replay') {
+      a.replay = value();
     } else if (flag === '--no-save') {
       a.corpus = null;
     } else if (flag === '--help' || flag === '-h') {
@@ -82,8 +87,12 @@ async function main(): Promise<number> {
   const log = (line: string): void => { process.stdout.write(line + '\n'); };
   const work = join(packageRoot(), 'build/fuzz');
   mkdirSync(work, { recursive: true });
-  log(`fuzz: seed ${a.seed}, ${a.seconds} s per fuzzer: ${a.fuzzers.join(', ')} (repeat with --seed ${a.seed})`);
+  if (a.replay === null) log(`fuzz: seed ${a.seed}, ${a.seconds} s per fuzzer: ${a.fuzzers.join(', ')} (repeat with --seed ${a.seed})`);
   const kernel = loadKernelImage();
+  if (a.replay !== null) {
+    for (const line of await replayRing3(JSON.parse(readFileSync(a.replay, 'utf8')), kernel, join(work, 'ring3'))) log(line);
+    return 0;
+  }
   const reports: FuzzReport[] = [];
   for (const name of a.fuzzers) {
     if (name === 'ring3') reports.push(await fuzzRing3({ seconds: a.seconds, seed: a.seed, cpu: a.cpu, kernel, corpus: a.corpus, work: join(work, 'ring3'), log }));

@@ -6,7 +6,7 @@
 // oracles run as `nobody` (setpriv): random code must never act with root's rights on the host.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostRunsI386Code } from '../../support/i386-oracle.ts';
@@ -24,16 +24,31 @@ export function ring3Oracles(): Ring3Oracle[] {
   return all;
 }
 
-/** Run as nobody when we are root and setpriv is there (the runner must be readable by all). */
+const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** Run as nobody when we are root and setpriv is there. */
 function unprivileged(command: string[]): string[] {
-  if (process.getuid?.() !== 0) return command;
-  if (spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status !== 0) return command;
-  return ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--', ...command];
+  return asNobody ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--', ...command] : command;
+}
+
+const copies = new Map<string, string>();
+/** A copy of the runner that nobody can read and execute (its build directory may be private). */
+function publicCopy(runner: string): string {
+  let copy = copies.get(runner);
+  if (copy === undefined) {
+    copy = join(tmpdir(), `gate86-ring3-runner-${process.pid}-${copies.size}.elf`);
+    copyFileSync(runner, copy);
+    chmodSync(copy, 0o755);
+    copies.set(runner, copy);
+    process.once('exit', () => { try { unlinkSync(copy!); } catch { /* gone already */ } });
+  }
+  return copy;
 }
 
 /** The command line that runs the runner on an oracle. qemu-i386 emulates the gate86 model's CPU generation. */
 function commandFor(oracle: Ring3Oracle, runner: string): string[] {
-  return unprivileged(oracle === 'native' ? [runner] : ['qemu-i386', '-cpu', 'pentium3', runner]);
+  const program = asNobody ? publicCopy(runner) : runner;
+  return unprivileged(oracle === 'native' ? [program] : ['qemu-i386', '-cpu', 'pentium3', program]);
 }
 
 export interface OracleBatch {
