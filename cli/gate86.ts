@@ -20,7 +20,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`gate86: unknown command '${name}'\n${help()}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // `gate86 run PROG --help` is PROG's own --help: for run, only a first argument asks gate86.
+  const asksHelp = command.name === 'run' ? rest[0] === '--help' || rest[0] === '-h' : rest.includes('--help') || rest.includes('-h');
+  if (asksHelp) {
     process.stdout.write(command.usage + '\n');
     return 0;
   }

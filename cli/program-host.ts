@@ -1,20 +1,27 @@
 // The main thread's half of `gate86 run` and `gate86 boot`: the machine, the gate86 kernel and the
 // program run in the worker (vm/worker/); this thread owns the terminal.
-//   - stdin is read as it comes and queued, in order and whole, for the guest's fd 0; when it ends,
-//     the guest's reads return end of file once the queue is empty;
+//   - stdin is read as it comes and queued, in order and whole, for the guest's console; when it
+//     ends, the guest's reads return end of file once the queue is empty;
 //   - the guest's fd 1 and fd 2 reach process.stdout and process.stderr as soon as they are written;
-//   - Ctrl-C: the terminal stays in cooked mode, as for any program, so Ctrl-C reaches gate86 as
-//     SIGINT. The first one becomes SIGINT for the guest's processes (what a terminal does to its
-//     foreground group); a second within a second stops the machine, as `gate86 machine` does.
+//     if stdout goes away (EPIPE: `gate86 run prog | head`), the machine stops with status 141, as the
+//     program would die of SIGPIPE;
+//   - when stdin is a terminal, it is put in raw mode for as long as the guest owns it, and restored
+//     on every way out (the end, an error, SIGTERM, SIGHUP, a crash): the guest's line discipline
+//     (kernel/tty/) does the echo, the line editing and ^C/^Z/^\. Ctrl-A x stops the machine (as in
+//     `qemu-system -nographic`; Ctrl-A Ctrl-A types a Ctrl-A). Its size follows the host's (SIGWINCH);
+//   - when stdin is not a terminal, Ctrl-C reaches gate86 as SIGINT: the first one becomes SIGINT for
+//     the guest's processes; a second within a second stops the machine, as `gate86 machine` does.
 
+import { spawnSync } from 'node:child_process';
 import { isatty } from 'node:tty';
-import { WorkerHost } from '../vm/worker/host.ts';
+import { WorkerHost, workerScript } from '../vm/worker/host.ts';
 import type { ProgramJob, WorkerReport } from '../vm/worker/protocol.ts';
 
 /** A second Ctrl-C within this many milliseconds of the first stops the machine. */
 const SECOND_INTERRUPT_MS = 1000;
+const CTRL_A = 0x01;
 
-export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' } | { type: 'timed-out' };
+export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' } | { type: 'output-closed' } | { type: 'timed-out' };
 
 /** What the job needs to know about this terminal. */
 export function terminalFacts(): Pick<ProgramJob, 'terminals' | 'windowSize'> {
@@ -24,7 +31,34 @@ export function terminalFacts(): Pick<ProgramJob, 'terminals' | 'windowSize'> {
   };
 }
 
+/** Raw mode on the host terminal while the guest owns it; the returned function restores it (once). */
+function rawTerminal(): () => void {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return () => {};
+  stdin.setRawMode(true);
+  // libuv's raw mode keeps the output's NL -> CR NL; the guest's own terminal does that (ONLCR), so
+  // turn it off here too (setRawMode(false) puts back the settings saved before: opost included).
+  spawnSync('stty', ['-opost'], { stdio: [0, 'ignore', 'ignore'] });
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    try { stdin.setRawMode(false); } catch { /* the terminal is gone */ }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => { restore(); process.kill(process.pid, signal); };
+  process.once('exit', restore);
+  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.once(signal, onSignal);
+  process.once('uncaughtException', (error) => { restore(); throw error; });
+  return () => {
+    restore();
+    process.off('exit', restore);
+    for (const signal of ['SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.off(signal, onSignal);
+  };
+}
+
 function connectTerminal(host: WorkerHost, stop: () => void): () => void {
+  const stdin = process.stdin;
+  const raw = stdin.isTTY === true;
   let lastInterrupt = 0;
   let stopping = false;
   const interrupt = (): void => {
@@ -34,18 +68,38 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
     lastInterrupt = now;
     host.interrupt();
   };
-  const stdin = process.stdin;
-  const onData = (chunk: Buffer): void => { host.queueInput(new Uint8Array(chunk)); };
+  let escape = false;
+  /** In raw mode: Ctrl-A x stops the machine, Ctrl-A Ctrl-A is one Ctrl-A; everything else goes in. */
+  const filter = (chunk: Uint8Array): Uint8Array => {
+    const out: number[] = [];
+    for (const b of chunk) {
+      if (escape) {
+        escape = false;
+        if (b === 0x78 || b === 0x58) { stop(); return Uint8Array.from(out); }
+        out.push(b === CTRL_A ? CTRL_A : b);
+        continue;
+      }
+      if (b === CTRL_A) { escape = true; continue; }
+      out.push(b);
+    }
+    return Uint8Array.from(out);
+  };
+  const onData = (chunk: Buffer): void => { host.queueInput(raw ? filter(new Uint8Array(chunk)) : new Uint8Array(chunk)); };
   const onEnd = (): void => { host.closeInput(); };
+  const onResize = (): void => { host.resize(process.stdout.rows ?? 24, process.stdout.columns ?? 80); };
+  const restore = rawTerminal();
   stdin.on('data', onData);
   stdin.on('end', onEnd);
   stdin.on('error', onEnd);           // an unreadable stdin is an empty one
   if (stdin.destroyed || stdin.readableEnded) host.closeInput();   // an earlier run (gate86 boot) used it up
   process.on('SIGINT', interrupt);
+  process.stdout.on('resize', onResize);
   return () => {
     stdin.off('data', onData);
     stdin.off('end', onEnd);
     process.off('SIGINT', interrupt);
+    process.stdout.off('resize', onResize);
+    restore();
     // Once Ctrl-C has stopped the machine, gate86 is exiting with status 130: a further Ctrl-C
     // arriving in those last milliseconds must not kill it by the signal's default action instead.
     if (stopping) process.on('SIGINT', () => {});
@@ -58,17 +112,33 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
  * With a timeout (seconds of wall time), the machine is stopped when it runs out.
  */
 export async function runInWorker(job: ProgramJob, timeoutSeconds?: number): Promise<ProgramOutcome> {
-  const host = new WorkerHost(job, {
-    stdout: (bytes) => { process.stdout.write(bytes); },
-    stderr: (bytes) => { process.stderr.write(bytes); },
-  });
+  let outputClosed = false;
+  let host: WorkerHost | null = null;
+  const sink = (stream: NodeJS.WriteStream) => (bytes: Uint8Array): void => {
+    if (outputClosed) return;
+    stream.write(bytes);
+  };
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE' || outputClosed) return;
+    outputClosed = true;
+    void host?.terminate();
+  };
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
+  host = new WorkerHost(job, { stdout: sink(process.stdout), stderr: sink(process.stderr) }, workerScript(import.meta.url, '../kernel/program-worker.ts', './program-worker.js'));
   let stoppedByUser = false;
   let timedOut = false;
-  const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host.terminate(); });
-  const timer = timeoutSeconds === undefined ? null : setTimeout(() => { timedOut = true; void host.terminate(); }, timeoutSeconds * 1000);
-  const report = await host.ended;
-  if (timer !== null) clearTimeout(timer);
-  disconnect();
-  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
-  return stoppedByUser ? { type: 'stopped-by-user' } : timedOut ? { type: 'timed-out' } : report;
+  const disconnect = connectTerminal(host, () => { stoppedByUser = true; void host?.terminate(); });
+  const timer = timeoutSeconds === undefined ? null : setTimeout(() => { timedOut = true; void host?.terminate(); }, timeoutSeconds * 1000);
+  try {
+    const report = await host.ended;
+    if (timer !== null) clearTimeout(timer);
+    if (!outputClosed) await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
+    if (outputClosed) return { type: 'output-closed' };
+    return stoppedByUser ? { type: 'stopped-by-user' } : timedOut ? { type: 'timed-out' } : report;
+  } finally {
+    disconnect();
+    process.stdout.off('error', onOutputError);
+    process.stderr.off('error', onOutputError);
+  }
 }

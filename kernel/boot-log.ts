@@ -13,7 +13,7 @@ import {
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
 
 /** boot_cpu_data as head.S left it. */
-export function readBootCpuData(k: Kernel): { vendor: string; family: number; model: number; stepping: number; level: number; capability: number; sysenter: boolean } {
+export function readBootCpuData(k: Kernel): { vendor: string; family: number; model: number; stepping: number; level: number; capability: number; extendedCapability: number; sysenter: boolean } {
   const at = physicalOf(k.image.addressOf('boot_cpu_data'));
   return {
     vendor: Buffer.from(k.ram.u8.subarray(at + X86_VENDOR_ID, at + X86_VENDOR_ID + 12)).toString('latin1').replace(/\0+$/, ''),
@@ -22,6 +22,7 @@ export function readBootCpuData(k: Kernel): { vendor: string; family: number; mo
     stepping: k.ram.read8(at + X86_STEPPING),
     level: k.ram.read32(at + X86_CPUID_LEVEL) | 0,
     capability: k.ram.read32(at + X86_CAPABILITY),
+    extendedCapability: k.ram.read32(at + X86_CAPABILITY + 4),
     sysenter: k.ram.read32(at + X86_SEP_VERDICT) === 1,
   };
 }

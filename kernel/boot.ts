@@ -7,8 +7,8 @@
 // hypercall stub from EIP and runs its TypeScript function.
 
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Machine } from '../vm/machine/machine.ts';
+import { cpuid } from '../vm/cpu/models.ts';
 import { FS, GS, StopKind, type Cpu } from '../vm/cpu/cpu.ts';
 import { Kernel, type HypercallCpu, type HypercallHandler, type KernelHost, type SyscallService } from './kernel.ts';
 import { readKernelImage } from './image.ts';
@@ -23,10 +23,18 @@ export interface RunOptions {
   program: KernelHost['program'];
   cpu?: string;
   memoryMiB?: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
   /** Program output (fd 1 and 2). */
   write(fd: number, bytes: Uint8Array): void;
-  /** fd 0: up to `max` bytes, empty at end of file, null when a signal arrived while it waited. */
-  read?(max: number): Uint8Array | null;
+  /** Console input without waiting: what has arrived (maybe nothing), 'end' once it has ended. Default: none, ended. */
+  input?(max: number): Uint8Array | 'end';
+  /** The root when no initramfs is given: a host directory (default '/'), read-only or not. */
+  root?: { directory: string; readOnly: boolean };
+  /** The host working directory the first process starts in (default: this process's). */
+  cwd?: string;
+  /** The initramfs (newc cpio), handed to the kernel as a Multiboot module like `-initrd`. */
+  initrd?: { name: string; bytes: Uint8Array };
   isTerminal?(fd: number): boolean;
   windowSize?(): { rows: number; columns: number };
   log?(line: string): void;
@@ -62,6 +70,18 @@ function hypercallCpu(cpu: Cpu): HypercallCpu {
       cpu.cr[3] = value;
       cpu.flushTlb();
     },
+    brand: () => {
+      // What CPUID leaves 0x80000002-4 return, read the way Linux's get_model_name does.
+      const out = new Int32Array(4);
+      cpuid(cpu.model, 0x80000000, out);
+      if ((out[0]! >>> 0) < 0x80000004) return '';
+      let text = '';
+      for (let leaf = 0x80000002; leaf <= 0x80000004; leaf++) {
+        cpuid(cpu.model, leaf, out);
+        for (const word of out) for (let b = 0; b < 4; b++) text += String.fromCharCode((word >>> (8 * b)) & 0xff);
+      }
+      return text.replace(/\0+$/, '');
+    },
   };
 }
 
@@ -73,14 +93,16 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export function runProgram(options: RunOptions): RunResult {
   let exit: ExitStatus | null = null;
   const machine = new Machine({
-    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64,
+    cpu: options.cpu, memoryMiB: options.memoryMiB ?? 64, ...(options.jit === false ? { jit: false } : {}),
     consoleOut: (byte) => options.write(1, Uint8Array.of(byte)),
     consoleIn: () => -1,
   });
   const start = process.hrtime.bigint();
   const host: KernelHost = {
     write: options.write,
-    read: options.read ?? (() => new Uint8Array(0)),
+    input: options.input ?? (() => 'end'),
+    root: options.root,
+    cwd: options.cwd ?? process.cwd(),
     isTerminal: options.isTerminal ?? (() => false),
     windowSize: options.windowSize ?? (() => ({ rows: process.stdout.rows ?? 24, columns: process.stdout.columns ?? 80 })),
     exit: (status) => {
@@ -88,17 +110,8 @@ export function runProgram(options: RunOptions): RunResult {
       machine.cpu.requestStop(StopKind.Request);
     },
     log: options.log ?? (() => {}),
-    openExecutable: (path) => {
-      try {
-        return new Uint8Array(readFileSync(path));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        return code === 'ENOENT' ? 2 : code === 'EACCES' ? 13 : code === 'EISDIR' ? 13 : code === 'ENOTDIR' ? 20 : 5;
-      }
-    },
     now: () => BigInt(Date.now()) * 1_000_000n,
     monotonic: () => process.hrtime.bigint() - start,
-    sleep: (ns) => { Atomics.wait(sleeper, 0, 0, Number(ns / 1_000_000n)); },
     random: (n) => new Uint8Array(randomBytes(n)),
     // The program runs as the user who runs gate86, as a native run would.
     program: { credentials: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ...options.program },
@@ -109,11 +122,11 @@ export function runProgram(options: RunOptions): RunResult {
   const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, options.syscalls ?? SYSCALL_SERVICES, options.entryPoints ?? KERNEL_ENTRY_POINTS);
   machine.system.onVmcall = () => kernel.onVmcall();
   options.attach?.(kernel);
-  machine.boot(options.kernel, 'gate86-kernel', '');
+  machine.boot(options.kernel, 'gate86-kernel', '', options.initrd === undefined ? [] : [options.initrd]);
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
   try {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
-    return runLoop(machine, () => exit, limit, idle, (n) => options.onSlice?.(n));
+    return runLoop(machine, () => exit, limit, idle, (n) => { options.onSlice?.(n); kernel.consolePoll(); });
   } finally {
     // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
     for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);

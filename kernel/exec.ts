@@ -9,7 +9,7 @@
 //      user segments. They go into pt_regs, and the process enters ring 3 through iret.
 
 import { readElf, ElfError, type ElfFile } from '../vm/elf/reader.ts';
-import { ET_EXEC, PF_W, PT_INTERP, PT_LOAD } from '../vm/elf/format.ts';
+import { ET_EXEC, PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD } from '../vm/elf/format.ts';
 import { AddressSpace } from './mm/address-space.ts';
 import { OutOfMemory, type FrameAllocator } from './mm/frames.ts';
 import type { Ram } from './mm/ram.ts';
@@ -38,7 +38,7 @@ export const AT_EXECFN = 31;
 export const AT_SYSINFO = 32;
 export const AT_SYSINFO_EHDR = 33;
 
-/** The initial user stack: 128 KiB, mapped at exec (gate86 does not grow stacks on faults yet). */
+/** The initial user stack: 128 KiB mapped at exec; below it the stack grows on faults, to 8 MiB. */
 export const USER_STACK_SIZE = 128 * 1024;
 /** EFLAGS at exec: IF and the always-one bit 1. */
 export const EXEC_EFLAGS = 0x202;
@@ -72,6 +72,8 @@ export interface ExecResult {
   brk: number;
   /** The auxiliary vector as written, in order (for tests and --trace). */
   auxv: [number, number][];
+  /** Where argv's and envp's strings lie in the new stack. */
+  strings: { argStart: number; argEnd: number; envStart: number; envEnd: number };
 }
 
 const ENOEXEC = 8;
@@ -103,11 +105,16 @@ function checkImage(elf: ElfFile, path: string): void {
 }
 
 /** Step 1: the segments. Returns the address of the program headers in the new image (AT_PHDR). */
-function loadSegments(elf: ElfFile, space: AddressSpace): { phdr: number; end: number } {
+function loadSegments(elf: ElfFile, space: AddressSpace, path: string): { phdr: number; end: number } {
   let phdr = 0;
   let end = 0;
   for (const s of elf.segments.filter((seg) => seg.type === PT_LOAD)) {
     space.mapRange(s.vaddr, s.vaddr + s.memsz, { write: (s.flags & PF_W) !== 0 });
+    const start = Math.floor(s.vaddr / PAGE_SIZE) * PAGE_SIZE;
+    space.insertVma({
+      start, end: Math.ceil((s.vaddr + s.memsz) / PAGE_SIZE) * PAGE_SIZE, read: (s.flags & PF_R) !== 0,
+      write: (s.flags & PF_W) !== 0, exec: (s.flags & PF_X) !== 0, shared: false, growsDown: false, name: path, file: null,
+    });
     space.copyToUserForce(s.vaddr, s.data.subarray(0, s.filesz));
     space.copyToUserForce(s.vaddr + s.filesz, new Uint8Array(s.memsz - s.filesz));  // bss
     if (elf.phoff >= s.offset && elf.phoff + elf.phnum * ELF_PHENT_SIZE <= s.offset + s.filesz) phdr = s.vaddr + (elf.phoff - s.offset);
@@ -128,12 +135,25 @@ class StackBuilder {
 }
 
 /** Step 2: argc, argv, envp, auxv and the strings they point at. */
-function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number, number][]): { sp: number; auxv: [number, number][] } {
+function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number, number][]): { sp: number; auxv: [number, number][]; strings: ExecResult['strings'] } {
   space.mapRange(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, { write: true });
+  // The stack area grows down on faults below it, up to RLIMIT_STACK (address-space.ts growStack).
+  space.insertVma({ start: USER_STACK_TOP - USER_STACK_SIZE, end: USER_STACK_TOP, read: true, write: true, exec: true, shared: false, growsDown: true, name: '[stack]', file: null });
   const stack = new StackBuilder(space, USER_STACK_TOP - 4);          // a zero word at the very top
   const execfn = stack.pushString(request.path);
-  const envPointers = request.envp.map((e) => stack.pushString(e));
-  const argPointers = request.argv.map((a) => stack.pushString(a));
+  // argv's strings then envp's, in order and contiguous, as Linux copies them (mm->arg_start ..
+  // arg_end, env_start .. env_end: what /proc/PID/cmdline and environ read back).
+  const strings = [...request.argv, ...request.envp].map((t) => Buffer.from(t + '\0', 'latin1'));
+  const blob = Buffer.concat(strings);
+  if (blob.length > USER_STACK_SIZE / 2) throw new ExecError(`${request.path}: argument list too long`, E2BIG);
+  const base = stack.pushBytes(new Uint8Array(blob));
+  const pointers: number[] = [];
+  let at = base;
+  for (const t of strings) { pointers.push(at); at += t.length; }
+  const argPointers = pointers.slice(0, request.argv.length);
+  const envPointers = pointers.slice(request.argv.length);
+  const argEnd = request.argv.length === 0 ? base : pointers[request.argv.length - 1]! + strings[request.argv.length - 1]!.length;
+  const layout = { argStart: base, argEnd, envStart: argEnd, envEnd: base + blob.length };
   const platform = stack.pushString('i686');
   stack.sp = (stack.sp & ~15) >>> 0;
   const random = stack.pushBytes(request.random.subarray(0, 16));
@@ -149,7 +169,7 @@ function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number,
   const view = new DataView(table.buffer);
   words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
   space.copyToUserForce(sp, table);
-  return { sp, auxv };
+  return { sp, auxv, strings: layout };
 }
 
 /** Load an ELF image into a new address space and build its stack. The caller switches to it. */
@@ -164,7 +184,7 @@ export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: n
   checkImage(elf, request.path);
   const space = new AddressSpace(ram, frames, kernelDirectory);
   try {
-    const { phdr, end } = loadSegments(elf, space);
+    const { phdr, end } = loadSegments(elf, space, request.path);
     const c = request.credentials;
     // Linux 2.6's create_elf_tables: ARCH_DLINFO (the vsyscall page) first, then the rest in order.
     const auxBase: [number, number][] = [
@@ -173,8 +193,8 @@ export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: n
       [AT_PHDR, phdr], [AT_PHENT, ELF_PHENT_SIZE], [AT_PHNUM, elf.phnum], [AT_BASE, 0], [AT_FLAGS, 0],
       [AT_ENTRY, elf.entry], [AT_UID, c.uid], [AT_EUID, c.euid], [AT_GID, c.gid], [AT_EGID, c.egid],
     ];
-    const { sp, auxv } = buildStack(space, request, auxBase);
-    return { space, entry: elf.entry, stackPointer: sp, brk: end, auxv };
+    const { sp, auxv, strings } = buildStack(space, request, auxBase);
+    return { space, entry: elf.entry, stackPointer: sp, brk: end, auxv, strings };
   } catch (error) {
     space.destroy();
     if (error instanceof OutOfMemory) throw new ExecError(`${request.path}: not enough memory for its segments and stack`, ENOMEM);

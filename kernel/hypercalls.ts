@@ -7,7 +7,7 @@ import type { HypercallHandler } from './kernel.ts';
 import { bootLog } from './boot-log.ts';
 import { kernelInit } from './init.ts';
 import { doNotifyResume } from './signals.ts';
-import { pickNextTask } from './scheduler.ts';
+import { pickNextTask } from './sched/schedule.ts';
 import { doIrq } from './irq.ts';
 import { TRAP_HANDLERS } from './traps.ts';
 import { doPageFault } from './mm/fault.ts';
@@ -16,7 +16,7 @@ export const KERNEL_ENTRY_POINTS: Record<string, HypercallHandler> = {
   boot_log: bootLog,                    // head.S: each step of the boot story (boot-log.ts)
   kernel_init: kernelInit,              // head.S's start_init: task 1 execs the first program (init.ts)
   do_notify_resume: doNotifyResume,     // entry.S's work_notifysig: signals, restart (signals.ts)
-  pick_next_task: pickNextTask,         // entry.S's schedule (scheduler.ts)
+  pick_next_task: pickNextTask,         // entry.S's schedule (sched/schedule.ts)
   do_IRQ: doIrq,                        // entry.S's common_interrupt (irq.ts)
   do_page_fault: doPageFault,           // entry.S's page_fault (mm/fault.ts)
   ...TRAP_HANDLERS,                     // entry.S's other exception entries (traps.ts)

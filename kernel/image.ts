@@ -7,7 +7,7 @@ import { readElf, readSymbolTable } from '../vm/elf/reader.ts';
 export const REQUIRED_SYMBOLS = [
   'swapper_pg_dir', 'gdt_table', 'init_tss', 'boot_cpu_data', 'init_thread_union', '_end',
   '__start___ex_table', '__stop___ex_table', '__hypercalls_start', '__hypercalls_end', 'sys_call_table',
-  'sysenter_entry', 'system_call', 'multiboot_info',
+  'sysenter_entry', 'system_call', 'multiboot_info', 'cpu_idle', 'ret_from_fork',
 ] as const;
 export type KernelSymbol = (typeof REQUIRED_SYMBOLS)[number];
 

@@ -1,11 +1,14 @@
 // do_IRQ(regs): common_interrupt in entry.S calls it for every device interrupt, with the IRQ number
 // as ~irq in orig_eax (Linux's convention), and sends the PIC its end-of-interrupt afterwards.
-// IRQ 0 is the timer tick (the PIT at HZ = 100): count it, and when another task could run, ask for
-// a reschedule — taken by entry.S only on the way back to user mode (the kernel is not preemptible).
-// The other lines are masked.
+// IRQ 0 is the timer tick (the PIT at HZ = 100): count it, wake the sleepers whose time is up
+// (sched/timer.ts), and when another task could run, ask for a reschedule — taken by entry.S on the
+// way back to user mode or by the idle loop (the kernel is not preemptible). The other lines are masked.
 
 import type { HypercallHandler } from './kernel.ts';
 import { TIF_NEED_RESCHED } from './layout.ts';
+import { anotherRunnable } from './sched/schedule.ts';
+import { runTimers } from './sched/timer.ts';
+import { runRealTimers } from './services/jobs.ts';
 
 export const doIrq: HypercallHandler = (k, sp) => {
   const irq = (k.ptRegsAt(k.stackArg(sp, 0)).get('orig_eax') | 0) + 256;
@@ -15,8 +18,13 @@ export const doIrq: HypercallHandler = (k, sp) => {
   }
   k.jiffies++;
   const current = k.current;
-  if (current !== null && [...k.tasks.values()].some((t) => t !== current && t.state === 'running')) {
-    k.setThreadFlag(current, TIF_NEED_RESCHED);
-  }
+  // Where the tick landed: the running task's user or kernel time, or the idle task's.
+  if (current === null || current === k.idle) k.idleTicks++;
+  else if (k.ptRegsAt(k.stackArg(sp, 0)).fromUser()) current.userTicks++;
+  else current.systemTicks++;
+  k.consolePoll();                                   // the host's keystrokes into the terminal (kernel/tty/console.ts)
+  runTimers(k);
+  runRealTimers(k);                                  // alarm and setitimer's SIGALRM (services/jobs.ts)
+  if (current !== null && anotherRunnable(k, current)) k.setThreadFlag(current, TIF_NEED_RESCHED);
   return 0;
 };

@@ -13,8 +13,12 @@ import { FrameAllocator } from './mm/frames.ts';
 import { KernelStacks } from './mm/kernel-stacks.ts';
 import { PtRegs } from './pt-regs.ts';
 import { Task } from './task.ts';
+import { createIdleTask } from './sched/schedule.ts';
+import type { WaitQueue } from './sched/wait.ts';
 import type { KernelImage } from './image.ts';
-import { EFAULT, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
+import { Vfs } from './fs/vfs.ts';
+import type { Tty } from './tty/tty.ts';
+import { EFAULT, ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, VSYSCALL_SYSENTER_RETURN, X86_CAPABILITY } from './layout.ts';
 import { forceSignal } from './traps.ts';
 import { SIGSEGV } from './signal-numbers.ts';
 
@@ -33,6 +37,8 @@ export interface HypercallCpu {
   selector(segment: 'fs' | 'gs'): number;
   /** Load CR3 (and flush the TLB, as a MOV to CR3 does). */
   writeCr3(value: number): void;
+  /** The CPU's brand string (CPUID 0x80000002-4), '' when it has none: /proc/cpuinfo's model name. */
+  brand?(): string;
 }
 /** Register numbers in HypercallCpu.regs (the x86 encoding order, as vm/cpu uses). */
 export const REG_EAX = 0;
@@ -52,8 +58,8 @@ export interface KernelMachine {
 export interface KernelHost {
   /** Console output for fds 1 and 2 (the program's stdout/stderr). */
   write(fd: number, bytes: Uint8Array): void;
-  /** Console input for fd 0: up to `max` bytes, empty at end of file, null if a signal came meanwhile. */
-  read(max: number): Uint8Array | null;
+  /** Console input, without waiting: what has arrived (maybe nothing), or 'end' once the host's stdin has ended. */
+  input(max: number): Uint8Array | 'end';
   /** Is this console fd a terminal on the host (isatty)? Decides TCGETS and what fstat reports. */
   isTerminal(fd: number): boolean;
   windowSize(): { rows: number; columns: number };
@@ -68,13 +74,13 @@ export interface KernelHost {
   now(): bigint;
   /** Monotonic time in nanoseconds. */
   monotonic(): bigint;
-  /** Sleep the machine for this many nanoseconds (the only task waits). */
-  sleep(nanoseconds: bigint): void;
   random(bytes: number): Uint8Array;
-  /** execve's file: the bytes of `path` on the host, or an errno (ENOENT, EACCES, ...). */
-  openExecutable(path: string): Uint8Array | number;
-  /** What the first process runs. */
-  program: { path: string; image: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
+  /** The host directory that is the root when no initramfs was handed over (gate86 run: --root, --ro). */
+  root?: { directory: string; readOnly: boolean };
+  /** The host's working directory: the first process starts there when it lies inside the root. */
+  cwd?: string;
+  /** What the first process runs: these bytes, or (no image) the file at `path` in the root file system. */
+  program: { path: string; image?: Uint8Array; argv: string[]; envp: string[]; credentials?: { uid: number; gid: number } };
   /** Per-call tracing (`--trace syscall`): null when off. */
   trace: ((line: string) => void) | null;
 }
@@ -102,7 +108,28 @@ export class Kernel {
   nextPid = 2;
   readonly tasks = new Map<number, Task>();
   current: Task | null = null;
-  private readonly hypercallHandlers = new Map<number, HypercallHandler>();
+  /** The mount tree (kernel/fs/vfs.ts). */
+  readonly vfs: Vfs;
+  /** The console terminal (kernel/tty/), when the console is one; null when fds 0-2 are plain streams. */
+  console: Tty | null = null;
+  /** Take the host's console input (set at kernel_init; called between slices and at each tick). */
+  consolePoll: () => void = () => {};
+  /** Ticks the CPU spent with no task to run, and task switches: /proc/stat, /proc/uptime. */
+  idleTicks = 0;
+  contextSwitches = 0;
+  /** Boot time, seconds since the epoch (/proc/stat btime). */
+  readonly bootTime: number;
+  /** The idle task (pid 0): runs when no task can (kernel/sched/schedule.ts); made with task 1. */
+  idle: Task | null = null;
+  /** Sleeping tasks' deadlines in host monotonic ns (kernel/sched/timer.ts). */
+  readonly timers = new Map<Task, bigint>();
+  /** Futex wait queues by key (kernel/services/futex.ts). */
+  readonly futexes = new Map<string, WaitQueue>();
+  /** Threads that have exited and reaped themselves: their kernel stacks go after the switch away. */
+  readonly exited: Task[] = [];
+  /** Handlers by the stub's offset from __hypercalls_start: an array, so a VMCALL costs no hashing. */
+  private readonly hypercallHandlers: (HypercallHandler | undefined)[] = [];
+  private readonly hypercallsStart: number;
 
   /** The CPU the hypercalls run on (CR2 for do_page_fault, CR3 for exec and switch_mm, %fs/%gs for fork). */
   readonly cpu: HypercallCpu;
@@ -117,16 +144,20 @@ export class Kernel {
     const memory = machine.memory;
     this.cpu = machine.cpu;
     this.ram = new Ram(memory, machine.code);
+    this.vfs = new Vfs(this);
+    this.bootTime = Number(host.now() / 1_000_000_000n);
     // Frames for user pages and page tables: everything above the kernel image and the early map
     // (head.S's direct map covers 0..8 MiB; the TypeScript half reaches any frame physically).
     const kernelEnd = physicalOf(image.addressOf('_end'));
     this.frames = new FrameAllocator(this.ram, KERNEL_STACKS_END, memory.length);
     this.kernelStacks = new KernelStacks(this.ram, kernelEnd, KERNEL_STACKS_END);
+    this.hypercallsStart = image.addressOf('__hypercalls_start');
     for (const [address, name] of image.hypercalls) {
       const service = syscalls[name];
       const entryPoint = entryPoints[name];
-      if (service !== undefined) this.hypercallHandlers.set(address, (k, sp) => k.serve(name, service, k.ptRegsAt(sp + 4)));
-      else if (entryPoint !== undefined) this.hypercallHandlers.set(address, entryPoint);
+      const slot = address - this.hypercallsStart;
+      if (service !== undefined) this.hypercallHandlers[slot] = (k, sp) => k.serve(name, service, k.ptRegsAt(sp + 4));
+      else if (entryPoint !== undefined) this.hypercallHandlers[slot] = entryPoint;
       else throw new Error(`kernel: the hypercall stub ${name} has no TypeScript function (the kernel image and the services are out of step: npm run build)`);
     }
   }
@@ -140,7 +171,7 @@ export class Kernel {
   onVmcall(): void {
     const cpu = this.cpu;
     const stub = (cpu.eip - 3) >>> 0;
-    const fn = this.hypercallHandlers.get(stub);
+    const fn = stub >= this.hypercallsStart ? this.hypercallHandlers[stub - this.hypercallsStart] : undefined;
     if (fn === undefined) throw new KernelPanic(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
     try {
       cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
@@ -153,7 +184,11 @@ export class Kernel {
 
   /** Run a system call service; with `--trace syscall`, log the call and its result. */
   serve(name: string, service: SyscallService, regs: PtRegs): number {
+    const task = this.current;
     const trace = this.host.trace;
+    // Read before the call: sigreturn and execve rewrite pt_regs.
+    const args = trace === null ? '' : regs.args().map((a) => '0x' + a.toString(16)).join(', ');
+    const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
     const number = regs.get('orig_eax');
     let result: number;
     try {
@@ -162,10 +197,17 @@ export class Kernel {
       if (error instanceof KernelPanic) throw error;
       result = this.oops(name, regs, error);
     }
+    // A call that slept keeps its Sleep record until it returns for real (kernel/sched/wait.ts).
+    if (result !== -ESLEEPING && task !== null) task.sleep = null;
+    // It took rights or frames from present pages (fork's copy-on-write, munmap): no stale TLB entry.
+    const current = this.current;
+    if (current !== null && current.space.ptesChanged) {
+      current.space.ptesChanged = false;
+      this.flushTlb();
+    }
     if (trace !== null) {
-      const args = regs.args().map((a) => '0x' + a.toString(16)).join(', ');
-      const door = regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80';
-      trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) = ${result | 0} [${door}]`);
+      const outcome = result === -ESLEEPING ? 'sleeps' : `= ${result | 0}`;
+      trace(`syscall ${number} ${name.replace(/^sys_/, '')}(${args}) ${outcome} [${door}]`);
     }
     return result;
   }
@@ -223,6 +265,7 @@ export class Kernel {
     this.ram.write32(threadInfo + TI_TASK, task.pid);
     this.tasks.set(task.pid, task);
     this.current = task;
+    this.idle = createIdleTask(this);
     return task;
   }
 

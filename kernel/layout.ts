@@ -172,9 +172,37 @@ export const ESPIPE = 29;
 export const ERANGE = 34;
 export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
+export const ENXIO = 6;
+export const E2BIG = 7;
+export const ENOEXEC = 8;
+export const ENOTBLK = 15;
+export const EBUSY = 16;
+export const EXDEV = 18;
+export const ENODEV = 19;
+export const ENFILE = 23;
+export const EMFILE = 24;
+export const ETXTBSY = 26;
+export const EFBIG = 27;
+export const ENOSPC = 28;
+export const EROFS = 30;
+export const EMLINK = 31;
+export const EPIPE = 32;
+export const ENOTEMPTY = 39;
+export const ELOOP = 40;
+export const EOVERFLOW = 75;
+export const ENOTSOCK = 88;
+export const EOPNOTSUPP = 95;
+export const ETIMEDOUT = 110;
 export const ERESTARTSYS = 512;
 export const ERESTARTNOINTR = 513;
 export const ERESTARTNOHAND = 514;
+/** Restart through restart_syscall (number 0) and the task's restart block: a sleep's time left. */
+export const ERESTART_RESTARTBLOCK = 516;
+/**
+ * Not an errno any program sees: a service returns -ESLEEPING after sleepOn() (kernel/sched/wait.ts)
+ * queued the task; entry.S then calls schedule and, once the task is woken, the service again.
+ */
+export const ESLEEPING = 600;
 
 // ---------------------------------------------------------------------------------------------
 // What goes into the generated header, in order. Names are emitted exactly as written here.
@@ -199,5 +227,5 @@ export const ASM_CONSTANTS: Record<string, number> = {
   MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
   BOOT_GDT, BOOT_IDT, BOOT_CPU, BOOT_VSYSCALL, BOOT_WRMSR,
   SYSCALL_VECTOR, FIRST_EXTERNAL_VECTOR, NR_IRQS,
-  EFAULT, ENOSYS, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND,
+  EFAULT, ENOSYS, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ESLEEPING,
 };

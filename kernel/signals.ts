@@ -10,19 +10,27 @@
 
 import type { PtRegs } from './pt-regs.ts';
 import { Struct } from './services/user.ts';
-import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, TIF_IRET, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
+import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, TIF_IRET, TIF_NEED_RESCHED, TIF_NOTIFY_RESUME, TIF_SIGPENDING } from './layout.ts';
 import { AC, AF, CF, DF, OF, PF, RF, SF, TF, ZF } from '../vm/cpu/flags.ts';
-import { SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
+import { SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
 import type { HypercallHandler } from './kernel.ts';
-import { exitTask } from './services/process.ts';
+import { exitGroup, exitThread } from './services/process.ts';
 
-/** Does this pt_regs hold an interrupted system call that must restart (no handler runs)? */
+/** restart_syscall's number: what EAX gets for a -ERESTART_RESTARTBLOCK restart. */
+const NR_RESTART_SYSCALL = 0;
+
+/**
+ * Does this pt_regs hold an interrupted system call that must restart (no handler runs)? The call
+ * itself runs again, or, after -ERESTART_RESTARTBLOCK, restart_syscall, which continues what the
+ * task's restart block says (nanosleep's time left).
+ */
 export function restartSyscall(regs: PtRegs): boolean {
   const origEax = regs.get('orig_eax') | 0;
   if (origEax < 0) return false;                      // an interrupt or exception, not a call
   const eax = regs.get('eax') | 0;
-  if (eax !== -ERESTARTSYS && eax !== -ERESTARTNOINTR && eax !== -ERESTARTNOHAND) return false;
-  regs.set('eax', origEax);
+  if (eax === -ERESTART_RESTARTBLOCK) regs.set('eax', NR_RESTART_SYSCALL);
+  else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR || eax === -ERESTARTNOHAND) regs.set('eax', origEax);
+  else return false;
   regs.set('eip', regs.get('eip') - 2);
   return true;
 }
@@ -39,6 +47,7 @@ export function nextSignal(pending: number): number {
 import type { Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
 import { EINTR, VSYSCALL_BASE, __USER_CS, __USER_DS } from './layout.ts';
+import { wakeTask } from './sched/wait.ts';
 
 /** struct sigcontext: the interrupted registers, 88 bytes. */
 const SC = { gs: 0, fs: 4, es: 8, ds: 12, edi: 16, esi: 20, ebp: 24, esp: 28, ebx: 32, edx: 36, ecx: 40, eax: 44, trapno: 48, err: 52, eip: 56, cs: 60, eflags: 64, espAtSignal: 68, ss: 72, fpstate: 76, oldmask: 80, cr2: 84 } as const;
@@ -68,8 +77,10 @@ const SIG_IGN = 1;
 /** EFLAGS bits sigreturn may take from the frame (Linux's FIX_EFLAGS): arithmetic flags, DF, TF, AC, RF. */
 const FIX_EFLAGS = CF | PF | AF | ZF | SF | TF | DF | OF | RF | AC;
 
-/** Signals whose default action is to do nothing (there is no job control: stops are ignored too). */
-const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH]);
+/** Signals whose default action is to do nothing. */
+const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGURG, SIGWINCH]);
+/** Signals whose default action is to stop the process until SIGCONT (job control). */
+export const STOP_SIGNALS = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 
 /**
  * The kernel keeps masks with bit n for signal n; a user sigset_t has bit n-1 for signal n. These
@@ -78,7 +89,7 @@ const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIG
 export const toUserSigset = (mask: number): number => mask >>> 1;
 export const fromUserSigset = (bits: number): number => (bits << 1) >>> 0;
 
-export type DeliveryOutcome = 'handled' | 'ignored' | { kill: number };
+export type DeliveryOutcome = 'handled' | 'ignored' | 'stop' | { kill: number };
 
 function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
   const s = new Struct(SIGCONTEXT_SIZE);
@@ -94,8 +105,84 @@ function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
 function restartForHandler(regs: PtRegs, flags: number): void {
   if ((regs.get('orig_eax') | 0) < 0) return;
   const eax = regs.get('eax') | 0;
-  if (eax === -ERESTARTNOHAND || (eax === -ERESTARTSYS && (flags & SA_RESTART) === 0)) regs.set('eax', -EINTR);
+  if (eax === -ERESTARTNOHAND || eax === -ERESTART_RESTARTBLOCK || (eax === -ERESTARTSYS && (flags & SA_RESTART) === 0)) regs.set('eax', -EINTR);
   else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR) restartSyscall(regs);
+}
+
+export interface SignalInfo { code: number; pid: number; uid: number; addr: number }
+
+/**
+ * Signals waiting for `task` and not blocked by it — its own (thread-directed) or its process's
+ * (process-directed): a sleep in a system call ends for them.
+ */
+export function signalPending(task: Task): boolean {
+  return ((task.pendingSignals | task.group.sharedPending) & ~task.blockedSignals) !== 0;
+}
+
+/**
+ * Would delivering `signal` do nothing? Linux's sig_ignored, checked when the signal is sent, so
+ * an ignored signal neither stays pending nor interrupts a sleep. A blocked signal is kept: the
+ * handler or the mask may change before it is unblocked.
+ */
+function ignoredAtSend(task: Task, signal: number): boolean {
+  if ((task.blockedSignals & (1 << signal)) !== 0) return false;
+  const handler = task.actions[signal]!.handler;
+  return handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
+}
+
+/** Tell `task` it has a signal to take: flag it for do_notify_resume, end an interruptible sleep. */
+function signalWake(k: Kernel, task: Task): void {
+  k.setThreadFlag(task, TIF_SIGPENDING);
+  wakeTask(k, task, 'signal');
+}
+
+/**
+ * A thread-directed signal (tgkill, tkill, a fault's): only `task` takes it. Make it pending and
+ * end an interruptible sleep it is in — the call then returns -ERESTARTSYS or -EINTR and the signal
+ * is delivered on the way out. Standard signals do not queue: a second one while the first is
+ * pending is merged.
+ */
+export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  if (task.state === 'zombie' || ignoredAtSend(task, signal)) return;
+  if ((task.pendingSignals & (1 << signal)) === 0) task.signalInfo.set(signal, info);
+  task.pendingSignals |= 1 << signal;
+  if ((task.blockedSignals & (1 << signal)) === 0) signalWake(k, task);
+}
+
+/**
+ * A process-directed signal (kill, the terminal's Ctrl-C, a child's SIGCHLD): pending for the whole
+ * thread group, taken by whichever thread does not block it — the first such thread (the leader
+ * if it can) is woken to take it (Linux's complete_signal). When every thread blocks it, it waits
+ * until one unblocks it (rt_sigprocmask looks at the group's pending set too).
+ */
+export function sendProcessSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  const group = task.group;
+  const threads = [...group.threads];
+  if (threads.length === 0 || group.exitStatus !== null) return;
+  if (threads.every((t) => ignoredAtSend(t, signal))) return;
+  if ((group.sharedPending & (1 << signal)) === 0) group.sharedInfo.set(signal, info);
+  group.sharedPending |= 1 << signal;
+  const taker = threads.find((t) => (t.blockedSignals & (1 << signal)) === 0);
+  if (taker !== undefined) signalWake(k, taker);
+}
+
+/** The next signal `task` should take: its own first, then its process's (lowest number first). */
+export function dequeueSignal(task: Task): { signal: number; info: SignalInfo } | null {
+  const fallback: SignalInfo = { code: 0x80, pid: 0, uid: 0, addr: 0 };
+  let signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
+  if (signal !== 0) {
+    task.pendingSignals &= ~(1 << signal);
+    const info = task.signalInfo.get(signal) ?? fallback;
+    task.signalInfo.delete(signal);
+    return { signal, info };
+  }
+  const group = task.group;
+  signal = nextSignal(group.sharedPending & ~task.blockedSignals);
+  if (signal === 0) return null;
+  group.sharedPending &= ~(1 << signal);
+  const info = group.sharedInfo.get(signal) ?? fallback;
+  group.sharedInfo.delete(signal);
+  return { signal, info };
 }
 
 /**
@@ -105,7 +192,7 @@ function restartForHandler(regs: PtRegs, flags: number): void {
 export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: number, info: { code: number; pid: number; uid: number; addr: number }): DeliveryOutcome {
   const action = task.actions[signal]!;
   if (action.handler === SIG_IGN) return 'ignored';
-  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : { kill: signal };
+  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : STOP_SIGNALS.has(signal) ? 'stop' : { kill: signal };
   restartForHandler(regs, action.flags);
   const rt = (action.flags & SA_SIGINFO) !== 0;
   const size = rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE;
@@ -114,14 +201,18 @@ export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: numbe
   const restorer = (action.flags & SA_RESTORER) !== 0 ? action.restorer : rt ? KERNEL_RT_SIGRETURN : KERNEL_SIGRETURN;
   const bytes = new Struct(size);
   bytes.u32(0, restorer).u32(4, signal);
-  const context = sigcontext(regs, toUserSigset(task.blockedSignals), info.addr).bytes;
+  // The mask the handler's sigreturn restores: the caller's own, if ppoll/pselect6/sigsuspend had
+  // replaced it for the length of the call (Linux's saved_sigmask).
+  const restoredMask = task.savedMask ?? task.blockedSignals;
+  task.savedMask = null;
+  const context = sigcontext(regs, toUserSigset(restoredMask), info.addr).bytes;
   if (rt) {
     bytes.u32(8, frame + RT_SIGFRAME_INFO).u32(12, frame + RT_SIGFRAME_UC);
     bytes.u32(RT_SIGFRAME_INFO, signal).u32(RT_SIGFRAME_INFO + 8, info.code);
     if (info.code <= 0) bytes.u32(RT_SIGFRAME_INFO + 12, info.pid).u32(RT_SIGFRAME_INFO + 16, info.uid);
     else bytes.u32(RT_SIGFRAME_INFO + 12, info.addr);
     bytes.bytes.set(context, RT_SIGFRAME_UC_MCONTEXT);
-    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(task.blockedSignals));
+    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(restoredMask));
   } else {
     bytes.bytes.set(context, SIGFRAME_SC);
   }
@@ -175,22 +266,29 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
   const task = k.task();
   let handled = false;
   for (;;) {
-    const signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
-    if (signal === 0) break;
-    task.pendingSignals &= ~(1 << signal);
-    const info = task.signalInfo.get(signal) ?? { code: 0x80, pid: 0, uid: 0, addr: 0 };
-    task.signalInfo.delete(signal);
-    const outcome = deliverSignal(k, task, regs, signal, info);
-    if (typeof outcome === 'object') {
-      exitTask(k, task, { signal: outcome.kill });
+    // exit_group or a fatal signal in another thread: this thread leaves with the process's status.
+    const groupExit = task.group.exitStatus;
+    if (groupExit !== null) {
+      exitThread(k, task, groupExit);
       return 0;
+    }
+    const next = dequeueSignal(task);
+    if (next === null) break;
+    const outcome = deliverSignal(k, task, regs, next.signal, next.info);
+    if (typeof outcome === 'object') {
+      exitGroup(k, task, { signal: outcome.kill });   // a signal's default action ends the whole process
+      return 0;
+    }
+    if (outcome === 'stop') {
+      stopTask(k, task, next.signal);                // it runs again (and restarts its call) after SIGCONT
+      break;
     }
     if (outcome === 'handled') {
       handled = true;
       break;                                         // one frame at a time, as Linux does
     }
   }
-  if ((task.pendingSignals & ~task.blockedSignals) === 0) k.clearThreadFlag(task, TIF_SIGPENDING);
+  if (!signalPending(task)) k.clearThreadFlag(task, TIF_SIGPENDING);
   if (!handled) restartSyscall(regs);
   k.clearThreadFlag(task, TIF_IRET);
   k.clearThreadFlag(task, TIF_NOTIFY_RESUME);
@@ -198,3 +296,70 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
   task.justExeced = false;
   return execed ? 1 : 0;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Job control: signals to process groups (kill(-pgid), a terminal's ^C), stop and continue
+// (Linux's kill_pgrp, do_signal_stop, and the SIGCONT side of prepare_signal).
+
+/** siginfo si_code for a signal the kernel itself sends (a terminal's, SIGPIPE's). */
+export const SI_KERNEL = 0x80;
+const SA_NOCLDSTOP = 1;
+
+/**
+ * A process-directed signal with job control's rules: SIGCONT continues a stopped process (even when
+ * it blocks or handles SIGCONT) and cancels pending stop signals; a stop signal cancels a pending
+ * SIGCONT; SIGKILL ends a stop too. Then the ordinary sending (sendProcessSignal).
+ */
+export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+  if (task.state === 'zombie' || signal === 0) return;
+  const leader = [...task.group.threads][0] ?? task;
+  if (signal === SIGCONT) {
+    for (const stop of STOP_SIGNALS) { task.group.sharedPending &= ~(1 << stop); for (const t of task.group.threads) t.pendingSignals &= ~(1 << stop); }
+    for (const t of task.group.threads) if (t.stopped) continueTask(k, t, leader === t);
+  } else if (STOP_SIGNALS.has(signal)) {
+    task.group.sharedPending &= ~(1 << SIGCONT);
+  } else if (signal === SIGKILL) {
+    for (const t of task.group.threads) if (t.stopped) { t.stopped = false; t.state = 'running'; }
+  }
+  sendProcessSignal(k, task, signal, info);
+}
+
+/** Send `signal` to every process of group `pgid`; -ESRCH (-3) when the group has none. */
+export function signalGroup(k: Kernel, pgid: number, signal: number, info: SignalInfo = { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 }): number {
+  let found = false;
+  for (const task of [...k.tasks.values()]) {
+    if (task.pgid !== pgid || task.state === 'zombie' || !task.isLeader) continue;
+    found = true;
+    queueSignal(k, task, signal, info);
+  }
+  return found ? 0 : -3;
+}
+
+/** Tell the parent about a stop or a continue: SIGCHLD (unless SA_NOCLDSTOP) and a wait4 wake-up. */
+function notifyParent(k: Kernel, task: Task): void {
+  const parent = k.tasks.get(task.ppid);
+  if (parent === undefined) return;
+  if ((parent.actions[SIGCHLD]!.flags & SA_NOCLDSTOP) === 0) sendProcessSignal(k, parent, SIGCHLD, { code: SI_KERNEL, pid: task.tgid, uid: task.credentials.uid, addr: 0 });
+  parent.childExit.wakeAll(k);
+}
+
+/** A stop signal's default action: the task stops (sleeps with no wait queue) until SIGCONT. */
+export function stopTask(k: Kernel, task: Task, signal: number): void {
+  task.stopped = true;
+  task.stopReport = signal;
+  task.continuedReport = false;
+  task.state = 'sleeping';
+  task.sleep = null;
+  k.setThreadFlag(task, TIF_NEED_RESCHED);
+  notifyParent(k, task);
+}
+
+function continueTask(k: Kernel, task: Task, report: boolean): void {
+  task.stopped = false;
+  task.stopReport = 0;
+  if (task.state === 'sleeping' && task.sleep === null) task.state = 'running';
+  if (report) {
+    task.continuedReport = true;
+    notifyParent(k, task);
+  }
+}

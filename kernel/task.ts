@@ -2,6 +2,11 @@
 // first services need). Its kernel stack and thread_info live in guest memory; everything else here.
 
 import type { AddressSpace } from './mm/address-space.ts';
+import type { FileTable, FsContext } from './fs/fdtable.ts';
+import type { Tty } from './tty/tty.ts';
+import { WaitQueue, type Sleep } from './sched/wait.ts';
+import type { PtRegs } from './pt-regs.ts';
+import type { Kernel } from './kernel.ts';
 
 export interface Credentials { uid: number; euid: number; gid: number; egid: number }
 
@@ -11,22 +16,34 @@ export interface SignalAction { handler: number; flags: number; restorer: number
 /** One TLS descriptor as set_thread_area stored it (struct user_desc's fields). */
 export interface TlsDescriptor { base: number; limit: number; flags: number }
 
-export type TaskState = 'running' | 'waiting' | 'zombie';
+/**
+ * running: runnable (on the CPU or waiting for it); sleeping: on wait queues or a timer until woken
+ * (kernel/sched/wait.ts); zombie: exited, waiting to be reaped.
+ */
+export type TaskState = 'running' | 'sleeping' | 'zombie';
 
 export class Task {
-  /** running: may be scheduled; waiting: blocked in wait4 until a child exits; zombie: exited. */
   state: TaskState = 'running';
+  /** The system call this task sleeps in, between the runs of its service (null when in none). */
+  sleep: Sleep | null = null;
+  /** What restart_syscall continues after -ERESTART_RESTARTBLOCK (Linux's restart_block.fn). */
+  restartBlock: ((k: Kernel, regs: PtRegs) => number) | null = null;
+  /** The thread group (the process) this task is a thread of; a new process starts its own. */
+  group: ThreadGroup;
+  /** exit_signal: what the parent is sent when this process ends (clone's CSIGNAL byte). */
+  exitSignal = 17;
+  /** The wake mask of the futex this task waits on (FUTEX_WAIT_BITSET). */
+  futexBitset = 0xffffffff;
+  /** set_robust_list: the head of the user's list of robust futexes held (0: none). */
+  robustList = 0;
   /** The wait status a zombie leaves for its parent (exit code << 8, or the signal number). */
   waitStatus = 0;
   /** Set by execve: on its way out, entry.S loads null %fs/%gs for the new program. */
   justExeced = false;
+  /** Has exec'd since fork (setpgid may no longer move it: EACCES). */
+  execed = false;
   /** Set once a zombie's address space has been freed (after the switch away from it). */
   spaceReleased = false;
-  /** Program break: where the heap starts (after exec) and where it ends now. */
-  brkStart = 0;
-  brk = 0;
-  /** mmap hands out addresses bottom-up from here (Linux's TASK_UNMAPPED_BASE = TASK_SIZE / 3). */
-  mmapNext = 0x40000000;
   /** set_tid_address: cleared (and futex-woken) at exit. */
   clearChildTid = 0;
   /** Signals waiting for delivery (a bit per signal number, 1..31). */
@@ -35,11 +52,42 @@ export class Task {
   blockedSignals = 0;
   /** What siginfo says about each pending signal (who sent it, or the faulting address). */
   readonly signalInfo = new Map<number, { code: number; pid: number; uid: number; addr: number }>();
-  /** rt_sigaction's table: index = signal number. */
-  readonly actions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0 }));
+  /** rt_sigaction's table: index = signal number. CLONE_SIGHAND threads share one array. */
+  actions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0 }));
   readonly tls: (TlsDescriptor | null)[] = [null, null, null];
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';
+  /** The command name (TASK_COMM_LEN 16): the last component of the path exec was given, or prctl(PR_SET_NAME)'s. */
+  comm = '';
+
+  /** The descriptor table and the root/cwd/umask (kernel/fs/fdtable.ts): shared or copied by clone. */
+  files!: FileTable;
+  fs!: FsContext;
+  /** Job control: the process group and the session (setpgid, setsid), and the controlling terminal. */
+  pgid = 0;
+  sid = 0;
+  tty: Tty | null = null;
+  /** Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
+  stopped = false;
+  /** What wait4 has yet to report: a stop (WUNTRACED, the stopping signal) or a continue (WCONTINUED). */
+  stopReport = 0;
+  continuedReport = false;
+  /** Timer ticks spent in user and kernel mode, its own and its reaped children's (times, getrusage). */
+  userTicks = 0;
+  systemTicks = 0;
+  childUserTicks = 0;
+  childSystemTicks = 0;
+  /** jiffies when the task was created (/proc/PID/stat starttime). */
+  startTicks = 0;
+  /** Where exec put argv's and envp's strings in user memory (/proc/PID/cmdline, environ). */
+  argStart = 0;
+  argEnd = 0;
+  envStart = 0;
+  envEnd = 0;
+  /** The mask ppoll/pselect6 replaced for the length of the call (restored after it, or by a handler's sigreturn). */
+  savedMask: number | null = null;
+  /** ITIMER_REAL (alarm, setitimer): next expiry in monotonic ns (null: off) and the reload interval. */
+  realTimer: { at: bigint; interval: bigint } | null = null;
 
   constructor(
     readonly pid: number,
@@ -48,5 +96,39 @@ export class Task {
     /** Physical address of this task's thread_info (the bottom of its 8 KiB kernel stack). */
     readonly threadInfo: number,
     public credentials: Credentials,
-  ) {}
+  ) {
+    this.group = new ThreadGroup(pid);
+    this.group.threads.add(this);
+  }
+
+  /** getpid(): the thread group's id, the pid of its first thread. */
+  get tgid(): number { return this.group.tgid; }
+  /** A group leader is the thread whose tid is the process's pid (wait4 reaps leaders only). */
+  get isLeader(): boolean { return this.pid === this.group.tgid; }
+  /** wait4 sleeps on the process's queue until a child exits (Linux's signal->wait_chldexit). */
+  get childExit(): WaitQueue { return this.group.childExit; }
+
+  // The heap's bounds belong to the address space: CLONE_VM threads share them.
+  get brkStart(): number { return this.space.brkStart; }
+  set brkStart(v: number) { this.space.brkStart = v; }
+  get brk(): number { return this.space.brk; }
+  set brk(v: number) { this.space.brk = v; }
+  get mmapNext(): number { return this.space.mmapNext; }
+  set mmapNext(v: number) { this.space.mmapNext = v; }
+}
+
+export type ExitStatus = { code: number } | { signal: number };
+
+/**
+ * A process as its threads share it (Linux's signal_struct): the threads, the signals sent to the
+ * process as a whole (kill) rather than to one thread (tgkill, a fault), the queue wait4 sleeps on,
+ * and, once exit_group or a fatal signal has begun, the status every thread leaves with.
+ */
+export class ThreadGroup {
+  readonly threads = new Set<Task>();
+  sharedPending = 0;
+  readonly sharedInfo = new Map<number, { code: number; pid: number; uid: number; addr: number }>();
+  readonly childExit = new WaitQueue();
+  exitStatus: ExitStatus | null = null;
+  constructor(readonly tgid: number) {}
 }

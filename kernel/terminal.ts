@@ -1,21 +1,29 @@
-// The controlling terminal's one job gate86 has so far: Ctrl-C. A terminal sends SIGINT to its
-// foreground process group; gate86 has no process groups yet (no setpgid), so every process is in
-// the group of the first one, as a program's children are when a shell starts it — all get SIGINT.
+// What the host's terminal does to the guest from outside the line discipline:
+//   - a Ctrl-C the host saw as SIGINT (its terminal was not in raw mode: stdin is not a terminal, so
+//     there is no guest tty): SIGINT for every guest process, as a terminal sends it to its foreground
+//     group when the program and its children are all in it;
+//   - the host terminal was resized: the console tty's size changes and its foreground group gets
+//     SIGWINCH (kernel/tty/console.ts).
+// With a guest tty, Ctrl-C is a byte like any other and kernel/tty/tty.ts turns it into SIGINT.
 
 import type { Kernel } from './kernel.ts';
-import { TIF_SIGPENDING } from './layout.ts';
-import { SIGINT } from './signal-numbers.ts';
+import { queueSignal, SI_KERNEL, signalGroup } from './signals.ts';
 
-/** siginfo si_code for a signal the kernel itself sends (a terminal's). */
-const SI_KERNEL = 0x80;
+import { SIGINT, SIGWINCH } from './signal-numbers.ts';
 
-/** Queue SIGINT for every live task, waking those that wait (their wait restarts or ends). */
 export function terminalInterrupt(k: Kernel): void {
-  for (const task of k.tasks.values()) {
-    if (task.state === 'zombie') continue;
-    task.signalInfo.set(SIGINT, { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 });
-    task.pendingSignals |= 1 << SIGINT;
-    k.setThreadFlag(task, TIF_SIGPENDING);
-    if (task.state === 'waiting' && (task.blockedSignals & (1 << SIGINT)) === 0) task.state = 'running';
+  const tty = k.console;
+  if (tty !== null && tty.foregroundGroup > 0) {
+    signalGroup(k, tty.foregroundGroup, SIGINT);
+    return;
   }
+  for (const task of [...k.tasks.values()]) if (task.isLeader) queueSignal(k, task, SIGINT, { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 });
+}
+
+export function terminalResized(k: Kernel, rows: number, columns: number): void {
+  const tty = k.console;
+  if (tty === null || (tty.rows === rows && tty.columns === columns)) return;
+  tty.rows = rows;
+  tty.columns = columns;
+  if (tty.foregroundGroup > 0) signalGroup(k, tty.foregroundGroup, SIGWINCH);
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entryPoints = { gate86: 'cli/gate86.ts' };
-for (const [name, path] of [['worker', 'vm/worker/machine-worker.ts']]) {
+for (const [name, path] of [['worker', 'vm/worker/machine-worker.ts'], ['program-worker', 'kernel/program-worker.ts']]) {
   if (existsSync(root + path)) entryPoints[name] = path;
 }
 

@@ -13,7 +13,7 @@ import { linkImage } from '../linker/ld/link-image.ts';
 import { writeGeneratedHeaders } from '../kernel/tools/build-kernel.ts';
 
 export const ASSEMBLY_PROGRAMS = ['hello'];
-export const C_PROGRAMS = ['getuid', 'which-stub', 'sysbench', 'init'];
+export const C_PROGRAMS = ['getuid', 'which-stub', 'sysbench', 'init', 'sh'];
 
 /** i486 code: the programs must run on every CPU model, and the 486 has no CMOV (nor x87 here). */
 export const CFLAGS = [

@@ -1,5 +1,6 @@
 // gate86 boot: watch the kernel start — the CPU identified and the SEP verdict, the GDT selectors, the
-// IDT gate 0x80, each wrmsr, the vsyscall page and its stub — then the sample programs run.
+// IDT gate 0x80, each wrmsr, the vsyscall page and its stub — then the initramfs: init runs the sample
+// programs and ends at a shell on the console.
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,17 +8,25 @@ import { parseTimeout, timedOut, TIMEOUT_STATUS, UsageError, type Command } from
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
 import { buildUserland, ASSEMBLY_PROGRAMS, C_PROGRAMS } from '../../userland/build-userland.ts';
+import { buildInitramfs, busyboxArchive, findBusybox, INITRAMFS_PATH, isStaticI386 } from '../../userland/initramfs.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 
-const usage = `usage: gate86 boot [--cpu NAME] [--timeout SECONDS]
+const usage = `usage: gate86 boot [--cpu NAME] [--no-jit] [--timeout SECONDS] [--busybox FILE | --no-busybox]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
-0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. Then runs the sample
-programs (hello, getuid, which-stub, sysbench): the first process, init, forks and execs each one and
-waits for it. The command ends by itself (there is no shell yet). The machine runs in a worker
-thread; Ctrl-C sends SIGINT to the guest's processes, a second within a second stops the machine.
-  --cpu NAME   the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
-  --timeout S  stop the machine after S seconds of wall time in all (status 124)`;
+0x80, each wrmsr, the vsyscall page and which __kernel_vsyscall it holds. The root file system is the
+initramfs (build/initramfs.cpio, a newc cpio archive handed over as a Multiboot module, like
+qemu -initrd); its /init mounts /proc and /dev, runs the samples (hello, getuid, which-stub, sysbench)
+and then starts a shell on the console: busybox's when one is at hand, else gate86's own
+(userland/sh.c). The machine stops when the shell exits (exit, Ctrl-D, or the end of piped input).
+With a terminal, the guest's terminal driver has it in raw mode: Ctrl-C and Ctrl-Z go to the
+foreground job; Ctrl-A x stops the machine.
+  --cpu NAME      the CPU model (${Object.keys(cpuModels).join(', ')}; default ${DEFAULT_CPU_MODEL})
+  --busybox FILE  a static i386 busybox to add (default: Debian's busybox-static:i386 at /bin/busybox,
+                  or $GATE86_BUSYBOX, when there)
+  --no-busybox    use gate86's own shell even where busybox is installed
+  --no-jit        every instruction through the interpreter (the reference): no block compiler
+  --timeout SECS  stop the machine after SECS seconds of wall time (status 124)`;
 
 const SAMPLE_ARGS: Record<string, string[]> = { sysbench: ['2000'] };
 const SAMPLES = ['hello', 'getuid', 'which-stub', 'sysbench'];
@@ -31,52 +40,94 @@ function programs(): Record<string, string> {
   return buildUserland(root, mkdtempSync(join(tmpdir(), 'gate86-userland-'))).programs;
 }
 
+/** The initramfs: the built one, else made now from the programs; null without init (no gcc). */
+function initramfs(found: Record<string, string>): Uint8Array | null {
+  const built = join(packageRoot(), INITRAMFS_PATH);
+  if (existsSync(built) && existsSync(join(packageRoot(), 'build/userland/init.elf'))) return new Uint8Array(readFileSync(built));
+  return found['init'] === undefined ? null : buildInitramfs(found);
+}
+
+interface BootArguments { cpu: string; busybox: string | null | undefined; jit: boolean; timeout: number | undefined }
+
+function parseArguments(args: string[]): BootArguments {
+  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, busybox: undefined, jit: true, timeout: undefined };
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--cpu') {
+      a.cpu = args[++i] ?? '';
+      if (cpuModels[a.cpu] === undefined) throw new UsageError(`unknown CPU model '${a.cpu}'`);
+    } else if (args[i] === '--busybox') {
+      const file = args[++i];
+      if (file === undefined) throw new UsageError('--busybox needs a file');
+      if (!isStaticI386(file)) throw new UsageError(`--busybox ${file}: not a static i386 ELF executable`);
+      a.busybox = file;
+    } else if (args[i] === '--no-busybox') {
+      a.busybox = null;
+    } else if (args[i] === '--no-jit') {
+      a.jit = false;
+    } else if (args[i] === '--timeout') {
+      a.timeout = parseTimeout(args[++i] ?? '');
+    } else throw new UsageError(`unknown argument '${args[i]}'`);
+  }
+  return a;
+}
+
 export const bootCommand: Command = {
   name: 'boot',
-  summary: 'boot the gate86 kernel, show each step, run the sample programs',
+  summary: 'boot the gate86 kernel, show each step, run the samples, end at a shell',
   usage,
   async run(args) {
-    let cpu = DEFAULT_CPU_MODEL;
-    let timeout: number | undefined;
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--cpu') {
-        cpu = args[++i] ?? '';
-        if (cpuModels[cpu] === undefined) throw new UsageError(`unknown CPU model '${cpu}'`);
-      } else if (args[i] === '--timeout') {
-        timeout = parseTimeout(args[++i] ?? '');
-      } else throw new UsageError(`unknown argument '${args[i]}'`);
-    }
-    const deadline = timeout === undefined ? null : Date.now() + timeout * 1000;
+    const a = parseArguments(args);
     const kernel = loadKernelImage();
     const found = programs();
     const samples = SAMPLES.filter((n) => found[n] !== undefined);
     const out = (text: string): void => { process.stdout.write(text); };
-    out(`gate86: booting the kernel on a ${cpu}\n`);
-    // With init (C, so only where gcc built it): one boot, init forks and execs each sample.
-    // Without it: one boot per sample.
-    const runs: { path: string; argv: string[] }[] = found['init'] !== undefined
-      ? [{ path: found['init'], argv: ['init', ...samples.map((n) => [found[n]!, ...(SAMPLE_ARGS[n] ?? [])].join(' '))] }]
-      : samples.map((n) => ({ path: found[n]!, argv: [n, ...(SAMPLE_ARGS[n] ?? [])] }));
-    let first = true;
-    for (const run of runs) {
-      // The machine runs in the worker; the samples' output (both fds) and the boot log go to stdout.
-      const result = await runInWorker({
-        kind: 'program', kernel, cpu,
-        program: { path: run.path, image: new Uint8Array(readFileSync(run.path)), argv: run.argv, envp: [] },
-        ...terminalFacts(), terminals: [false, false, false],
-        log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },
-        traceSyscalls: false, traceFaults: false,
-        mergeOutput: true,
-      }, deadline === null ? undefined : Math.max(0.001, (deadline - Date.now()) / 1000));
-      first = false;
-      if (result.type === 'stopped-by-user') { process.stderr.write('\ngate86 boot: stopped by a second Ctrl-C\n'); return 130; }
-      if (result.type === 'timed-out') { process.stderr.write(timedOut('boot', timeout!)); return TIMEOUT_STATUS; }
-      if (result.type !== 'program-exit') {
-        out(`kernel: the machine stopped: ${result.type === 'exit' ? `isa-debug-exit ${result.status}` : result.message}\n`);
-        return 1;
-      }
-      out(`kernel: ${run.argv[0]} ${'code' in result.status ? `exited with status ${result.status.code}` : `was killed by signal ${result.status.signal}`} after ${result.instructions} instructions\n`);
+    out(`gate86: booting the kernel on a ${a.cpu}\n`);
+    const base = initramfs(found);
+    if (base === null) return bootEachSample(kernel, a, found, samples);
+    const busybox = a.busybox === null ? null : findBusybox(a.busybox);
+    const archive = busybox === null ? base : Buffer.concat([base, busyboxArchive(new Uint8Array(readFileSync(busybox)))]);
+    out(`gate86: initramfs ${INITRAMFS_PATH}${busybox === null ? '' : ` + ${busybox}`} (${(archive.length / 1024).toFixed(0)} KiB)\n`);
+    const commandLines = samples.map((n) => [`/bin/${n}`, ...(SAMPLE_ARGS[n] ?? [])].join(' '));
+    const terminal = terminalFacts();
+    const result = await runInWorker({
+      kind: 'program', kernel, cpu: a.cpu, ...(a.jit ? {} : { jit: false }),
+      program: { path: '/init', argv: ['/init', ...commandLines], envp: ['HOME=/root', 'PATH=/bin:/sbin:/usr/bin:/usr/sbin', `TERM=${process.env['TERM'] ?? 'vt100'}`] },
+      initrd: { name: 'initramfs.cpio', bytes: new Uint8Array(archive) },
+      ...terminal,
+      log: { stream: 1, prefix: 'kernel: ', show: 'all' },
+      traceSyscalls: false, traceFaults: false,
+      mergeOutput: true,
+    }, a.timeout);
+    if (result.type === 'timed-out') { process.stderr.write(timedOut('boot', a.timeout!)); return TIMEOUT_STATUS; }
+    if (result.type === 'stopped-by-user') { process.stderr.write(`\ngate86 boot: stopped by ${process.stdin.isTTY ? 'Ctrl-A x' : 'a second Ctrl-C'}\n`); return 130; }
+    if (result.type !== 'program-exit') {
+      out(`kernel: the machine stopped: ${result.type === 'exit' ? `isa-debug-exit ${result.status}` : result.type === 'output-closed' ? 'stdout was closed' : result.message}\n`);
+      return 1;
     }
+    out(`kernel: init ${'code' in result.status ? `exited with status ${result.status.code}` : `was killed by signal ${result.status.signal}`} after ${result.instructions} instructions\n`);
     return 0;
   },
 };
+
+/** Without gcc (no init, no initramfs): one boot per assembly sample, on the host's file system. */
+async function bootEachSample(kernel: Uint8Array, a: BootArguments, found: Record<string, string>, samples: string[]): Promise<number> {
+  const { cpu, jit } = a;
+  const deadline = a.timeout === undefined ? null : Date.now() + a.timeout * 1000;
+  let first = true;
+  for (const name of samples) {
+    const path = found[name]!;
+    const result = await runInWorker({
+      kind: 'program', kernel, cpu, ...(jit ? {} : { jit: false }),
+      program: { path, image: new Uint8Array(readFileSync(path)), argv: [name, ...(SAMPLE_ARGS[name] ?? [])], envp: [] },
+      ...terminalFacts(), terminals: [false, false, false],
+      log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },
+      traceSyscalls: false, traceFaults: false,
+      mergeOutput: true,
+    }, deadline === null ? undefined : Math.max(0.001, (deadline - Date.now()) / 1000));
+    first = false;
+    if (result.type === 'timed-out') { process.stderr.write(timedOut('boot', a.timeout!)); return TIMEOUT_STATUS; }
+    if (result.type !== 'program-exit') return 1;
+    process.stdout.write(`kernel: ${name} ${'code' in result.status ? `exited with status ${result.status.code}` : `was killed by signal ${result.status.signal}`} after ${result.instructions} instructions\n`);
+  }
+  return 0;
+}

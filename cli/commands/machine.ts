@@ -8,22 +8,23 @@ import { MachineHost } from '../../vm/worker/host.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 import { DEFAULT_MEMORY_MIB } from '../../vm/machine/machine.ts';
 
-const usage = `usage: gate86 machine [--cpu NAME] [--mem MiB] [--timeout SECONDS] [--append STRING] [--initrd FILE[,FILE...]] KERNEL.elf
+const usage = `usage: gate86 machine [--cpu NAME] [--no-jit] [--mem MiB] [--timeout SECONDS] [--append STRING] [--initrd FILE[,FILE...]] KERNEL.elf
 
 Boot a Multiboot (v1) kernel like qemu-system-i386 -kernel: COM1 on stdin/stdout, exit status from
 the isa-debug-exit device at port 0xF4. Ctrl-C goes to the guest; a second Ctrl-C within a second
 stops the machine.
 
   --cpu NAME       CPU model: ${Object.keys(cpuModels).join(', ')} (default ${DEFAULT_CPU_MODEL})
+  --no-jit         every instruction through the interpreter (the reference): no block compiler
   --mem MiB        guest RAM (default ${DEFAULT_MEMORY_MIB})
   --timeout SECS   stop the machine after SECS seconds of wall time (status 124)
   --append STRING  the kernel command line (after the kernel's name, as QEMU passes it)
   --initrd FILES   Multiboot modules, comma-separated`;
 
-interface Arguments { cpu: string; memoryMiB: number; append: string; initrd: string[]; kernel: string; timeout: number | undefined }
+interface Arguments { cpu: string; jit: boolean; memoryMiB: number; append: string; initrd: string[]; kernel: string; timeout: number | undefined }
 
 function parse(args: string[]): Arguments {
-  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '', timeout: undefined };
+  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, jit: true, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '', timeout: undefined };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -34,6 +35,8 @@ function parse(args: string[]): Arguments {
     if (arg === '--cpu') {
       parsed.cpu = value();
       if (cpuModels[parsed.cpu] === undefined) throw new UsageError(`unknown CPU model '${parsed.cpu}'`);
+    } else if (arg === '--no-jit') {
+      parsed.jit = false;
     } else if (arg === '--mem') {
       const text = value();
       parsed.memoryMiB = Number(text);
@@ -108,6 +111,7 @@ export const machineCommand: Command = {
     }
     const host = new MachineHost({
       kernel, kernelName: a.kernel, commandLine: `${a.kernel} ${a.append}`, modules, cpu: a.cpu, memoryMiB: a.memoryMiB,
+      ...(a.jit ? {} : { jit: false }),
       onOutput: (bytes) => process.stdout.write(bytes),
     });
     let stoppedByUser = false;

@@ -12,8 +12,18 @@
 
 import { PageWalk, permits, walkPageTables } from '../../vm/cpu/mmu.ts';
 import { PAGE_SIZE, PTE_PRESENT, PTE_RW, PTE_USER, TASK_SIZE } from '../layout.ts';
-import type { FrameAllocator } from './frames.ts';
+import { OutOfMemory, type FrameAllocator } from './frames.ts';
 import type { Ram } from './ram.ts';
+import { sliceVma, type Vma } from './vma.ts';
+
+/** RLIMIT_STACK: how far below its top the stack may grow (8 MiB, as Linux's default). */
+export const STACK_LIMIT = 8 * 1024 * 1024;
+/** Linux's TASK_UNMAPPED_BASE: where mmap starts looking for room (TASK_SIZE / 3). */
+export const TASK_UNMAPPED_BASE = 0x40000000;
+const pageDown = (v: number): number => (v & ~(PAGE_SIZE - 1)) >>> 0;
+
+/** What a page fault on a user address comes to. */
+export type FaultOutcome = 'mapped' | 'segv' | 'oom';
 
 const KERNEL_PDE_FIRST = TASK_SIZE >>> 22;       // 768
 const FRAME_MASK = 0xfffff000;
@@ -78,6 +88,7 @@ export class AddressSpace {
       if ((old & PTE_PRESENT) === 0) continue;
       this.frames.release((old & FRAME_MASK) >>> 0);
       this.ram.write32(pte, 0);
+      this.ptesChanged = true;
     }
   }
 
@@ -104,7 +115,7 @@ export class AddressSpace {
     const out = new Uint8Array(length);
     let done = 0;
     while (done < length) {
-      const pa = this.translate(va + done, false);
+      const pa = this.userPage(va + done, false);
       if (pa < 0) return null;
       const chunk = Math.min(length - done, PAGE_SIZE - ((va + done) & (PAGE_SIZE - 1)));
       out.set(this.ram.u8.subarray(pa, pa + chunk), done);
@@ -116,9 +127,9 @@ export class AddressSpace {
   /** copy_to_user: false (and nothing written) when any byte is not writable. */
   copyToUser(va: number, bytes: Uint8Array): boolean {
     for (let off = 0; off < bytes.length; off += PAGE_SIZE - ((va + off) & (PAGE_SIZE - 1))) {
-      if (this.translate(va + off, true) < 0) return false;
+      if (this.userPage(va + off, true) < 0) return false;
     }
-    if (bytes.length > 0 && this.translate(va + bytes.length - 1, true) < 0) return false;
+    if (bytes.length > 0 && this.userPage(va + bytes.length - 1, true) < 0) return false;
     let done = 0;
     while (done < bytes.length) {
       const pa = this.translate(va + done, true);
@@ -156,7 +167,7 @@ export class AddressSpace {
   readString(va: number, max: number): string | null {
     const bytes: number[] = [];
     for (let i = 0; i < max; i++) {
-      const pa = this.translate(va + i, false);
+      const pa = this.userPage(va + i, false);
       if (pa < 0) return null;
       const c = this.ram.read8(pa);
       if (c === 0) return Buffer.from(bytes).toString('latin1');
@@ -165,28 +176,249 @@ export class AddressSpace {
     return null;
   }
 
-  /** fork: a new address space with a private copy of every user page (no copy-on-write yet). */
+  /**
+   * A user access from the kernel (copy_from_user and friends): the physical address, after
+   * faulting the page in as the MMU's #PF would for the program (demand paging, copy-on-write, the
+   * stack's growth), or -1 where the program itself would get SIGSEGV.
+   */
+  private userPage(va: number, write: boolean): number {
+    const pa = this.translate(va, write);
+    if (pa >= 0 || va >>> 0 >= TASK_SIZE) return pa;
+    return this.fault(va, write, null) === 'mapped' ? this.translate(va, write) : -1;
+  }
+
+  /** The areas (sorted, never overlapping): what the process may touch. */
+  vmas: Vma[] = [];
+  /** Set when a present entry lost rights or its frame: the kernel reloads CR3 before user mode. */
+  ptesChanged = false;
+  /** Write faults that had to copy a shared frame (the real cost of a copy-on-write fork). */
+  copyOnWriteCopies = 0;
+
+  findVma(va: number): Vma | null {
+    va >>>= 0;
+    for (const vma of this.vmas) if (va >= vma.start && va < vma.end) return vma;
+    return null;
+  }
+
+  /** Is any byte of [start, end) in an area? */
+  overlaps(start: number, end: number): boolean {
+    return this.vmas.some((v) => v.start < end && v.end > start);
+  }
+
+  /** Add an area where there is none (callers unmap first: MAP_FIXED). */
+  insertVma(vma: Vma): void {
+    this.vmas.push(vma);
+    this.vmas.sort((a, b) => a.start - b.start);
+  }
+
+  /** Cut [start, end) out of every area (splitting those it only partly covers). */
+  removeVmas(start: number, end: number): Vma[] {
+    const removed: Vma[] = [];
+    const kept: Vma[] = [];
+    for (const vma of this.vmas) {
+      if (vma.end <= start || vma.start >= end) { kept.push(vma); continue; }
+      removed.push(sliceVma(vma, start, end));
+      if (vma.start < start) kept.push(sliceVma(vma, vma.start, start));
+      if (vma.end > end) kept.push(sliceVma(vma, end, vma.end));
+    }
+    this.vmas = kept.sort((a, b) => a.start - b.start);
+    return removed;
+  }
+
+  /** munmap: the areas and their pages (a shared file page is written back first). */
+  unmap(start: number, end: number): void {
+    for (const vma of this.removeVmas(start, end)) {
+      if (vma.shared && vma.file !== null) this.writeBack(vma);
+      this.unmapRange(vma.start, vma.end);
+    }
+  }
+
+  /** The lowest free range of `size` bytes at or above `from` that ends below `limit`, or -1. */
+  findGap(size: number, from: number, limit: number): number {
+    let start = from;
+    for (const vma of this.vmas) {
+      if (vma.end <= start) continue;
+      if (vma.start >= start + size) break;
+      start = vma.end;
+    }
+    return start + size <= limit ? start : -1;
+  }
+
+  /** The stack area may grow down to cover `va`: the area just above it, if it grows down. */
+  private growStack(va: number, userEsp: number | null): Vma | null {
+    const above = this.vmas.find((v) => v.start > va);
+    if (above === undefined || !above.growsDown) return null;
+    if (va < above.end - STACK_LIMIT) return null;
+    // Linux's check: an access far below the stack pointer is a wild pointer, not the stack growing
+    // (PUSHA writes 32 bytes below ESP before ESP moves; ENTER up to 64 KiB).
+    if (userEsp !== null && va + 65536 + 32 * 4 < userEsp >>> 0) return null;
+    const below = this.vmas.filter((v) => v.end <= va).pop();
+    if (below !== undefined && below.end > pageDown(va)) return null;
+    above.start = pageDown(va);
+    return above;
+  }
+
+  /**
+   * A page fault on a user address (the MMU's, or the kernel's own access): Linux's
+   * handle_mm_fault. Not present: a zeroed frame (or the file's bytes); present but read-only in a
+   * writable area: copy-on-write — the frame is copied unless this space is its only holder.
+   */
+  fault(va: number, write: boolean, userEsp: number | null): FaultOutcome {
+    va >>>= 0;
+    if (va >= TASK_SIZE) return 'segv';
+    const vma = this.findVma(va) ?? this.growStack(va, userEsp);
+    if (vma === null || (write && !vma.write) || (!write && !vma.read && !vma.write)) return 'segv';
+    const page = pageDown(va);
+    try {
+      const pte = this.pteAddress(page, true);
+      const old = this.ram.read32(pte);
+      const user = vma.read || vma.write ? PTE_USER : 0;
+      if ((old & PTE_PRESENT) !== 0) {
+        if (!write || (old & PTE_RW) !== 0) return (old & PTE_USER) !== 0 ? 'mapped' : 'segv';
+        const frame = (old & FRAME_MASK) >>> 0;
+        if (vma.shared || this.frames.holders(frame) === 1) {
+          this.ram.write32(pte, old | PTE_RW);
+        } else {
+          const copy = this.frames.allocate();
+          this.ram.set(copy, this.ram.u8.subarray(frame, frame + PAGE_SIZE));
+          this.frames.release(frame);
+          this.ram.write32(pte, copy | PTE_PRESENT | user | PTE_RW);
+          this.copyOnWriteCopies++;
+        }
+        this.ptesChanged = true;
+        return 'mapped';
+      }
+      let frame: number;
+      const cached = vma.file !== null && vma.shared ? vma.file.pages.frame?.(vma.file.offset + (page - vma.start), this.frames) : undefined;
+      if (cached !== undefined) frame = cached;                        // the page cache's own frame
+      else {
+        frame = this.frames.allocate();
+        if (vma.file !== null) vma.file.pages.read(vma.file.offset + (page - vma.start), this.ram.u8.subarray(frame, frame + PAGE_SIZE));
+      }
+      // A private page starts read-only when read first from a file (a later write copies it).
+      const writable = vma.write && (vma.shared || vma.file === null || write);
+      this.ram.write32(pte, frame | PTE_PRESENT | user | (writable ? PTE_RW : 0));
+      return 'mapped';
+    } catch (error) {
+      if (error instanceof OutOfMemory) return 'oom';
+      throw error;
+    }
+  }
+
+  /** mprotect's page-table half: the present pages of [start, end) get the area's rights. */
+  applyProtection(start: number, end: number, vma: Vma): void {
+    for (let va = start; va < end; va += PAGE_SIZE) {
+      const pte = this.pteAddress(va, false);
+      if (pte < 0) continue;
+      const old = this.ram.read32(pte);
+      if ((old & PTE_PRESENT) === 0) continue;
+      const frame = (old & FRAME_MASK) >>> 0;
+      // A private page shared with a fork's other side stays read-only: its first write copies it.
+      const writable = vma.write && (vma.shared || this.frames.holders(frame) === 1);
+      const user = vma.read || vma.write ? PTE_USER : 0;
+      this.ram.write32(pte, frame | PTE_PRESENT | user | (writable ? PTE_RW : 0));
+    }
+    this.ptesChanged = true;
+  }
+
+  /** Move the page-table entries of [from, from + size) to `to` (mremap moving an area). */
+  movePages(from: number, to: number, size: number): void {
+    for (let off = 0; off < size; off += PAGE_SIZE) {
+      const src = this.pteAddress(from + off, false);
+      if (src < 0) continue;
+      const entry = this.ram.read32(src);
+      if ((entry & PTE_PRESENT) === 0) continue;
+      this.ram.write32(this.pteAddress(to + off, true), entry);
+      this.ram.write32(src, 0);
+    }
+    this.ptesChanged = true;
+  }
+
+  /** MAP_SHARED of a file: write its present pages back (msync, munmap). */
+  writeBack(vma: Vma): void {
+    if (vma.file === null) return;
+    for (let va = vma.start; va < vma.end; va += PAGE_SIZE) {
+      const pa = this.translate(va, false);
+      if (pa >= 0) vma.file.pages.write(vma.file.offset + (va - vma.start), this.ram.u8.subarray(pa, pa + PAGE_SIZE));
+    }
+  }
+
+  /** How many pages are present in [start, end) (tests and /proc use it). */
+  presentPages(start = 0, end = TASK_SIZE): number {
+    let n = 0;
+    for (let va = start; va < end; va += PAGE_SIZE) {
+      const pte = this.pteAddress(va, false);
+      if (pte >= 0 && (this.ram.read32(pte) & PTE_PRESENT) !== 0) n++;
+      else if (pte < 0) va = (((va >>> 22) + 1) << 22) - PAGE_SIZE;    // no table: skip its 4 MiB
+    }
+    return n;
+  }
+
+  /**
+   * fork: a new address space with the same areas, whose pages are shared, not copied: each
+   * present frame gets a second holder, and in private writable areas both sides lose R/W, so the
+   * first write on either side faults and copies (copy-on-write). MAP_SHARED pages stay writable in
+   * both. Only the child's page tables are allocated here.
+   */
   clone(kernelDirectory: number): AddressSpace {
     const child = new AddressSpace(this.ram, this.frames, kernelDirectory);
+    child.vmas = this.vmas.map((v) => ({ ...v, file: v.file === null ? null : { ...v.file } }));
+    child.brkStart = this.brkStart;
+    child.brk = this.brk;
+    child.mmapNext = this.mmapNext;
     try {
       for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {
         const pde = this.ram.read32(this.directory + slot * 4);
         if ((pde & PTE_PRESENT) === 0) continue;
         const table = (pde & FRAME_MASK) >>> 0;
         for (let i = 0; i < 1024; i++) {
-          const pte = this.ram.read32(table + i * 4);
-          if ((pte & PTE_PRESENT) === 0) continue;
+          const entry = this.ram.read32(table + i * 4);
+          if ((entry & PTE_PRESENT) === 0) continue;
           const va = ((slot << 22) | (i << 12)) >>> 0;
-          const frame = child.mapPage(va, { write: (pte & PTE_RW) !== 0 });
-          const source = (pte & FRAME_MASK) >>> 0;
-          this.ram.set(frame, this.ram.u8.subarray(source, source + PAGE_SIZE));
+          const shared = this.findVma(va)?.shared === true;
+          const copied = shared ? entry : entry & ~PTE_RW;
+          if (copied !== entry) this.ram.write32(table + i * 4, copied);
+          this.frames.share((entry & FRAME_MASK) >>> 0);
+          this.ram.write32(child.pteAddress(va, true), copied);
         }
       }
     } catch (error) {
       child.destroy();
       throw error;
     }
+    this.ptesChanged = true;
     return child;
+  }
+
+  /** How many user pages are present now (/proc/PID/statm, VmRSS): a walk of this space's own tables. */
+  countPages(): number {
+    let n = 0;
+    for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {
+      const pde = this.ram.read32(this.directory + slot * 4);
+      if ((pde & PTE_PRESENT) === 0) continue;
+      const table = (pde & FRAME_MASK) >>> 0;
+      for (let i = 0; i < 1024; i++) if ((this.ram.read32(table + i * 4) & PTE_PRESENT) !== 0) n++;
+    }
+    return n;
+  }
+
+  /** Tasks using this space: CLONE_VM threads share one, and the last to leave frees it. */
+  private users = 1;
+  /** Program break: where the heap starts (after exec) and where it ends now. */
+  brkStart = 0;
+  brk = 0;
+  /** mmap hands out addresses bottom-up from here (Linux's TASK_UNMAPPED_BASE = TASK_SIZE / 3). */
+  mmapNext = 0x40000000;
+
+  /** Another task (a CLONE_VM thread) uses this space too. */
+  share(): this {
+    this.users++;
+    return this;
+  }
+
+  /** A task stops using this space (exit, exec): the last one frees every page. */
+  release(): void {
+    if (--this.users === 0) this.destroy();
   }
 
   /** Free every user page and page table (exit, exec). The kernel half is shared: left alone. */

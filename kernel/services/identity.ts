@@ -4,7 +4,7 @@
 import type { SyscallService } from '../kernel.ts';
 import { Struct, copyToUser, FAULT } from './user.ts';
 
-export const sys_getpid: SyscallService = (k) => k.task().pid;
+export const sys_getpid: SyscallService = (k) => k.task().tgid;      // the process; gettid: the thread
 export const sys_getppid: SyscallService = (k) => k.task().ppid;
 export const sys_getuid: SyscallService = (k) => k.task().credentials.uid;
 export const sys_geteuid: SyscallService = (k) => k.task().credentials.euid;

@@ -1,82 +1,185 @@
-// A process's memory: brk (the heap after the program's bss), anonymous mmap2/munmap, mprotect.
-// Pages are mapped when asked for (no demand paging yet), each frame zeroed.
+// A process's memory: brk (the heap after the program's bss), mmap2/munmap, mprotect, mremap,
+// madvise, msync. These only change areas (kernel/mm/vma.ts); the pages come on first touch
+// (demand paging, kernel/mm/fault.ts), so a big mmap costs nothing until it is used.
+//
+// Memory is accounted against the machine's RAM (`--mem`) the way Linux's default overcommit
+// heuristic does it: one request for more than the machine could ever hold is refused with
+// -ENOMEM at once; smaller ones succeed, and a fault that finds no frame left is the OOM killer's.
 
-import type { SyscallService } from '../kernel.ts';
-import { EINVAL, ENOMEM, ENOSYS, PAGE_SIZE, TASK_SIZE } from '../layout.ts';
-import { USER_STACK_SIZE } from '../exec.ts';
-import { OutOfMemory } from '../mm/frames.ts';
+import type { Kernel, SyscallService } from '../kernel.ts';
+import { EBADF, EFAULT, EINVAL, ENOMEM, PAGE_SIZE, TASK_SIZE } from '../layout.ts';
+import { STACK_LIMIT, TASK_UNMAPPED_BASE, type AddressSpace } from '../mm/address-space.ts';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, sliceVma, type Vma } from '../mm/vma.ts';
 
 const pageUp = (v: number): number => Math.ceil(v / PAGE_SIZE) * PAGE_SIZE;
-const PROT_WRITE = 0x2;
+const MAP_SHARED = 0x01;
+const MAP_PRIVATE = 0x02;
 const MAP_FIXED = 0x10;
 const MAP_ANONYMOUS = 0x20;
-const STACK_BOTTOM = TASK_SIZE - USER_STACK_SIZE;
+const MAP_GROWSDOWN = 0x0100;
+const MREMAP_MAYMOVE = 1;
+const MREMAP_FIXED = 2;
+const MADV_DONTNEED = 4;
+const MS_ASYNC = 1;
+const MS_INVALIDATE = 2;
+const MS_SYNC = 4;
+/** Where mmap must stop: below the stack's whole reach (RLIMIT_STACK under TASK_SIZE). */
+const MMAP_LIMIT = TASK_SIZE - STACK_LIMIT;
+
+/** Linux's __vm_enough_memory in heuristic mode: is `bytes` more than the machine's RAM? */
+function tooBig(k: Kernel, bytes: number): boolean {
+  return bytes / PAGE_SIZE > k.frames.total;
+}
+
+function heapVma(space: AddressSpace): Vma | null {
+  return space.vmas.find((v) => v.name === '[heap]') ?? null;
+}
 
 /** brk(addr): move the break; the result is the new break, or the old one when refused. */
 export const sys_brk: SyscallService = (k, regs) => {
   const task = k.task();
+  const space = task.space;
   const wanted = regs.get('ebx');
-  if (wanted < task.brkStart || pageUp(wanted) > task.mmapNext - PAGE_SIZE) return task.brk;
-  try {
-    if (wanted > task.brk) task.space.mapRange(pageUp(task.brk), pageUp(wanted), { write: true });
-    else {
-      task.space.unmapRange(pageUp(wanted), pageUp(task.brk));
-      k.flushTlb();
-    }
-  } catch (error) {
-    if (!(error instanceof OutOfMemory)) throw error;
-    if (wanted > task.brk) task.space.unmapRange(pageUp(task.brk), pageUp(wanted));   // give back what was taken
-    return task.brk;
+  if (wanted < task.brkStart) return task.brk;
+  const oldEnd = pageUp(task.brk);
+  const newEnd = pageUp(wanted);
+  if (newEnd > oldEnd) {
+    if (tooBig(k, newEnd - task.brkStart) || space.overlaps(oldEnd, newEnd) || newEnd > MMAP_LIMIT) return task.brk;
+    const heap = heapVma(space);
+    if (heap !== null && heap.end === oldEnd) heap.end = newEnd;
+    else space.insertVma({ start: oldEnd, end: newEnd, read: true, write: true, exec: true, shared: false, growsDown: false, name: '[heap]', file: null });
+  } else if (newEnd < oldEnd) {
+    space.unmap(newEnd, oldEnd);
   }
   task.brk = wanted;
   return task.brk;
 };
 
-/** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings only, so far. */
+function protection(prot: number): Pick<Vma, 'read' | 'write' | 'exec'> {
+  return { read: (prot & PROT_READ) !== 0, write: (prot & PROT_WRITE) !== 0, exec: (prot & PROT_EXEC) !== 0 };
+}
+
+/** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings (files need an fd table). */
 export const sys_mmap_pgoff: SyscallService = (k, regs) => {
   const [addr, length, prot, flags] = regs.args();
-  const task = k.task();
+  const space = k.task().space;
   if (length === 0 || length > TASK_SIZE) return -EINVAL;
-  if ((flags & MAP_ANONYMOUS) === 0) return -ENOSYS;          // no files to map yet
+  const type = flags & (MAP_SHARED | MAP_PRIVATE);
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
+  if ((flags & MAP_ANONYMOUS) === 0) return -EBADF;          // no file descriptors to map yet
   const size = pageUp(length);
+  if (tooBig(k, size)) return -ENOMEM;
   let start: number;
   if ((flags & MAP_FIXED) !== 0) {
-    if ((addr & (PAGE_SIZE - 1)) !== 0 || addr + size > STACK_BOTTOM) return -EINVAL;
+    if ((addr & (PAGE_SIZE - 1)) !== 0 || addr + size > TASK_SIZE || addr + size < addr) return -EINVAL;
     start = addr;
+    space.unmap(start, start + size);
   } else {
-    start = task.mmapNext;
-    if (start + size > STACK_BOTTOM) return -ENOMEM;
-    task.mmapNext = start + size;
+    // A hint is taken when the range is free; otherwise the lowest gap above TASK_UNMAPPED_BASE.
+    const hint = pageUp(addr);
+    start = hint !== 0 && hint + size <= MMAP_LIMIT && !space.overlaps(hint, hint + size) ? hint : space.findGap(size, TASK_UNMAPPED_BASE, MMAP_LIMIT);
+    if (start < 0) return -ENOMEM;
   }
-  try {
-    if ((flags & MAP_FIXED) !== 0) {
-      task.space.unmapRange(start, start + size);
-      k.flushTlb();
-    }
-    task.space.mapRange(start, start + size, { write: (prot & PROT_WRITE) !== 0 });
-  } catch (error) {
-    if (!(error instanceof OutOfMemory)) throw error;
-    task.space.unmapRange(start, start + size);                                   // give back what was taken
-    if ((flags & MAP_FIXED) === 0 && task.mmapNext === start + size) task.mmapNext = start;
-    return -ENOMEM;
-  }
+  space.insertVma({ start, end: start + size, ...protection(prot), shared: type === MAP_SHARED, growsDown: (flags & MAP_GROWSDOWN) !== 0, name: '', file: null });
   return start;
 };
 
 export const sys_munmap: SyscallService = (k, regs) => {
   const [addr, length] = regs.args();
   if ((addr & (PAGE_SIZE - 1)) !== 0 || length === 0 || addr + length > TASK_SIZE) return -EINVAL;
-  k.task().space.unmapRange(addr, addr + pageUp(length));
-  k.flushTlb();
+  k.task().space.unmap(addr, addr + pageUp(length));
   return 0;
 };
 
-/** mprotect: R/W only (i386 without PAE has no execute bit; PROT_NONE is not expressible yet). */
+/** Is every page of [start, end) in some area? (mprotect, madvise, msync answer -ENOMEM if not.) */
+function covered(space: AddressSpace, start: number, end: number): boolean {
+  let at = start;
+  for (const vma of space.vmas) {
+    if (vma.end <= at) continue;
+    if (vma.start > at) return false;
+    at = vma.end;
+    if (at >= end) return true;
+  }
+  return at >= end;
+}
+
+/** mprotect(addr, len, prot): split the areas at the range's ends and give the middle new rights. */
 export const sys_mprotect: SyscallService = (k, regs) => {
   const [addr, length, prot] = regs.args();
-  if ((addr & (PAGE_SIZE - 1)) !== 0 || addr + length > TASK_SIZE) return -EINVAL;
+  if ((addr & (PAGE_SIZE - 1)) !== 0 || addr + length > TASK_SIZE || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x03000000)) !== 0) return -EINVAL;
   if (length === 0) return 0;
-  const done = k.task().space.protect(addr, addr + pageUp(length), { write: (prot & PROT_WRITE) !== 0 });
-  k.flushTlb();
-  return done ? 0 : -ENOMEM;
+  const space = k.task().space;
+  const end = addr + pageUp(length);
+  if (!covered(space, addr, end)) return -ENOMEM;
+  for (const piece of space.removeVmas(addr, end)) {
+    const vma = { ...piece, ...protection(prot) };
+    space.insertVma(vma);
+    space.applyProtection(vma.start, vma.end, vma);
+  }
+  return 0;
+};
+
+/** mremap(old, old_size, new_size, flags, new_address): shrink, grow in place, or move the area. */
+export const sys_mremap: SyscallService = (k, regs) => {
+  const [old, oldLength, newLength, flags, newAddress] = regs.args();
+  if ((old & (PAGE_SIZE - 1)) !== 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) !== 0) return -EINVAL;
+  if ((flags & MREMAP_FIXED) !== 0 && ((flags & MREMAP_MAYMOVE) === 0 || (newAddress & (PAGE_SIZE - 1)) !== 0)) return -EINVAL;
+  const oldSize = pageUp(oldLength);
+  const newSize = pageUp(newLength);
+  if (newSize === 0) return -EINVAL;
+  const space = k.task().space;
+  const vma = space.findVma(old);
+  if (vma === null || old + oldSize > vma.end) return -EFAULT;
+  if (tooBig(k, newSize)) return -ENOMEM;
+  if ((flags & MREMAP_FIXED) === 0 && newSize <= oldSize) {
+    space.unmap(old + newSize, old + oldSize);
+    return old;
+  }
+  const inPlace = (flags & MREMAP_FIXED) === 0 && old + oldSize === vma.end && old + newSize <= MMAP_LIMIT && !space.overlaps(old + oldSize, old + newSize);
+  if (inPlace) {
+    vma.end = old + newSize;
+    return old;
+  }
+  if ((flags & MREMAP_MAYMOVE) === 0) return -ENOMEM;
+  let target: number;
+  if ((flags & MREMAP_FIXED) !== 0) {
+    target = newAddress;
+    if (target + newSize > TASK_SIZE || (target < old + oldSize && target + newSize > old)) return -EINVAL;
+    space.unmap(target, target + newSize);
+  } else {
+    target = space.findGap(newSize, TASK_UNMAPPED_BASE, MMAP_LIMIT);
+    if (target < 0) return -ENOMEM;
+  }
+  const moved = sliceVma(vma, old, old + Math.min(oldSize, newSize));
+  space.removeVmas(old, old + oldSize);
+  space.movePages(old, target, Math.min(oldSize, newSize));
+  space.unmapRange(old, old + oldSize);                                             // a shrinking move's tail
+  space.insertVma({ ...moved, start: target, end: target + newSize });
+  return target;
+};
+
+/** madvise(addr, len, advice): MADV_DONTNEED drops the pages (they come back zeroed); the rest are hints. */
+export const sys_madvise: SyscallService = (k, regs) => {
+  const [addr, length, advice] = regs.args();
+  if ((addr & (PAGE_SIZE - 1)) !== 0 || (length | 0) < 0) return -EINVAL;
+  if (length === 0) return 0;
+  const space = k.task().space;
+  const end = addr + pageUp(length);
+  if (!covered(space, addr, end)) return -ENOMEM;
+  if (advice === MADV_DONTNEED) {
+    for (const vma of space.vmas) if (vma.start < end && vma.end > addr && !vma.shared) space.unmapRange(Math.max(vma.start, addr), Math.min(vma.end, end));
+  }
+  return 0;
+};
+
+/** msync(addr, len, flags): write a MAP_SHARED file mapping's pages back. */
+export const sys_msync: SyscallService = (k, regs) => {
+  const [addr, length, flags] = regs.args();
+  if ((addr & (PAGE_SIZE - 1)) !== 0 || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) !== 0) return -EINVAL;
+  if ((flags & MS_ASYNC) !== 0 && (flags & MS_SYNC) !== 0) return -EINVAL;
+  const space = k.task().space;
+  const end = addr + pageUp(length);
+  if (length !== 0 && !covered(space, addr, end)) return -ENOMEM;
+  for (const vma of space.vmas) if (vma.shared && vma.file !== null && vma.start < end && vma.end > addr) space.writeBack(sliceVma(vma, addr, end));
+  return 0;
 };

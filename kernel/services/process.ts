@@ -5,48 +5,166 @@ import type { SyscallService, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { physicalOf } from '../mm/ram.ts';
 import { EINVAL, EPERM, ESRCH, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, TIF_IRET, TIF_NEED_RESCHED, TIF_SIGPENDING } from '../layout.ts';
-import { SIGCHLD } from '../signal-numbers.ts';
+import { SIGKILL } from '../signal-numbers.ts';
+
+/** siginfo si_code of SIGCHLD for a child that exited. */
+const CLD_EXITED = 1;
+import { sendProcessSignal } from '../signals.ts';
+import { wakeTask } from '../sched/wait.ts';
+import { futexWake } from './futex.ts';
+import type { ExitStatus } from '../task.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
+import { signalGroup } from '../signals.ts';
+import { disassociate } from '../tty/console.ts';
+import { SIGCONT, SIGHUP } from '../signal-numbers.ts';
 
 /**
- * A task ends. Task 1's end is the machine's end (the host stops it, with its status). Any other task
- * becomes a zombie for its parent's wait4, wakes the parent, and gets SIGCHLD sent; it never returns
- * to user mode: TIF_NEED_RESCHED makes the exit path schedule away from it for good.
+ * A thread ends (exit, or its share of exit_group / a fatal signal). CLONE_CHILD_CLEARTID's word is
+ * zeroed and futex-woken (pthread_join waits on it), robust futexes it held are marked
+ * FUTEX_OWNER_DIED. A thread other than the leader reaps itself: it leaves k.tasks now, and its
+ * kernel stack is freed after the switch away from it (k.exited). The leader stays as a zombie;
+ * when the last thread of the process is gone, the process ends (endProcess). The task never
+ * returns to user mode: TIF_NEED_RESCHED makes its way out schedule away from it for good.
  */
-export function exitTask(k: Kernel, task: Task, status: { code: number } | { signal: number }): void {
-  if (task.clearChildTid !== 0) task.space.write32(task.clearChildTid, 0);
-  if (task.pid === 1) {
+export function exitThread(k: Kernel, task: Task, status: ExitStatus): void {
+  if (task.state === 'zombie') return;
+  if (task.clearChildTid !== 0 && task.space.write32(task.clearChildTid, 0)) futexWake(k, task.space, task.clearChildTid, 1);
+  exitRobustList(k, task);
+  if (task.sleep !== null) wakeTask(k, task, 'signal');
+  task.sleep = null;
+  task.state = 'zombie';
+  task.stopped = false;
+  // Its descriptors and fs context, unless other threads still share them (CLONE_FILES, CLONE_FS).
+  if (--task.files.users === 0) task.files.closeAll(k);
+  task.fs.users--;
+  const group = task.group;
+  group.threads.delete(task);
+  if (!task.isLeader) {
     k.tasks.delete(task.pid);
-    if (k.current === task) k.current = null;
+    k.exited.push(task);
+  }
+  k.setThreadFlag(task, TIF_NEED_RESCHED);
+  if (group.threads.size === 0) endProcess(k, task, group.exitStatus ?? status);
+}
+
+/**
+ * exit_group, or a signal whose default action kills: every thread of the process ends with
+ * `status`. The others are told with SIGKILL (which ends any sleep); each leaves through
+ * do_notify_resume, which sees group.exitStatus and calls exitThread.
+ */
+export function exitGroup(k: Kernel, task: Task, status: ExitStatus): void {
+  const group = task.group;
+  group.exitStatus ??= status;
+  for (const thread of group.threads) {
+    if (thread === task) continue;
+    thread.pendingSignals |= 1 << SIGKILL;
+    k.setThreadFlag(thread, TIF_SIGPENDING);
+    wakeTask(k, thread, 'signal');
+  }
+  exitThread(k, task, group.exitStatus);
+}
+
+/**
+ * The last thread of a process is gone. Task 1's end is the machine's end (the host stops it, with
+ * its status). Any other process leaves its leader as a zombie for its parent's wait4, wakes the
+ * parent and sends it its exit signal (SIGCHLD); its children go to task 1.
+ */
+function endProcess(k: Kernel, last: Task, status: ExitStatus): void {
+  const tgid = last.tgid;
+  const leader = k.tasks.get(tgid) ?? last;
+  leader.realTimer = null;
+  // A session leader's exit hangs up its terminal: SIGHUP and SIGCONT to the foreground group.
+  const tty = leader.tty;
+  if (leader.pid === leader.sid && tty !== null && tty.session === leader.sid) {
+    if (tty.foregroundGroup > 0) { signalGroup(k, tty.foregroundGroup, SIGHUP); signalGroup(k, tty.foregroundGroup, SIGCONT); }
+    disassociate(k, tty);
+  }
+  if (tgid === 1) {
+    k.tasks.delete(1);
+    if (k.current === last) k.current = null;
     k.host.exit(status);
     return;
   }
-  task.state = 'zombie';
-  task.waitStatus = 'code' in status ? (status.code & 0xff) << 8 : status.signal & 0x7f;
-  for (const child of k.tasks.values()) if (child.ppid === task.pid) reparent(k, child);
-  const parent = k.tasks.get(task.ppid);
+  leader.waitStatus = 'code' in status ? (status.code & 0xff) << 8 : status.signal & 0x7f;
+  for (const child of k.tasks.values()) if (child.ppid === tgid) reparent(k, child);
+  const parent = k.tasks.get(leader.ppid);
   if (parent !== undefined) {
-    if (parent.state === 'waiting') parent.state = 'running';
-    parent.pendingSignals |= 1 << SIGCHLD;
-    k.setThreadFlag(parent, TIF_SIGPENDING);
+    parent.childExit.wakeAll(k);
+    if (leader.exitSignal !== 0) {
+      sendProcessSignal(k, parent, leader.exitSignal, { code: CLD_EXITED, pid: tgid, uid: leader.credentials.uid, addr: 0 });
+    }
   }
-  k.setThreadFlag(task, TIF_NEED_RESCHED);
 }
 
 /** Orphans go to task 1, as to init. */
 function reparent(k: Kernel, child: Task): void {
   child.ppid = 1;
-  if (child.state === 'zombie') {
-    const init = k.tasks.get(1);
-    if (init?.state === 'waiting') init.state = 'running';
-  }
+  if (child.state === 'zombie') k.tasks.get(1)?.childExit.wakeAll(k);
 }
 
+/** exit(status): this thread only (glibc's pthread_exit; a single-threaded program's _exit uses exit_group). */
 export const sys_exit: SyscallService = (k, regs) => {
-  exitTask(k, k.task(), { code: regs.get('ebx') & 0xff });
+  exitThread(k, k.task(), { code: regs.get('ebx') & 0xff });
   return 0;
 };
-export const sys_exit_group = sys_exit;
+
+/** exit_group(status): every thread of the process. */
+export const sys_exit_group: SyscallService = (k, regs) => {
+  exitGroup(k, k.task(), { code: regs.get('ebx') & 0xff });
+  return 0;
+};
+
+const ROBUST_LIST_HEAD_SIZE = 12;
+const FUTEX_WAITERS = 0x80000000;
+const FUTEX_OWNER_DIED = 0x40000000;
+const FUTEX_TID_MASK = 0x3fffffff;
+/** How many entries exit walks at most: a corrupted (circular) list must not hang the kernel. */
+const ROBUST_LIST_LIMIT = 2048;
+
+/** set_robust_list(head, len): glibc registers each thread's list of robust mutexes held. */
+export const sys_set_robust_list: SyscallService = (k, regs) => {
+  const [head, length] = regs.args();
+  if (length !== ROBUST_LIST_HEAD_SIZE) return -EINVAL;
+  k.task().robustList = head;
+  return 0;
+};
+
+/** get_robust_list(pid, head **, len *): 0 is the caller. */
+export const sys_get_robust_list: SyscallService = (k, regs) => {
+  const [pid, headPointer, lengthPointer] = regs.args();
+  const task = pid === 0 ? k.task() : k.tasks.get(pid);
+  if (task === undefined) return -ESRCH;
+  if (!copyToUser(k, headPointer, new Struct(4).u32(0, task.robustList).bytes)) return FAULT;
+  return copyToUser(k, lengthPointer, new Struct(4).u32(0, ROBUST_LIST_HEAD_SIZE).bytes) ? 0 : FAULT;
+};
+
+/**
+ * At exit, each robust futex the thread still holds (struct robust_list_head {next, futex_offset,
+ * list_op_pending}) gets FUTEX_OWNER_DIED, and one waiter is woken, so the next locker learns
+ * the owner died (EOWNERDEAD) instead of waiting forever.
+ */
+function exitRobustList(k: Kernel, task: Task): void {
+  const head = task.robustList;
+  if (head === 0) return;
+  const space = task.space;
+  const offset = space.read32(head + 4);
+  const pending = space.read32(head + 8);
+  if (offset === null) return;
+  const handle = (entry: number): void => {
+    const word = (entry + offset) >>> 0;
+    const value = space.read32(word);
+    if (value === null || (value & FUTEX_TID_MASK) !== task.pid) return;
+    space.write32(word, (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED);
+    if ((value & FUTEX_WAITERS) !== 0) futexWake(k, space, word, 1);
+  };
+  let entry = space.read32(head);
+  for (let n = 0; entry !== null && entry !== head && n < ROBUST_LIST_LIMIT; n++) {
+    const next = space.read32(entry);
+    if (entry !== pending) handle(entry);
+    entry = next;
+  }
+  if (pending !== null && pending !== 0) handle(pending);
+}
 
 export const sys_set_tid_address: SyscallService = (k, regs) => {
   const task = k.task();
@@ -54,32 +172,33 @@ export const sys_set_tid_address: SyscallService = (k, regs) => {
   return task.pid;
 };
 
-/**
- * set_thread_area(struct user_desc *): 16 bytes {entry_number, base_addr, limit, flag bits
- * seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1 seg_not_present:1 useable:1}.
- * entry_number -1 asks for a free TLS slot (GDT 6..8), written back for the caller.
- */
-export const sys_set_thread_area: SyscallService = (k, regs) => {
-  const pointer = regs.get('ebx');
-  const raw = copyFromUser(k, pointer, 16);
+/** Set TLS slot `entry` of `task` (set_thread_area, or clone's CLONE_SETTLS for the child). */
+export function setTls(k: Kernel, task: Task, pointer: number, writeBack: boolean): number {
+  const raw = task.space.copyFromUser(pointer, 16);
   if (raw === null) return FAULT;
   const view = new DataView(raw.buffer);
   let entry = view.getInt32(0, true);
   const base = view.getUint32(4, true);
   const limit = view.getUint32(8, true);
   const flags = view.getUint32(12, true);
-  const task = k.task();
   if (entry === -1) {
     const free = task.tls.findIndex((d) => d === null);
     if (free < 0) return -ESRCH;
     entry = GDT_ENTRY_TLS_MIN + free;
-    if (!copyToUser(k, pointer, new Struct(4).u32(0, entry).bytes)) return FAULT;
+    if (writeBack && !task.space.copyToUser(pointer, new Struct(4).u32(0, entry).bytes)) return FAULT;
   }
   if (entry < GDT_ENTRY_TLS_MIN || entry >= GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES) return -EINVAL;
   task.tls[entry - GDT_ENTRY_TLS_MIN] = { base, limit, flags };
-  writeTlsDescriptor(k, entry, base, limit, flags);
+  if (task === k.current) writeTlsDescriptor(k, entry, base, limit, flags);
   return 0;
-};
+}
+
+/**
+ * set_thread_area(struct user_desc *): 16 bytes {entry_number, base_addr, limit, flag bits
+ * seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1 seg_not_present:1 useable:1}.
+ * entry_number -1 asks for a free TLS slot (GDT 6..8), written back for the caller.
+ */
+export const sys_set_thread_area: SyscallService = (k, regs) => setTls(k, k.task(), regs.get('ebx'), true);
 
 /** Encode a user_desc as a GDT descriptor (Linux's LDT_entry_a/b) and store it in gdt_table. */
 export function tlsDescriptor(base: number, limit: number, flags: number): [number, number] {
@@ -133,4 +252,36 @@ export const sys_iopl: SyscallService = (k, regs) => {
   regs.set('eflags', (regs.get('eflags') & ~EFLAGS_IOPL) | (level << 12));
   k.setThreadFlag(k.task(), TIF_IRET);
   return 0;
+};
+
+/** Linux's __set_task_comm at exec: the last component of the path given, 15 bytes at most. */
+export function commandName(path: string): string {
+  return (path.split('/').pop() ?? '').slice(0, 15);
+}
+
+const PR_SET_NAME = 15;
+const PR_GET_NAME = 16;
+
+/** prctl(option, ...): PR_SET_NAME / PR_GET_NAME (the command name); other options are -EINVAL. */
+export const sys_prctl: SyscallService = (k, regs) => {
+  const [option, argument] = regs.args();
+  const task = k.task();
+  if (option === PR_SET_NAME) {
+    const raw = copyFromUser(k, argument, 16);
+    if (raw === null) {
+      const name = task.space.readString(argument, 16);
+      if (name === null) return FAULT;
+      task.comm = name.slice(0, 15);
+      return 0;
+    }
+    const end = raw.indexOf(0);
+    task.comm = Buffer.from(raw.subarray(0, end < 0 ? 15 : Math.min(end, 15))).toString('latin1');
+    return 0;
+  }
+  if (option === PR_GET_NAME) {
+    const bytes = new Uint8Array(16);
+    bytes.set(Buffer.from(task.comm, 'latin1').subarray(0, 15));
+    return copyToUser(k, argument, bytes) ? 0 : FAULT;
+  }
+  return -EINVAL;
 };

@@ -1,4 +1,4 @@
-// Signals: rt_sigaction, rt_sigprocmask, kill/tkill/tgkill (to any task by pid),
+// Signals: rt_sigaction, rt_sigprocmask, kill (to a process), tkill/tgkill (to one thread),
 // gettid, and the two ways back from a handler, sigreturn and rt_sigreturn.
 //
 // Delivery happens on the way back to user mode (kernel/signals.ts deliverSignal, called from
@@ -9,9 +9,11 @@
 // from the frame and sets TIF_IRET, since only iret can restore them all (fidelity point 9).
 
 import type { SyscallService } from '../kernel.ts';
-import { EINVAL, ESRCH, TIF_SIGPENDING } from '../layout.ts';
+import { EINVAL, ERESTARTNOHAND, ERESTARTSYS, ESRCH, TIF_SIGPENDING } from '../layout.ts';
+import { queueSignal } from '../signals.ts';
+import { sleepOn } from '../sched/wait.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
-import { fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
+import { sendSignal, signalPending, fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
 import { SIGKILL, SIGSTOP } from '../signal-numbers.ts';
 
 const SI_USER = 0;
@@ -61,32 +63,76 @@ export const sys_rt_sigprocmask: SyscallService = (k, regs) => {
     task.blockedSignals = (task.blockedSignals & ~UNBLOCKABLE) >>> 0;
   }
   if (oset !== 0 && !copyToUser(k, oset, new Struct(8).u32(0, toUserSigset(old)).bytes)) return FAULT;
-  if ((task.pendingSignals & ~task.blockedSignals) !== 0) k.setThreadFlag(task, TIF_SIGPENDING);
+  if (signalPending(task)) k.setThreadFlag(task, TIF_SIGPENDING);
   return 0;
 };
 
 export const sys_gettid: SyscallService = (k) => k.task().pid;
 
-/** Queue `signal` for task `pid` (0 and -1: the caller itself, as gate86 has no process groups yet). */
-function sendToSelf(k: Parameters<SyscallService>[0], pid: number, signal: number, code = SI_USER): number {
+function checkSignal(signal: number): boolean { return signal >= 0 && signal <= 31; }
+
+/**
+ * kill(pid, sig): a process-directed signal (any of its threads that does not block it takes it) to
+ * the process that has thread `pid`; pid 0: every process of the caller's process group; -1: every
+ * process but init and the caller; < -1: the group -pid. Signal 0 only checks the target exists.
+ */
+export const sys_kill: SyscallService = (k, regs) => {
+  const pid = regs.get('ebx') | 0;
+  const signal = regs.get('ecx');
   const sender = k.task();
-  if (signal < 0 || signal > 31) return -EINVAL;
-  const target = pid === 0 || (pid | 0) === -1 ? sender : k.tasks.get(pid);
-  if (target === undefined || target.state === 'zombie') return -ESRCH;
-  if (signal === 0) return 0;
-  target.signalInfo.set(signal, { code, pid: sender.pid, uid: sender.credentials.uid, addr: 0 });
-  target.pendingSignals |= 1 << signal;
-  k.setThreadFlag(target, TIF_SIGPENDING);
-  if (target.state === 'waiting' && (target.blockedSignals & (1 << signal)) === 0) target.state = 'running';
+  if (!checkSignal(signal)) return -EINVAL;
+  const info = { code: SI_USER, pid: sender.tgid, uid: sender.credentials.uid, addr: 0 };
+  if (pid > 0) {
+    const target = k.tasks.get(pid);
+    if (target === undefined || target.group.threads.size === 0) return -ESRCH;
+    if (signal !== 0) queueSignal(k, target, signal, info);
+    return 0;
+  }
+  const processes = [...k.tasks.values()].filter((t) => t.isLeader && t.group.threads.size > 0
+    && (pid === 0 ? t.pgid === sender.pgid : pid === -1 ? t.tgid !== 1 && t.tgid !== sender.tgid : t.pgid === -pid));
+  if (processes.length === 0) return -ESRCH;
+  if (signal !== 0) for (const target of processes) queueSignal(k, target, signal, info);
+  return 0;
+};
+
+/** rt_sigsuspend(const sigset_t *mask, size): wait with `mask` until a signal runs a handler or kills. */
+export const sys_rt_sigsuspend: SyscallService = (k, regs) => {
+  const [pointer, size] = regs.args();
+  if (size !== 8) return -EINVAL;
+  const task = k.task();
+  const raw = copyFromUser(k, pointer, 8);
+  if (raw === null) return FAULT;
+  if (task.savedMask === null) task.savedMask = task.blockedSignals;
+  task.blockedSignals = fromUserSigset(new DataView(raw.buffer).getUint32(0, true)) & ~UNBLOCKABLE;
+  // Linux returns -ERESTARTNOHAND: -EINTR once a handler has run, the call again otherwise.
+  const r = sleepOn(k, []);
+  return r === -ERESTARTSYS ? -ERESTARTNOHAND : r;
+};
+
+/** rt_sigpending(sigset_t *set, size): pending (the thread's and the process's) and blocked. */
+export const sys_rt_sigpending: SyscallService = (k, regs) => {
+  const [pointer, size] = regs.args();
+  if (size > 8) return -EINVAL;
+  const task = k.task();
+  const set = toUserSigset((task.pendingSignals | task.group.sharedPending) & task.blockedSignals);
+  return copyToUser(k, pointer, new Struct(8).u32(0, set).bytes.subarray(0, size)) ? 0 : FAULT;
+};
+
+/** A thread-directed signal to thread `tid` (of process `tgid`, when given: tgkill). */
+function sendToThread(k: Parameters<SyscallService>[0], tgid: number | null, tid: number, signal: number): number {
+  const sender = k.task();
+  if (!checkSignal(signal) || (tid | 0) <= 0 || (tgid !== null && (tgid | 0) <= 0)) return -EINVAL;
+  const target = k.tasks.get(tid);
+  if (target === undefined || target.state === 'zombie' || (tgid !== null && target.tgid !== tgid)) return -ESRCH;
+  if (signal !== 0) sendSignal(k, target, signal, { code: SI_TKILL, pid: sender.tgid, uid: sender.credentials.uid, addr: 0 });
   return 0;
 }
 
-export const sys_kill: SyscallService = (k, regs) => sendToSelf(k, regs.get('ebx'), regs.get('ecx'));
-export const sys_tkill: SyscallService = (k, regs) => sendToSelf(k, regs.get('ebx'), regs.get('ecx'), SI_TKILL);
+export const sys_tkill: SyscallService = (k, regs) => sendToThread(k, null, regs.get('ebx'), regs.get('ecx'));
+/** tgkill(tgid, tid, sig): pthread_kill, raise() — only thread `tid`, if it is in process `tgid`. */
 export const sys_tgkill: SyscallService = (k, regs) => {
   const [tgid, tid, signal] = regs.args();
-  if (tid !== tgid) return -ESRCH;                     // one thread per process
-  return sendToSelf(k, tid, signal, SI_TKILL);
+  return sendToThread(k, tgid, tid, signal);
 };
 
 /**

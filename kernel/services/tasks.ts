@@ -1,54 +1,128 @@
 // Making, replacing and reaping processes: fork (clone with fork's flags, vfork), execve (the
-// program comes from the host's file system, as under qemu-user), wait4/waitpid.
+// program comes from the VFS: the initramfs, or the host file system under `gate86 run`), wait4/waitpid.
 //
-// A blocking wait is Linux's restart idea made literal: wait4 marks the task waiting, asks for a
-// reschedule and returns -ERESTARTNOINTR; when a child's exit wakes it, do_notify_resume backs EIP up
-// over the `int $0x80` (or onto the vsyscall page's `jmp` before SYSENTER_RETURN) and the call runs
-// again, this time finding the zombie (fidelity point 10).
+// A blocking wait sleeps on the parent's childExit wait queue (kernel/sched/wait.ts): a child's exit
+// (or stop, or continue) wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
+// handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
-import { ECHILD, EFAULT, EINVAL, ENOENT, ENOMEM, ERESTARTNOINTR, PAGE_SIZE, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP,
-  TIF_IRET, TIF_NEED_RESCHED, TIF_NOTIFY_RESUME, __PAGE_OFFSET } from '../layout.ts';
+import { EACCES, ECHILD, EFAULT, EINVAL, ENOMEM, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TIF_IRET,
+  __PAGE_OFFSET } from '../layout.ts';
+import { sleepOn } from '../sched/wait.ts';
 import { PtRegs } from '../pt-regs.ts';
 import { OutOfMemory } from '../mm/frames.ts';
 import { ExecError, loadProgram, startThread } from '../exec.ts';
 import { Struct, copyToUser, FAULT } from './user.ts';
+import { rusageBytes } from './jobs.ts';
+import { commandName } from './process.ts';
+import { AT_FDCWD, lookupAt } from '../fs/vfs.ts';
+import { isDir, isRegular } from '../fs/inode.ts';
+import { pathName, permitted } from '../fs/path.ts';
+import { setTls } from './process.ts';
 
+const CSIGNAL = 0xff;
+const CLONE_VM = 0x00000100;
+const CLONE_FS = 0x00000200;
+const CLONE_FILES = 0x00000400;
+const CLONE_SIGHAND = 0x00000800;
+const CLONE_VFORK = 0x00004000;
+const CLONE_PARENT = 0x00008000;
+const CLONE_THREAD = 0x00010000;
+const CLONE_SYSVSEM = 0x00040000;
+const CLONE_SETTLS = 0x00080000;
 const CLONE_PARENT_SETTID = 0x00100000;
 const CLONE_CHILD_CLEARTID = 0x00200000;
+const CLONE_DETACHED = 0x00400000;
 const CLONE_CHILD_SETTID = 0x01000000;
-const CLONE_FORK_FLAGS = 0xff | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+/** The flags gate86 implements; namespaces, ptrace and the rest are -EINVAL. */
+const CLONE_SUPPORTED = CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_PARENT
+  | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED
+  | CLONE_CHILD_SETTID;
+const SIGCHLD = 17;
 const WNOHANG = 1;
 
-/** fork's core: copy the address space and pt_regs; the child starts in ret_from_fork with EAX 0. */
-function forkTask(k: Kernel, regs: PtRegs): Task {
+/**
+ * clone's core (Linux's copy_process): a new task on a fresh kernel stack. With CLONE_VM it shares
+ * the caller's address space (a thread: no page is copied, and a switch between the two keeps CR3),
+ * else it gets a copy-on-write copy; CLONE_SIGHAND shares the table of handlers; CLONE_THREAD makes
+ * it a thread of the caller's process (same tgid, same parent, no exit signal). Its pt_regs are the
+ * caller's with EAX = 0 (and ESP = newsp when given); it starts in ret_from_fork.
+ */
+function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Task {
   const parent = k.task();
-  const child = k.createTask(parent.pid, parent.space.clone(k.kernelDirectory()), parent.credentials);
-  Object.assign(child, { brkStart: parent.brkStart, brk: parent.brk, mmapNext: parent.mmapNext, blockedSignals: parent.blockedSignals, executable: parent.executable });
-  parent.actions.forEach((a, i) => { child.actions[i] = { ...a }; });
+  const space = (flags & CLONE_VM) !== 0 ? parent.space.share() : parent.space.clone(k.kernelDirectory());
+  let child: Task;
+  try {
+    child = k.createTask(parent.tgid, space, parent.credentials);
+  } catch (error) {
+    space.release();
+    throw error;
+  }
+  child.executable = parent.executable;
+  child.blockedSignals = parent.blockedSignals;
+  Object.assign(child, {
+    comm: parent.comm, pgid: parent.pgid, sid: parent.sid, tty: parent.tty, startTicks: k.jiffies,
+    argStart: parent.argStart, argEnd: parent.argEnd, envStart: parent.envStart, envEnd: parent.envEnd,
+  });
+  // The descriptor table and the fs context: shared with CLONE_FILES / CLONE_FS, else copied (the
+  // copies still share the open file descriptions, as fork's do).
+  if ((flags & CLONE_FILES) !== 0) { child.files = parent.files; child.files.users++; } else child.files = parent.files.copy();
+  if ((flags & CLONE_FS) !== 0) { child.fs = parent.fs; child.fs.users++; } else child.fs = parent.fs.copy();
+  if ((flags & CLONE_SIGHAND) !== 0) child.actions = parent.actions;
+  else parent.actions.forEach((a, i) => { child.actions[i] = { ...a }; });
+  if ((flags & CLONE_THREAD) !== 0) {
+    child.group.threads.delete(child);
+    child.group = parent.group;
+    child.group.threads.add(child);
+    child.ppid = parent.ppid;
+    child.exitSignal = 0;
+  } else {
+    child.exitSignal = flags & CSIGNAL;
+    if ((flags & CLONE_PARENT) !== 0) child.ppid = parent.ppid;
+  }
   parent.tls.forEach((d, i) => { child.tls[i] = d === null ? null : { ...d }; });
   // The child's kernel stack: pt_regs at the top, a copy of the parent's, with EAX = 0 ...
   const top = child.threadInfo + THREAD_SIZE;
   k.ram.set(top - PT_REGS_SIZE, k.ram.u8.slice(regs.physical, regs.physical + PT_REGS_SIZE));
-  new PtRegs(k.ram, top - PT_REGS_SIZE).set('eax', 0);
+  const childRegs = new PtRegs(k.ram, top - PT_REGS_SIZE);
+  childRegs.set('eax', 0);
+  if (stack !== 0) childRegs.set('esp', stack);
   // ... and below it what schedule's switch pops: GS, FS (the parent's), EDI, ESI, EBX, EBP, then
   // the return address.
   const frame = top - PT_REGS_SIZE - 28;
   const gs = k.cpu.selector('gs'), fs = k.cpu.selector('fs');
-  [gs, fs, 0, 0, 0, 0, k.image.symbols.get('ret_from_fork')!].forEach((v, i) => k.ram.write32(frame + 4 * i, v));
+  [gs, fs, 0, 0, 0, 0, k.image.addressOf('ret_from_fork')].forEach((v, i) => k.ram.write32(frame + 4 * i, v));
   k.ram.write32(child.threadInfo + TI_KERNEL_ESP, frame + __PAGE_OFFSET);
   return child;
 }
 
-function fork(k: Kernel, regs: PtRegs, flags: number, parentTid: number, childTid: number): number {
-  if ((flags & ~CLONE_FORK_FLAGS) !== 0) return -EINVAL;         // threads (CLONE_VM ...) not yet
+/** Remove a child that could not be finished (a bad CLONE_SETTLS pointer): nothing of it stays. */
+function discard(k: Kernel, child: Task): void {
+  child.group.threads.delete(child);
+  k.tasks.delete(child.pid);
+  child.space.release();
+  k.kernelStacks.release(child.threadInfo);
+}
+
+function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid: number, tls: number, childTid: number): number {
+  if ((flags & ~CLONE_SUPPORTED) !== 0) return -EINVAL;
+  // Linux's rules: threads share handlers, and shared handlers need a shared address space.
+  if ((flags & CLONE_THREAD) !== 0 && (flags & CLONE_SIGHAND) === 0) return -EINVAL;
+  if ((flags & CLONE_SIGHAND) !== 0 && (flags & CLONE_VM) === 0) return -EINVAL;
   let child: Task;
   try {
-    child = forkTask(k, regs);
+    child = copyProcess(k, regs, flags, stack);
   } catch (error) {
     if (error instanceof OutOfMemory) return -ENOMEM;
     throw error;
+  }
+  if ((flags & CLONE_SETTLS) !== 0) {
+    const result = setTls(k, child, tls, false);
+    if (result < 0) {
+      discard(k, child);
+      return result;
+    }
   }
   if ((flags & CLONE_CHILD_SETTID) !== 0) child.space.write32(childTid, child.pid);
   if ((flags & CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = childTid;
@@ -56,37 +130,67 @@ function fork(k: Kernel, regs: PtRegs, flags: number, parentTid: number, childTi
   return child.pid;
 }
 
-export const sys_fork: SyscallService = (k, regs) => fork(k, regs, 17, 0, 0);
-/** vfork: a full copy (no shared memory yet), which is a correct if slower vfork. */
+export const sys_fork: SyscallService = (k, regs) => clone(k, regs, SIGCHLD, 0, 0, 0, 0);
+/** vfork: a copy-on-write fork, so the parent need not wait for the child to exec. */
 export const sys_vfork = sys_fork;
-/** clone(flags, newsp, parent_tidptr, tls, child_tidptr): the fork subset (newsp 0). */
+/** clone(flags, newsp, parent_tidptr, tls, child_tidptr): the i386 argument order. */
 export const sys_clone: SyscallService = (k, regs) => {
-  const [flags, stack, parentTid, , childTid] = regs.args();
-  if (stack !== 0) return -EINVAL;
-  return fork(k, regs, flags, parentTid, childTid);
+  const [flags, stack, parentTid, tls, childTid] = regs.args();
+  return clone(k, regs, flags & ~CLONE_VFORK, stack, parentTid, tls, childTid);
 };
 
-/** wait4(pid, status *, options, rusage *). */
+const WUNTRACED = 2;
+const WCONTINUED = 8;
+const WNOWAIT = 0x01000000;
+const __WALL = 0x40000000;
+const __WCLONE = 0x80000000;
+
+/**
+ * wait4(pid, status *, options, rusage *): pid > 0 that child, 0 any child in the caller's group,
+ * -1 any child, < -1 any child in group -pid. Reports a zombie (and reaps it), with WUNTRACED a child
+ * that stopped (status sig << 8 | 0x7f), with WCONTINUED one that was continued (0xffff).
+ */
 export const sys_wait4: SyscallService = (k, regs) => {
   const [pid, statusPointer, options, rusage] = regs.args();
+  if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | __WALL | __WCLONE)) !== 0) return -EINVAL;
   const task = k.task();
-  const wanted = (c: Task): boolean => c.ppid === task.pid && ((pid | 0) === -1 || (pid | 0) === 0 || c.pid === pid);
+  const want = pid | 0;
+  // Any thread may wait for the process's children; a child is its leader, gone when all its threads are.
+  const wanted = (c: Task): boolean => c.isLeader && c.ppid === task.tgid
+    && (want === -1 || (want === 0 ? c.pgid === task.pgid : want < -1 ? c.pgid === -want : c.pid === want));
   const children = [...k.tasks.values()].filter(wanted);
   if (children.length === 0) return -ECHILD;
-  const zombie = children.find((c) => c.state === 'zombie');
-  if (zombie === undefined) {
-    if ((options & WNOHANG) !== 0) return 0;
-    task.state = 'waiting';                                     // until a child's exit wakes us
-    k.setThreadFlag(task, TIF_NEED_RESCHED);
-    k.setThreadFlag(task, TIF_NOTIFY_RESUME);                  // so do_notify_resume restarts the call
-    return -ERESTARTNOINTR;
+  const report = (child: Task, status: number, usage: Uint8Array): number => {
+    if (statusPointer !== 0 && !copyToUser(k, statusPointer, new Struct(4).u32(0, status).bytes)) return FAULT;
+    if (rusage !== 0 && !copyToUser(k, rusage, usage)) return FAULT;
+    return child.pid;
+  };
+  const zombie = children.find((c) => c.state === 'zombie' && c.group.threads.size === 0);
+  if (zombie !== undefined) {
+    const r = report(zombie, zombie.waitStatus, rusageBytes(zombie.userTicks + zombie.childUserTicks, zombie.systemTicks + zombie.childSystemTicks, 0));
+    if (r < 0 || (options & WNOWAIT) !== 0) return r;
+    task.childUserTicks += zombie.userTicks + zombie.childUserTicks;
+    task.childSystemTicks += zombie.systemTicks + zombie.childSystemTicks;
+    k.tasks.delete(zombie.pid);
+    if (!zombie.spaceReleased) zombie.space.release();
+    k.kernelStacks.release(zombie.threadInfo);
+    return r;
   }
-  if (statusPointer !== 0 && !copyToUser(k, statusPointer, new Struct(4).u32(0, zombie.waitStatus).bytes)) return FAULT;
-  if (rusage !== 0 && !copyToUser(k, rusage, new Struct(72).bytes)) return FAULT;
-  k.tasks.delete(zombie.pid);
-  if (!zombie.spaceReleased) zombie.space.destroy();
-  k.kernelStacks.release(zombie.threadInfo);
-  return zombie.pid;
+  const stopped = (options & WUNTRACED) !== 0 ? children.find((c) => c.stopped && c.stopReport !== 0) : undefined;
+  if (stopped !== undefined) {
+    const r = report(stopped, (stopped.stopReport << 8) | 0x7f, rusageBytes(stopped.userTicks, stopped.systemTicks, 0));
+    if (r > 0 && (options & WNOWAIT) === 0) stopped.stopReport = 0;
+    return r;
+  }
+  const continued = (options & WCONTINUED) !== 0 ? children.find((c) => c.continuedReport) : undefined;
+  if (continued !== undefined) {
+    const r = report(continued, 0xffff, rusageBytes(continued.userTicks, continued.systemTicks, 0));
+    if (r > 0 && (options & WNOWAIT) === 0) continued.continuedReport = false;
+    return r;
+  }
+  if ((options & WNOHANG) !== 0) return 0;
+  // Until a child exits, stops or continues (its end and the job control code wake this queue), or a signal.
+  return sleepOn(k, task.childExit);
 };
 
 export const sys_waitpid: SyscallService = (k, regs) => {
@@ -116,13 +220,13 @@ export const sys_execve: SyscallService = (k, regs) => {
   const argv = readStringArray(k, regs.get('ecx'));
   const envp = readStringArray(k, regs.get('edx'));
   if (path === null || argv === null || envp === null) return -EFAULT;
-  const image = k.host.openExecutable(path);
-  if (typeof image === 'number') return -image;
+  const image = readExecutable(k, path);
+  if (typeof image === 'number') return image;
   const c = task.credentials;
   let loaded;
   try {
     loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16),
+      image: image.bytes, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16),
     });
   } catch (error) {
     if (error instanceof ExecError) return -error.errno;
@@ -131,11 +235,15 @@ export const sys_execve: SyscallService = (k, regs) => {
   const old = task.space;
   task.space = loaded.space;
   k.activate(task);
-  old.destroy();
+  old.release();
   task.brkStart = task.brk = loaded.brk;
   task.mmapNext = 0x40000000;
-  task.executable = path;
+  task.executable = image.path;
+  task.comm = commandName(path);
+  task.execed = true;
   task.clearChildTid = 0;
+  task.files.execed(k);
+  Object.assign(task, loaded.strings);
   task.tls.fill(null);
   task.actions.forEach((a, i) => { if (a.handler > 1) task.actions[i] = { handler: 0, flags: 0, restorer: 0, mask: 0 }; });
   startThread(regs, loaded.entry, loaded.stackPointer);
@@ -144,4 +252,20 @@ export const sys_execve: SyscallService = (k, regs) => {
   return 0;
 };
 
-void PAGE_SIZE; void ENOENT;
+
+/**
+ * execve's file, through the VFS: the path walk (following links), a regular file, execute
+ * permission, then its bytes. Returns them with the absolute path (/proc/PID/exe), or -errno.
+ */
+export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string } | number {
+  const task = k.task();
+  const found = lookupAt(task, AT_FDCWD, path, true);
+  if (typeof found === 'number') return found;
+  const inode = found.dentry.inode;
+  if (isDir(inode.mode)) return -EACCES;
+  if (!isRegular(inode.mode)) return -EACCES;
+  if (!permitted(inode, { uid: task.credentials.euid, gid: task.credentials.egid }, 1)) return -EACCES;
+  const bytes = inode.read(0, inode.size());
+  if (typeof bytes === 'number') return bytes;
+  return { bytes, path: pathName(found, task.fs.root) };
+}

@@ -2,7 +2,8 @@
 // the service turns that into -EFAULT. No user pointer is ever dereferenced any other way.
 
 import type { Kernel } from '../kernel.ts';
-import { EFAULT } from '../layout.ts';
+import { EFAULT, ENAMETOOLONG, PAGE_SIZE } from '../layout.ts';
+import { PATH_MAX } from '../fs/path.ts';
 
 export const FAULT = -EFAULT;
 
@@ -34,4 +35,22 @@ export function readWords(k: Kernel, va: number, count: number): number[] | null
   if (bytes === null) return null;
   const view = new DataView(bytes.buffer);
   return Array.from({ length: count }, (_, i) => view.getUint32(i * 4, true));
+}
+
+/** How many bytes from `va` (up to `count`) the caller may write: readers must not consume more. */
+export function writableSpan(k: Kernel, va: number, count: number): number {
+  const space = k.task().space;
+  let done = 0;
+  while (done < count) {
+    if (space.translate((va + done) >>> 0, true) < 0) return done;
+    done = Math.min(count, done + (PAGE_SIZE - ((va + done) & (PAGE_SIZE - 1))));
+  }
+  return count;
+}
+
+/** getname(): a path from user memory, or -EFAULT, -ENAMETOOLONG (PATH_MAX, NUL included). */
+export function userPath(k: Kernel, va: number): string | number {
+  const s = k.task().space.readString(va >>> 0, PATH_MAX);
+  if (s !== null) return s;
+  return copyFromUser(k, va, PATH_MAX) === null ? -EFAULT : -ENAMETOOLONG;
 }

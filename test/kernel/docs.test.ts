@@ -1,49 +1,20 @@
-// docs/kernel.md walks a system call by file and line. These are its anchors: if the code moves, this
-// test fails until the walk-through is updated with it.
+// docs/kernel.md walks a system call by file and line. Its anchors (test/kernel/docs-anchors.json)
+// name the text each cited line holds: if the code moves, this test fails until the citations follow
+// it — `npm run docs:anchors` renumbers them (scripts/docs-anchors.ts) — or, if the text itself is
+// gone, until the walk-through is rewritten.
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { root } from './support.ts';
+import { ANCHORS_FILE, type Anchor } from '../../scripts/docs-anchors.ts';
 
 const doc = readFileSync(root + 'docs/kernel.md', 'utf8');
 
-/** [reference as the doc writes it, file, line, text the line must contain] */
-const ANCHORS: [string, string, number, string][] = [
-  ['userland/lib/syscall.S:24', 'userland/lib/syscall.S', 24, 'call\t*_dl_sysinfo'],
-  ['userland/lib/libc.c:23', 'userland/lib/libc.c', 23, '__syscall(__NR_getuid)'],
-  ['vsyscall-sysenter.S:31', 'kernel/arch/x86/vsyscall-sysenter.S', 31, 'movl\t%esp, %ebp'],
-  ['vsyscall-sysenter.S:32', 'kernel/arch/x86/vsyscall-sysenter.S', 32, 'sysenter'],
-  ['vsyscall-sysenter.S:36', 'kernel/arch/x86/vsyscall-sysenter.S', 36, 'jmp\t.Lenter_kernel'],
-  ['vsyscall-sysenter.S:40-43', 'kernel/arch/x86/vsyscall-sysenter.S', 40, 'pop\t%ebp'],
-  ['vsyscall-int80.S:15', 'kernel/arch/x86/vsyscall-int80.S', 15, 'int\t$0x80'],
-  ['entry.S:112', 'kernel/arch/x86/entry.S', 112, 'movl\tTSS_ESP0_OFFSET(%esp), %esp'],
-  ['entry.S:128-136', 'kernel/arch/x86/entry.S', 128, 'cmpl\t$(__PAGE_OFFSET - 3), %ebp'],
-  ['entry.S:142', 'kernel/arch/x86/entry.S', 142, 'cmpl\t$NR_syscalls, %eax'],
-  ['entry.S:144', 'kernel/arch/x86/entry.S', 144, 'call\t*sys_call_table(,%eax,4)'],
-  ['entry.S:145', 'kernel/arch/x86/entry.S', 145, 'movl\t%eax, EAX(%esp)'],
-  ['entry.S:157-160', 'kernel/arch/x86/entry.S', 157, 'movl\tEIP(%esp), %edx'],
-  ['entry.S:163', 'kernel/arch/x86/entry.S', 163, 'sysexit'],
-  ['entry.S:75-77', 'kernel/arch/x86/entry.S', 76, 'pushl\t%eax'],
-  ['entry.S:85-96', 'kernel/arch/x86/entry.S', 96, 'iret'],
-  ['entry.S:303', 'kernel/arch/x86/entry.S', 303, 'error_code:'],
-  ['entry.S:361', 'kernel/arch/x86/entry.S', 361, 'debug:'],
-  ['head.S:118', 'kernel/arch/x86/head.S', 118, 'lgdt\tgdt_descr'],
-  ['head.S:247', 'kernel/arch/x86/head.S', 247, 'identify_cpu:'],
-  ['head.S:319-322', 'kernel/arch/x86/head.S', 319, 'cmpl\t$SEP_MIN_SIGNATURE, %eax'],
-  ['head.S:338', 'kernel/arch/x86/head.S', 338, 'sysenter_setup:'],
-  ['head.S:378', 'kernel/arch/x86/head.S', 378, 'enable_sep_cpu:'],
-  ['head.S:397', 'kernel/arch/x86/head.S', 397, '\twrmsr'],
-  ['head.S:412', 'kernel/arch/x86/head.S', 412, 'start_init:'],
-  ['head.S:500', 'kernel/arch/x86/head.S', 500, 'SYSCALL_VECTOR, system_call, SYSTEM_GATE'],
-  ['kernel/syscall_32.tbl:36', 'kernel/syscall_32.tbl', 36, 'getuid\tsys_getuid16'],
-  ['kernel/kernel.ts:122-127', 'kernel/kernel.ts', 122, 'onVmcall(): void'],
-  ['kernel/services/identity.ts:9', 'kernel/services/identity.ts', 9, 'sys_getuid: SyscallService'],
-  ['kernel/boot.ts:106', 'kernel/boot.ts', 106, 'onVmcall'],
-];
+const ANCHORS = JSON.parse(readFileSync(root + ANCHORS_FILE, 'utf8')) as Anchor[];
 
 test('docs/kernel.md: every file:line of the getuid walk-through points at the instruction it names', (t) => {
-  for (const [reference, file, line, text] of ANCHORS) {
-    t.true(doc.includes(reference), `docs/kernel.md no longer cites ${reference}`);
+  for (const { cite, file, line, text } of ANCHORS) {
+    t.true(doc.includes(cite), `docs/kernel.md no longer cites ${cite}`);
     const actual = readFileSync(root + file, 'utf8').split('\n')[line - 1] ?? '';
-    t.true(actual.includes(text), `${file}:${line} is now "${actual.trim()}", not "${text}": update docs/kernel.md`);
+    t.true(actual.includes(text), `${file}:${line} is now "${actual.trim()}", not "${text}": run npm run docs:anchors`);
   }
 });

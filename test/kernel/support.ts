@@ -2,6 +2,7 @@
 // temporary directory), build small test programs, run them under gate86 and on the i386 oracle.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,9 @@ export interface Gate86Run {
 }
 
 /** Run an ELF under gate86 (booting the kernel built above). */
+/** GATE86_JIT=off runs every kernel test with the interpreter alone (`gate86 run --no-jit`). */
+const JIT = process.env.GATE86_JIT !== 'off';
+
 export function runOnGate86(path: string, args: string[] = [], options: Partial<RunOptions> = {}): Gate86Run {
   const chunks: Buffer[] = [];
   const trace: string[] = [];
@@ -79,6 +83,7 @@ export function runOnGate86(path: string, args: string[] = [], options: Partial<
     log: (line) => log.push(line),
     trace: (line) => trace.push(line),
     instructionLimit: 50_000_000,
+    ...(JIT ? {} : { jit: false }),
     ...options,
   });
   const status = result.kind === 'exit' && 'code' in result.status ? result.status.code : null;
@@ -93,3 +98,15 @@ export function words(bytes: Buffer): number[] {
 
 /** Signal name -> number (the kernel's table: kernel/signal-numbers.ts). */
 export const SIGNALS: Record<string, number> = Object.fromEntries(SIGNAL_NAMES.map((name, n) => [name, n]).filter(([name]) => name !== ''));
+
+const glibcBuilt = new Map<string, string>();
+/** gcc -m32 -static -pthread test/kernel/NAME.c, once per test file. */
+export function glibcProgram(name: string): string {
+  const known = glibcBuilt.get(name);
+  if (known !== undefined) return known;
+  const program = join(scratch, name);
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', '-pthread', join(root, `test/kernel/${name}.c`), '-o', program], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`gcc -m32 -static failed (needs gcc-multilib, libc6-dev-i386): ${cc.stderr}`);
+  glibcBuilt.set(name, program);
+  return program;
+}

@@ -70,7 +70,7 @@ test('kernel/syscall_32.tbl: Linux numbering, every entry point has a service, e
   t.is(byName.get('sigreturn')!.number, 119);
   t.is(byName.get('rt_sigreturn')!.number, 173);
   t.is(byName.get('set_thread_area')!.entry, 'sys_set_thread_area');
-  t.is(byName.get('set_robust_list')!.entry, null);            // -ENOSYS, as on older kernels
+  t.is(byName.get('rseq')!.entry, null);                       // -ENOSYS, as on older kernels
   // Linux's i386 table reaches 450 (set_mempolicy_home_node); rows a lab appends come after it.
   t.true(nrSyscalls(rows) >= 451);
   t.is(byName.get('set_mempolicy_home_node')!.number, 450);

@@ -18,6 +18,7 @@ import { IoBus } from '../memory/io-bus.ts';
 import { CpuFault, EventKind, Vector, NO_ERROR_CODE } from './fault.ts';
 import { CodeCache, type Block } from './code-cache.ts';
 import { FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
+import { MsrFile } from './msr-file.ts';
 import { Mmu, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
 import type { Binder, Op } from './op.ts';
@@ -58,6 +59,9 @@ export const FAST_WRITE = 2;
 export const CR0_PE = 0x1;
 export const CR4_TSD = 0x4;
 export { CR0_PG, CR0_WP, CR4_PSE, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
+
+/** Entries of a block before it is compiled: cold code is not worth a `new Function`. */
+export const DEFAULT_JIT_THRESHOLD = 50;
 
 export type ExceptionHook = (cpu: Cpu, vector: number, errorCode: number, kind: EventKind) => void;
 
@@ -125,7 +129,7 @@ export class Cpu {
   readonly cr = new Int32Array(5);
   readonly dr = new Int32Array(8);
   /** MSR values by index; an MSR the model lacks is absent (RDMSR/WRMSR raise #GP). */
-  readonly msr = new Map<number, bigint>();
+  readonly msr = new MsrFile();
   /** TSC = instructions executed + tscOffset (deterministic; WRMSR 0x10 adjusts the offset). */
   tscOffset = 0n;
   /** Instructions retired since power-on. */
@@ -145,10 +149,22 @@ export class Cpu {
   // --- Execution ---------------------------------------------------------------------------------
   readonly code: CodeCache;
   /**
-   * Bumped whenever the way CS:EIP maps to code could change (TLB flush or INVLPG, CS load, CPL change):
-   * block-to-block links made under an older generation are not followed.
+   * Bumped whenever the linear -> physical mapping of code could change (TLB flush, INVLPG): links
+   * between blocks made under an older generation are not followed.
    */
   codeGeneration = 0;
+  /**
+   * What else a block link depends on, as one number: CPL (fetch permission), CS.D (how the bytes
+   * decode) and whether CS is flat (links skip the CS limit check). A link remembers the mode it was
+   * made in and is followed only in the same mode — so a ring crossing (SYSENTER, INT, IRET, SYSEXIT)
+   * keeps every link instead of dropping them all, as QEMU keys its blocks by CPL and mode flags.
+   */
+  codeMode = 0;
+  /**
+   * Block compilation (the JIT, block-compiler.ts): a block entered this many times is compiled;
+   * 0 turns it off (`--no-jit`: every instruction through the interpreter loop, the reference).
+   */
+  jitThreshold = DEFAULT_JIT_THRESHOLD;
   /** The block being executed and the index of the current op in it (null between blocks). */
   block: Block | null = null;
   opIndex = 0;
@@ -328,8 +344,8 @@ export class Cpu {
     }
     this.segFast[seg] = fast;
     if (seg === CS) {
-      this.codeGeneration++;
       this.code32 = (access & SEG_BIG) !== 0;
+      this.updateCodeMode();
     } else if (seg === SS) {
       this.stack32 = (access & SEG_BIG) !== 0;
     }
@@ -338,9 +354,13 @@ export class Cpu {
   /** Change CPL (on a CS load or privilege change): access checks depend on it. */
   setCpl(cpl: number): void {
     this.cpl = cpl;
-    this.codeGeneration++;
     this.tlbReadMask = cpl === 3 ? TLB_USER_READ : TLB_READ;
     this.tlbWriteMask = cpl === 3 ? TLB_USER_WRITE : TLB_WRITE;
+    this.updateCodeMode();
+  }
+
+  private updateCodeMode(): void {
+    this.codeMode = this.cpl | (this.code32 ? 4 : 0) | (this.segFast[CS] !== 0 ? 8 : 0);
   }
 
   /** Whether protected mode is on. */

@@ -167,41 +167,47 @@ export function setArithmeticFlags(cpu: Cpu, value: number): void {
 }
 
 /**
- * Evaluate condition code `cc` (0-15, the low nibble of Jcc/SETcc/CMOVcc): O NO B AE E NE BE A S NS
- * P NP L GE LE G. Odd codes are the negation of the even one below them.
+ * The condition codes (0-15: O NO B AE E NE BE A S NS P NP L GE LE G) that can be answered straight
+ * from a known 32-bit record without building any flag, as JavaScript expressions:
+ *   - after a CMP/SUB (lazyOp SUB32), over its operands `a` and `b`;
+ *   - after a logic operation (RESULT32, CF = OF = 0), over its result `r`;
+ *   - after any record that leaves ZF and SF lazy at 32 bits (ADD, INC, DEC...), over `r`.
+ * testCondition's fast paths are generated from these tables, and the block compiler emits the same
+ * expressions for a Jcc whose flags record it knows at compile time: one statement of each.
  */
-export function testCondition(cpu: Cpu, cc: number): boolean {
-  // Fast paths for what compiled code branches on: a 32-bit CMP/SUB, and a 32-bit TEST/AND/OR/XOR
-  // (CF = OF = 0), answered straight from the operands without building any flag.
-  const lazy = cpu.lazyOp;
-  if (lazy === SUB32) {
-    const a = cpu.lazyA;
-    const b = cpu.lazyB;
-    switch (cc) {
-      case 2: return a >>> 0 < b >>> 0; // b
-      case 3: return a >>> 0 >= b >>> 0; // ae
-      case 4: return (a ^ b) === 0; // e
-      case 5: return (a ^ b) !== 0; // ne
-      case 6: return a >>> 0 <= b >>> 0; // be
-      case 7: return a >>> 0 > b >>> 0; // a
-      case 12: return (a | 0) < (b | 0); // l
-      case 13: return (a | 0) >= (b | 0); // ge
-      case 14: return (a | 0) <= (b | 0); // le
-      case 15: return (a | 0) > (b | 0); // g
-    }
-  } else if (lazy === RESULT32 && (cpu.flags & (CF | OF)) === 0) {
-    const r = cpu.lazyResult | 0;
-    switch (cc) {
-      case 4: case 6: return r === 0; // e, be (CF = 0)
-      case 5: case 7: return r !== 0; // ne, a
-      case 8: case 12: return r < 0; // s, l (OF = 0)
-      case 9: case 13: return r >= 0; // ns, ge
-      case 14: return r <= 0; // le
-      case 15: return r > 0; // g
-    }
-  }
-  return testConditionSlowly(cpu, cc);
+export const CONDITIONS_AFTER_SUB32: readonly (string | null)[] = [
+  null, null, 'a >>> 0 < b >>> 0', 'a >>> 0 >= b >>> 0', '(a ^ b) === 0', '(a ^ b) !== 0', 'a >>> 0 <= b >>> 0', 'a >>> 0 > b >>> 0',
+  null, null, null, null, '(a | 0) < (b | 0)', '(a | 0) >= (b | 0)', '(a | 0) <= (b | 0)', '(a | 0) > (b | 0)',
+];
+export const CONDITIONS_AFTER_LOGIC32: readonly (string | null)[] = [
+  null, null, null, null, 'r === 0', 'r !== 0', 'r === 0', 'r !== 0',
+  'r < 0', 'r >= 0', null, null, 'r < 0', 'r >= 0', 'r <= 0', 'r > 0',
+];
+export const CONDITIONS_FROM_RESULT32: readonly (string | null)[] = [
+  null, null, null, null, 'r === 0', 'r !== 0', null, null, 'r < 0', 'r >= 0', null, null, null, null, null, null,
+];
+
+function caseList(table: readonly (string | null)[]): string {
+  return table.map((c, cc) => (c === null ? '' : `case ${cc}: return ${c};`)).join(' ');
 }
+
+/**
+ * Evaluate condition code `cc` (0-15, the low nibble of Jcc/SETcc/CMOVcc). Odd codes are the
+ * negation of the even one below them. Fast paths for what compiled code branches on (a 32-bit
+ * CMP/SUB, a 32-bit TEST/AND/OR/XOR), generated from the tables above; everything else builds flags.
+ */
+export const testCondition: (cpu: Cpu, cc: number) => boolean = new Function('SUB32', 'RESULT32', 'CF_OF', 'slowly', `
+  return function testCondition(cpu, cc) {
+    const lazy = cpu.lazyOp;
+    if (lazy === SUB32) {
+      const a = cpu.lazyA, b = cpu.lazyB;
+      switch (cc) { ${caseList(CONDITIONS_AFTER_SUB32)} }
+    } else if (lazy === RESULT32 && (cpu.flags & CF_OF) === 0) {
+      const r = cpu.lazyResult | 0;
+      switch (cc) { ${caseList(CONDITIONS_AFTER_LOGIC32)} }
+    }
+    return slowly(cpu, cc);
+  };`)(SUB32, RESULT32, CF | OF, testConditionSlowly);
 
 function testConditionSlowly(cpu: Cpu, cc: number): boolean {
   let result: boolean;

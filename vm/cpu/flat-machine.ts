@@ -47,14 +47,16 @@ export class FlatMachine {
   /**
    * `mapOnly`: turn paging on with exactly these regions mapped (U/S = 1, R/W as given), so that
    * every other address faults with #PF as it would in a Linux process whose ELF loaded only those
-   * pages. Without it, paging is off and every address below memoryBytes is RAM.
+   * pages. Without it, paging is off and every address below memoryBytes is RAM. `jit: false` runs
+   * every instruction in the interpreter (no block compiler).
    */
-  constructor(options: { memoryBytes: number; cpl?: 0 | 3; model?: string; mapOnly?: readonly MappedRegion[] }) {
+  constructor(options: { memoryBytes: number; cpl?: 0 | 3; model?: string; mapOnly?: readonly MappedRegion[]; jit?: boolean }) {
     const bytes = Math.ceil(options.memoryBytes / 4096) * 4096;
     const tablePages = options.mapOnly === undefined ? 0 : 1 + pageTablesNeeded(options.mapOnly) + pagesBeyond(options.mapOnly, bytes);
     this.physical = new PhysicalMemory(bytes + tablePages * 4096);
     this.memory = this.physical.u8;
     this.cpu = new Cpu(this.physical, new IoBus(), options.model);
+    if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
     this.cpu.registerOperation('hlt', () => halt);
     this.cpu.deliverException = (cpu, vector, errorCode, kind) => {

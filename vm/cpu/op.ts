@@ -13,6 +13,40 @@ import type { InstructionForm } from '../isa/table.ts';
 export type Executor = (cpu: Cpu, op: Op) => void;
 
 /**
+ * Op.stackForm: the 32-bit near stack transfers whose executors are exactly Cpu.push32/pop32 around
+ * a register or EIP (PUSH r32, POP r32, CALL rel32, RET), so the block compiler can take their fast
+ * path in line (flat SS and CS, 32-bit stack, a TLB hit) and call the executor otherwise.
+ */
+export const STACK_PUSH_REGISTER = 1, STACK_POP_REGISTER = 2, STACK_CALL = 3, STACK_RET = 4;
+
+/** InlineForm.destination/source: the op's 32-bit memory operand (seg, base, index, scale, disp). */
+export const INLINE_MEMORY = -1;
+/** InlineForm.source: the constant `immediate`. */
+export const INLINE_IMMEDIATE = -2;
+/** InlineForm.source: the effective address itself (LEA). */
+export const INLINE_ADDRESS = -3;
+
+/**
+ * An instruction the block compiler can emit in line instead of calling its executor: the row it
+ * was bound from (operations/register-forms.ts: the same row the executor was generated from) and
+ * where its operands are.
+ */
+export interface InlineForm {
+  readonly result: string;
+  readonly setsFlags: boolean;
+  readonly lazyOp: number;
+  readonly arithmetic: boolean;
+  readonly keepsCarry: boolean;
+  readonly writesDestination: boolean;
+  readonly readsDestination: boolean;
+  /** A register number, or INLINE_MEMORY. */
+  readonly destination: number;
+  /** A register number, INLINE_MEMORY, INLINE_ADDRESS or INLINE_IMMEDIATE (then `immediate` is the value). */
+  readonly source: number;
+  readonly immediate: number;
+}
+
+/**
  * Chooses the executor for one decoded instruction. Called once per decode, never per execution.
  * `op` already holds the operands (see the fields below); `insn` is the decoder's full record for
  * anything else (immediates' raw sizes, prefixes).
@@ -62,6 +96,15 @@ export class Op {
   length = 0;
   /** The table form (null when the bytes did not decode): for tracing, the debugger, and binders. */
   form: InstructionForm | null = null;
+  /**
+   * A Jcc in a flat code segment: its executor is exactly `eip = testCondition(condition) ? target :
+   * next`, so the block compiler may emit the condition from a flags record it knows (flags.ts tables).
+   */
+  conditionalJump = false;
+  /** 0, or one of STACK_PUSH_REGISTER ... STACK_RET: see there. */
+  stackForm = 0;
+  /** Set by a binder whose executor the block compiler may replace by in-line code (see InlineForm). */
+  inline: InlineForm | null = null;
 
   constructor(execute: Executor) {
     this.execute = execute;

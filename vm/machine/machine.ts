@@ -29,6 +29,8 @@ export interface MachineOptions {
   consoleOut(byte: number): void;
   /** The next byte typed at the console, or -1. */
   consoleIn(): number;
+  /** false: no block compiler, every instruction through the interpreter (`--no-jit`); default true. */
+  jit?: boolean;
   /** Virtual time in nanoseconds; default: the host's monotonic clock. */
   clock?: () => number;
 }
@@ -78,6 +80,7 @@ export class Machine {
     this.memory = new PhysicalMemory(mib * 1024 * 1024);
     this.clock = options.clock ?? hostClock();
     this.cpu = new Cpu(this.memory, this.io, model);
+    if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
     this.system = installSystem(this.cpu);
     this.devices = new PcDevices({

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ByteRing } from './byte-ring.ts';
-import { CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_WORDS, type MultibootJob, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
+import { CONTROL_COLUMNS, CONTROL_DOORBELL, CONTROL_INPUT_CLOSED, CONTROL_INTERRUPTS, CONTROL_ROWS, CONTROL_WORDS, type MultibootJob, type StartMessage, type WorkerJob, type WorkerReport } from './protocol.ts';
 
 /** What to boot (the worker's Multiboot job), and where its COM1 output goes. */
 export interface MachineHostOptions extends Omit<MultibootJob, 'kind'> {
@@ -22,26 +22,22 @@ export interface OutputSinks {
 const RING_BYTES = 1 << 16;
 
 /**
- * A worker script, from the module `from` (an import.meta.url): `bundled` next to it when `from` is
- * a bundle (dist/gate86.js runs dist/worker.js); or, when running from source under tsx (tests,
- * benchmarks, the fuzzers), `source` behind a tiny ES module that registers tsx's loader inside the
- * worker first (Node 20 does not carry the parent's --import into workers).
+ * A worker entry's script, as seen from the module `here` that starts it: when running from source
+ * under tsx (tests, benchmarks), the entry's .ts file (`source`, relative to `here`) behind a tiny ES
+ * module that registers tsx's loader inside the worker first (Node 20 does not carry the parent's
+ * --import into workers); in the bundled CLI, the bundle `bundled` next to dist/gate86.js. Each entry
+ * is named by the floor that owns it: this file knows only its own (machine-worker.ts).
  */
-export function workerScript(from: string, source: string, bundled: string): URL {
-  if (from.endsWith('.ts')) {
+export function workerScript(here: string, source: string, bundled: string): URL {
+  if (here.endsWith('.ts')) {
     const tsx = import.meta.resolve('tsx/esm/api');
-    const worker = new URL(source, from).href;
+    const worker = new URL(source, here).href;
     const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker)});`;
     return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
   }
-  const script = new URL(bundled, from);
-  if (!existsSync(fileURLToPath(script))) throw new Error(`the worker script is missing: ${fileURLToPath(script)} (run npm run build)`);
+  const script = new URL(bundled, here);
+  if (!existsSync(fileURLToPath(script))) throw new Error(`the machine worker is missing: ${fileURLToPath(script)} (run npm run build)`);
   return script;
-}
-
-/** The machine's worker: machine-worker.ts, bundled as dist/worker.js. */
-function workerLocation(): URL {
-  return workerScript(import.meta.url, './machine-worker.ts', './worker.js');
 }
 
 /** A machine running a job in its worker. */
@@ -58,13 +54,14 @@ export class WorkerHost {
   /** Resolves with the worker's report once all output has been delivered. */
   readonly ended: Promise<WorkerReport>;
 
-  constructor(job: WorkerJob, sinks: OutputSinks) {
+  /** `script`: the worker entry that runs this kind of job (workerScript()). */
+  constructor(job: WorkerJob, sinks: OutputSinks, script: URL) {
     const start: StartMessage = {
       ...job,
       stdout: this.stdout.buffer, stderr: this.stderr.buffer, input: this.input.buffer,
       control: this.control.buffer as SharedArrayBuffer,
     };
-    this.worker = new Worker(workerLocation(), { workerData: start });
+    this.worker = new Worker(script, { workerData: start });
     this.ended = new Promise<WorkerReport>((resolve) => {
       let report: WorkerReport | null = null;
       this.worker.on('message', (message: WorkerReport) => { report = message; });
@@ -141,6 +138,13 @@ export class WorkerHost {
     this.ring();
   }
 
+  /** The host terminal was resized: the gate86 kernel's TIOCGWINSZ and SIGWINCH follow. */
+  resize(rows: number, columns: number): void {
+    Atomics.store(this.control, CONTROL_ROWS, rows);
+    Atomics.store(this.control, CONTROL_COLUMNS, columns);
+    this.ring();
+  }
+
   /** A Ctrl-C for the guest (the gate86 kernel sends SIGINT to its foreground processes). */
   interrupt(): void {
     Atomics.add(this.control, CONTROL_INTERRUPTS, 1);
@@ -165,7 +169,8 @@ export class MachineHost extends WorkerHost {
     super({
       kind: 'multiboot', kernel: options.kernel, kernelName: options.kernelName, commandLine: options.commandLine,
       modules: options.modules, cpu: options.cpu, memoryMiB: options.memoryMiB,
-    }, { stdout: options.onOutput, stderr: options.onOutput });
+      ...(options.jit === false ? { jit: false } : {}),
+    }, { stdout: options.onOutput, stderr: options.onOutput }, workerScript(import.meta.url, './machine-worker.ts', './worker.js'));
     this.done = this.ended.then((report) => report.type === 'program-exit' ? { type: 'error', message: 'a Multiboot job reported a program exit' } : report);
   }
 }

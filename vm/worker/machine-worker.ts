@@ -1,25 +1,24 @@
 // The machine's thread. It owns the CPU, RAM and devices and runs the guest; the main thread owns the
-// terminal. One entry, two jobs (protocol.ts):
-//   - 'multiboot' (`gate86 machine`): COM1 output goes into the stdout ring (the main thread writes it
-//     to stdout as it arrives); input comes from the input ring. HLT with interrupts enabled sleeps in
-//     Atomics.wait until the next PIT deadline or until the main thread rings the doorbell;
-//   - 'program' (`gate86 run`, `gate86 boot`): the gate86 kernel and its TypeScript services, which
-//     the CPU calls synchronously and so must live here too (kernel/worker-job.ts).
+// terminal. This is the worker entry for the 'multiboot' job (`gate86 machine`, protocol.ts): COM1
+// output goes into the stdout ring (the main thread writes it to stdout as it arrives); input comes
+// from the input ring. HLT with interrupts enabled sleeps in Atomics.wait until the next PIT deadline
+// or until the main thread rings the doorbell.
+//
+// The 'program' job (`gate86 run`, `gate86 boot`) runs the gate86 kernel and its TypeScript services,
+// which the CPU calls synchronously and so must live in this thread too. The kernel is a floor above
+// the machine, so its worker entry is its own (kernel/program-worker.ts) and reuses serve.ts;
+// nothing in vm/ imports the kernel.
+// serve.ts holds what both entries share.
 
-import { parentPort, workerData } from 'node:worker_threads';
 import { Machine } from '../machine/machine.ts';
 import { MultibootError } from '../machine/multiboot.ts';
 import { ByteRing } from './byte-ring.ts';
-import { runProgramJob } from '../../kernel/worker-job.ts';
-import { CONTROL_DOORBELL, type ConsoleBuffers, type MultibootJob, type StartMessage, type WorkerReport } from './protocol.ts';
+import { CONTROL_DOORBELL, type ConsoleBuffers, type MultibootJob, type WorkerReport } from './protocol.ts';
+import { serveJob } from './serve.ts';
 
 const SLICE = 200_000;
 /** Longest single sleep, so the loop re-checks the clock and the doorbell now and then. */
 const MAX_SLEEP_MS = 100;
-
-function report(message: WorkerReport): void {
-  parentPort!.postMessage(message);
-}
 
 function runMultiboot(start: MultibootJob & ConsoleBuffers): WorkerReport {
   const output = new ByteRing(start.stdout);
@@ -28,6 +27,7 @@ function runMultiboot(start: MultibootJob & ConsoleBuffers): WorkerReport {
   const machine = new Machine({
     cpu: start.cpu,
     memoryMiB: start.memoryMiB,
+    ...(start.jit === false ? { jit: false } : {}),
     consoleOut: (byte) => output.pushBlocking(byte),
     consoleIn: () => input.pop(),
   });
@@ -44,12 +44,6 @@ function runMultiboot(start: MultibootJob & ConsoleBuffers): WorkerReport {
   }
 }
 
-const start = workerData as StartMessage;
-try {
-  report(start.kind === 'multiboot' ? runMultiboot(start) : runProgramJob(start));
-} catch (error) {
-  // A program job's error is a bug in the kernel's TypeScript half (an oops) or a bad image: the
-  // host reports it in one line. A Multiboot job's unexpected errors stay loud (a machine bug).
-  if (start.kind === 'program' || error instanceof MultibootError || error instanceof RangeError) report({ type: 'error', message: (error as Error).message });
-  else throw error;
-}
+// A Multiboot kernel the loader refuses, or a guest too big for its RAM: one line. Anything else is a
+// machine bug and stays loud.
+serveJob(runMultiboot, (error) => error instanceof MultibootError || error instanceof RangeError);

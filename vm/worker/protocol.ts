@@ -21,7 +21,10 @@ export const CONTROL_DOORBELL = 0;
 export const CONTROL_INTERRUPTS = 1;
 /** 1 once the host's stdin has ended: a read of fd 0 with nothing left returns end of file. */
 export const CONTROL_INPUT_CLOSED = 2;
-export const CONTROL_WORDS = 3;
+/** The host terminal's size, rows and columns (0: unchanged since the job started): TIOCGWINSZ, SIGWINCH. */
+export const CONTROL_ROWS = 3;
+export const CONTROL_COLUMNS = 4;
+export const CONTROL_WORDS = 5;
 
 export interface MultibootJob {
   kind: 'multiboot';
@@ -31,6 +34,8 @@ export interface MultibootJob {
   modules: { name: string; bytes: Uint8Array }[];
   cpu: string;
   memoryMiB: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
 }
 
 /** Which kernel log lines a job shows, on which stream, with which prefix. */
@@ -44,9 +49,17 @@ export interface LogFilter {
 export interface ProgramJob {
   kind: 'program';
   kernel: Uint8Array;
-  program: { path: string; image: Uint8Array; argv: string[]; envp: string[] };
+  /** The first program: its bytes (gate86 run), or none: the file at `path` in the initramfs. */
+  program: { path: string; image?: Uint8Array; argv: string[]; envp: string[] };
+  /** The initramfs, handed over as a Multiboot module (gate86 boot); without one the root is `root`. */
+  initrd?: { name: string; bytes: Uint8Array };
+  /** The host directory that is the guest's root (gate86 run --root DIR, --ro), and the working directory. */
+  root?: { directory: string; readOnly: boolean };
+  cwd?: string;
   cpu: string;
   memoryMiB?: number;
+  /** false: `--no-jit`, the interpreter alone. */
+  jit?: boolean;
   /** isatty(0), isatty(1), isatty(2) on the host: what TCGETS and fstat report to the guest. */
   terminals: boolean[];
   windowSize: { rows: number; columns: number };

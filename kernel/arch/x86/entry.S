@@ -80,6 +80,8 @@ system_call:
 	jae	syscall_badsys
 syscall_call:
 	call	*sys_call_table(,%eax,4)
+	cmpl	$-ESLEEPING, %eax		/* the service put this task to sleep: */
+	je	syscall_sleep			/* run others, then call it again */
 	movl	%eax, EAX(%esp)			/* the return value goes back to user EAX */
 	.globl	syscall_exit
 syscall_exit:
@@ -142,6 +144,8 @@ __start___ex_table:
 	cmpl	$NR_syscalls, %eax		/* the same unsigned check as system_call */
 	jae	syscall_badsys
 	call	*sys_call_table(,%eax,4)
+	cmpl	$-ESLEEPING, %eax
+	je	syscall_sleep			/* (it returns through iret: the fake frame serves) */
 	movl	%eax, EAX(%esp)
 	cli
 	movl	TI_FLAGS(%ebp), %ecx
@@ -240,6 +244,41 @@ schedule:
 .Lfix_fs:
 	movl	$0, (%esp)
 	jmp	.Lpop_fs
+
+/*
+ * syscall_sleep: the service queued this task on wait queues or a timer and returned -ESLEEPING
+ * (kernel/sched/wait.ts): it cannot finish yet. This is the `schedule()` in the middle of Linux's
+ * wait_event loop: other tasks (or the idle task) run until this one is woken and picked again; then
+ * the same service is called again with the same pt_regs and re-checks what it waits for. It
+ * returns a result at last (EAX, and out through syscall_exit), or sleeps again. A signal ends the
+ * sleep with -ERESTARTSYS, which do_notify_resume turns into -EINTR or a restart (fidelity 10).
+ * EBP (thread_info) and the frame survive schedule; ORIG_EAX still holds the number.
+ */
+syscall_sleep:
+	call	schedule
+	movl	ORIG_EAX(%esp), %eax
+	jmp	syscall_call
+
+/*
+ * cpu_idle: the idle task (pid 0, kernel/sched/schedule.ts), which schedule picks when no task can
+ * run; Linux 2.6's cpu_idle/default_idle. It never enters user mode. With interrupts off it looks
+ * for work; with none, `sti; hlt`: STI's one-instruction shadow keeps interrupts off until HLT has
+ * begun, so a tick that wakes a sleeper cannot slip in between the test and the halt and be lost
+ * until the tick after. HLT waits — the machine sleeps in Atomics.wait — for the next interrupt: the
+ * PIT's tick, whose do_IRQ runs the timers and sets TIF_NEED_RESCHED when a task can run again.
+ */
+	.globl	cpu_idle
+cpu_idle:
+	GET_THREAD_INFO(%ebp)
+1:	cli
+	testl	$(1 << TIF_NEED_RESCHED), TI_FLAGS(%ebp)
+	jnz	2f
+	sti
+	hlt
+	jmp	1b
+2:	sti
+	call	schedule
+	jmp	1b
 
 /*
  * ret_from_fork: a child's first `ret` out of schedule lands here. Its kernel stack holds a copy of

@@ -503,8 +503,14 @@ idt_gates:
 /* ---------------------------------------------------------------------------------------------- */
 
 	.section .bss.page_aligned, "aw", @nobits
-	.balign	PAGE_SIZE
+	/*
+	 * THREAD_SIZE-aligned, as every kernel stack must be: `esp & ~(THREAD_SIZE-1)` finds thread_info.
+	 * (Page alignment alone put it on an odd page whenever the sections before it grew by a page.)
+	 */
+	.balign	THREAD_SIZE
 	.globl	swapper_pg_dir, pg0, pg_fixmap, vsyscall_page, init_thread_union
+init_thread_union:				/* task 1's thread_info and kernel stack (8 KiB) */
+	.skip	THREAD_SIZE
 swapper_pg_dir:					/* the kernel's page directory */
 	.skip	PAGE_SIZE
 pg0:						/* two page tables: physical 0..8 MiB */
@@ -513,8 +519,6 @@ pg_fixmap:					/* the last page table: 0xffc00000.. (the vsyscall page) */
 	.skip	PAGE_SIZE
 vsyscall_page:					/* linux-gate.so.1, mapped at 0xffffe000 */
 	.skip	PAGE_SIZE
-init_thread_union:				/* task 1's thread_info and kernel stack (8 KiB) */
-	.skip	THREAD_SIZE
 
 	.bss
 	.balign	8

@@ -8,6 +8,9 @@
 //     has it), for a sample of the cases: the whole path a user takes, stderr and status included.
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { asCommand } from '../../../cli/commands/as.ts';
 import { ld } from '../../../cli/commands/ld.ts';
 import { objdumpCommand } from '../../../cli/commands/objdump.ts';
@@ -45,6 +48,16 @@ async function commandInProcess(command: Command, args: string[]): Promise<Input
   }
 }
 
+let empty: string | null = null;
+/**
+ * The root a mutated program gets: an empty directory, read-only. Its system calls are anyone's
+ * guess, and it must never touch a host file it was not given.
+ */
+export function emptyRoot(): string {
+  empty ??= mkdtempSync(join(tmpdir(), 'gate86-fuzz-root-'));
+  return empty;
+}
+
 function runInProcess(c: InputCase, kernel: Uint8Array): InputAnswer {
   const image = c.files['prog.elf']!;
   const answer = (status: number | null, stderr: string, exception: string | null = null): InputAnswer => ({ status, signal: null, stderr, exception, hung: false });
@@ -55,7 +68,10 @@ function runInProcess(c: InputCase, kernel: Uint8Array): InputAnswer {
     return answer(null, '', stackOf(error));
   }
   try {
-    const r = runProgram({ kernel, program: { path: 'prog.elf', image, argv: ['prog.elf'], envp: [] }, write: () => {}, instructionLimit: INSTRUCTION_BUDGET });
+    const r = runProgram({
+      kernel, program: { path: 'prog.elf', image, argv: ['prog.elf'], envp: [] }, write: () => {}, instructionLimit: INSTRUCTION_BUDGET,
+      root: { directory: emptyRoot(), readOnly: true },
+    });
     if (r.kind === 'limit') return answer(124, '');
     if (r.kind === 'stopped') return answer(125, `gate86 run: the machine stopped: ${r.message}\n`);
     if (!('code' in r.status)) return answer(128 + r.status.signal, '');
@@ -93,6 +109,7 @@ export async function answerInProcess(c: InputCase, dir: string, kernel: Uint8Ar
 export function answerThroughCli(c: InputCase, dir: string, timeoutSeconds: number): InputAnswer {
   const args = materialise(c, dir);
   const timed = c.tool === 'run' || c.tool === 'machine' ? ['--timeout', String(timeoutSeconds)] : [];
+  if (c.tool === 'run') timed.push('--root', emptyRoot(), '--ro');
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/gate86.ts', c.tool, ...timed, ...args], {
     cwd: packageRoot(), encoding: 'latin1', timeout: (timeoutSeconds + 30) * 1000, input: '', maxBuffer: 64 << 20,
   });

@@ -17,6 +17,7 @@ import type { Kernel } from '../../../kernel/kernel.ts';
 import { terminalInterrupt } from '../../../kernel/terminal.ts';
 import { HELLO_MAGIC, TIMEOUT_US } from './layout.ts';
 import { timerOf, type RunnerTimer } from './runner.ts';
+import { emptyRoot } from '../inputs/answer.ts';
 import { kernelCensus, leakedResources, taskProblems, type KernelCensus } from '../../../kernel/consistency.ts';
 
 /** With kernel timers, a case still running this long after its alarm was due is a hang. */
@@ -64,43 +65,37 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
   let record: Uint8Array | null = null;
   let offset = 0;
   let ended = false;
-  let caseId: number | null = null;          // the case whose child runs now
-  let caseStart = 0;
-  let caseInstructions = -1;             // the instruction count when the case began (at the next slice)
+  let handedOut = 0;                 // records given whole to the console (it reads ahead)
+  let lastEnd = performance.now();   // when the last case ended (or the runner said hello)
+  let lastEndInstructions = -1;      // the instruction count then (taken at the next slice)
   let stoppedBy: Gate86End['stoppedBy'] = null;
   let faults: string[] = [];
   let baseline: KernelCensus | null = null;
-  let lastCase: number | null = null;
   let output = new Uint8Array(0);
   let hello = false;
 
-  const check = (k: Kernel): void => {
-    const census = kernelCensus(k);
-    baseline ??= census;
-    for (const problem of [...taskProblems(k), ...leakedResources(baseline, census)]) result.problems.push({ afterCase: lastCase, problem });
-  };
-  const read = (max: number): Uint8Array => {
+  // The runner's console reads its input ahead, so the cases are handed out as fast as it takes them.
+  const input = (max: number): Uint8Array | 'end' => {
     if (record === null || offset === record.length) {
-      if (ended) return new Uint8Array(0);
-      // The runner wants a new record: the last case is over and its child reaped.
-      if (kernel !== null) check(kernel);
+      if (ended) return 'end';
       record = next();
       offset = 0;
       if (record === null) {
         ended = true;
-        return new Uint8Array(0);
+        return 'end';
       }
     }
     const chunk = record.subarray(offset, Math.min(record.length, offset + max));
     offset += chunk.length;
-    if (offset === record.length) {
-      caseId = new DataView(record.buffer, record.byteOffset).getUint32(0, true);
-      caseStart = performance.now();
-      caseInstructions = -1;
-      stoppedBy = null;
-      faults = [];
-    }
+    if (offset === record.length) handedOut++;
     return chunk;
+  };
+  // A case's result is written after its child was reaped, and the runner is then where it was at
+  // every earlier result: the kernel must hold exactly what it held then.
+  const check = (k: Kernel, afterCase: number): void => {
+    const census = kernelCensus(k);
+    baseline ??= census;
+    for (const problem of [...taskProblems(k), ...leakedResources(baseline, census)]) result.problems.push({ afterCase, problem });
   };
   const write = (_fd: number, bytes: Uint8Array): void => {
     if (kernel?.current?.pid !== 1) {
@@ -119,24 +114,28 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
         if (a !== HELLO_MAGIC) throw new Error(`the ring-3 runner's first record is 0x${a.toString(16)}, not its hello`);
         hello = true;
         result.timer = timerOf(b | 0);
-        continue;
+      } else {
+        const end: Gate86End = { id: a, status: b, stoppedBy, faults };
+        result.ends.push(end);
+        onEnd?.(end);
+        check(kernel, a);
       }
-      const end: Gate86End = { id: a, status: b, stoppedBy, faults };
-      result.ends.push(end);
-      lastCase = a;
-      caseId = null;
-      onEnd?.(end);
+      stoppedBy = null;
+      faults = [];
+      lastEnd = performance.now();
+      lastEndInstructions = -1;
     }
     output = output.slice(p);
   };
   const onSlice = (instructions: number): void => {
-    if (kernel === null || caseId === null || stoppedBy !== null) return;
-    if (caseInstructions < 0) caseInstructions = instructions;
+    // A case runs while a record the console took has no result yet.
+    if (kernel === null || !hello || handedOut <= result.ends.length || stoppedBy !== null) return;
+    if (lastEndInstructions < 0) lastEndInstructions = instructions;
     if (result.timer === 'none') {
-      if (instructions - caseInstructions < HARNESS_TIMEOUT_INSTRUCTIONS) return;
+      if (instructions - lastEndInstructions < HARNESS_TIMEOUT_INSTRUCTIONS) return;
       stoppedBy = 'timeout';
     } else {
-      if (performance.now() - caseStart < TIMEOUT_US / 1000 + HANG_MS) return;
+      if (performance.now() - lastEnd < TIMEOUT_US / 1000 + HANG_MS) return;
       stoppedBy = 'hang';
     }
     terminalInterrupt(kernel);
@@ -145,7 +144,9 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
     const run = runProgram({
       kernel: options.kernel, cpu: options.cpu,
       program: { path: options.runner, image, argv: [options.runner], envp: [] },
-      write, read: (max) => read(max),
+      write, input,
+      // The runner's children make no system calls; still, nothing of the host's is theirs to see.
+      root: { directory: emptyRoot(), readOnly: true },
       attach: (k) => { kernel = k; },
       onSlice,
       trace: options.traceFaults ? (line) => { if (line.startsWith('fault')) faults.push(line); } : null,

@@ -8,6 +8,7 @@
 import { CF, OF, AF, ADD32, SUB32, INC32, DEC32, RESULT32, LAZY_CARRY_IN, LAZY_SIZE_SHIFT, ARITHMETIC_FLAGS, RESULT_FLAGS, LAZY_SUB, carry, keepCarry, sizeCode } from '../flags.ts';
 import type { Cpu } from '../cpu.ts';
 import { effectiveAddress, type Op, type Binder } from '../op.ts';
+import { bindForm, type FormRow } from './register-forms.ts';
 import { getRegister, setRegister, modifyRm, commitRm, operandKinds } from './operands.ts';
 
 export const ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7, TEST = 8;
@@ -93,71 +94,27 @@ function alu32MemImm(cpu: Cpu, op: Op): void {
   cpu.commit32(arithmetic(cpu, op.kind, a, op.imm, 32));
 }
 
-// Dedicated forms of the commonest instructions of all.
-function add32RegReg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.rm]!;
-  const b = r[op.reg]!;
-  const v = (a + b) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = v;
-  cpu.lazyOp = ADD32;
-  r[op.rm] = v;
-}
-function add32RegImm(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.rm]!;
-  const b = op.imm;
-  const v = (a + b) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = v;
-  cpu.lazyOp = ADD32;
-  r[op.rm] = v;
-}
-function sub32RegImm(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.rm]!;
-  const b = op.imm;
-  const v = (a - b) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = v;
-  cpu.lazyOp = SUB32;
-  r[op.rm] = v;
-}
-function cmp32RegReg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.rm]!;
-  const b = r[op.reg]!;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = (a - b) | 0;
-  cpu.lazyOp = SUB32;
-}
-function cmp32RegImm(cpu: Cpu, op: Op): void {
-  const a = cpu.regs[op.rm]!;
-  const b = op.imm;
-  cpu.lazyA = a;
-  cpu.lazyB = b;
-  cpu.lazyResult = (a - b) | 0;
-  cpu.lazyOp = SUB32;
-}
-function xor32RegReg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const v = r[op.rm]! ^ r[op.reg]!;
-  cpu.flags &= ~(CF | OF | AF);
-  cpu.lazyResult = v;
-  cpu.lazyOp = RESULT32;
-  r[op.rm] = v;
-}
-function test32RegReg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  cpu.flags &= ~(CF | OF | AF);
-  cpu.lazyResult = r[op.rm]! & r[op.reg]!;
-  cpu.lazyOp = RESULT32;
-}
+// --- The 32-bit register forms, as rows (register-forms.ts generates their executors) -----------
+//
+// The commonest instructions of all. Each row states one instruction's semantics once: the result as
+// an expression over `a` (the destination's value) and `b` (the source's), and the lazy-flags record
+// it leaves. The interpreter's executors for these forms are generated from the rows, and the block
+// compiler emits the same rows in line. (`arithmetic` above is the general statement for every size
+// and operand kind; the differential suite checks both against the oracle.)
+
+const row = (result: string, lazyOp: number, arithmetic: boolean, writesDestination = true, keepsCarry = false): FormRow =>
+  ({ result, setsFlags: true, lazyOp, arithmetic, keepsCarry, writesDestination, readsDestination: true });
+export const REGISTER_FORMS: Record<string, FormRow> = {
+  add: row('(a + b) | 0', ADD32, true),
+  sub: row('(a - b) | 0', SUB32, true),
+  cmp: row('(a - b) | 0', SUB32, true, false),
+  and: row('a & b', RESULT32, false),
+  or: row('a | b', RESULT32, false),
+  xor: row('a ^ b', RESULT32, false),
+  test: row('a & b', RESULT32, false, false),
+  inc: row('(a + 1) | 0', INC32, true, true, true),
+  dec: row('(a - 1) | 0', DEC32, true, true, true),
+};
 
 // --- Any size (8 and 16 bits, through the sized helpers) ---------------------------------------
 
@@ -210,24 +167,22 @@ export const bindArithmetic: Binder = (op, insn) => {
     const destination = op.reg;
     op.reg = op.rm;
     op.rm = destination;
-    if (op.isMemory) return op.size === 32 ? alu32RegMem : aluRegMem;
+    if (op.isMemory) {
+      if (op.size !== 32) return aluRegMem;
+      const form = REGISTER_FORMS[NAMES[kind]!];
+      return form !== undefined ? bindForm(op, NAMES[kind]!, form, 'rm', 'mem') : alu32RegMem;
+    }
   } else if (op.isMemory) {
     if (immediate) return op.size === 32 ? alu32MemImm : aluMemImm;
     return op.size === 32 ? alu32MemReg : aluMemReg;
   }
+  const name = NAMES[kind]!;
   if (immediate) {
     if (op.size !== 32) return aluRegImm;
-    if (kind === ADD) return add32RegImm;
-    if (kind === SUB) return sub32RegImm;
-    if (kind === CMP) return cmp32RegImm;
-    return alu32RegImm;
+    return REGISTER_FORMS[name] !== undefined ? bindForm(op, name, REGISTER_FORMS[name]!, 'rm', 'imm') : alu32RegImm;
   }
   if (op.size !== 32) return aluRegReg;
-  if (kind === ADD) return add32RegReg;
-  if (kind === CMP) return cmp32RegReg;
-  if (kind === XOR) return xor32RegReg;
-  if (kind === TEST) return test32RegReg;
-  return alu32RegReg;
+  return REGISTER_FORMS[name] !== undefined ? bindForm(op, name, REGISTER_FORMS[name]!, 'rm', 'reg') : alu32RegReg;
 };
 
 // --- INC, DEC ----------------------------------------------------------------------------------
@@ -243,28 +198,6 @@ export function incDec(cpu: Cpu, value: number, bits: number, decrement: boolean
   return r;
 }
 
-function inc32Reg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.reg]!;
-  keepCarry(cpu);
-  const v = (a + 1) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = 1;
-  cpu.lazyResult = v;
-  cpu.lazyOp = INC32;
-  r[op.reg] = v;
-}
-function dec32Reg(cpu: Cpu, op: Op): void {
-  const r = cpu.regs;
-  const a = r[op.reg]!;
-  keepCarry(cpu);
-  const v = (a - 1) | 0;
-  cpu.lazyA = a;
-  cpu.lazyB = 1;
-  cpu.lazyResult = v;
-  cpu.lazyOp = DEC32;
-  r[op.reg] = v;
-}
 function incDecOpreg16(cpu: Cpu, op: Op): void {
   setRegister(cpu, op.reg, 16, incDec(cpu, getRegister(cpu, op.reg, 16), 16, op.kind === 1));
 }
@@ -275,7 +208,10 @@ function incDecRm(cpu: Cpu, op: Op): void {
 export const bindIncDec: Binder = (op, insn) => {
   op.kind = insn.form!.operation === 'dec' ? 1 : 0;
   if (insn.form!.operands[0]!.kind === 'opreg') {
-    if (op.size === 32) return op.kind === 1 ? dec32Reg : inc32Reg;
+    if (op.size === 32) {
+      const name = op.kind === 1 ? 'dec' : 'inc';
+      return bindForm(op, name, REGISTER_FORMS[name]!, 'reg', 'one');
+    }
     return incDecOpreg16;
   }
   return incDecRm;

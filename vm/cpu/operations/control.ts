@@ -6,7 +6,7 @@
 // limit"); with a flat CS the check is skipped.
 
 import { ECX, ESP, CS, type Cpu } from '../cpu.ts';
-import { type Binder, type Op } from '../op.ts';
+import { STACK_CALL, STACK_RET, type Binder, type Op } from '../op.ts';
 import { testCondition, zero, overflow, ZF, LAZY_SIZE_SHIFT } from '../flags.ts';
 import { Vector } from '../fault.ts';
 import { readRm } from './operands.ts';
@@ -39,6 +39,7 @@ function jccChecked(cpu: Cpu, op: Op): void {
 export const bindJcc: Binder = (op, _insn, cpu) => {
   op.isBranch = true;
   if (cpu.segFast[CS] === 0) return jccChecked;
+  op.conditionalJump = true;
   if (op.condition === 4) return jz;
   if (op.condition === 5) return jnz;
   return jcc;
@@ -68,6 +69,7 @@ function call(cpu: Cpu, op: Op): void {
 }
 export const bindCall: Binder = (op) => {
   op.isBranch = true;
+  if (op.size === 32) op.stackForm = STACK_CALL;
   return call;
 };
 
@@ -104,7 +106,10 @@ export const bindRet: Binder = (op, insn) => {
   op.isBranch = true;
   if (insn.form!.operands.length === 0) {
     op.imm = 0;
-    if (op.size === 32) return ret32;
+    if (op.size === 32) {
+      op.stackForm = STACK_RET;
+      return ret32;
+    }
   }
   return ret;
 };

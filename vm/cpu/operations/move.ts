@@ -7,24 +7,14 @@ import { Vector } from '../fault.ts';
 import { testCondition, readEflags, materialiseFlags, ZF, ARITHMETIC_FLAGS, AF, CF, PF, SF } from '../flags.ts';
 import { getRegister, setRegister, readRm, readRmSized, writeRm, modifyRm, commitRm, operandKinds, signExtend } from './operands.ts';
 import { arithmetic, ADD, SUB } from './alu.ts';
+import { bindForm, type Destination, type FormRow, type Source } from './register-forms.ts';
 
 // --- MOV ---------------------------------------------------------------------------------------
 
-function mov32RegReg(cpu: Cpu, op: Op): void {
-  cpu.regs[op.rm] = cpu.regs[op.reg]!;
-}
-function mov32RegMem(cpu: Cpu, op: Op): void {
-  cpu.regs[op.rm] = cpu.read32(op.seg, effectiveAddress(cpu, op));
-}
-function mov32MemReg(cpu: Cpu, op: Op): void {
-  cpu.write32(op.seg, effectiveAddress(cpu, op), cpu.regs[op.reg]!);
-}
-function mov32RegImm(cpu: Cpu, op: Op): void {
-  cpu.regs[op.rm] = op.imm;
-}
-function mov32MemImm(cpu: Cpu, op: Op): void {
-  cpu.write32(op.seg, effectiveAddress(cpu, op), op.imm);
-}
+/** MOV's row (register-forms.ts): the 32-bit forms' executors are generated from it, and compiled
+ *  blocks emit it in line. */
+const MOV: FormRow = { result: 'b', setsFlags: false, lazyOp: 0, arithmetic: false, keepsCarry: false, writesDestination: true, readsDestination: false };
+const mov32 = (op: Op, destination: Destination, source: Source) => bindForm(op, 'mov', MOV, destination, source);
 function movRegReg(cpu: Cpu, op: Op): void {
   setRegister(cpu, op.rm, op.size, getRegister(cpu, op.reg, op.size));
 }
@@ -50,28 +40,28 @@ export const bindMov: Binder = (op, insn) => {
     op.isMemory = true;
     if (dst === 'moffs') {
       op.reg = EAX;
-      return wide ? mov32MemReg : movMemReg;
+      return wide ? mov32(op, 'mem', 'reg') : movMemReg;
     }
     op.rm = EAX;
-    return wide ? mov32RegMem : movRegMem;
+    return wide ? mov32(op, 'rm', 'mem') : movRegMem;
   }
   if (dst === 'opreg') {
     op.rm = op.reg;
-    return wide ? mov32RegImm : movRegImm;
+    return wide ? mov32(op, 'rm', 'imm') : movRegImm;
   }
   if (src === 'imm') {
-    if (op.isMemory) return wide ? mov32MemImm : movMemImm;
-    return wide ? mov32RegImm : movRegImm;
+    if (op.isMemory) return wide ? mov32(op, 'mem', 'imm') : movMemImm;
+    return wide ? mov32(op, 'rm', 'imm') : movRegImm;
   }
   if (dst === 'reg') {
     const destination = op.reg;
     op.reg = op.rm;
     op.rm = destination;
-    if (op.isMemory) return wide ? mov32RegMem : movRegMem;
-    return wide ? mov32RegReg : movRegReg;
+    if (op.isMemory) return wide ? mov32(op, 'rm', 'mem') : movRegMem;
+    return wide ? mov32(op, 'rm', 'reg') : movRegReg;
   }
-  if (op.isMemory) return wide ? mov32MemReg : movMemReg;
-  return wide ? mov32RegReg : movRegReg;
+  if (op.isMemory) return wide ? mov32(op, 'mem', 'reg') : movMemReg;
+  return wide ? mov32(op, 'rm', 'reg') : movRegReg;
 };
 
 // --- MOVZX, MOVSX, LEA -------------------------------------------------------------------------
@@ -94,13 +84,10 @@ export const bindMovsx: Binder = (op, insn) => {
   return movsx;
 };
 
-function lea32(cpu: Cpu, op: Op): void {
-  cpu.regs[op.reg] = effectiveAddress(cpu, op);
-}
 function lea16(cpu: Cpu, op: Op): void {
   cpu.regs16[op.reg << 1] = effectiveAddress(cpu, op);
 }
-export const bindLea: Binder = (op) => (op.size === 32 ? lea32 : lea16);
+export const bindLea: Binder = (op) => (op.size === 32 ? bindForm(op, 'lea', MOV, 'reg', 'ea') : lea16);
 
 // --- XCHG, XADD, CMPXCHG, CMPXCHG8B, BSWAP ------------------------------------------------------
 

@@ -4,7 +4,7 @@
 // so a fault half-way leaves ESP as it was (the SDM's "the instruction is restartable").
 
 import { ESP, EBP, SS, type Cpu } from '../cpu.ts';
-import { effectiveAddress, type Binder, type Op } from '../op.ts';
+import { effectiveAddress, STACK_POP_REGISTER, STACK_PUSH_REGISTER, type Binder, type Op } from '../op.ts';
 import { readEflags, writeEflags, materialiseFlags, IF, IOPL, VM, RF, AC, ID, NT, VIF, VIP, FLAGS_ALWAYS_ONE } from '../flags.ts';
 import { getRegister, setRegister, readRm, operandKinds } from './operands.ts';
 import { Vector } from '../fault.ts';
@@ -52,13 +52,21 @@ function popRm(cpu: Cpu, op: Op): void {
 
 export const bindPush: Binder = (op, insn) => {
   const [src] = operandKinds(insn);
-  if (src === 'opreg') return op.size === 32 ? push32Reg : push16Reg;
+  if (src === 'opreg') {
+    if (op.size !== 32) return push16Reg;
+    op.stackForm = STACK_PUSH_REGISTER;
+    return push32Reg;
+  }
   if (src === 'imm' || src === 'simm8') return pushImm;
   return pushRm;
 };
 export const bindPop: Binder = (op, insn) => {
   const [dst] = operandKinds(insn);
-  if (dst === 'opreg') return op.size === 32 ? pop32Reg : pop16Reg;
+  if (dst === 'opreg') {
+    if (op.size !== 32) return pop16Reg;
+    op.stackForm = STACK_POP_REGISTER;
+    return pop32Reg;
+  }
   return popRm;
 };
 

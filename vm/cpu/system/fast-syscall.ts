@@ -18,22 +18,19 @@
 import { CS, SS, ESP, ECX, EDX, SEG_DPL_SHIFT, type Cpu } from '../cpu.ts';
 import { Vector } from '../fault.ts';
 import { IF, RF, VM, materialiseFlags } from '../flags.ts';
-import { FEATURE_SEP, MSR_EFER, MSR_STAR, MSR_SYSENTER_CS, MSR_SYSENTER_EIP, MSR_SYSENTER_ESP } from '../models.ts';
+import { FEATURE_SEP, MSR_EFER, MSR_STAR } from '../models.ts';
+import { SYSENTER_CS_SLOT, SYSENTER_EIP_SLOT, SYSENTER_ESP_SLOT } from '../msr-file.ts';
 import type { Binder } from '../op.ts';
 import { FLAT_CODE_ACCESS, FLAT_DATA_ACCESS, isProtectedMode, isVirtual8086 } from './descriptors.ts';
 import { EFER_SCE } from './msr.ts';
-import { systemStateOf } from './state.ts';
+import { systemStateOf, type SystemState } from './state.ts';
 
 const RING3 = 3 << SEG_DPL_SHIFT;
 
 /** Report a completed fast system call to the tracer, if one is installed. */
-function traced(cpu: Cpu, instruction: 'sysenter' | 'sysexit' | 'syscall' | 'sysret'): void {
-  const trace = systemStateOf(cpu).onTrace;
+function traced(cpu: Cpu, state: SystemState, instruction: 'sysenter' | 'sysexit' | 'syscall' | 'sysret'): void {
+  const trace = state.onTrace;
   if (trace !== null) trace({ kind: 'fast-syscall', instruction, eip: cpu.eip >>> 0, esp: cpu.regs[ESP]! >>> 0 });
-}
-
-function low32(cpu: Cpu, msr: number): number {
-  return Number((cpu.msr.get(msr) ?? 0n) & 0xffffffffn) | 0;
 }
 
 /** SYSENTER exists on this model (CPUID SEP) and really works (not on the Pentium Pro). */
@@ -41,40 +38,46 @@ function requireSysenter(cpu: Cpu): void {
   if ((cpu.model.features & FEATURE_SEP) === 0 || !cpu.model.sysenterWorks) cpu.raise(Vector.UD);
 }
 
-export function sysenter(cpu: Cpu): void {
+// The system state is found once, when the instruction is bound (a WeakMap lookup per system call
+// was a measurable part of its cost); the MSRs are read as numbers (msr-file.ts).
+
+function sysenter(cpu: Cpu, state: SystemState): void {
   requireSysenter(cpu);
-  const cs = low32(cpu, MSR_SYSENTER_CS) & 0xffff;
+  const msr = cpu.msr.sysenter;
+  const cs = msr[SYSENTER_CS_SLOT]! & 0xffff;
   if (!isProtectedMode(cpu) || (cs & 0xfffc) === 0) cpu.raise(Vector.GP, 0);
   materialiseFlags(cpu);
   cpu.flags &= ~(VM | IF | RF);
   cpu.loadSegmentCache(CS, cs & 0xfffc, 0, 0xffffffff, FLAT_CODE_ACCESS);
   cpu.setCpl(0);
   cpu.loadSegmentCache(SS, (cs & 0xfffc) + 8, 0, 0xffffffff, FLAT_DATA_ACCESS);
-  cpu.regs[ESP] = low32(cpu, MSR_SYSENTER_ESP);
-  cpu.eip = low32(cpu, MSR_SYSENTER_EIP);
-  traced(cpu, 'sysenter');
+  cpu.regs[ESP] = msr[SYSENTER_ESP_SLOT]!;
+  cpu.eip = msr[SYSENTER_EIP_SLOT]!;
+  traced(cpu, state, 'sysenter');
 }
 
-export function sysexit(cpu: Cpu): void {
+function sysexit(cpu: Cpu, state: SystemState): void {
   requireSysenter(cpu);
-  const cs = low32(cpu, MSR_SYSENTER_CS) & 0xffff;
+  const cs = cpu.msr.sysenter[SYSENTER_CS_SLOT]! & 0xffff;
   if (!isProtectedMode(cpu) || isVirtual8086(cpu) || cpu.cpl !== 0 || (cs & 0xfffc) === 0) cpu.raise(Vector.GP, 0);
   cpu.loadSegmentCache(CS, ((cs + 16) | 3) & 0xffff, 0, 0xffffffff, FLAT_CODE_ACCESS | RING3);
   cpu.setCpl(3);
   cpu.loadSegmentCache(SS, ((cs + 24) | 3) & 0xffff, 0, 0xffffffff, FLAT_DATA_ACCESS | RING3);
   cpu.regs[ESP] = cpu.regs[ECX]!;
   cpu.eip = cpu.regs[EDX]!;
-  traced(cpu, 'sysexit');
+  traced(cpu, state, 'sysexit');
 }
 
-export const bindSysenter: Binder = (op) => {
+export const bindSysenter: Binder = (op, _insn, bound) => {
   op.isBranch = true;
-  return (cpu) => sysenter(cpu);
+  const state = systemStateOf(bound);
+  return (cpu) => sysenter(cpu, state);
 };
 
-export const bindSysexit: Binder = (op) => {
+export const bindSysexit: Binder = (op, _insn, bound) => {
   op.isBranch = true;
-  return (cpu) => sysexit(cpu);
+  const state = systemStateOf(bound);
+  return (cpu) => sysexit(cpu, state);
 };
 
 // SYSCALL/SYSRET, legacy mode (AMD64 APM Vol. 3, "SYSCALL" and "SYSRET"): STAR[31:0] is the entry
@@ -87,8 +90,9 @@ function requireSyscall(cpu: Cpu): bigint {
   return cpu.msr.get(MSR_STAR) ?? 0n;
 }
 
-export const bindSyscall: Binder = (op) => {
+export const bindSyscall: Binder = (op, _insn, bound) => {
   op.isBranch = true;
+  const state = systemStateOf(bound);
   return (cpu, o) => {
     const star = requireSyscall(cpu);
     if (!isProtectedMode(cpu)) cpu.raise(Vector.GP, 0);
@@ -100,12 +104,13 @@ export const bindSyscall: Binder = (op) => {
     cpu.setCpl(0);
     cpu.loadSegmentCache(SS, (cs + 8) & 0xfffc, 0, 0xffffffff, FLAT_DATA_ACCESS);
     cpu.eip = Number(star & 0xffffffffn) | 0;
-    traced(cpu, 'syscall');
+    traced(cpu, state, 'syscall');
   };
 };
 
-export const bindSysret: Binder = (op) => {
+export const bindSysret: Binder = (op, _insn, bound) => {
   op.isBranch = true;
+  const state = systemStateOf(bound);
   return (cpu) => {
     const star = requireSyscall(cpu);
     if (!isProtectedMode(cpu) || cpu.cpl !== 0) cpu.raise(Vector.GP, 0);
@@ -116,16 +121,17 @@ export const bindSysret: Binder = (op) => {
     materialiseFlags(cpu);
     cpu.flags |= IF;
     cpu.eip = cpu.regs[ECX]!;
-    traced(cpu, 'sysret');
+    traced(cpu, state, 'sysret');
   };
 };
 
 /** VMCALL: #UD at CPL 3 (and whenever no host hook is installed); at CPL 0 the host hook runs with
  *  EIP already past the instruction, so it may redirect execution. */
-export const bindVmcall: Binder = (op) => {
+export const bindVmcall: Binder = (op, _insn, bound) => {
   op.isBranch = true;
+  const state = systemStateOf(bound);
   return (cpu, o) => {
-    const hook = systemStateOf(cpu).onVmcall;
+    const hook = state.onVmcall;
     if (hook === null || cpu.cpl !== 0 || isVirtual8086(cpu)) {
       cpu.raise(Vector.UD);
     } else {

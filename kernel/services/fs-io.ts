@@ -1,0 +1,430 @@
+// File descriptors and the bytes behind them: open, openat, creat, close, dup, dup2, dup3, fcntl,
+// pipe, pipe2, read, write, readv, writev, pread64, pwrite64, lseek, _llseek, sendfile, ioctl,
+// getdents, getdents64, fsync, fdatasync, sync, flock.
+//
+// Each service is the Linux i386 call: the same arguments in EBX, ECX, EDX, ESI, EDI, EBP, the same
+// errno values. A call that cannot go on now (an empty pipe, a terminal with no line yet) returns
+// -EAGAIN for O_NONBLOCK, or sleeps on the file's wait queue and is run again when woken
+// (kernel/wait-queue.ts).
+//
+// read() copies only what the file really has: `read(0, NULL, n)` at end of file returns 0, as on
+// Linux, which faults only when it copies a byte.
+
+import type { Kernel, SyscallService } from '../kernel.ts';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, ENOTDIR, ENOTTY, ENXIO, EOVERFLOW, ESPIPE } from '../layout.ts';
+import {
+  O_CLOEXEC, O_CREAT, O_LARGEFILE, O_NONBLOCK, O_TRUNC, O_WRONLY, SETFL_MASK, type OpenFile,
+} from '../fs/file.ts';
+import { isDir, direntType } from '../fs/inode.ts';
+import { makePipe } from '../fs/pipe.ts';
+import { AT_FDCWD, openAt } from '../fs/vfs.ts';
+import { sleepOn } from '../sched/wait.ts';
+import { Struct, copyFromUser, copyToUser, readWords, userPath, writableSpan, FAULT } from './user.ts';
+
+const MAX_RW = 0x7ffff000;                 // Linux's MAX_RW_COUNT
+const CHUNK = 1 << 20;                     // one read or write moves at most this much per step
+const IOV_MAX = 1024;
+
+export function fileOf(k: Kernel, fd: number): OpenFile | null {
+  return k.task().files.get(fd | 0);
+}
+
+// ---- open and close ----
+
+function doOpen(k: Kernel, dirfd: number, pathPointer: number, flags: number, mode: number): number {
+  const path = userPath(k, pathPointer);
+  if (typeof path === 'number') return path;
+  const task = k.task();
+  const file = openAt(k, task, dirfd, path, flags | O_LARGEFILE, mode);
+  if (typeof file === 'number') return file;
+  const fd = task.files.install(file, (flags & O_CLOEXEC) !== 0);
+  if (fd < 0) file.put(k);
+  return fd;
+}
+
+export const sys_open: SyscallService = (k, regs) => doOpen(k, AT_FDCWD, regs.get('ebx'), regs.get('ecx'), regs.get('edx'));
+export const sys_openat: SyscallService = (k, regs) => doOpen(k, regs.get('ebx'), regs.get('ecx'), regs.get('edx'), regs.get('esi'));
+export const sys_creat: SyscallService = (k, regs) => doOpen(k, AT_FDCWD, regs.get('ebx'), O_CREAT | O_WRONLY | O_TRUNC, regs.get('ecx'));
+
+export const sys_close: SyscallService = (k, regs) => k.task().files.close(k, regs.get('ebx') | 0);
+
+export const sys_dup: SyscallService = (k, regs) => {
+  const file = fileOf(k, regs.get('ebx'));
+  if (file === null) return -EBADF;
+  const fd = k.task().files.install(file.get(), false);
+  if (fd < 0) file.put(k);
+  return fd;
+};
+
+function dup3(k: Kernel, oldfd: number, newfd: number, flags: number): number {
+  const file = fileOf(k, oldfd);
+  if (file === null) return -EBADF;
+  return k.task().files.installAt(k, newfd | 0, file.get(), (flags & O_CLOEXEC) !== 0);
+}
+
+export const sys_dup2: SyscallService = (k, regs) => {
+  const [oldfd, newfd] = regs.args();
+  if ((oldfd | 0) === (newfd | 0)) return fileOf(k, oldfd) === null ? -EBADF : newfd;
+  return dup3(k, oldfd, newfd, 0);
+};
+
+export const sys_dup3: SyscallService = (k, regs) => {
+  const [oldfd, newfd, flags] = regs.args();
+  if ((flags & ~O_CLOEXEC) !== 0 || (oldfd | 0) === (newfd | 0)) return -EINVAL;
+  return dup3(k, oldfd, newfd, flags);
+};
+
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
+  F_SETOWN = 8, F_GETOWN = 9, F_GETLK64 = 12, F_SETLK64 = 13, F_SETLKW64 = 14, F_DUPFD_CLOEXEC = 1030;
+const FD_CLOEXEC = 1;
+const F_UNLCK = 2;
+
+/**
+ * fcntl/fcntl64. Record locks (F_SETLK, F_SETLKW, F_GETLK) are advisory and gate86 keeps none: setting
+ * one always succeeds and F_GETLK always answers F_UNLCK. With one machine and no other lock holders
+ * this is only wrong for programs that lock against themselves across processes.
+ */
+export const sys_fcntl64: SyscallService = (k, regs) => {
+  const [fd, command, argument] = regs.args();
+  const task = k.task();
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  switch (command) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC: {
+      if ((argument | 0) < 0) return -EINVAL;
+      const n = task.files.install(file.get(), command === F_DUPFD_CLOEXEC, argument | 0);
+      if (n < 0) file.put(k);
+      return n;
+    }
+    case F_GETFD: return task.files.closeOnExec(fd) ? FD_CLOEXEC : 0;
+    case F_SETFD: task.files.setCloseOnExec(fd, (argument & FD_CLOEXEC) !== 0); return 0;
+    case F_GETFL: return file.flags;
+    case F_SETFL: file.flags = (file.flags & ~SETFL_MASK) | (argument & SETFL_MASK); return 0;
+    case F_GETLK: case F_GETLK64: {
+      // struct flock {short l_type; short l_whence; ...}: only l_type changes.
+      if (!copyToUser(k, argument, Uint8Array.of(F_UNLCK, 0))) return FAULT;
+      return 0;
+    }
+    case F_SETLK: case F_SETLKW: case F_SETLK64: case F_SETLKW64:
+      return copyFromUser(k, argument, 4) === null ? FAULT : 0;
+    case F_GETOWN: return 0;
+    case F_SETOWN: return 0;
+    default: return -EINVAL;
+  }
+};
+
+/** flock(fd, op): advisory, and gate86 keeps no locks (see fcntl64): succeeds on an open fd. */
+export const sys_flock: SyscallService = (k, regs) => (fileOf(k, regs.get('ebx')) === null ? -EBADF : 0);
+
+function pipe2(k: Kernel, pointer: number, flags: number): number {
+  if ((flags & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -EINVAL;
+  const task = k.task();
+  const [reader, writer] = makePipe(flags);
+  const r = task.files.install(reader, (flags & O_CLOEXEC) !== 0);
+  if (r < 0) { reader.put(k); writer.put(k); return r; }
+  const w = task.files.install(writer, (flags & O_CLOEXEC) !== 0);
+  if (w < 0) { task.files.close(k, r); writer.put(k); return w; }
+  if (!copyToUser(k, pointer, new Struct(8).u32(0, r).u32(4, w).bytes)) {
+    task.files.close(k, r);
+    task.files.close(k, w);
+    return FAULT;
+  }
+  return 0;
+}
+
+export const sys_pipe: SyscallService = (k, regs) => pipe2(k, regs.get('ebx'), 0);
+export const sys_pipe2: SyscallService = (k, regs) => pipe2(k, regs.get('ebx'), regs.get('ecx'));
+
+// ---- read and write ----
+
+/** Sleep for a file that would block, or give -EAGAIN to an O_NONBLOCK caller. */
+function wouldBlock(k: Kernel, file: OpenFile): number {
+  if (file.nonBlocking() || file.ops.queue === undefined) return -EAGAIN;
+  return sleepOn(k, [file.ops.queue(file)]);
+}
+
+/** read `count` bytes into user memory at `buffer`: the count copied, or -errno. */
+export function readInto(k: Kernel, file: OpenFile, buffer: number, count: number): number {
+  if (!file.readable()) return -EBADF;
+  const read = file.ops.read;
+  if (read === undefined) return isDir(file.inode.mode) ? -EISDIR : -EINVAL;
+  const want = Math.min(count >>> 0, MAX_RW);
+  const room = writableSpan(k, buffer, Math.min(want, CHUNK));
+  const data = read(k, file, Math.min(want, CHUNK), room);
+  if (data === -EAGAIN) return wouldBlock(k, file);
+  if (typeof data === 'number') return data;
+  if (data.length > 0 && !copyToUser(k, buffer, data)) return -EFAULT;
+  return data.length;
+}
+
+/** write `count` bytes from user memory: the count written, or -errno. */
+export function writeFrom(k: Kernel, file: OpenFile, buffer: number, count: number): number {
+  if (!file.writable()) return -EBADF;
+  const write = file.ops.write;
+  if (write === undefined) return -EINVAL;
+  let total = 0;
+  const want = Math.min(count >>> 0, MAX_RW);
+  while (total < want) {
+    const n = Math.min(CHUNK, want - total);
+    const bytes = copyFromUser(k, buffer + total, n);
+    if (bytes === null) return total > 0 ? total : -EFAULT;
+    const r = write(k, file, bytes);
+    if (r === -EAGAIN) return total > 0 ? total : wouldBlock(k, file);
+    if (r < 0) return total > 0 ? total : r;
+    total += r;
+    if (r < n) break;
+  }
+  return total;
+}
+
+export const sys_read: SyscallService = (k, regs) => {
+  const [fd, buffer, count] = regs.args();
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  return readInto(k, file, buffer, count);
+};
+
+export const sys_write: SyscallService = (k, regs) => {
+  const [fd, buffer, count] = regs.args();
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  return writeFrom(k, file, buffer, count);
+};
+
+/** struct iovec arrays: [base, length] pairs, checked like Linux's rw_copy_check_uvector. */
+function iovecs(k: Kernel, pointer: number, count: number): [number, number][] | number {
+  if (count > IOV_MAX) return -EINVAL;
+  if (count === 0) return [];
+  const words = readWords(k, pointer, count * 2);
+  if (words === null) return FAULT;
+  const out: [number, number][] = [];
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const length = words[2 * i + 1]!;
+    if ((length | 0) < 0) return -EINVAL;
+    total += length;
+    if (total > 0x7fffffff) return -EINVAL;
+    out.push([words[2 * i]!, length]);
+  }
+  return out;
+}
+
+function vectored(k: Kernel, fd: number, iov: number, count: number, one: (file: OpenFile, base: number, length: number) => number): number {
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  const list = iovecs(k, iov, count);
+  if (typeof list === 'number') return list;
+  let total = 0;
+  for (const [base, length] of list) {
+    if (length === 0) continue;
+    const n = one(file, base, length);
+    if (n < 0) return total > 0 ? total : n;
+    total += n;
+    if (n < length) break;
+  }
+  return total;
+}
+
+export const sys_readv: SyscallService = (k, regs) => {
+  const [fd, iov, count] = regs.args();
+  return vectored(k, fd, iov, count, (file, base, length) => readInto(k, file, base, length));
+};
+
+export const sys_writev: SyscallService = (k, regs) => {
+  const [fd, iov, count] = regs.args();
+  return vectored(k, fd, iov, count, (file, base, length) => writeFrom(k, file, base, length));
+};
+
+/** A 64-bit offset passed as two registers (low, high). */
+const offset64 = (low: number, high: number): number => (high | 0) * 0x100000000 + (low >>> 0);
+
+/** pread/pwrite: at an offset, leaving the file position alone. */
+function atOffset(k: Kernel, fd: number, offset: number, io: (file: OpenFile) => number): number {
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  if (!file.ops.seekable || !file.inode || (file.inode.mode & 0o170000) === 0o010000) return -ESPIPE;
+  if (offset < 0) return -EINVAL;
+  // (Linux's pwrite on an O_APPEND file appends anyway — a documented bug; so does this one.)
+  const saved = file.offset;
+  file.offset = offset;
+  const r = io(file);
+  file.offset = saved;
+  return r;
+}
+
+export const sys_pread64: SyscallService = (k, regs) => {
+  const [fd, buffer, count, low, high] = regs.args();
+  return atOffset(k, fd, offset64(low, high), (file) => readInto(k, file, buffer, count));
+};
+
+export const sys_pwrite64: SyscallService = (k, regs) => {
+  const [fd, buffer, count, low, high] = regs.args();
+  return atOffset(k, fd, offset64(low, high), (file) => writeFrom(k, file, buffer, count));
+};
+
+const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+
+/** The new position for lseek, or -errno. */
+function seek(file: OpenFile, offset: number, whence: number): number {
+  if (!file.ops.seekable) return -ESPIPE;
+  let base: number;
+  switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = file.offset; break;
+    case SEEK_END: base = file.inode.size(); break;
+    case SEEK_DATA: if (offset >= file.inode.size()) return -ENXIO; base = 0; break;
+    case SEEK_HOLE: if (offset >= file.inode.size()) return -ENXIO; base = 0; offset = file.inode.size(); break;
+    default: return -EINVAL;
+  }
+  const position = base + offset;
+  if (position < 0) return -EINVAL;
+  if (isDir(file.inode.mode) && position !== file.offset) file.directory = null;
+  file.offset = position;
+  return position;
+}
+
+export const sys_lseek: SyscallService = (k, regs) => {
+  const [fd, offset, whence] = regs.args();
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  const r = seek(file, offset | 0, whence);
+  if (r > 0x7fffffff) return -EOVERFLOW;
+  return r;
+};
+
+/** _llseek(fd, offset_high, offset_low, loff_t *result, whence). */
+export const sys_llseek: SyscallService = (k, regs) => {
+  const [fd, high, low, result, whence] = regs.args();
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  const r = seek(file, offset64(low, high), whence);
+  if (r < 0) return r;
+  return copyToUser(k, result, new Struct(8).u64(0, BigInt(r)).bytes) ? 0 : FAULT;
+};
+
+/** sendfile(out, in, off_t *offset, count): copy between two files in the kernel (cat, cp use it). */
+function sendfile(k: Kernel, outFd: number, inFd: number, offsetPointer: number, count: number, wide: boolean): number {
+  const input = fileOf(k, inFd);
+  const output = fileOf(k, outFd);
+  if (input === null || output === null || !input.readable() || !output.writable()) return -EBADF;
+  if (input.ops.read === undefined || output.ops.write === undefined) return -EINVAL;
+  let saved: number | null = null;
+  if (offsetPointer !== 0) {
+    const words = readWords(k, offsetPointer, wide ? 2 : 1);
+    if (words === null) return FAULT;
+    if (!input.ops.seekable) return -ESPIPE;
+    saved = input.offset;
+    input.offset = wide ? offset64(words[0]!, words[1]!) : words[0]! | 0;
+  }
+  const want = Math.min(count >>> 0, CHUNK);
+  const data = input.ops.read(k, input, want, want);
+  let result: number;
+  if (data === -EAGAIN) result = wouldBlock(k, input);
+  else if (typeof data === 'number') result = data;
+  else if (data.length === 0) result = 0;
+  else {
+    const n = output.ops.write(k, output, data);
+    result = n;
+    if (n >= 0 && n < data.length) input.offset -= data.length - n;
+    if (n === -EAGAIN) { input.offset -= data.length; result = wouldBlock(k, output); }
+  }
+  if (saved !== null) {
+    const reached = input.offset;
+    input.offset = saved;
+    const s = wide ? new Struct(8).u64(0, BigInt(reached)) : new Struct(4).u32(0, reached);
+    if (!copyToUser(k, offsetPointer, s.bytes)) return FAULT;
+  }
+  return result;
+}
+
+export const sys_sendfile: SyscallService = (k, regs) => {
+  const [outFd, inFd, offset, count] = regs.args();
+  return sendfile(k, outFd, inFd, offset, count, false);
+};
+export const sys_sendfile64: SyscallService = (k, regs) => {
+  const [outFd, inFd, offset, count] = regs.args();
+  return sendfile(k, outFd, inFd, offset, count, true);
+};
+
+const FIOCLEX = 0x5451, FIONCLEX = 0x5450, FIONBIO = 0x5421, FIONREAD = 0x541b;
+
+/** ioctl: the generic commands, then the file's own (a terminal's); -ENOTTY for anything else. */
+export const sys_ioctl: SyscallService = (k, regs) => {
+  const [fd, command, argument] = regs.args();
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  const task = k.task();
+  switch (command) {
+    case FIOCLEX: task.files.setCloseOnExec(fd, true); return 0;
+    case FIONCLEX: task.files.setCloseOnExec(fd, false); return 0;
+  }
+  if (file.ops.ioctl !== undefined) return file.ops.ioctl(k, file, command, argument);
+  if (command === FIONBIO) {
+    const raw = copyFromUser(k, argument, 4);
+    if (raw === null) return FAULT;
+    file.flags = new DataView(raw.buffer).getInt32(0, true) !== 0 ? file.flags | O_NONBLOCK : file.flags & ~O_NONBLOCK;
+    return 0;
+  }
+  if (command === FIONREAD && (file.inode.mode & 0o170000) === 0o100000) {
+    return copyToUser(k, argument, new Struct(4).u32(0, Math.max(0, file.inode.size() - file.offset)).bytes) ? 0 : FAULT;
+  }
+  return -ENOTTY;
+};
+
+// ---- directories ----
+
+/** The entries of a directory for getdents: ".", "..", then its names (a snapshot per scan). */
+function directoryEntries(k: Kernel, file: OpenFile): { name: string; ino: number; type: number }[] | number {
+  if (file.directory !== null) return file.directory;
+  const list = file.inode.list();
+  if (typeof list === 'number') return list;
+  const parentIno = file.path?.dentry.parent?.inode.ino ?? file.inode.ino;
+  file.directory = [
+    { name: '.', ino: file.inode.ino, type: 4 }, { name: '..', ino: parentIno, type: 4 },
+    ...list.map((e) => ({ name: e.name, ino: e.ino, type: direntType(e.mode) })),
+  ];
+  void k;
+  return file.directory;
+}
+
+/** getdents64(fd, struct linux_dirent64 *, count): {u64 ino, s64 off, u16 reclen, u8 type, name}. */
+function getdents(k: Kernel, fd: number, buffer: number, count: number, wide: boolean): number {
+  const file = fileOf(k, fd);
+  if (file === null) return -EBADF;
+  if (!isDir(file.inode.mode)) return -ENOTDIR;
+  const entries = directoryEntries(k, file);
+  if (typeof entries === 'number') return entries;
+  const out: Uint8Array[] = [];
+  let used = 0;
+  let index = file.offset;
+  while (index < entries.length) {
+    const e = entries[index]!;
+    const name = Buffer.from(e.name, 'latin1');
+    const record = wide ? (19 + name.length + 1 + 7) & ~7 : (10 + name.length + 2 + 3) & ~3;
+    if (used + record > count) break;
+    const s = new Struct(record);
+    if (wide) s.u64(0, BigInt(e.ino)).u64(8, BigInt(index + 1)).u16(16, record).bytes[18] = e.type;
+    else { s.u32(0, e.ino).u32(4, index + 1).u16(8, record); s.bytes[record - 1] = e.type; }
+    s.bytes.set(name, wide ? 19 : 10);
+    out.push(s.bytes);
+    used += record;
+    index++;
+  }
+  if (out.length === 0 && index < entries.length) return -EINVAL;         // the buffer cannot hold one entry
+  const bytes = new Uint8Array(used);
+  let at = 0;
+  for (const b of out) { bytes.set(b, at); at += b.length; }
+  if (used > 0 && !copyToUser(k, buffer, bytes)) return FAULT;
+  file.offset = index;
+  return used;
+}
+
+export const sys_getdents64: SyscallService = (k, regs) => getdents(k, regs.get('ebx'), regs.get('ecx'), regs.get('edx'), true);
+export const sys_getdents: SyscallService = (k, regs) => getdents(k, regs.get('ebx'), regs.get('ecx'), regs.get('edx'), false);
+
+// ---- flushing: everything is in memory or written through to the host at once ----
+
+export const sys_fsync: SyscallService = (k, regs) => (fileOf(k, regs.get('ebx')) === null ? -EBADF : 0);
+export const sys_fdatasync = sys_fsync;
+export const sys_sync: SyscallService = () => 0;
+
