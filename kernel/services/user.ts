@@ -42,7 +42,10 @@ export function writableSpan(k: Kernel, va: number, count: number): number {
   const space = k.task().space;
   let done = 0;
   while (done < count) {
-    if (space.translate((va + done) >>> 0, true) < 0) return done;
+    // Present and writable, or in a writable area whose page the copy will fault in (demand paging,
+    // copy-on-write): a read(2) into a freshly mmapped page must not be -EFAULT.
+    const page = (va + done) >>> 0;
+    if (space.translate(page, true) < 0 && space.findVma(page)?.write !== true) return done;
     done = Math.min(count, done + (PAGE_SIZE - ((va + done) & (PAGE_SIZE - 1))));
   }
   return count;
