@@ -18,7 +18,7 @@ import { terminalInterrupt } from '../../../kernel/terminal.ts';
 import { HELLO_MAGIC, TIMEOUT_US } from './layout.ts';
 import { timerOf, type RunnerTimer } from './runner.ts';
 import { emptyRoot } from '../inputs/answer.ts';
-import { kernelCensus, leakedResources, taskProblems, type KernelCensus } from '../../../kernel/consistency.ts';
+import { kernelCensus, leakedResources, pageTableProblems, taskProblems, type KernelCensus } from '../../../kernel/consistency.ts';
 
 /** With kernel timers, a case still running this long after its alarm was due is a hang. */
 const HANG_MS = 5000;
@@ -95,7 +95,7 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
   const check = (k: Kernel, afterCase: number): void => {
     const census = kernelCensus(k);
     baseline ??= census;
-    for (const problem of [...taskProblems(k), ...leakedResources(baseline, census)]) result.problems.push({ afterCase, problem });
+    for (const problem of [...taskProblems(k), ...pageTableProblems(k), ...leakedResources(baseline, census)]) result.problems.push({ afterCase, problem });
   };
   const write = (_fd: number, bytes: Uint8Array): void => {
     if (kernel?.current?.pid !== 1) {
