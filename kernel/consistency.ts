@@ -88,19 +88,19 @@ export function pageTableProblems(k: Kernel): string[] {
 
 export interface KernelCensus {
   freeFrames: number;
-  freeKernelStacks: number;
+  kernelStacksInUse: number;
   tasks: number;
 }
 
 export function kernelCensus(k: Kernel): KernelCensus {
-  return { freeFrames: k.frames.available, freeKernelStacks: k.kernelStacks.available, tasks: k.tasks.size };
+  return { freeFrames: k.frames.available, kernelStacksInUse: k.kernelStacks.inUse, tasks: k.tasks.size };
 }
 
 /** What a quiescent kernel holds now and did not hold at `before` (both taken at the same point). */
 export function leakedResources(before: KernelCensus, now: KernelCensus): string[] {
   const problems: string[] = [];
   if (now.freeFrames !== before.freeFrames) problems.push(`${before.freeFrames - now.freeFrames} page frames not given back (free: ${before.freeFrames} before, ${now.freeFrames} now)`);
-  if (now.freeKernelStacks !== before.freeKernelStacks) problems.push(`${before.freeKernelStacks - now.freeKernelStacks} kernel stacks not given back`);
+  if (now.kernelStacksInUse !== before.kernelStacksInUse) problems.push(`${now.kernelStacksInUse - before.kernelStacksInUse} kernel stacks not given back`);
   if (now.tasks !== before.tasks) problems.push(`${now.tasks - before.tasks} tasks left over (${now.tasks} now, ${before.tasks} before)`);
   return problems;
 }

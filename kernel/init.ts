@@ -4,16 +4,31 @@
 // as fds 0, 1, 2, then task 1 execs the first program (/init, or the program the host gave), and
 // entry.S leaves through iret into it.
 
-import type { HypercallHandler } from './kernel.ts';
+import type { HypercallHandler, Kernel } from './kernel.ts';
 import { loadProgram, startThread, ExecError } from './exec.ts';
 import { TIF_IRET, VSYSCALL_ENTRY } from './layout.ts';
 import { Console } from './tty/console.ts';
 import { FileTable, FsContext } from './fs/fdtable.ts';
 import { mountRootFileSystem, readFromRoot, RootError } from './fs/root.ts';
-import { pathName } from './fs/path.ts';
+import { pathName, resolve, type Path } from './fs/path.ts';
+import { isRegular } from './fs/inode.ts';
+import { inodePages } from './mm/file-pages.ts';
+import type { FilePages } from './mm/vma.ts';
 import { commandName } from './services/process.ts';
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
+
+/**
+ * The first program as a file its segments map (/proc/PID/maps names it): its inode's pages, when
+ * the root file system holds the very file — it came from there, or the root is the host's own /.
+ * Otherwise undefined, and exec names the bytes by their path alone.
+ */
+function programFile(k: Kernel, root: { root: Path; cwd: Path }, path: string, fromRoot: boolean): FilePages | undefined {
+  if (!fromRoot && (k.host.root?.directory ?? '/') !== '/') return undefined;
+  const found = resolve({ root: root.root, cwd: root.cwd, who: { uid: 0, gid: 0 } }, root.cwd, path, { follow: true });
+  if (typeof found === 'number' || !isRegular(found.dentry.inode.mode)) return undefined;
+  return inodePages(found.dentry.inode, pathName(found, root.root), k.ram);
+}
 
 /** kernel_init(regs): the root file system, the console, then task 1 execs the first program. */
 export const kernelInit: HypercallHandler = (k, sp) => {
@@ -41,7 +56,7 @@ export const kernelInit: HypercallHandler = (k, sp) => {
     const bytes = p.image ?? readFromRoot(root.root, p.path);
     if (typeof bytes === 'number') return fail(`exec ${p.path}: ${bytes === -2 ? 'no such file in the root file system' : `error ${-bytes}`}`, -bytes);
     const loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image: bytes, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16),
+      image: bytes, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16), file: programFile(k, root, p.path, p.image === undefined),
     });
     const task = k.createInitTask(loaded.space, credentials);
     task.brkStart = task.brk = loaded.brk;

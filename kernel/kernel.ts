@@ -123,6 +123,8 @@ export class Kernel {
   idle: Task | null = null;
   /** Sleeping tasks' deadlines in host monotonic ns (kernel/sched/timer.ts). */
   readonly timers = new Map<Task, bigint>();
+  /** Inode numbers of MAP_SHARED|MAP_ANONYMOUS objects handed out so far (kernel/mm/shmem.ts). */
+  shmemInodes = 0;
   /** Futex wait queues by key (kernel/services/futex.ts). */
   readonly futexes = new Map<string, WaitQueue>();
   /** Threads that have exited and reaped themselves: their kernel stacks go after the switch away. */

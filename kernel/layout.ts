@@ -110,6 +110,8 @@ export const PTE_DIRTY = 0x040;
 export const CR0_PE = 0x00000001;
 export const CR0_WP = 0x00010000;
 export const CR0_PG = 0x80000000;
+export const X86_CR4_OSFXSR = 0x00000200;     // FXSAVE/FXRSTOR save the XMM state: SSE may run
+export const X86_CR4_OSXMMEXCPT = 0x00000400; // unmasked SIMD exceptions come as #XM (vector 19)
 
 // ---------------------------------------------------------------------------------------------
 // CPU identification: struct cpuinfo_x86 (boot_cpu_data), filled by head.S with cpuid.
@@ -123,6 +125,8 @@ export const X86_VENDOR_ID = 0x10;           // 12 chars + NUL
 export const X86_SEP_VERDICT = 0x20;         // 1 when the sysenter stub was chosen
 export const CPUINFO_SIZE = 0x24;
 export const X86_FEATURE_SEP_BIT = 11;       // CPUID leaf 1 EDX bit 11
+export const X86_FEATURE_FXSR_BIT = 24;      // FXSAVE/FXRSTOR
+export const X86_FEATURE_XMM_BIT = 25;       // SSE
 /** Linux 2.6.0 init_intel: SEP is unusable below family 6, model 3, stepping 3 (fidelity 4). */
 export const SEP_MIN_SIGNATURE = 0x633;
 
@@ -221,9 +225,9 @@ export const ASM_CONSTANTS: Record<string, number> = {
   _TIF_WORK_MASK, _TIF_ALLWORK_MASK,
   __PAGE_OFFSET, PAGE_SIZE, KERNEL_PHYS_START, EARLY_MAPPED_BYTES, VSYSCALL_BASE, VSYSCALL_ENTRY,
   VSYSCALL_SYSENTER_RETURN,
-  PTE_PRESENT, PTE_RW, PTE_USER, CR0_PE, CR0_WP, CR0_PG,
+  PTE_PRESENT, PTE_RW, PTE_USER, CR0_PE, CR0_WP, CR0_PG, X86_CR4_OSFXSR, X86_CR4_OSXMMEXCPT,
   X86_FAMILY, X86_MODEL, X86_STEPPING, X86_CPUID_LEVEL, X86_CAPABILITY, X86_VENDOR_ID,
-  X86_SEP_VERDICT, CPUINFO_SIZE, X86_FEATURE_SEP_BIT, SEP_MIN_SIGNATURE,
+  X86_SEP_VERDICT, CPUINFO_SIZE, X86_FEATURE_SEP_BIT, X86_FEATURE_FXSR_BIT, X86_FEATURE_XMM_BIT, SEP_MIN_SIGNATURE,
   MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
   BOOT_GDT, BOOT_IDT, BOOT_CPU, BOOT_VSYSCALL, BOOT_WRMSR,
   SYSCALL_VECTOR, FIRST_EXTERNAL_VECTOR, NR_IRQS,

@@ -272,6 +272,12 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
       exitThread(k, task, groupExit);
       return 0;
     }
+    // Another thread execs (de_thread's SIGKILL): this one just ends, and the process lives on.
+    const exec = task.group.execTask;
+    if (exec !== null && exec !== task) {
+      exitThread(k, task, { code: 0 });
+      return 0;
+    }
     const next = dequeueSignal(task);
     if (next === null) break;
     const outcome = deliverSignal(k, task, regs, next.signal, next.info);

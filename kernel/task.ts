@@ -57,6 +57,12 @@ export class Task {
   readonly tls: (TlsDescriptor | null)[] = [null, null, null];
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';
+  /**
+   * A vfork child: the queue its parent sleeps on until the child execs or exits (Linux's
+   * vfork_done), null once it has. A vfork parent: the child it waits for.
+   */
+  vforkDone: WaitQueue | null = null;
+  vforkChild: Task | null = null;
   /** The command name (TASK_COMM_LEN 16): the last component of the path exec was given, or prctl(PR_SET_NAME)'s. */
   comm = '';
 
@@ -90,7 +96,8 @@ export class Task {
   realTimer: { at: bigint; interval: bigint } | null = null;
 
   constructor(
-    readonly pid: number,
+    /** The thread id (gettid); a thread that execs takes over its group leader's (de_thread). */
+    public pid: number,
     public ppid: number,
     public space: AddressSpace,
     /** Physical address of this task's thread_info (the bottom of its 8 KiB kernel stack). */
@@ -130,5 +137,8 @@ export class ThreadGroup {
   readonly sharedInfo = new Map<number, { code: number; pid: number; uid: number; addr: number }>();
   readonly childExit = new WaitQueue();
   exitStatus: ExitStatus | null = null;
+  /** A thread in execve waits here for the others to end (Linux's group_exec_task and its wake-up). */
+  execTask: Task | null = null;
+  readonly threadExit = new WaitQueue();
   constructor(readonly tgid: number) {}
 }

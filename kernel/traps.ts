@@ -94,4 +94,5 @@ export const TRAP_HANDLERS: Record<string, HypercallHandler> = {
   do_coprocessor_error: trap('coprocessor_error', SIGFPE),
   do_alignment_check: trap('alignment_check', SIGBUS),
   do_machine_check: trap('machine_check', SIGBUS),
+  do_simd_coprocessor_error: trap('simd_coprocessor_error', SIGFPE),
 };

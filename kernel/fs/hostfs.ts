@@ -221,6 +221,7 @@ export class HostInode extends Inode {
         if (n === 0) break;
         done += n;
       }
+      this.mapping?.overlay(offset, out.subarray(0, done));   // a mapping's writes not yet written back
       return out.subarray(0, done);
     });
   }
@@ -229,6 +230,7 @@ export class HostInode extends Inode {
     if (this.writable() < 0) return -EROFS;
     const r = this.withFd(constants.O_WRONLY, (fd) => {
       const n = writeSync(fd, bytes, 0, bytes.length, offset);
+      this.mapping?.written(offset, bytes.subarray(0, n));         // the mappings see it at once
       this.refreshFrom(fstatSync(fd, { bigint: true }));
       return n;
     });

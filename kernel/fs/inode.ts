@@ -7,6 +7,7 @@
 
 import { EINVAL, EISDIR, ENOTDIR, EPERM } from '../layout.ts';
 import type { FileOps } from './file.ts';
+import type { MappedPages } from '../mm/file-pages.ts';
 
 // File types: the high bits of st_mode (include/uapi/linux/stat.h).
 export const S_IFMT = 0o170000;
@@ -67,6 +68,11 @@ export abstract class Inode {
   ctime: bigint;
   /** Open file descriptions that refer to this inode (an unlinked file lives on while this is > 0). */
   openCount = 0;
+  /**
+   * While the file is mapped, its page cache (kernel/mm/file-pages.ts): a file system whose read
+   * and write do not go through guest frames (hostfs) lets them see and update the cached pages.
+   */
+  mapping: MappedPages | null = null;
 
   constructor(public ino: number, public mode: number) {
     this.atime = this.mtime = this.ctime = currentTime();

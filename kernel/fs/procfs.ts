@@ -119,7 +119,7 @@ function taskDir(sb: ProcFs, task: Task): ProcDir {
     ['cmdline', file(sb, `${base}/cmdline`, () => userStrings(task, 'arg'))],
     ['environ', file(sb, `${base}/environ`, () => userStrings(task, 'env'))],
     ['comm', file(sb, `${base}/comm`, () => `${comm(task)}\n`)],
-    ['maps', file(sb, `${base}/maps`, () => task.state === 'zombie' ? '' : formatMaps(k, task))],
+    ['maps', file(sb, `${base}/maps`, () => task.state === 'zombie' ? '' : formatMaps(task.space))],
     ['exe', () => new ProcLink(sb, `${base}/exe`, () => task.executable || -ENOENT)],
     ['cwd', () => new ProcLink(sb, `${base}/cwd`, () => task.fs ? pathName(task.fs.cwd, task.fs.root) : -ENOENT, () => task.fs?.cwd ?? null)],
     ['root', () => new ProcLink(sb, `${base}/root`, () => task.fs ? pathName(task.fs.root, task.fs.root) : -ENOENT, () => task.fs?.root ?? null)],

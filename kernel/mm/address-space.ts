@@ -14,7 +14,7 @@ import { PageWalk, permits, walkPageTables } from '../../vm/cpu/mmu.ts';
 import { PAGE_SIZE, PTE_PRESENT, PTE_RW, PTE_USER, TASK_SIZE } from '../layout.ts';
 import { OutOfMemory, type FrameAllocator } from './frames.ts';
 import type { Ram } from './ram.ts';
-import { sliceVma, type Vma } from './vma.ts';
+import { canMerge, closeVma, copyVma, sliceVma, type Vma } from './vma.ts';
 
 /** RLIMIT_STACK: how far below its top the stack may grow (8 MiB, as Linux's default). */
 export const STACK_LIMIT = 8 * 1024 * 1024;
@@ -22,8 +22,8 @@ export const STACK_LIMIT = 8 * 1024 * 1024;
 export const TASK_UNMAPPED_BASE = 0x40000000;
 const pageDown = (v: number): number => (v & ~(PAGE_SIZE - 1)) >>> 0;
 
-/** What a page fault on a user address comes to. */
-export type FaultOutcome = 'mapped' | 'segv' | 'oom';
+/** What a page fault on a user address comes to (sigbus: a file mapping's page wholly past the file's end). */
+export type FaultOutcome = 'mapped' | 'segv' | 'sigbus' | 'oom';
 
 const KERNEL_PDE_FIRST = TASK_SIZE >>> 22;       // 768
 const FRAME_MASK = 0xfffff000;
@@ -176,6 +176,11 @@ export class AddressSpace {
     return null;
   }
 
+  /** Can the kernel access the user page holding `va` (faulting it in as a user access would)? */
+  faultIn(va: number, write: boolean): boolean {
+    return this.userPage(va, write) >= 0;
+  }
+
   /**
    * A user access from the kernel (copy_from_user and friends): the physical address, after
    * faulting the page in as the MMU's #PF would for the program (demand paging, copy-on-write, the
@@ -205,13 +210,34 @@ export class AddressSpace {
     return this.vmas.some((v) => v.start < end && v.end > start);
   }
 
-  /** Add an area where there is none (callers unmap first: MAP_FIXED). */
+  /**
+   * Add an area where there is none (callers unmap first: MAP_FIXED). The space takes over the
+   * area's hold on its file. Like Linux's vma_merge, an area that continues its neighbour (same
+   * rights and kind, the next page of the same file) becomes one area with it: two adjacent
+   * anonymous mmaps are one line of /proc/PID/maps, and an mprotect undone joins the pieces again.
+   */
   insertVma(vma: Vma): void {
-    this.vmas.push(vma);
-    this.vmas.sort((a, b) => a.start - b.start);
+    let at = this.vmas.findIndex((v) => v.start > vma.start);
+    if (at < 0) at = this.vmas.length;
+    this.vmas.splice(at, 0, vma);
+    const next = this.vmas[at + 1];
+    if (next !== undefined && canMerge(vma, next)) {
+      vma.end = next.end;
+      closeVma(next, this.frames);
+      this.vmas.splice(at + 1, 1);
+    }
+    const previous = this.vmas[at - 1];
+    if (previous !== undefined && canMerge(previous, vma)) {
+      previous.end = vma.end;
+      closeVma(vma, this.frames);
+      this.vmas.splice(at, 1);
+    }
   }
 
-  /** Cut [start, end) out of every area (splitting those it only partly covers). */
+  /**
+   * Cut [start, end) out of every area (splitting those it only partly covers). The pieces cut
+   * out are returned and the caller owns them: it inserts them again (mprotect) or closes them.
+   */
   removeVmas(start: number, end: number): Vma[] {
     const removed: Vma[] = [];
     const kept: Vma[] = [];
@@ -220,9 +246,15 @@ export class AddressSpace {
       removed.push(sliceVma(vma, start, end));
       if (vma.start < start) kept.push(sliceVma(vma, vma.start, start));
       if (vma.end > end) kept.push(sliceVma(vma, end, vma.end));
+      closeVma(vma, this.frames);
     }
     this.vmas = kept.sort((a, b) => a.start - b.start);
     return removed;
+  }
+
+  /** Drop the areas of [start, end) and leave their pages mapped (exec: a segment taking over a page). */
+  forgetVmas(start: number, end: number): void {
+    for (const vma of this.removeVmas(start, end)) closeVma(vma, this.frames);
   }
 
   /** munmap: the areas and their pages (a shared file page is written back first). */
@@ -230,6 +262,7 @@ export class AddressSpace {
     for (const vma of this.removeVmas(start, end)) {
       if (vma.shared && vma.file !== null) this.writeBack(vma);
       this.unmapRange(vma.start, vma.end);
+      closeVma(vma, this.frames);
     }
   }
 
@@ -288,21 +321,34 @@ export class AddressSpace {
         this.ptesChanged = true;
         return 'mapped';
       }
-      let frame: number;
-      const cached = vma.file !== null && vma.shared ? vma.file.pages.frame?.(vma.file.offset + (page - vma.start), this.frames) : undefined;
-      if (cached !== undefined) frame = cached;                        // the page cache's own frame
-      else {
-        frame = this.frames.allocate();
-        if (vma.file !== null) vma.file.pages.read(vma.file.offset + (page - vma.start), this.ram.u8.subarray(frame, frame + PAGE_SIZE));
-      }
-      // A private page starts read-only when read first from a file (a later write copies it).
-      const writable = vma.write && (vma.shared || vma.file === null || write);
+      if (vma.file !== null && vma.file.pages.size !== undefined && vma.file.offset + (page - vma.start) >= vma.file.pages.size()) return 'sigbus';
+      const { frame, writable } = this.newPage(vma, page, write);
       this.ram.write32(pte, frame | PTE_PRESENT | user | (writable ? PTE_RW : 0));
       return 'mapped';
     } catch (error) {
       if (error instanceof OutOfMemory) return 'oom';
       throw error;
     }
+  }
+
+  /**
+   * The frame a first touch of `page` maps, and whether it may be written now. Anonymous memory:
+   * a zeroed frame. A file that keeps its pages in guest frames (the page cache: tmpfs, shared
+   * anonymous memory): MAP_SHARED maps the cache's frame itself; MAP_PRIVATE maps it read-only
+   * until the first write copies it (copy-on-write of a file page), and a first touch that is a
+   * write copies at once. A file without a cache: a private copy of its bytes, read-only until
+   * written when the mapping is private and the touch a read.
+   */
+  private newPage(vma: Vma, page: number, write: boolean): { frame: number; writable: boolean } {
+    if (vma.file === null) return { frame: this.frames.allocate(), writable: vma.write };
+    const offset = vma.file.offset + (page - vma.start);
+    const pages = vma.file.pages;
+    if (pages.frame !== undefined && (vma.shared || !write)) {
+      return { frame: pages.frame(offset, this.frames), writable: vma.write && vma.shared };
+    }
+    const frame = this.frames.allocate();
+    pages.read(offset, this.ram.u8.subarray(frame, frame + PAGE_SIZE));
+    return { frame, writable: vma.write && (vma.shared || write) };
   }
 
   /** mprotect's page-table half: the present pages of [start, end) get the area's rights. */
@@ -334,13 +380,20 @@ export class AddressSpace {
     this.ptesChanged = true;
   }
 
-  /** MAP_SHARED of a file: write its present pages back (msync, munmap). */
-  writeBack(vma: Vma): void {
+  /** MAP_SHARED of a file: write its present pages in [from, to) back (msync, munmap, exit). */
+  writeBack(vma: Vma, from = vma.start, to = vma.end): void {
     if (vma.file === null) return;
-    for (let va = vma.start; va < vma.end; va += PAGE_SIZE) {
+    for (let va = Math.max(from, vma.start); va < Math.min(to, vma.end); va += PAGE_SIZE) {
       const pa = this.translate(va, false);
       if (pa >= 0) vma.file.pages.write(vma.file.offset + (va - vma.start), this.ram.u8.subarray(pa, pa + PAGE_SIZE));
     }
+  }
+
+  /** The frames this space holds: its directory, its page tables, its present pages (a leak check's unit). */
+  framesInUse(): number {
+    let n = 1;
+    for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) if ((this.ram.read32(this.directory + slot * 4) & PTE_PRESENT) !== 0) n++;
+    return n + this.presentPages();
   }
 
   /** How many pages are present in [start, end) (tests and /proc use it). */
@@ -349,7 +402,7 @@ export class AddressSpace {
     for (let va = start; va < end; va += PAGE_SIZE) {
       const pte = this.pteAddress(va, false);
       if (pte >= 0 && (this.ram.read32(pte) & PTE_PRESENT) !== 0) n++;
-      else if (pte < 0) va = (((va >>> 22) + 1) << 22) - PAGE_SIZE;    // no table: skip its 4 MiB
+      else if (pte < 0) va = ((va >>> 22) + 1) * 0x400000 - PAGE_SIZE;   // no table: skip its 4 MiB
     }
     return n;
   }
@@ -362,7 +415,8 @@ export class AddressSpace {
    */
   clone(kernelDirectory: number): AddressSpace {
     const child = new AddressSpace(this.ram, this.frames, kernelDirectory);
-    child.vmas = this.vmas.map((v) => ({ ...v, file: v.file === null ? null : { ...v.file } }));
+    child.vmas = this.vmas.map(copyVma);
+    child.readImpliesExec = this.readImpliesExec;
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     child.mmapNext = this.mmapNext;
@@ -404,6 +458,11 @@ export class AddressSpace {
 
   /** Tasks using this space: CLONE_VM threads share one, and the last to leave frees it. */
   private users = 1;
+  /**
+   * Linux's READ_IMPLIES_EXEC personality, which exec sets for a binary without PT_GNU_STACK:
+   * every readable mapping is executable too (kept here: it only decides mappings' rights).
+   */
+  readImpliesExec = false;
   /** Program break: where the heap starts (after exec) and where it ends now. */
   brkStart = 0;
   brk = 0;
@@ -421,8 +480,13 @@ export class AddressSpace {
     if (--this.users === 0) this.destroy();
   }
 
-  /** Free every user page and page table (exit, exec). The kernel half is shared: left alone. */
+  /** Free every user page and page table (exit, exec), and close the areas' files. The kernel half is shared: left alone. */
   destroy(): void {
+    for (const vma of this.vmas) {
+      if (vma.shared && vma.file !== null) this.writeBack(vma);
+      closeVma(vma, this.frames);
+    }
+    this.vmas = [];
     for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {
       const pde = this.ram.read32(this.directory + slot * 4);
       if ((pde & PTE_PRESENT) === 0) continue;

@@ -2,13 +2,14 @@
 // this fault's when it is read here) — Linux's arch/i386/mm/fault.c. A fault on a user address
 // goes to the address space (kernel/mm/address-space.ts `fault`): a page of an area touched for the
 // first time (demand paging), a write to a copy-on-write page, the stack growing down. Then the
-// CPU runs the faulting instruction again. An address no area allows is SIGSEGV from user mode,
+// CPU runs the faulting instruction again. A file mapping's page wholly past the file's end is
+// SIGBUS. An address no area allows is SIGSEGV from user mode,
 // the exception table's fixup or an oops from the kernel (traps.ts handleFault); no frame left is
 // the OOM killer's SIGKILL.
 
 import type { HypercallHandler } from '../kernel.ts';
 import { handleFault } from '../traps.ts';
-import { SIGKILL, SIGSEGV } from '../signal-numbers.ts';
+import { SIGBUS, SIGKILL, SIGSEGV } from '../signal-numbers.ts';
 import { TASK_SIZE } from '../layout.ts';
 import { exitGroup } from '../services/process.ts';
 
@@ -30,6 +31,10 @@ export const doPageFault: HypercallHandler = (k, sp) => {
     if (outcome === 'oom') {
       k.host.log(`Out of memory: killed process ${task.tgid}`);
       exitGroup(k, task, { signal: SIGKILL });
+      return 0;
+    }
+    if (outcome === 'sigbus') {
+      handleFault(k, regs, 'page_fault', error, SIGBUS, address);
       return 0;
     }
   }

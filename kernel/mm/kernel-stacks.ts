@@ -8,14 +8,16 @@ import type { Ram } from './ram.ts';
 
 export class KernelStacks {
   private readonly free: number[] = [];
+  private readonly size: number;
 
-  constructor(private readonly ram: Ram, start: number, end: number) {
+  constructor(private readonly ram: Ram, private readonly start: number, private readonly end: number) {
     for (let pa = Math.ceil(start / THREAD_SIZE) * THREAD_SIZE; pa + THREAD_SIZE <= end; pa += THREAD_SIZE) this.free.push(pa);
     this.free.reverse();
+    this.size = this.free.length;
   }
 
-  /** Stacks not handed out (the kernel's consistency checks count them). */
-  get available(): number { return this.free.length; }
+  /** Stacks handed out and not given back (the fuzz checks that exited tasks return theirs). */
+  get inUse(): number { return this.size - this.free.length; }
 
   /** A zeroed stack's physical address (its thread_info is at the bottom). */
   allocate(): number {
@@ -25,5 +27,8 @@ export class KernelStacks {
     return pa;
   }
 
-  release(pa: number): void { this.free.push(pa); }
+  /** Give a stack back; init_thread_union (task 1's, in the image) is not the pool's and stays. */
+  release(pa: number): void {
+    if (pa >= this.start && pa + THREAD_SIZE <= this.end) this.free.push(pa);
+  }
 }

@@ -56,7 +56,7 @@ export function switchTo(k: Kernel, next: Task): void {
  * kernel stack of threads that reaped themselves — except those of `previous`, the task being
  * switched away from, whose stack schedule is still running on: they go at a later switch.
  */
-function releaseExited(k: Kernel, previous: Task | null): void {
+export function releaseExited(k: Kernel, previous: Task | null): void {
   for (const task of k.tasks.values()) {
     if (task.state === 'zombie' && task !== k.current && task !== previous && !task.spaceReleased) {
       task.space.release();

@@ -30,6 +30,7 @@ import type { Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { ERESTARTSYS, ESLEEPING, ETIMEDOUT } from '../layout.ts';
 import { signalPending } from '../signals.ts';
+import { SIGKILL } from '../signal-numbers.ts';
 import { addTimer, cancelTimer } from './timer.ts';
 
 export type WakeReason = 'woken' | 'timeout' | 'signal';
@@ -42,6 +43,8 @@ export interface Sleep {
   deadline: bigint | null;
   /** Signals end the sleep (TASK_INTERRUPTIBLE) or not (TASK_UNINTERRUPTIBLE). */
   interruptible: boolean;
+  /** Uninterruptible, but a fatal signal (SIGKILL) ends it (TASK_KILLABLE). */
+  killable: boolean;
   /** Why the last sleep ended; null while asleep. */
   wokenBy: WakeReason | null;
 }
@@ -50,13 +53,18 @@ export class WaitQueue {
   /** Sleepers in arrival order (a Set keeps insertion order): wake(k, 1) is first come, first served. */
   private readonly sleepers = new Set<Task>();
 
+  /** `emptied` runs when the last sleeper leaves, however it leaves (the futex table forgets the queue). */
+  constructor(private readonly emptied: (() => void) | null = null) {}
+
   get size(): number { return this.sleepers.size; }
   has(task: Task): boolean { return this.sleepers.has(task); }
   /** The sleepers, oldest first (futex requeue moves them between queues). */
   tasks(): Task[] { return [...this.sleepers]; }
 
   add(task: Task): void { this.sleepers.add(task); }
-  remove(task: Task): void { this.sleepers.delete(task); }
+  remove(task: Task): void {
+    if (this.sleepers.delete(task) && this.sleepers.size === 0) this.emptied?.();
+  }
 
   /** Wake up to `count` sleepers (oldest first) that `accept`; returns how many woke. */
   wake(k: Kernel, count = Infinity, accept: (task: Task) => boolean = () => true): number {
@@ -73,19 +81,26 @@ export class WaitQueue {
   wakeAll(k: Kernel): number { return this.wake(k); }
 }
 
+/** Is SIGKILL on its way to the task (kill -9, exit_group, a fatal signal, another thread's execve)? */
+export function fatalSignalPending(task: Task): boolean {
+  return (task.pendingSignals & (1 << SIGKILL)) !== 0;
+}
+
 /**
  * From a service: sleep the current task on `queues` until a wake-up, the deadline (host monotonic
- * ns) or, if interruptible, a signal. Returns -ESLEEPING (return it from the service), or, without
- * sleeping, -ERESTARTSYS when a signal is pending or -ETIMEDOUT when the deadline has passed.
+ * ns) or, if interruptible, a signal (if killable, SIGKILL only). Returns -ESLEEPING (return it
+ * from the service), or, without sleeping, -ERESTARTSYS when such a signal is pending or
+ * -ETIMEDOUT when the deadline has passed.
  */
-export function sleepOn(k: Kernel, queues: WaitQueue | WaitQueue[], options: { deadline?: bigint | null; interruptible?: boolean } = {}): number {
+export function sleepOn(k: Kernel, queues: WaitQueue | WaitQueue[], options: { deadline?: bigint | null; interruptible?: boolean; killable?: boolean } = {}): number {
   const task = k.task();
   const interruptible = options.interruptible ?? true;
+  const killable = options.killable ?? false;
   const deadline = task.sleep !== null ? task.sleep.deadline : options.deadline ?? null;
-  if (interruptible && signalPending(task)) return -ERESTARTSYS;
+  if (interruptible ? signalPending(task) : killable && fatalSignalPending(task)) return -ERESTARTSYS;
   if (deadline !== null && k.host.monotonic() >= deadline) return -ETIMEDOUT;
   const list = Array.isArray(queues) ? queues : [queues];
-  task.sleep = { queues: list, deadline, interruptible, wokenBy: null };
+  task.sleep = { queues: list, deadline, interruptible, killable, wokenBy: null };
   for (const queue of list) queue.add(task);
   if (deadline !== null) addTimer(k, task, deadline);
   task.state = 'sleeping';
@@ -101,7 +116,7 @@ export function wokenBy(task: Task): WakeReason | null {
 export function wakeTask(k: Kernel, task: Task, reason: WakeReason): void {
   const sleep = task.sleep;
   if (task.state !== 'sleeping' || sleep === null) return;
-  if (reason === 'signal' && !sleep.interruptible) return;
+  if (reason === 'signal' && !sleep.interruptible && !(sleep.killable && fatalSignalPending(task))) return;
   for (const queue of sleep.queues) queue.remove(task);
   sleep.queues = [];
   sleep.wokenBy = reason;

@@ -18,7 +18,7 @@
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { AddressSpace } from '../mm/address-space.ts';
 import type { PtRegs } from '../pt-regs.ts';
-import { EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTARTSYS, ERESTART_RESTARTBLOCK, ETIMEDOUT } from '../layout.ts';
+import { EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTARTSYS, ERESTART_RESTARTBLOCK, ESLEEPING, ETIMEDOUT } from '../layout.ts';
 import { WaitQueue, sleepOn, wokenBy } from '../sched/wait.ts';
 import { readWords } from './user.ts';
 
@@ -39,17 +39,23 @@ function key(space: AddressSpace, uaddr: number): string {
   return `${space.directory}:${uaddr >>> 0}`;
 }
 
+/**
+ * The word's queue. It leaves the table when its last waiter leaves it, however that happens (a
+ * wake-up, a timeout, a signal, a requeue to another word): the table would otherwise keep a queue
+ * for every word ever waited on.
+ */
 function queueOf(k: Kernel, space: AddressSpace, uaddr: number): WaitQueue {
   const name = key(space, uaddr);
   let queue = k.futexes.get(name);
   if (queue === undefined) {
-    queue = new WaitQueue();
-    k.futexes.set(name, queue);
+    const created: WaitQueue = new WaitQueue(() => { if (k.futexes.get(name) === created) k.futexes.delete(name); });
+    k.futexes.set(name, created);
+    queue = created;
   }
   return queue;
 }
 
-/** Forget queues nobody sleeps on (the table would otherwise grow with every word ever waited on). */
+/** Forget a queue nobody came to sleep on (a wait that did not sleep, a requeue that moved nobody). */
 function tidy(k: Kernel, space: AddressSpace, uaddr: number): void {
   const name = key(space, uaddr);
   if (k.futexes.get(name)?.size === 0) k.futexes.delete(name);
@@ -89,6 +95,7 @@ function futexWait(k: Kernel, uaddr: number, expected: number, deadline: bigint 
   if (value !== expected >>> 0) return -EAGAIN;
   task.futexBitset = bitset;
   const result = sleepOn(k, queueOf(k, task.space, uaddr), { deadline });
+  if (result !== -ESLEEPING) tidy(k, task.space, uaddr);         // it did not sleep after all
   if (result === -ERESTARTSYS) return interrupted();
   return result;                                    // -ESLEEPING, or -ETIMEDOUT (already past)
 }

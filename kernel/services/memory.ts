@@ -7,9 +7,15 @@
 // -ENOMEM at once; smaller ones succeed, and a fault that finds no frame left is the OOM killer's.
 
 import type { Kernel, SyscallService } from '../kernel.ts';
-import { EBADF, EFAULT, EINVAL, ENOMEM, PAGE_SIZE, TASK_SIZE } from '../layout.ts';
+import { EACCES, EBADF, EFAULT, EINVAL, ENODEV, ENOMEM, EOVERFLOW, PAGE_SIZE, TASK_SIZE } from '../layout.ts';
+import { inodePages, type InodePages } from '../mm/file-pages.ts';
+import { isRegular, S_IFCHR, S_IFMT } from '../fs/inode.ts';
+import { DEV_ZERO } from '../fs/devices.ts';
+import { O_APPEND } from '../fs/file.ts';
+import { pathName } from '../fs/path.ts';
 import { STACK_LIMIT, TASK_UNMAPPED_BASE, type AddressSpace } from '../mm/address-space.ts';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, sliceVma, type Vma } from '../mm/vma.ts';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, closeVma, sliceVma, type Vma } from '../mm/vma.ts';
+import { SharedAnonymous } from '../mm/shmem.ts';
 
 const pageUp = (v: number): number => Math.ceil(v / PAGE_SIZE) * PAGE_SIZE;
 const MAP_SHARED = 0x01;
@@ -47,7 +53,7 @@ export const sys_brk: SyscallService = (k, regs) => {
     if (tooBig(k, newEnd - task.brkStart) || space.overlaps(oldEnd, newEnd) || newEnd > MMAP_LIMIT) return task.brk;
     const heap = heapVma(space);
     if (heap !== null && heap.end === oldEnd) heap.end = newEnd;
-    else space.insertVma({ start: oldEnd, end: newEnd, read: true, write: true, exec: true, shared: false, growsDown: false, name: '[heap]', file: null });
+    else space.insertVma({ start: oldEnd, end: newEnd, read: true, write: true, exec: space.readImpliesExec, shared: false, growsDown: false, name: '[heap]', file: null });
   } else if (newEnd < oldEnd) {
     space.unmap(newEnd, oldEnd);
   }
@@ -55,32 +61,69 @@ export const sys_brk: SyscallService = (k, regs) => {
   return task.brk;
 };
 
-function protection(prot: number): Pick<Vma, 'read' | 'write' | 'exec'> {
-  return { read: (prot & PROT_READ) !== 0, write: (prot & PROT_WRITE) !== 0, exec: (prot & PROT_EXEC) !== 0 };
+/** The rights PROT_* asks for; under READ_IMPLIES_EXEC (exec.ts) a readable mapping is executable too. */
+function protection(space: AddressSpace, prot: number): Pick<Vma, 'read' | 'write' | 'exec'> {
+  const read = (prot & PROT_READ) !== 0;
+  return { read, write: (prot & PROT_WRITE) !== 0, exec: (prot & PROT_EXEC) !== 0 || (read && space.readImpliesExec) };
 }
 
-/** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous mappings (files need an fd table). */
+/**
+ * What mmap of descriptor `fd` maps: a regular file's pages (kernel/mm/file-pages.ts, opened once
+ * for the area), null for /dev/zero (anonymous memory, as Linux's mmap_zero), or an errno: EBADF
+ * for no such descriptor, ENODEV for what cannot be mapped (pipes, ttys, directories), EACCES for
+ * a file not open for reading, or open without write for a writable MAP_SHARED mapping (which then
+ * may never become writable: mayWrite).
+ */
+function mappedFile(k: Kernel, fd: number, shared: boolean, prot: number): { pages: InodePages; mayWrite: boolean } | null | number {
+  const task = k.task();
+  const file = task.files.get(fd);
+  if (file === null) return -EBADF;
+  const inode = file.inode;
+  if ((inode.mode & S_IFMT) === S_IFCHR && inode.rdev === DEV_ZERO) return null;
+  if (!isRegular(inode.mode) || file.path === null) return -ENODEV;
+  if (!file.readable()) return -EACCES;
+  if (shared && (prot & PROT_WRITE) !== 0 && (!file.writable() || (file.flags & O_APPEND) !== 0)) return -EACCES;
+  const pages = inodePages(inode, pathName(file.path, task.fs.root), k.ram);
+  pages.open();
+  return { pages, mayWrite: !shared || file.writable() };
+}
+
+/** mmap2(addr, length, prot, flags, fd, pgoffset): anonymous memory, or a file's pages from pgoffset on. */
 export const sys_mmap_pgoff: SyscallService = (k, regs) => {
-  const [addr, length, prot, flags] = regs.args();
+  const [addr, length, prot, flags, fd, pgoffset] = regs.args();
   const space = k.task().space;
   if (length === 0 || length > TASK_SIZE) return -EINVAL;
   const type = flags & (MAP_SHARED | MAP_PRIVATE);
   if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
-  if ((flags & MAP_ANONYMOUS) === 0) return -EBADF;          // no file descriptors to map yet
   const size = pageUp(length);
+  if ((flags & MAP_ANONYMOUS) === 0 && (pgoffset + size / PAGE_SIZE) * PAGE_SIZE > 0xffffffff + 1) return -EOVERFLOW;
   if (tooBig(k, size)) return -ENOMEM;
+  if ((flags & MAP_FIXED) !== 0 && ((addr & (PAGE_SIZE - 1)) !== 0 || addr + size > TASK_SIZE || addr + size < addr)) return -EINVAL;
+  const mapped = (flags & MAP_ANONYMOUS) === 0 ? mappedFile(k, fd | 0, type === MAP_SHARED, prot) : null;
+  if (typeof mapped === 'number') return mapped;
   let start: number;
   if ((flags & MAP_FIXED) !== 0) {
-    if ((addr & (PAGE_SIZE - 1)) !== 0 || addr + size > TASK_SIZE || addr + size < addr) return -EINVAL;
     start = addr;
     space.unmap(start, start + size);
   } else {
     // A hint is taken when the range is free; otherwise the lowest gap above TASK_UNMAPPED_BASE.
     const hint = pageUp(addr);
     start = hint !== 0 && hint + size <= MMAP_LIMIT && !space.overlaps(hint, hint + size) ? hint : space.findGap(size, TASK_UNMAPPED_BASE, MMAP_LIMIT);
-    if (start < 0) return -ENOMEM;
+    if (start < 0) {
+      mapped?.pages.close(k.frames);
+      return -ENOMEM;
+    }
   }
-  space.insertVma({ start, end: start + size, ...protection(prot), shared: type === MAP_SHARED, growsDown: (flags & MAP_GROWSDOWN) !== 0, name: '', file: null });
+  // A file's pages; or for MAP_SHARED|MAP_ANONYMOUS a fresh in-memory object (Linux's
+  // shmem_zero_setup), whose pages stay one set of frames for every process that inherits the
+  // mapping, touched before the fork or after.
+  const file = mapped !== null ? { pages: mapped.pages, offset: pgoffset * PAGE_SIZE }
+    : type === MAP_SHARED ? { pages: new SharedAnonymous(k.ram, ++k.shmemInodes), offset: 0 } : null;
+  const mayWrite = mapped?.mayWrite ?? true;
+  space.insertVma({
+    start, end: start + size, ...protection(space, prot), shared: type === MAP_SHARED, growsDown: (flags & MAP_GROWSDOWN) !== 0, name: '', file,
+    ...(mayWrite ? {} : { mayWrite }),
+  });
   return start;
 };
 
@@ -111,8 +154,10 @@ export const sys_mprotect: SyscallService = (k, regs) => {
   const space = k.task().space;
   const end = addr + pageUp(length);
   if (!covered(space, addr, end)) return -ENOMEM;
+  // A shared mapping of a file opened without write access can never be made writable.
+  if ((prot & PROT_WRITE) !== 0 && space.vmas.some((v) => v.start < end && v.end > addr && v.mayWrite === false)) return -EACCES;
   for (const piece of space.removeVmas(addr, end)) {
-    const vma = { ...piece, ...protection(prot) };
+    const vma = { ...piece, ...protection(space, prot) };
     space.insertVma(vma);
     space.applyProtection(vma.start, vma.end, vma);
   }
@@ -151,14 +196,17 @@ export const sys_mremap: SyscallService = (k, regs) => {
     if (target < 0) return -ENOMEM;
   }
   const moved = sliceVma(vma, old, old + Math.min(oldSize, newSize));
-  space.removeVmas(old, old + oldSize);
+  for (const piece of space.removeVmas(old, old + oldSize)) closeVma(piece, k.frames);
   space.movePages(old, target, Math.min(oldSize, newSize));
   space.unmapRange(old, old + oldSize);                                             // a shrinking move's tail
   space.insertVma({ ...moved, start: target, end: target + newSize });
   return target;
 };
 
-/** madvise(addr, len, advice): MADV_DONTNEED drops the pages (they come back zeroed); the rest are hints. */
+/**
+ * madvise(addr, len, advice): MADV_DONTNEED drops the pages — private ones come back zeroed (or as
+ * the file's bytes again), shared ones from the object that holds them; the rest are hints.
+ */
 export const sys_madvise: SyscallService = (k, regs) => {
   const [addr, length, advice] = regs.args();
   if ((addr & (PAGE_SIZE - 1)) !== 0 || (length | 0) < 0) return -EINVAL;
@@ -167,7 +215,11 @@ export const sys_madvise: SyscallService = (k, regs) => {
   const end = addr + pageUp(length);
   if (!covered(space, addr, end)) return -ENOMEM;
   if (advice === MADV_DONTNEED) {
-    for (const vma of space.vmas) if (vma.start < end && vma.end > addr && !vma.shared) space.unmapRange(Math.max(vma.start, addr), Math.min(vma.end, end));
+    for (const vma of space.vmas) {
+      if (vma.start >= end || vma.end <= addr) continue;
+      if (vma.shared) space.writeBack(vma, addr, end);
+      space.unmapRange(Math.max(vma.start, addr), Math.min(vma.end, end));
+    }
   }
   return 0;
 };
@@ -180,6 +232,6 @@ export const sys_msync: SyscallService = (k, regs) => {
   const space = k.task().space;
   const end = addr + pageUp(length);
   if (length !== 0 && !covered(space, addr, end)) return -ENOMEM;
-  for (const vma of space.vmas) if (vma.shared && vma.file !== null && vma.start < end && vma.end > addr) space.writeBack(sliceVma(vma, addr, end));
+  for (const vma of space.vmas) if (vma.shared && vma.file !== null && vma.start < end && vma.end > addr) space.writeBack(vma, addr, end);
   return 0;
 };

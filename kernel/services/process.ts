@@ -19,17 +19,31 @@ import { disassociate } from '../tty/console.ts';
 import { SIGCONT, SIGHUP } from '../signal-numbers.ts';
 
 /**
- * A thread ends (exit, or its share of exit_group / a fatal signal). CLONE_CHILD_CLEARTID's word is
- * zeroed and futex-woken (pthread_join waits on it), robust futexes it held are marked
- * FUTEX_OWNER_DIED. A thread other than the leader reaps itself: it leaves k.tasks now, and its
+ * A task lets go of its address space: it exits, or execs another program (Linux's mm_release).
+ * The robust futexes it still holds are marked FUTEX_OWNER_DIED, CLONE_CHILD_CLEARTID's word is
+ * zeroed and futex-woken (pthread_join waits on it), and a vfork parent, asleep until this moment,
+ * wakes.
+ */
+export function releaseMm(k: Kernel, task: Task): void {
+  exitRobustList(k, task);
+  task.robustList = 0;
+  if (task.clearChildTid !== 0 && task.space.write32(task.clearChildTid, 0)) futexWake(k, task.space, task.clearChildTid, 1);
+  task.clearChildTid = 0;
+  const vforkDone = task.vforkDone;
+  task.vforkDone = null;
+  vforkDone?.wakeAll(k);
+}
+
+/**
+ * A thread ends (exit, or its share of exit_group / a fatal signal / another thread's execve):
+ * releaseMm, then a thread other than the leader reaps itself: it leaves k.tasks now, and its
  * kernel stack is freed after the switch away from it (k.exited). The leader stays as a zombie;
  * when the last thread of the process is gone, the process ends (endProcess). The task never
  * returns to user mode: TIF_NEED_RESCHED makes its way out schedule away from it for good.
  */
 export function exitThread(k: Kernel, task: Task, status: ExitStatus): void {
   if (task.state === 'zombie') return;
-  if (task.clearChildTid !== 0 && task.space.write32(task.clearChildTid, 0)) futexWake(k, task.space, task.clearChildTid, 1);
-  exitRobustList(k, task);
+  releaseMm(k, task);
   if (task.sleep !== null) wakeTask(k, task, 'signal');
   task.sleep = null;
   task.state = 'zombie';
@@ -39,6 +53,7 @@ export function exitThread(k: Kernel, task: Task, status: ExitStatus): void {
   task.fs.users--;
   const group = task.group;
   group.threads.delete(task);
+  group.threadExit.wakeAll(k);                      // an execve waiting for the other threads to end
   if (!task.isLeader) {
     k.tasks.delete(task.pid);
     k.exited.push(task);
@@ -53,15 +68,19 @@ export function exitThread(k: Kernel, task: Task, status: ExitStatus): void {
  * do_notify_resume, which sees group.exitStatus and calls exitThread.
  */
 export function exitGroup(k: Kernel, task: Task, status: ExitStatus): void {
-  const group = task.group;
-  group.exitStatus ??= status;
-  for (const thread of group.threads) {
+  task.group.exitStatus ??= status;
+  zapOtherThreads(k, task);
+  exitThread(k, task, task.group.exitStatus!);
+}
+
+/** SIGKILL to every other thread of the process, ending any sleep (Linux's zap_other_threads). */
+export function zapOtherThreads(k: Kernel, task: Task): void {
+  for (const thread of task.group.threads) {
     if (thread === task) continue;
     thread.pendingSignals |= 1 << SIGKILL;
     k.setThreadFlag(thread, TIF_SIGPENDING);
     wakeTask(k, thread, 'signal');
   }
-  exitThread(k, task, group.exitStatus);
 }
 
 /**

@@ -1,25 +1,30 @@
 // Making, replacing and reaping processes: fork (clone with fork's flags, vfork), execve (the
 // program comes from the VFS: the initramfs, or the host file system under `gate86 run`), wait4/waitpid.
 //
+// vfork (CLONE_VFORK|CLONE_VM) shares the address space and puts the parent to sleep until the
+// child execs or exits (releaseMm wakes it). execve in a process with several threads first ends
+// the others (Linux's de_thread): SIGKILL to each, a sleep until they are gone, and a thread that
+// is not the leader takes over the leader's pid, so the new program runs as the process it was.
+//
 // A blocking wait sleeps on the parent's childExit wait queue (kernel/sched/wait.ts): a child's exit
 // (or stop, or continue) wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
 // handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
-import { EACCES, ECHILD, EFAULT, EINVAL, ENOMEM, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TIF_IRET,
-  __PAGE_OFFSET } from '../layout.ts';
-import { sleepOn } from '../sched/wait.ts';
+import { EACCES, EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
+  TIF_IRET, __PAGE_OFFSET } from '../layout.ts';
+import { WaitQueue, sleepOn, wokenBy } from '../sched/wait.ts';
 import { PtRegs } from '../pt-regs.ts';
 import { OutOfMemory } from '../mm/frames.ts';
-import { ExecError, loadProgram, startThread } from '../exec.ts';
+import { ExecError, checkExecutable, loadProgram, startThread } from '../exec.ts';
 import { Struct, copyToUser, FAULT } from './user.ts';
 import { rusageBytes } from './jobs.ts';
-import { commandName } from './process.ts';
+import { commandName, releaseMm, setTls, zapOtherThreads } from './process.ts';
 import { AT_FDCWD, lookupAt } from '../fs/vfs.ts';
 import { isDir, isRegular } from '../fs/inode.ts';
 import { pathName, permitted } from '../fs/path.ts';
-import { setTls } from './process.ts';
+import { inodePages, type InodePages } from '../mm/file-pages.ts';
 
 const CSIGNAL = 0xff;
 const CLONE_VM = 0x00000100;
@@ -106,6 +111,8 @@ function discard(k: Kernel, child: Task): void {
 }
 
 function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid: number, tls: number, childTid: number): number {
+  // vfork's second half: the call runs again when the child has exec'd or exited.
+  if (k.task().vforkChild !== null) return waitForVfork(k);
   if ((flags & ~CLONE_SUPPORTED) !== 0) return -EINVAL;
   // Linux's rules: threads share handlers, and shared handlers need a shared address space.
   if ((flags & CLONE_THREAD) !== 0 && (flags & CLONE_SIGHAND) === 0) return -EINVAL;
@@ -127,16 +134,37 @@ function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid:
   if ((flags & CLONE_CHILD_SETTID) !== 0) child.space.write32(childTid, child.pid);
   if ((flags & CLONE_CHILD_CLEARTID) !== 0) child.clearChildTid = childTid;
   if ((flags & CLONE_PARENT_SETTID) !== 0) k.task().space.write32(parentTid, child.pid);
+  if ((flags & CLONE_VFORK) !== 0) {
+    child.vforkDone = new WaitQueue();
+    k.task().vforkChild = child;
+    return waitForVfork(k);
+  }
+  return child.pid;
+}
+
+/**
+ * CLONE_VFORK: the parent sleeps until its child execs or exits (Linux's wait_for_vfork_done):
+ * it borrows the parent's memory meanwhile, stack included. Only SIGKILL ends the sleep early
+ * (TASK_KILLABLE); other signals wait for the parent's return. Then clone returns the child's pid.
+ */
+function waitForVfork(k: Kernel): number {
+  const parent = k.task();
+  const child = parent.vforkChild!;
+  if (child.vforkDone !== null && wokenBy(parent) !== 'signal') {
+    const slept = sleepOn(k, child.vforkDone, { interruptible: false, killable: true });
+    if (slept === -ESLEEPING) return slept;
+  }
+  parent.vforkChild = null;
   return child.pid;
 }
 
 export const sys_fork: SyscallService = (k, regs) => clone(k, regs, SIGCHLD, 0, 0, 0, 0);
-/** vfork: a copy-on-write fork, so the parent need not wait for the child to exec. */
-export const sys_vfork = sys_fork;
+/** vfork: the child runs in the parent's address space while the parent sleeps. */
+export const sys_vfork: SyscallService = (k, regs) => clone(k, regs, CLONE_VFORK | CLONE_VM | SIGCHLD, 0, 0, 0, 0);
 /** clone(flags, newsp, parent_tidptr, tls, child_tidptr): the i386 argument order. */
 export const sys_clone: SyscallService = (k, regs) => {
   const [flags, stack, parentTid, tls, childTid] = regs.args();
-  return clone(k, regs, flags & ~CLONE_VFORK, stack, parentTid, tls, childTid);
+  return clone(k, regs, flags, stack, parentTid, tls, childTid);
 };
 
 const WUNTRACED = 2;
@@ -213,6 +241,46 @@ function readStringArray(k: Kernel, pointer: number): string[] | null {
   return null;
 }
 
+/**
+ * de_thread: before a process with other threads runs a new program, they end. They get SIGKILL
+ * and this thread sleeps (killable) until the last of them is gone; each leaves through
+ * do_notify_resume with status 0, and the process lives on. Returns 0 when this thread is alone,
+ * -ESLEEPING while it waits, -EAGAIN if the process is dying anyway (exit_group, another execve).
+ */
+function deThread(k: Kernel, task: Task): number {
+  const group = task.group;
+  if (group.exitStatus !== null || (group.execTask !== null && group.execTask !== task)) return -EAGAIN;
+  if (group.threads.size > 1) {
+    group.execTask = task;
+    zapOtherThreads(k, task);
+    const slept = sleepOn(k, group.threadExit, { interruptible: false, killable: true });
+    return slept === -ERESTARTSYS ? -EAGAIN : slept;
+  }
+  group.execTask = null;
+  if (!task.isLeader) takeOverLeader(k, task);
+  return 0;
+}
+
+/**
+ * The exec'ing thread was not the leader: it takes the leader's pid (getpid = gettid again), its
+ * parent and SIGCHLD, and the leader, a zombie since de_thread, goes without a word to the parent
+ * (its kernel stack after the next switch, as a thread's).
+ */
+function takeOverLeader(k: Kernel, task: Task): void {
+  const tgid = task.group.tgid;
+  const leader = k.tasks.get(tgid);
+  if (leader !== undefined) {
+    k.tasks.delete(tgid);
+    k.exited.push(leader);
+    task.ppid = leader.ppid;
+  }
+  k.tasks.delete(task.pid);
+  task.pid = tgid;
+  task.exitSignal = SIGCHLD;
+  k.tasks.set(tgid, task);
+  k.ram.write32(task.threadInfo + TI_TASK, tgid);
+}
+
 /** execve(path, argv, envp): replace the program; the new one starts through iret (TIF_IRET). */
 export const sys_execve: SyscallService = (k, regs) => {
   const task = k.task();
@@ -222,16 +290,25 @@ export const sys_execve: SyscallService = (k, regs) => {
   if (path === null || argv === null || envp === null) return -EFAULT;
   const image = readExecutable(k, path);
   if (typeof image === 'number') return image;
-  const c = task.credentials;
+  try {
+    checkExecutable(image.bytes, path);
+  } catch (error) {
+    if (error instanceof ExecError) return -error.errno;
+    throw error;
+  }
+  // The file will do: the other threads end now (this call runs again once they have).
+  const alone = deThread(k, task);
+  if (alone !== 0) return alone;
   let loaded;
   try {
     loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image: image.bytes, path, argv, envp, credentials: c, hwcap: k.hwcap(), random: k.host.random(16),
+      image: image.bytes, path, argv, envp, credentials: task.credentials, hwcap: k.hwcap(), random: k.host.random(16), file: image.pages,
     });
   } catch (error) {
     if (error instanceof ExecError) return -error.errno;
     throw error;
   }
+  releaseMm(k, task);                              // robust futexes, clear_child_tid, a vfork parent
   const old = task.space;
   task.space = loaded.space;
   k.activate(task);
@@ -241,11 +318,17 @@ export const sys_execve: SyscallService = (k, regs) => {
   task.executable = image.path;
   task.comm = commandName(path);
   task.execed = true;
-  task.clearChildTid = 0;
+  // A descriptor table shared with another process (CLONE_FILES) is this one's own from now on
+  // (Linux's unshare_files); then the close-on-exec descriptors close.
+  if (task.files.users > 1) {
+    task.files.users--;
+    task.files = task.files.copy();
+  }
   task.files.execed(k);
   Object.assign(task, loaded.strings);
   task.tls.fill(null);
-  task.actions.forEach((a, i) => { if (a.handler > 1) task.actions[i] = { handler: 0, flags: 0, restorer: 0, mask: 0 }; });
+  // Caught signals go back to their default; the table is the process's own from now on.
+  task.actions = task.actions.map((a) => (a.handler > 1 ? { handler: 0, flags: 0, restorer: 0, mask: 0 } : { ...a }));
   startThread(regs, loaded.entry, loaded.stackPointer);
   k.setThreadFlag(task, TIF_IRET);
   task.justExeced = true;
@@ -255,9 +338,10 @@ export const sys_execve: SyscallService = (k, regs) => {
 
 /**
  * execve's file, through the VFS: the path walk (following links), a regular file, execute
- * permission, then its bytes. Returns them with the absolute path (/proc/PID/exe), or -errno.
+ * permission, then its bytes. Returns them with the absolute path (/proc/PID/exe) and the file's
+ * pages (which the segments map), or -errno.
  */
-export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string } | number {
+export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string; pages: InodePages } | number {
   const task = k.task();
   const found = lookupAt(task, AT_FDCWD, path, true);
   if (typeof found === 'number') return found;
@@ -267,5 +351,6 @@ export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; pa
   if (!permitted(inode, { uid: task.credentials.euid, gid: task.credentials.egid }, 1)) return -EACCES;
   const bytes = inode.read(0, inode.size());
   if (typeof bytes === 'number') return bytes;
-  return { bytes, path: pathName(found, task.fs.root) };
+  const absolute = pathName(found, task.fs.root);
+  return { bytes, path: absolute, pages: inodePages(inode, absolute, k.ram) };
 }

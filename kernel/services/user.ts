@@ -37,15 +37,16 @@ export function readWords(k: Kernel, va: number, count: number): number[] | null
   return Array.from({ length: count }, (_, i) => view.getUint32(i * 4, true));
 }
 
-/** How many bytes from `va` (up to `count`) the caller may write: readers must not consume more. */
+/**
+ * How many bytes from `va` (up to `count`) the caller may write: readers must not consume more.
+ * A page not there yet but in a writable area counts (it is faulted in, as copy_to_user would:
+ * a read into fresh malloc'ed memory or a growing stack).
+ */
 export function writableSpan(k: Kernel, va: number, count: number): number {
   const space = k.task().space;
   let done = 0;
   while (done < count) {
-    // Present and writable, or in a writable area whose page the copy will fault in (demand paging,
-    // copy-on-write): a read(2) into a freshly mmapped page must not be -EFAULT.
-    const page = (va + done) >>> 0;
-    if (space.translate(page, true) < 0 && space.findVma(page)?.write !== true) return done;
+    if (!space.faultIn((va + done) >>> 0, true)) return done;
     done = Math.min(count, done + (PAGE_SIZE - ((va + done) & (PAGE_SIZE - 1))));
   }
   return count;

@@ -16,7 +16,7 @@
 // table's `attIntelOrder`) and far pointers `ljmp $sel,$off`.
 
 import {
-  conditionAliases, conditionNames, instructionForms, mnemonicAliases, prefixes,
+  comparePredicates, conditionAliases, conditionNames, instructionForms, mnemonicAliases, prefixes,
   type InstructionForm, type Operand,
 } from '../../vm/isa/table.ts';
 import type { Value } from './model.ts';
@@ -93,7 +93,14 @@ function readings(mnemonic: string): Reading[] {
 }
 
 export function isKnownMnemonic(mnemonic: string): boolean {
-  return readings(mnemonic).length > 0;
+  return readings(mnemonic).length > 0 || predicateOf(mnemonic) !== null;
+}
+
+/** cmpltps names cmpps with predicate 1: the predicate and the table's mnemonic, or null. */
+function predicateOf(mnemonic: string): { value: number; mnemonic: string } | null {
+  const m = /^cmp([a-z]+)(ps|ss|pd|sd)$/.exec(mnemonic);
+  const value = m ? (comparePredicates as readonly string[]).indexOf(m[1]!) : -1;
+  return value < 0 ? null : { value, mnemonic: `cmp${m![2]}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,6 +193,14 @@ function operandMatches(form: InstructionForm, o: Operand, u: ParsedOperand, ops
     }
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs':
       return u.kind === 'sreg' && u.reg === SEGMENT_KINDS.indexOf(o.kind);
+    case 'mm':
+      return u.kind === 'mmx';
+    case 'xmm':
+      return u.kind === 'xmm';
+    case 'mmrm':
+      return u.kind === 'mmx' || (u.kind === 'mem' && form.modrmMod !== 'register');
+    case 'xmmrm':
+      return u.kind === 'xmm' || (u.kind === 'mem' && form.modrmMod !== 'register');
     default:
       return false;
   }
@@ -320,8 +335,8 @@ function tryForm(form: InstructionForm, ops: ParsedOperand[], opsize: 16 | 32, u
     let rm: ParsedOperand | null = null;
     formOperands.forEach((o, i) => {
       const u = ops[i]!;
-      if (o.kind === 'reg' || o.kind === 'sreg' || o.kind === 'creg' || o.kind === 'dreg') reg = (u as { reg: number }).reg;
-      else if (o.kind === 'rm' || o.kind === 'rmreg' || o.kind === 'mem' || o.kind === 'farmem') rm = u;
+      if (o.kind === 'reg' || o.kind === 'sreg' || o.kind === 'creg' || o.kind === 'dreg' || o.kind === 'mm' || o.kind === 'xmm') reg = (u as { reg: number }).reg;
+      else if (o.kind === 'rm' || o.kind === 'rmreg' || o.kind === 'mem' || o.kind === 'farmem' || o.kind === 'mmrm' || o.kind === 'xmmrm') rm = u;
     });
     const target = rm as ParsedOperand | null;
     if (form.modrmRm !== undefined) b.byte(0xc0 | (reg << 3) | form.modrmRm);
@@ -416,6 +431,12 @@ export function encodeInstruction(request: InstructionRequest): Encoding {
   const { mnemonic, prefixes: userPrefixes } = request;
   const code16 = request.code16 === true;
   let ops = request.operands;
+  // cmpltps %xmm1,%xmm0 is cmpps $1,%xmm1,%xmm0: the predicate named in the mnemonic is the imm8.
+  const predicate = predicateOf(mnemonic);
+  if (predicate !== null) {
+    const imm: ParsedOperand = { kind: 'imm', value: { symbol: null, addend: predicate.value, known: true }, indirect: false };
+    return encodeInstruction({ ...request, mnemonic: predicate.mnemonic, operands: [imm, ...ops] });
+  }
   const list = readings(mnemonic);
   if (list.length === 0) throw new EncodeError(`unknown instruction '${mnemonic}'`);
 

@@ -11,6 +11,8 @@ export type ParsedOperand =
   | { kind: 'sreg'; reg: number; indirect: boolean }
   | { kind: 'creg'; reg: number; indirect: boolean }
   | { kind: 'dreg'; reg: number; indirect: boolean }
+  | { kind: 'mmx'; reg: number; indirect: boolean }
+  | { kind: 'xmm'; reg: number; indirect: boolean }
   | { kind: 'imm'; value: Value; indirect: boolean }
   | MemoryOperand;
 
@@ -31,7 +33,7 @@ export interface MemoryOperand {
 
 export class OperandError extends Error {}
 
-interface Register { kind: 'reg' | 'sreg' | 'creg' | 'dreg'; reg: number; size: 8 | 16 | 32 }
+interface Register { kind: 'reg' | 'sreg' | 'creg' | 'dreg' | 'mmx' | 'xmm'; reg: number; size: 8 | 16 | 32 | 64 | 128 }
 
 export function registerNamed(name: string): Register | null {
   const lower = name.toLowerCase();
@@ -45,6 +47,8 @@ export function registerNamed(name: string): Register | null {
   if (i >= 0) return { kind: 'sreg', reg: i, size: 16 };
   const m = /^(cr|db|dr)([0-7])$/.exec(lower);
   if (m) return { kind: m[1] === 'cr' ? 'creg' : 'dreg', reg: Number(m[2]), size: 32 };
+  const simd = /^(x?)mm([0-7])$/.exec(lower);
+  if (simd) return simd[1] === 'x' ? { kind: 'xmm', reg: Number(simd[2]), size: 128 } : { kind: 'mmx', reg: Number(simd[2]), size: 64 };
   return null;
 }
 
@@ -74,7 +78,7 @@ export function parseOperand(text: string, resolver: SymbolResolver): ParsedOper
     t = t.slice(seg[0].length);
   } else if (t.startsWith('%')) {
     const r = parseRegister(t);
-    if (r.kind === 'reg') return { kind: 'reg', reg: r.reg, size: r.size, indirect };
+    if (r.kind === 'reg') return { kind: 'reg', reg: r.reg, size: r.size as 8 | 16 | 32, indirect };
     return { kind: r.kind, reg: r.reg, indirect };
   }
   return parseMemory(t, segment, indirect, resolver);

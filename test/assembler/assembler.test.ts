@@ -83,6 +83,23 @@ for (const path of cFiles) {
   }
 }
 
+// gcc -S of float and vector code: scalar SSE arithmetic (-mfpmath=sse), vectorised loops, intrinsics.
+const simdSource = join(here, '../disassembler/corpus/simd/vectors.c');
+for (const isa of ['-msse', '-msse2']) {
+  for (const level of ['-O0', '-O2', '-O3', '-Os']) {
+    const flags = [level, '-mmmx', isa, '-mfpmath=sse', '-mno-80387', '-fno-math-errno'];
+    test(`gcc -m32 -S ${flags.join(' ')} simd/vectors.c: as --32 and gate86 as agree`, (t) => {
+      const source = gccAssembly('vectors.c', readFileSync(simdSource, 'latin1'), flags);
+      const name = `vectors${flags.join('')}.s`;
+      const files = { [name]: source };
+      t.deepEqual(compareObjects(gate86Object(name, files), gasObject(name, files)).slice(0, 20), []);
+      t.true(/\b(addps|paddb|cvtsi2ss)\b/.test(source), 'the source has SIMD instructions');
+      compiledInstructions += countInstructions(source);
+      compiledFiles++;
+    });
+  }
+}
+
 // --- Hand-written corpus ------------------------------------------------------------------------
 
 for (const name of readdirSync(corpusDir).filter((f) => /\.(s|S)$/.test(f))) {

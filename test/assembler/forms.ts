@@ -5,7 +5,7 @@
 // branch targets — and the lock/rep prefixes it honours. The assembler test assembles the result
 // with gate86 and with GNU as and compares the objects.
 
-import { instructionForms, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand } from '../../vm/isa/table.ts';
+import { comparePredicates, instructionForms, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand } from '../../vm/isa/table.ts';
 
 const MEMORY = [
   '(%eax)', '0x10(%ebx)', '-0x80(%ebp)', '(%ebp)', '(%esp)', '0x8(%esp)', '0x12345678(%esi)',
@@ -72,6 +72,13 @@ function variants(form: InstructionForm, o: Operand, opsize: 16 | 32): string[] 
     case 'one': return ['$1', ''];
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs':
       return [`%${o.kind}`];
+    case 'mm': return ['%mm2', '%mm5'];
+    case 'xmm': return ['%xmm2', '%xmm5'];
+    case 'mmrm': case 'xmmrm': {
+      const registers = o.kind === 'mmrm' ? ['%mm1', '%mm6'] : ['%xmm1', '%xmm6'];
+      if (form.modrmMod === 'memory') return memoryShapes;
+      return form.modrmMod === 'register' ? registers : [...registers, ...memoryShapes];
+    }
     default:
       return [];
   }
@@ -134,6 +141,10 @@ function instances(form: InstructionForm): string[] {
       if (opsize === 16 && form.mnemonic16 !== undefined) m = mnemonic;
       out.push(`${m} ${written.join(',')}`.trim());
       if (form.lockable && written.some((t) => t.includes('('))) out.push(`lock ${m} ${written.join(',')}`);
+      // cmpltps %xmm1,%xmm2: the predicate in the mnemonic instead of the imm8.
+      if (form.comparePredicate) {
+        for (const p of comparePredicates) out.push(`${m.replace(/^cmp/, `cmp${p}`)} ${written.slice(1).join(',')}`);
+      }
     }
   }
   return out;

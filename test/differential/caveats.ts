@@ -47,6 +47,18 @@ export const QEMU_CAVEATS: readonly OracleCaveat[] = [
     handling: 'the case is generated and judged against the host CPU; against qemu-i386 it is run but not compared (Case.qemuCannotJudge)',
   },
   {
+    what: 'a misaligned 16-byte memory operand of an aligned SSE/SSE2 instruction (PADDD, ANDPS, SHUFPS, PSLLW xmm, m128... all but the MOVUPS/MOVDQU-style moves)',
+    sdm: 'Vol. 1 11.6.7 and each instruction\'s exceptions: "#GP(0) if a memory operand is not aligned on a 16-byte boundary" for legacy SSE instructions with 128-bit memory operands',
+    qemu: 'checks the alignment only for some instructions (MOVAPS, MOVDQA...) and runs the others on the misaligned operand',
+    handling: 'the misaligned cases are generated and judged against the host CPU; against qemu-i386 they are run but not compared (Case.qemuCannotJudge)',
+  },
+  {
+    what: 'LDMXCSR of a value with a reserved bit (16-31, or DAZ where MXCSR_MASK lacks it) set',
+    sdm: 'LDMXCSR (Vol. 2A): "#GP(0) for an attempt to set any of the reserved bits"',
+    qemu: 'loads the value',
+    handling: 'generated and judged against the host CPU; against qemu-i386 run but not compared (Case.qemuCannotJudge)',
+  },
+  {
     what: 'EFLAGS.RF (bit 16) in the EFLAGS image of a fault (#DE, #UD, #GP, #PF...), which a signal handler sees in its sigcontext',
     sdm: 'Vol. 3B 17.3.1.1: on P6 and later processors the image has RF set for every fault-class exception except an instruction-breakpoint #DB',
     qemu: 'never sets RF in a fault frame',

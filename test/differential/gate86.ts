@@ -39,7 +39,9 @@ export interface Gate86Result extends CaseResult {
 export function runBatchOnGate86(batch: BuiltBatch, cases: readonly Case[], jitThreshold = JIT_THRESHOLD, passes = 1): Gate86Result[] {
   const end = batch.textAddress + batch.text.length;
   const memoryBytes = Math.ceil((end + 0x10000) / 0x100000) * 0x100000;
-  const machine = new FlatMachine({ memoryBytes, cpl: 3, mapOnly: batch.regions });
+  // The Pentium 4: of the models, the one that has every instruction the generators use (SSE2), as
+  // the host CPU does. CR4.OSFXSR and OSXMMEXCPT are set, as Linux sets them for the oracle's process.
+  const machine = new FlatMachine({ memoryBytes, cpl: 3, mapOnly: batch.regions, model: 'pentium4' });
   if (jitThreshold !== undefined) machine.cpu.jitThreshold = jitThreshold;
   machine.load(batch.textAddress, batch.text);
   for (const s of batch.snippets) machine.load(s.end, STOP_MARKER);

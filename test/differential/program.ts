@@ -258,12 +258,12 @@ export function runBatchOnOracle(batch: BuiltBatch, caseCount: number, oracle: O
 /**
  * The exception vector behind a signal. The ucontext's trap number says it directly on a real
  * kernel, but qemu-i386 fills it in only for some exceptions, so the signal decides where it can:
- * SIGFPE comes only from #DE in integer code, SIGILL only from #UD.
+ * SIGFPE comes from #DE in integer code (and #XM in SSE code), SIGILL only from #UD.
  */
 function signalToVector(signal: number, trapno: number): number {
   const known = trapno >>> 0 < 32 ? trapno : -1;
   switch (signal) {
-    case 8: return 0; // SIGFPE: #DE
+    case 8: return known >= 0 ? known : 0; // SIGFPE: #DE, #MF or #XM (qemu-i386 may leave trapno unset: #DE)
     case 4: return 6; // SIGILL: #UD (qemu-i386 leaves trapno at -1 for it)
     case 5: return known >= 0 ? known : 3; // SIGTRAP: #BP from INT3, or #DB
     default: return known >= 0 ? known : 13; // SIGSEGV/SIGBUS: #GP unless the trap number says otherwise

@@ -2,7 +2,9 @@
 // object (-c) and as a linked freestanding static executable, plus one -fcf-protection build (endbr32,
 // notrack). Integer code only: -march=i686 -mno-sse -mno-mmx, and no floating point in the sources.
 // corpus/dynamic/ holds programs linked against glibc (PIE and not, and a shared library), whose
-// listings add the PLT and objdump's synthetic `name@plt` symbols.
+// listings add the PLT and objdump's synthetic `name@plt` symbols. corpus/simd/ is float and vector
+// code built with -msse and with -msse2, both -mfpmath=sse and -mno-80387 (scalar SSE arithmetic,
+// vectorised loops, the MMX/SSE/SSE2 intrinsics).
 //
 // Builds are cached in the system temp directory under a hash of the source, the flags and the
 // compiler's version, so a second run of the test compiles nothing.
@@ -40,6 +42,14 @@ function recipes(): Recipe[] {
       out.push({ name: `${file} ${level} static`, source, flags: [...COMMON, level, ...LINK] });
     }
     out.push({ name: `${file} -O2 -fcf-protection`, source, flags: [...COMMON, '-O2', '-fcf-protection=full', '-c'] });
+  }
+  const simd = join(corpusDirectory, 'simd', 'vectors.c');
+  const simdCommon = [...COMMON.filter((f) => f !== '-mno-sse' && f !== '-mno-mmx'), '-fno-math-errno'];
+  for (const isa of ['-msse', '-msse2']) {
+    for (const level of ['-O0', '-O2', '-Os', '-O3']) {
+      out.push({ name: `simd/vectors.c ${isa} -mfpmath=sse ${level} -c`, source: simd, flags: [...simdCommon, isa, '-mfpmath=sse', level, '-c'] });
+    }
+    out.push({ name: `simd/vectors.c ${isa} -mfpmath=sse -O2 static`, source: simd, flags: [...simdCommon, isa, '-mfpmath=sse', '-O2', ...LINK, '-Wl,-e,scalar_float'] });
   }
   const dynamic = join(corpusDirectory, 'dynamic', 'hello.c');
   const hosted = COMMON.filter((f) => f !== '-ffreestanding' && f !== '-fno-pic' && f !== '-fno-pie');

@@ -62,7 +62,7 @@ function usesOperandSize(form: InstructionForm): boolean {
 }
 
 function hasMemory(form: InstructionForm): boolean {
-  return form.operands.some((o) => ['rm', 'mem', 'farmem', 'moffs', 'srcstr', 'dststr'].includes(o.kind));
+  return form.operands.some((o) => ['rm', 'mem', 'farmem', 'moffs', 'srcstr', 'dststr', 'mmrm', 'xmmrm'].includes(o.kind));
 }
 
 /** The ModRM.reg value to use: the /digit, or a register number valid for the operand kind. */
@@ -87,12 +87,20 @@ function encode(form: InstructionForm, prefix: number[], addressing: Addressing 
   return bytes;
 }
 
+/**
+ * On 0F AE (MXCSR, fences, CLFLUSH) objdump reads 66 as the mandatory prefix of later instructions
+ * outside every gate86 model (66 0F AE /7 is clflushopt, /6 with mod 3 tpause): no 66 there.
+ */
+function dataPrefixMeansNewer(form: InstructionForm): boolean {
+  return form.opcode[0] === 0x0f && form.opcode[1] === 0xae;
+}
+
 /** Every form of the table, a few instances each. */
 export function formInstances(): FormInstance[] {
   const out: FormInstance[] = [];
   for (const form of instructionForms) {
     const prefixSets: number[][] = [[]];
-    if (usesOperandSize(form)) prefixSets.push([0x66]);
+    if (usesOperandSize(form) && !dataPrefixMeansNewer(form)) prefixSets.push([0x66]);
     if (hasMemory(form)) prefixSets.push([0x67], [0x64]);
     if (form.branchHint) prefixSets.push([0x2e], [0x3e]);
     if (form.repeat) prefixSets.push([0xf3], [0xf2]);
@@ -142,9 +150,11 @@ export function randomInstances(count: number, seed: number): FormInstance[] {
     const form = instructionForms[random(instructionForms.length)]!;
     const twoByte = form.opcode.length > 1;
     const prefix: number[] = [];
+    const group15 = dataPrefixMeansNewer(form);
     for (let n = random(4); n > 0; n--) {
       const p = prefixChoices[random(prefixChoices.length)]!;
       if (twoByte && (p === 0xf2 || p === 0xf3)) continue;
+      if (group15 && p === 0x66) continue;
       prefix.push(p);
     }
     const bytes = [...prefix];

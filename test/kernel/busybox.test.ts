@@ -22,12 +22,14 @@ const SCRIPTS: [string, string, string?][] = [
   ['tar c | tar t, and a round trip through tar x', 'tar cf - data | tar tf -; mkdir out; tar cf - data | (cd out && tar xf -); cat out/data/nested/deep/file.txt; ls -lR out'],
   ['md5sum, sha256sum (files and stdin)', 'md5sum data/a.txt data/b.txt data/binary.bin; sha256sum data/words.txt; cat data/binary.bin | md5sum'],
   ['cp, mv, rm, mkdir -p, rmdir, ln, touch', 'mkdir -p x/y/z; cp data/a.txt x/y/z/c; cp -r data x/copy; mv x/y/z/c x/moved; rm -r x/y; ls -R x; cat x/moved; '
-    + 'ln -s moved x/soft; ln x/moved x/hard; ls -l x | cut -c1-10,30-; readlink x/soft; rm x/moved x/soft x/hard; rm -r x/copy; rmdir x; ls; mkdir data; echo $?'],
+    + 'ln -s moved x/soft; ln x/moved x/hard; ls -l x | cut -c1-10,30- | sed -e "s/ [A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]//"; readlink x/soft; rm x/moved x/soft x/hard; rm -r x/copy; rmdir x; ls; mkdir data; echo $?'],
   ['kill of a background job, and its status from wait', 'sleep 10 & kill $!; wait $!; echo killed $?; sleep 10 & kill -9 $!; wait $!; echo $?'],
   ['sleep 1 & wait', 'sleep 1 & echo started; wait; echo waited $?'],
   ['stdin through a pipeline, tr, od, dd', 'cat | tr a-z A-Z; od -c data/a.txt; dd if=data/binary.bin bs=100 count=2 2>/dev/null | wc -c', 'hello from stdin\n'],
 ];
 
+// The new files' times are left out of `ls -l` (sed): the oracle's run and gate86's may fall in
+// different minutes.
 for (const [title, script, stdin] of SCRIPTS) {
   test(`busybox ${title}: the same output and status on gate86 as on the oracle (${i386Oracle()})`, (t) => {
     const oracle = onOracle(makeTree(), script, stdin);

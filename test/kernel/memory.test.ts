@@ -2,10 +2,16 @@
 // partial munmap, mprotect, madvise, MAP_SHARED anonymous memory, malloc until ENOMEM.
 import test from 'ava';
 import { runI386Elf, i386Oracle } from '../support/i386-oracle.ts';
-import { glibcProgram, runOnGate86 } from './support.ts';
+import { glibcProgram, linuxOutput, runOnGate86, type QemuDeparture } from './support.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 
-test(`memory: COW fork of 64 MiB, an ~8 MiB stack, mremap, munmap of part, mprotect, madvise, MAP_SHARED, malloc to ENOMEM — as natively (${i386Oracle()})`, (t) => {
+/** qemu-i386 (7.2) lets mprotect succeed on a range where nothing is mapped. */
+const QEMU_DEPARTURES: QemuDeparture[] = [
+  { qemu: 'mprotect of an unmapped range: 0 -\n', linux: 'mprotect of an unmapped range: -1 ENOMEM\n' },
+];
+const departs = i386Oracle() === 'qemu-i386' ? '; qemu-i386 departs from Linux: its mprotect of an unmapped range succeeds, Linux\'s ENOMEM expected' : '';
+
+test(`memory: COW fork of 64 MiB, an ~8 MiB stack, mremap, munmap of part, mprotect, madvise, MAP_SHARED, malloc to ENOMEM — as natively (${i386Oracle()}${departs})`, (t) => {
   const program = glibcProgram('glibc-memory');
   const native = runI386Elf(program);
   t.is(native.status, 0);
@@ -16,7 +22,7 @@ test(`memory: COW fork of 64 MiB, an ~8 MiB stack, mremap, munmap of part, mprot
     attach: (k) => { kernel = k; },
     trace: (line) => { if (kernel !== null) marks.push({ line, allocations: kernel.frames.allocations }); },
   });
-  t.is(ours.stdout.toString(), native.stdout.toString());
+  t.is(ours.stdout.toString(), linuxOutput(native, QEMU_DEPARTURES));
   t.is(ours.status, 0);
   // The fork's cost in frames, from just before clone to the parent's wait4 returning: the child's
   // page tables and the one page its write copied — not the 16384 pages of the 64 MiB.

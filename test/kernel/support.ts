@@ -12,6 +12,7 @@ import { linkImage } from '../../linker/ld/link-image.ts';
 import { runProgram, type RunOptions, type RunResult } from '../../kernel/boot.ts';
 import { SIGNAL_NAMES } from '../../kernel/signal-numbers.ts';
 import { nrSyscalls, parseSyscallTable, type SyscallRow } from '../../kernel/tools/syscall-table.ts';
+import type { I386Run } from '../support/i386-oracle.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -98,6 +99,25 @@ export function words(bytes: Buffer): number[] {
 
 /** Signal name -> number (the kernel's table: kernel/signal-numbers.ts). */
 export const SIGNALS: Record<string, number> = Object.fromEntries(SIGNAL_NAMES.map((name, n) => [name, n]).filter(([name]) => name !== ''));
+
+/**
+ * Where qemu-i386 departs from Linux in a test program's output: the line qemu-i386 prints, and the
+ * line Linux (and gate86, which follows Linux) prints instead. A test names its departures in its
+ * title; this turns the oracle's output into Linux's. On the native oracle nothing changes; on
+ * qemu-i386 each departure must be there, so a QEMU that stops departing fails the test until the
+ * entry goes.
+ */
+export interface QemuDeparture { qemu: string | RegExp; linux: string }
+export function linuxOutput(run: I386Run, departures: readonly QemuDeparture[]): string {
+  let text = run.stdout.toString();
+  if (run.oracle !== 'qemu-i386') return text;
+  for (const { qemu, linux } of departures) {
+    const found = typeof qemu === 'string' ? text.includes(qemu) : qemu.test(text);
+    if (!found) throw new Error(`qemu-i386 no longer prints ${String(qemu)}: drop the departure`);
+    text = text.replace(qemu, linux);
+  }
+  return text;
+}
 
 const glibcBuilt = new Map<string, string>();
 /** gcc -m32 -static -pthread test/kernel/NAME.c, once per test file. */

@@ -1,8 +1,11 @@
 // Threads: static glibc pthread programs (clone with CLONE_VM|CLONE_THREAD..., futex, set_robust_list,
 // exit vs exit_group, tgkill) print the same as natively.
 import test from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runI386Elf, i386Oracle } from '../support/i386-oracle.ts';
-import { glibcProgram, runOnGate86 } from './support.ts';
+import { glibcProgram, linuxOutput, runOnGate86, type QemuDeparture } from './support.ts';
 
 for (const threads of ['4', '64']) {
   test(`pthreads (${threads} threads): a mutex-protected counter, TLS, a condition variable, a barrier, pthread_kill — as natively (${i386Oracle()})`, (t) => {
@@ -32,4 +35,57 @@ test('a thread calling exit (exit_group) ends every thread, sleeping or not, wit
   const ours = runOnGate86(program, [], { cpu: 'pentium3' });
   t.is(ours.stdout.toString(), native.stdout.toString());
   t.is(ours.status, 3);
+});
+
+/** qemu-i386 (7.2) runs vfork as a fork (no shared memory, the parent does not wait), so posix_spawn cannot report an exec failure either. */
+const VFORK_DEPARTURES: QemuDeparture[] = [
+  { qemu: 'vfork then _exit: the parent saw the child\'s write: 0, status 3\n', linux: 'vfork then _exit: the parent saw the child\'s write: 42, status 3\n' },
+  { qemu: 'vfork then execve: the parent saw the child\'s write: 0, status 5\n', linux: 'vfork then execve: the parent saw the child\'s write: 7, status 5\n' },
+  { qemu: 'posix_spawn of a missing program: Success\n', linux: 'posix_spawn of a missing program: No such file or directory\n' },
+];
+const vforkDeparts = i386Oracle() === 'qemu-i386' ? '; qemu-i386 departs from Linux: its vfork is a fork, so Linux\'s lines are expected there' : '';
+
+test(`vfork (the parent sleeps in the shared memory until the child exits or execs), posix_spawn, and execve from a thread of a 5-thread process (de_thread: the others end, the pid stays) — as natively (${i386Oracle()}${vforkDeparts})`, (t) => {
+  const program = glibcProgram('glibc-exec');
+  const native = runI386Elf(program);
+  t.is(native.status, 0);
+  let left: string[] = [];
+  const ours = runOnGate86(program, [], {
+    cpu: 'pentium3', instructionLimit: 500_000_000,
+    inspect: (_m, k) => { left = [...k.tasks.values()].map((task) => `${task.pid} ${task.state}`).concat([...k.timers.keys()].map((task) => `timer of ${task.pid}`)); },
+  });
+  t.is(ours.stdout.toString(), linuxOutput(native, VFORK_DEPARTURES));
+  t.is(ours.status, 0);
+  t.true(ours.trace.some((l) => /^syscall 190 vfork\(.*\) sleeps /.test(l)), 'the vfork parent slept');
+  t.true(ours.trace.some((l) => /^syscall 11 execve\(.*\) sleeps /.test(l)), 'execve waited for the other threads');
+  t.deepEqual(left, [], 'no task and no timer is left');
+});
+
+/**
+ * qemu-i386 (7.2) runs a clone with CLONE_VM but not CLONE_THREAD as a fork: nothing is shared
+ * (memory, descriptors, the working directory), and the child runs on a stack it does not have.
+ */
+const CLONE_DEPARTURES: QemuDeparture[] = [
+  { qemu: 'clone(CLONE_VM|CLONE_FILES) exited 0, its open is in the caller\'s table: 0\n', linux: 'clone(CLONE_VM|CLONE_FILES) exited 0, its open is in the caller\'s table: 1\n' },
+  { qemu: /clone\(CLONE_VM\) exited \d+, its open is in the caller's table: 0\n/, linux: 'clone(CLONE_VM) exited 0, its open is in the caller\'s table: 0\n' },
+  { qemu: 'clone(CLONE_VM|CLONE_FS) exited 0, chdir and umask: the caller is in elsewhere, umask 022\n', linux: 'clone(CLONE_VM|CLONE_FS) exited 0, chdir and umask: the caller is in the directory, umask 077\n' },
+  {
+    qemu: /clone\(CLONE_VM\|CLONE_FILES\) then execve: exited \d+, the caller's close-on-exec descriptor stays open: 1\n/,
+    linux: '  after execve the close-on-exec descriptor is closed in the new program: 1\nclone(CLONE_VM|CLONE_FILES) then execve: exited 4, the caller\'s close-on-exec descriptor stays open: 1\n',
+  },
+];
+const cloneDeparts = i386Oracle() === 'qemu-i386' ? '; qemu-i386 departs from Linux: a CLONE_VM clone that is not a thread is a fork there, so Linux\'s lines are expected' : '';
+
+test(`CLONE_FILES and CLONE_FS: threads and clones share the descriptor table and the working directory, forks and clones without them copy; execve unshares a shared table first — as natively (${i386Oracle()}${cloneDeparts})`, (t) => {
+  const program = glibcProgram('glibc-clone-files');
+  const dir = mkdtempSync(join(tmpdir(), 'gate86-clone-'));
+  try {
+    const native = runI386Elf(program, [dir]);
+    t.is(native.status, 0);
+    const ours = runOnGate86(program, [dir], { cpu: 'pentium3', instructionLimit: 500_000_000 });
+    t.is(ours.stdout.toString(), linuxOutput(native, CLONE_DEPARTURES));
+    t.is(ours.status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

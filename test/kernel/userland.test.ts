@@ -77,6 +77,20 @@ test('static glibc: malloc (brk, mmap2, munmap), mprotect, uname, nanosleep and 
   t.true(ours.trace.some((l) => l.includes(' mmap_pgoff(')), 'the big block came from mmap2');
 });
 
+test('static glibc with SSE2 and MMX (gcc -msse2): CPUID, MXCSR, vector arithmetic and glibc\'s SSE2 string functions print the same as natively on the Pentium 4', (t) => {
+  const program = join(dir, 'glibc-simd');
+  const cc = spawnSync('gcc', ['-m32', '-static', '-O2', '-msse2', join(root, 'test/kernel/glibc-simd.c'), '-o', program], { encoding: 'utf8' });
+  if (cc.status !== 0) return t.fail(`gcc -m32 -static -msse2 failed: ${cc.stderr}`);
+  const native = runI386Elf(program);
+  const ours = runOnGate86(program, [], { cpu: 'pentium4' });
+  t.is(native.status, 0);
+  t.is(ours.status, 0, ours.result.kind === 'stopped' ? ours.result.message : ours.trace.slice(-5).join('\n'));
+  // The host's CPUID line is its own; everything after it must be the same.
+  const afterCpuid = (text: string): string => text.split('\n').slice(1).join('\n');
+  t.is(afterCpuid(ours.stdout.toString()), afterCpuid(native.stdout.toString()));
+  t.regex(ours.stdout.toString(), /^cpuid: mmx 1 fxsr 1 sse 1 sse2 1$/m);
+});
+
 test('static glibc signals: handlers (SA_SIGINFO or not), the blocked mask, a SIGSEGV handler, SIG_IGN, death by SIGTERM — as natively', (t) => {
   const program = join(dir, 'glibc-signals');
   const cc = spawnSync('gcc', ['-m32', '-static', '-O2', join(root, 'test/kernel/glibc-signals.c'), '-o', program], { encoding: 'utf8' });

@@ -46,6 +46,11 @@ export interface RunOptions {
   cwd?: string;
   /** Run on this oracle instead of the preferred one (i386Oracle()). */
   oracle?: OracleKind;
+  /**
+   * Natively: without address-space randomization (`setarch -R`, personality ADDR_NO_RANDOMIZE), so
+   * the heap starts right after the bss as on gate86. qemu-i386 lays out its guest without it anyway.
+   */
+  noRandomize?: boolean;
 }
 
 /** A tool the oracle needs is missing or failed; the message says which and how to install it. */
@@ -250,7 +255,7 @@ export function availableOracles(): OracleKind[] {
 /** Run an i386 ELF executable on the oracle and capture what it did. */
 export function runI386Elf(path: string, args: string[] = [], options: RunOptions = {}): I386Run {
   const oracle = options.oracle ?? i386Oracle();
-  const [command, argv] = oracle === 'native' ? [path, args] : ['qemu-i386', [path, ...args]];
+  const [command, argv] = oracle === 'qemu-i386' ? ['qemu-i386', [path, ...args]] : options.noRandomize ? ['setarch', ['-R', path, ...args]] : [path, args];
   const r = spawnSync(command, argv, {
     input: options.stdin,
     timeout: options.timeoutMs ?? 60_000,

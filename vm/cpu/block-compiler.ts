@@ -165,7 +165,7 @@ export function compileTrace(segments: readonly Block[]): CompiledBlock {
         const aValue = !inline.readsDestination ? '0' : inline.destination === INLINE_MEMORY ? `m${g}` : `r${inline.destination}`;
         const bValue = inline.source === INLINE_MEMORY ? `m${g}` : inline.source === INLINE_IMMEDIATE ? String(inline.immediate)
           : inline.source === INLINE_ADDRESS ? address(op) : `r${inline.source}`;
-        if (inline.source === INLINE_MEMORY) body.push(load());
+        if (inline.source === INLINE_MEMORY || (inline.destination === INLINE_MEMORY && inline.readsDestination)) body.push(load());
         body.push(`const a${g} = ${aValue}, b${g} = ${bValue};`);
         if (inline.setsFlags && inline.keepsCarry) {
           // INC/DEC keep CF (keepCarry). Known at compile time from the pending record: after a logic

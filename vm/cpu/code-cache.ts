@@ -367,7 +367,7 @@ export class CodeCache {
     const form = insn.form!;
     // LOCK is legal only on the lockable forms, and only with a memory destination.
     if (insn.lock && (form.lockable !== true || !insn.isMemory)) return raiseUndefined;
-    if (!modelHasInstruction(cpu.model, form.since, form.operation)) return raiseUndefined;
+    if (!modelHasInstruction(cpu.model, form.since, form.operation, form.feature)) return raiseUndefined;
     const binder = cpu.operations.get(form.operation);
     if (binder === undefined) {
       const name = form.operation;

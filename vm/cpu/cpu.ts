@@ -57,7 +57,16 @@ export const FAST_WRITE = 2;
 
 // CR0/CR4 bits the core looks at (the paging ones live with the MMU and are re-exported here).
 export const CR0_PE = 0x1;
+/** CR0.MP, EM, TS, NE: how x87/MMX/SSE instructions meet a missing or borrowed FPU (SDM Vol. 3A 2.5). */
+export const CR0_MP = 0x2;
+export const CR0_EM = 0x4;
+export const CR0_TS = 0x8;
+export const CR0_NE = 0x20;
 export const CR4_TSD = 0x4;
+/** CR4.OSFXSR: the OS saves XMM state with FXSAVE; without it SSE instructions raise #UD. */
+export const CR4_OSFXSR = 0x200;
+/** CR4.OSXMMEXCPT: the OS handles #XM; without it an unmasked SIMD floating-point exception is #UD. */
+export const CR4_OSXMMEXCPT = 0x400;
 export { CR0_PG, CR0_WP, CR4_PSE, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
 
 /** Entries of a block before it is compiled: cold code is not worth a `new Function`. */

@@ -26,6 +26,7 @@ export const enum Vector {
   MF = 16, // x87 error
   AC = 17, // alignment check
   MC = 18, // machine check
+  XM = 19, // SIMD floating-point exception
 }
 
 /**

@@ -12,11 +12,13 @@ import { PhysicalMemory } from '../memory/physical-memory.ts';
 import { IoBus } from '../memory/io-bus.ts';
 import {
   Cpu, StopKind, CS, SS, SEG_ACCESSED, SEG_BIG, SEG_CODE, SEG_DPL_SHIFT, SEG_GRANULARITY, SEG_NOT_SYSTEM,
-  SEG_PRESENT, SEG_READ_WRITE, CR0_PE, CR0_PG, EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI,
+  SEG_PRESENT, SEG_READ_WRITE, CR0_PE, CR0_PG, CR4_OSFXSR, CR4_OSXMMEXCPT, EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI,
 } from './cpu.ts';
 import { readEflags, writeEflags } from './flags.ts';
 import { EventKind, Vector, NO_ERROR_CODE, pushedEflags } from './fault.ts';
 import { installIntegerOperations } from './operations/index.ts';
+import { installSimdOperations } from './simd/index.ts';
+import { modelHasFeature } from './models.ts';
 import { runCpu } from './run.ts';
 import type { Op } from './op.ts';
 
@@ -58,6 +60,7 @@ export class FlatMachine {
     this.cpu = new Cpu(this.physical, new IoBus(), options.model);
     if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
+    installSimdOperations(this.cpu);
     this.cpu.registerOperation('hlt', () => halt);
     this.cpu.deliverException = (cpu, vector, errorCode, kind) => {
       this.exceptionEflags = pushedEflags(readEflags(cpu), vector, kind, cpu.model.faultFramesSetResumeFlag, cpu.stringInterrupted);
@@ -104,6 +107,9 @@ export class FlatMachine {
   private enterFlatMode(cpl: number): void {
     const cpu = this.cpu;
     cpu.cr[0] = CR0_PE | 0x10;
+    // CR4 as Linux leaves it for user code where the model has FXSAVE and SSE (its check_fpu()).
+    if (modelHasFeature(cpu.model, 'fxsr')) cpu.cr[4] |= CR4_OSFXSR;
+    if (modelHasFeature(cpu.model, 'sse')) cpu.cr[4] |= CR4_OSXMMEXCPT;
     const dpl = cpl << SEG_DPL_SHIFT;
     const common = SEG_PRESENT | SEG_NOT_SYSTEM | SEG_ACCESSED | SEG_BIG | SEG_GRANULARITY | dpl;
     const data = cpl === 0 ? 0x68 : 0x7b;

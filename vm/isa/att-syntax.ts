@@ -13,7 +13,7 @@
 
 import { DecodeFailure, type Instruction, NO_REGISTER, NO_SEGMENT_OVERRIDE } from './decoder.ts';
 import {
-  prefixes, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand,
+  comparePredicates, prefixes, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand,
 } from './table.ts';
 
 /** Gives the text of a direct branch target: objdump prints `8049010 <foo+0x10>`, or `0x8049010` without symbols. */
@@ -26,6 +26,27 @@ export interface AttText {
   text: string;
   /** The address a direct jump/call/loop goes to, or null. */
   target: number | null;
+  /** objdump says `(bad)` over the prefixes and opcode only (a SIMD opcode with a prefix that selects none of its variants). */
+  badOpcode?: boolean;
+}
+
+
+/**
+ * objdump's PREFIX_OPCODE rule: the prefix that selects a SIMD variant (the last F2/F3, else 66) must
+ * be the one the decoded form was selected by.
+ */
+function selectingPrefix(insn: Instruction, defaultSize32: boolean): number | undefined {
+  const dataPrefix = (insn.operandSize === 32) !== defaultSize32;
+  return insn.repeat !== 0 ? insn.repeat : dataPrefix ? prefixes.operandSize : undefined;
+}
+
+/**
+ * objdump's MMX operands (its MX/EM modes) name an XMM register when a 66 prefix is there: on
+ * movq2dq/movdq2q, whose F3/F2 selected the form, a stray 66 turns %mm1 into %xmm1 and is used up.
+ */
+function mmxAsXmm(form: InstructionForm, insn: Instruction, defaultSize32: boolean): boolean {
+  return form.prefixSelects !== undefined && form.mandatoryPrefix !== prefixes.operandSize && (insn.operandSize === 32) !== defaultSize32
+    && form.operands.some((o) => o.kind === 'mm' || o.kind === 'mmrm');
 }
 
 const hex = (value: number): string => `0x${(value >>> 0).toString(16)}`;
@@ -52,7 +73,7 @@ const SIZING_REGISTERS = new Set(['reg', 'rmreg', 'opreg', 'acc', 'al', 'sreg', 
 
 function isMemoryOperand(operand: Operand, insn: Instruction): boolean {
   switch (operand.kind) {
-    case 'rm': return insn.mod !== 3;
+    case 'rm': case 'mmrm': case 'xmmrm': return insn.mod !== 3;
     case 'mem': case 'farmem': case 'moffs': case 'srcstr': case 'dststr': return true;
     default: return false;
   }
@@ -146,6 +167,7 @@ function unusedPrefixNames(bytes: Uint8Array, start: number, insn: Instruction, 
       continue;
     }
     if (p === lastRepeat && form?.mandatoryPrefix === b) continue;
+    if (p === lastData && form?.mandatoryPrefix === b) continue; // 66 0F 58 is addpd, not data16 addps
     if (p === lastRep && form?.repeat === 'rep') {
       names.push('rep');
       continue;
@@ -284,6 +306,8 @@ interface OperandContext {
   /** Which of the instruction's immediates the next imm/simm8/rel/moffs operand takes. */
   immediateIndex: number;
   target: number | null;
+  /** See mmxAsXmm. */
+  mmxAsXmm: boolean;
 }
 
 function operandText(operand: Operand, ctx: OperandContext): string | null {
@@ -326,6 +350,10 @@ function operandText(operand: Operand, ctx: OperandContext): string | null {
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs': return `%${operand.kind}`;
     case 'srcstr': return stringOperand(insn, form, false);
     case 'dststr': return stringOperand(insn, form, true);
+    case 'mm': return ctx.mmxAsXmm ? `%xmm${insn.reg}` : `%mm${insn.reg}`;
+    case 'xmm': return `%xmm${insn.reg}`;
+    case 'mmrm': return insn.mod !== 3 ? memoryText(insn, ctx.segment) : ctx.mmxAsXmm ? `%xmm${insn.rm}` : `%mm${insn.rm}`;
+    case 'xmmrm': return insn.mod !== 3 ? memoryText(insn, ctx.segment) : `%xmm${insn.rm}`;
   }
 }
 
@@ -367,7 +395,15 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
   const notrack = form.notrack === true && insn.prefixCount > 0 && prefixBytes(bytes, start, insn).includes(prefixes.ds);
   if (notrack) use.segment = false;
   const segment = notrack ? NO_SEGMENT_OVERRIDE : insn.segmentOverride;
-  const ctx: OperandContext = { insn, form, address, nameTarget, segment, immediateIndex: 0, target: null };
+  const selecting = form.prefixSelects ? selectingPrefix(insn, defaultSize32) : undefined;
+  if (form.prefixSelects && selecting !== form.mandatoryPrefix) {
+    // The prefix that chose the variant is used up; the others print by name before `(bad)`.
+    const none: PrefixUse = { operandSize: false, addressSize: false, segment: false, hint: '' };
+    const names = form.prefixSelects === 'table' ? unusedPrefixNames(bytes, start, insn, { ...form, mandatoryPrefix: selecting }, none, defaultSize32) : [];
+    return { text: [...names, '(bad)'].join(' '), target: null, badOpcode: true };
+  }
+  const ctx: OperandContext = { insn, form, address, nameTarget, segment, immediateIndex: 0, target: null, mmxAsXmm: mmxAsXmm(form, insn, defaultSize32) };
+  if (ctx.mmxAsXmm) use.operandSize = true;
   const operands: string[] = [];
   for (const operand of form.operands) {
     const text = operandText(operand, ctx);
@@ -383,6 +419,12 @@ export function formatAtt(insn: Instruction, bytes: Uint8Array, start: number, a
   if (form.dataPrefixIsBad && (insn.operandSize === 32) !== defaultSize32) {
     const used = unusedPrefixNames(bytes, start, insn, form, { ...use, operandSize: true }, defaultSize32, notrack);
     return { text: [...used, '(bad)'].join(' '), target: null };
+  }
+  if (form.comparePredicate && (insn.immediate & 0xff) < comparePredicates.length) {
+    // cmpps $0x1,%xmm1,%xmm0 is cmpltps %xmm1,%xmm0: the immediate moves into the mnemonic.
+    const name = form.mnemonic.replace(/^cmp/, `cmp${comparePredicates[insn.immediate & 0xff]}`);
+    const mnemonic = names.length === 0 ? name : `${names.join(' ')} ${name}`;
+    return { text: layout(mnemonic, operands.filter((o) => !o.startsWith('$'))), target: null };
   }
   const name = mnemonicOf(form, insn, defaultSize32) + use.hint;
   const mnemonic = names.length === 0 ? name : `${names.join(' ')} ${name}`;

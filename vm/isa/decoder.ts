@@ -94,12 +94,19 @@ for (const f of instructionForms) {
   else twoByteForms[f.opcode[1]!]!.push(f);
 }
 
-/** Choose among the forms sharing an opcode using the ModRM byte and a mandatory prefix. */
-function selectForm(candidates: InstructionForm[], modrm: number, repeatPrefix: number): InstructionForm | null {
+/**
+ * Choose among the forms sharing an opcode using the ModRM byte and a mandatory prefix. The prefix
+ * that selects a SIMD variant is the last F2/F3, else 66 (SDM Vol. 2, 2.1.1; objdump reads them the
+ * same way): F3 0F 58 is addss even after a 66, which then is a stray operand-size prefix. When no
+ * form has that prefix, the form without one is taken (the prefix is then ignored, as the processor
+ * does for the older opcodes).
+ */
+function selectForm(candidates: InstructionForm[], modrm: number, repeatPrefix: number, dataPrefix: boolean): InstructionForm | null {
   const mod = modrm >> 6;
   const reg = (modrm >> 3) & 7;
   const rm = modrm & 7;
   let fallback: InstructionForm | null = null;
+  let withData: InstructionForm | null = null;
   for (const f of candidates) {
     if (f.extension !== undefined && f.extension !== reg) continue;
     if (f.modrmMod === 'memory' && mod === 3) continue;
@@ -108,11 +115,12 @@ function selectForm(candidates: InstructionForm[], modrm: number, repeatPrefix: 
     if (f.operands.some((o) => o.kind === 'mem' || o.kind === 'farmem') && mod === 3) continue;
     if (f.mandatoryPrefix !== undefined) {
       if (f.mandatoryPrefix === repeatPrefix) return f;
+      if (f.mandatoryPrefix === prefixes.operandSize && dataPrefix) withData ??= f;
       continue;
     }
     fallback ??= f;
   }
-  return fallback;
+  return withData ?? fallback;
 }
 
 /** Whether any candidate needs a ModRM byte to be told apart (or to be decoded at all). */
@@ -214,7 +222,7 @@ export function decode(bytes: Uint8Array, start: number, available: number, defa
   if (insn.hasModrm) {
     if (p >= end) return outOfBytes();
     const modrm = bytes[p++]!;
-    form = selectForm(candidates, modrm, insn.repeat);
+    form = selectForm(candidates, modrm, insn.repeat, opsize32 !== defaultSize32);
     insn.mod = modrm >> 6;
     insn.reg = (modrm >> 3) & 7;
     insn.rm = modrm & 7;
@@ -227,7 +235,7 @@ export function decode(bytes: Uint8Array, start: number, available: number, defa
       p = r;
     }
   } else {
-    form = selectForm(candidates, 0xc0, insn.repeat);
+    form = selectForm(candidates, 0xc0, insn.repeat, opsize32 !== defaultSize32);
     if (form === null) return fail(DecodeFailure.UndefinedOpcode);
   }
 

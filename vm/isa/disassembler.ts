@@ -53,9 +53,9 @@ export function disassembleOne(bytes: Uint8Array, offset: number, end: number, a
     const text = tooLongText(decodeWithoutRepeats(bytes, offset, end, prefixCount, size32), bytes, offset, size32);
     return { address: address >>> 0, bytes: bytes.subarray(offset, offset + MAX_INSTRUCTION_BYTES), text, target: null, valid: false };
   }
-  const { text, target } = formatAtt(insn, bytes, offset, address, size32, options.nameTarget ?? plainTarget);
-  const length = insn.form === null ? failedLength(insn, bytes, offset) : insn.length;
-  return { address: address >>> 0, bytes: bytes.subarray(offset, offset + length), text, target, valid: insn.form !== null };
+  const { text, target, badOpcode } = formatAtt(insn, bytes, offset, address, size32, options.nameTarget ?? plainTarget);
+  const length = insn.form === null ? failedLength(insn, bytes, offset) : badOpcode ? insn.prefixCount + insn.form.opcode.length : insn.length;
+  return { address: address >>> 0, bytes: bytes.subarray(offset, offset + length), text, target, valid: insn.form !== null && badOpcode !== true };
 }
 
 /**

@@ -30,20 +30,28 @@
 //   one       the constant 1 of the D0/D1 shifts
 //   srcstr/S  the string source DS:(E)SI (segment may be overridden)
 //   dststr/S  the string destination ES:(E)DI (never overridden)
+//   mm        ModRM reg field naming an MMX register (%mm0-%mm7)
+//   mmrm/S    ModRM r/m: an MMX register or an S-bit memory operand
+//   xmm       ModRM reg field naming an XMM register (%xmm0-%xmm7)
+//   xmmrm/S   ModRM r/m: an XMM register or an S-bit memory operand (128, 64 or 32)
+//   (the SIMD rows are in vm/isa/forms/simd.ts; a memory-only SIMD operand is mem/64 or mem/128)
 //
 // Flags are written as a string of letters: O S Z A P C (overflow, sign, zero, auxiliary carry,
 // parity, carry), D (direction), I (interrupt), T (trap). `flagsUndefined` names the flags the SDM
 // calls undefined after the instruction: the only flags a differential test may mask.
+
+import { addSimdForms } from './forms/simd.ts';
 
 export type FlagLetters = string;
 
 export type OperandKind =
   | 'rm' | 'rmreg' | 'mem' | 'reg' | 'opreg' | 'imm' | 'simm8' | 'rel' | 'moffs' | 'far' | 'farmem'
   | 'sreg' | 'creg' | 'dreg' | 'al' | 'cl' | 'dx' | 'acc' | 'one'
-  | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'srcstr' | 'dststr';
+  | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'srcstr' | 'dststr'
+  | 'mm' | 'mmrm' | 'xmm' | 'xmmrm';
 
 /** Size of an operand in bits; 'v' is the current operand size (16 or 32), 0 means "no size". */
-export type OperandSize = 8 | 16 | 32 | 64 | 'v' | 0;
+export type OperandSize = 8 | 16 | 32 | 64 | 128 | 'v' | 0;
 
 export interface Operand {
   kind: OperandKind;
@@ -59,6 +67,13 @@ export interface CountDependentFlags {
 }
 
 export type Cpu = '386' | '486' | 'pentium' | 'p6' | 'amd-k6';
+
+/**
+ * A CPUID feature an instruction needs besides its generation (leaf 1 EDX bits, read from the CPU
+ * model): 'mmx' (EDX 23), 'sse' (EDX 25: also the integer SSE additions on MMX registers), 'sse2'
+ * (EDX 26), 'clflush' (EDX 19), 'fxsr' FXSAVE/FXRSTOR (EDX 24). A model without it raises #UD.
+ */
+export type CpuFeature = 'mmx' | 'sse' | 'sse2' | 'clflush' | 'fxsr';
 
 export interface InstructionForm {
   /** Operation the executor implements ("add", "jcc", "movs"). Several forms share one. */
@@ -95,6 +110,10 @@ export interface InstructionForm {
   privilege?: 'cpl0' | 'iopl';
   /** The processor generation that introduced the form. */
   since: Cpu;
+  /** The CPUID feature the form needs (see CpuFeature). */
+  feature?: CpuFeature;
+  /** SSE: a 128-bit memory operand may be unaligned (MOVUPS, MOVDQU); otherwise it must be 16-byte aligned or #GP(0). */
+  unaligned?: boolean;
   /** Ends a decoded block: the next instruction is not simply the one after it. */
   endsBlock?: boolean;
 
@@ -139,6 +158,15 @@ export interface InstructionForm {
   notrack?: boolean;
   /** The whole text objdump prints when the operand size is 16: 66 90 is `xchg %ax,%ax`, not a nop. */
   spelling16?: string;
+  /**
+   * 66, F2 and F3 choose among this opcode's SIMD variants; the one that chooses (the last F2/F3,
+   * else 66) and names no variant makes objdump's line `(bad)`: f3 0f 28 is not movaps. 'table':
+   * objdump looks the variant up in a prefix table and prints the other unused prefixes before
+   * `(bad)`; 'opcode': its PREFIX_OPCODE check prints `(bad)` alone.
+   */
+  prefixSelects?: 'table' | 'opcode';
+  /** CMPPS/CMPSS/CMPPD/CMPSD: predicates 0-7 are spelled in the mnemonic (cmpltps), larger ones as $imm. */
+  comparePredicate?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +187,7 @@ function operandsOf(spec: string): Operand[] {
  * A row's options: any field of InstructionForm that form() does not work out itself, given as is,
  * plus short names for the flag fields so each row stays on one line.
  */
-type FormOptions = Partial<Omit<InstructionForm,
+export type FormOptions = Partial<Omit<InstructionForm,
   'mnemonic' | 'opcode' | 'modrm' | 'operands' | 'flagsRead' | 'flagsWritten' | 'flagsUndefined' | 'flagsUndefinedByCount' | 'lockable'>> & {
   reads?: FlagLetters;
   writes?: FlagLetters;
@@ -168,7 +196,7 @@ type FormOptions = Partial<Omit<InstructionForm,
   lock?: boolean;
 };
 
-const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'rmreg', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg']);
+const MODRM_KINDS: ReadonlySet<OperandKind> = new Set(['rm', 'rmreg', 'mem', 'reg', 'farmem', 'sreg', 'creg', 'dreg', 'mm', 'mmrm', 'xmm', 'xmmrm']);
 
 export const instructionForms: InstructionForm[] = [];
 
@@ -489,6 +517,9 @@ form('sysexit', [0x0f, 0x35], '', { privilege: 'cpl0', since: 'p6', endsBlock: t
 form('syscall', [0x0f, 0x05], '', { since: 'amd-k6', endsBlock: true });
 form('sysret', [0x0f, 0x07], '', { privilege: 'cpl0', since: 'amd-k6', endsBlock: true });
 
+// --- MMX, SSE, SSE2 --------------------------------------------------------------------------------
+addSimdForms(form);
+
 /** Prefix bytes, with what each one means. */
 export const prefixes = {
   lock: 0xf0,
@@ -520,6 +551,9 @@ export const conditionAliases: Readonly<Record<string, (typeof conditionNames)[n
   z: 'e', nz: 'ne', c: 'b', nae: 'b', nc: 'ae', nb: 'ae', na: 'be', nbe: 'a',
   pe: 'p', po: 'np', nge: 'l', nl: 'ge', ng: 'le', nle: 'g',
 };
+
+/** The CMPPS/CMPSS/CMPPD/CMPSD predicates 0-7, as objdump and gas spell them in the mnemonic: cmpltps is cmpps $1. */
+export const comparePredicates = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'] as const;
 
 /** Other spellings GNU as accepts for a table mnemonic (before any size suffix). */
 export const mnemonicAliases: Readonly<Record<string, string>> = {

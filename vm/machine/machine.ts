@@ -8,6 +8,7 @@
 
 import { Cpu, CS, SS, DS, ES, FS, GS, LDTR, TR, EAX, EBX, StopKind, CR0_PE, SEG_PRESENT } from '../cpu/cpu.ts';
 import { installIntegerOperations } from '../cpu/operations/index.ts';
+import { installSimdOperations } from '../cpu/simd/index.ts';
 import { runCpu } from '../cpu/run.ts';
 import { writeEflags } from '../cpu/flags.ts';
 import { IF } from '../cpu/flags.ts';
@@ -82,6 +83,7 @@ export class Machine {
     this.cpu = new Cpu(this.memory, this.io, model);
     if (options.jit === false) this.cpu.jitThreshold = 0;
     installIntegerOperations(this.cpu);
+    installSimdOperations(this.cpu);
     this.system = installSystem(this.cpu);
     this.devices = new PcDevices({
       clock: this.clock,

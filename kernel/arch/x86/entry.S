@@ -387,6 +387,7 @@ TRAP_NO_ERROR(spurious_interrupt_bug, do_spurious_interrupt_bug)
 TRAP_NO_ERROR(coprocessor_error, do_coprocessor_error)
 TRAP_WITH_ERROR(alignment_check, do_alignment_check)
 TRAP_NO_ERROR(machine_check, do_machine_check)
+TRAP_NO_ERROR(simd_coprocessor_error, do_simd_coprocessor_error)
 
 /*
  * #DB on the first instruction of sysenter_entry (fidelity 3). A user who set EFLAGS.TF and then

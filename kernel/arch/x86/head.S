@@ -8,6 +8,7 @@
  *   startup_high     load our GDT (Linux 2.6's layout: __KERNEL_CS 0x60 .. __USER_DS 0x7b), reload
  *                    every segment register, drop the identity mapping, set up the TSS and the IDT.
  *   identify_cpu     cpuid into boot_cpu_data; Linux 2.6.0's Pentium Pro rule (fidelity point 4).
+ *   check_fpu        CR4.OSFXSR and OSXMMEXCPT where CPUID has FXSR and SSE, as Linux's check_fpu.
  *   sysenter_setup   copy the sysenter or the int80 linux-gate.so.1 into the page mapped at 0xffffe000.
  *   enable_sep_cpu   tss.ss1/esp1 and the three wrmsr of seed 000 (fidelity point 3).
  *   start_init       ask the TypeScript half to exec the first program into a pt_regs frame at the
@@ -103,6 +104,7 @@ startup_high:
 	addl	$12, %esp
 
 	call	identify_cpu
+	call	check_fpu
 	call	sysenter_setup
 	call	enable_sep_cpu
 	jmp	start_init
@@ -234,6 +236,28 @@ setup_pit:
 	movb	$(PIT_LATCH >> 8), %al
 	outb	%al, $0x40
 	ret
+
+/*
+ * check_fpu: what Linux 2.6.0's check_fpu (include/asm-i386/bugs.h) does for the SIMD unit once the
+ * CPU is identified. With FXSR, CR4.OSFXSR says the kernel saves FPU state with FXSAVE, which
+ * covers the XMM registers and MXCSR: without it every SSE instruction raises #UD (and glibc picks
+ * its SSE2 string functions from CPUID alone). With SSE, CR4.OSXMMEXCPT routes an unmasked SIMD
+ * floating-point exception to simd_coprocessor_error (#XM, vector 19: SIGFPE) instead of #UD.
+ * Models without CR4 (the 486) have neither feature.
+ */
+check_fpu:
+	movl	boot_cpu_data + X86_CAPABILITY, %edx
+	testl	$((1 << X86_FEATURE_FXSR_BIT) | (1 << X86_FEATURE_XMM_BIT)), %edx
+	jz	3f				/* neither: leave CR4 alone (the 486 has none) */
+	movl	%cr4, %eax
+	testl	$(1 << X86_FEATURE_FXSR_BIT), %edx
+	jz	1f
+	orl	$X86_CR4_OSFXSR, %eax
+1:	testl	$(1 << X86_FEATURE_XMM_BIT), %edx
+	jz	2f
+	orl	$X86_CR4_OSXMMEXCPT, %eax
+2:	movl	%eax, %cr4
+3:	ret
 
 /*
  * identify_cpu: fill boot_cpu_data as Linux's identify_cpu/generic_identify does.
@@ -481,6 +505,7 @@ idt_gates:
 	.long	16, coprocessor_error, TRAP_GATE
 	.long	17, alignment_check, TRAP_GATE
 	.long	18, machine_check, TRAP_GATE
+	.long	19, simd_coprocessor_error, TRAP_GATE
 	.long	0x20, irq0, INTR_GATE
 	.long	0x21, irq1, INTR_GATE
 	.long	0x22, irq2, INTR_GATE

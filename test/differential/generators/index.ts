@@ -11,6 +11,7 @@ import { generatePrefixes } from './prefixes.ts';
 import { generateSelfModifying } from './self-modifying.ts';
 import { generateSequences } from './sequences.ts';
 import { generateShifts } from './shifts.ts';
+import { generateSimd } from './simd.ts';
 import { generateStack } from './stack.ts';
 import { generateStrings } from './strings.ts';
 
@@ -20,7 +21,7 @@ const FAMILIES: Array<[string, (r: Random) => Case[]]> = [
   ['alu', generateAlu], ['shifts', generateShifts], ['muldiv', generateMulDiv], ['bits', generateBits],
   ['data', generateData], ['control', generateControl], ['stack', generateStack], ['strings', generateStrings],
   ['prefixes', generatePrefixes], ['self-modifying', generateSelfModifying],
-  ['sequences', generateSequences],
+  ['sequences', generateSequences], ['simd', generateSimd],
 ];
 
 /** Every family's cases for a base seed (the test uses a fixed one; GATE86_DIFF_SEED overrides it). */

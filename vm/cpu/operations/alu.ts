@@ -173,8 +173,11 @@ export const bindArithmetic: Binder = (op, insn) => {
       return form !== undefined ? bindForm(op, NAMES[kind]!, form, 'rm', 'mem') : alu32RegMem;
     }
   } else if (op.isMemory) {
-    if (immediate) return op.size === 32 ? alu32MemImm : aluMemImm;
-    return op.size === 32 ? alu32MemReg : aluMemReg;
+    // CMP and TEST only read their memory operand: a row can state them (a read-modify-write stays
+    // with alu32Mem*, which checks the write before reading).
+    const readOnly = op.size === 32 && (kind === CMP || kind === TEST);
+    if (immediate) return readOnly ? bindForm(op, NAMES[kind]!, REGISTER_FORMS[NAMES[kind]!]!, 'mem', 'imm') : op.size === 32 ? alu32MemImm : aluMemImm;
+    return readOnly ? bindForm(op, NAMES[kind]!, REGISTER_FORMS[NAMES[kind]!]!, 'mem', 'reg') : op.size === 32 ? alu32MemReg : aluMemReg;
   }
   const name = NAMES[kind]!;
   if (immediate) {

@@ -75,8 +75,8 @@ function formExecutor(name: string, row: FormRow, destination: Destination, sour
 
 /**
  * Bind an op to a row: returns the executor and leaves the in-line record on the op. A memory
- * operand is either the destination or the source, never both (the forms here are loads, stores
- * and register-memory ALU operations; read-modify-write stays with its executor).
+ * operand is either the destination or the source, never both (the forms here are loads, stores,
+ * register-memory ALU operations and CMP/TEST of memory; read-modify-write stays with its executor).
  */
 export function bindForm(op: Op, name: string, row: FormRow, destination: Destination, source: Source): Executor {
   const inline: InlineForm = {

@@ -2,16 +2,15 @@
 // LMSW/SMSW, INVLPG, HLT, CLI/STI (Intel SDM Vol. 3A 2.5 "Control registers", Vol. 2 for each
 // instruction). All of them but SMSW are CPL-0 only.
 
-import { CR0_PE, CR0_PG, CR0_WP, CR4_PSE, CR4_TSD, StopKind, type Cpu } from '../cpu.ts';
+import { CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_OSFXSR, CR4_OSXMMEXCPT, CR4_PSE, CR4_TSD, StopKind, type Cpu } from '../cpu.ts';
 import { Vector } from '../fault.ts';
 import { IF, materialiseFlags } from '../flags.ts';
-import { FEATURE_PSE, FEATURE_TSC } from '../models.ts';
+import { FEATURE_PSE, FEATURE_TSC, modelHasFeature } from '../models.ts';
 import { effectiveAddress, type Binder, type Executor } from '../op.ts';
 import { inhibitInterruptsForOneInstruction } from './far-transfers.ts';
 import { cplWithinIopl, requireCpl0 } from './privilege.ts';
 import { armInterruptCheck, systemStateOf } from './state.ts';
 
-const CR0_TS = 0x8;
 const CR0_ET = 0x10;
 const CR0_NW = 0x20000000;
 const CR0_CD = 0x40000000;
@@ -29,11 +28,16 @@ export function writeCr0(cpu: Cpu, value: number): void {
   if (((old ^ value) & (CR0_PG | CR0_WP | CR0_PE)) !== 0) cpu.flushTlb();
 }
 
-/** CR4 bits this model has (only what the machine implements: PSE, and TSD with the TSC). */
+/**
+ * CR4 bits this model has (only what the machine implements: PSE, TSD with the TSC, OSFXSR with
+ * FXSAVE/FXRSTOR, OSXMMEXCPT with SSE).
+ */
 function cr4Allowed(cpu: Cpu): number {
   let allowed = 0;
   if ((cpu.model.features & FEATURE_PSE) !== 0) allowed |= CR4_PSE;
   if ((cpu.model.features & FEATURE_TSC) !== 0) allowed |= CR4_TSD;
+  if (modelHasFeature(cpu.model, 'fxsr')) allowed |= CR4_OSFXSR;
+  if (modelHasFeature(cpu.model, 'sse')) allowed |= CR4_OSXMMEXCPT;
   return allowed;
 }
 

@@ -268,15 +268,19 @@ function loadCodeSegmentReal(cpu: Cpu, selector: number): void {
 const iretTarget = new Descriptor();
 const iretStack = new Descriptor();
 
+/** The IRET frame slot `depth` bytes above the stack top (a plain function: a closure per IRET was an allocation on every return from an interrupt). */
+function iretPop(cpu: Cpu, wide: boolean, depth: number): number {
+  return wide ? cpu.read32(SS, cpu.stackOffset(depth)) : cpu.read16(SS, cpu.stackOffset(depth));
+}
+
 /** IRET / IRETD. */
 export function iret(cpu: Cpu, wide: boolean): void {
   if (!isProtectedMode(cpu) || isVirtual8086(cpu)) { iretRealMode(cpu, wide); return; }
   if ((cpu.flags & NT) !== 0) { taskSwitch(cpu, 0, TaskSwitchReason.Iret, 0); return; }
   const size = wide ? 4 : 2;
-  const pop = (depth: number) => (wide ? cpu.read32(SS, cpu.stackOffset(depth)) : cpu.read16(SS, cpu.stackOffset(depth)));
-  const eip = pop(0);
-  const cs = pop(size) & 0xffff;
-  const tempFlags = pop(2 * size);
+  const eip = iretPop(cpu, wide, 0);
+  const cs = iretPop(cpu, wide, size) & 0xffff;
+  const tempFlags = iretPop(cpu, wide, 2 * size);
   if (wide && (tempFlags & VM) !== 0 && cpu.cpl === 0) cpu.raise(Vector.GP, 0); // return to virtual-8086 mode: not implemented
   const csError = cs & 0xfffc;
   const rpl = cs & 3;
@@ -291,8 +295,8 @@ export function iret(cpu: Cpu, wide: boolean): void {
   let newEsp = 0;
   let newSs = 0;
   if (rpl > oldCpl) {
-    newEsp = pop(3 * size);
-    newSs = pop(4 * size) & 0xffff;
+    newEsp = iretPop(cpu, wide, 3 * size);
+    newSs = iretPop(cpu, wide, 4 * size) & 0xffff;
     const ssError = newSs & 0xfffc;
     if (ssError === 0) cpu.raise(Vector.GP, 0);
     if (!readDescriptor(cpu, newSs, iretStack)) cpu.raise(Vector.GP, ssError);
