@@ -26,7 +26,7 @@ import { StepView, wantsPlainText } from './step-view/step-view.ts';
 const SECOND_INTERRUPT_MS = 1000;
 const CTRL_A = 0x01;
 
-export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' } | { type: 'output-closed' } | { type: 'debugger-failed'; message: string };
+export type ProgramOutcome = WorkerReport | { type: 'stopped-by-user' } | { type: 'output-closed' } | { type: 'debugger-failed'; message: string } | { type: 'timed-out' };
 
 /** What the job needs to know about this terminal. */
 export function terminalFacts(): Pick<ProgramJob, 'terminals' | 'windowSize'> {
@@ -114,9 +114,10 @@ function connectTerminal(host: WorkerHost, stop: () => void): () => void {
 
 /**
  * Run a program job in the worker with this terminal; resolves once its output is all written.
- * With a debugger (`--gdb`, `--step`), the machine waits for it before its first instruction.
+ * With a debugger (`--gdb`, `--step`), the machine waits for it before its first instruction. With a
+ * timeout (seconds of wall time), the machine is stopped when it runs out.
  */
-export async function runInWorker(job: ProgramJob, debug: DebugChoice = { gdb: null, step: false }, command = 'run'): Promise<ProgramOutcome> {
+export async function runInWorker(job: ProgramJob, debug: DebugChoice = { gdb: null, step: false }, command = 'run', timeoutSeconds?: number): Promise<ProgramOutcome> {
   const client = debugClientFor(debug);
   let outputClosed = false;
   let host: WorkerHost | null = null;
@@ -151,14 +152,18 @@ export async function runInWorker(job: ProgramJob, debug: DebugChoice = { gdb: n
       return await stepThrough(job, stepping, client, (s) => { sinks = s; }, { stdout: sink(process.stdout), stderr: sink(process.stderr) });
     }
     let stoppedByUser = false;
+    let timedOut = false;
     const running = host;
     const disconnect = connectTerminal(running, () => { stoppedByUser = true; void running.terminate(); });
+    // A debugger session has no timeout: a person is at the controls.
+    const timer = timeoutSeconds === undefined ? null : setTimeout(() => { timedOut = true; void running.terminate(); }, timeoutSeconds * 1000);
     try {
       const report = await running.ended;
       if (!outputClosed) await flushed();
       if (outputClosed) return { type: 'output-closed' };
-      return stoppedByUser ? { type: 'stopped-by-user' } : report;
+      return stoppedByUser ? { type: 'stopped-by-user' } : timedOut ? { type: 'timed-out' } : report;
     } finally {
+      if (timer !== null) clearTimeout(timer);
       disconnect();
     }
   } finally {

@@ -31,3 +31,18 @@ export function parseClock(value: string | undefined): 'host' | 'modelled' {
   if (value === 'host' || value === 'modelled') return value;
   throw new UsageError(`--clock wants host or modelled, not '${value ?? ''}'`);
 }
+
+/** `--timeout SECONDS` (run, boot, machine): a positive number of seconds, fractions allowed. */
+export function parseTimeout(text: string): number {
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(seconds > 0)) throw new UsageError(`--timeout wants a positive number of seconds, not '${text}'`);
+  return seconds;
+}
+
+/** The exit status of a command stopped by its --timeout: 124, as timeout(1) uses. */
+export const TIMEOUT_STATUS = 124;
+
+/** The one line a command stopped by its --timeout prints. */
+export function timedOut(command: string, seconds: number): string {
+  return `gate86 ${command}: timed out after ${seconds} s (--timeout): the machine was stopped\n`;
+}

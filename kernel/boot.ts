@@ -11,7 +11,7 @@ import { Machine, type MachineState } from '../vm/machine/machine.ts';
 import type { ClockKind } from '../vm/machine/clock.ts';
 import { cpuid } from '../vm/cpu/models.ts';
 import { EAX, FS, GS, StopKind, type Cpu, type TscCounts } from '../vm/cpu/cpu.ts';
-import { Kernel, type HypercallCpu, type KernelHost } from './kernel.ts';
+import { Kernel, type HypercallCpu, type HypercallHandler, type KernelHost, type SyscallService } from './kernel.ts';
 import { readKernelImage } from './image.ts';
 import { SYSCALL_SERVICES } from './services/index.ts';
 import { KERNEL_ENTRY_POINTS } from './hypercalls.ts';
@@ -19,7 +19,8 @@ import { crossingTracer, type TraceRecord } from './crossing-trace.ts';
 import { writeCr0 } from '../vm/cpu/system/control.ts';
 import { restoreFxsaveImage, saveFxsaveImage } from '../vm/cpu/fpu/control.ts';
 
-export type ExitStatus = { code: number } | { signal: number };
+/** How the first process ended (`reason`: why the kernel could not exec it, with status 126). */
+export type ExitStatus = { code: number; reason?: string } | { signal: number };
 
 export interface RunOptions {
   kernel: Uint8Array;
@@ -58,10 +59,13 @@ export interface RunOptions {
   inspect?(machine: Machine, kernel: Kernel): void;
   /** Stop after this many instructions (tests): the result is then { kind: 'limit' }. */
   instructionLimit?: number;
+  /** System call services and kernel entry points instead of the kernel's own (tests that need a broken one). */
+  syscalls?: Record<string, SyscallService>;
+  entryPoints?: Record<string, HypercallHandler>;
   /** Called once the kernel exists, before the machine boots. */
   attach?(kernel: Kernel): void;
-  /** Called between slices (the worker turns a Ctrl-C into SIGINT here). */
-  onSlice?(): void;
+  /** Called between slices with the instructions retired so far (the worker turns a Ctrl-C into SIGINT here). */
+  onSlice?(instructions: number): void;
   /** Wait up to `ms` while the CPU is halted (the worker also wakes for input and Ctrl-C). */
   idle?(ms: number): void;
   /** A debugger (vm/debug/session.ts): made once the machine has booted, told after every slice. */
@@ -150,7 +154,7 @@ export function runProgram(options: RunOptions): RunResult {
   };
   const image = readKernelImage(options.kernel);
   const code = { codePages: machine.memory.codePages, written: (page: number) => machine.cpu.code.invalidatePage(page) };
-  const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, SYSCALL_SERVICES, KERNEL_ENTRY_POINTS);
+  const kernel = new Kernel(image, { cpu: hypercallCpu(machine.cpu), memory: machine.memory.u8, code }, host, options.syscalls ?? SYSCALL_SERVICES, options.entryPoints ?? KERNEL_ENTRY_POINTS);
   machine.system.onVmcall = () => kernel.onVmcall();
   if (options.traceCrossings === true && host.trace !== null) {
     const trace = host.trace;
@@ -163,7 +167,7 @@ export function runProgram(options: RunOptions): RunResult {
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
   try {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
-    return runLoop(machine, () => exit, limit, idle, () => { options.onSlice?.(); kernel.consolePoll(); }, debug);
+    return runLoop(machine, () => exit, limit, idle, (n) => { options.onSlice?.(n); kernel.consolePoll(); }, debug);
   } finally {
     // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
     for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);
@@ -171,7 +175,7 @@ export function runProgram(options: RunOptions): RunResult {
   }
 }
 
-function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: () => void, debug: MachineDebugger | null): RunResult {
+function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: (instructions: number) => void, debug: MachineDebugger | null): RunResult {
   for (;;) {
     // Short slices: the machine looks at its devices (the PIT tick, console input) between slices.
     const state = machine.run(Math.min(SLICE, limit - machine.cpu.instructionCount));
@@ -181,7 +185,7 @@ function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: numbe
     if (state.kind === 'stopped') return { kind: 'stopped', message: state.message, instructions };
     if (state.kind === 'exited') return { kind: 'stopped', message: `isa-debug-exit ${state.status}`, instructions };
     debug?.afterRun(state);
-    onSlice();
+    onSlice(instructions);
     if (state.kind === 'halted') {
       const wait = Math.max(0, machine.nextDeadline() - machine.clock());
       idle(Math.min(1000, wait / 1e6));

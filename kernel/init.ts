@@ -36,9 +36,10 @@ export const kernelInit: HypercallHandler = (k, sp) => {
   const p = k.host.program;
   const { uid, gid } = p.credentials ?? { uid: 0, gid: 0 };
   const credentials = { uid, euid: uid, gid, egid: gid };
-  const fail = (message: string, errno: number): number => {
+  // The machine stops with status 126, and the host hears why (gate86 run prints it in one line).
+  const fail = (message: string, errno: number, reason = message): number => {
     k.host.log(message);
-    k.host.exit({ code: 126 });
+    k.host.exit({ code: 126, reason });
     return -errno;
   };
   let root;
@@ -82,7 +83,7 @@ export const kernelInit: HypercallHandler = (k, sp) => {
     k.host.log(`exec ${p.path}: entry ${hex(loaded.entry)}, stack ${hex(loaded.stackPointer)}, AT_SYSINFO ${hex(VSYSCALL_ENTRY)}`);
     return 0;
   } catch (error) {
-    if (error instanceof ExecError) return fail(`exec ${p.path}: ${error.message}`, error.errno);
+    if (error instanceof ExecError) return fail(`exec ${p.path}: ${error.message}`, error.errno, error.message);
     throw error;
   }
 };

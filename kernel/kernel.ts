@@ -19,9 +19,11 @@ import type { WaitQueue } from './sched/wait.ts';
 import type { KernelImage } from './image.ts';
 import { Vfs } from './fs/vfs.ts';
 import type { Tty } from './tty/tty.ts';
-import { ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
-import { traceSleep, traceTask } from './ptrace.ts';
+import { EFAULT, ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_FLAGS, TI_TASK, X86_CAPABILITY } from './layout.ts';
+import { syscallName, traceSleep, traceTask } from './ptrace.ts';
 import type { TraceRecord } from './crossing-trace.ts';
+import { forceSignal } from './traps.ts';
+import { SIGSEGV } from './signal-numbers.ts';
 
 /** Physical memory below this (after the kernel image) holds kernel stacks; above it, user frames. */
 const KERNEL_STACKS_END = 0x400000;
@@ -71,8 +73,11 @@ export interface KernelHost {
   /** Is this console fd a terminal on the host (isatty)? Decides TCGETS and what fstat reports. */
   isTerminal(fd: number): boolean;
   windowSize(): { rows: number; columns: number };
-  /** The first process exited: status 0..255, or killed by a signal. */
-  exit(status: { code: number } | { signal: number }): void;
+  /**
+   * The first process exited: status 0..255, or killed by a signal. `reason` says, in one line, why
+   * it never ran when the kernel could not exec it (status 126).
+   */
+  exit(status: { code: number; reason?: string } | { signal: number }): void;
   /** A line of the boot log (`gate86 boot` prints them; `gate86 run` drops them). */
   log(line: string): void;
   /** Wall-clock time in nanoseconds since the epoch. */
@@ -97,6 +102,14 @@ export interface KernelHost {
 export type HypercallHandler = (k: Kernel, stackPointer: number) => number;
 /** A system call service: reads its arguments from pt_regs, returns EAX. */
 export type SyscallService = (k: Kernel, regs: PtRegs) => number;
+
+/** A bug in the kernel's own machinery (not in one system call): the machine cannot go on. */
+export class KernelPanic extends Error {}
+
+/** An error's message on one line. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+}
 
 export class Kernel {
   readonly ram: Ram;
@@ -165,13 +178,24 @@ export class Kernel {
     }
   }
 
-  /** The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the stub starts 3 bytes back. */
+  /**
+   * The machine's VMCALL hook: EIP is past the 3-byte VMCALL, so the stub starts 3 bytes back. A
+   * host exception in one of the kernel's own entry points (the page fault handler, the scheduler,
+   * signal delivery ...) leaves no task to blame and no state to trust: a kernel panic, which stops
+   * the machine with one line naming the entry point. A system call's is an oops (serve).
+   */
   onVmcall(): void {
     const cpu = this.cpu;
     const stub = (cpu.eip - 3) >>> 0;
     const fn = stub >= this.hypercallsStart ? this.hypercallHandlers[stub - this.hypercallsStart] : undefined;
-    if (fn === undefined) throw new Error(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
-    cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
+    if (fn === undefined) throw new KernelPanic(`vmcall at 0x${stub.toString(16)}: not a hypercall stub`);
+    try {
+      cpu.regs[REG_EAX] = fn(this, cpu.regs[REG_ESP]! >>> 0);
+    } catch (error) {
+      if (error instanceof KernelPanic) throw error;
+      const name = this.image.hypercalls.get(stub) ?? `0x${stub.toString(16)}`;
+      throw new KernelPanic(`kernel panic in ${name}: ${oneLine(error)}`);
+    }
   }
 
   /**
@@ -190,7 +214,13 @@ export class Kernel {
   /** Run a system call service (its tracing is on the entry path: kernel/ptrace.ts). */
   serve(service: SyscallService, regs: PtRegs): number {
     const task = this.current;
-    const result = service(this, regs);
+    let result: number;
+    try {
+      result = service(this, regs);
+    } catch (error) {
+      if (error instanceof KernelPanic) throw error;
+      result = this.oops(syscallName(this, regs.get('orig_eax')), regs, error);
+    }
     // A call that slept keeps its Sleep record until it returns for real (kernel/sched/wait.ts).
     if (result !== -ESLEEPING && task !== null) task.sleep = null;
     else if (task !== null && this.host.traceSyscalls === true) traceSleep(this, task);
@@ -202,6 +232,26 @@ export class Kernel {
     }
     return result;
   }
+
+  /**
+   * A bug in a system call service (a host exception escaped it): Linux's oops. The console gets one
+   * line naming the call, its arguments and the task; the task is killed by SIGSEGV, as Linux's die()
+   * does; the machine and every other task go on. The call itself returns -EFAULT, which nobody sees.
+   */
+  private oops(name: string, regs: PtRegs, error: unknown): number {
+    const task = this.current;
+    const args = regs.args().map((a) => '0x' + (a >>> 0).toString(16)).join(', ');
+    const who = task === null ? 'no task' : `pid ${task.pid}`;
+    const line = `kernel oops: ${name}(${args}) from ${who}: ${oneLine(error)}; ${who} killed`;
+    this.oopses.push(line);
+    this.host.log(line);
+    this.host.write(2, new TextEncoder().encode(line + '\n'));
+    if (task !== null) forceSignal(this, SIGSEGV, 0);
+    return -EFAULT;
+  }
+
+  /** Every oops so far, for the fuzzers' consistency checks. */
+  readonly oopses: string[] = [];
 
   /** The dword at a kernel stack address (an entry point's n-th argument is at sp + 4 + 4n). */
   stackArg(stackPointer: number, n: number): number {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
+import { parseTimeout, parseTsc, timedOut, TIMEOUT_STATUS, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { loadKernelImage, packageRoot } from '../../kernel/locate.ts';
 import { buildUserland, userlandPrograms } from '../../userland/build-userland.ts';
@@ -14,7 +14,7 @@ import { parseGdbAddress, parseTraceKinds, type DebugChoice } from '../debugging
 
 const TRACE_KINDS = ['syscall', 'fault', 'crossing'];
 
-const usage = `usage: gate86 boot [--cpu NAME] [--tsc WHAT] [--no-jit] [--busybox FILE | --no-busybox]
+const usage = `usage: gate86 boot [--cpu NAME] [--tsc WHAT] [--no-jit] [--timeout SECONDS] [--busybox FILE | --no-busybox]
                    [--trace [KIND[,KIND...]]] [--trace-json] [--gdb [HOST:]PORT | --step]
 
 Boots the gate86 kernel and prints its boot log: the CPU and the SEP verdict, the GDT, the IDT gate
@@ -31,6 +31,7 @@ foreground job; Ctrl-A x stops the machine.
   --no-busybox    use gate86's own shell even where busybox is installed
 ${TSC_USAGE}
   --no-jit        every instruction through the interpreter (the reference): no block compiler
+  --timeout SECS  stop the machine after SECS seconds of wall time (status 124)
   --trace [KINDS] also show, on the same stream: syscall (every call of every process, from the
                   kernel's entry path; the default), crossing (each call's ring change in and out),
                   fault (user faults and their signals)
@@ -58,12 +59,12 @@ function initramfs(found: Record<string, string>): Uint8Array | null {
 }
 
 interface BootArguments {
-  cpu: string; tsc: 'cycles' | 'instructions'; busybox: string | null | undefined; jit: boolean;
+  cpu: string; tsc: 'cycles' | 'instructions'; busybox: string | null | undefined; jit: boolean; timeout: number | undefined;
   trace: Set<string>; json: boolean; debug: DebugChoice;
 }
 
 function parseArguments(args: string[]): BootArguments {
-  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', busybox: undefined, jit: true, trace: new Set(), json: false, debug: { gdb: null, step: false } };
+  const a: BootArguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', busybox: undefined, jit: true, timeout: undefined, trace: new Set(), json: false, debug: { gdb: null, step: false } };
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--cpu') {
       a.cpu = args[++i] ?? '';
@@ -79,6 +80,8 @@ function parseArguments(args: string[]): BootArguments {
       a.busybox = null;
     } else if (args[i] === '--no-jit') {
       a.jit = false;
+    } else if (args[i] === '--timeout') {
+      a.timeout = parseTimeout(args[++i] ?? '');
     } else if (args[i] === '--trace') {
       // The kinds are optional: a bare --trace shows the system calls.
       const next = args[i + 1];
@@ -123,7 +126,8 @@ export const bootCommand: Command = {
       log: { stream: 1, prefix: 'kernel: ', show: 'all' },
       ...traceOptions(a),
       mergeOutput: true,
-    }, a.debug, 'boot');
+    }, a.debug, 'boot', a.timeout);
+    if (result.type === 'timed-out') { process.stderr.write(timedOut('boot', a.timeout!)); return TIMEOUT_STATUS; }
     if (result.type === 'stopped-by-user') { process.stderr.write(`\ngate86 boot: stopped by ${process.stdin.isTTY ? 'Ctrl-A x' : 'a second Ctrl-C'}\n`); return 130; }
     if (result.type !== 'program-exit') {
       out(`kernel: the machine stopped: ${result.type === 'exit' ? `isa-debug-exit ${result.status}` : result.type === 'output-closed' ? 'stdout was closed' : result.message}\n`);
@@ -136,6 +140,7 @@ export const bootCommand: Command = {
 
 /** Without gcc (no init, no initramfs): one boot per assembly sample, on the host's file system. */
 async function bootEachSample(kernel: Uint8Array, a: BootArguments, found: Record<string, string>, samples: string[]): Promise<number> {
+  const deadline = a.timeout === undefined ? null : Date.now() + a.timeout * 1000;
   let first = true;
   for (const name of samples) {
     const path = found[name]!;
@@ -146,8 +151,9 @@ async function bootEachSample(kernel: Uint8Array, a: BootArguments, found: Recor
       log: { stream: 1, prefix: 'kernel: ', show: first ? 'all' : ['exec '] },
       ...traceOptions(a),
       mergeOutput: true,
-    }, a.debug, 'boot');
+    }, a.debug, 'boot', deadline === null ? undefined : Math.max(0.001, (deadline - Date.now()) / 1000));
     first = false;
+    if (result.type === 'timed-out') { process.stderr.write(timedOut('boot', a.timeout!)); return TIMEOUT_STATUS; }
     if (result.type !== 'program-exit') return 1;
     process.stdout.write(`kernel: ${name} ${'code' in result.status ? `exited with status ${result.status.code}` : `was killed by signal ${result.status.signal}`} after ${result.instructions} instructions\n`);
   }

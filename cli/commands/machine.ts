@@ -3,14 +3,14 @@
 // status is the isa-debug-exit status ((V << 1) | 1 for a write of V to port 0xF4).
 
 import { readFileSync } from 'node:fs';
-import { parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
+import { parseTimeout, parseTsc, timedOut, TIMEOUT_STATUS, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { MachineHost } from '../../vm/worker/host.ts';
 import { cpuModels, DEFAULT_CPU_MODEL } from '../../vm/cpu/models.ts';
 import { DEFAULT_MEMORY_MIB } from '../../vm/machine/machine.ts';
 import { DebugClient } from '../../vm/debug/client.ts';
 import { parseGdbAddress, QEMU_GDB_PORT, serveGdb } from '../debugging.ts';
 
-const usage = `usage: gate86 machine [--cpu NAME] [--tsc WHAT] [--no-jit] [--mem MiB] [--append STRING] [--initrd FILE[,FILE...]] [-s] [-S] [--gdb [HOST:]PORT] KERNEL.elf
+const usage = `usage: gate86 machine [--cpu NAME] [--tsc WHAT] [--no-jit] [--mem MiB] [--timeout SECONDS] [--append STRING] [--initrd FILE[,FILE...]] [-s] [-S] [--gdb [HOST:]PORT] KERNEL.elf
 
 Boot a Multiboot (v1) kernel like qemu-system-i386 -kernel: COM1 on stdin/stdout, exit status from
 the isa-debug-exit device at port 0xF4. Ctrl-C goes to the guest; a second Ctrl-C within a second
@@ -20,6 +20,7 @@ stops the machine.
 ${TSC_USAGE}
   --no-jit         every instruction through the interpreter (the reference): no block compiler
   --mem MiB        guest RAM (default ${DEFAULT_MEMORY_MIB})
+  --timeout SECS   stop the machine after SECS seconds of wall time (status 124)
   --append STRING  the kernel command line (after the kernel's name, as QEMU passes it)
   --initrd FILES   Multiboot modules, comma-separated
   -s               a gdb stub on TCP port ${QEMU_GDB_PORT} (QEMU's -s; gdb: target remote :${QEMU_GDB_PORT})
@@ -28,12 +29,12 @@ ${TSC_USAGE}
   --gdb [HOST:]PORT  the gdb stub on this port instead (host default 127.0.0.1)`;
 
 interface Arguments {
-  cpu: string; tsc: 'cycles' | 'instructions'; jit: boolean; memoryMiB: number; append: string; initrd: string[]; kernel: string;
+  cpu: string; tsc: 'cycles' | 'instructions'; jit: boolean; memoryMiB: number; append: string; initrd: string[]; kernel: string; timeout: number | undefined;
   gdb: { host: string; port: number } | null; waitForGdb: boolean;
 }
 
 function parse(args: string[]): Arguments {
-  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', jit: true, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '', gdb: null, waitForGdb: false };
+  const parsed: Arguments = { cpu: DEFAULT_CPU_MODEL, tsc: 'cycles', jit: true, memoryMiB: DEFAULT_MEMORY_MIB, append: '', initrd: [], kernel: '', timeout: undefined, gdb: null, waitForGdb: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -52,6 +53,8 @@ function parse(args: string[]): Arguments {
       const text = value();
       parsed.memoryMiB = Number(text);
       if (!/^\d+$/.test(text) || parsed.memoryMiB < 2 || parsed.memoryMiB > 2047) throw new UsageError(`--mem wants MiB from 2 to 2047, not '${text}'`);
+    } else if (arg === '--timeout') {
+      parsed.timeout = parseTimeout(value());
     } else if (arg === '--append') {
       parsed.append = value();
     } else if (arg === '--initrd') {
@@ -138,11 +141,15 @@ export const machineCommand: Command = {
       if (typeof server === 'string') { await host.done; process.stderr.write(`gate86 machine: ${server}\n`); return 1; }
     }
     let stoppedByUser = false;
+    let timedOutNow = false;
     const disconnect = connectInput(host, () => { stoppedByUser = true; void host.terminate(); });
+    const timer = a.timeout === undefined ? null : setTimeout(() => { timedOutNow = true; void host.terminate(); }, a.timeout * 1000);
     const report = await host.done;
+    if (timer !== null) clearTimeout(timer);
     disconnect();
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     if (stoppedByUser) { process.stderr.write('\ngate86 machine: stopped by a second Ctrl-C\n'); return 130; }
+    if (timedOutNow) { process.stderr.write(timedOut('machine', a.timeout!)); return TIMEOUT_STATUS; }
     if (report.type === 'exit') return report.status;
     process.stderr.write(`gate86 machine: ${report.message}\n`);
     return 1;

@@ -3,7 +3,7 @@
 // The machine, the kernel and the program run in the machine's worker thread (cli/program-host.ts).
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, sep, isAbsolute } from 'node:path';
-import { CLOCK_USAGE, parseClock, parseTsc, TSC_USAGE, UsageError, type Command } from '../usage.ts';
+import { CLOCK_USAGE, parseClock, parseTimeout, parseTsc, timedOut, TIMEOUT_STATUS, TSC_USAGE, UsageError, type Command } from '../usage.ts';
 import { runInWorker, terminalFacts } from '../program-host.ts';
 import { checkExecutable, ExecError } from '../../kernel/exec.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
@@ -34,6 +34,7 @@ machine (status 130).
   --mem MiB       guest memory (default 64)
 ${TSC_USAGE}
 ${CLOCK_USAGE}
+  --timeout SECS  stop the machine after SECS seconds of wall time (status 124)
   --no-jit        every instruction through the interpreter (the reference): no block compiler
   --trace KINDS   to stderr: syscall (each call as strace shows it: its arguments, its result, its
                   door — int $0x80 or sysenter; reported from the kernel's entry path, so calls
@@ -52,7 +53,7 @@ ${CLOCK_USAGE}
 
 interface RunArguments {
   cpu: string; tsc: 'cycles' | 'instructions'; clock: 'host' | 'modelled'; jit: boolean; trace: Set<string>; json: boolean; debug: DebugChoice; program: string; args: string[]; root: string; readOnly: boolean;
-  environment: string[]; argv0: string | null; memoryMiB: number;
+  environment: string[]; argv0: string | null; memoryMiB: number; timeout: number | undefined;
 }
 
 /** The environment as qemu-i386 builds it: the host's (in its order), then -U removals and -E settings in order. */
@@ -81,6 +82,7 @@ function parseArguments(args: string[]): RunArguments {
   let readOnly = false;
   let argv0: string | null = null;
   let memoryMiB = 64;
+  let timeout: number | undefined;
   const steps: ({ set: string } | { unset: string } | 'clear')[] = [];
   let i = 0;
   for (; i < args.length; i++) {
@@ -98,6 +100,8 @@ function parseArguments(args: string[]): RunArguments {
       tsc = parseTsc(value());
     } else if (a === '--clock') {
       clock = parseClock(value());
+    } else if (a === '--timeout') {
+      timeout = parseTimeout(value());
     } else if (a === '--no-jit') {
       jit = false;
     } else if (a === '--trace') {
@@ -141,7 +145,7 @@ function parseArguments(args: string[]): RunArguments {
   const program = args[i];
   if (program === undefined) throw new UsageError('no program to run');
   if (debug.gdb !== null && debug.step) throw new UsageError('--gdb and --step both want to stop the machine: choose one');
-  return { cpu, tsc, clock, jit, trace, json, debug, program, args: args.slice(i + 1), root, readOnly, environment: environment(steps), argv0, memoryMiB };
+  return { cpu, tsc, clock, jit, trace, json, debug, program, args: args.slice(i + 1), root, readOnly, environment: environment(steps), argv0, memoryMiB, timeout };
 }
 
 export const runCommand: Command = {
@@ -185,9 +189,14 @@ export const runCommand: Command = {
       traceFaults: a.trace.has('fault'),
       traceCrossings: a.trace.has('crossing'),
       traceJson: a.json,
-    }, a.debug);
+    }, a.debug, 'run', a.timeout);
     switch (outcome.type) {
-      case 'program-exit': return 'code' in outcome.status ? outcome.status.code : 128 + outcome.status.signal;
+      case 'program-exit':
+        if (!('code' in outcome.status)) return 128 + outcome.status.signal;
+        // The kernel could not exec it after all (its segments do not fit in memory ...): say why.
+        if (outcome.status.reason !== undefined) process.stderr.write(`gate86 run: ${outcome.status.reason}\n`);
+        return outcome.status.code;
+      case 'timed-out': process.stderr.write(timedOut('run', a.timeout!)); return TIMEOUT_STATUS;
       case 'stopped-by-user': process.stderr.write(`\ngate86 run: stopped by ${process.stdin.isTTY ? 'Ctrl-A x' : 'a second Ctrl-C'}\n`); return 130;
       case 'output-closed': return 128 + 13;                        // the reader of stdout went away: SIGPIPE
       // A bug in the kernel's TypeScript half (an oops): one line, not a host stack trace.

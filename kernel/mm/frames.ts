@@ -12,19 +12,24 @@ export class FrameAllocator {
   private readonly references: Uint16Array;
   /** Every frame this allocator has ever handed out (fork's cost is measured with it). */
   allocations = 0;
-  /** Frames it manages in all. */
+  /** Frames it manages in all: [first, last). */
   readonly total: number;
+  private readonly first: number;
+  private readonly last: number;
 
   /** Frames in [start, end) are the allocator's; both are rounded inward to page boundaries. */
   constructor(private readonly ram: Ram, start: number, end: number) {
-    const first = Math.ceil(start / PAGE_SIZE) * PAGE_SIZE;
-    const last = Math.floor(Math.min(end, ram.size) / PAGE_SIZE) * PAGE_SIZE;
+    const first = this.first = Math.ceil(start / PAGE_SIZE) * PAGE_SIZE;
+    const last = this.last = Math.floor(Math.min(end, ram.size) / PAGE_SIZE) * PAGE_SIZE;
     for (let pa = last - PAGE_SIZE; pa >= first; pa -= PAGE_SIZE) this.free.push(pa);
     this.total = this.free.length;
     this.references = new Uint16Array(Math.ceil(ram.size / PAGE_SIZE));
   }
 
   get available(): number { return this.free.length; }
+
+  /** Is this frame one of the allocator's (not the kernel image's, the vsyscall page's, low memory)? */
+  manages(pa: number): boolean { return pa >= this.first && pa < this.last; }
 
   /** A zeroed frame's physical address, or OutOfMemory. */
   allocate(): number {

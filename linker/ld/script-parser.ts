@@ -29,13 +29,20 @@ const LEVELS: BinaryOperator[][] = [
 
 const PAGE = 0x1000;
 
+/** A message fit for one line: line breaks in quoted text become spaces, and a long quote is cut short. */
+function oneLine(message: string): string {
+  const flat = message.replace(/\s*\n\s*/g, ' ');
+  return flat.length > 200 ? `${flat.slice(0, 200)}...` : flat;
+}
+
 class Reader {
   pos = 0;
   constructor(readonly text: string, readonly file: string) {}
 
+  /** A LinkError in one line (the inputs fuzzer found quoted script text carrying its newlines along). */
   fail(message: string): never {
     const line = this.text.slice(0, this.pos).split('\n').length;
-    throw new LinkError(`${this.file}:${line}: ${message}`);
+    throw new LinkError(`${this.file}:${line}: ${oneLine(message)}`);
   }
 
   /** Skip blanks and comments. */

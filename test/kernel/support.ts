@@ -47,9 +47,9 @@ function generatedHeaders(): string {
   return headers;
 }
 
-/** Assemble and link test/kernel/programs/NAME.S with gate86 as/ld; returns the ELF's path. */
-export function buildTestProgram(name: string, defines: Record<string, string> = {}): string {
-  const source = join(root, 'test/kernel/programs', `${name}.S`);
+/** Assemble and link DIRECTORY/NAME.S (test/kernel/programs by default) with gate86 as/ld; returns the ELF's path. */
+export function buildTestProgram(name: string, defines: Record<string, string> = {}, directory = 'test/kernel/programs'): string {
+  const source = join(root, directory, `${name}.S`);
   const object = join(scratch, `${name}.o`);
   writeFileSync(object, assemble(source, readFileSync(source, 'utf8'), {
     includeDirs: [generatedHeaders()], defines: new Map(Object.entries(defines)), readFile: (p: string) => readFileSync(p, 'utf8'),

@@ -97,6 +97,6 @@ export type StartMessage = WorkerJob & ConsoleBuffers & { debug?: DebugAttachmen
 export type WorkerReport =
   | { type: 'exit'; status: number }
   /** A ProgramJob's first process ended: its exit code or the signal that killed it. */
-  | { type: 'program-exit'; status: { code: number } | { signal: number }; instructions: number }
+  | { type: 'program-exit'; status: { code: number; reason?: string } | { signal: number }; instructions: number }
   | { type: 'stopped'; message: string }
   | { type: 'error'; message: string };

@@ -66,14 +66,23 @@ export function writeControlRegister(cpu: Cpu, n: number, value: number): void {
   }
 }
 
-export function readControlRegister(cpu: Cpu, n: number): number {
+/** CR0, CR2, CR3, and CR4 where the model has it: MOV of any other is #UD. */
+function requireControlRegister(cpu: Cpu, n: number): void {
   if (n === 1 || n > 4 || (n === 4 && !hasCr4(cpu))) cpu.raise(Vector.UD);
+}
+
+export function readControlRegister(cpu: Cpu, n: number): number {
+  requireControlRegister(cpu, n);
   return cpu.cr[n]!;
 }
 
+// A MOV naming a control register that does not exist is #UD even at CPL 3: the processor rejects the
+// encoding before it looks at the privilege level (the host CPU raises #UD, not #GP, for MOV CR5 in
+// ring 3; the ring-3 fuzzer found it: test/fuzz/corpus/ring3/).
 export const bindMovToCr: Binder = (op) => {
   op.isBranch = true; // paging or protection may change: the next instruction is fetched afresh
   return (cpu, o) => {
+    requireControlRegister(cpu, o.reg);
     requireCpl0(cpu);
     writeControlRegister(cpu, o.reg, cpu.regs[o.rm]!);
     cpu.eip = o.next;
@@ -81,6 +90,7 @@ export const bindMovToCr: Binder = (op) => {
 };
 
 export const bindMovFromCr: Binder = () => (cpu, o) => {
+  requireControlRegister(cpu, o.reg);
   requireCpl0(cpu);
   cpu.regs[o.rm] = readControlRegister(cpu, o.reg);
 };

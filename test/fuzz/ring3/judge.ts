@@ -1,0 +1,110 @@
+// Judging a ring-3 case: how it ended on gate86 against how it ended on an oracle, and, when they
+// differ, whether the difference is one the project knows and accepts — gate86's CPU model lacks an
+// instruction the host has, or the host departs from the SDM — or a bug to minimise and keep.
+
+import { decode, DecodeFailure } from '../../../vm/isa/decoder.ts';
+import { cpuModels, modelHasInstruction } from '../../../vm/cpu/models.ts';
+import { SIGNAL_NAMES } from '../../../kernel/signal-numbers.ts';
+import { SIGALRM, SIGBUS, SIGSYS, SIGVTALRM } from '../../../kernel/signal-numbers.ts';
+import { AC } from '../../../vm/cpu/flags.ts';
+import { Machine } from '../../../vm/machine/machine.ts';
+import { codePage, type Ring3Case } from './case.ts';
+import { CODE_ADDR, CODE_SIZE, DATA_ADDR, DATA_SIZE } from './layout.ts';
+import type { Gate86End } from './gate86.ts';
+
+export type Outcome =
+  | { kind: 'exit'; code: number }
+  | { kind: 'signal'; signal: number }
+  /** The case ran until its alarm (the oracles' SIGALRM; gate86's SIGALRM, or the harness's stand-in). */
+  | { kind: 'timeout' }
+  /** Natively, the seccomp filter caught a system call (SIGSYS): the case cannot be compared. */
+  | { kind: 'system-call' };
+
+/** A wait status as an outcome. */
+export function outcomeOf(status: number): Outcome {
+  const signal = status & 0x7f;
+  if (signal === 0) return { kind: 'exit', code: (status >> 8) & 0xff };
+  if (signal === SIGALRM || signal === SIGVTALRM) return { kind: 'timeout' };
+  if (signal === SIGSYS) return { kind: 'system-call' };
+  return { kind: 'signal', signal };
+}
+
+export function gate86Outcome(end: Gate86End): Outcome {
+  return end.stoppedBy !== null ? { kind: 'timeout' } : outcomeOf(end.status);
+}
+
+export function describe(o: Outcome): string {
+  if (o.kind === 'exit') return `exit ${o.code}`;
+  if (o.kind === 'signal') return SIGNAL_NAMES[o.signal] || `signal ${o.signal}`;
+  return o.kind;
+}
+
+/** Do the two outcomes agree, as far as this case can be compared? */
+export function agree(c: Ring3Case, gate86: Outcome, oracle: Outcome): boolean {
+  if (gate86.kind !== oracle.kind) return false;
+  if (gate86.kind === 'exit' && oracle.kind === 'exit') return !c.compareExitCode || gate86.code === oracle.code;
+  if (gate86.kind === 'signal' && oracle.kind === 'signal') return gate86.signal === oracle.signal;
+  return true;
+}
+
+/** A `fault NAME at EIP error E [cr2 A] eax X -> signal S` line of the kernel's trace. */
+interface TracedFault { name: string; eip: number; error: number; cr2: number | null; signal: number }
+
+export function parseFault(line: string): TracedFault | null {
+  const m = /^fault (\S+) at (0x[0-9a-f]+) error (0x[0-9a-f]+)(?: cr2 (0x[0-9a-f]+))? eax 0x[0-9a-f]+ -> signal (\d+)$/.exec(line);
+  if (m === null) return null;
+  return { name: m[1]!, eip: Number(m[2]), error: Number(m[3]), cr2: m[4] === undefined ? null : Number(m[4]), signal: Number(m[5]) };
+}
+
+/** The executable bytes of the case at an address (the code page or the data page), from there on. */
+function bytesAt(c: Ring3Case, address: number): Uint8Array | null {
+  if (address >= CODE_ADDR && address < CODE_ADDR + CODE_SIZE) return codePage(c).subarray(address - CODE_ADDR);
+  if (address >= DATA_ADDR && address < DATA_ADDR + DATA_SIZE) return c.data.subarray(address - DATA_ADDR);
+  return null;
+}
+
+const hexBytes = (bytes: Uint8Array, n: number): string => Array.from(bytes.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
+
+let implemented: ReadonlySet<string> | null = null;
+/** The operations gate86's CPU has executors for (a row without one raises #UD and is counted). */
+function implementedOperations(): ReadonlySet<string> {
+  implemented ??= new Set(new Machine({ memoryMiB: 2, consoleOut: () => {}, consoleIn: () => -1 }).cpu.operations.keys());
+  return implemented;
+}
+
+/**
+ * Why gate86 and the host CPU may rightly differ on this case, from what gate86's kernel saw (its
+ * fault trace for the case): an instruction the ISA table or the CPU model does not have, or one
+ * gate86 decodes and does not implement yet (it raises #UD and counts it, as the project's rule
+ * says); or the host departing from the SDM. A reason, or null when nothing excuses the difference.
+ */
+export function acceptedDifference(c: Ring3Case, cpu: string, faults: readonly string[]): string | null {
+  const first = faults.map(parseFault).find((f) => f !== null) ?? null;
+  if (first === null || first.name !== 'invalid_op') return null;
+  const bytes = bytesAt(c, first.eip);
+  if (bytes === null) return null;
+  const insn = decode(bytes, 0, Math.min(bytes.length, 15), true);
+  if (insn.failure === DecodeFailure.UndefinedOpcode || insn.form === null) {
+    // Not in the ISA table: x87, MMX/SSE and later extensions the host has and the model does not (yet).
+    const opcode = bytes[insn.prefixCount] === 0x0f ? hexBytes(bytes.subarray(insn.prefixCount), 2) : hexBytes(bytes.subarray(insn.prefixCount), 1);
+    return `an opcode the ISA table does not have (${opcode} ..)`;
+  }
+  const form = insn.form;
+  if (!modelHasInstruction(cpuModels[cpu]!, form.since, form.operation)) return `the ${cpu} model has no ${form.mnemonic}`;
+  if (!implementedOperations().has(form.operation)) return `gate86 does not implement ${form.mnemonic} yet`;
+  // SDM: VMCALL outside VMX operation is #UD; the host is a virtual machine whose hypervisor answers it.
+  if (form.operation === 'vmcall') return 'VMCALL at CPL 3: #UD by the SDM, answered by the host\'s hypervisor';
+  return null;
+}
+
+/**
+ * Differences that are gate86 bugs already found, kept in the corpus and named by a failing test
+ * (test/fuzz/findings.test.ts): counted under their name until they are fixed, so that a run's
+ * failures are the new ones.
+ */
+export function knownBug(c: Ring3Case, mine: Outcome, theirs: Outcome): string | null {
+  if ((c.regs.eflags & AC) !== 0 && theirs.kind === 'signal' && theirs.signal === SIGBUS && !(mine.kind === 'signal' && mine.signal === SIGBUS)) {
+    return 'no alignment check: EFLAGS.AC at CPL 3 with CR0.AM (Linux sets it) makes a misaligned access #AC, SIGBUS';
+  }
+  return null;
+}

@@ -1,0 +1,41 @@
+// Where a ring-3 case lives in the child's address space, and the record that carries it to the
+// runner (runner.S, which gets these numbers as -D defines: they are written only here).
+//
+//   P_ADDR     the trampoline page: the case header at its start, the trampoline at its very end
+//   CODE_ADDR  the code page, right after it: execution falls from the trampoline into it
+//   DATA_ADDR  the data page: the registers mostly point into it (its neighbour above is unmapped,
+//              the code page below is read-only, so accesses that run off it fault)
+//   EXIT_ADDR  the exit page, far away: a case that reaches its end jumps there
+//
+// The addresses are plain user addresses on every oracle: below gate86's TASK_SIZE (0xC0000000),
+// clear of the runner at 0x08048000 and of where the kernels put mmap areas and stacks.
+
+import { PAGE_SIZE } from '../../../kernel/layout.ts';
+
+export const RUNNER_BASE = 0x08048000;
+export const P_ADDR = 0x20000000;
+export const CODE_ADDR = P_ADDR + 0x1000;
+export const DATA_ADDR = P_ADDR + 0x2000;
+export const EXIT_ADDR = 0x30000000;
+export const CODE_SIZE = PAGE_SIZE;
+export const DATA_SIZE = PAGE_SIZE;
+/** The header: id, then EDX ESI EDI EBP ESP EFLAGS. */
+export const HEADER_SIZE = 28;
+export const RECORD_SIZE = HEADER_SIZE + CODE_SIZE + DATA_SIZE;
+/** Trampoline-page offsets the runner uses: where the child leaves the stack's bottom, the popf stack. */
+export const P_STACK_LOW = 28;
+export const P_STACK_TOP = 0x200;
+/** ITIMER_REAL for each child: a case still running after this long ends by SIGALRM. */
+export const TIMEOUT_US = 20_000;
+/** The runner's first record: this magic, then what setitimer answered. */
+export const HELLO_MAGIC = 0x5a463352;
+
+/** The -D defines runner.S is assembled with. */
+export function runnerDefines(): Map<string, string> {
+  const hex = (v: number): string => '0x' + v.toString(16);
+  return new Map(Object.entries({
+    PAGE_SIZE: String(PAGE_SIZE), RUNNER_BASE: hex(RUNNER_BASE), P_ADDR: hex(P_ADDR), CODE_ADDR: hex(CODE_ADDR), DATA_ADDR: hex(DATA_ADDR),
+    EXIT_ADDR: hex(EXIT_ADDR), CODE_SIZE: String(CODE_SIZE), DATA_SIZE: String(DATA_SIZE), HEADER_SIZE: String(HEADER_SIZE),
+    P_STACK_LOW: String(P_STACK_LOW), P_STACK_TOP: hex(P_STACK_TOP), TIMEOUT_US: String(TIMEOUT_US),
+  }));
+}
