@@ -219,7 +219,7 @@ export class Kernel {
       result = service(this, regs);
     } catch (error) {
       if (error instanceof KernelPanic) throw error;
-      result = this.oops(syscallName(this, regs.get('orig_eax')), regs, error);
+      result = this.oops(this.entryPointName(regs.get('orig_eax')), regs, error);
     }
     // A call that slept keeps its Sleep record until it returns for real (kernel/sched/wait.ts).
     if (result !== -ESLEEPING && task !== null) task.sleep = null;
@@ -248,6 +248,14 @@ export class Kernel {
     this.host.write(2, new TextEncoder().encode(line + '\n'));
     if (task !== null) forceSignal(this, SIGSEGV, 0);
     return -EFAULT;
+  }
+
+  /** The entry point sys_call_table[number] names (sys_getpid), as an oops names the function. */
+  private entryPointName(number: number): string {
+    const table = this.image.addressOf('sys_call_table');
+    const slots = (this.image.addressOf('sys_call_names') - table) / 4;      // the generator puts the names right after the table
+    const stub = number >= 0 && number < slots ? this.ram.read32(physicalOf(table + 4 * number)) : 0;
+    return this.image.hypercalls.get(stub) ?? syscallName(this, number);
   }
 
   /** Every oops so far, for the fuzzers' consistency checks. */

@@ -14,7 +14,7 @@
 // A block also remembers the linear address and code size it was decoded for: the same physical
 // bytes reached through another mapping (or with another CS.D) are decoded again.
 
-import { decode, DecodeFailure, Instruction, NO_REGISTER } from '../isa/decoder.ts';
+import { decode, DecodeFailure, Instruction, namesNoVariant, NO_REGISTER } from '../isa/decoder.ts';
 import { PAGE_SHIFT, PAGE_SIZE } from '../memory/physical-memory.ts';
 import { CS, DS, SS, EBP, ESP, NO_REGISTER_SLOT, type Cpu } from './cpu.ts';
 import { Vector } from './fault.ts';
@@ -376,6 +376,7 @@ export class CodeCache {
     // LOCK is legal only on the lockable forms, and only with a memory destination.
     if (insn.lock && (form.lockable !== true || !insn.isMemory)) return raiseUndefined;
     if (!modelHasInstruction(cpu.model, form.since, form.operation, form.feature)) return raiseUndefined;
+    if (namesNoVariant(form, insn, cpu.code32)) return raiseUndefined;
     const binder = cpu.operations.get(form.operation);
     if (binder === undefined) {
       const name = form.operation;

@@ -11,7 +11,7 @@
 //   - every prefix byte the instruction did not "use" is printed by name before the mnemonic
 //     (`data16`, `addr16`, `cs`, `repz`, `lock`), in the order of the bytes.
 
-import { DecodeFailure, type Instruction, NO_REGISTER, NO_SEGMENT_OVERRIDE } from './decoder.ts';
+import { DecodeFailure, type Instruction, NO_REGISTER, NO_SEGMENT_OVERRIDE, selectingPrefix } from './decoder.ts';
 import {
   comparePredicates, prefixes, registerNames16, registerNames32, registerNames8, segmentNames, type InstructionForm, type Operand,
 } from './table.ts';
@@ -35,10 +35,6 @@ export interface AttText {
  * objdump's PREFIX_OPCODE rule: the prefix that selects a SIMD variant (the last F2/F3, else 66) must
  * be the one the decoded form was selected by.
  */
-function selectingPrefix(insn: Instruction, defaultSize32: boolean): number | undefined {
-  const dataPrefix = (insn.operandSize === 32) !== defaultSize32;
-  return insn.repeat !== 0 ? insn.repeat : dataPrefix ? prefixes.operandSize : undefined;
-}
 
 /**
  * objdump's MMX operands (its MX/EM modes) name an XMM register when a 66 prefix is there: on

@@ -123,6 +123,24 @@ function selectForm(candidates: InstructionForm[], modrm: number, repeatPrefix: 
   return withData ?? fallback;
 }
 
+/**
+ * The prefix that chooses among an opcode's SIMD variants (`prefixSelects` forms): the last F2/F3,
+ * else 66, else none.
+ */
+export function selectingPrefix(insn: Instruction, defaultSize32: boolean): number | undefined {
+  const dataPrefix = (insn.operandSize === 32) !== defaultSize32;
+  return insn.repeat !== 0 ? insn.repeat : dataPrefix ? prefixes.operandSize : undefined;
+}
+
+/**
+ * A SIMD opcode whose choosing prefix names none of its variants (f2 0f 29, 66 0f 77): objdump's
+ * `(bad)`, and #UD on the processor (the opcode map's empty cell). The decoder still hands back the
+ * form without the prefix, so that the disassembler can print what objdump prints.
+ */
+export function namesNoVariant(form: InstructionForm, insn: Instruction, defaultSize32: boolean): boolean {
+  return form.prefixSelects !== undefined && selectingPrefix(insn, defaultSize32) !== form.mandatoryPrefix;
+}
+
 /** Whether any candidate needs a ModRM byte to be told apart (or to be decoded at all). */
 function needsModrm(candidates: InstructionForm[]): boolean {
   return candidates.length > 0 && candidates[0]!.modrm;

@@ -27,6 +27,24 @@ export function generatePrefixes(r: Random): Case[] {
       return d.finish(`prefix/${name} #UD#${i}`, bytes(...code));
     }));
   }
+  // A SIMD opcode whose choosing prefix (the last F2/F3, else 66) names none of its variants: the
+  // opcode map's empty cell, #UD (objdump's `(bad)`), not the unprefixed instruction.
+  const emptyCells: Array<[string, number[]]> = [
+    ['f2 movaps', [0xf2, 0x0f, 0x29, 0xc1]],
+    ['f3 pcmpeqd mm', [0xf3, 0x0f, 0x76, 0xc1]],
+    ['66 emms', [0x66, 0x0f, 0x77]],
+    ['f3 maskmovq', [0xf3, 0x0f, 0xf7, 0xc1]],
+    ['f3 66 movaps', [0xf3, 0x66, 0x0f, 0x29, 0xc1]],
+    ['f2 movaps mem', [0xf2, 0x0f, 0x29, 0x03]],
+  ];
+  for (const [name, code] of emptyCells) {
+    out.push(...repeat(r, 4, (d: Draft, i) => {
+      d.initial.ebx = d.memory(16, { allow16: false, override: false }).address;
+      const c = d.finish(`prefix/${name} #UD#${i}`, bytes(...code));
+      if (name === '66 emms') c.qemuCannotJudge = 'a 66 prefix on EMMS: qemu-i386 runs it as EMMS, the host CPU raises #UD';
+      return c;
+    }));
+  }
   // Ignored prefixes: the result is the plain instruction's.
   out.push(...repeat(r, 25, (d, i) => { const a = d.register(8); const b = d.register(8); d.randomize(a, 8); d.randomize(b, 8); return d.finish(`prefix/66 on addb#${i}`, `.byte 0x66\naddb ${reg(a, 8)}, ${reg(b, 8)}`); }));
   out.push(...repeat(r, 25, (d, i) => { const a = d.register(32); const b = d.register(32); d.randomize(a, 32); d.randomize(b, 32); return d.finish(`prefix/rep on add#${i}`, `.byte ${d.r.pick(['0xf3', '0xf2'])}\naddl ${reg(a, 32)}, ${reg(b, 32)}`); }));

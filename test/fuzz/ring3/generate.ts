@@ -89,7 +89,7 @@ const ENVIRONMENT_OPERATIONS = new Set([
 const SYSTEM_CALL_OPERATIONS = new Set(['sysenter', 'syscall']);
 
 function formsOf(model: CpuModel): InstructionForm[] {
-  return instructionForms.filter((f) => modelHasInstruction(model, f.since, f.operation) && !SYSTEM_CALL_OPERATIONS.has(f.operation));
+  return instructionForms.filter((f) => modelHasInstruction(model, f.since, f.operation, f.feature) && !SYSTEM_CALL_OPERATIONS.has(f.operation));
 }
 const formsByModel = new Map<string, InstructionForm[]>();
 

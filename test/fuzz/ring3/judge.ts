@@ -90,7 +90,7 @@ export function acceptedDifference(c: Ring3Case, cpu: string, faults: readonly s
     return `an opcode the ISA table does not have (${opcode} ..)`;
   }
   const form = insn.form;
-  if (!modelHasInstruction(cpuModels[cpu]!, form.since, form.operation)) return `the ${cpu} model has no ${form.mnemonic}`;
+  if (!modelHasInstruction(cpuModels[cpu]!, form.since, form.operation, form.feature)) return `the ${cpu} model has no ${form.mnemonic}`;
   if (!implementedOperations().has(form.operation)) return `gate86 does not implement ${form.mnemonic} yet`;
   // SDM: VMCALL outside VMX operation is #UD; the host is a virtual machine whose hypervisor answers it.
   if (form.operation === 'vmcall') return 'VMCALL at CPL 3: #UD by the SDM, answered by the host\'s hypervisor';

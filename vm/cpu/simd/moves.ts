@@ -216,6 +216,10 @@ const bindMaskedStore: Binder = (op, insn) => {
     loadRegister(cpu, kind, o.reg, D);
     loadRegister(cpu, kind, o.rm, S);
     const base = cpu.regs[EDI]! & mask;
+    // The whole destination is checked first, as a write, whatever the mask: the SDM leaves the
+    // faults of an all-zero mask to the implementation, and the Intel host here takes them
+    // (a null DS, an unmapped page); it also keeps a fault from leaving half the bytes stored.
+    if (mask === -1) cpu.writableLinear(o.seg, base, bytes);
     for (let i = 0; i < bytes; i++) if ((S.u8[i]! & 0x80) !== 0) cpu.write8(o.seg, (base + i) & mask, D.u8[i]!);
   });
 };
