@@ -4,6 +4,7 @@
 import type { AddressSpace } from './mm/address-space.ts';
 import type { FileTable, FsContext } from './fs/fdtable.ts';
 import type { Tty } from './tty/tty.ts';
+import type { Inode } from './fs/inode.ts';
 import { WaitQueue, type Sleep } from './sched/wait.ts';
 import type { PtRegs } from './pt-regs.ts';
 import type { Kernel } from './kernel.ts';
@@ -57,6 +58,8 @@ export class Task {
   readonly tls: (TlsDescriptor | null)[] = [null, null, null];
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';
+  /** The executable's inode while this task runs it: writers of it get ETXTBSY (kernel/fs/vfs.ts). */
+  executableInode: Inode | null = null;
   /**
    * A vfork child: the queue its parent sleeps on until the child execs or exits (Linux's
    * vfork_done), null once it has. A vfork parent: the child it waits for.

@@ -23,6 +23,11 @@ export class FileTable {
     return this.slots[fd]?.file ?? null;
   }
 
+  /** Every open description in the table (a dup'ed one once per descriptor). */
+  *openFiles(): Iterable<OpenFile> {
+    for (const slot of this.slots) if (slot) yield slot.file;
+  }
+
   closeOnExec(fd: number): boolean { return this.slots[fd]?.closeOnExec ?? false; }
   setCloseOnExec(fd: number, on: boolean): void { const s = this.slots[fd]; if (s) s.closeOnExec = on; }
 

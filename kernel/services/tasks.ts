@@ -12,7 +12,7 @@
 
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
-import { EACCES, EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
+import { EACCES, EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, ETXTBSY, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
   TIF_IRET, __PAGE_OFFSET } from '../layout.ts';
 import { WaitQueue, sleepOn, wokenBy } from '../sched/wait.ts';
 import { PtRegs } from '../pt-regs.ts';
@@ -21,8 +21,8 @@ import { ExecError, checkExecutable, loadProgram, startThread } from '../exec.ts
 import { Struct, copyToUser, FAULT } from './user.ts';
 import { rusageBytes } from './jobs.ts';
 import { commandName, releaseMm, setTls, zapOtherThreads } from './process.ts';
-import { AT_FDCWD, lookupAt } from '../fs/vfs.ts';
-import { isDir, isRegular } from '../fs/inode.ts';
+import { AT_FDCWD, lookupAt, openForWriting } from '../fs/vfs.ts';
+import { isDir, isRegular, type Inode } from '../fs/inode.ts';
 import { pathName, permitted } from '../fs/path.ts';
 import { inodePages, type InodePages } from '../mm/file-pages.ts';
 import { currentFpuImage, forgetFpu } from '../fpu.ts';
@@ -66,6 +66,7 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
     throw error;
   }
   child.executable = parent.executable;
+  child.executableInode = parent.executableInode;
   child.blockedSignals = parent.blockedSignals;
   Object.assign(child, {
     comm: parent.comm, pgid: parent.pgid, sid: parent.sid, tty: parent.tty, startTicks: k.jiffies,
@@ -319,6 +320,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   task.brkStart = task.brk = loaded.brk;
   task.mmapNext = 0x40000000;
   task.executable = image.path;
+  task.executableInode = image.inode;
   task.comm = commandName(path);
   task.execed = true;
   forgetFpu(k, task); // the new program starts from init_fpu's state at its first FPU instruction
@@ -345,7 +347,7 @@ export const sys_execve: SyscallService = (k, regs) => {
  * permission, then its bytes. Returns them with the absolute path (/proc/PID/exe) and the file's
  * pages (which the segments map), or -errno.
  */
-export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string; pages: InodePages } | number {
+export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string; pages: InodePages; inode: Inode } | number {
   const task = k.task();
   const found = lookupAt(task, AT_FDCWD, path, true);
   if (typeof found === 'number') return found;
@@ -353,8 +355,9 @@ export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; pa
   if (isDir(inode.mode)) return -EACCES;
   if (!isRegular(inode.mode)) return -EACCES;
   if (!permitted(inode, { uid: task.credentials.euid, gid: task.credentials.egid }, 1)) return -EACCES;
+  if (openForWriting(k, inode)) return -ETXTBSY;   // Linux's deny_write_access
   const bytes = inode.read(0, inode.size());
   if (typeof bytes === 'number') return bytes;
   const absolute = pathName(found, task.fs.root);
-  return { bytes, path: absolute, pages: inodePages(inode, absolute, k.ram) };
+  return { bytes, path: absolute, pages: inodePages(inode, absolute, k.ram), inode };
 }
