@@ -6,6 +6,7 @@
 import type { Kernel } from '../kernel.ts';
 import { EBADF, EMFILE } from '../layout.ts';
 import type { OpenFile } from './file.ts';
+import { forgetLockWaiter, releasePosixLocks } from './locks.ts';
 import type { Path } from './path.ts';
 
 /** RLIMIT_NOFILE's soft limit, as ugetrlimit reports it: fds are 0 .. NR_OPEN_DEFAULT - 1. */
@@ -21,11 +22,6 @@ export class FileTable {
   get(fd: number): OpenFile | null {
     if (fd < 0 || fd >= this.slots.length) return null;
     return this.slots[fd]?.file ?? null;
-  }
-
-  /** Every open description in the table (a dup'ed one once per descriptor). */
-  *openFiles(): Iterable<OpenFile> {
-    for (const slot of this.slots) if (slot) yield slot.file;
   }
 
   closeOnExec(fd: number): boolean { return this.slots[fd]?.closeOnExec ?? false; }
@@ -48,7 +44,7 @@ export class FileTable {
     const old = this.slots[fd];
     while (this.slots.length < fd) this.slots.push(null);
     this.slots[fd] = { file, closeOnExec };
-    old?.file.put(k);
+    if (old) { releasePosixLocks(k, this, old.file.inode); old.file.put(k); }
     return fd;
   }
 
@@ -56,6 +52,7 @@ export class FileTable {
     const slot = fd >= 0 ? this.slots[fd] : undefined;
     if (slot === undefined || slot === null) return -EBADF;
     this.slots[fd] = null;
+    releasePosixLocks(k, this, slot.file.inode);   // POSIX: any close drops the process's locks on the file
     slot.file.put(k);
     return 0;
   }
@@ -81,6 +78,7 @@ export class FileTable {
 
   /** exit: close everything. */
   closeAll(k: Kernel): void {
+    forgetLockWaiter(k, this);
     this.slots.forEach((s, fd) => { if (s) this.close(k, fd); });
   }
 }

@@ -264,7 +264,7 @@ function executing(k: Kernel, inode: Inode): boolean {
 export function openForWriting(k: Kernel, inode: Inode): boolean {
   for (const task of k.tasks.values()) {
     if (task.state === 'zombie') continue;
-    for (const file of task.files.openFiles()) {
+    for (const { file } of task.files.open()) {
       if ((file.flags & O_ACCMODE) !== O_RDONLY && (file.flags & O_PATH) === 0 && sameInode(file.inode, inode)) return true;
     }
   }
