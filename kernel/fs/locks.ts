@@ -1,4 +1,5 @@
-// POSIX record locks: fcntl's F_GETLK, F_SETLK, F_SETLKW (Linux's fs/locks.c, the posix_* half).
+// File locks (Linux's fs/locks.c): POSIX record locks (fcntl's F_GETLK, F_SETLK, F_SETLKW) and,
+// at the end, BSD whole-file locks (flock), which are a separate kind that never conflicts with them.
 //
 // A lock is a byte range of one file, shared (F_RDLCK) or exclusive (F_WRLCK), held by an *owner*:
 // as on Linux, the owner is the descriptor table (task.files), so threads sharing their table share
@@ -17,9 +18,10 @@
 
 import type { Kernel } from '../kernel.ts';
 import type { FileTable } from './fdtable.ts';
+import type { OpenFile } from './file.ts';
 import type { Inode, SuperBlock } from './inode.ts';
 import { WaitQueue, sleepOn } from '../sched/wait.ts';
-import { EAGAIN, EDEADLK, ESLEEPING } from '../layout.ts';
+import { EAGAIN, EDEADLK, EINVAL, ESLEEPING } from '../layout.ts';
 
 export const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 
@@ -34,7 +36,7 @@ export interface PosixLock {
 }
 
 /** One file's locks and the queue where F_SETLKW callers wait for them to change. */
-interface FileLocks { locks: PosixLock[]; queue: WaitQueue }
+interface FileLocks { locks: PosixLock[]; queue: WaitQueue; flocks: { owner: OpenFile; exclusive: boolean }[] }
 
 interface LockTable {
   files: Map<SuperBlock, Map<number, FileLocks>>;
@@ -60,7 +62,7 @@ function fileLocks(k: Kernel, inode: Inode, create: boolean): FileLocks | null {
     bySb.set(inode.sb, byIno);
   }
   let locks = byIno.get(inode.ino) ?? null;
-  if (locks === null && create) { locks = { locks: [], queue: new WaitQueue() }; byIno.set(inode.ino, locks); }
+  if (locks === null && create) { locks = { locks: [], queue: new WaitQueue(), flocks: [] }; byIno.set(inode.ino, locks); }
   return locks;
 }
 
@@ -149,4 +151,38 @@ export function releasePosixLocks(k: Kernel, owner: FileTable, inode: Inode): vo
 /** exit (the table's last user): an F_SETLKW sleeper killed in its sleep waits for nothing any more. */
 export function forgetLockWaiter(k: Kernel, owner: FileTable): void {
   table(k).waitingFor.delete(owner);
+}
+
+// flock(2): one lock per open file description (dup'ed and inherited descriptors share it), shared
+// (LOCK_SH) or exclusive (LOCK_EX) on the whole file; it goes when the description's last
+// descriptor closes. A conversion drops the old lock first, then waits for the new one (as Linux).
+export const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+
+/** flock(fd, operation): 0, -EINVAL, -EWOULDBLOCK (LOCK_NB), or sleepOn's -ESLEEPING / -ERESTARTSYS. */
+export function flockFile(k: Kernel, file: OpenFile, operation: number): number {
+  const kind = operation & ~LOCK_NB;
+  if (kind !== LOCK_SH && kind !== LOCK_EX && kind !== LOCK_UN) return -EINVAL;
+  const locks = fileLocks(k, file.inode, true) as FileLocks;
+  const mine = locks.flocks.find((l) => l.owner === file);
+  if (mine !== undefined && (kind === LOCK_UN || mine.exclusive !== (kind === LOCK_EX))) {
+    locks.flocks = locks.flocks.filter((l) => l !== mine);
+    locks.queue.wakeAll(k);
+  } else if (mine !== undefined) {
+    return 0;                                           // already held in that mode
+  }
+  if (kind === LOCK_UN) return 0;
+  const exclusive = kind === LOCK_EX;
+  if (locks.flocks.some((l) => l.exclusive || exclusive)) {
+    return (operation & LOCK_NB) !== 0 ? -EAGAIN : sleepOn(k, locks.queue);
+  }
+  locks.flocks.push({ owner: file, exclusive });
+  return 0;
+}
+
+/** The description's last close: its flock lock goes. */
+export function releaseFlock(k: Kernel, file: OpenFile): void {
+  const locks = fileLocks(k, file.inode, false);
+  if (locks === null || !locks.flocks.some((l) => l.owner === file)) return;
+  locks.flocks = locks.flocks.filter((l) => l.owner !== file);
+  locks.queue.wakeAll(k);
 }

@@ -13,13 +13,13 @@
 import type { Kernel, SyscallService } from '../kernel.ts';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, ENOTDIR, ENOTTY, ENXIO, EOVERFLOW, ESPIPE } from '../layout.ts';
 import {
-  O_CLOEXEC, O_CREAT, O_LARGEFILE, O_NONBLOCK, O_TRUNC, O_WRONLY, SETFL_MASK, type OpenFile,
+  O_CLOEXEC, O_CREAT, O_LARGEFILE, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SETFL_MASK, type OpenFile,
 } from '../fs/file.ts';
 import { isDir, direntType } from '../fs/inode.ts';
 import { makePipe } from '../fs/pipe.ts';
 import { AT_FDCWD, openAt } from '../fs/vfs.ts';
 import { sleepOn } from '../sched/wait.ts';
-import { F_RDLCK, F_UNLCK, F_WRLCK, setLock, testLock } from '../fs/locks.ts';
+import { F_RDLCK, F_UNLCK, F_WRLCK, flockFile, setLock, testLock } from '../fs/locks.ts';
 import { Struct, copyFromUser, copyToUser, readWords, userPath, writableSpan, FAULT } from './user.ts';
 
 const MAX_RW = 0x7ffff000;                 // Linux's MAX_RW_COUNT
@@ -170,8 +170,12 @@ export const sys_fcntl64: SyscallService = (k, regs) => {
   }
 };
 
-/** flock(fd, op): advisory, and gate86 keeps no locks (see fcntl64): succeeds on an open fd. */
-export const sys_flock: SyscallService = (k, regs) => (fileOf(k, regs.get('ebx')) === null ? -EBADF : 0);
+/** flock(fd, operation): BSD whole-file locks (kernel/fs/locks.ts). */
+export const sys_flock: SyscallService = (k, regs) => {
+  const file = fileOf(k, regs.get('ebx'));
+  if (file === null || (file.flags & O_PATH) !== 0) return -EBADF;
+  return flockFile(k, file, regs.get('ecx'));
+};
 
 function pipe2(k: Kernel, pointer: number, flags: number): number {
   if ((flags & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -EINVAL;

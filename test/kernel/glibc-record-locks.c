@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,5 +105,27 @@ int main(void) {
   waitpid(pid, &status, 0);
   printf("child exit status %d\n", WEXITSTATUS(status));
   getlk("parent", fd, 0, 0, pid);          /* the child's locks went with it */
+
+  /* flock: one lock per open file description, whole file, its own kind. */
+  show("parent", "flock(99, LOCK_EX)", flock(99, LOCK_EX));
+  show("parent", "flock(fd, 0x10)", flock(fd, 0x10));
+  show("parent", "flock(fd, LOCK_EX)", flock(fd, LOCK_EX));
+  show("parent", "F_SETLK F_WRLCK [0,+0) beside it", lk(fd, F_SETLK, F_WRLCK, 0, 0));
+  pid = fork();
+  if (pid == 0) {
+    int mine = open("locked", O_RDONLY);
+    show("child", "flock(own fd, LOCK_SH|LOCK_NB)", flock(mine, LOCK_SH | LOCK_NB));
+    show("child", "flock(inherited fd, LOCK_EX|LOCK_NB)", flock(fd, LOCK_EX | LOCK_NB));
+    close(fd);                              /* the parent's copy still holds the description */
+    show("child", "flock(own fd, LOCK_EX|LOCK_NB) again", flock(mine, LOCK_EX | LOCK_NB));
+    give_turn(to_parent[1]);
+    show("child", "flock(own fd, LOCK_SH) waits", flock(mine, LOCK_SH));
+    show("child", "flock(own fd, LOCK_UN)", flock(mine, LOCK_UN));
+    _exit(0);
+  }
+  take_turn(to_parent[0]);
+  close(fd);                                /* the description's last close drops its flock */
+  waitpid(pid, &status, 0);
+  printf("child exit status %d\n", WEXITSTATUS(status));
   return 0;
 }
