@@ -1,6 +1,7 @@
 // A process as the TypeScript half of the kernel knows it (Linux's task_struct, trimmed to what the
 // first services need). Its kernel stack and thread_info live in guest memory; everything else here.
 
+import type { Rlimit } from './rlimit.ts';
 import type { AddressSpace } from './mm/address-space.ts';
 import type { FileTable, FsContext } from './fs/fdtable.ts';
 import type { Tty } from './tty/tty.ts';
@@ -147,5 +148,7 @@ export class ThreadGroup {
   /** A thread in execve waits here for the others to end (Linux's group_exec_task and its wake-up). */
   execTask: Task | null = null;
   readonly threadExit = new WaitQueue();
+  /** getrlimit/setrlimit's table: set by createTask (init's defaults), copied by fork (rlimit.ts). */
+  limits: Rlimit[] = [];
   constructor(readonly tgid: number) {}
 }
