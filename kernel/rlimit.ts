@@ -5,6 +5,7 @@
 
 import { NR_OPEN_DEFAULT } from './fs/fdtable.ts';
 import type { Task } from './task.ts';
+import { STACK_LIMIT } from './mm/address-space.ts';
 
 export const RLIM_INFINITY = 0xffffffff;
 export const RLIMIT_CPU = 0;
@@ -25,8 +26,6 @@ export const RLIMIT_RTPRIO = 14;
 export const RLIMIT_RTTIME = 15;
 export const RLIM_NLIMITS = 16;
 
-/** The stack's default reach below its top (8 MiB, _STK_LIM). */
-export const STACK_LIMIT_DEFAULT = 8 * 1024 * 1024;
 /** RLIMIT_NOFILE's default hard limit (Linux's INR_OPEN_MAX). */
 const NOFILE_HARD_DEFAULT = 4096;
 
@@ -35,7 +34,7 @@ export interface Rlimit { cur: number; max: number }
 /** init's table (Linux's INIT_RLIMITS); NPROC and SIGPENDING follow the task count the machine allows. */
 export function initialLimits(maxThreads: number): Rlimit[] {
   const limits = Array.from({ length: RLIM_NLIMITS }, () => ({ cur: RLIM_INFINITY, max: RLIM_INFINITY }));
-  limits[RLIMIT_STACK] = { cur: STACK_LIMIT_DEFAULT, max: RLIM_INFINITY };
+  limits[RLIMIT_STACK] = { cur: STACK_LIMIT, max: RLIM_INFINITY };
   limits[RLIMIT_CORE] = { cur: 0, max: RLIM_INFINITY };
   limits[RLIMIT_NOFILE] = { cur: NR_OPEN_DEFAULT, max: NOFILE_HARD_DEFAULT };
   limits[RLIMIT_MEMLOCK] = { cur: 64 * 1024, max: 64 * 1024 };
