@@ -93,6 +93,8 @@ export class Task {
   envEnd = 0;
   /** The mask ppoll/pselect6 replaced for the length of the call (restored after it, or by a handler's sigreturn). */
   savedMask: number | null = null;
+  /** rt_sigtimedwait's mask while it sleeps with the awaited signals unblocked (Linux's real_blocked). */
+  realBlocked: number | null = null;
   /**
    * The FPU/MMX/SSE state (kernel/fpu.ts): its FXSAVE image while the task is not using the FPU, or
    * null if it has not used it since exec (Linux's used_math clear); fpuLive while its state is in

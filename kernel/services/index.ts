@@ -110,6 +110,7 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_rt_sigprocmask: signal.sys_rt_sigprocmask,
   sys_rt_sigsuspend: signal.sys_rt_sigsuspend,
   sys_rt_sigpending: signal.sys_rt_sigpending,
+  sys_rt_sigtimedwait: signal.sys_rt_sigtimedwait,
   sys_kill: signal.sys_kill,
   sys_tkill: signal.sys_tkill,
   sys_tgkill: signal.sys_tgkill,
