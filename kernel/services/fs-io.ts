@@ -10,6 +10,7 @@
 // read() copies only what the file really has: `read(0, NULL, n)` at end of file returns 0, as on
 // Linux, which faults only when it copies a byte.
 
+import { fileLimit } from '../rlimit.ts';
 import type { Kernel, SyscallService } from '../kernel.ts';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, ENOTDIR, ENOTTY, ENXIO, EOVERFLOW, ESPIPE } from '../layout.ts';
 import {
@@ -38,7 +39,7 @@ function doOpen(k: Kernel, dirfd: number, pathPointer: number, flags: number, mo
   const task = k.task();
   const file = openAt(k, task, dirfd, path, flags | O_LARGEFILE, mode);
   if (typeof file === 'number') return file;
-  const fd = task.files.install(file, (flags & O_CLOEXEC) !== 0);
+  const fd = task.files.install(file, (flags & O_CLOEXEC) !== 0, fileLimit(task));
   if (fd < 0) file.put(k);
   return fd;
 }
@@ -52,7 +53,7 @@ export const sys_close: SyscallService = (k, regs) => k.task().files.close(k, re
 export const sys_dup: SyscallService = (k, regs) => {
   const file = fileOf(k, regs.get('ebx'));
   if (file === null) return -EBADF;
-  const fd = k.task().files.install(file.get(), false);
+  const fd = k.task().files.install(file.get(), false, fileLimit(k.task()));
   if (fd < 0) file.put(k);
   return fd;
 };
@@ -60,7 +61,7 @@ export const sys_dup: SyscallService = (k, regs) => {
 function dup3(k: Kernel, oldfd: number, newfd: number, flags: number): number {
   const file = fileOf(k, oldfd);
   if (file === null) return -EBADF;
-  return k.task().files.installAt(k, newfd | 0, file.get(), (flags & O_CLOEXEC) !== 0);
+  return k.task().files.installAt(k, newfd | 0, file.get(), (flags & O_CLOEXEC) !== 0, fileLimit(k.task()));
 }
 
 export const sys_dup2: SyscallService = (k, regs) => {
@@ -153,8 +154,8 @@ export const sys_fcntl64: SyscallService = (k, regs) => {
   if (file === null) return -EBADF;
   switch (command) {
     case F_DUPFD: case F_DUPFD_CLOEXEC: {
-      if ((argument | 0) < 0) return -EINVAL;
-      const n = task.files.install(file.get(), command === F_DUPFD_CLOEXEC, argument | 0);
+      if ((argument | 0) < 0 || argument >= fileLimit(task)) return -EINVAL;
+      const n = task.files.install(file.get(), command === F_DUPFD_CLOEXEC, fileLimit(task), argument | 0);
       if (n < 0) file.put(k);
       return n;
     }
@@ -181,9 +182,9 @@ function pipe2(k: Kernel, pointer: number, flags: number): number {
   if ((flags & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -EINVAL;
   const task = k.task();
   const [reader, writer] = makePipe(flags);
-  const r = task.files.install(reader, (flags & O_CLOEXEC) !== 0);
+  const r = task.files.install(reader, (flags & O_CLOEXEC) !== 0, fileLimit(task));
   if (r < 0) { reader.put(k); writer.put(k); return r; }
-  const w = task.files.install(writer, (flags & O_CLOEXEC) !== 0);
+  const w = task.files.install(writer, (flags & O_CLOEXEC) !== 0, fileLimit(task));
   if (w < 0) { task.files.close(k, r); writer.put(k); return w; }
   if (!copyToUser(k, pointer, new Struct(8).u32(0, r).u32(4, w).bytes)) {
     task.files.close(k, r);

@@ -10,6 +10,7 @@
 // (or stop, or continue) wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
 // handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
+import { copyLimits, RLIMIT_NPROC } from '../rlimit.ts';
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { EACCES, EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, ETXTBSY, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
@@ -86,6 +87,7 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
     child.exitSignal = 0;
   } else {
     child.exitSignal = flags & CSIGNAL;
+    child.group.limits = copyLimits(parent.group.limits);
     if ((flags & CLONE_PARENT) !== 0) child.ppid = parent.ppid;
   }
   parent.tls.forEach((d, i) => { child.tls[i] = d === null ? null : { ...d }; });
@@ -106,6 +108,20 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
   return child;
 }
 
+/**
+ * copy_process's two checks before anything is allocated, both -EAGAIN: the caller's user already
+ * runs RLIMIT_NPROC tasks (root is exempt, as CAP_SYS_RESOURCE is), or the machine has no task slot
+ * left (nr_threads >= max_threads: a kernel stack each). A fork bomb ends here, not in OutOfMemory.
+ */
+function taskLimitReached(k: Kernel, parent: Task): number {
+  if (k.tasks.size >= k.kernelStacks.capacity) return -EAGAIN;
+  const { uid, euid } = parent.credentials;
+  if (euid === 0 || uid === 0) return 0;
+  let owned = 0;
+  for (const task of k.tasks.values()) if (task.credentials.uid === uid) owned++;
+  return owned >= parent.group.limits[RLIMIT_NPROC]!.cur ? -EAGAIN : 0;
+}
+
 /** Remove a child that could not be finished (a bad CLONE_SETTLS pointer): nothing of it stays. */
 function discard(k: Kernel, child: Task): void {
   child.group.threads.delete(child);
@@ -121,6 +137,8 @@ function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid:
   // Linux's rules: threads share handlers, and shared handlers need a shared address space.
   if ((flags & CLONE_THREAD) !== 0 && (flags & CLONE_SIGHAND) === 0) return -EINVAL;
   if ((flags & CLONE_SIGHAND) !== 0 && (flags & CLONE_VM) === 0) return -EINVAL;
+  const tooMany = taskLimitReached(k, k.task());
+  if (tooMany < 0) return tooMany;
   let child: Task;
   try {
     child = copyProcess(k, regs, flags, stack);
