@@ -4,6 +4,7 @@
 // as fds 0, 1, 2, then task 1 execs the first program (/init, or the program the host gave), and
 // entry.S leaves through iret into it.
 
+import { fileLimit } from './rlimit.ts';
 import type { HypercallHandler, Kernel } from './kernel.ts';
 import { loadProgram, startThread, ExecError } from './exec.ts';
 import { TIF_IRET, VSYSCALL_ENTRY } from './layout.ts';
@@ -66,7 +67,7 @@ export const kernelInit: HypercallHandler = (k, sp) => {
     task.comm = commandName(p.path);
     task.fs = new FsContext(root.root, root.cwd);
     task.files = new FileTable();
-    console.standardFiles().forEach((file) => task.files.install(file, false));
+    console.standardFiles().forEach((file) => task.files.install(file, false, fileLimit(task)));
     // Linux's first process is in process group 0 and session 0 until it calls setsid(). When the
     // console is a terminal, gate86 makes it a session leader with the console as its controlling
     // terminal, as a shell started by login is (so an interactive `gate86 run sh` has job control).

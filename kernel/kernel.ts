@@ -8,6 +8,7 @@
 //     boot_log(...): hypercalls.ts): the stack holds the return address, then its arguments.
 // The result goes to EAX, and the guest's `ret` continues after the call.
 
+import { initialLimits } from './rlimit.ts';
 import { physicalOf, Ram, type CodeWatch } from './mm/ram.ts';
 import { FrameAllocator } from './mm/frames.ts';
 import { KernelStacks } from './mm/kernel-stacks.ts';
@@ -292,6 +293,7 @@ export class Kernel {
     const threadInfo = physicalOf(this.image.addressOf('init_thread_union'));
     const task = new Task(1, 0, space, threadInfo, credentials);
     this.ram.write32(threadInfo + TI_TASK, task.pid);
+    task.group.limits = initialLimits(this.kernelStacks.capacity);
     this.tasks.set(task.pid, task);
     this.current = task;
     this.idle = createIdleTask(this);

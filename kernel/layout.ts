@@ -178,6 +178,7 @@ export const EINVAL = 22;
 export const ENOTTY = 25;
 export const ESPIPE = 29;
 export const ERANGE = 34;
+export const EDEADLK = 35;
 export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
 export const ENXIO = 6;

@@ -1,9 +1,11 @@
 // A process as the TypeScript half of the kernel knows it (Linux's task_struct, trimmed to what the
 // first services need). Its kernel stack and thread_info live in guest memory; everything else here.
 
+import type { Rlimit } from './rlimit.ts';
 import type { AddressSpace } from './mm/address-space.ts';
 import type { FileTable, FsContext } from './fs/fdtable.ts';
 import type { Tty } from './tty/tty.ts';
+import type { Inode } from './fs/inode.ts';
 import { WaitQueue, type Sleep } from './sched/wait.ts';
 import type { PtRegs } from './pt-regs.ts';
 import type { Kernel } from './kernel.ts';
@@ -57,6 +59,8 @@ export class Task {
   readonly tls: (TlsDescriptor | null)[] = [null, null, null];
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';
+  /** The executable's inode while this task runs it: writers of it get ETXTBSY (kernel/fs/vfs.ts). */
+  executableInode: Inode | null = null;
   /**
    * A vfork child: the queue its parent sleeps on until the child execs or exits (Linux's
    * vfork_done), null once it has. A vfork parent: the child it waits for.
@@ -92,6 +96,8 @@ export class Task {
   envEnd = 0;
   /** The mask ppoll/pselect6 replaced for the length of the call (restored after it, or by a handler's sigreturn). */
   savedMask: number | null = null;
+  /** rt_sigtimedwait's mask while it sleeps with the awaited signals unblocked (Linux's real_blocked). */
+  realBlocked: number | null = null;
   /**
    * The FPU/MMX/SSE state (kernel/fpu.ts): its FXSAVE image while the task is not using the FPU, or
    * null if it has not used it since exec (Linux's used_math clear); fpuLive while its state is in
@@ -147,5 +153,7 @@ export class ThreadGroup {
   /** A thread in execve waits here for the others to end (Linux's group_exec_task and its wake-up). */
   execTask: Task | null = null;
   readonly threadExit = new WaitQueue();
+  /** getrlimit/setrlimit's table: set by createTask (init's defaults), copied by fork (rlimit.ts). */
+  limits: Rlimit[] = [];
   constructor(readonly tgid: number) {}
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HarnessOutcome, HarnessRequest, LabContext, RunOutcome, RunRequest } from './lab.ts';
-import { runI386Elf } from '../test/support/i386-oracle.ts';
+import { i386Oracle, runI386Elf } from '../test/support/i386-oracle.ts';
 
 /** Run a command, feed it `input`, collect its output (a grader waits for each run in turn). */
 function collect(command: string, args: string[], cwd: string, input: string): Promise<RunOutcome> {
@@ -82,7 +82,7 @@ export function labContext(root: string, dir: string): LabContext & { close(): v
     harness: (request: HarnessRequest) => harness.ask(request),
     async native(program, args = []) {
       const r = runI386Elf(join(dir, program), args);
-      return { status: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
+      return { status: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr, oracle: i386Oracle() };
     },
   };
 }

@@ -23,6 +23,8 @@ export interface CheckResult {
   detail?: string;
 }
 
+import type { OracleKind } from '../test/support/i386-oracle.ts';
+
 /** What a check can do with the student's built copy (labs/context.ts). */
 export interface LabContext {
   /** The student's copy. */
@@ -34,7 +36,7 @@ export interface LabContext {
   /** The copy's kernel in this process's child, with scripted console reads (labs/harness.ts). */
   harness(request: HarnessRequest): Promise<HarnessOutcome>;
   /** The same program on the i386 oracle (the host CPU, or qemu-i386), for differential checks. */
-  native(program: string, args?: string[]): Promise<RunOutcome>;
+  native(program: string, args?: string[]): Promise<RunOutcome & { oracle: OracleKind }>;
 }
 
 export interface RunRequest {

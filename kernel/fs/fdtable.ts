@@ -6,9 +6,10 @@
 import type { Kernel } from '../kernel.ts';
 import { EBADF, EMFILE } from '../layout.ts';
 import type { OpenFile } from './file.ts';
+import { forgetLockWaiter, releasePosixLocks } from './locks.ts';
 import type { Path } from './path.ts';
 
-/** RLIMIT_NOFILE's soft limit, as ugetrlimit reports it: fds are 0 .. NR_OPEN_DEFAULT - 1. */
+/** RLIMIT_NOFILE's default soft limit (rlimit.ts): fds are 0 .. NR_OPEN_DEFAULT - 1 unless setrlimit says otherwise. */
 export const NR_OPEN_DEFAULT = 1024;
 
 interface Slot { file: OpenFile; closeOnExec: boolean }
@@ -26,9 +27,12 @@ export class FileTable {
   closeOnExec(fd: number): boolean { return this.slots[fd]?.closeOnExec ?? false; }
   setCloseOnExec(fd: number, on: boolean): void { const s = this.slots[fd]; if (s) s.closeOnExec = on; }
 
-  /** The lowest free fd >= `min` for `file` (which the table now owns a reference to), or -EMFILE. */
-  install(file: OpenFile, closeOnExec: boolean, min = 0): number {
-    for (let fd = min; fd < NR_OPEN_DEFAULT; fd++) {
+  /**
+   * The lowest free fd >= `min` for `file` (which the table now owns a reference to), or -EMFILE when
+   * none is below `limit` (the caller's RLIMIT_NOFILE: rlimit.ts fileLimit).
+   */
+  install(file: OpenFile, closeOnExec: boolean, limit: number, min = 0): number {
+    for (let fd = min; fd < limit; fd++) {
       if (this.slots[fd] === undefined || this.slots[fd] === null) {
         this.slots[fd] = { file, closeOnExec };
         return fd;
@@ -37,13 +41,13 @@ export class FileTable {
     return -EMFILE;
   }
 
-  /** Put `file` at exactly `fd` (dup2/dup3), closing what was there. */
-  installAt(k: Kernel, fd: number, file: OpenFile, closeOnExec: boolean): number {
-    if (fd < 0 || fd >= NR_OPEN_DEFAULT) return -EBADF;
+  /** Put `file` at exactly `fd` (dup2/dup3), closing what was there; an fd at or past `limit` is -EBADF. */
+  installAt(k: Kernel, fd: number, file: OpenFile, closeOnExec: boolean, limit: number): number {
+    if (fd < 0 || fd >= limit) return -EBADF;
     const old = this.slots[fd];
     while (this.slots.length < fd) this.slots.push(null);
     this.slots[fd] = { file, closeOnExec };
-    old?.file.put(k);
+    if (old) { releasePosixLocks(k, this, old.file.inode); old.file.put(k); }
     return fd;
   }
 
@@ -51,6 +55,7 @@ export class FileTable {
     const slot = fd >= 0 ? this.slots[fd] : undefined;
     if (slot === undefined || slot === null) return -EBADF;
     this.slots[fd] = null;
+    releasePosixLocks(k, this, slot.file.inode);   // POSIX: any close drops the process's locks on the file
     slot.file.put(k);
     return 0;
   }
@@ -76,6 +81,7 @@ export class FileTable {
 
   /** exit: close everything. */
   closeAll(k: Kernel): void {
+    forgetLockWaiter(k, this);
     this.slots.forEach((s, fd) => { if (s) this.close(k, fd); });
   }
 }

@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel.ts';
 import type { Inode } from './inode.ts';
 import type { Path } from './path.ts';
 import type { WaitQueue } from '../sched/wait.ts';
+import { releaseFlock } from './locks.ts';
 
 // open(2) flags, i386 values (include/uapi/asm-generic/fcntl.h).
 export const O_ACCMODE = 0o3;
@@ -94,6 +95,7 @@ export class OpenFile {
   /** A descriptor was closed; the last one releases the description. */
   put(k: Kernel): void {
     if (--this.refs > 0) return;
+    releaseFlock(k, this);
     this.ops.release?.(k, this);
     if (--this.inode.openCount === 0) this.inode.released();
   }

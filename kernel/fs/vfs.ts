@@ -247,9 +247,32 @@ export function openAt(k: Kernel, task: Task, dirfd: number, path: string, flags
 /** O_PATH descriptors: only for *at() and fstat; read and write are EBADF. */
 const pathOps: FileOps = { read: () => -EBADF, write: () => -EBADF, seekable: false };
 
-/** Is this inode the executable image of a live process? (Linux's ETXTBSY is about writers of running text.) */
-function executing(_k: Kernel, _inode: Inode): boolean {
+/**
+ * Is this inode the executable image of a live process? (Linux's ETXTBSY is about writers of running
+ * text: exec takes the inode's write count negative, open for writing then fails.) Inodes compare by
+ * super block and number, since a host file system may hand out a fresh Inode object per lookup.
+ */
+function executing(k: Kernel, inode: Inode): boolean {
+  for (const task of k.tasks.values()) {
+    const running = task.executableInode;
+    if (task.state !== 'zombie' && running !== null && sameInode(running, inode)) return true;
+  }
   return false;
+}
+
+/** Does any live process hold this inode open for writing? (exec then fails with ETXTBSY.) */
+export function openForWriting(k: Kernel, inode: Inode): boolean {
+  for (const task of k.tasks.values()) {
+    if (task.state === 'zombie') continue;
+    for (const { file } of task.files.open()) {
+      if ((file.flags & O_ACCMODE) !== O_RDONLY && (file.flags & O_PATH) === 0 && sameInode(file.inode, inode)) return true;
+    }
+  }
+  return false;
+}
+
+function sameInode(a: Inode, b: Inode): boolean {
+  return a === b || (a.sb === b.sb && a.ino === b.ino);
 }
 
 /** Make a directory with mode & ~umask. */

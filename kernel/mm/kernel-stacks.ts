@@ -16,6 +16,9 @@ export class KernelStacks {
     this.size = this.free.length;
   }
 
+  /** How many stacks there are: at most this many tasks at once (Linux's max_threads). */
+  get capacity(): number { return this.size; }
+
   /** Stacks handed out and not given back (the fuzz checks that exited tasks return theirs). */
   get inUse(): number { return this.size - this.free.length; }
 

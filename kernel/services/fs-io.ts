@@ -10,15 +10,17 @@
 // read() copies only what the file really has: `read(0, NULL, n)` at end of file returns 0, as on
 // Linux, which faults only when it copies a byte.
 
+import { fileLimit } from '../rlimit.ts';
 import type { Kernel, SyscallService } from '../kernel.ts';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, ENOTDIR, ENOTTY, ENXIO, EOVERFLOW, ESPIPE } from '../layout.ts';
 import {
-  O_CLOEXEC, O_CREAT, O_LARGEFILE, O_NONBLOCK, O_TRUNC, O_WRONLY, SETFL_MASK, type OpenFile,
+  O_CLOEXEC, O_CREAT, O_LARGEFILE, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SETFL_MASK, type OpenFile,
 } from '../fs/file.ts';
 import { isDir, direntType } from '../fs/inode.ts';
 import { makePipe } from '../fs/pipe.ts';
 import { AT_FDCWD, openAt } from '../fs/vfs.ts';
 import { sleepOn } from '../sched/wait.ts';
+import { F_RDLCK, F_UNLCK, F_WRLCK, flockFile, setLock, testLock } from '../fs/locks.ts';
 import { Struct, copyFromUser, copyToUser, readWords, userPath, writableSpan, FAULT } from './user.ts';
 
 const MAX_RW = 0x7ffff000;                 // Linux's MAX_RW_COUNT
@@ -37,7 +39,7 @@ function doOpen(k: Kernel, dirfd: number, pathPointer: number, flags: number, mo
   const task = k.task();
   const file = openAt(k, task, dirfd, path, flags | O_LARGEFILE, mode);
   if (typeof file === 'number') return file;
-  const fd = task.files.install(file, (flags & O_CLOEXEC) !== 0);
+  const fd = task.files.install(file, (flags & O_CLOEXEC) !== 0, fileLimit(task));
   if (fd < 0) file.put(k);
   return fd;
 }
@@ -51,7 +53,7 @@ export const sys_close: SyscallService = (k, regs) => k.task().files.close(k, re
 export const sys_dup: SyscallService = (k, regs) => {
   const file = fileOf(k, regs.get('ebx'));
   if (file === null) return -EBADF;
-  const fd = k.task().files.install(file.get(), false);
+  const fd = k.task().files.install(file.get(), false, fileLimit(k.task()));
   if (fd < 0) file.put(k);
   return fd;
 };
@@ -59,7 +61,7 @@ export const sys_dup: SyscallService = (k, regs) => {
 function dup3(k: Kernel, oldfd: number, newfd: number, flags: number): number {
   const file = fileOf(k, oldfd);
   if (file === null) return -EBADF;
-  return k.task().files.installAt(k, newfd | 0, file.get(), (flags & O_CLOEXEC) !== 0);
+  return k.task().files.installAt(k, newfd | 0, file.get(), (flags & O_CLOEXEC) !== 0, fileLimit(k.task()));
 }
 
 export const sys_dup2: SyscallService = (k, regs) => {
@@ -77,13 +79,74 @@ export const sys_dup3: SyscallService = (k, regs) => {
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
   F_SETOWN = 8, F_GETOWN = 9, F_GETLK64 = 12, F_SETLK64 = 13, F_SETLKW64 = 14, F_DUPFD_CLOEXEC = 1030;
 const FD_CLOEXEC = 1;
-const F_UNLCK = 2;
 
 /**
- * fcntl/fcntl64. Record locks (F_SETLK, F_SETLKW, F_GETLK) are advisory and gate86 keeps none: setting
- * one always succeeds and F_GETLK always answers F_UNLCK. With one machine and no other lock holders
- * this is only wrong for programs that lock against themselves across processes.
+ * struct flock (F_GETLK/F_SETLK/F_SETLKW: 32-bit offsets, 16 bytes) and struct flock64 (the *64
+ * commands: 64-bit offsets at offset 4, i386 packs them, 24 bytes):
+ *   short l_type; short l_whence; off_t l_start; off_t l_len; pid_t l_pid;
  */
+function flockLayout(wide: boolean): { size: number; len: number; pid: number } {
+  return wide ? { size: 24, len: 12, pid: 20 } : { size: 16, len: 8, pid: 12 };
+}
+
+/** Read a struct flock and turn it into a byte range: the lock, or -errno. */
+function readFlock(k: Kernel, file: OpenFile, pointer: number, wide: boolean): { type: number; start: number; end: number } | number {
+  const layout = flockLayout(wide);
+  const raw = copyFromUser(k, pointer, layout.size);
+  if (raw === null) return FAULT;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const type = view.getInt16(0, true);
+  const whence = view.getInt16(2, true);
+  const offset = wide ? Number(view.getBigInt64(4, true)) : view.getInt32(4, true);
+  const length = wide ? Number(view.getBigInt64(layout.len, true)) : view.getInt32(layout.len, true);
+  if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
+  const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? file.offset : whence === SEEK_END ? file.inode.size() : NaN;
+  if (Number.isNaN(base)) return -EINVAL;
+  // Linux's flock_to_posix_lock: a negative length covers the bytes before l_start.
+  let start = base + offset;
+  let end = length > 0 ? start + length - 1 : length === 0 ? Infinity : start - 1;
+  if (length < 0) start += length;
+  if (start < 0 || end < start - 1) return -EINVAL;
+  if (end < start) end = start;
+  return { type, start, end };
+}
+
+/** fcntl's record-lock commands (kernel/fs/locks.ts keeps the locks). */
+function recordLock(k: Kernel, file: OpenFile, command: number, pointer: number): number {
+  const wide = command === F_GETLK64 || command === F_SETLK64 || command === F_SETLKW64;
+  const range = readFlock(k, file, pointer, wide);
+  if (typeof range === 'number') return range;
+  const task = k.task();
+  const lock = { owner: task.files, pid: task.tgid, ...range };
+  if (command === F_GETLK || command === F_GETLK64) {
+    if (range.type === F_UNLCK) return -EINVAL;
+    const held = testLock(k, file.inode, lock);
+    const layout = flockLayout(wide);
+    const out = new Uint8Array(layout.size);
+    const view = new DataView(out.buffer);
+    if (held === null) {
+      const raw = copyFromUser(k, pointer, layout.size);
+      if (raw === null) return FAULT;
+      out.set(raw);
+      view.setInt16(0, F_UNLCK, true);                  // only l_type changes
+    } else {
+      const length = held.end === Infinity ? 0 : held.end - held.start + 1;
+      if (!wide && (held.start > 0x7fffffff || length > 0x7fffffff)) return -EOVERFLOW;
+      view.setInt16(0, held.type, true);
+      view.setInt16(2, SEEK_SET, true);
+      if (wide) { view.setBigInt64(4, BigInt(held.start), true); view.setBigInt64(layout.len, BigInt(length), true); }
+      else { view.setInt32(4, held.start, true); view.setInt32(layout.len, length, true); }
+      view.setInt32(layout.pid, held.pid, true);
+    }
+    return copyToUser(k, pointer, out) ? 0 : FAULT;
+  }
+  // A shared lock needs a descriptor open for reading, an exclusive one for writing.
+  if (range.type === F_RDLCK && !file.readable()) return -EBADF;
+  if (range.type === F_WRLCK && !file.writable()) return -EBADF;
+  return setLock(k, file.inode, lock, command === F_SETLKW || command === F_SETLKW64);
+}
+
+/** fcntl/fcntl64. */
 export const sys_fcntl64: SyscallService = (k, regs) => {
   const [fd, command, argument] = regs.args();
   const task = k.task();
@@ -91,8 +154,8 @@ export const sys_fcntl64: SyscallService = (k, regs) => {
   if (file === null) return -EBADF;
   switch (command) {
     case F_DUPFD: case F_DUPFD_CLOEXEC: {
-      if ((argument | 0) < 0) return -EINVAL;
-      const n = task.files.install(file.get(), command === F_DUPFD_CLOEXEC, argument | 0);
+      if ((argument | 0) < 0 || argument >= fileLimit(task)) return -EINVAL;
+      const n = task.files.install(file.get(), command === F_DUPFD_CLOEXEC, fileLimit(task), argument | 0);
       if (n < 0) file.put(k);
       return n;
     }
@@ -100,29 +163,28 @@ export const sys_fcntl64: SyscallService = (k, regs) => {
     case F_SETFD: task.files.setCloseOnExec(fd, (argument & FD_CLOEXEC) !== 0); return 0;
     case F_GETFL: return file.flags;
     case F_SETFL: file.flags = (file.flags & ~SETFL_MASK) | (argument & SETFL_MASK); return 0;
-    case F_GETLK: case F_GETLK64: {
-      // struct flock {short l_type; short l_whence; ...}: only l_type changes.
-      if (!copyToUser(k, argument, Uint8Array.of(F_UNLCK, 0))) return FAULT;
-      return 0;
-    }
-    case F_SETLK: case F_SETLKW: case F_SETLK64: case F_SETLKW64:
-      return copyFromUser(k, argument, 4) === null ? FAULT : 0;
+    case F_GETLK: case F_GETLK64: case F_SETLK: case F_SETLKW: case F_SETLK64: case F_SETLKW64:
+      return recordLock(k, file, command, argument);
     case F_GETOWN: return 0;
     case F_SETOWN: return 0;
     default: return -EINVAL;
   }
 };
 
-/** flock(fd, op): advisory, and gate86 keeps no locks (see fcntl64): succeeds on an open fd. */
-export const sys_flock: SyscallService = (k, regs) => (fileOf(k, regs.get('ebx')) === null ? -EBADF : 0);
+/** flock(fd, operation): BSD whole-file locks (kernel/fs/locks.ts). */
+export const sys_flock: SyscallService = (k, regs) => {
+  const file = fileOf(k, regs.get('ebx'));
+  if (file === null || (file.flags & O_PATH) !== 0) return -EBADF;
+  return flockFile(k, file, regs.get('ecx'));
+};
 
 function pipe2(k: Kernel, pointer: number, flags: number): number {
   if ((flags & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -EINVAL;
   const task = k.task();
   const [reader, writer] = makePipe(flags);
-  const r = task.files.install(reader, (flags & O_CLOEXEC) !== 0);
+  const r = task.files.install(reader, (flags & O_CLOEXEC) !== 0, fileLimit(task));
   if (r < 0) { reader.put(k); writer.put(k); return r; }
-  const w = task.files.install(writer, (flags & O_CLOEXEC) !== 0);
+  const w = task.files.install(writer, (flags & O_CLOEXEC) !== 0, fileLimit(task));
   if (w < 0) { task.files.close(k, r); writer.put(k); return w; }
   if (!copyToUser(k, pointer, new Struct(8).u32(0, r).u32(4, w).bytes)) {
     task.files.close(k, r);

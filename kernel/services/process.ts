@@ -1,5 +1,5 @@
 // The life of a process: exit, exit_group, set_tid_address, set_thread_area (a TLS descriptor in
-// the GDT, which glibc loads into %gs), ugetrlimit.
+// the GDT, which glibc loads into %gs), the resource limits (getrlimit, setrlimit, prlimit64).
 
 import type { SyscallService, Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
@@ -18,6 +18,7 @@ import { signalGroup } from '../signals.ts';
 import { disassociate } from '../tty/console.ts';
 import { SIGCONT, SIGHUP } from '../signal-numbers.ts';
 import { traceTaskExit } from '../ptrace.ts';
+import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE, type Rlimit } from '../rlimit.ts';
 
 /**
  * A task lets go of its address space: it exits, or execs another program (Linux's mm_release).
@@ -244,19 +245,89 @@ function writeTlsDescriptor(k: Kernel, entry: number, base: number, limit: numbe
   k.ram.write32(at + 4, high);
 }
 
-const RLIM_INFINITY = 0xffffffff;
-const RLIMIT_STACK = 3;
-const RLIMIT_NOFILE = 7;
-const RLIM_NLIMITS = 16;
+/** The table getrlimit and friends read: the calling process's (rlimit.ts). */
+function limitsOf(k: Kernel): Rlimit[] { return k.task().group.limits; }
 
-/** ugetrlimit(resource, struct rlimit *): {cur, max}. */
+function rlimitBytes(cur: number, max: number): Uint8Array { return new Struct(8).u32(0, cur).u32(4, max).bytes; }
+
+/** ugetrlimit(resource, struct rlimit *) (191): {cur, max}, RLIM_INFINITY as ~0. */
 export const sys_getrlimit: SyscallService = (k, regs) => {
   const resource = regs.get('ebx');
   if (resource >= RLIM_NLIMITS) return -EINVAL;
-  let limits: [number, number] = [RLIM_INFINITY, RLIM_INFINITY];
-  if (resource === RLIMIT_STACK) limits = [8 * 1024 * 1024, RLIM_INFINITY];
-  if (resource === RLIMIT_NOFILE) limits = [1024, 4096];
-  return copyToUser(k, regs.get('ecx'), new Struct(8).u32(0, limits[0]).u32(4, limits[1]).bytes) ? 0 : FAULT;
+  const { cur, max } = limitsOf(k)[resource]!;
+  return copyToUser(k, regs.get('ecx'), rlimitBytes(cur, max)) ? 0 : FAULT;
+};
+
+/** getrlimit (76), the call before ugetrlimit: its RLIM_INFINITY was 0x7fffffff, so values are clipped. */
+export const sys_old_getrlimit: SyscallService = (k, regs) => {
+  const resource = regs.get('ebx');
+  if (resource >= RLIM_NLIMITS) return -EINVAL;
+  const { cur, max } = limitsOf(k)[resource]!;
+  return copyToUser(k, regs.get('ecx'), rlimitBytes(Math.min(cur, 0x7fffffff), Math.min(max, 0x7fffffff))) ? 0 : FAULT;
+};
+
+/** NR_OPEN: RLIMIT_NOFILE's hard limit cannot go above it, even for root (fs.nr_open's default). */
+const NR_OPEN = 1024 * 1024;
+
+/**
+ * do_prlimit's checks and store: the soft limit never above the hard one (-EINVAL), a hard limit
+ * raised only with privilege (-EPERM), RLIMIT_NOFILE at most NR_OPEN (-EPERM).
+ */
+function setLimit(target: Task, resource: number, wanted: Rlimit, privileged: boolean): number {
+  if (resource >= RLIM_NLIMITS) return -EINVAL;
+  if ((wanted.cur >>> 0) > (wanted.max >>> 0)) return -EINVAL;
+  const old = target.group.limits[resource]!;
+  if (resource === RLIMIT_NOFILE && wanted.max > NR_OPEN) return -EPERM;
+  if (wanted.max > old.max && !privileged) return -EPERM;
+  target.group.limits[resource] = { cur: wanted.cur >>> 0, max: wanted.max >>> 0 };
+  return 0;
+}
+
+/** setrlimit(resource, const struct rlimit *) (75). */
+export const sys_setrlimit: SyscallService = (k, regs) => {
+  const bytes = copyFromUser(k, regs.get('ecx'), 8);
+  if (bytes === null) return FAULT;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
+  const task = k.task();
+  return setLimit(task, regs.get('ebx'), { cur: view.getUint32(0, true), max: view.getUint32(4, true) }, task.credentials.euid === 0);
+};
+
+/** 64-bit limits to the kernel's 32-bit ones: anything from ~0 up is RLIM_INFINITY (rlim64_to_rlim). */
+function fromRlim64(value: bigint): number { return value >= BigInt(RLIM_INFINITY) ? RLIM_INFINITY : Number(value); }
+function toRlim64(value: number): bigint { return value === RLIM_INFINITY ? 0xffffffffffffffffn : BigInt(value); }
+
+/**
+ * prlimit64(pid, resource, const struct rlimit64 *new, struct rlimit64 *old) (340): another process's
+ * limits (pid 0: the caller's), read and/or set at once; the old values are copied out after the set.
+ */
+export const sys_prlimit64: SyscallService = (k, regs) => {
+  const [pid, resource, newAt, oldAt] = regs.args();
+  if (resource! >= RLIM_NLIMITS) return -EINVAL;
+  const caller = k.task();
+  const target = pid === 0 ? caller : k.tasks.get(pid!);
+  if (target === undefined || target.state === 'zombie') return -ESRCH;
+  const privileged = caller.credentials.euid === 0;
+  if (!privileged && target !== caller && target.credentials.uid !== caller.credentials.uid) return -EPERM;
+  let wanted: Rlimit | null = null;
+  if (newAt !== 0) {
+    const bytes = copyFromUser(k, newAt!, 16);
+    if (bytes === null) return FAULT;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
+    wanted = { cur: fromRlim64(view.getBigUint64(0, true)), max: fromRlim64(view.getBigUint64(8, true)) };
+  }
+  const old = { ...target.group.limits[resource!]! };
+  if (wanted !== null) {
+    const result = setLimit(target, resource!, wanted, privileged);
+    if (result < 0) return result;
+  }
+  if (oldAt !== 0) {
+    const out = new Uint8Array(16);
+    const view = new DataView(out.buffer);
+    view.setBigUint64(0, toRlim64(old.cur), true);
+    view.setBigUint64(8, toRlim64(old.max), true);
+    if (!copyToUser(k, oldAt!, out)) return FAULT;
+  }
+  return 0;
 };
 
 const EFLAGS_IOPL = 0x3000;

@@ -9,9 +9,11 @@
 // from the frame and sets TIF_IRET, since only iret can restore them all (fidelity point 9).
 
 import type { SyscallService } from '../kernel.ts';
-import { EINVAL, ERESTARTNOHAND, ERESTARTSYS, ESRCH, TIF_SIGPENDING } from '../layout.ts';
+import { EAGAIN, EINTR, EINVAL, ESLEEPING, ETIMEDOUT, ERESTARTNOHAND, ERESTARTSYS, ESRCH, TIF_SIGPENDING } from '../layout.ts';
 import { queueSignal } from '../signals.ts';
-import { sleepOn } from '../sched/wait.ts';
+import { sleepOn, wokenBy } from '../sched/wait.ts';
+import { dequeueSignal } from '../signals.ts';
+import type { Kernel } from '../kernel.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 import { sendSignal, signalPending, fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
 import { SIGKILL, SIGSTOP } from '../signal-numbers.ts';
@@ -164,3 +166,63 @@ function sigreturnFault(k: Parameters<SyscallService>[0]): number {
   k.setThreadFlag(task, TIF_SIGPENDING);
   return 0;
 }
+
+/** siginfo_t as a signal handler gets it (128 bytes): signo, errno 0, code, then pid/uid or the address. */
+function siginfoBytes(signal: number, info: { code: number; pid: number; uid: number; addr: number }): Uint8Array {
+  const bytes = new Struct(128).u32(0, signal).u32(8, info.code);
+  if (info.code <= 0) bytes.u32(12, info.pid).u32(16, info.uid);
+  else bytes.u32(12, info.addr);
+  return bytes.bytes;
+}
+
+/** Take the lowest pending signal of `wanted` (blocked or not), as dequeue_signal with mask ~wanted. */
+function takeSignal(k: Kernel, wanted: number): { signal: number; info: { code: number; pid: number; uid: number; addr: number } } | null {
+  const task = k.task();
+  const blocked = task.blockedSignals;
+  task.blockedSignals = ~wanted >>> 0;
+  const got = dequeueSignal(task);
+  task.blockedSignals = blocked;
+  return got;
+}
+
+/**
+ * rt_sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout, size): take a
+ * signal of `set` without running its handler — one already pending at once, else sleep for one with
+ * those signals unblocked (Linux's real_blocked) until it comes (its number, siginfo written), the
+ * timeout passes (-EAGAIN; a zero timeout only polls) or another signal arrives (-EINTR, its handler
+ * runs). SIGKILL and SIGSTOP cannot be waited for.
+ */
+export const sys_rt_sigtimedwait: SyscallService = (k, regs) => {
+  const [setAt, infoAt, timeoutAt, size] = regs.args();
+  const task = k.task();
+  if (task.realBlocked !== null) { task.blockedSignals = task.realBlocked; task.realBlocked = null; }
+  if (size !== 8) return -EINVAL;
+  const raw = copyFromUser(k, setAt, 8);
+  if (raw === null) return FAULT;
+  const wanted = fromUserSigset(new DataView(raw.buffer, raw.byteOffset, 8).getUint32(0, true)) & ~UNBLOCKABLE;
+  let timeout: bigint | null = null;
+  if (timeoutAt !== 0) {
+    const t = copyFromUser(k, timeoutAt, 8);
+    if (t === null) return FAULT;
+    const view = new DataView(t.buffer, t.byteOffset, 8);
+    const [seconds, nanoseconds] = [view.getInt32(0, true), view.getInt32(4, true)];
+    if (seconds < 0 || nanoseconds < 0 || nanoseconds >= 1e9) return -EINVAL;
+    timeout = BigInt(seconds) * 1_000_000_000n + BigInt(nanoseconds);
+  }
+  const got = takeSignal(k, wanted);
+  if (got !== null) {
+    if (infoAt !== 0 && !copyToUser(k, infoAt, siginfoBytes(got.signal, got.info))) return FAULT;
+    return got.signal;
+  }
+  const woken = wokenBy(task);
+  if (woken === 'timeout' || timeout === 0n) return -EAGAIN;
+  if (woken !== null) return -EINTR;
+  const deadline = timeout === null ? null : k.host.monotonic() + timeout;
+  task.realBlocked = task.blockedSignals;
+  task.blockedSignals = (task.blockedSignals & ~wanted) >>> 0;
+  const r = sleepOn(k, [], { deadline });
+  if (r === -ESLEEPING) return r;
+  task.blockedSignals = task.realBlocked;
+  task.realBlocked = null;
+  return r === -ETIMEDOUT ? -EAGAIN : -EINTR;
+};

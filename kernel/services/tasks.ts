@@ -10,9 +10,10 @@
 // (or stop, or continue) wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
 // handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
+import { copyLimits, RLIMIT_NPROC } from '../rlimit.ts';
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
-import { EACCES, EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
+import { EACCES, EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, ETXTBSY, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
   TIF_IRET, __PAGE_OFFSET } from '../layout.ts';
 import { WaitQueue, sleepOn, wokenBy } from '../sched/wait.ts';
 import { PtRegs } from '../pt-regs.ts';
@@ -21,8 +22,8 @@ import { ExecError, checkExecutable, loadProgram, startThread } from '../exec.ts
 import { Struct, copyToUser, FAULT } from './user.ts';
 import { rusageBytes } from './jobs.ts';
 import { commandName, releaseMm, setTls, zapOtherThreads } from './process.ts';
-import { AT_FDCWD, lookupAt } from '../fs/vfs.ts';
-import { isDir, isRegular } from '../fs/inode.ts';
+import { AT_FDCWD, lookupAt, openForWriting } from '../fs/vfs.ts';
+import { isDir, isRegular, type Inode } from '../fs/inode.ts';
 import { pathName, permitted } from '../fs/path.ts';
 import { inodePages, type InodePages } from '../mm/file-pages.ts';
 import { currentFpuImage, forgetFpu } from '../fpu.ts';
@@ -66,6 +67,7 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
     throw error;
   }
   child.executable = parent.executable;
+  child.executableInode = parent.executableInode;
   child.blockedSignals = parent.blockedSignals;
   Object.assign(child, {
     comm: parent.comm, pgid: parent.pgid, sid: parent.sid, tty: parent.tty, startTicks: k.jiffies,
@@ -85,6 +87,7 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
     child.exitSignal = 0;
   } else {
     child.exitSignal = flags & CSIGNAL;
+    child.group.limits = copyLimits(parent.group.limits);
     if ((flags & CLONE_PARENT) !== 0) child.ppid = parent.ppid;
   }
   parent.tls.forEach((d, i) => { child.tls[i] = d === null ? null : { ...d }; });
@@ -105,6 +108,20 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
   return child;
 }
 
+/**
+ * copy_process's two checks before anything is allocated, both -EAGAIN: the caller's user already
+ * runs RLIMIT_NPROC tasks (root is exempt, as CAP_SYS_RESOURCE is), or the machine has no task slot
+ * left (nr_threads >= max_threads: a kernel stack each). A fork bomb ends here, not in OutOfMemory.
+ */
+function taskLimitReached(k: Kernel, parent: Task): number {
+  if (k.tasks.size >= k.kernelStacks.capacity) return -EAGAIN;
+  const { uid, euid } = parent.credentials;
+  if (euid === 0 || uid === 0) return 0;
+  let owned = 0;
+  for (const task of k.tasks.values()) if (task.credentials.uid === uid) owned++;
+  return owned >= parent.group.limits[RLIMIT_NPROC]!.cur ? -EAGAIN : 0;
+}
+
 /** Remove a child that could not be finished (a bad CLONE_SETTLS pointer): nothing of it stays. */
 function discard(k: Kernel, child: Task): void {
   child.group.threads.delete(child);
@@ -120,6 +137,8 @@ function clone(k: Kernel, regs: PtRegs, flags: number, stack: number, parentTid:
   // Linux's rules: threads share handlers, and shared handlers need a shared address space.
   if ((flags & CLONE_THREAD) !== 0 && (flags & CLONE_SIGHAND) === 0) return -EINVAL;
   if ((flags & CLONE_SIGHAND) !== 0 && (flags & CLONE_VM) === 0) return -EINVAL;
+  const tooMany = taskLimitReached(k, k.task());
+  if (tooMany < 0) return tooMany;
   let child: Task;
   try {
     child = copyProcess(k, regs, flags, stack);
@@ -319,6 +338,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   task.brkStart = task.brk = loaded.brk;
   task.mmapNext = 0x40000000;
   task.executable = image.path;
+  task.executableInode = image.inode;
   task.comm = commandName(path);
   task.execed = true;
   forgetFpu(k, task); // the new program starts from init_fpu's state at its first FPU instruction
@@ -345,7 +365,7 @@ export const sys_execve: SyscallService = (k, regs) => {
  * permission, then its bytes. Returns them with the absolute path (/proc/PID/exe) and the file's
  * pages (which the segments map), or -errno.
  */
-export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string; pages: InodePages } | number {
+export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; path: string; pages: InodePages; inode: Inode } | number {
   const task = k.task();
   const found = lookupAt(task, AT_FDCWD, path, true);
   if (typeof found === 'number') return found;
@@ -353,8 +373,9 @@ export function readExecutable(k: Kernel, path: string): { bytes: Uint8Array; pa
   if (isDir(inode.mode)) return -EACCES;
   if (!isRegular(inode.mode)) return -EACCES;
   if (!permitted(inode, { uid: task.credentials.euid, gid: task.credentials.egid }, 1)) return -EACCES;
+  if (openForWriting(k, inode)) return -ETXTBSY;   // Linux's deny_write_access
   const bytes = inode.read(0, inode.size());
   if (typeof bytes === 'number') return bytes;
   const absolute = pathName(found, task.fs.root);
-  return { bytes, path: absolute, pages: inodePages(inode, absolute, k.ram) };
+  return { bytes, path: absolute, pages: inodePages(inode, absolute, k.ram), inode };
 }

@@ -6,26 +6,13 @@ import { bootDecisions, outputMatches, tracedCalls } from '../checks.ts';
 import { READAGAIN_C } from '../programs.ts';
 import { TSS_ESP1, TSS_SIZE, TSS_SS1, VSYSCALL_ENTRY, __KERNEL_CS } from '../../kernel/layout.ts';
 
-/** The project's stub, which the starter replaces (exported for the tests' reference solution). */
-export const SYSENTER_STUB = `__kernel_vsyscall:
-	push	%ecx
-	push	%edx
-	push	%ebp
-.Lenter_kernel:
-	movl	%esp, %ebp
-	sysenter
-
-	.space	7, 0x90			/* pad so the restart jump ends exactly at SYSENTER_RETURN */
-
-	jmp	.Lenter_kernel		/* SYSENTER_RETURN - 2: where a restarted call resumes */
-
-	.globl	SYSENTER_RETURN
-SYSENTER_RETURN:			/* entry.S pushes this as the user EIP of the fake iret frame */
-	pop	%ebp
-	pop	%edx
-	pop	%ecx
-	ret
-`;
+/**
+ * The regions the starter replaces, as they begin and end in the project's sources: the sysenter
+ * __kernel_vsyscall (vsyscall-sysenter.S) and enable_sep_cpu (head.S). The tests' reference solution
+ * puts back the project's own text, read from those files.
+ */
+export const SYSENTER_STUB_REGION = { from: '__kernel_vsyscall:\n', through: '\tpop\t%ecx\n\tret\n' };
+export const ENABLE_SEP_CPU_REGION = { from: 'enable_sep_cpu:\n', through: '1:\tret\n' };
 export const STARTER_STUB = `__kernel_vsyscall:
 	/*
 	 * LAB fast-path (docs/labs/fast-path.md): the sysenter stub goes here, byte for byte as the
@@ -38,22 +25,6 @@ export const STARTER_STUB = `__kernel_vsyscall:
 	.globl	SYSENTER_RETURN
 SYSENTER_RETURN:			/* entry.S pushes this as the user EIP of the fake iret frame */
 	ret
-`;
-export const ENABLE_SEP_CPU = `enable_sep_cpu:
-	testl	$(1 << X86_FEATURE_SEP_BIT), boot_cpu_data + X86_CAPABILITY
-	jz	1f
-	movl	$__KERNEL_CS, init_tss + TSS_SS1
-	movl	$(init_tss + TSS_SIZE), init_tss + TSS_ESP1
-	movl	$MSR_IA32_SYSENTER_CS, %ecx
-	movl	init_tss + TSS_SS1, %eax
-	call	wrmsr_logged
-	movl	$MSR_IA32_SYSENTER_ESP, %ecx
-	movl	init_tss + TSS_ESP1, %eax
-	call	wrmsr_logged
-	movl	$MSR_IA32_SYSENTER_EIP, %ecx
-	movl	$sysenter_entry, %eax
-	call	wrmsr_logged
-1:	ret
 `;
 export const STARTER_ENABLE_SEP_CPU = `enable_sep_cpu:
 	/*
@@ -81,8 +52,8 @@ export const fastPathLab: LabDefinition = {
   handout: 'docs/labs/fast-path.md',
   touches: ['kernel/arch/x86/head.S', 'kernel/arch/x86/vsyscall-sysenter.S'],
   starter: [
-    { file: 'kernel/arch/x86/vsyscall-sysenter.S', find: SYSENTER_STUB, replace: STARTER_STUB },
-    { file: 'kernel/arch/x86/head.S', find: ENABLE_SEP_CPU, replace: STARTER_ENABLE_SEP_CPU },
+    { file: 'kernel/arch/x86/vsyscall-sysenter.S', ...SYSENTER_STUB_REGION, replace: STARTER_STUB },
+    { file: 'kernel/arch/x86/head.S', ...ENABLE_SEP_CPU_REGION, replace: STARTER_ENABLE_SEP_CPU },
     { file: 'userland/readagain.c', text: READAGAIN_C },
   ],
   hints: [

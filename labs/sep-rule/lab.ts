@@ -5,29 +5,13 @@
 import { check, verdict, type LabContext, type LabDefinition } from '../lab.ts';
 import { bootDecisions } from '../checks.ts';
 
-const RULE = `2:
-	/* init_intel: only for "GenuineIntel". */
-	cmpl	$0x756e6547, boot_cpu_data + X86_VENDOR_ID	/* "Genu" */
-	jne	.Lidentified
-	cmpl	$0x49656e69, boot_cpu_data + X86_VENDOR_ID + 4	/* "ineI" */
-	jne	.Lidentified
-	cmpl	$0x6c65746e, boot_cpu_data + X86_VENDOR_ID + 8	/* "ntel" */
-	jne	.Lidentified
-	movzbl	boot_cpu_data + X86_FAMILY, %eax
-	shll	$4, %eax
-	orb	boot_cpu_data + X86_MODEL, %al
-	shll	$4, %eax
-	orb	boot_cpu_data + X86_STEPPING, %al
-	cmpl	$SEP_MIN_SIGNATURE, %eax
-	jae	.Lidentified
-	/* Older than the Pentium II 6/3/3: whatever CPUID says, SEP is not usable. */
-	andl	$~(1 << X86_FEATURE_SEP_BIT), boot_cpu_data + X86_CAPABILITY
-.Lidentified:
-`;
-
-/** head.S as the project has it, and the starter's hole (the tests' solution puts RULE back). */
-export const SEP_RULE_IN_HEAD_S = RULE;
-const HOLE = `2:
+/**
+ * Where init_intel's rule lives in the project's head.S: from the local label after identify_cpu
+ * through .Lidentified. The starter replaces that region with a hole; the tests' reference solution
+ * is the region as head.S has it, read from head.S (so the lab follows the kernel when it changes).
+ */
+export const SEP_RULE_REGION = { from: '2:\n\t/* init_intel: only for "GenuineIntel". */\n', through: '.Lidentified:\n' };
+export const HOLE = `2:
 	/*
 	 * LAB sep-rule (docs/labs/sep-rule.md): init_intel's SEP rule goes here. As it stands, every
 	 * CPU whose CPUID reports SEP keeps it — the Pentium Pro too, whose SYSENTER raises #UD.
@@ -73,7 +57,7 @@ export const sepRuleLab: LabDefinition = {
   summary: 'write init_intel\'s SEP rule in head.S; every CPU model gets the stub and the wrmsr it should',
   handout: 'docs/labs/sep-rule.md',
   touches: ['kernel/arch/x86/head.S'],
-  starter: [{ file: 'kernel/arch/x86/head.S', find: RULE, replace: HOLE }],
+  starter: [{ file: 'kernel/arch/x86/head.S', ...SEP_RULE_REGION, replace: HOLE }],
   hints: [
     'The check belongs after identify_cpu has filled boot_cpu_data, before .Lidentified; sysenter_setup and enable_sep_cpu only look at the SEP bit it leaves in X86_CAPABILITY.',
     'Only for Intel: compare the three words of X86_VENDOR_ID with "Genu", "ineI", "ntel" (0x756e6547, 0x49656e69, 0x6c65746e, little-endian) and skip the rule otherwise.',

@@ -98,9 +98,16 @@ export const traceLab: LabDefinition = {
       'your sysinfo must behave as Linux\'s: run build/userland/tracetest.elf natively and compare the lines that start with sysinfo',
       async (ctx) => {
         if (!existsSync(join(ctx.dir, PROGRAM))) return fail(`${PROGRAM} was not built`);
-        const pick = (text: string) => text.split('\n').filter((l) => l.startsWith('sysinfo')).join('\n');
         const [ours, native] = [await traced(ctx), await ctx.native(PROGRAM)];
-        return verdict(pick(ours.stdout) !== '' && pick(ours.stdout) === pick(native.stdout), `gate86:\n${pick(ours.stdout)}\nnatively:\n${pick(native.stdout)}`);
+        // qemu-i386 is no oracle for struct sysinfo's contents: it passes the host's through, the
+        // sizes of a 64-bit host cut to 32 bits (totalram < freeram on a big host), and answers
+        // sysinfo(NULL) with 0 where Linux gives -EFAULT. Against it only the answers to sysinfo()
+        // and to a kernel-address pointer are compared (the checks above hold the rest to Linux's).
+        const qemuBlind = native.oracle === 'qemu-i386';
+        const compared = (l: string) => l.startsWith('sysinfo') && (!qemuBlind || /^sysinfo(: -?\d+|\(0xc0000000\): -?\d+)$/.test(l));
+        const pick = (text: string) => text.split('\n').filter(compared).join('\n');
+        const caveat = qemuBlind ? '\n(oracle qemu-i386: only the return values compared; qemu passes the host\'s struct sysinfo through and answers sysinfo(NULL) with 0)' : '';
+        return verdict(pick(ours.stdout) !== '' && pick(ours.stdout) === pick(native.stdout), `gate86:\n${pick(ours.stdout)}\n${native.oracle}:\n${pick(native.stdout)}${caveat}`);
       }),
   ],
 };
