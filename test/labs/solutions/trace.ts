@@ -7,7 +7,6 @@ export const solution: Edit[] = [
   { file: 'kernel/syscall_32.tbl', find: '450\ti386\tset_mempolicy_home_node\n', replace: '450\ti386\tset_mempolicy_home_node\n1001\ti386\ttrace\tsys_trace\n' },
   { file: 'kernel/task.ts', find: '  blockedSignals = 0;\n', replace: '  blockedSignals = 0;\n  /** trace(mask): bit n prints each system call number n this task makes (n < 32). */\n  traceMask = 0;\n' },
   { file: 'kernel/services/tasks.ts', find: '  child.blockedSignals = parent.blockedSignals;\n', replace: '  child.blockedSignals = parent.blockedSignals;\n  child.traceMask = parent.traceMask;\n' },
-  { file: 'kernel/kernel.ts', find: "import { traceSleep, traceTask } from './ptrace.ts';\n", replace: "import { syscallName, traceSleep, traceTask } from './ptrace.ts';\n" },
   {
     file: 'kernel/kernel.ts',
     find: '  serve(service: SyscallService, regs: PtRegs): number {\n',
