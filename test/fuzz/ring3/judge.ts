@@ -2,7 +2,8 @@
 // differ, whether the difference is one the project knows and accepts — gate86's CPU model lacks an
 // instruction the host has, or the host departs from the SDM — or a bug to minimise and keep.
 
-import { decode, DecodeFailure } from '../../../vm/isa/decoder.ts';
+import { decode, DecodeFailure, Instruction } from '../../../vm/isa/decoder.ts';
+import type { CpuFeature } from '../../../vm/isa/table.ts';
 import { cpuModels, modelHasInstruction } from '../../../vm/cpu/models.ts';
 import { SIGNAL_NAMES } from '../../../kernel/signal-numbers.ts';
 import { SIGALRM, SIGBUS, SIGSYS, SIGVTALRM } from '../../../kernel/signal-numbers.ts';
@@ -73,6 +74,31 @@ function implementedOperations(): ReadonlySet<string> {
 }
 
 /**
+ * Where qemu-i386 does not run code as the SDM says (test/differential/caveats.ts lists the cases):
+ * the x87, MMX and SSE units (stack faults, unmasked exceptions, prefixes on SIMD opcodes), an
+ * illegal LOCK (it runs the instruction), INT1 (F1: SIGILL where Linux sends SIGTRAP), FS/GS
+ * overrides (its user-mode segments are not the kernel's) and CS overrides (it writes through them).
+ */
+const QEMU_INEXACT: ReadonlySet<CpuFeature> = new Set(['fpu', 'fcmov', 'fxsr', 'sse3', 'mmx', 'sse', 'sse2']);
+const QEMU_INEXACT_BYTES: ReadonlySet<number> = new Set([0xf0, 0xf1, 0x64, 0x65, 0x2e]);
+
+/**
+ * Whether qemu-i386 alone cannot judge a case: its code may run one of the above, decoded from
+ * every byte offset, since random code may jump anywhere in itself. Where the host CPU judges
+ * first, qemu-i386's departures are tallied, not failed (fuzz.ts).
+ */
+export function qemuCannotJudge(c: Ring3Case): boolean {
+  const insn = new Instruction();
+  for (let at = 0; at < c.code.length; at++) {
+    if (QEMU_INEXACT_BYTES.has(c.code[at]!)) return true;
+    decode(c.code, at, c.code.length - at, true, insn);
+    const feature = insn.form?.feature;
+    if (feature !== undefined && QEMU_INEXACT.has(feature)) return true;
+  }
+  return false;
+}
+
+/**
  * Why gate86 and the host CPU may rightly differ on this case, from what gate86's kernel saw (its
  * fault trace for the case): an instruction the ISA table or the CPU model does not have, or one
  * gate86 decodes and does not implement yet (it raises #UD and counts it, as the project's rule
@@ -95,6 +121,18 @@ export function acceptedDifference(c: Ring3Case, cpu: string, faults: readonly s
   // SDM: VMCALL outside VMX operation is #UD; the host is a virtual machine whose hypervisor answers it.
   if (form.operation === 'vmcall') return 'VMCALL at CPL 3: #UD by the SDM, answered by the host\'s hypervisor';
   return null;
+}
+
+/**
+ * With qemu-i386 as the only judge: a page fault on gate86 at an address the case does not map,
+ * where qemu-i386 ran on. qemu-user lays out its guest's address space its own way (its mmap area
+ * starts at 0x40000000), so a wild address may be mapped there and not under Linux.
+ */
+export function qemuLayoutDifference(c: Ring3Case, faults: readonly string[], theirs: Outcome): string | null {
+  const first = faults.map(parseFault).find((f) => f !== null) ?? null;
+  if (first === null || first.name !== 'page_fault' || first.cr2 === null || theirs.kind === 'signal') return null;
+  if (bytesAt(c, first.cr2) !== null) return null;
+  return 'a page fault on gate86 at an address qemu-i386 maps in its own layout';
 }
 
 /**
