@@ -42,8 +42,7 @@ test('gdb: break at sysenter_entry, CS 0x60 and EIP = IA32_SYSENTER_EIP, x/8i 0x
   const atEntry = registers(section('regs'));
   t.is(atEntry.get('cs'), 0x60, 'CS = IA32_SYSENTER_CS & 0xfffc = __KERNEL_CS');
   t.is(atEntry.get('ss'), 0x68, 'SS = CS + 8');
-  // gdb writes a monitor command's answer to stderr and `echo` to stdout: two pipes, whose order on
-  // arrival depends on the load, so the MSR line is looked for in all of the output.
+  // The monitor's answer is on gdb's stderr, after all of stdout (gdbBatch), so not in a section.
   const msr = /0x00000176\s+IA32_SYSENTER_EIP\s+0x([0-9a-f]+)/.exec(out);
   t.truthy(msr, out);
   t.is(atEntry.get('eip'), parseInt(msr![1]!, 16), 'EIP = IA32_SYSENTER_EIP');

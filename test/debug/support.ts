@@ -44,11 +44,13 @@ export function gdbBatch(elf: string, commands: string[]): Promise<{ output: str
   const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', 'set confirm off', ...commands.flatMap((c) => ['-ex', c]), elf];
   return new Promise((resolve, reject) => {
     const gdb = spawn('gdb', args, { cwd: root });
-    let output = '';
-    gdb.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    gdb.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    // stdout, then stderr: gdb writes `echo` and command output to stdout but a monitor command's
+    // answer to stderr, and two pipes interleave in whatever order they are read under load.
+    let stdout = '', stderr = '';
+    gdb.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    gdb.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     gdb.on('error', (error) => reject(new Error(`gdb could not run (install the gdb package): ${error.message}`)));
-    gdb.on('exit', (status) => resolve({ output, status }));
+    gdb.on('close', (status) => resolve({ output: stdout + stderr, status }));
   });
 }
 
