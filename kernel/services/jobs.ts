@@ -31,10 +31,12 @@ export const sys_setsid: SyscallService = (k) => {
 /** setpgid(pid, pgid): move the caller or one of its children into a group of the same session. */
 export const sys_setpgid: SyscallService = (k, regs) => {
   const caller = k.task();
-  const pid = regs.get('ebx') | 0;
-  let pgid = regs.get('ecx') | 0;
+  const pid = (regs.get('ebx') | 0) || caller.pid;
+  // As Linux: a zero group means the target's own pid, and the check for a negative group comes
+  // after that, so setpgid(-1, 0) is EINVAL, not ESRCH.
+  const pgid = (regs.get('ecx') | 0) || pid;
   if (pgid < 0) return -EINVAL;
-  const target = pid === 0 ? caller : k.tasks.get(pid);
+  const target = k.tasks.get(pid);
   if (target === undefined || target.state === 'zombie') return -ESRCH;
   if (target !== caller) {
     if (target.ppid !== caller.pid) return -ESRCH;
@@ -42,7 +44,6 @@ export const sys_setpgid: SyscallService = (k, regs) => {
     if (target.execed) return -EACCES;                                // a child that has exec'd is its own
   }
   if (target.pid === target.sid) return -EPERM;                      // a session leader stays where it is
-  if (pgid === 0) pgid = target.pid;
   // The group must exist in the caller's session (a zombie not yet reaped still holds it).
   if (pgid !== target.pid && ![...k.tasks.values()].some((t) => t.pgid === pgid && t.sid === caller.sid)) return -EPERM;
   target.pgid = pgid;
