@@ -121,6 +121,16 @@ export function signalPending(task: Task): boolean {
 }
 
 /**
+ * After the mask changed (sigprocmask, or the mask ppoll, pselect6 and sigsuspend wait with): Linux's
+ * recalc_sigpending. A signal the new mask lets through must be taken on the way out, so the task
+ * gets TIF_SIGPENDING now; without it a call that saw the signal pending and gave up with
+ * -ERESTARTNOHAND would return that number to user space, since nothing sent a signal meanwhile.
+ */
+export function recalcSignalPending(k: Kernel, task: Task): void {
+  if (signalPending(task)) k.setThreadFlag(task, TIF_SIGPENDING);
+}
+
+/**
  * Would delivering `signal` do nothing? Linux's sig_ignored, checked when the signal is sent, so
  * an ignored signal neither stays pending nor interrupts a sleep. A blocked signal is kept: the
  * handler or the mask may change before it is unblocked.

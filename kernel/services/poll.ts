@@ -14,7 +14,7 @@ import {
   POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM, type OpenFile,
 } from '../fs/file.ts';
 import { sleepOn, type WaitQueue } from '../sched/wait.ts';
-import { fromUserSigset } from '../signals.ts';
+import { fromUserSigset, recalcSignalPending } from '../signals.ts';
 import { Struct, copyFromUser, copyToUser, readWords, FAULT } from './user.ts';
 
 const NS = 1_000_000_000n;
@@ -51,6 +51,7 @@ function withMask(k: Kernel, maskPointer: number, size: number, run: () => numbe
     if (raw === null) return FAULT;
     if (task.savedMask === null) task.savedMask = task.blockedSignals;
     task.blockedSignals = fromUserSigset(new DataView(raw.buffer).getUint32(0, true)) & ~((1 << 9) | (1 << 19));
+    recalcSignalPending(k, task);
   }
   const r = run();
   if (maskPointer !== 0 && r !== -ERESTARTNOHAND && r !== -ESLEEPING && task.savedMask !== null) {
@@ -166,6 +167,10 @@ function doSelect(k: Kernel, count: number, sets: [number, number, number], time
 /** _newselect(n, readfds, writefds, exceptfds, struct timeval *): the timeval gets the time left. */
 export const sys_select: SyscallService = (k, regs) => {
   const [count, r, w, e, tv] = regs.args();
+  return selectWithTimeval(k, count, r, w, e, tv);
+};
+
+function selectWithTimeval(k: Kernel, count: number, r: number, w: number, e: number, tv: number): number {
   let timeout: bigint | null = null;
   if (tv !== 0) {
     const t = readWords(k, tv, 2);
@@ -175,15 +180,17 @@ export const sys_select: SyscallService = (k, regs) => {
   }
   return doSelect(k, count, [r, w, e], timeout, (left) => left === null || tv === 0
     || copyToUser(k, tv, new Struct(8).u32(0, Number(left / NS)).u32(4, Number((left % NS) / 1000n)).bytes));
-};
+}
 
-/** The old select(82): one pointer to {n, inp, outp, exp, tvp}. */
+/**
+ * The old select(82): one pointer to {n, inp, outp, exp, tvp}. The five are read from memory, not
+ * put into pt_regs: the frame's registers go back to the program, whose EBX must still be its own.
+ */
 export const sys_old_select: SyscallService = (k, regs) => {
   const w = readWords(k, regs.get('ebx'), 5);
   if (w === null) return FAULT;
   const [count, r, wr, e, tv] = w as [number, number, number, number, number];
-  regs.set('ebx', count); regs.set('ecx', r); regs.set('edx', wr); regs.set('esi', e); regs.set('edi', tv);
-  return sys_select(k, regs);
+  return selectWithTimeval(k, count, r, wr, e, tv);
 };
 
 function pselect(k: Kernel, wide: boolean): SyscallService {

@@ -15,7 +15,7 @@ import { sleepOn, wokenBy } from '../sched/wait.ts';
 import { dequeueSignal } from '../signals.ts';
 import type { Kernel } from '../kernel.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
-import { sendSignal, signalPending, fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
+import { sendSignal, recalcSignalPending, fromUserSigset, toUserSigset, restoreSigcontext, SIGFRAME_SC, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
 import { SIGKILL, SIGSTOP } from '../signal-numbers.ts';
 
 const SI_USER = 0;
@@ -65,7 +65,7 @@ export const sys_rt_sigprocmask: SyscallService = (k, regs) => {
     task.blockedSignals = (task.blockedSignals & ~UNBLOCKABLE) >>> 0;
   }
   if (oset !== 0 && !copyToUser(k, oset, new Struct(8).u32(0, toUserSigset(old)).bytes)) return FAULT;
-  if (signalPending(task)) k.setThreadFlag(task, TIF_SIGPENDING);
+  recalcSignalPending(k, task);
   return 0;
 };
 
@@ -106,6 +106,7 @@ export const sys_rt_sigsuspend: SyscallService = (k, regs) => {
   if (raw === null) return FAULT;
   if (task.savedMask === null) task.savedMask = task.blockedSignals;
   task.blockedSignals = fromUserSigset(new DataView(raw.buffer).getUint32(0, true)) & ~UNBLOCKABLE;
+  recalcSignalPending(k, task);
   // Linux returns -ERESTARTNOHAND: -EINTR once a handler has run, the call again otherwise.
   const r = sleepOn(k, []);
   return r === -ERESTARTSYS ? -ERESTARTNOHAND : r;
