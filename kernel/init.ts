@@ -12,7 +12,7 @@ import { Console } from './tty/console.ts';
 import { FileTable, FsContext } from './fs/fdtable.ts';
 import { mountRootFileSystem, readFromRoot, RootError } from './fs/root.ts';
 import { pathName, resolve, type Path } from './fs/path.ts';
-import { isRegular } from './fs/inode.ts';
+import { isRegular, type Inode } from './fs/inode.ts';
 import { inodePages } from './mm/file-pages.ts';
 import type { FilePages } from './mm/vma.ts';
 import { commandName } from './services/process.ts';
@@ -24,11 +24,11 @@ const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
  * the root file system holds the very file — it came from there, or the root is the host's own /.
  * Otherwise undefined, and exec names the bytes by their path alone.
  */
-function programFile(k: Kernel, root: { root: Path; cwd: Path }, path: string, fromRoot: boolean): FilePages | undefined {
+function programFile(k: Kernel, root: { root: Path; cwd: Path }, path: string, fromRoot: boolean): { pages: FilePages; inode: Inode } | undefined {
   if (!fromRoot && (k.host.root?.directory ?? '/') !== '/') return undefined;
   const found = resolve({ root: root.root, cwd: root.cwd, who: { uid: 0, gid: 0 } }, root.cwd, path, { follow: true });
   if (typeof found === 'number' || !isRegular(found.dentry.inode.mode)) return undefined;
-  return inodePages(found.dentry.inode, pathName(found, root.root), k.ram);
+  return { pages: inodePages(found.dentry.inode, pathName(found, root.root), k.ram), inode: found.dentry.inode };
 }
 
 /** kernel_init(regs): the root file system, the console, then task 1 execs the first program. */
@@ -56,10 +56,13 @@ export const kernelInit: HypercallHandler = (k, sp) => {
     // The program: the bytes the host gave (gate86 run), else the file at its path in the root (/init).
     const bytes = p.image ?? readFromRoot(root.root, p.path);
     if (typeof bytes === 'number') return fail(`exec ${p.path}: ${bytes === -2 ? 'no such file in the root file system' : `error ${-bytes}`}`, -bytes);
+    const file = programFile(k, root, p.path, p.image === undefined);
     const loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
-      image: bytes, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16), file: programFile(k, root, p.path, p.image === undefined),
+      image: bytes, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16), file: file?.pages,
     });
     const task = k.createInitTask(loaded.space, credentials);
+    // The first program is exec'd like any other, so writers of its file get ETXTBSY while it runs.
+    task.executableInode = file?.inode ?? null;
     task.brkStart = task.brk = loaded.brk;
     // /proc/PID/exe is absolute, as Linux's d_path makes it; AT_EXECFN keeps the path as given.
     task.executable = p.path.startsWith('/') ? p.path : `${pathName(root.cwd, root.root).replace(/\/$/, '')}/${p.path.replace(/^\.\//, '')}`;

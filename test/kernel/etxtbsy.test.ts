@@ -9,13 +9,19 @@ import { join } from 'node:path';
 import { i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
 import { glibcProgram, runOnGate86 } from './support.ts';
 
-test(`ETXTBSY: open O_WRONLY of a running program's file and exec of a file open for writing fail, and the open works after the program exits — the same lines as on the oracle (${i386Oracle()})`, (t) => {
+// Under qemu-i386 the program is not exec'd by the host kernel (qemu maps it), so opening its own
+// file for writing succeeds there; that one line is not judged when qemu is the oracle.
+const qemuDeparts = /^open\(\/proc\/self\/exe, O_WRONLY\) of itself .*\n/m;
+
+test(`ETXTBSY: open O_WRONLY of a running program's file (the first program's too) and exec of a file open for writing fail, and the open works after the program exits — the same lines as on the oracle (${i386Oracle()}${i386Oracle() === 'qemu-i386' ? '; the first program line not judged' : ''})`, (t) => {
   const program = glibcProgram('glibc-etxtbsy');
   const oracle = runI386Elf(program, [], { cwd: mkdtempSync(join(tmpdir(), 'gate86-etxtbsy-')), stdin: '' });
   const ours = runOnGate86(program, [], { cwd: mkdtempSync(join(tmpdir(), 'gate86-etxtbsy-')), instructionLimit: 200_000_000 });
   t.is(oracle.status, 0, oracle.stderr);
   t.is(ours.status, 0, ours.result.kind === 'stopped' ? ours.result.message : ours.trace.slice(-5).join('\n'));
-  t.is(ours.stdout.toString(), oracle.stdout.toString());
+  const judged = (text: string): string => (i386Oracle() === 'qemu-i386' ? text.replace(qemuDeparts, '') : text);
+  t.is(judged(ours.stdout.toString()), judged(oracle.stdout.toString()));
+  t.regex(ours.stdout.toString(), /^open\(\/proc\/self\/exe, O_WRONLY\) of itself +-1 ETXTBSY$/m);
   t.regex(ours.stdout.toString(), /^execve\(copy\) while open O_WRONLY +-1 ETXTBSY$/m);
   t.regex(ours.stdout.toString(), /^open\(copy, O_WRONLY\) while running +-1 ETXTBSY$/m);
   t.regex(ours.stdout.toString(), /^open\(copy, O_WRONLY\) after exit +ok$/m);

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* ETXTBSY both ways, as Linux answers it: a file being executed cannot be opened for writing, and a
- * file open for writing cannot be executed. The program copies itself to ./copy, then:
+ * file open for writing cannot be executed. The program first opens its own file for writing
+ * (ETXTBSY: the first program is exec'd like any other), then copies itself to ./copy, and:
  *   1. exec of ./copy while this process still holds it open O_WRONLY      -> ETXTBSY
  *   2. open(./copy, O_WRONLY) while a child is running it                   -> ETXTBSY
  *   3. the same open after that child has exited                            -> succeeds
@@ -30,6 +31,10 @@ int main(int argc, char **argv) {
   ssize_t n = self < 0 ? -1 : read(self, image, sizeof image);
   if (n <= 0) { perror("read /proc/self/exe"); return 1; }
   close(self);
+  /* 0: the first program itself, running since the kernel (gate86: kernel_init) exec'd it. */
+  int writer = open("/proc/self/exe", O_WRONLY);
+  report("open(/proc/self/exe, O_WRONLY) of itself", writer);
+  if (writer >= 0) close(writer);
   int out = open("copy", O_WRONLY | O_CREAT | O_TRUNC, 0755);
   if (out < 0 || write(out, image, n) != n) { perror("write copy"); return 1; }
 
