@@ -37,6 +37,13 @@ export const SIGSYS = 31;
 export const SIGRTMIN = 32;
 export const SIGRTMAX = 64;
 
+/** siginfo si_code of a fault's SIGSEGV (Linux's asm-generic/siginfo.h): no mapping at the
+ *  address (nothing there, or the kernel half), or a mapping that does not allow the access. */
+export const SEGV_MAPERR = 1;
+export const SEGV_ACCERR = 2;
+/** si_code of SIGBUS for a mapping's page past the end of its file. */
+export const BUS_ADRERR = 2;
+
 /** Number -> name (SIGNAL_NAMES[11] = 'SIGSEGV'), for traces and tests. */
 export const SIGNAL_NAMES: readonly string[] = [
   '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1',

@@ -20,24 +20,25 @@ const SI_KERNEL = 0x80;
  * force_sig(signal) for the task that faulted: a fault's signal cannot be blocked or ignored (the
  * instruction would fault again forever), so those are reset first, as Linux's force_sig_info does.
  */
-export function forceSignal(k: Kernel, signal: number, addr: number): void {
+export function forceSignal(k: Kernel, signal: number, addr: number, code = SI_KERNEL): void {
   const task = k.task();
   if ((task.blockedSignals & (1 << signal)) !== 0 || task.actions[signal]!.handler === 1) {
     task.blockedSignals &= ~(1 << signal);
     task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0 };
   }
-  task.signalInfo.set(signal, { code: SI_KERNEL, pid: 0, uid: 0, addr });
+  task.signalInfo.set(signal, { code, pid: 0, uid: 0, addr });
   task.pendingSignals |= 1 << signal;
   k.setThreadFlag(task, TIF_SIGPENDING);
 }
 
 /**
  * What every handler does once it has decided a fault is the process's: signal it (from user mode),
- * or apply the exception table's fixup (from the kernel), or oops. `faultAddress` is CR2 for #PF.
+ * or apply the exception table's fixup (from the kernel), or oops. `faultAddress` is CR2 for #PF,
+ * `code` the signal's si_code (a page fault says why: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR).
  */
-export function handleFault(k: Kernel, regs: PtRegs, name: string, error: number, signal: number, faultAddress: number | null): void {
+export function handleFault(k: Kernel, regs: PtRegs, name: string, error: number, signal: number, faultAddress: number | null, code = SI_KERNEL): void {
   if (regs.fromUser()) {
-    forceSignal(k, signal, faultAddress ?? regs.get('eip'));
+    forceSignal(k, signal, faultAddress ?? regs.get('eip'), code);
     if (k.host.trace !== null) {
       k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${faultAddress !== null ? ` cr2 ${hex(faultAddress)}` : ''} eax ${hex(regs.get('eax'))} -> signal ${signal}`);
     }

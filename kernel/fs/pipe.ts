@@ -71,8 +71,13 @@ function readEnd(pipe: Pipe): FileOps['read'] {
   return (k, _file, count, room) => {
     if (pipe.length === 0) return pipe.writers === 0 ? new Uint8Array(0) : -EAGAIN;
     if (count === 0) return new Uint8Array(0);
-    if (room === 0) return -EFAULT;
-    const bytes = pipe.take(Math.min(count, room));
+    // Linux's pipe_read copies a pipe buffer (a page's worth of what was written) whole or not at
+    // all: when the copy faults the bytes stay in the pipe and the read is -EFAULT. gate86's pipe
+    // is one ring, not a ring of pages, so it is all of what the read would take or nothing (on
+    // Linux, data spread over several buffers would first hand over those that fit).
+    const take = Math.min(count, pipe.length);
+    if (room < take) return -EFAULT;
+    const bytes = pipe.take(take);
     pipe.queue.wakeAll(k);
     return bytes;
   };

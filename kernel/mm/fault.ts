@@ -9,7 +9,7 @@
 
 import type { HypercallHandler } from '../kernel.ts';
 import { handleFault } from '../traps.ts';
-import { SIGBUS, SIGKILL, SIGSEGV } from '../signal-numbers.ts';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGKILL, SIGSEGV } from '../signal-numbers.ts';
 import { TASK_SIZE } from '../layout.ts';
 import { exitGroup } from '../services/process.ts';
 
@@ -34,10 +34,13 @@ export const doPageFault: HypercallHandler = (k, sp) => {
       return 0;
     }
     if (outcome === 'sigbus') {
-      handleFault(k, regs, 'page_fault', error, SIGBUS, address);
+      handleFault(k, regs, 'page_fault', error, SIGBUS, address, BUS_ADRERR);
       return 0;
     }
   }
-  handleFault(k, regs, 'page_fault', error, SIGSEGV, address);
+  // Linux's bad_area (SEGV_ACCERR: an area is there but forbids the access, e.g. a store into the
+  // text) or bad_area_nosemaphore / no area at all (SEGV_MAPERR: the kernel half is one).
+  const area = task !== null && address >>> 0 < TASK_SIZE ? task.space.findVma(address >>> 0) : null;
+  handleFault(k, regs, 'page_fault', error, SIGSEGV, address, area !== null ? SEGV_ACCERR : SEGV_MAPERR);
   return 0;
 };
