@@ -28,20 +28,28 @@ export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x540
 
 /** Host input not yet taken by a stream reader (when the console is not a terminal). */
 class HostInput {
-  bytes: Uint8Array[] = [];
+  private chunks: Uint8Array[] = [];
+  /** Bytes queued in `chunks`, kept as they come and go (a reader asks on every read and poll). */
+  length = 0;
   ended = false;
   readonly queue = new WaitQueue();
-  get length(): number { return this.bytes.reduce((n, b) => n + b.length, 0); }
+  push(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
   take(max: number): Uint8Array {
-    const out: number[] = [];
-    while (out.length < max && this.bytes.length > 0) {
-      const head = this.bytes[0]!;
-      const n = Math.min(max - out.length, head.length);
-      out.push(...head.subarray(0, n));
-      if (n === head.length) this.bytes.shift();
-      else this.bytes[0] = head.subarray(n);
+    const out = new Uint8Array(Math.min(max, this.length));
+    let filled = 0;
+    while (filled < out.length) {
+      const head = this.chunks[0]!;
+      const n = Math.min(out.length - filled, head.length);
+      out.set(head.subarray(0, n), filled);
+      filled += n;
+      if (n === head.length) this.chunks.shift();
+      else this.chunks[0] = head.subarray(n);
     }
-    return Uint8Array.from(out);
+    this.length -= filled;
+    return out;
   }
 }
 
@@ -78,7 +86,7 @@ export class Console {
       }
       if (chunk.length === 0) return;
       if (this.tty !== null) this.tty.receive(chunk);
-      else { this.input.bytes.push(chunk); this.input.queue.wakeAll(this.k); }
+      else { this.input.push(chunk); this.input.queue.wakeAll(this.k); }
     }
   }
 

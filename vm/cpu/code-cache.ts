@@ -98,8 +98,14 @@ export class CodeCache {
   private readonly cpu: Cpu;
   /** Per physical page: two words of line bits (bit set = a decoded instruction touches that 64-byte line). */
   private readonly codeLines: Uint32Array;
-  /** Per physical page: blocks starting there, indexed by page offset. */
+  /** Per physical page: blocks starting there, indexed by page offset (the lookup's table: sparse). */
   private readonly pageBlocks: ((Block | undefined)[] | undefined)[];
+  /**
+   * Per physical page: the same blocks as a dense list, for dropping them all. Walking the sparse
+   * table instead visits every offset up to the last block's (4096 for code at a page's end), and
+   * a kernel that recycles frames of random code (the ring-3 fuzzer) spent 8% of its time there.
+   */
+  private readonly pageBlockList: (Block[] | undefined)[];
   /** Per physical page: blocks starting on another page whose last instruction reaches into this one. */
   private readonly crossingBlocks: (Block[] | undefined)[];
   /** Pages that currently hold code, so a full flush need not scan every page. */
@@ -128,6 +134,7 @@ export class CodeCache {
     this.codeLines = new Uint32Array(pages * 2);
     this.codePageFlags = cpu.memory.codePages;
     this.pageBlocks = new Array<(Block | undefined)[] | undefined>(pages).fill(undefined);
+    this.pageBlockList = new Array<Block[] | undefined>(pages).fill(undefined);
     this.crossingBlocks = new Array<Block[] | undefined>(pages).fill(undefined);
   }
 
@@ -156,11 +163,12 @@ export class CodeCache {
     this.codeLines[page * 2 + 1] = 0;
     this.codePages.delete(page);
     this.codePageFlags[page] = 0;
-    const blocks = this.pageBlocks[page];
-    if (blocks !== undefined) for (const b of blocks) if (b !== undefined) this.drop(b);
+    const blocks = this.pageBlockList[page];
+    if (blocks !== undefined) for (const b of blocks) this.drop(b);
     const crossing = this.crossingBlocks[page];
     if (crossing !== undefined) for (const b of crossing) this.drop(b);
     this.pageBlocks[page] = undefined;
+    this.pageBlockList[page] = undefined;
     this.crossingBlocks[page] = undefined;
     // The running block may be one of them: let it end after the current instruction.
     this.cpu.exitBlock = 1;
@@ -287,8 +295,14 @@ export class CodeCache {
       let blocks = this.pageBlocks[page];
       if (blocks === undefined) blocks = this.pageBlocks[page] = [];
       const replaced = blocks[phys & 0xfff];
-      if (replaced !== undefined) this.drop(replaced); // another linear address or CS.D: only one is kept
+      const list = (this.pageBlockList[page] ??= []);
+      if (replaced !== undefined) {
+        // Another linear address or CS.D: only one is kept, in the table and in the list.
+        this.drop(replaced);
+        list.splice(list.indexOf(replaced), 1);
+      }
       blocks[phys & 0xfff] = block;
+      list.push(block);
     }
     if (secondPage >= 0 && secondPage < cpu.ramSize) {
       const second = secondPage >>> PAGE_SHIFT;
