@@ -73,10 +73,6 @@ export class Task {
   /** The descriptor table and the root/cwd/umask (kernel/fs/fdtable.ts): shared or copied by clone. */
   files!: FileTable;
   fs!: FsContext;
-  /** Job control: the process group and the session (setpgid, setsid), and the controlling terminal. */
-  pgid = 0;
-  sid = 0;
-  tty: Tty | null = null;
   /** Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
   stopped = false;
   /** What wait4 has yet to report: a stop (WUNTRACED, the stopping signal) or a continue (WCONTINUED). */
@@ -128,6 +124,14 @@ export class Task {
   /** wait4 sleeps on the process's queue until a child exits (Linux's signal->wait_chldexit). */
   get childExit(): WaitQueue { return this.group.childExit; }
 
+  // Job control belongs to the process, so every thread sees what any one of them set.
+  get pgid(): number { return this.group.pgid; }
+  set pgid(v: number) { this.group.pgid = v; }
+  get sid(): number { return this.group.sid; }
+  set sid(v: number) { this.group.sid = v; }
+  get tty(): Tty | null { return this.group.tty; }
+  set tty(v: Tty | null) { this.group.tty = v; }
+
   // The heap's bounds belong to the address space: CLONE_VM threads share them.
   get brkStart(): number { return this.space.brkStart; }
   set brkStart(v: number) { this.space.brkStart = v; }
@@ -142,7 +146,8 @@ export type ExitStatus = { code: number } | { signal: number };
 /**
  * A process as its threads share it (Linux's signal_struct): the threads, the signals sent to the
  * process as a whole (kill) rather than to one thread (tgkill, a fault), the queue wait4 sleeps on,
- * and, once exit_group or a fatal signal has begun, the status every thread leaves with.
+ * its process group, session and controlling terminal, and, once exit_group or a fatal signal has
+ * begun, the status every thread leaves with.
  */
 export class ThreadGroup {
   readonly threads = new Set<Task>();
@@ -155,5 +160,9 @@ export class ThreadGroup {
   readonly threadExit = new WaitQueue();
   /** getrlimit/setrlimit's table: set by createTask (init's defaults), copied by fork (rlimit.ts). */
   limits: Rlimit[] = [];
+  /** Job control (setpgid, setsid, TIOCSCTTY): the process group, the session, the controlling terminal. */
+  pgid = 0;
+  sid = 0;
+  tty: Tty | null = null;
   constructor(readonly tgid: number) {}
 }

@@ -29,7 +29,7 @@
 import type { Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { ERESTARTSYS, ESLEEPING, ETIMEDOUT } from '../layout.ts';
-import { signalPending } from '../signals.ts';
+import { recalcSignalPending, signalPending } from '../signals.ts';
 import { SIGKILL } from '../signal-numbers.ts';
 import { addTimer, cancelTimer } from './timer.ts';
 
@@ -97,7 +97,15 @@ export function sleepOn(k: Kernel, queues: WaitQueue | WaitQueue[], options: { d
   const interruptible = options.interruptible ?? true;
   const killable = options.killable ?? false;
   const deadline = task.sleep !== null ? task.sleep.deadline : options.deadline ?? null;
-  if (interruptible ? signalPending(task) : killable && fatalSignalPending(task)) return -ERESTARTSYS;
+  if (interruptible ? signalPending(task) : killable && fatalSignalPending(task)) {
+    // The signal that ends the sleep must be taken on the way out: entry.S looks only at
+    // TIF_SIGPENDING, so set it here, whatever changed the mask before (Linux's signal_pending() is
+    // that flag itself). Without it -ERESTARTSYS reaches user space as errno 512..514, and a
+    // program that loops until its handler has run (ash's `while (!got_sigchld) sigsuspend()`)
+    // spins for ever.
+    recalcSignalPending(k, task);
+    return -ERESTARTSYS;
+  }
   if (deadline !== null && k.host.monotonic() >= deadline) return -ETIMEDOUT;
   const list = Array.isArray(queues) ? queues : [queues];
   task.sleep = { queues: list, deadline, interruptible, killable, wokenBy: null };

@@ -16,36 +16,43 @@ const HZ = 100;
 const NS = 1_000_000_000n;
 const TICK_NS = NS / BigInt(HZ);
 
-const live = (k: Kernel): Task[] => [...k.tasks.values()].filter((t) => t.state !== 'zombie');
 
-/** setsid(): a new session and group led by the caller, with no controlling terminal. */
+/**
+ * setsid(): a new session and group led by the calling process (the pid, whichever thread asks),
+ * with no controlling terminal. Refused to a process that already leads a group: a group named by
+ * its pid still has members (an unreaped zombie counts, as in Linux).
+ */
 export const sys_setsid: SyscallService = (k) => {
   const task = k.task();
-  if (live(k).some((t) => t.pgid === task.pid)) return -EPERM;      // already a group leader
-  task.sid = task.pid;
-  task.pgid = task.pid;
+  if ([...k.tasks.values()].some((t) => t.pgid === task.tgid)) return -EPERM;
+  task.sid = task.tgid;
+  task.pgid = task.tgid;
   task.tty = null;
   return task.sid;
 };
 
-/** setpgid(pid, pgid): move the caller or one of its children into a group of the same session. */
+/**
+ * setpgid(pid, pgid): move the calling process or one of its children into a group of the same
+ * session. Groups belong to processes: the target must be named by its pid (another thread's tid
+ * is EINVAL), and moving it moves all its threads.
+ */
 export const sys_setpgid: SyscallService = (k, regs) => {
   const caller = k.task();
-  const pid = (regs.get('ebx') | 0) || caller.pid;
+  const pid = (regs.get('ebx') | 0) || caller.tgid;
   // As Linux: a zero group means the target's own pid, and the check for a negative group comes
   // after that, so setpgid(-1, 0) is EINVAL, not ESRCH.
   const pgid = (regs.get('ecx') | 0) || pid;
   if (pgid < 0) return -EINVAL;
   const target = k.tasks.get(pid);
   if (target === undefined || target.state === 'zombie') return -ESRCH;
-  if (target !== caller) {
-    if (target.ppid !== caller.pid) return -ESRCH;
+  if (!target.isLeader) return -EINVAL;
+  if (target.ppid === caller.tgid) {
     if (target.sid !== caller.sid) return -EPERM;
     if (target.execed) return -EACCES;                                // a child that has exec'd is its own
-  }
-  if (target.pid === target.sid) return -EPERM;                      // a session leader stays where it is
+  } else if (target.group !== caller.group) return -ESRCH;
+  if (target.tgid === target.sid) return -EPERM;                     // a session leader stays where it is
   // The group must exist in the caller's session (a zombie not yet reaped still holds it).
-  if (pgid !== target.pid && ![...k.tasks.values()].some((t) => t.pgid === pgid && t.sid === caller.sid)) return -EPERM;
+  if (pgid !== target.tgid && ![...k.tasks.values()].some((t) => t.pgid === pgid && t.sid === caller.sid)) return -EPERM;
   target.pgid = pgid;
   return 0;
 };

@@ -108,6 +108,14 @@ test('system operations nobody registered raise #UD and are counted', (t) => {
   t.is(r.machine.cpu.unimplemented.get('in'), 1);
 });
 
+test('RDPMC: #GP(0) at CPL 3 (CR4.PCE cannot be set: no counters are modelled); at CPL 0 the read is #UD and counted as unimplemented', (t) => {
+  t.deepEqual(runCode([0x0f, 0x33], { cpl: 3, model: 'pentium3' }).stop, { kind: 'exception', vector: GP, errorCode: 0, eip: CODE });
+  const r = runCode([0x0f, 0x33], { model: 'pentium3' });
+  t.like(r.stop, { kind: 'exception', vector: UD, eip: CODE });
+  t.is(r.machine.cpu.unimplemented.get('rdpmc'), 1);
+  t.like(runCode([0x0f, 0x33], { model: 'pentium' }).stop, { kind: 'exception', vector: UD });
+});
+
 test('instructions newer than the CPU model raise #UD (CMOV on a 486, RDTSC on a 486)', (t) => {
   // cmove %ebx,%eax ; hlt
   t.like(runCode([0x0f, 0x44, 0xc3, 0xf4], { model: '486' }).stop, { kind: 'exception', vector: UD });

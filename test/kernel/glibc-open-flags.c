@@ -86,11 +86,36 @@ int main(void) {
   describe("fstatat64(99, f, 0)", syscall(SYS_fstatat64, 99, "f", &st, 0), &st);
   describe("fstatat64(d, f, bad flags)", syscall(SYS_fstatat64, dir, "f", &st, 0x1), &st);
 
-  /* chown (182, 32-bit ids): to the owner it already has, -1 for "unchanged", and errors. */
+  /* chown32 (212, 32-bit ids): to the owner it already has, -1 for "unchanged", and errors. */
   show("chown(d/c, uid, gid)", syscall(SYS_chown32, "d/c", getuid(), getgid()));
   show("chown(d/c, -1, -1)", syscall(SYS_chown32, "d/c", -1, -1));
   show("chown(missing)", syscall(SYS_chown32, "missing", getuid(), getgid()));
   show("chown(NULL)", syscall(SYS_chown32, (void *)0, getuid(), getgid()));
+
+  /* The 16-bit family (chown 182, lchown 16, fchown 95: old_uid_t), and the 32-bit lchown32,
+     fchown32 and fchownat. A 16-bit id is the register's low half: 0xffff is "unchanged", and
+     0x10000 + uid is uid. The owner must come out the same whatever was asked. */
+  unsigned uid16 = getuid() & 0xffff, gid16 = getgid() & 0xffff;
+  show("chown16(d/c, uid, gid)", syscall(SYS_chown, "d/c", uid16, gid16));
+  show("chown16(d/c, 0xffff, 0xffff)", syscall(SYS_chown, "d/c", 0xffff, 0xffff));
+  show("chown16(d/c, 0x10000 + uid, 0x10000 + gid)", syscall(SYS_chown, "d/c", 0x10000 | uid16, 0x10000 | gid16));
+  syscall(SYS_stat64, "d/c", &st);
+  printf("%-48s %s\n", "owner after the 16-bit chowns unchanged", st.st_uid == getuid() && st.st_gid == getgid() ? "yes" : "no");
+  show("chown16(missing)", syscall(SYS_chown, "missing", uid16, gid16));
+  show("lchown16(d/link, uid, gid)", syscall(SYS_lchown, "d/link", uid16, gid16));
+  show("lchown16(NULL)", syscall(SYS_lchown, (void *)0, uid16, gid16));
+  int owned = open("d/c", O_RDONLY);
+  show("fchown16(fd, 0xffff, gid)", syscall(SYS_fchown, owned, 0xffff, gid16));
+  show("fchown16(-1)", syscall(SYS_fchown, -1, uid16, gid16));
+  show("fchown32(fd, uid, -1)", syscall(SYS_fchown32, owned, getuid(), -1));
+  show("fchown32(99)", syscall(SYS_fchown32, 99, getuid(), getgid()));
+  close(owned);
+  show("lchown32(d/link, -1, -1)", syscall(SYS_lchown32, "d/link", -1, -1));
+  show("lchown32(missing)", syscall(SYS_lchown32, "missing", -1, -1));
+  show("fchownat(d, c, uid, gid, 0)", syscall(SYS_fchownat, dir, "c", getuid(), getgid(), 0));
+  show("fchownat(d, link, -1, -1, NOFOLLOW)", syscall(SYS_fchownat, dir, "link", -1, -1, AT_SYMLINK_NOFOLLOW));
+  show("fchownat(d, c, bad flags)", syscall(SYS_fchownat, dir, "c", -1, -1, 0x1));
+  show("fchownat(99, c)", syscall(SYS_fchownat, 99, "c", -1, -1, 0));
 
   /* utimensat (320): set both times, read them back; UTIME_OMIT; bad nanoseconds. The times are
      whole microseconds: the host mount sets them through Node's fs.lutimes, which takes seconds

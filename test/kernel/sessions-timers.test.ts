@@ -26,3 +26,14 @@ test(`sessions, process groups and timers print the same lines and status as on 
     t.regex(ours.stdout.toString(), new RegExp(`^${line} +-1 EFAULT$`, 'm'));
   }
 });
+
+// Groups and sessions are the process's (Linux's signal_struct), not a thread's: a second thread's
+// setpgid or setsid moves the main thread too, and another thread's tid is no target for setpgid.
+test(`a thread's setpgid and setsid move its whole process, as on the oracle (${i386Oracle()})`, (t) => {
+  const program = glibcProgram('glibc-thread-sessions');
+  const oracle = runI386Elf(program, [], { cwd: mkdtempSync(join(tmpdir(), 'gate86-sessions-')), stdin: '' });
+  const ours = runOnGate86(program, [], { cwd: mkdtempSync(join(tmpdir(), 'gate86-sessions-')), instructionLimit: 400_000_000 });
+  t.is(oracle.status, 0, oracle.stderr);
+  t.is(ours.status, 0, ours.result.kind === 'stopped' ? ours.result.message : ours.trace.slice(-5).join('\n'));
+  t.is(ours.stdout.toString(), oracle.stdout.toString());
+});

@@ -182,6 +182,12 @@ async function judgeGate86(ctx: Context, first: number, cases: Ring3Case[], resu
   }
 }
 
+/**
+ * What the first oracle (the host CPU where it runs i386 code) made of a batch: the cases it
+ * compared, and those where gate86 agreed with it or differed in a way the judge excuses.
+ */
+interface HostVerdict { agreed: Set<number>; compared: Set<number> }
+
 /** An outcome without its exit code, for tallies. */
 const kindOf = (o: Outcome): string => (o.kind === 'exit' ? 'exit' : describe(o));
 
@@ -189,16 +195,25 @@ const kindOf = (o: Outcome): string => (o.kind === 'exit' ? 'exit' : describe(o)
  * Judge gate86's ends against one oracle's; explain or keep each difference. The first oracle is
  * the judge; a later one (qemu-i386 after the host CPU) is itself judged where gate86 agreed with
  * the first: those differences are the later oracle's departures, tallied by what each side said.
+ * Where the first found gate86 wrong, the later one is not asked again; where the first could not
+ * compare (its timer, seccomp), the later one judges alone, with its own allowances.
  */
-async function judgeOracle(ctx: Context, oracle: Ring3Oracle, first: number, cases: Ring3Case[], mine: SessionResult, theirs: CaseEnd[], vouched: Set<number> | null): Promise<Set<number>> {
+async function judgeOracle(ctx: Context, oracle: Ring3Oracle, first: number, cases: Ring3Case[], mine: SessionResult, theirs: CaseEnd[], host: HostVerdict | null): Promise<HostVerdict> {
   const { report } = ctx;
   const differing: number[] = [];
-  const agreed = new Set<number>();
+  const agreed = new Set<number>(), compared = new Set<number>();
+  // qemu-i386 judges alone where the host CPU did not compare the case (or does not run here).
+  const alone = (i: number): boolean => host === null || !host.compared.has(i);
   for (let i = 0; i < cases.length; i++) {
     const g = mine.ends[i], o = theirs[i];
     if (g === undefined || o === undefined || g.stoppedBy === 'hang') continue;
     const them = outcomeOf(o.status);
     if (them.kind === 'system-call') { report.count(`${oracle}: system calls caught by seccomp (not compared)`); continue; }
+    if (host !== null && host.compared.has(i) && !host.agreed.has(i)) {
+      // The host CPU already found gate86 wrong here (a mismatch kept, or a known bug): a second verdict adds nothing.
+      report.count(`${oracle}: not judged: the host CPU already found this case differs`);
+      continue;
+    }
     report.count(`${oracle}: compared`);
     const ours = gate86Outcome(g);
     if (agree(cases[i]!, ours, them)) {
@@ -207,27 +222,29 @@ async function judgeOracle(ctx: Context, oracle: Ring3Oracle, first: number, cas
     } else if ((ours.kind === 'timeout') !== (them.kind === 'timeout')) {
       // A case that runs long ends by its timer on the slower machine only: not a difference of meaning.
       report.count(`${oracle}: not compared: ran past its timer on one side only`);
-    } else if (vouched === null && oracle === 'qemu-i386' && qemuCannotJudge(cases[i]!)) {
+      continue;
+    } else if (alone(i) && oracle === 'qemu-i386' && qemuCannotJudge(cases[i]!)) {
       // qemu-i386 is the only judge here, and not an exact one there (judge.ts, qemuCannotJudge).
       report.count(`${oracle}: not judged: the code may run x87/MMX/SSE, LOCK, INT1 or an FS/GS/CS-override access, where qemu-i386 departs from the SDM`);
-    } else if (vouched?.has(i)) {
+    } else if (host?.agreed.has(i)) {
       report.count(`${oracle}: departs from the host CPU (gate86 agrees with the host): ${kindOf(them)} where the host has ${kindOf(ours)}`);
     } else differing.push(i);
+    compared.add(i);
   }
-  if (differing.length === 0) return agreed;
+  if (differing.length === 0) return { agreed, compared };
   const again = await onGate86(ctx, differing.map((i) => cases[i]!), true);
   for (const [n, i] of differing.entries()) {
     const c = cases[i]!;
     const ours = gate86Outcome(mine.ends[i]!), them = outcomeOf(theirs[i]!.status);
     const faults = again?.ends[n]?.faults ?? [];
-    const reason = again === null ? null : acceptedDifference(c, ctx.options.cpu, faults) ?? (vouched === null && oracle === 'qemu-i386' ? qemuLayoutDifference(c, faults, them) : null);
+    const reason = again === null ? null : acceptedDifference(c, ctx.options.cpu, faults) ?? (alone(i) && oracle === 'qemu-i386' ? qemuLayoutDifference(c, faults, them) : null);
     if (reason !== null) { report.count(`${oracle}: differed, accepted: ${reason}`); agreed.add(i); continue; }
     const bug = knownBug(c, ours, them);
     if (bug !== null) { report.count(`${oracle}: differed, known gate86 bug: ${bug}`); continue; }
     report.count(`${oracle}: mismatches`);
     await keepMismatch(ctx, oracle, first + i, c, ours, them);
   }
-  return agreed;
+  return { agreed, compared };
 }
 
 export async function fuzzRing3(options: Ring3Options): Promise<FuzzReport> {
@@ -252,12 +269,12 @@ export async function fuzzRing3(options: Ring3Options): Promise<FuzzReport> {
       const outcome = await ctx.gate86.run<SessionResult>({ kind: 'ring3', options: ctx.session, records });
       const mine = outcome.kind === 'done' ? outcome.result : null;
       await judgeGate86(ctx, first, cases, mine);
-      let vouched: Set<number> | null = null;
+      let host: HostVerdict | null = null;
       for (const b of batches) {
         const theirs = await b.ends.catch((error: Error) => { report.fail(`${b.oracle}: ${error.message}`); return null; });
         if (mine === null || mine.crash !== null || theirs === null) continue;
-        const agreed = await judgeOracle(ctx, b.oracle, first, cases, mine, theirs, vouched);
-        vouched ??= agreed;
+        const verdict = await judgeOracle(ctx, b.oracle, first, cases, mine, theirs, host);
+        host ??= verdict;
       }
       report.progress(`${next} cases`);
     }

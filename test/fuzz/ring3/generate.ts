@@ -79,7 +79,7 @@ export function bytesCase(seed: number, index: number): Ring3Case {
  * i386 Linux's user selectors are 0x73/0x7b, an x86-64 host's 0x23/0x2b; CPUID and the TSC differ;
  * SGDT/SIDT/SMSW/SLDT/STR show (or, with UMIP, fake) the system tables; a hypervisor answers VMCALL.
  */
-const ENVIRONMENT_OPERATIONS = new Set([
+export const ENVIRONMENT_OPERATIONS: ReadonlySet<string> = new Set([
   'cpuid', 'rdtsc', 'rdpmc', 'sgdt', 'sidt', 'sldt', 'str', 'smsw', 'vmcall', 'lar', 'lsl', 'verr', 'verw', 'arpl',
   'mov-from-sreg', 'push-sreg', 'mov-to-sreg', 'pop-sreg', 'load-far-pointer', 'jmp-far', 'jmp-far-indirect',
   'call-far', 'call-far-indirect', 'ret-far', 'iret',

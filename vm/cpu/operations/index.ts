@@ -22,7 +22,7 @@ import { bindMul, bindImul, bindImul2, bindImul3, bindDiv, bindIdiv } from './mu
 import { bindString } from './string.ts';
 import { bindBitTest, bindBitScan } from './bits.ts';
 import { bindDaa, bindDas, bindAaa, bindAas, bindAam, bindAad } from './bcd.ts';
-import { bindClc, bindStc, bindCmc, bindCld, bindStd, bindCpuid, bindRdtsc } from './misc.ts';
+import { bindClc, bindStc, bindCmc, bindCld, bindStd, bindCpuid, bindRdtsc, bindRdpmc } from './misc.ts';
 
 export const integerOperations: Record<string, Binder> = {
   add: bindArithmetic, or: bindArithmetic, adc: bindArithmetic, sbb: bindArithmetic,
@@ -44,7 +44,7 @@ export const integerOperations: Record<string, Binder> = {
   int: bindInt, int3: bindInt3, into: bindInto, int1: bindInt1, ud2: bindUd2,
   clc: bindClc, stc: bindStc, cmc: bindCmc, cld: bindCld, std: bindStd,
   movs: bindString, cmps: bindString, stos: bindString, lods: bindString, scas: bindString,
-  cpuid: bindCpuid, rdtsc: bindRdtsc,
+  cpuid: bindCpuid, rdtsc: bindRdtsc, rdpmc: bindRdpmc,
 };
 
 export function installIntegerOperations(cpu: Cpu): void {

@@ -1,4 +1,4 @@
-// Flag instructions (CLC STC CMC CLD STD), CPUID and RDTSC.
+// Flag instructions (CLC STC CMC CLD STD), CPUID, RDTSC and RDPMC.
 
 import { EAX, EBX, ECX, EDX, CR4_TSD, type Cpu } from '../cpu.ts';
 import { CF, DF, carry } from '../flags.ts';
@@ -51,3 +51,16 @@ function rdtsc(cpu: Cpu): void {
   cpu.regs[EDX] = Number(tsc >> 32n);
 }
 export const bindRdtsc: Binder = () => rdtsc;
+
+/**
+ * RDPMC: read a performance-monitoring counter. gate86 models no counters, so CR4.PCE cannot be
+ * set (control.ts) and at CPL > 0 the instruction is #GP(0) exactly as the SDM says — the only case a
+ * Linux process meets (2.6 never sets PCE). At CPL 0 there would be a counter to read, and there is
+ * none: #UD, counted as unimplemented as a missing row is (`--trace` shows it).
+ */
+function rdpmc(cpu: Cpu): void {
+  if (cpu.cpl !== 0) cpu.raise(Vector.GP, 0);
+  cpu.unimplemented.set('rdpmc', (cpu.unimplemented.get('rdpmc') ?? 0) + 1);
+  cpu.raise(Vector.UD);
+}
+export const bindRdpmc: Binder = () => rdpmc;
