@@ -460,7 +460,7 @@ static void closeBadFd(void) {
 /* exec: the program runs itself as `pintos-userprog child ARGS...`, which prints its arguments and
    exits 81. A failed execve returns to the caller, which goes on. */
 static char *self;
-static char *environment[] = { "PINTOS=userprog", 0 };
+static char *environment[] = { "PINTOS_CHILD=args", "PINTOS=userprog", 0 };
 
 static void execAndWait(const char *what, char **argv) {
   pid_t pid = fork();
@@ -587,6 +587,121 @@ static void roxCode(void) {
   faultCase("write into the program's text", writeCode);
 }
 
+static void argsNone(void) { char *argv[] = { self, 0 }; execAndWait("the child", argv); }
+static void argsSingle(void) { char *argv[] = { self, "onearg", 0 }; execAndWait("the child", argv); }
+static void argsMultiple(void) { char *argv[] = { self, "some", "arguments", "for", "you!", 0 }; execAndWait("the child", argv); }
+static void argsMany(void) {
+  char *argv[] = { self, "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p",
+                   "q", "r", "s", "t", "u", "v", 0 };
+  execAndWait("the child", argv);
+}
+static void argsDblSpace(void) {
+  /* No shell splits these: each string is one argument, spaces, empty strings and all. */
+  char *argv[] = { self, "two  spaces!", "", " leading and trailing ", 0 };
+  execAndWait("the child", argv);
+}
+static void argsNull(void) {
+  /* argv = NULL: Linux since 5.18 gives the new program argc 1 and argv[0] "" (never argc 0). */
+  pid_t pid = fork();
+  if (pid == 0) {
+    long r = sys(SYS_execve, (long)self, 0, (long)environment);
+    printf("  execve returned %ld\n", r);
+    _exit(7);
+  }
+  showEnd("the child (argv NULL)", pid);
+}
+
+static void exitCase(void) {
+  printf("exit(57) through the door:\n");
+  sys(SYS_exit, 57, 0, 0);
+  printf("  exit returned\n");
+}
+static void exitMasked(void) {
+  printf("exit_group(0x1239) through the door: the status is its low byte\n");
+  sys(SYS_exit_group, 0x1239, 0, 0);
+  printf("  exit_group returned\n");
+}
+
+static void closeStdout(void) {
+  int out = dup(1);
+  long closed = sys(SYS_close, 1, 0, 0);
+  long wrote = sys(SYS_write, 1, (long)"x\n", 2);
+  dup2(out, 1);
+  show("close(1)", closed);
+  show("write(1) after it", wrote);
+}
+
+static void execOnce(void) { char *argv[] = { self, "once", 0 }; execAndWait("the child", argv); }
+static void execMultiple(void) {
+  for (int i = 0; i < 4; i++) { char *argv[] = { self, "multiple", 0 }; execAndWait("the child", argv); }
+}
+
+/* multi-recurse: each level execs the next one down and exits with its own depth. */
+static char *recurseEnvironment[] = { "PINTOS_CHILD=recurse", 0 };
+static int childRecurse(char **argv) {
+  int n = atoi(argv[2]);
+  printf("begin %d\n", n);
+  if (n > 0) {
+    char below[16];
+    snprintf(below, sizeof below, "%d", n - 1);
+    char *next[] = { self, "recurse", below, 0 };
+    pid_t pid = fork();
+    if (pid == 0) { execve(self, next, recurseEnvironment); _exit(99); }
+    int status;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != n - 1) printf("level %d: its child ended with %#x\n", n, status);
+  }
+  printf("end %d\n", n);
+  return n;
+}
+static void multiRecurse(void) {
+  char *argv[] = { self, "recurse", "15", 0 };
+  pid_t pid = fork();
+  if (pid == 0) { sys(SYS_execve, (long)self, (long)argv, (long)recurseEnvironment); _exit(99); }
+  showEnd("multi-recurse 15", pid);
+}
+
+/* rox-child, rox-multichild: a copy of this program, ./child-rox, runs as a child (and its own
+   children, `depth` deep); each tries to open its own file for writing before and after its child
+   ran. Once they all exited the parent may open it. */
+static char *roxEnvironment[] = { "PINTOS_CHILD=rox", 0 };
+static pid_t spawnRox(int depth) {
+  char level[16];
+  snprintf(level, sizeof level, "%d", depth);
+  char *argv[] = { "./child-rox", "rox", level, 0 };
+  pid_t pid = fork();
+  if (pid == 0) { sys(SYS_execve, (long)"./child-rox", (long)argv, (long)roxEnvironment); _exit(99); }
+  return pid;
+}
+static int childRox(char **argv) {
+  int depth = atoi(argv[2]);
+  char what[64];
+  snprintf(what, sizeof what, "child-rox %d: open(itself, O_WRONLY)", depth);
+  show(what, open("/proc/self/exe", O_WRONLY) < 0 ? -errno : 0);
+  if (depth > 0) {
+    snprintf(what, sizeof what, "child-rox %d: its child", depth);
+    showEnd(what, spawnRox(depth - 1));
+    snprintf(what, sizeof what, "child-rox %d: open(itself, O_WRONLY) again", depth);
+    show(what, open("/proc/self/exe", O_WRONLY) < 0 ? -errno : 0);
+  }
+  return depth;
+}
+static void copySelf(const char *to) {
+  int in = open("/proc/self/exe", O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+  char buffer[8192];
+  long n;
+  while ((n = read(in, buffer, sizeof buffer)) > 0) write(out, buffer, n);
+  close(in);
+  close(out);
+}
+static void roxWith(int depth) {
+  copySelf("child-rox");
+  showEnd("child-rox", spawnRox(depth));
+  show("open(child-rox, O_WRONLY) once they all exited", sys(SYS_open, (long)"child-rox", O_WRONLY, 0));
+}
+static void roxChild(void) { roxWith(0); }
+static void roxMultichild(void) { roxWith(5); }
+
 struct robustnessCase { const char *name; void (*run)(void); };
 static const struct robustnessCase cases[] = {
   { "sc-bad-sp", scBadSp }, { "sc-bad-sp-kernel", scBadSpKernel }, { "sc-bad-arg", scBadArg },
@@ -609,18 +724,31 @@ static const struct robustnessCase cases[] = {
   { "wait-simple", waitSimple }, { "wait-twice", waitTwice }, { "wait-killed", waitKilled },
   { "wait-bad-pid", waitBadPid }, { "wait-bad-ptr", waitBadPtr },
   { "multi-child-fd", multiChildFd }, { "rox-simple", roxSimple }, { "rox-code", roxCode },
+  { "args-none", argsNone }, { "args-single", argsSingle }, { "args-multiple", argsMultiple }, { "args-many", argsMany },
+  { "args-dbl-space", argsDblSpace }, { "args-null", argsNull }, { "exit", exitCase }, { "exit-masked", exitMasked },
+  { "close-stdout", closeStdout }, { "exec-once", execOnce }, { "exec-multiple", execMultiple },
+  { "multi-recurse", multiRecurse }, { "rox-child", roxChild }, { "rox-multichild", roxMultichild },
 };
+
+/* The programs this one execs are itself, told what to be by PINTOS_CHILD (argv may be empty). */
+static int childArgs(int argc, char **argv) {
+  printf("  child: argc %d:", argc);
+  for (int i = 0; i < argc; i++) printf(" \"%s\"", i == 0 && strchr(argv[0], '/') ? "(its path)" : argv[i]);
+  printf(", PINTOS=%s\n", getenv("PINTOS") ? getenv("PINTOS") : "(unset)");
+  return 81;
+}
+
+static int childRecurse(char **argv);
+static int childRox(char **argv);
 
 int main(int argc, char **argv) {
   setvbuf(stdout, 0, _IONBF, 0);
-  if (argc >= 2 && strcmp(argv[1], "child") == 0) {
-    printf("  child: argc %d:", argc);
-    for (int i = 1; i < argc; i++) printf(" %s", argv[i]);
-    printf(", PINTOS=%s\n", getenv("PINTOS") ? getenv("PINTOS") : "(unset)");
-    return 81;
-  }
+  const char *child = getenv("PINTOS_CHILD");
+  if (child != 0 && strcmp(child, "args") == 0) return childArgs(argc, argv);
+  if (child != 0 && strcmp(child, "recurse") == 0 && argc == 3) { self = argv[0]; return childRecurse(argv); }
+  if (child != 0 && strcmp(child, "rox") == 0 && argc == 3) { self = argv[0]; return childRox(argv); }
   if (argc != 3 || (strcmp(argv[1], "int80") != 0 && strcmp(argv[1], "vsyscall") != 0)) {
-    fprintf(stderr, "usage: %s int80|vsyscall CASE | child ARGS...\n", argv[0]);
+    fprintf(stderr, "usage: %s int80|vsyscall CASE\n", argv[0]);
     return 2;
   }
   self = argv[0];
