@@ -313,6 +313,9 @@ export const sys_execve: SyscallService = (k, regs) => {
   const argv = readStringArray(k, regs.get('ecx'));
   const envp = readStringArray(k, regs.get('edx'));
   if (path === null || argv === null || envp === null) return -EFAULT;
+  // An empty argv (NULL, or just its terminator) gives the program argc 1 and argv[0] "", as Linux
+  // does since 5.18 (do_execveat_common): code that reads argv[0] unchecked then finds a string.
+  if (argv.length === 0) argv.push('');
   const image = readExecutable(k, path);
   if (typeof image === 'number') return image;
   try {

@@ -120,11 +120,11 @@ export function linuxOutput(run: I386Run, departures: readonly QemuDeparture[]):
 }
 
 const glibcBuilt = new Map<string, string>();
-/** gcc -m32 -static -pthread test/kernel/NAME.c, once per test file. */
+/** gcc -m32 -static -pthread test/kernel/NAME.c (NAME may name a subfolder), once per test file. */
 export function glibcProgram(name: string): string {
   const known = glibcBuilt.get(name);
   if (known !== undefined) return known;
-  const program = join(scratch, name);
+  const program = join(scratch, name.replaceAll('/', '-'));
   const cc = spawnSync('gcc', ['-m32', '-static', '-O2', '-pthread', join(root, `test/kernel/${name}.c`), '-o', program], { encoding: 'utf8' });
   if (cc.status !== 0) throw new Error(`gcc -m32 -static failed (needs gcc-multilib, libc6-dev-i386): ${cc.stderr}`);
   glibcBuilt.set(name, program);
