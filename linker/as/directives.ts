@@ -9,7 +9,7 @@ import {
 } from '../../vm/elf/format.ts';
 import type { Assembler } from './assembler.ts';
 import { MAX_SECTION_SIZE } from './model.ts';
-import { stringLiterals } from './lines.ts';
+import { stringLiterals, StringLiteralError } from './lines.ts';
 import { splitOperands } from './operands.ts';
 import { AsmError } from './source.ts';
 import { nopFill } from './nops.ts';
@@ -183,7 +183,14 @@ export function isDirective(word: string): boolean {
 
 export function runDirective(asm: Assembler, name: string, operands: string): void {
   const handler = handlers[name];
-  if (handler) return handler(asm, operands, name);
+  if (handler) {
+    try {
+      return handler(asm, operands, name);
+    } catch (error) {
+      if (error instanceof StringLiteralError) throw new AsmError(asm.where, `${name}: ${error.message}`);
+      throw error;
+    }
+  }
   if (name.startsWith('.cfi_')) return asm.cfi.directive(name, operands);
   throw new AsmError(asm.where, `unknown directive '${name}'`);
 }

@@ -87,6 +87,9 @@ export function unescapeString(body: string): number[] {
   return out;
 }
 
+/** A directive's string argument is not one (`.ident g`, `.incbin "` cut short). */
+export class StringLiteralError extends Error {}
+
 /** The string literals of a `.ascii "a", "b"` argument list. */
 export function stringLiterals(text: string): number[][] {
   const out: number[][] = [];
@@ -94,10 +97,10 @@ export function stringLiterals(text: string): number[][] {
   while (p < text.length) {
     while (p < text.length && /[\s,]/.test(text[p]!)) p++;
     if (p >= text.length) break;
-    if (text[p] !== '"') throw new Error(`expected a string, found '${text.slice(p)}'`);
+    if (text[p] !== '"') throw new StringLiteralError(`expected a string, found '${text.slice(p)}'`);
     let q = p + 1;
     while (q < text.length && text[q] !== '"') q += text[q] === '\\' ? 2 : 1;
-    if (q >= text.length) throw new Error('unterminated string');
+    if (q >= text.length) throw new StringLiteralError('unterminated string');
     out.push(unescapeString(text.slice(p + 1, q)));
     p = q + 1;
   }
