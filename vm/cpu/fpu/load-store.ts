@@ -39,6 +39,16 @@ function probeStore(cpu: Cpu, op: Op, offset: number, bytes: number): void {
   cpu.writableLinear(op.seg, offset, bytes);
 }
 
+/**
+ * Whether a store's exceptions stop it: unmasked, IE, OE and UE leave the destination untouched —
+ * and then the processor does not look at it at all: a store to an unmapped page with an unmasked
+ * stack underflow completes (the exception pending) where a masked one is #PF (the host CPU, an
+ * Intel P6-family descendant, shows both). So the destination is probed only for a store that happens.
+ */
+function storeStopped(cpu: Cpu, flags: number): boolean {
+  return (flags & ~cpu.fpu.control & (SW_IE | SW_OE | SW_UE)) !== 0;
+}
+
 function write64(cpu: Cpu, op: Op, offset: number, value: bigint): void {
   cpu.write32(op.seg, offset, Number(value & 0xffffffffn));
   cpu.write32(op.seg, (offset + 4) | 0, Number((value >> 32n) & 0xffffffffn));
@@ -228,11 +238,17 @@ export function fstRealExecutor(bits: 32 | 64 | 80, popAfter: boolean): Executor
   return (cpu, op) => {
     beginWaiting(cpu);
     const offset = effectiveAddress(cpu, op);
-    probeStore(cpu, op, offset, bytes);
+    const f = cpu.fpu;
+    const empty = isEmpty(f, 0);
+    let converted: Unpacked | null = null;
+    if (!empty && bits !== 80) {
+      status.setFromX87Control(f.control);
+      converted = convert(readStack(f, 0), bits === 32 ? binary32 : binary64, bits === 32 ? 24 : 53, status);
+    }
+    if (!storeStopped(cpu, empty ? SW_IE : converted === null ? 0 : status.flags)) probeStore(cpu, op, offset, bytes);
     notePointers(cpu, op);
     noteDataPointer(cpu, op, offset);
-    const f = cpu.fpu;
-    if (isEmpty(f, 0)) {
+    if (empty) {
       if (!stackUnderflow(cpu)) return;
       if (bits === 32) cpu.write32(op.seg, offset, INDEFINITE_32);
       else if (bits === 64) write64(cpu, op, offset, INDEFINITE_64);
@@ -249,11 +265,10 @@ export function fstRealExecutor(bits: 32 | 64 | 80, popAfter: boolean): Executor
       if (popAfter) pop(f);
       return;
     }
-    status.setFromX87Control(f.control);
-    const converted = convert(readStack(f, 0), bits === 32 ? binary32 : binary64, bits === 32 ? 24 : 53, status);
+    const value = converted!;
     finishStore(cpu, status.flags, status.roundedUp, popAfter, () => {
-      if (bits === 32) cpu.write32(op.seg, offset, packBinary32(converted) | 0);
-      else write64(cpu, op, offset, packBinary64(converted));
+      if (bits === 32) cpu.write32(op.seg, offset, packBinary32(value) | 0);
+      else write64(cpu, op, offset, packBinary64(value));
     });
   };
 }
@@ -292,18 +307,22 @@ export function fistExecutor(bits: 16 | 32 | 64, popAfter: boolean): Executor {
   return (cpu, op) => {
     beginWaiting(cpu);
     const offset = effectiveAddress(cpu, op);
-    probeStore(cpu, op, offset, bits / 8);
+    const f = cpu.fpu;
+    const empty = isEmpty(f, 0);
+    let n = 0n;
+    if (!empty) {
+      status.setFromX87Control(f.control);
+      n = toInteger(readStack(f, 0), bits, status.rounding, status);
+    }
+    if (!storeStopped(cpu, empty ? SW_IE : status.flags)) probeStore(cpu, op, offset, bits / 8);
     notePointers(cpu, op);
     noteDataPointer(cpu, op, offset);
-    const f = cpu.fpu;
-    if (isEmpty(f, 0)) {
+    if (empty) {
       if (!stackUnderflow(cpu)) return;
       writeInteger(cpu, op, offset, bits, -(1n << BigInt(bits - 1)));
       if (popAfter) pop(f);
       return;
     }
-    status.setFromX87Control(f.control);
-    const n = toInteger(readStack(f, 0), bits, status.rounding, status);
     finishStore(cpu, status.flags, status.roundedUp, popAfter, () => writeInteger(cpu, op, offset, bits, n));
   };
 }
@@ -314,10 +333,23 @@ const BCD_LIMIT = 10n ** 18n;
 export const fbstp: Executor = (cpu, op) => {
   beginWaiting(cpu);
   const offset = effectiveAddress(cpu, op);
-  probeStore(cpu, op, offset, 10);
+  const f = cpu.fpu;
+  const empty = isEmpty(f, 0);
+  let n = 0n, flags = SW_IE, negative = false, roundedUp = false;
+  if (!empty) {
+    status.setFromX87Control(f.control);
+    const a = readStack(f, 0);
+    // A 65-bit integer conversion cannot overflow for |a| < 2^64; 10^18 < 2^60 is checked after.
+    n = toInteger(a, 65, status.rounding, status);
+    flags = status.flags;
+    roundedUp = status.roundedUp;
+    negative = n < 0n || (n === 0n && a.sign === 1);
+    if (n < 0n) n = -n;
+    if ((flags & SW_IE) !== 0 || n >= BCD_LIMIT) flags = (flags & ~0x20) | SW_IE;
+  }
+  if (!storeStopped(cpu, flags)) probeStore(cpu, op, offset, 10);
   notePointers(cpu, op);
   noteDataPointer(cpu, op, offset);
-  const f = cpu.fpu;
   const writeBcd = (sign: number, magnitude: bigint | null): void => {
     if (magnitude === null) { // the BCD indefinite: FFFF C000 0000 0000 0000
       for (let i = 0; i < 7; i++) cpu.write8(op.seg, (offset + i) | 0, 0);
@@ -336,22 +368,14 @@ export const fbstp: Executor = (cpu, op) => {
     }
     cpu.write8(op.seg, (offset + 9) | 0, sign << 7);
   };
-  if (isEmpty(f, 0)) {
+  if (empty) {
     if (!stackUnderflow(cpu)) return;
     writeBcd(0, null);
     pop(f);
     return;
   }
-  status.setFromX87Control(f.control);
-  const a = readStack(f, 0);
-  // A 65-bit integer conversion cannot overflow for |a| < 2^64; 10^18 < 2^60 is checked after.
-  let n = toInteger(a, 65, status.rounding, status);
-  let flags = status.flags;
-  const negative = n < 0n || (n === 0n && a.sign === 1);
-  if (n < 0n) n = -n;
-  if ((flags & SW_IE) !== 0 || n >= BCD_LIMIT) flags = (flags & ~0x20) | SW_IE;
   const invalid = (flags & SW_IE) !== 0;
-  finishStore(cpu, flags, invalid ? false : status.roundedUp, true, () => writeBcd(negative ? 1 : 0, invalid ? null : n));
+  finishStore(cpu, flags, invalid ? false : roundedUp, true, () => writeBcd(negative ? 1 : 0, invalid ? null : n));
 };
 
 // ---------------------------------------------------------------------------------------------
