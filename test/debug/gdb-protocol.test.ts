@@ -78,8 +78,11 @@ test('gdb stub: garbage, bad checksums, bad arguments and an oversized packet ge
   t.regex(xml, /^[ml]/);
   t.true(xml.includes('org.gnu.gdb.i386.core') && xml.includes('name="eflags"'), xml.slice(0, 200));
   const g = await gdb.ask('g');
-  t.is(g.length, 16 * 8 + 8 * 20 + 8 * 8 + 13 * 8, 'every register of the description, x87 ones as unavailable');
-  t.regex(g.slice(16 * 8, 16 * 8 + 20), /^x+$/);
+  // pentium3: the core registers, st0-st7 (10 bytes each) and the eight x87 words, xmm0-xmm7 and
+  // mxcsr (the sse feature), the system registers; every one available.
+  t.true(xml.includes('org.gnu.gdb.i386.sse') && xml.includes('name="xmm7"') && xml.includes('name="mxcsr"'));
+  t.is(g.length, 16 * 8 + 8 * 20 + 8 * 8 + 8 * 32 + 8 + 13 * 8, 'every register of the description');
+  t.regex(g, /^[0-9a-f]+$/);
   // Paging is off at the first instruction: the vsyscall page is not mapped yet, so no byte is readable.
   t.is(await gdb.ask('mffffe400,3'), 'E14');
   t.is(await gdb.ask('Mffffe400,1:cc'), 'E14');
@@ -87,6 +90,24 @@ test('gdb stub: garbage, bad checksums, bad arguments and an oversized packet ge
   t.is(await gate86.exited, plain.status);
   t.is(gate86.stdout(), plain.stdout);
   t.regex(gate86.stderr(), /gdb went away/);
+});
+
+test('gdb stub on a model without SSE (pentium2): no sse feature, no XMM in g; P writes st0 and a 10-byte value of the wrong size is refused', async (t) => {
+  const gate86 = startGate86(['run', '--cpu', 'pentium2', '--gdb', '127.0.0.1:0', GETUID]);
+  const gdb = await RawClient.open(await stubAddress(gate86));
+  const xml = await gdb.ask('qXfer:features:read:target.xml:0,3fff');
+  t.false(xml.includes('org.gnu.gdb.i386.sse'));
+  t.regex(xml, /name="fop" bitsize="32" type="int" regnum="31" group="float"/);
+  t.regex(xml, /name="cr0" bitsize="32" type="uint32" regnum="32" group="system"/, 'the system registers follow the x87 ones');
+  const g = await gdb.ask('g');
+  t.is(g.length, 16 * 8 + 8 * 20 + 8 * 8 + 13 * 8);
+  // st0 = 1.0 (significand 0x8000000000000000, exponent 0x3fff), read back through p (register 16).
+  t.is(await gdb.ask('P10=0000000000000080ff3f'), 'OK');
+  t.is(await gdb.ask('p10'), '0000000000000080ff3f');
+  t.is(await gdb.ask('P10=00'), 'E01', 'a value of the wrong size');
+  t.is(await gdb.ask('p2d'), 'E01', 'register 45 (the last system register on an SSE model) does not exist here');
+  gdb.socket.destroy();
+  await gate86.exited;
 });
 
 test('gdb stub: a breakpoint in the read-only vsyscall page; an interrupt (0x03) stops a spinning program with SIGINT; a memory write through the stub lets it end after detach', async (t) => {

@@ -6,6 +6,8 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { readElf, readSymbolTable } from '../../vm/elf/reader.ts';
 import { gdbBatch, KERNEL_ELF, plainRun, root, startGate86, stubAddress } from './support.ts';
+import { buildTestProgram } from '../kernel/support.ts';
+import { i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
 
 const GETUID = root + 'build/userland/getuid.elf';
 
@@ -87,4 +89,40 @@ test('gdb: a watchpoint on _dl_sysinfo stops after crt0 stores AT_SYSINFO; monit
   t.regex(out, /TLB: \d+ cached translations/, 'monitor tlb');
   t.is(await gate86.exited, plain.status);
   t.is(gate86.stdout(), plain.stdout);
+});
+
+// The x87 and SSE registers (gdb's i387 and sse features): what the program loaded shows by name,
+// the tag word says which physical registers are in use, and a value gdb writes is the one the
+// program then computes with. The program is checked natively too: the status without gdb is the
+// host CPU's.
+test(`gdb: p $st0/$st1/$xmm1 show what the program loaded, ftag and mxcsr are the CPU's, set $st0 and $xmm1 change what it computes (native run: the same status without gdb, ${i386Oracle()})`, async (t) => {
+  const program = buildTestProgram('float-regs');
+  const native = runI386Elf(program, [], { stdin: '' });
+  const plain = plainRun([program]);
+  t.is(plain.status, 21);
+  t.is(native.status, plain.status, 'untouched, the program ends as on the oracle');
+  const gate86 = startGate86(['run', '--gdb', '127.0.0.1:0', program]);
+  const address = await stubAddress(gate86);
+  const session = await gdbBatch(program, [
+    `target remote ${address}`,
+    'break loaded', 'continue',
+    'echo ==st==\\n', 'p $st0', 'p $st1',
+    'echo ==xmm==\\n', 'p $xmm1.v4_float',
+    'echo ==words==\\n', 'info registers fctrl fstat ftag mxcsr',
+    'set var $st0 = 7', 'set var $xmm1.v4_float[0] = 5',
+    'echo ==after==\\n', 'p $st0', 'p $xmm1.v4_float',
+    'continue',
+  ]);
+  const out = session.output;
+  const section = (name: string): string => out.slice(out.indexOf(`==${name}==`), out.indexOf('==', out.indexOf(`==${name}==`) + name.length + 4));
+  t.regex(section('st'), /\$1 = 2\.25\n\$2 = 1\n/, out);
+  t.regex(section('xmm'), /\{1, 2, 3, 4\}/, out);
+  const words = section('words');
+  t.regex(words, /^fctrl\s+0x37f\s/m, 'FNINIT control word');
+  t.regex(words, /^fstat\s+0x3000\s/m, 'TOP = 6 after two pushes');
+  t.regex(words, /^ftag\s+0xfff\s/m, 'R6 and R7 valid, the rest empty');
+  t.regex(words, /^mxcsr\s+0x1f80\s/m, 'as exec leaves it');
+  t.regex(section('after'), /= 7\n.*\{5, 2, 3, 4\}/s, out);
+  t.regex(out, /exited with code 0113/, 'status 75: round(7) * 10 + 5');
+  t.is(await gate86.exited, 75);
 });

@@ -5,7 +5,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { CONTROL_DEBUG, CONTROL_DOORBELL } from '../worker/protocol.ts';
 import type { CrossingEvent } from '../cpu/system/crossing.ts';
 import type {
-  BreakpointType, DebugMessage, DebugRequest, MachineView, RegisterName, RegisterValues, ResumeMode, StopReason,
+  BreakpointType, DebugMessage, DebugRequest, FpuChange, FpuRegisters, MachineView, RegisterName, RegisterValues, ResumeMode, StopReason,
 } from './protocol.ts';
 
 /** How the machine ended: an exit status, the signal that killed the program, or neither (it stopped). */
@@ -102,6 +102,8 @@ export class DebugClient {
   }
   registers(): Promise<RegisterValues> { return this.request({ op: 'read-registers' }); }
   writeRegister(name: RegisterName, value: number): Promise<string> { return this.request({ op: 'write-register', name, value }); }
+  fpu(): Promise<FpuRegisters | null> { return this.request({ op: 'read-fpu' }); }
+  writeFpu(change: FpuChange): Promise<string> { return this.request({ op: 'write-fpu', change }); }
   readMemory(address: number, length: number): Promise<Uint8Array> { return this.request({ op: 'read-memory', address, length }); }
   writeMemory(address: number, bytes: Uint8Array): Promise<number> { return this.request({ op: 'write-memory', address, bytes }); }
   breakpoint(insert: boolean, type: BreakpointType, address: number, length: number): Promise<boolean> {

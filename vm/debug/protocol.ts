@@ -33,6 +33,9 @@ export type DebugRequest =
   | { op: 'resume'; mode: ResumeMode }
   | { op: 'read-registers' }
   | { op: 'write-register'; name: RegisterName; value: number }
+  /** The x87 and SSE registers (null when the model has no FPU). */
+  | { op: 'read-fpu' }
+  | { op: 'write-fpu'; change: FpuChange }
   | { op: 'read-memory'; address: number; length: number }
   | { op: 'write-memory'; address: number; bytes: Uint8Array }
   | { op: 'breakpoint'; insert: boolean; type: BreakpointType; address: number; length: number }
@@ -47,6 +50,33 @@ export const SYSTEM_REGISTERS = ['cr0', 'cr2', 'cr3', 'cr4', 'dr0', 'dr1', 'dr2'
 export type RegisterName = (typeof GENERAL_REGISTERS)[number] | (typeof SYSTEM_REGISTERS)[number];
 /** Register values (unsigned); an MSR the CPU model lacks is absent. */
 export type RegisterValues = Partial<Record<RegisterName, number>>;
+
+/** The x87 control, status and pointer registers, as gdb's i387 feature names them. */
+export const X87_WORDS = ['fctrl', 'fstat', 'ftag', 'fiseg', 'fioff', 'foseg', 'fooff', 'fop'] as const;
+export type X87Word = (typeof X87_WORDS)[number];
+
+/**
+ * The CPU's floating-point registers as a debugger sees them: the registers of the CPU, not of a
+ * task — under a kernel that switches the FPU lazily (CR0.TS set) they may still hold the state of
+ * the task that used it last.
+ */
+export interface FpuRegisters {
+  /** ST(0)..ST(7) in stack order, 10 bytes each: the 80-bit extended value, little-endian. */
+  st: Uint8Array;
+  /** FCW; FSW with TOP; the full tag word (two bits per physical register, 3 = empty, as FNSTENV
+   *  writes it); FCS:FIP, FDS:FDP and the last opcode (11 bits). */
+  words: Record<X87Word, number>;
+  /** XMM0..XMM7, 16 bytes each, little-endian; null when the model has no SSE. */
+  xmm: Uint8Array | null;
+  mxcsr: number;
+}
+
+/** One register a debugger writes. */
+export type FpuChange =
+  | { kind: 'st'; index: number; bytes: Uint8Array }
+  | { kind: 'word'; name: X87Word; value: number }
+  | { kind: 'xmm'; index: number; bytes: Uint8Array }
+  | { kind: 'mxcsr'; value: number };
 
 /** One segment register as the view shows it: the selector and its hidden cache. */
 export interface SegmentView {

@@ -7,6 +7,7 @@
 // Breakpoints and watchpoints live in the CPU's debug unit (vm/cpu/debug/): the guest's memory is
 // never patched, so a breakpoint in the read-only vsyscall page works like any other.
 
+import { readFpu, writeFpu } from './fpu-registers.ts';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { CS, EAX, ESP, SS, StopKind, SEG_DPL_SHIFT, SEG_UNUSABLE, TR, ES, DS, FS, GS } from '../cpu/cpu.ts';
 import { decode } from '../isa/decoder.ts';
@@ -218,6 +219,12 @@ export class DebugSession {
       case 'read-registers': this.reply(id, readRegisters(cpu)); return false;
       case 'write-register': {
         const error = writeRegister(cpu, request.name, request.value);
+        if (error === null) this.reply(id, 'ok'); else this.fail(id, error);
+        return false;
+      }
+      case 'read-fpu': this.reply(id, readFpu(cpu)); return false;
+      case 'write-fpu': {
+        const error = writeFpu(cpu, request.change);
         if (error === null) this.reply(id, 'ok'); else this.fail(id, error);
         return false;
       }

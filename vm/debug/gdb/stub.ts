@@ -14,12 +14,12 @@
 // the machine refuses gets `E14`, and the connection can close at any moment (server.ts detaches).
 
 import type { DebugClient } from '../client.ts';
-import type { BreakpointType, RegisterValues, StopReason } from '../protocol.ts';
+import type { BreakpointType, FpuChange, FpuRegisters, RegisterValues, StopReason } from '../protocol.ts';
 import {
   bytesFromHex, escapeBinary, frame, hexBytes, hexToText, hexWord, MAX_PACKET, PacketError, PacketReader, parseHex,
   textToHex, unescapeBinary, wordFromHex,
 } from './packets.ts';
-import { TARGET_REGISTERS, targetXml } from './target-description.ts';
+import { registerBytes, targetRegisters, targetXml, type TargetRegister, type TargetUnits } from './target-description.ts';
 
 const SIGINT = 2, SIGTRAP = 5;
 const BREAKPOINT_TYPES: BreakpointType[] = ['software', 'hardware', 'write', 'read', 'access'];
@@ -47,6 +47,9 @@ export class GdbStub {
   /** Breakpoints this gdb inserted, by address, with their Z type (for the swbreak/hwbreak reason). */
   private readonly breakpointTypes = new Map<number, BreakpointType>();
   private closed = false;
+  /** The model's units and the registers they give, asked of the machine once (it cannot change). */
+  private units: TargetUnits | null = null;
+  private registerList: TargetRegister[] = [];
 
   constructor(private readonly target: StubTarget, private readonly write: (text: string) => void) {}
 
@@ -120,9 +123,19 @@ export class GdbStub {
     const [head, rest] = [packet[0] ?? '', packet.slice(1)];
     switch (head) {
       case '?': this.send(this.stopReply(await this.haltedReason())); return;
-      case 'g': this.send(registersHex(await client.registers())); return;
+      case 'g': {
+        const [registers, values, fpu] = await this.readRegisters();
+        this.send(registers.map((r) => registerHex(r, values, fpu)).join(''));
+        return;
+      }
       case 'G': await this.writeAllRegisters(rest); return;
-      case 'p': this.send(registerHex(await client.registers(), parseHex(rest))); return;
+      case 'p': {
+        const [registers, values, fpu] = await this.readRegisters();
+        const r = registers[parseHex(rest)];
+        if (r === undefined) throw new PacketError(`no register ${rest}`);
+        this.send(registerHex(r, values, fpu));
+        return;
+      }
       case 'P': await this.writeOneRegister(rest); return;
       case 'm': {
         const [address, length] = addressLength(rest);
@@ -182,7 +195,7 @@ export class GdbStub {
       const [annex, range] = packet.slice('qXfer:features:read:'.length).split(':') as [string, string | undefined];
       if (annex !== 'target.xml' || range === undefined) { this.send('E00'); return; }
       const [offset, length] = addressLength(range);
-      const xml = targetXml();
+      const xml = targetXml(await this.targetUnits());
       const part = xml.slice(offset, offset + Math.min(length, MAX_PACKET / 2));
       this.send((offset + part.length >= xml.length ? 'l' : 'm') + escapeBinary(part));
     } else if (packet.startsWith('qRcmd,')) {
@@ -227,29 +240,59 @@ export class GdbStub {
     this.send('OK');
   }
 
-  private async writeAllRegisters(hex: string): Promise<void> {
+  /** Which units the model has: a model without an FPU answers null, one without SSE no XMM. */
+  private async targetUnits(): Promise<TargetUnits> {
+    if (this.units === null) {
+      const fpu = await this.target.client.fpu();
+      this.units = { x87: fpu !== null, sse: fpu !== null && fpu.xmm !== null };
+      this.registerList = targetRegisters(this.units);
+    }
+    return this.units;
+  }
+
+  private async readRegisters(): Promise<[TargetRegister[], RegisterValues, FpuRegisters | null]> {
+    const units = await this.targetUnits();
     const client = this.target.client;
-    const current = await client.registers();
+    return [this.registerList, await client.registers(), units.x87 ? await client.fpu() : null];
+  }
+
+  private async writeAllRegisters(hex: string): Promise<void> {
+    const [registers, values, fpu] = await this.readRegisters();
     let at = 0;
-    for (const r of TARGET_REGISTERS) {
+    for (const r of registers) {
       const digits = r.bits / 4;
       const field = hex.slice(at, at + digits);
       at += digits;
       if (field.length < digits) break;                 // a short G packet sets the first registers only
-      if (r.machine === null || field.includes('x')) continue;
-      const value = wordFromHex(field);
-      if (current[r.machine] !== value) await client.writeRegister(r.machine, value);
+      if (field.includes('x')) continue;                // "unavailable": leave it
+      const current = registerBytes(r, values, fpu);
+      if (current === null || hexBytes(current) === field.toLowerCase()) continue;
+      await this.writeRegister(r, field);
     }
     this.send('OK');
   }
 
   private async writeOneRegister(rest: string): Promise<void> {
     const [indexText, valueText] = rest.split('=');
-    const r = TARGET_REGISTERS[parseHex(indexText ?? '')];
-    if (r === undefined || valueText === undefined) throw new PacketError('no such register');
-    if (r.machine === null) { this.send('E14'); return; }
-    await this.target.client.writeRegister(r.machine, wordFromHex(valueText));
+    const [registers, values, fpu] = await this.readRegisters();
+    const r = registers[parseHex(indexText ?? '')];
+    if (r === undefined || valueText === undefined || valueText.length !== r.bits / 4) throw new PacketError('no such register, or a value of the wrong size');
+    if (registerBytes(r, values, fpu) === null) { this.send('E14'); return; }
+    await this.writeRegister(r, valueText);
     this.send('OK');
+  }
+
+  /** Write one register from its hex (target byte order). */
+  private async writeRegister(r: TargetRegister, hex: string): Promise<void> {
+    const client = this.target.client;
+    const s = r.source;
+    if (s.kind === 'machine') { await client.writeRegister(s.name, wordFromHex(hex)); return; }
+    const bytes = bytesFromHex(hex);
+    const change: FpuChange = s.kind === 'st' ? { kind: 'st', index: s.index, bytes }
+      : s.kind === 'xmm' ? { kind: 'xmm', index: s.index, bytes }
+      : s.kind === 'x87' ? { kind: 'word', name: s.name, value: wordFromHex(hex) }
+      : { kind: 'mxcsr', value: wordFromHex(hex) };
+    await client.writeFpu(change);
   }
 }
 
@@ -259,13 +302,7 @@ function addressLength(text: string): [number, number] {
   return [parseHex(a), parseHex(l)];
 }
 
-function registerHex(values: RegisterValues, index: number): string {
-  const r = TARGET_REGISTERS[index];
-  if (r === undefined) throw new PacketError(`no register ${index}`);
-  const value = r.machine === null ? undefined : values[r.machine];
-  return value === undefined ? 'x'.repeat(r.bits / 4) : hexWord(value, r.bits / 8);
-}
-
-function registersHex(values: RegisterValues): string {
-  return TARGET_REGISTERS.map((_, i) => registerHex(values, i)).join('');
+function registerHex(r: TargetRegister, values: RegisterValues, fpu: FpuRegisters | null): string {
+  const bytes = registerBytes(r, values, fpu);
+  return bytes === null ? 'x'.repeat(r.bits / 4) : hexBytes(bytes);
 }
