@@ -126,3 +126,28 @@ test(`gdb: p $st0/$st1/$xmm1 show what the program loaded, ftag and mxcsr are th
   t.regex(out, /exited with code 0113/, 'status 75: round(7) * 10 + 5');
   t.is(await gate86.exited, 75);
 });
+
+// A data watchpoint on a REP string instruction stops after the iteration that touched the watched
+// byte (SDM Vol. 3A 17.3.1.2), not after the run loop's chunk: ECX says how many are left, EIP is
+// still at the instruction, and continuing finishes the string.
+test('gdb: watch on byte 100 of a rep stosb stops after iteration 101 with ECX 155 and EIP at the rep; continue finishes it', async (t) => {
+  const program = buildTestProgram('rep-fill');
+  const symbols = readSymbolTable(readElf(new Uint8Array(readFileSync(program)), program));
+  const at = (name: string): number => symbols.find((s) => s.name === name)!.value >>> 0;
+  const gate86 = startGate86(['run', '--gdb', '127.0.0.1:0', program]);
+  const address = await stubAddress(gate86);
+  const session = await gdbBatch(program, [
+    `target remote ${address}`,
+    `watch *(char *)0x${(at('buffer') + 100).toString(16)}`, 'continue',
+    'echo ==hit==\\n', 'info registers ecx edi eip',
+    'delete', 'continue',
+  ]);
+  const out = session.output;
+  const hit = registers(out.slice(out.indexOf('==hit==')));
+  t.regex(out, /Hardware watchpoint 1/, out);
+  t.is(hit.get('ecx'), 155, out);
+  t.is(hit.get('edi'), at('buffer') + 101);
+  t.is(hit.get('eip'), at('fill'));
+  t.regex(out, /exited with code 0132/, 'the string finished: its last byte 0x5a = 90 = 0132');
+  t.is(await gate86.exited, 0x5a);
+});

@@ -23,10 +23,11 @@
 #define TF 0x100
 
 extern void bp_target(void), after_write(void), after_read(void), after_rmw(void), after_out(void),
-  at_mov_dr(void), after_step_write(void), user_code(void), user_after_write(void);
+  at_mov_dr(void), after_step_write(void), user_code(void), user_after_write(void), at_rep_stos(void);
 static u32 user_stack[1024];
 volatile u32 watched[4] __attribute__((aligned(16)));
-static volatile u32 db_count, db_eip, db_cs, db_dr6, db_dr7, set_rf;
+static volatile u32 db_count, db_eip, db_cs, db_dr6, db_dr7, set_rf, db_ecx;
+static volatile u8 stos_buffer[64];
 
 #define GET_DR(n) ({ u32 v; __asm__ volatile("mov %%dr" #n ", %0" : "=r"(v)); v; })
 #define SET_DR(n, v) __asm__ volatile("mov %0, %%dr" #n :: "r"((u32)(v)))
@@ -44,6 +45,7 @@ static const char *where(u32 eip) {
   if (eip == (u32)at_mov_dr) return "at_mov_dr";
   if (eip == (u32)after_step_write) return "after_step_write";
   if (eip == (u32)user_after_write) return "user_after_write";
+  if (eip == (u32)at_rep_stos) return "at_rep_stos";
   return "elsewhere";
 }
 
@@ -51,6 +53,7 @@ static void debug_trap(struct trap_frame *f) {
   db_count++;
   db_eip = f->eip;
   db_cs = f->cs;
+  db_ecx = f->ecx;
   db_dr6 = GET_DR(6);
   db_dr7 = GET_DR(7);
   SET_DR(6, 0);
@@ -160,6 +163,16 @@ int kmain(u32 magic, struct mb_info *info) {
   __asm__ volatile("mov %0, %%cr4" :: "r"(cr4));
   SET_DR(6, 0x1);
   printf("  mov from dr4 without CR4.DE reads dr6: %x\n", GET_DR(4));
+  disarm();
+
+  /* A REP string instruction reports a data hit after the iteration that made it, not at its end:
+   * EIP still at the instruction (it resumes), ECX as that iteration left it (17.3.1.2). */
+  printf("data write breakpoint on byte 40 of a 64-byte rep stosb\n");
+  SET_DR(0, &stos_buffer[40]);
+  SET_DR(7, control(0, RW_WRITE, LEN1));
+  __asm__ volatile("cld\n.globl at_rep_stos\nat_rep_stos: rep stosb" :: "D"(stos_buffer), "c"(64), "a"(0x5a) : "memory");
+  report("rep stosb");
+  printf("  at the #DB: ecx=%d (41 of 64 bytes done); after it: byte 63 = %x\n", db_ecx, stos_buffer[63]);
   disarm();
 
   printf("a global breakpoint set in ring 0 sees ring 3\n");

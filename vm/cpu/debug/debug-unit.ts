@@ -196,6 +196,11 @@ export class DebugUnit {
     return false;
   }
 
+  /** Whether the instruction executing has met a data breakpoint or a host watchpoint (REP strings stop there). */
+  dataHitPending(): boolean {
+    return this.guestHits !== 0 || this.watchHit !== null;
+  }
+
   /** A data access of `size` bytes at a linear address (every slow-path read or write calls this). */
   noteAccess(linear: number, size: number, write: boolean): void {
     const start = linear >>> 0;

@@ -141,6 +141,10 @@ function repeatElements(cpu: Cpu, op: Op): void {
   const wide = op.addressSize === 32;
   const conditional = op.kind === CMPS || op.kind === SCAS;
   const untilEqual = op.repeat === 0xf2; // REPNE stops when ZF = 1; REPE when ZF = 0
+  // A data breakpoint (the guest's DR0-DR3, a debugger's watchpoint) is reported after the
+  // iteration that met it, not after the chunk (SDM Vol. 3A 17.3.1.2): only looked for while the
+  // debug unit is armed, when every access to a watched page takes the slow path that notes it.
+  const watched = cpu.debugActive !== 0;
   for (let n = 0; n < REP_CHUNK; n++) {
     const count = wide ? cpu.regs[ECX]! : cpu.regs16[ECX << 1]!;
     if (count === 0) break;
@@ -148,7 +152,7 @@ function repeatElements(cpu: Cpu, op: Op): void {
     if (wide) cpu.regs[ECX] = count - 1;
     else cpu.regs16[ECX << 1] = count - 1;
     if (conditional && ((zero(cpu) === ZF) === untilEqual)) break;
-    if (n === REP_CHUNK - 1 && count !== 1) {
+    if ((n === REP_CHUNK - 1 || (watched && cpu.debug.dataHitPending())) && count !== 1) {
       cpu.eip = op.address;
       cpu.stringInterrupted = true;
       cpu.exitBlock = 1;
