@@ -123,3 +123,30 @@ export function signalFpstate(image: Uint8Array, hasFxsr: boolean): Uint8Array {
   out.set(image.subarray(0, FXSAVE_BYTES), FPSTATE_FXSAVE);
   return out;
 }
+
+/** The FNSAVE part of a frame's _fpstate: 7 environment words, then ST(0)..ST(7). */
+export const FPSTATE_FSAVE_BYTES = 108;
+
+/**
+ * The FXSAVE image a frame's FNSAVE part stands for (convert_to_fxsr): what sigreturn restores on
+ * a processor without FXSR, where that part is all the frame has (Linux 2.6's restore_i387_fsave).
+ * The full tag word becomes the abridged one (empty or not), FOP comes from cssel's high half.
+ */
+export function fxsaveFromFnsave(fsave: Uint8Array): Uint8Array {
+  const image = initialFpuImage();
+  const v = new DataView(fsave.buffer, fsave.byteOffset, FPSTATE_FSAVE_BYTES);
+  const fx = new DataView(image.buffer);
+  const tag = v.getUint16(8, true);
+  let abridged = 0;
+  for (let r = 0; r < 8; r++) if (((tag >> (2 * r)) & 3) !== 3) abridged |= 1 << r;
+  fx.setUint16(0, v.getUint16(0, true), true);                 // FCW
+  fx.setUint16(2, v.getUint16(4, true), true);                 // FSW
+  image[4] = abridged;
+  fx.setUint16(6, (v.getUint32(16, true) >>> 16) & 0x7ff, true); // FOP
+  fx.setUint32(8, v.getUint32(12, true), true);                // FIP
+  fx.setUint16(12, v.getUint16(16, true), true);               // FCS
+  fx.setUint32(16, v.getUint32(20, true), true);               // FDP
+  fx.setUint16(20, v.getUint16(24, true), true);               // FDS
+  for (let i = 0; i < 8; i++) image.set(fsave.subarray(28 + 10 * i, 38 + 10 * i), 32 + 16 * i);
+  return image;
+}

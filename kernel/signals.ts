@@ -48,7 +48,7 @@ import type { Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
 import { EINTR, VSYSCALL_BASE, X86_FEATURE_FXSR_BIT, __USER_CS, __USER_DS } from './layout.ts';
 import { wakeTask } from './sched/wait.ts';
-import { currentFpuImage, forgetFpu, FPSTATE_BYTES, FPSTATE_FXSAVE, FXSAVE_BYTES, setFpuImage, signalFpstate } from './fpu.ts';
+import { currentFpuImage, forgetFpu, FPSTATE_BYTES, FPSTATE_FSAVE_BYTES, FPSTATE_FXSAVE, FXSAVE_BYTES, fxsaveFromFnsave, setFpuImage, signalFpstate } from './fpu.ts';
 
 /** struct sigcontext: the interrupted registers, 88 bytes. */
 const SC = { gs: 0, fs: 4, es: 8, ds: 12, edi: 16, esi: 20, ebp: 24, esp: 28, ebx: 32, edx: 36, ecx: 40, eax: 44, trapno: 48, err: 52, eip: 56, cs: 60, eflags: 64, espAtSignal: 68, ss: 72, fpstate: 76, oldmask: 80, cr2: 84 } as const;
@@ -269,12 +269,16 @@ export function restoreSigcontext(k: Kernel, regs: PtRegs, address: number): boo
   for (const [field, offset] of [['edi', SC.edi], ['esi', SC.esi], ['ebp', SC.ebp], ['esp', SC.esp], ['ebx', SC.ebx], ['edx', SC.edx], ['ecx', SC.ecx], ['eax', SC.eax], ['eip', SC.eip], ['ds', SC.ds], ['es', SC.es], ['ss', SC.ss]] as const) {
     regs.set(field, field === 'ds' || field === 'es' || field === 'ss' ? get(offset) & 0xffff : get(offset));
   }
-  // The FPU state the frame carries (its FXSAVE part), or none: the task had not used the FPU.
+  // The FPU state the frame carries, or none: the task had not used the FPU. With FXSR, its FXSAVE
+  // part (Linux 2.6's restore_i387_fxsave); without, its FNSAVE part, all such a frame has
+  // (restore_i387_fsave).
   const fpstate = get(SC.fpstate);
   if (fpstate === 0) forgetFpu(k, k.task());
   else {
-    const image = k.task().space.copyFromUser(fpstate + FPSTATE_FXSAVE, FXSAVE_BYTES);
-    if (image === null) return false;
+    const fxsr = (k.hwcap() & (1 << X86_FEATURE_FXSR_BIT)) !== 0;
+    const part = fxsr ? k.task().space.copyFromUser(fpstate + FPSTATE_FXSAVE, FXSAVE_BYTES) : k.task().space.copyFromUser(fpstate, FPSTATE_FSAVE_BYTES);
+    if (part === null) return false;
+    const image = fxsr ? part : fxsaveFromFnsave(part);
     const maskField = new DataView(k.cpu.saveFpu().buffer).getUint32(28, true);
     setFpuImage(k, k.task(), image, maskField === 0 ? 0xffbf : maskField);
   }
