@@ -8,14 +8,16 @@ function machine() {
   const out: number[] = [];
   const input: number[] = [];
   let exitStatus = -1;
+  let ignne = 0;
   const bus = new IoBus();
   const pc = new PcDevices({
     clock: () => now,
     consoleOut: (b) => out.push(b),
     consoleIn: () => input.shift() ?? -1,
     exit: (s) => { exitStatus = s; },
+    ignoreNumericErrors: () => { ignne++; },
   }, bus);
-  return { bus, pc, out, input, advance: (ns: number) => { now += ns; }, exitStatus: () => exitStatus };
+  return { bus, pc, out, input, advance: (ns: number) => { now += ns; }, exitStatus: () => exitStatus, ignne: () => ignne };
 }
 
 function initPics(bus: IoBus, masterMask: number, slaveMask: number): void {
@@ -106,4 +108,18 @@ test('isa-debug-exit: writing V exits with (V << 1) | 1', (t) => {
   const { bus, exitStatus } = machine();
   bus.out(0xf4, 1, 0x10);
   t.is(exitStatus(), 0x21);
+});
+
+test('numeric error latch: FERR# raises IRQ 13 (vector 0x2d after ICW2 0x28); a write to port 0xF0 lowers it and asserts IGNNE#', (t) => {
+  const { bus, pc, ignne } = machine();
+  initPics(bus, 0x00, 0x00);
+  t.false(pc.pic.interruptPending());
+  pc.numericError.assertFerr();
+  t.true(pc.pic.interruptPending());
+  t.is(pc.pic.acknowledge(), 0x2d, 'IRQ 13: the slave\'s line 5');
+  bus.out(0xf0, 1, 0);
+  t.is(ignne(), 1, 'IGNNE# asserted');
+  bus.out(0xa0, 1, 0x20);
+  bus.out(0x20, 1, 0x20);
+  t.false(pc.pic.interruptPending(), 'the latch is clear: no second IRQ 13');
 });

@@ -35,6 +35,11 @@ sameOnBoth('double-fault');
 sameOnBoth('pit');
 sameOnBoth('sti-shadow');
 sameOnBoth('uart');
+// QEMU 7.2 departs from the SDM twice in fpu.c: it delivers a pending x87 error only at FWAIT, not at
+// the next waiting x87 instruction (FLD1), and FXRSTOR accepts a reserved MXCSR bit; those two lines
+// are compared in the SDM test below, not with QEMU.
+const fpuQemuDeparts = (s: string): string => s.replace(/^ {2}(pending: fld1|fxrstor of MXCSR bit 16): .*\n/gm, '');
+sameOnBoth('fpu', { cpu: 'pentium3' }, fpuQemuDeparts);
 sameOnBoth('microloop', { append: 'iterations=20000' });
 sameOnBoth('debugregs');
 
@@ -53,6 +58,31 @@ test('debugregs: general detect and a data hit under TF, as the SDM says (QEMU 7
     'done',
     '',
   ].join('\n'));
+});
+
+test(`fpu: a pending error at the next waiting instruction, FXRSTOR's MXCSR check, FERR#/IRQ 13 with CR0.NE = 0 and IGNNE# through port 0xF0, a Pentium II without FXSR, as the SDM says (QEMU 7.2 departs on the first two and aborts on FERR#)`, (t) => {
+  const p3 = runGate86(buildKernel('fpu'), { cpu: 'pentium3', append: 'ferr' });
+  t.is(p3.message, null);
+  const lines = p3.output;
+  t.regex(lines, /^ {2}pending: fld1: vector 16 error 0 at the instruction: yes$/m, '#MF at FLD1, the next waiting instruction (SDM Vol. 1 8.6)');
+  t.regex(lines, /^ {2}fxrstor of MXCSR bit 16: vector 13 error 0 at the instruction: yes$/m, 'a reserved MXCSR bit is #GP(0)');
+  t.true(lines.includes([
+    'FERR#: CR0.NE = 0, IRQ 13',
+    // The handler clears the exception (FNCLEX) and the latch: the frozen FWAIT runs after IRET.
+    '  pending: fwait: runs',
+    '  IRQ 13 taken 1 time(s), status in the handler b084, after it 3000',
+    // The handler only writes port 0xF0: IGNNE# lets waiting instructions run with ES still set.
+    '  pending: fwait: runs',
+    '  IGNNE# held: fld1: runs',
+    '  IRQ 13 taken 1 time(s), status after b084',
+    // FNCLEX drops IGNNE# with ES: a new error freezes and interrupts again.
+    '  a new error after fnclex: fwait: runs',
+    '  IRQ 13 taken 1 time(s)',
+  ].join('\n')), lines);
+  const p2 = runGate86(buildKernel('fpu'), { cpu: 'pentium2' });
+  t.is(p2.message, null);
+  t.true(p2.output.includes(['FXSAVE/FXRSTOR (CPUID FXSR=0)', '  fxsave: vector 6 error 0 at the instruction: yes', '  mov cr4 with OSFXSR: vector 13 at the instruction: yes'].join('\n')),
+    'the Klamath Pentium II (model 3) has no FXSR: FXSAVE is #UD and CR4.OSFXSR reserved; QEMU\'s pentium2 is a model 5 with FXSR');
 });
 
 test('multiboot: command line, modules and memory sizes as qemu-system-i386 -append/-initrd give them', (t) => {

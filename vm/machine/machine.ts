@@ -102,8 +102,10 @@ export class Machine {
         this.exitStatus = status;
         this.cpu.requestStop(StopKind.Request);
       },
+      ignoreNumericErrors: () => { this.cpu.fpu.ignoreErrors = true; },
     }, this.io);
     this.system.interrupts = this.devices.pic;
+    this.system.onNumericError = () => this.devices.numericError.assertFerr();
   }
 
   /**
@@ -166,7 +168,8 @@ export class Machine {
     if (system.shutdown || (stop === StopKind.Exception && system.delivering >= 0)) {
       return { kind: 'stopped', message: 'triple fault: the CPU shut down' };
     }
-    if (stop === StopKind.Halt) return this.idleState();
+    // A halt with an interrupt already due (the FERR# freeze raises IRQ 13 as it halts) is no wait.
+    if (stop === StopKind.Halt) return devices.pic.interruptPending() && this.interruptible() ? { kind: 'running' } : this.idleState();
     if (stop === StopKind.Breakpoint || stop === StopKind.Watchpoint || stop === StopKind.Step) return { kind: 'debug' };
     if (stop === StopKind.Exception || stop === StopKind.Interrupt) {
       return { kind: 'stopped', message: `unhandled exception ${cpu.stopVector} at eip 0x${(cpu.eip >>> 0).toString(16)}` };

@@ -27,6 +27,7 @@ import { systemRead16, systemRead32 } from './system-memory.ts';
 import { armInterruptCheck, systemStateOf, type SystemState } from './state.ts';
 import { taskSwitch, TaskSwitchReason, readStackFromTss, tssStack } from './task-switch.ts';
 import { crossingEnd, crossingStart, type Door } from './crossing.ts';
+import { CR0_NE } from '../fpu/unit.ts';
 
 /** Exceptions the SDM calls contributory (table 6-4): two of them in a row make a double fault. */
 function isContributory(vector: number): boolean {
@@ -40,6 +41,10 @@ function isContributory(vector: number): boolean {
  */
 export function deliverException(cpu: Cpu, vector: number, errorCode: number, kind: EventKind): void {
   const state = systemStateOf(cpu);
+  if (vector === Vector.MF && kind === EventKind.Fault && (cpu.cr[0]! & CR0_NE) === 0) {
+    freezeOnNumericError(cpu);
+    return;
+  }
   let software = kind === EventKind.SoftwareInterrupt;
   let external = !software;
   if (state.delivering >= 0) {
@@ -69,6 +74,20 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, ki
   if (state.onTrace !== null) state.onTrace({ kind: 'exception', vector, errorCode, eip: cpu.eip >>> 0, cpl: cpu.cpl, software });
   deliverEvent(cpu, state, vector, errorCode, kind, external);
   state.delivering = -1;
+}
+
+/**
+ * A pending x87 exception met a waiting instruction with CR0.NE = 0 (and IGNNE# not asserted: the
+ * FPU checked that). No #MF: the CPU asserts FERR# — on a PC the numeric error latch, IRQ 13 — and
+ * freezes at the instruction, which has not executed (EIP is still at it), until an external
+ * interrupt arrives (SDM Vol. 1 D.2.1). Modelled as HLT with EIP left at the instruction, so the
+ * interrupt handler's IRET returns to it and it runs again.
+ */
+function freezeOnNumericError(cpu: Cpu): void {
+  const state = systemStateOf(cpu);
+  state.onNumericError?.();
+  state.halted = true;
+  cpu.requestStop(StopKind.Halt);
 }
 
 /** An external interrupt (INTR, after the PIC's acknowledge cycle): a hardware event, no error code. */

@@ -41,6 +41,8 @@ export class SystemState {
    * Unset, VMCALL raises #UD as on a CPU without VMX.
    */
   onVmcall: ((cpu: Cpu) => void) | null = null;
+  /** The FERR# pin: asserted when a pending x87 exception meets a waiting instruction with CR0.NE = 0. */
+  onNumericError: (() => void) | null = null;
   /** Called when the CPU shuts down after a triple fault. */
   onShutdown: ((cpu: Cpu) => void) | null = null;
   /** Set when the CPU has shut down (triple fault): it executes nothing more until reset. */
