@@ -89,19 +89,8 @@ static __attribute__((noinline)) void rmw_word(u32 *p) { __asm__ volatile("incl 
 __asm__(".text\n.globl bp_target\nbp_target:\n\tincl db_hits_target\n\tret\n");
 volatile u32 db_hits_target;
 
-struct mb_info { u32 flags, mem_lower, mem_upper, boot_device, cmdline; };
-
-static int has_word(const char *s, const char *w) {
-  for (; *s; s++) {
-    const char *a = s, *b = w;
-    while (*b && *a == *b) { a++; b++; }
-    if (*b == 0) return 1;
-  }
-  return 0;
-}
-
-int kmain(u32 magic, struct mb_info *info) {
-  int sdm = magic == 0x2badb002u && (info->flags & 4) && has_word((const char *)info->cmdline, "sdm");
+int kmain(u32 magic, const void *info) {
+  int sdm = cmdline_has(magic, info, "sdm");
   serial_init();
   printf("debug registers test\n");
   setup_descriptors();

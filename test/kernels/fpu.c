@@ -181,21 +181,10 @@ static void fxsr(void) {
   probe_cr4(read_cr4() & ~CR4_OSFXSR);
 }
 
-struct mb_info { u32 flags, mem_lower, mem_upper, boot_device, cmdline; };
-
-static int has_word(const char *s, const char *w) {
-  for (; *s; s++) {
-    const char *a = s, *b = w;
-    while (*b && *a == *b) { a++; b++; }
-    if (*b == 0) return 1;
-  }
-  return 0;
-}
-
-int kmain(u32 magic, struct mb_info *info) {
+int kmain(u32 magic, const void *info) {
   /* `ferr` on the command line: the CR0.NE = 0 part too, which qemu-system-i386 (7.2) cannot run
    * (it aborts in tcg_handle_interrupt when FERR# should freeze the CPU). */
-  int ferr = magic == 0x2badb002u && (info->flags & 4) && has_word((const char *)info->cmdline, "ferr");
+  int ferr = cmdline_has(magic, info, "ferr");
   serial_init();
   printf("fpu test\n");
   setup_descriptors();

@@ -134,3 +134,14 @@ void set_task_gate(int vector, u16 tss_selector) {
   idt[2 * vector] = (u32)tss_selector << 16;
   idt[2 * vector + 1] = 0x8500;   /* present, DPL 0, type 5 */
 }
+
+int cmdline_has(u32 magic, const void *info, const char *word) {
+  const u32 *mb = info;                       /* flags, mem_lower, mem_upper, boot_device, cmdline */
+  if (magic != 0x2badb002u || (mb[0] & 4) == 0) return 0;
+  for (const char *s = (const char *)mb[4]; *s; s++) {
+    const char *a = s, *b = word;
+    while (*b && *a == *b) { a++; b++; }
+    if (*b == 0) return 1;
+  }
+  return 0;
+}

@@ -78,6 +78,10 @@ void set_descriptor(int index, u32 low, u32 high);
 /* IDT entry `vector` as a task gate to the TSS `tss_selector`. */
 void set_task_gate(int vector, u16 tss_selector);
 
+/* Whether the Multiboot loader passed a command line (`magic`, `info` as kmain gets them) with
+ * `word` in it: the switches of a test kernel (`gate86 machine --append`, `qemu -append`). */
+int cmdline_has(u32 magic, const void *info, const char *word);
+
 #endif
 
 /* Move the PIC vectors to 0x20-0x2f and mask every line except those in `unmasked` (bit n = IRQ n).
