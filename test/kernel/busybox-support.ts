@@ -65,7 +65,7 @@ export interface Outcome { stdout: string; stderr: string; status: number | null
 
 /** `busybox sh -c SCRIPT` on the oracle, in `tree`. */
 export function onOracle(tree: string, script: string, stdin = ''): Outcome {
-  const r = runI386Elf(join(tree, 'bin/busybox'), ['sh', '-c', script], { cwd: tree, env: { PATH: join(tree, 'bin') }, stdin });
+  const r = runI386Elf(join(tree, 'bin/busybox'), ['sh', '-c', script], { cwd: tree, env: { PATH: join(tree, 'bin') }, stdin, followsExec: true });
   return { stdout: r.stdout.toString('latin1'), stderr: r.stderr, status: r.status, signal: r.signal === null ? null : signalNumber(r.signal) };
 }
 

@@ -6,7 +6,7 @@ import test, { type ExecutionContext } from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileC, i386Oracle } from '../support/i386-oracle.ts';
+import { compileC, i386Oracle, oracleCommand } from '../support/i386-oracle.ts';
 import { busyboxPath, makeTree } from './busybox-support.ts';
 import { onPty } from './pty-support.ts';
 import { root } from './support.ts';
@@ -63,8 +63,8 @@ test('busybox sh on a terminal: a prompt, a pipeline, ^C ends the foreground job
 
 test(`the same busybox sh session on the oracle's terminal (${i386Oracle()})`, async (t) => {
   const tree = makeTree();
-  const busybox = i386Oracle() === 'native' ? [join(tree, 'bin/busybox')] : ['qemu-i386', join(tree, 'bin/busybox')];
-  await shSession(t, ['/usr/bin/env', '-i', 'PS1=gate86$ ', `PATH=${tree}/bin:/usr/bin:/bin`, ...busybox, 'sh'], tree);
+  const [command, args] = oracleCommand(join(tree, 'bin/busybox'), ['sh'], { followsExec: true });
+  await shSession(t, ['/usr/bin/env', '-i', 'PS1=gate86$ ', `PATH=${tree}/bin:/usr/bin:/bin`, command, ...args], tree);
 });
 
 /**

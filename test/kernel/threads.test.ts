@@ -47,7 +47,7 @@ const vforkDeparts = i386Oracle() === 'qemu-i386' ? '; qemu-i386 departs from Li
 
 test(`vfork (the parent sleeps in the shared memory until the child exits or execs), posix_spawn, and execve from a thread of a 5-thread process (de_thread: the others end, the pid stays) — as natively (${i386Oracle()}${vforkDeparts})`, (t) => {
   const program = glibcProgram('glibc-exec');
-  const native = runI386Elf(program);
+  const native = runI386Elf(program, [], { followsExec: true });
   t.is(native.status, 0);
   let left: string[] = [];
   const ours = runOnGate86(program, [], {

@@ -56,3 +56,43 @@ test('builds are cached by content: the same source gives the same file, another
   t.is(assembleI386('.globl _start\n_start: movl $1, %eax\n int $0x80\n'), a);
   t.not(assembleI386('.globl _start\n_start: movl $1, %eax\n movl $2, %ebx\n int $0x80\n'), a);
 });
+
+// A program that execs another: natively the host kernel runs both; on qemu-i386 the child reaches
+// qemu only through binfmt_misc (oracleCommand's followsExec), with the argv[0] the parent gave.
+const EXEC_ARGV1 = `
+  .globl _start
+_start:
+  movl 8(%esp), %ebx     # execve(argv[1], &argv[2], NULL)
+  leal 12(%esp), %ecx
+  xorl %edx, %edx
+  movl $11, %eax
+  int $0x80
+  movl %eax, %ebx        # only if execve failed: exit(-errno)
+  negl %ebx
+  movl $1, %eax
+  int $0x80
+`;
+const WRITE_ARGV0 = `
+  .globl _start
+_start:
+  movl 4(%esp), %ecx     # write(1, argv[0], strlen(argv[0]))
+  movl %ecx, %edi
+  xorl %eax, %eax
+  movl $-1, %ecx
+  repnz scasb
+  notl %ecx
+  leal -1(%ecx), %edx
+  movl 4(%esp), %ecx
+  movl $4, %eax
+  movl $1, %ebx
+  int $0x80
+  movl $1, %eax          # exit(42)
+  movl $42, %ebx
+  int $0x80
+`;
+
+test(`${oracle}: a program's execve of another i386 program runs it on the oracle too, with the argv[0] it was given (followsExec)`, (t) => {
+  const r = runI386Elf(assembleI386(EXEC_ARGV1), [assembleI386(WRITE_ARGV0), 'renamed'], { followsExec: true });
+  t.is(r.stdout.toString(), 'renamed');
+  t.is(r.status, 42);
+});

@@ -51,6 +51,8 @@ export interface RunOptions {
    * the heap starts right after the bss as on gate86. qemu-i386 lays out its guest without it anyway.
    */
   noRandomize?: boolean;
+  /** The program execs other i386 programs, which the oracle must run too (see oracleCommand). */
+  followsExec?: boolean;
 }
 
 /** A tool the oracle needs is missing or failed; the message says which and how to install it. */
@@ -196,12 +198,77 @@ _start:
 msg: .ascii "i386\\n"
 `;
 
-/** Whether the host kernel execs i386 ELF files itself (IA-32 emulation on). Probed once. */
+/**
+ * Whether the host kernel execs i386 ELF files itself (IA-32 emulation on). Probed once. An exec that
+ * works only because binfmt_misc hands i386 ELF files to an emulator (qemu-user-binfmt, or the
+ * registration below made global) is not the host CPU: binfmt_misc's handlers are tried before the
+ * kernel's own ELF loader, so such a host is a qemu host whatever its CPU could do.
+ */
 export function hostRunsI386Code(): boolean {
   if (hostRunsI386 !== undefined) return hostRunsI386;
   const direct = spawnSync(assembleI386(PROBE_SOURCE), [], { encoding: 'utf8', timeout: 10_000 });
-  hostRunsI386 = !direct.error && direct.status === 0 && direct.stdout === 'i386\n';
+  hostRunsI386 = !direct.error && direct.status === 0 && direct.stdout === 'i386\n' && i386EmulatorOfBinfmt() === null;
   return hostRunsI386;
+}
+
+const BINFMT = '/proc/sys/fs/binfmt_misc';
+/** The ELF header bytes binfmt_misc matches an i386 executable by (EI_CLASS 1, EI_DATA 1, e_machine 3), and which bits count. */
+const I386_ELF_MAGIC = '7f454c4601010100000000000000000002000300';
+const I386_ELF_MASK = 'fffffffffffefe00fffffffffffffffffeffffff';
+
+/** The interpreter of an enabled binfmt_misc entry that takes i386 ELF files, or null. */
+function i386EmulatorOfBinfmt(): string | null {
+  let names: string[];
+  try { names = readdirSync(BINFMT).filter((n) => n !== 'register' && n !== 'status'); } catch { return null; }
+  for (const name of names) {
+    let entry: string;
+    try { entry = readFileSync(join(BINFMT, name), 'utf8'); } catch { continue; }
+    if (!entry.startsWith('enabled')) continue;
+    const magic = /^magic ([0-9a-f]+)$/m.exec(entry)?.[1];
+    if (magic !== undefined && magic.startsWith('7f454c460101') && magic.slice(36, 40) === '0300') return /^interpreter (.*)$/m.exec(entry)?.[1] ?? name;
+  }
+  return null;
+}
+
+/**
+ * A program that execs other i386 programs (a shell running applets, posix_spawn, execve tests) on
+ * qemu-i386: QEMU's user mode emulates one process image, and the guest's execve goes to the host
+ * kernel, which cannot run an i386 file without binfmt_misc handing it to qemu-i386. Without a
+ * global registration the oracle makes one of its own: the program runs in a new user and mount
+ * namespace (uid 0 stays 0) whose private binfmt_misc instance (Linux 6.7 and later) sends i386 ELF
+ * files, with their argv[0] preserved (flag P, which qemu-i386 understands), to qemu-i386 — the host's
+ * own binfmt table is never touched. Returns the command line to run, or throws OracleError naming
+ * what is missing.
+ */
+function qemuFollowingExec(path: string, args: string[]): [string, string[]] {
+  const qemu = hostTool('qemu-i386');
+  if (i386EmulatorOfBinfmt() !== null) return [qemu, [path, ...args]];
+  const hex = (bytes: string): string => bytes.replace(/../g, (b) => `\\x${b}`);
+  const rule = `:gate86-qemu-i386:M::${hex(I386_ELF_MAGIC)}:${hex(I386_ELF_MASK)}:${qemu}:P`;
+  const script = `${hostTool('mount')} -t binfmt_misc binfmt_misc ${BINFMT} && printf '%s' '${rule}' > ${BINFMT}/register && exec "$@"`;
+  const wrapper: [string, string[]] = [hostTool('unshare'), ['--user', '--map-root-user', '--mount', '--', '/bin/sh', '-c', script, 'sh', qemu, path, ...args]];
+  if (privateBinfmtWorks === undefined) {
+    const probe = spawnSync(wrapper[0], [...wrapper[1].slice(0, 8), '/bin/sh', '-c', `exec ${assembleI386(PROBE_SOURCE)}`], { encoding: 'utf8', timeout: 10_000 });
+    privateBinfmtWorks = !probe.error && probe.status === 0 && probe.stdout === 'i386\n';
+    if (!privateBinfmtWorks) privateBinfmtError = probe.error?.message ?? probe.stderr.trim();
+  }
+  if (!privateBinfmtWorks) {
+    throw new OracleError(`this test's program execs i386 programs, which qemu-i386 can follow only through binfmt_misc: no entry sends i386 ELF files to qemu-i386, and a private one (unshare --user --mount, Linux 6.7+) failed (${privateBinfmtError}). Register one: echo '${rule.replace(':P', ':').replace('gate86-', '')}' > ${BINFMT}/register`);
+  }
+  return wrapper;
+}
+let privateBinfmtWorks: boolean | undefined;
+let privateBinfmtError = '';
+
+/**
+ * The command line that runs an i386 executable on `oracle`: the file itself natively (under
+ * `setarch -R` without randomization), through qemu-i386 otherwise — in a namespace whose binfmt_misc
+ * follows the program's own execs into qemu-i386 when `followsExec`.
+ */
+export function oracleCommand(path: string, args: string[], options: { oracle?: OracleKind; noRandomize?: boolean; followsExec?: boolean } = {}): [string, string[]] {
+  const oracle = options.oracle ?? i386Oracle();
+  if (oracle === 'qemu-i386') return options.followsExec ? qemuFollowingExec(path, args) : [hostTool('qemu-i386'), [path, ...args]];
+  return options.noRandomize ? [hostTool('setarch'), ['-R', path, ...args]] : [path, args];
 }
 
 /** Check once that qemu-i386 is installed and runs the probe. */
@@ -274,7 +341,7 @@ function isExecutable(path: string): boolean {
 /** Run an i386 ELF executable on the oracle and capture what it did. */
 export function runI386Elf(path: string, args: string[] = [], options: RunOptions = {}): I386Run {
   const oracle = options.oracle ?? i386Oracle();
-  const [command, argv] = oracle === 'qemu-i386' ? [hostTool('qemu-i386'), [path, ...args]] : options.noRandomize ? [hostTool('setarch'), ['-R', path, ...args]] : [path, args];
+  const [command, argv] = oracleCommand(path, args, { oracle, noRandomize: options.noRandomize, followsExec: options.followsExec });
   const r = spawnSync(command, argv, {
     input: options.stdin,
     timeout: options.timeoutMs ?? 60_000,
