@@ -152,7 +152,7 @@ function onOracle(name: string, door: Door): I386Run {
   const key = `${door} ${name}`;
   let run = oracleRuns.get(key);
   if (run === undefined) {
-    run = runI386Elf(program, [door, name], { cwd: mkdtempSync(join(tmpdir(), 'gate86-pintos-')), stdin: '' });
+    run = runI386Elf(program, [door, name], { cwd: mkdtempSync(join(tmpdir(), 'gate86-pintos-')), stdin: '', followsExec: true });
     oracleRuns.set(key, run);
   }
   return run;
