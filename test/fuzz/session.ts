@@ -15,6 +15,11 @@
 // the harness plays the timer after `timeoutInstructions` (it presses Ctrl-C: the runner ignores
 // SIGINT, its children do not). With timers, a case that outlives them by `hangMs` is a hang: the
 // harness kills every task but the runner (SIGKILL) to carry on, and says so.
+//
+// The machine runs on the modelled clock (vm/machine/clock.ts): a case's timer is so many modelled
+// cycles of the case, not so many milliseconds of a host that may be busy with other work — on the
+// host's clock a loaded machine ended slow cases by their 20 ms alarm (a corpus SIGILL case played
+// back as a timeout at a load of 7 on 2 cores), and a seed did not give the same run twice.
 
 import { readFileSync } from 'node:fs';
 import { runProgram } from '../../kernel/boot.ts';
@@ -160,7 +165,7 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
   };
   try {
     const run = runProgram({
-      kernel: options.kernel, cpu: options.cpu,
+      kernel: options.kernel, cpu: options.cpu, clock: 'modelled',
       program: { path: options.runner, image, argv: [options.runner], envp: [], ...(options.credentials ? { credentials: options.credentials } : {}) },
       write, input,
       // Nothing of the host's is the guest's to see or change: an empty directory, read-only, is its /.
