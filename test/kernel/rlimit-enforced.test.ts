@@ -1,0 +1,23 @@
+// Resource limits that pass through qemu-i386 to the host kernel, so both oracles judge them
+// (issue 14): RLIMIT_FSIZE, RLIMIT_CPU and RLIMIT_NPROC, each line by line the same as on the oracle.
+// (RLIMIT_AS, RLIMIT_DATA and RLIMIT_STACK, which qemu-i386 pretends to set, are in memory-limits.test.ts.)
+import test from 'ava';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
+import { glibcProgram, runOnGate86, type Gate86Run } from './support.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'gate86-rlimit-'));
+const why = (run: Gate86Run): string => (run.result.kind === 'stopped' ? run.result.message : run.trace.slice(-8).join('\n'));
+
+test(`RLIMIT_FSIZE: a write crossing the limit stops at it, one at it is EFBIG with SIGXFSZ, growing truncates too, pipes and /dev/null are not files; uncaught SIGXFSZ kills — the same lines as on the oracle (${i386Oracle()})`, (t) => {
+  const program = glibcProgram('glibc-fsize');
+  const oracle = runI386Elf(program, [join(scratch, 'oracle-file')]);
+  const ours = runOnGate86(program, [join(scratch, 'gate86-file')]);
+  t.is(oracle.status, 0, oracle.stderr);
+  t.is(ours.status, 0, why(ours));
+  t.is(ours.stdout.toString(), oracle.stdout.toString());
+  t.regex(ours.stdout.toString(), /^write 600 more \(crosses 1000\) +400 /m);
+  t.regex(ours.stdout.toString(), /killed by signal 25 \(XFSZ\)$/m);
+});
