@@ -21,3 +21,13 @@ test(`RLIMIT_FSIZE: a write crossing the limit stops at it, one at it is EFBIG w
   t.regex(ours.stdout.toString(), /^write 600 more \(crosses 1000\) +400 /m);
   t.regex(ours.stdout.toString(), /killed by signal 25 \(XFSZ\)$/m);
 });
+
+test(`RLIMIT_CPU {1, 3}: SIGXCPU at 1 s and 2 s of CPU time, the soft limit raised a second each time, SIGKILL at 3 s — the same lines as on the oracle (${i386Oracle()})`, (t) => {
+  const program = glibcProgram('glibc-cpu-limit');
+  const oracle = runI386Elf(program);
+  const ours = runOnGate86(program, [], { instructionLimit: 20_000_000_000 });
+  t.is(oracle.status, 0, oracle.stderr);
+  t.is(ours.status, 0, why(ours));
+  t.is(ours.stdout.toString(), oracle.stdout.toString());
+  t.is(ours.stdout.toString(), 'SIGXCPU 1 (signal 24): soft limit now 2, hard 3\nSIGXCPU 2 (signal 24): soft limit now 3, hard 3\nchild: killed by signal 9 (KILL)\n');
+});
