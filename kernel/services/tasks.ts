@@ -118,9 +118,14 @@ function taskLimitReached(k: Kernel, parent: Task): number {
   if (k.tasks.size >= k.kernelStacks.capacity) return -EAGAIN;
   const { uid, euid } = parent.credentials;
   if (euid === 0 || uid === 0) return 0;
+  return userTasks(k, uid) >= parent.group.limits[RLIMIT_NPROC]!.cur ? -EAGAIN : 0;
+}
+
+/** The tasks (threads too, as Linux's user->processes) whose real uid is `uid`: what RLIMIT_NPROC counts. */
+export function userTasks(k: Kernel, uid: number): number {
   let owned = 0;
   for (const task of k.tasks.values()) if (task.credentials.uid === uid) owned++;
-  return owned >= parent.group.limits[RLIMIT_NPROC]!.cur ? -EAGAIN : 0;
+  return owned;
 }
 
 /** Remove a child that could not be finished (a bad CLONE_SETTLS pointer): nothing of it stays. */
