@@ -13,7 +13,7 @@
 
 import { readElf, ElfError, type ElfFile } from '../vm/elf/reader.ts';
 import { ET_EXEC, PF_R, PF_W, PF_X, PT_GNU_STACK, PT_INTERP, PT_LOAD } from '../vm/elf/format.ts';
-import { AddressSpace, STACK_LIMIT } from './mm/address-space.ts';
+import { AddressSpace, mmapBase } from './mm/address-space.ts';
 import { OutOfMemory, type FrameAllocator } from './mm/frames.ts';
 import type { Ram } from './mm/ram.ts';
 import type { FilePages } from './mm/vma.ts';
@@ -67,6 +67,8 @@ export interface ExecRequest {
   credentials: ExecCredentials;
   /** CPUID leaf 1 EDX, for AT_HWCAP. */
   hwcap: number;
+  /** The process's RLIMIT_STACK soft limit: the bound on the arguments, and where mmap's room ends. */
+  stackLimit: number;
   /** 16 bytes for AT_RANDOM (tests pass fixed bytes). */
   random: Uint8Array;
   /**
@@ -164,6 +166,7 @@ function loadSegments(elf: ElfFile, space: AddressSpace, file: FilePages): { phd
     space.copyToUserForce(s.vaddr + s.filesz, new Uint8Array(s.memsz - s.filesz));  // bss
     if (elf.phoff >= s.offset && elf.phoff + elf.phnum * ELF_PHENT_SIZE <= s.offset + s.filesz) phdr = s.vaddr + (elf.phoff - s.offset);
     end = Math.max(end, s.vaddr + s.memsz);
+    space.startData = Math.max(space.startData, s.vaddr);       // load_elf_binary's start_data
   }
   return { phdr, end: Math.ceil(end / PAGE_SIZE) * PAGE_SIZE };
 }
@@ -188,8 +191,9 @@ function buildStack(space: AddressSpace, request: ExecRequest, auxBase: [number,
   // arg_end, env_start .. env_end: what /proc/PID/cmdline and environ read back).
   const strings = [...request.argv, ...request.envp].map((t) => Buffer.from(t + '\0', 'latin1'));
   const blob = Buffer.concat(strings);
-  // Linux's limit on the strings and their pointers: a quarter of RLIMIT_STACK.
-  if (blob.length + 4 * (strings.length + 2) > STACK_LIMIT / 4) throw new ExecError(`${request.path}: argument list too long`, E2BIG);
+  // Linux's limit on the strings and their pointers (since 2.6.23, get_arg_page): a quarter of
+  // the process's RLIMIT_STACK, so `ulimit -s` decides how long a command line may be.
+  if (blob.length + 4 * (strings.length + 2) > request.stackLimit / 4) throw new ExecError(`${request.path}: argument list too long`, E2BIG);
   const base = stack.pushBytes(new Uint8Array(blob));
   const pointers: number[] = [];
   let at = base;
@@ -237,6 +241,7 @@ export function loadProgram(ram: Ram, frames: FrameAllocator, kernelDirectory: n
   // stack; with one, the stack is executable only if it says so.
   const gnuStack = elf.segments.find((s) => s.type === PT_GNU_STACK);
   space.readImpliesExec = gnuStack === undefined;
+  space.mmapCeiling = mmapBase(request.stackLimit);
   const executableStack = gnuStack === undefined || (gnuStack.flags & PF_X) !== 0;
   const file = request.file ?? new ExecutableBytes(request.image, request.path);
   try {

@@ -4,7 +4,7 @@
 // as fds 0, 1, 2, then task 1 execs the first program (/init, or the program the host gave), and
 // entry.S leaves through iret into it.
 
-import { fileLimit } from './rlimit.ts';
+import { fileLimit, STACK_LIMIT } from './rlimit.ts';
 import type { HypercallHandler, Kernel } from './kernel.ts';
 import { loadProgram, startThread, ExecError } from './exec.ts';
 import { TIF_IRET, VSYSCALL_ENTRY } from './layout.ts';
@@ -59,8 +59,10 @@ export const kernelInit: HypercallHandler = (k, sp) => {
     const file = programFile(k, root, p.path, p.image === undefined);
     const loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
       image: bytes, path: p.path, argv: p.argv, envp: p.envp, credentials, hwcap: k.hwcap(), random: k.host.random(16), file: file?.pages,
+      stackLimit: STACK_LIMIT,
     });
     const task = k.createInitTask(loaded.space, credentials);
+    task.space.limits = task.group.limits;
     // The first program is exec'd like any other, so writers of its file get ETXTBSY while it runs.
     task.executableInode = file?.inode ?? null;
     task.brkStart = task.brk = loaded.brk;

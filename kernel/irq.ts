@@ -8,7 +8,7 @@ import type { HypercallHandler } from './kernel.ts';
 import { TIF_NEED_RESCHED } from './layout.ts';
 import { anotherRunnable } from './sched/schedule.ts';
 import { runTimers } from './sched/timer.ts';
-import { runRealTimers } from './services/jobs.ts';
+import { checkCpuLimit, runRealTimers } from './services/jobs.ts';
 
 export const doIrq: HypercallHandler = (k, sp) => {
   const irq = (k.ptRegsAt(k.stackArg(sp, 0)).get('orig_eax') | 0) + 256;
@@ -22,6 +22,7 @@ export const doIrq: HypercallHandler = (k, sp) => {
   if (current === null || current === k.idle) k.idleTicks++;
   else if (k.ptRegsAt(k.stackArg(sp, 0)).fromUser()) current.userTicks++;
   else current.systemTicks++;
+  if (current !== null && current !== k.idle) checkCpuLimit(k, current);   // RLIMIT_CPU (services/jobs.ts)
   k.consolePoll();                                   // the host's keystrokes into the terminal (kernel/tty/console.ts)
   runTimers(k);
   runRealTimers(k);                                  // alarm and setitimer's SIGALRM (services/jobs.ts)

@@ -5,7 +5,6 @@
 
 import { NR_OPEN_DEFAULT } from './fs/fdtable.ts';
 import type { Task } from './task.ts';
-import { STACK_LIMIT } from './mm/address-space.ts';
 
 export const RLIM_INFINITY = 0xffffffff;
 export const RLIMIT_CPU = 0;
@@ -25,6 +24,9 @@ export const RLIMIT_NICE = 13;
 export const RLIMIT_RTPRIO = 14;
 export const RLIMIT_RTTIME = 15;
 export const RLIM_NLIMITS = 16;
+
+/** RLIMIT_STACK's default soft limit, 8 MiB (Linux's _STK_LIM): how far below its top the stack may grow. */
+export const STACK_LIMIT = 8 * 1024 * 1024;
 
 /** RLIMIT_NOFILE's default hard limit (Linux's INR_OPEN_MAX). */
 const NOFILE_HARD_DEFAULT = 4096;

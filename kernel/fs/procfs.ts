@@ -137,7 +137,7 @@ function taskDir(sb: ProcFs, task: Task, base: string): ProcDir {
   const dir = new ProcDir(sb, base, () => new Map<string, Entry>([
     ['stat', file(sb, `${base}/stat`, () => taskStat(k, task))],
     ['status', file(sb, `${base}/status`, () => taskStatus(k, task))],
-    ['statm', file(sb, `${base}/statm`, () => `${pages(task)} ${pages(task)} 0 0 0 0 0\n`)],
+    ['statm', file(sb, `${base}/statm`, () => `${sizePages(task)} ${pages(task)} 0 0 0 0 0\n`)],
     ['cmdline', file(sb, `${base}/cmdline`, () => userStrings(task, 'arg'))],
     ['environ', file(sb, `${base}/environ`, () => userStrings(task, 'env'))],
     ['comm', file(sb, `${base}/comm`, () => `${comm(task)}\n`)],
@@ -202,6 +202,11 @@ function pages(task: Task): number {
   return task.state === 'zombie' ? 0 : task.space.countPages();
 }
 
+/** The pages of all the process's areas, touched or not (mm->total_vm: statm's size, VmSize, what RLIMIT_AS bounds). */
+function sizePages(task: Task): number {
+  return task.state === 'zombie' ? 0 : task.space.totalVm() / 4096;
+}
+
 function stateLetter(k: Kernel, task: Task): string {
   if (task.state === 'zombie') return 'Z';
   if (task.stopped) return 'T';
@@ -232,7 +237,7 @@ function taskStatus(k: Kernel, task: Task): string {
     `State:\t${STATE_NAMES[stateLetter(k, task)]}`, `Tgid:\t${task.tgid}`, `Ngid:\t0`, `Pid:\t${task.pid}`,
     `PPid:\t${task.ppid}`, `TracerPid:\t0`, `Uid:\t${c.uid}\t${c.euid}\t${c.euid}\t${c.euid}`,
     `Gid:\t${c.gid}\t${c.egid}\t${c.egid}\t${c.egid}`, `FDSize:\t64`, `Groups:\t`,
-    `VmSize:\t${String(kb).padStart(8)} kB`, `VmRSS:\t${String(kb).padStart(8)} kB`, `Threads:\t${threadsOf(k, task).length}`,
+    `VmSize:\t${String(sizePages(task) * 4).padStart(8)} kB`, `VmRSS:\t${String(kb).padStart(8)} kB`, `Threads:\t${threadsOf(k, task).length}`,
     `SigPnd:\t${hex16(task.pendingSignals)}`, `SigBlk:\t${hex16(task.blockedSignals)}`, '',
   ].join('\n');
 }

@@ -14,16 +14,36 @@ import { PageWalk, permits, walkPageTables } from '../../vm/cpu/mmu.ts';
 import { PAGE_SIZE, PTE_PRESENT, PTE_RW, PTE_USER, TASK_SIZE } from '../layout.ts';
 import { OutOfMemory, type FrameAllocator } from './frames.ts';
 import type { Ram } from './ram.ts';
+import { RLIM_INFINITY, RLIMIT_AS, RLIMIT_STACK, STACK_LIMIT, initialLimits, type Rlimit } from '../rlimit.ts';
 import { canMerge, closeVma, copyVma, sliceVma, type Vma } from './vma.ts';
 
-/** RLIMIT_STACK: how far below its top the stack may grow (8 MiB, as Linux's default). */
-export const STACK_LIMIT = 8 * 1024 * 1024;
+const pageDown = (v: number): number => (v & ~(PAGE_SIZE - 1)) >>> 0;
+
 /** Linux's TASK_UNMAPPED_BASE: where mmap starts looking for room (TASK_SIZE / 3). */
 export const TASK_UNMAPPED_BASE = 0x40000000;
-const pageDown = (v: number): number => (v & ~(PAGE_SIZE - 1)) >>> 0;
+/** arch/i386/mm/mmap.c's bounds on the room left for the stack under mmap_base. */
+const MIN_GAP = 128 * 1024 * 1024;
+const MAX_GAP = Math.floor(TASK_SIZE / 6) * 5;
+
+/**
+ * Where mmap's room ends, fixed at exec from RLIMIT_STACK (Linux 2.6's arch_pick_mmap_layout):
+ * an unlimited stack is 2.6's legacy layout, mmap up to TASK_SIZE; a limited one leaves a gap
+ * of the limit (at least 128 MiB, at most 5/6 of TASK_SIZE) under TASK_SIZE, 2.6's mmap_base.
+ * 2.6 hands out addresses top-down from mmap_base and, when that fails, falls back to the whole
+ * range bottom-up; gate86 keeps the bottom-up order (addresses from TASK_UNMAPPED_BASE) with
+ * mmap_base as a hard ceiling, so the stack can always grow to its limit.
+ */
+export function mmapBase(stackLimit: number): number {
+  if (stackLimit === RLIM_INFINITY) return TASK_SIZE;
+  const gap = Math.min(Math.max(stackLimit, MIN_GAP), MAX_GAP);
+  return pageDown(TASK_SIZE - gap);
+}
 
 /** What a page fault on a user address comes to (sigbus: a file mapping's page wholly past the file's end). */
 export type FaultOutcome = 'mapped' | 'segv' | 'sigbus' | 'oom';
+
+/** The limits of a space no process has claimed yet (exec and fork give it its process's). */
+const DEFAULT_LIMITS: readonly Rlimit[] = initialLimits(1);
 
 const KERNEL_PDE_FIRST = TASK_SIZE >>> 22;       // 768
 const FRAME_MASK = 0xfffff000;
@@ -199,6 +219,31 @@ export class AddressSpace {
   /** Write faults that had to copy a shared frame (the real cost of a copy-on-write fork). */
   copyOnWriteCopies = 0;
 
+  /**
+   * The resource limits this space is held to: its process's table (rlimit.ts), which setrlimit
+   * changes in place. exec and fork point it at the process's own; a CLONE_VM child shares its
+   * creator's space and so its limits (2.6 would read the child's own: a vfork child's setrlimit
+   * before its exec is the difference).
+   */
+  limits: readonly Rlimit[] = DEFAULT_LIMITS;
+  /** Where mmap's room ends (mmapBase): fixed by exec from RLIMIT_STACK as it was then. */
+  mmapCeiling = mmapBase(STACK_LIMIT);
+  /** Where the data segment starts (2.6's mm->start_data: the last PT_LOAD's address), for RLIMIT_DATA. */
+  startData = 0;
+
+  /** Bytes in all areas: Linux's mm->total_vm, which RLIMIT_AS bounds. */
+  totalVm(): number {
+    let bytes = 0;
+    for (const vma of this.vmas) bytes += vma.end - vma.start;
+    return bytes;
+  }
+
+  /** may_expand_vm: may `bytes` more of areas come under RLIMIT_AS (counted in whole pages, as 2.6)? */
+  mayExpand(bytes: number): boolean {
+    const limit = this.limits[RLIMIT_AS]!.cur;
+    return limit === RLIM_INFINITY || (this.totalVm() + bytes) / PAGE_SIZE <= Math.floor(limit / PAGE_SIZE);
+  }
+
   findVma(va: number): Vma | null {
     va >>>= 0;
     for (const vma of this.vmas) if (va >= vma.start && va < vma.end) return vma;
@@ -281,13 +326,16 @@ export class AddressSpace {
   private growStack(va: number, userEsp: number | null): Vma | null {
     const above = this.vmas.find((v) => v.start > va);
     if (above === undefined || !above.growsDown) return null;
-    if (va < above.end - STACK_LIMIT) return null;
+    // acct_stack_growth: the area's new size within RLIMIT_STACK, its new pages within RLIMIT_AS
+    // (the current process's limits, read now: a setrlimit counts from the next fault).
+    const start = pageDown(va);
+    if (above.end - start > this.limits[RLIMIT_STACK]!.cur || !this.mayExpand(above.start - start)) return null;
     // Linux's check: an access far below the stack pointer is a wild pointer, not the stack growing
     // (PUSHA writes 32 bytes below ESP before ESP moves; ENTER up to 64 KiB).
     if (userEsp !== null && va + 65536 + 32 * 4 < userEsp >>> 0) return null;
     const below = this.vmas.filter((v) => v.end <= va).pop();
     if (below !== undefined && below.end > pageDown(va)) return null;
-    above.start = pageDown(va);
+    above.start = start;
     return above;
   }
 
@@ -420,6 +468,9 @@ export class AddressSpace {
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     child.mmapNext = this.mmapNext;
+    child.mmapCeiling = this.mmapCeiling;
+    child.startData = this.startData;
+    child.limits = this.limits;
     try {
       for (let slot = 0; slot < KERNEL_PDE_FIRST; slot++) {
         const pde = this.ram.read32(this.directory + slot * 4);

@@ -10,11 +10,14 @@
 // read() copies only what the file really has: `read(0, NULL, n)` at end of file returns 0, as on
 // Linux, which faults only when it copies a byte.
 
-import { fileLimit } from '../rlimit.ts';
+import { fileLimit, RLIM_INFINITY, RLIMIT_FSIZE } from '../rlimit.ts';
+import { sendSignal } from '../signals.ts';
+import { SIGXFSZ } from '../signal-numbers.ts';
+import { regularOps } from '../fs/vfs.ts';
 import type { Kernel, SyscallService } from '../kernel.ts';
-import { EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, ENOTDIR, ENOTTY, ENXIO, EOVERFLOW, ESPIPE } from '../layout.ts';
+import { EAGAIN, EBADF, EFAULT, EFBIG, EINVAL, EISDIR, ENOTDIR, ENOTTY, ENXIO, EOVERFLOW, ESPIPE } from '../layout.ts';
 import {
-  O_CLOEXEC, O_CREAT, O_LARGEFILE, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SETFL_MASK, type OpenFile,
+  O_APPEND, O_CLOEXEC, O_CREAT, O_LARGEFILE, O_NONBLOCK, O_PATH, O_TRUNC, O_WRONLY, SETFL_MASK, type OpenFile,
 } from '../fs/file.ts';
 import { isDir, direntType } from '../fs/inode.ts';
 import { makePipe } from '../fs/pipe.ts';
@@ -219,13 +222,41 @@ export function readInto(k: Kernel, file: OpenFile, buffer: number, count: numbe
   return data.length;
 }
 
-/** write `count` bytes from user memory: the count written, or -errno. */
-export function writeFrom(k: Kernel, file: OpenFile, buffer: number, count: number): number {
+/**
+ * RLIMIT_FSIZE, as 2.6's generic_write_checks and vmtruncate apply it to a regular file: how many
+ * of `count` bytes may go at `position` (cut to end at the limit), or — nothing fits, the position
+ * is at or past the limit — SIGXFSZ to the calling thread (send_sig: SI_USER from itself) and -EFBIG.
+ */
+export function fileSizeRoom(k: Kernel, position: number, count: number): number {
+  const task = k.task();
+  const limit = task.group.limits[RLIMIT_FSIZE]!.cur;
+  if (limit === RLIM_INFINITY) return count;
+  if (position >= limit) {
+    sendSignal(k, task, SIGXFSZ, { code: 0, pid: task.tgid, uid: task.credentials.uid, addr: 0 });
+    return -EFBIG;
+  }
+  return Math.min(count, limit - position);
+}
+
+/**
+ * How many of `count` bytes one write call may put in `file`: all of them, but for a regular file
+ * what RLIMIT_FSIZE leaves from where the write starts (the end, for O_APPEND). Checked once per
+ * call, as generic_write_checks is: a writev whose first buffer reaches the limit exactly writes it
+ * and stops, with no SIGXFSZ. As in 2.6, even 0 bytes at the limit are -EFBIG (today's Linux returns 0 first).
+ */
+function writeRoom(k: Kernel, file: OpenFile, count: number): number {
+  if (file.ops !== regularOps) return count;
+  return fileSizeRoom(k, (file.flags & O_APPEND) !== 0 ? file.inode.size() : file.offset, count);
+}
+
+/** write `count` bytes from user memory: the count written, or -errno (`sizeChecked`: writev checked the file size for all its buffers). */
+export function writeFrom(k: Kernel, file: OpenFile, buffer: number, count: number, sizeChecked = false): number {
   if (!file.writable()) return -EBADF;
   const write = file.ops.write;
   if (write === undefined) return -EINVAL;
   let total = 0;
-  const want = Math.min(count >>> 0, MAX_RW);
+  const want = sizeChecked ? Math.min(count >>> 0, MAX_RW) : writeRoom(k, file, Math.min(count >>> 0, MAX_RW));
+  if (want < 0) return want;
   while (total < want) {
     const n = Math.min(CHUNK, want - total);
     const bytes = copyFromUser(k, buffer + total, n);
@@ -271,15 +302,23 @@ function iovecs(k: Kernel, pointer: number, count: number): [number, number][] |
   return out;
 }
 
-function vectored(k: Kernel, fd: number, iov: number, count: number, one: (file: OpenFile, base: number, length: number) => number): number {
+/** readv/writev: one buffer after another; `room` may cut the whole transfer first (writev's RLIMIT_FSIZE). */
+function vectored(
+  k: Kernel, fd: number, iov: number, count: number, one: (file: OpenFile, base: number, length: number) => number,
+  room: (file: OpenFile, total: number) => number = (_file, total) => total,
+): number {
   const file = fileOf(k, fd);
   if (file === null) return -EBADF;
   const list = iovecs(k, iov, count);
   if (typeof list === 'number') return list;
+  const allowed = room(file, list.reduce((sum, [, length]) => sum + length, 0));
+  if (allowed < 0) return allowed;
   let total = 0;
   for (const [base, length] of list) {
     if (length === 0) continue;
-    const n = one(file, base, length);
+    const piece = Math.min(length, allowed - total);
+    if (piece === 0) break;
+    const n = one(file, base, piece);
     if (n < 0) return total > 0 ? total : n;
     total += n;
     if (n < length) break;
@@ -294,7 +333,7 @@ export const sys_readv: SyscallService = (k, regs) => {
 
 export const sys_writev: SyscallService = (k, regs) => {
   const [fd, iov, count] = regs.args();
-  return vectored(k, fd, iov, count, (file, base, length) => writeFrom(k, file, base, length));
+  return vectored(k, fd, iov, count, (file, base, length) => writeFrom(k, file, base, length, true), (file, total) => (file.writable() ? writeRoom(k, file, total) : total));
 };
 
 /** A 64-bit offset passed as two registers (low, high). */

@@ -6,7 +6,7 @@
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import {
-  EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, ERANGE, EROFS, EXDEV,
+  EACCES, EBADF, EBUSY, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, ERANGE, EROFS, EXDEV,
 } from '../layout.ts';
 import { isDir, isLink, isRegular, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFBLK, S_IFSOCK, type Inode } from '../fs/inode.ts';
 import { isWithin, lookupChild, pathName, permitted, samePath, type Path } from '../fs/path.ts';
@@ -15,7 +15,7 @@ import {
   removeName, walkContext,
 } from '../fs/vfs.ts';
 import { Struct, copyToUser, readWords, userPath, FAULT } from './user.ts';
-import { fileOf } from './fs-io.ts';
+import { fileOf, fileSizeRoom } from './fs-io.ts';
 
 const NS = 1_000_000_000n;
 const split = (t: bigint): [number, number] => [Number(t / NS), Number(t % NS)];
@@ -394,25 +394,29 @@ export const sys_fchownat: SyscallService = (k, regs) => {
   return chown(k.task(), statTarget(k, dirfd, path, flags), uid, gid, true);
 };
 
-function truncate(task: Task, inode: Inode | number, length: number, viaFd: boolean): number {
+function truncate(k: Kernel, inode: Inode | number, length: number, viaFd: boolean): number {
   if (typeof inode === 'number') return inode;
+  const task = k.task();
   if (length < 0) return -EINVAL;
   if (isDir(inode.mode)) return -EISDIR;
   if (!isRegular(inode.mode)) return -EINVAL;
   if (inode.sb.readOnly) return -EROFS;
   if (!viaFd && !permitted(inode, walkContext(task).who, 2)) return -EACCES;
+  // vmtruncate: growing a file past RLIMIT_FSIZE is SIGXFSZ and -EFBIG (shrinking always may).
+  // (A file of `length` bytes has its last byte at length - 1: a length equal to the limit is allowed.)
+  if (length > inode.size() && fileSizeRoom(k, length - 1, 1) < 0) return -EFBIG;
   return inode.truncate(length);
 }
 
 const offset64 = (low: number, high: number): number => (high | 0) * 0x100000000 + (low >>> 0);
 
-export const sys_truncate: SyscallService = (k, regs) => truncate(k.task(), statTarget(k, AT_FDCWD, regs.get('ebx'), 0), regs.get('ecx') | 0, false);
-export const sys_truncate64: SyscallService = (k, regs) => truncate(k.task(), statTarget(k, AT_FDCWD, regs.get('ebx'), 0), offset64(regs.get('ecx'), regs.get('edx')), false);
+export const sys_truncate: SyscallService = (k, regs) => truncate(k, statTarget(k, AT_FDCWD, regs.get('ebx'), 0), regs.get('ecx') | 0, false);
+export const sys_truncate64: SyscallService = (k, regs) => truncate(k, statTarget(k, AT_FDCWD, regs.get('ebx'), 0), offset64(regs.get('ecx'), regs.get('edx')), false);
 function ftruncate(k: Kernel, fd: number, length: number): number {
   const file = fileOf(k, fd);
   if (file === null) return -EBADF;
   if (!file.writable()) return -EINVAL;
-  return truncate(k.task(), file.inode, length, true);
+  return truncate(k, file.inode, length, true);
 }
 export const sys_ftruncate: SyscallService = (k, regs) => ftruncate(k, regs.get('ebx'), regs.get('ecx') | 0);
 export const sys_ftruncate64: SyscallService = (k, regs) => ftruncate(k, regs.get('ebx'), offset64(regs.get('ecx'), regs.get('edx')));

@@ -46,6 +46,8 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_getgid16: identity.sys_getgid,
   sys_getegid16: identity.sys_getegid,
   sys_newuname: identity.sys_newuname,
+  sys_setuid: identity.sys_setuid,
+  sys_setuid16: identity.sys_setuid16,
 
   sys_brk: memory.sys_brk,
   sys_mmap_pgoff: memory.sys_mmap_pgoff,

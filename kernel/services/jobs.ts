@@ -11,6 +11,8 @@ import type { Task } from '../task.ts';
 import { EACCES, EINVAL, EPERM, ESRCH } from '../layout.ts';
 import { queueSignal, SI_KERNEL } from '../signals.ts';
 import { Struct, copyToUser, readWords, FAULT } from './user.ts';
+import { RLIM_INFINITY, RLIMIT_CPU } from '../rlimit.ts';
+import { SIGKILL, SIGXCPU } from '../signal-numbers.ts';
 
 const HZ = 100;
 const NS = 1_000_000_000n;
@@ -138,6 +140,34 @@ export const sys_setitimer: SyscallService = (k, regs) => {
   arm(k, task, value, interval);
   return 0;
 };
+
+// ---- RLIMIT_CPU ----
+
+/**
+ * At each tick, for the task it landed on (2.6's run_posix_cpu_timers, check_process_timers): the
+ * process's CPU time — user and system ticks of all its threads, in whole seconds — against
+ * RLIMIT_CPU. At the hard limit SIGKILL; at the soft limit SIGXCPU, and the soft limit goes up by a
+ * second (while below the hard one), so a process that catches it gets another every second. Both
+ * are SEND_SIG_PRIV (SI_KERNEL) to the whole process; an unlimited soft limit checks nothing, not
+ * even the hard one. (Today's Linux arms a CPU timer instead of looking at each tick, to the same
+ * effect; it counts the ticks of threads that have exited, which gate86 does not keep.)
+ */
+export function checkCpuLimit(k: Kernel, task: Task): void {
+  const limit = task.group.limits[RLIMIT_CPU]!;
+  if (limit.cur === RLIM_INFINITY) return;
+  let ticks = 0;
+  for (const thread of task.group.threads) ticks += thread.userTicks + thread.systemTicks;
+  const seconds = Math.floor(ticks / HZ);
+  const info = { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 };
+  if (seconds >= limit.max) {
+    queueSignal(k, task, SIGKILL, info);
+    return;
+  }
+  if (seconds >= limit.cur) {
+    queueSignal(k, task, SIGXCPU, info);
+    if (limit.cur < limit.max) task.group.limits[RLIMIT_CPU] = { cur: limit.cur + 1, max: limit.max };
+  }
+}
 
 // ---- process times ----
 

@@ -5,6 +5,11 @@
 // Memory is accounted against the machine's RAM (`--mem`) the way Linux's default overcommit
 // heuristic does it: one request for more than the machine could ever hold is refused with
 // -ENOMEM at once; smaller ones succeed, and a fault that finds no frame left is the OOM killer's.
+//
+// The process's resource limits (kernel/rlimit.ts) as Linux 2.6 applies them: RLIMIT_AS bounds the
+// areas' total size (may_expand_vm: mmap, brk, mremap's growth, the stack's growth are -ENOMEM, a
+// fault SIGSEGV), RLIMIT_DATA the heap and data segment (brk - start_data), and RLIMIT_STACK at exec
+// where mmap's room ends (address-space.ts mmapBase).
 
 import type { Kernel, SyscallService } from '../kernel.ts';
 import { EACCES, EBADF, EFAULT, EINVAL, ENODEV, ENOMEM, EOVERFLOW, PAGE_SIZE, TASK_SIZE } from '../layout.ts';
@@ -13,7 +18,8 @@ import { isRegular, S_IFCHR, S_IFMT } from '../fs/inode.ts';
 import { DEV_ZERO } from '../fs/devices.ts';
 import { O_APPEND } from '../fs/file.ts';
 import { pathName } from '../fs/path.ts';
-import { STACK_LIMIT, TASK_UNMAPPED_BASE, type AddressSpace } from '../mm/address-space.ts';
+import { TASK_UNMAPPED_BASE, type AddressSpace } from '../mm/address-space.ts';
+import { RLIM_INFINITY, RLIMIT_DATA } from '../rlimit.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, closeVma, sliceVma, type Vma } from '../mm/vma.ts';
 import { SharedAnonymous } from '../mm/shmem.ts';
 
@@ -29,8 +35,6 @@ const MADV_DONTNEED = 4;
 const MS_ASYNC = 1;
 const MS_INVALIDATE = 2;
 const MS_SYNC = 4;
-/** Where mmap must stop: below the stack's whole reach (RLIMIT_STACK under TASK_SIZE). */
-const MMAP_LIMIT = TASK_SIZE - STACK_LIMIT;
 
 /** Linux's __vm_enough_memory in heuristic mode: is `bytes` more than the machine's RAM? */
 function tooBig(k: Kernel, bytes: number): boolean {
@@ -50,7 +54,13 @@ export const sys_brk: SyscallService = (k, regs) => {
   const oldEnd = pageUp(task.brk);
   const newEnd = pageUp(wanted);
   if (newEnd > oldEnd) {
-    if (tooBig(k, newEnd - task.brkStart) || space.overlaps(oldEnd, newEnd) || newEnd > MMAP_LIMIT) return task.brk;
+    // 2.6's sys_brk: RLIMIT_DATA on the data segment and heap together (today's Linux counts the
+    // heap plus the file-backed data, end_data - start_data, leaving out the bss; since 4.7 it also
+    // bounds private writable mmaps, which 2.6 does not), then do_brk's may_expand_vm (RLIMIT_AS).
+    const dataLimit = task.group.limits[RLIMIT_DATA]!.cur;
+    if (dataLimit !== RLIM_INFINITY && wanted - space.startData > dataLimit) return task.brk;
+    if (tooBig(k, newEnd - task.brkStart) || space.overlaps(oldEnd, newEnd) || newEnd > space.mmapCeiling) return task.brk;
+    if (!space.mayExpand(newEnd - oldEnd)) return task.brk;
     const heap = heapVma(space);
     if (heap !== null && heap.end === oldEnd) heap.end = newEnd;
     else space.insertVma({ start: oldEnd, end: newEnd, read: true, write: true, exec: space.readImpliesExec, shared: false, growsDown: false, name: '[heap]', file: null });
@@ -108,11 +118,12 @@ export const sys_mmap_pgoff: SyscallService = (k, regs) => {
   } else {
     // A hint is taken when the range is free; otherwise the lowest gap above TASK_UNMAPPED_BASE.
     const hint = pageUp(addr);
-    start = hint !== 0 && hint + size <= MMAP_LIMIT && !space.overlaps(hint, hint + size) ? hint : space.findGap(size, TASK_UNMAPPED_BASE, MMAP_LIMIT);
-    if (start < 0) {
-      mapped?.pages.close(k.frames);
-      return -ENOMEM;
-    }
+    start = hint !== 0 && hint + size <= space.mmapCeiling && !space.overlaps(hint, hint + size) ? hint : space.findGap(size, TASK_UNMAPPED_BASE, space.mmapCeiling);
+  }
+  // do_mmap_pgoff's may_expand_vm, after a MAP_FIXED mapping's old pages went (as in 2.6: they stay gone).
+  if (start < 0 || !space.mayExpand(size)) {
+    mapped?.pages.close(k.frames);
+    return -ENOMEM;
   }
   // A file's pages; or for MAP_SHARED|MAP_ANONYMOUS a fresh in-memory object (Linux's
   // shmem_zero_setup), whose pages stay one set of frames for every process that inherits the
@@ -180,7 +191,9 @@ export const sys_mremap: SyscallService = (k, regs) => {
     space.unmap(old + newSize, old + oldSize);
     return old;
   }
-  const inPlace = (flags & MREMAP_FIXED) === 0 && old + oldSize === vma.end && old + newSize <= MMAP_LIMIT && !space.overlaps(old + oldSize, old + newSize);
+  // Growing (in place or by a move) is may_expand_vm's to allow: RLIMIT_AS counts the new pages.
+  if (newSize > oldSize && !space.mayExpand(newSize - oldSize)) return -ENOMEM;
+  const inPlace = (flags & MREMAP_FIXED) === 0 && old + oldSize === vma.end && old + newSize <= space.mmapCeiling && !space.overlaps(old + oldSize, old + newSize);
   if (inPlace) {
     vma.end = old + newSize;
     return old;
@@ -192,7 +205,7 @@ export const sys_mremap: SyscallService = (k, regs) => {
     if (target + newSize > TASK_SIZE || (target < old + oldSize && target + newSize > old)) return -EINVAL;
     space.unmap(target, target + newSize);
   } else {
-    target = space.findGap(newSize, TASK_UNMAPPED_BASE, MMAP_LIMIT);
+    target = space.findGap(newSize, TASK_UNMAPPED_BASE, space.mmapCeiling);
     if (target < 0) return -ENOMEM;
   }
   const moved = sliceVma(vma, old, old + Math.min(oldSize, newSize));

@@ -18,7 +18,7 @@ import { signalGroup } from '../signals.ts';
 import { disassociate } from '../tty/console.ts';
 import { SIGCONT, SIGHUP } from '../signal-numbers.ts';
 import { traceTaskExit } from '../ptrace.ts';
-import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE, type Rlimit } from '../rlimit.ts';
+import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_CPU, RLIMIT_NOFILE, type Rlimit } from '../rlimit.ts';
 
 /**
  * A task lets go of its address space: it exits, or execs another program (Linux's mm_release).
@@ -279,7 +279,10 @@ function setLimit(target: Task, resource: number, wanted: Rlimit, privileged: bo
   const old = target.group.limits[resource]!;
   if (resource === RLIMIT_NOFILE && wanted.max > NR_OPEN) return -EPERM;
   if (wanted.max > old.max && !privileged) return -EPERM;
-  target.group.limits[resource] = { cur: wanted.cur >>> 0, max: wanted.max >>> 0 };
+  // 2.6's sys_setrlimit: a soft RLIMIT_CPU of 0 becomes 1 second, since 0 meant "never set" to its
+  // CPU-timer code (today's Linux keeps the 0, and the limit fires at once).
+  const cur = resource === RLIMIT_CPU && wanted.cur === 0 ? 1 : wanted.cur >>> 0;
+  target.group.limits[resource] = { cur, max: wanted.max >>> 0 };
   return 0;
 }
 

@@ -10,7 +10,7 @@
 // (or stop, or continue) wakes it and wait4 runs again, finding the zombie. A signal ends the sleep with -ERESTARTSYS, so a
 // handler with SA_RESTART sees the call restarted through its own door (fidelity point 10).
 
-import { copyLimits, RLIMIT_NPROC } from '../rlimit.ts';
+import { copyLimits, RLIMIT_NPROC, RLIMIT_STACK } from '../rlimit.ts';
 import type { Kernel, SyscallService } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { EACCES, EAGAIN, ECHILD, EFAULT, EINVAL, ENOMEM, ERESTARTSYS, ESLEEPING, ETXTBSY, PT_REGS_SIZE, THREAD_SIZE, TI_KERNEL_ESP, TI_TASK,
@@ -88,6 +88,7 @@ function copyProcess(k: Kernel, regs: PtRegs, flags: number, stack: number): Tas
   } else {
     child.exitSignal = flags & CSIGNAL;
     child.group.limits = copyLimits(parent.group.limits);
+    if ((flags & CLONE_VM) === 0) child.space.limits = child.group.limits;
     if ((flags & CLONE_PARENT) !== 0) child.ppid = parent.ppid;
   }
   parent.tls.forEach((d, i) => { child.tls[i] = d === null ? null : { ...d }; });
@@ -117,9 +118,14 @@ function taskLimitReached(k: Kernel, parent: Task): number {
   if (k.tasks.size >= k.kernelStacks.capacity) return -EAGAIN;
   const { uid, euid } = parent.credentials;
   if (euid === 0 || uid === 0) return 0;
+  return userTasks(k, uid) >= parent.group.limits[RLIMIT_NPROC]!.cur ? -EAGAIN : 0;
+}
+
+/** The tasks (threads too, as Linux's user->processes) whose real uid is `uid`: what RLIMIT_NPROC counts. */
+export function userTasks(k: Kernel, uid: number): number {
   let owned = 0;
   for (const task of k.tasks.values()) if (task.credentials.uid === uid) owned++;
-  return owned >= parent.group.limits[RLIMIT_NPROC]!.cur ? -EAGAIN : 0;
+  return owned;
 }
 
 /** Remove a child that could not be finished (a bad CLONE_SETTLS pointer): nothing of it stays. */
@@ -331,6 +337,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   try {
     loaded = loadProgram(k.ram, k.frames, k.kernelDirectory(), {
       image: image.bytes, path, argv, envp, credentials: task.credentials, hwcap: k.hwcap(), random: k.host.random(16), file: image.pages,
+      stackLimit: task.group.limits[RLIMIT_STACK]!.cur,
     });
   } catch (error) {
     if (error instanceof ExecError) return -error.errno;
@@ -339,6 +346,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   releaseMm(k, task);                              // robust futexes, clear_child_tid, a vfork parent
   const old = task.space;
   task.space = loaded.space;
+  task.space.limits = task.group.limits;
   k.activate(task);
   old.release();
   task.brkStart = task.brk = loaded.brk;

@@ -13,6 +13,7 @@ import { restartSyscall } from '../../kernel/signals.ts';
 import { readElf } from '../../vm/elf/reader.ts';
 import { ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, EINTR, VSYSCALL_SYSENTER_RETURN } from '../../kernel/layout.ts';
 import { buildTestProgram } from './support.ts';
+import { STACK_LIMIT } from '../../kernel/rlimit.ts';
 
 function setup(): { ram: Ram; frames: FrameAllocator; kernelDirectory: number } {
   const ram = new Ram(new Uint8Array(16 << 20));
@@ -30,7 +31,7 @@ const random = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 function load() {
   const s = setup();
   const result = loadProgram(s.ram, s.frames, s.kernelDirectory, {
-    image, path: '/bin/regs', argv: ['regs', 'one'], envp: ['HOME=/'], credentials, hwcap: 0x8afb, random,
+    image, path: '/bin/regs', argv: ['regs', 'one'], envp: ['HOME=/'], credentials, hwcap: 0x8afb, random, stackLimit: STACK_LIMIT,
   });
   return { ...s, result };
 }
@@ -140,7 +141,7 @@ test('a program too big for guest memory is an ExecError (ENOMEM), and every fra
   const index = elf.segments.findIndex((seg) => seg.type === 1 && (seg.flags & 2) !== 0);
   view.setUint32(elf.phoff + index * 32 + 20, 64 << 20, true);        // p_memsz
   const error = t.throws(() => loadProgram(s.ram, s.frames, s.kernelDirectory, {
-    image: patched, path: 'big', argv: ['big'], envp: [], credentials, hwcap: 0, random,
+    image: patched, path: 'big', argv: ['big'], envp: [], credentials, hwcap: 0, random, stackLimit: STACK_LIMIT,
   }), { instanceOf: ExecError });
   t.is(error?.errno, 12);
   t.is(s.frames.available, before);

@@ -3,7 +3,9 @@
 // every process of the bomb is reaped, no frame or kernel stack is left behind, and the next program
 // runs. Not run on the oracle: a fork bomb on the host is the thing this guards against.
 import test from 'ava';
-import { glibcProgram, runOnGate86 } from './support.ts';
+import { spawnSync } from 'node:child_process';
+import { glibcProgram, root, runOnGate86 } from './support.ts';
+import { busyboxPath } from './busybox-support.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 
 test('a fork bomb (each process forks until fork fails) ends with EAGAIN, every task reaped, frames and kernel stacks back to where they were, and the next run works', (t) => {
@@ -43,4 +45,36 @@ test('a fork bomb (each process forks until fork fails) ends with EAGAIN, every 
   t.is(after!.stacks, before!.stacks, 'every kernel stack came back');
   const next = runOnGate86(glibcProgram('glibc-rlimit'), [], { input: () => 'end' });
   t.is(next.status, 0, 'the next run works');
+});
+
+/**
+ * The shell's fork bomb, in busybox ash as gate86's root: each call of bomb starts two more in a
+ * background pipeline and returns. The task table fills and fork fails (EAGAIN: ash says "can't
+ * fork"); processes that cannot fork end, so the bomb dies out or — if it is still going when the
+ * first shell's builtin-only count is done — kill -9 -1 ends it. Then a fork and exec run again in the
+ * same machine, and the next `gate86 run` works. `gate86 run --timeout` bounds it all.
+ */
+const BOMB = `bomb() { bomb | bomb & }
+bomb
+i=0; while [ $i -lt 100 ]; do i=$((i+1)); done
+kill -9 -1 2>/dev/null
+wait
+/bin/busybox echo "after the bomb: fork and exec work"`;
+
+function gate86Run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/gate86.ts', 'run', ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, input: '' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('the shell fork bomb in busybox ash (gate86 run --timeout 200): "can\'t fork" errors, then fork and exec work again in the same machine, and the next gate86 run works', (t) => {
+  const busybox = busyboxPath();
+  const bomb = gate86Run(['--timeout', '200', busybox, 'sh', '-c', BOMB]);
+  const failures = bomb.stderr.split('can\'t fork: Resource temporarily unavailable').length - 1;
+  t.log(`${failures} "can't fork" messages`);
+  t.true(failures > 0, bomb.stderr.slice(-500));
+  t.is(bomb.stdout, 'after the bomb: fork and exec work\n', bomb.stderr.slice(-500));
+  t.is(bomb.status, 0);
+  const next = gate86Run([busybox, 'echo', 'next run']);
+  t.is(next.stdout, 'next run\n', next.stderr);
+  t.is(next.status, 0);
 });
