@@ -248,10 +248,12 @@ setup_pit:
 check_fpu:
 	/* CR0 as Linux runs: MP (WAIT obeys TS), NE (x87 errors are #MF), EM clear (an FPU is there),
 	 * and TS set, as cpu_init's stts(): no task owns the FPU yet, so the first FPU instruction of
-	 * any task is #NM and loads that task's state (kernel/fpu.ts). */
+	 * any task is #NM and loads that task's state (kernel/fpu.ts). AM too (2.6's head.S sets it on
+	 * every 486 and later: "set AM, WP, NE and MP"): a user program that sets EFLAGS.AC gets #AC,
+	 * SIGBUS, for a misaligned access; the kernel's own, at CPL 0, are never checked. */
 	movl	%cr0, %eax
 	andl	$~CR0_EM, %eax
-	orl	$(CR0_MP + CR0_NE + CR0_TS), %eax
+	orl	$(CR0_MP + CR0_NE + CR0_TS + CR0_AM), %eax
 	movl	%eax, %cr0
 	movl	boot_cpu_data + X86_CAPABILITY, %edx
 	testl	$((1 << X86_FEATURE_FXSR_BIT) | (1 << X86_FEATURE_XMM_BIT)), %edx

@@ -76,9 +76,9 @@ const REP_CHUNK = 65536;
  * a backward copy...). Each run updates ECX/ESI/EDI as the element loop would.
  */
 function blockTransfer(cpu: Cpu, op: Op): boolean {
-  if ((cpu.flags & DF) !== 0 || op.addressSize !== 32 || (cpu.segFast[ES]! & FAST_WRITE) === 0) return false;
+  if ((cpu.flags & DF) !== 0 || op.addressSize !== 32 || (cpu.segDataFast[ES]! & FAST_WRITE) === 0) return false;
   const movs = op.kind === MOVS;
-  if (movs && (cpu.segFast[op.seg]! & FAST_READ) === 0) return false;
+  if (movs && (cpu.segDataFast[op.seg]! & FAST_READ) === 0) return false;
   const bytes = op.size >> 3;
   const r = cpu.regs;
   const tlb = cpu.tlb;
