@@ -464,8 +464,28 @@ export class Cpu {
       this.segmentFault(seg);
     }
     const linear = (this.segBase[seg]! + offset) | 0;
-    if (this.alignmentChecking && (linear & alignmentMask(size)) !== 0) this.raise(Vector.AC, 0);
+    if (this.alignmentChecking && (linear & alignmentMask(size)) !== 0) this.misaligned(linear, size, write);
     return linear;
+  }
+
+  /**
+   * #AC for a misaligned access, after its page translation: a data page fault comes first (the SDM
+   * lists #PF before #AC among an instruction's faults, and the host CPU agrees: a misaligned load
+   * from an unmapped page is #PF).
+   */
+  private misaligned(linear: number, size: number, write: boolean): never {
+    this.translateData(linear, size, write);
+    return this.raise(Vector.AC, 0);
+  }
+
+  /**
+   * Translate the page(s) of a data access of `size` bytes, raising #PF as the access would, without
+   * accessing: for an instruction with two memory operands under alignment checking (MOVS, CMPS),
+   * whose page faults all come before its #AC.
+   */
+  translateData(linear: number, size: number, write: boolean): void {
+    this.physicalFor(linear, write);
+    if ((linear & 0xfff) + size - 1 > 0xfff) this.physicalFor(((linear | 0xfff) + 1) | 0, write);
   }
 
   /**
@@ -473,7 +493,8 @@ export class Cpu {
    * m80 read as dwords and a word, FBLD's ten bytes): the pieces would each pass, the operand must not.
    */
   checkAlignment(seg: number, offset: number, size: number): void {
-    if (this.alignmentChecking && ((this.segBase[seg]! + offset) & alignmentMask(size)) !== 0) this.raise(Vector.AC, 0);
+    const linear = (this.segBase[seg]! + offset) | 0;
+    if (this.alignmentChecking && (linear & alignmentMask(size)) !== 0) this.misaligned(linear, size, false);
   }
 
   private segmentFault(seg: number): never {

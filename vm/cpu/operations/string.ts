@@ -25,6 +25,7 @@ function advance(cpu: Cpu, reg: number, op: Op, delta: number): void {
 /** One element of the string operation. Returns false when a REPE/REPNE condition ends the loop. */
 function step(cpu: Cpu, op: Op, delta: number): void {
   const bits = op.size;
+  if (cpu.alignmentChecking && (op.kind === MOVS || op.kind === CMPS)) bothOperandsTranslated(cpu, op);
   switch (op.kind) {
     case MOVS: {
       const v = cpu.readSized(op.seg, index(cpu, ESI, op), bits);
@@ -56,6 +57,17 @@ function step(cpu: Cpu, op: Op, delta: number): void {
       break;
     }
   }
+}
+
+/**
+ * Under alignment checking, MOVS and CMPS translate both operands before either is checked for
+ * alignment: a page fault on the second beats #AC on the first, as on the host CPU (cmpsl with a
+ * misaligned ESI and an unmapped EDI is #PF). Segment checks still come first, in the accesses.
+ */
+function bothOperandsTranslated(cpu: Cpu, op: Op): void {
+  const bytes = op.size >> 3;
+  cpu.translateData((cpu.segBase[op.seg]! + index(cpu, ESI, op)) | 0, bytes, false);
+  cpu.translateData((cpu.segBase[ES]! + index(cpu, EDI, op)) | 0, bytes, op.kind === MOVS);
 }
 
 function once(cpu: Cpu, op: Op): void {
