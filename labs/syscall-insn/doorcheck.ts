@@ -88,3 +88,36 @@ int main(void)
 	return 0;
 }
 `;
+
+/** The program of the TF check: a SYSCALL with EFLAGS.TF set, as test/kernel/programs/tf.S does for SYSENTER. */
+export const TFSYSCALL_C = `/*
+ * tfsyscall: set EFLAGS.TF with popf right before SYSCALL (docs/labs/syscall-insn.md). TF takes
+ * effect after the next instruction, so the single-step trap comes after SYSCALL: at CPL 0, with
+ * ESP still the user's. The kernel must move to its own stack, clear TF and finish the call.
+ * Natively (on Intel, or without the door) this SYSCALL is #UD: SIGILL.
+ */
+#include "lib/libc.h"
+
+/* long tf_syscall(long number): the syscall stub's pushes, TF on, syscall; SYSCALL_RETURN returns. */
+long tf_syscall(long number);
+__asm__(
+	".text\\n"
+	".globl tf_syscall\\n"
+	"tf_syscall:\\n"
+	"	movl 4(%esp), %eax\\n"
+	"	pushl %ecx\\n"
+	"	pushl %ebp\\n"
+	"	movl %ecx, %ebp\\n"
+	"	pushfl\\n"
+	"	orl $0x100, (%esp)\\n"
+	"	popfl\\n"
+	"	syscall\\n"		/* returns to SYSCALL_RETURN: pop %ebp; pop %ecx; ret — to our caller */
+	"	ud2\\n");
+
+int main(void)
+{
+	long r = tf_syscall(__NR_getpid);
+	printf("getpid through syscall with TF set: %s\\n", r == getpid() ? "right" : "wrong");
+	return 0;
+}
+`;

@@ -7,7 +7,7 @@
 import { check, fail, verdict, type LabContext, type LabDefinition } from '../lab.ts';
 import { bootDecisions, outputMatches, tracedCalls } from '../checks.ts';
 import { READAGAIN_C } from '../programs.ts';
-import { DOORCHECK_C } from './doorcheck.ts';
+import { DOORCHECK_C, TFSYSCALL_C } from './doorcheck.ts';
 import { MSR_EFER, MSR_STAR, VSYSCALL_ENTRY, VSYSCALL_SYSCALL_RETURN, __KERNEL_CS, __USER_CS } from '../../kernel/layout.ts';
 
 /**
@@ -43,6 +43,9 @@ export const STARTER_ENTRY = `syscall_entry:
 	 * pending. Nothing reaches this code until enable_syscall_cpu writes STAR and EFER.SCE.
 	 */
 	ud2
+	.globl	syscall_past_esp
+syscall_past_esp:			/* debug (below) resumes a single-stepped SYSCALL here, ECX = the user ESP: */
+	ud2				/* the instruction after your stack switch */
 `;
 export const STARTER_ENABLE_SYSCALL_CPU = `enable_syscall_cpu:
 	/*
@@ -88,6 +91,7 @@ export const syscallInsnLab: LabDefinition = {
     { file: 'kernel/arch/x86/head.S', ...ENABLE_SYSCALL_CPU_REGION, replace: STARTER_ENABLE_SYSCALL_CPU },
     { file: 'userland/doorcheck.c', text: DOORCHECK_C },
     { file: 'userland/readagain.c', text: READAGAIN_C },
+    { file: 'userland/tfsyscall.c', text: TFSYSCALL_C },
   ],
   hints: [
     'Three places and a switch: enable_syscall_cpu (head.S) writes STAR and EFER.SCE, syscall_entry (entry.S) is where SYSCALL lands, vsyscall-syscall.S is what user code calls; SYSCALL_DOOR 1 at the top of head.S calls enable_syscall_cpu at boot.',
@@ -170,6 +174,12 @@ export const syscallInsnLab: LabDefinition = {
         if (!(reads.length === 2 && reads.every((c) => c.door === 'syscall'))) return fail(`reads: ${reads.map((c) => `${c.result} [${c.door}]`).join(', ')}`);
         const n = await ctx.harness({ cpu: 'athlon-xp', program: 'build/userland/readagain.elf', args: ['vsyscall', 'norestart'], reads: ['interrupt', 'again\n'] });
         return outputMatches(n, [/^read through vsyscall, norestart: -4 \(the handler ran 1 time\)$/m]);
+      }),
+    check('a SYSCALL made with EFLAGS.TF set (the single-step trap lands on syscall_entry, on the user\'s stack) still finishes the call',
+      'entry.S\'s debug moves the trap to tss.esp0 with ECX = the user ESP and resumes at syscall_past_esp: that label must follow your stack switch (movl %esp,%ecx; movl init_tss + TSS_ESP0,%esp)',
+      async (ctx) => {
+        const r = await ctx.run({ cpu: 'athlon-xp', program: 'build/userland/tfsyscall.elf' });
+        return outputMatches(r, [/^getpid through syscall with TF set: right$/m]);
       }),
     check('every other CPU as before: pentium3 and an Intel-branded copy of the Athlon get sysenter and three wrmsr, pentium-pro int $0x80 and none',
       'the door is AMD\'s (Linux x86-64 opens it in init_amd only): test the vendor and CPUID 0x80000001 EDX bit 11 before any wrmsr',

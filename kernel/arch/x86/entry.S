@@ -502,23 +502,43 @@ TRAP_NO_ERROR(machine_check, do_machine_check)
 TRAP_NO_ERROR(simd_coprocessor_error, do_simd_coprocessor_error)
 
 /*
- * #DB on the first instruction of sysenter_entry (fidelity 3). A user who set EFLAGS.TF and then
- * executed SYSENTER gets a single-step trap after SYSENTER itself: at CPL 0, so without a stack
- * switch, on the 256-byte "stack" at the TSS's end, before `movl TSS_ESP0_OFFSET(%esp),%esp` ran.
- * Do what that instruction would have done, then pretend the trap hit the next one:
+ * #DB on the first instruction of sysenter_entry (fidelity 3), or of syscall_entry (below). A user
+ * who set EFLAGS.TF and then executed SYSENTER gets a single-step trap after SYSENTER itself: at
+ * CPL 0, so without a stack switch, on the 256-byte "stack" at the TSS's end, before
+ * `movl TSS_ESP0_OFFSET(%esp),%esp` ran. Do what that instruction would have done, then pretend
+ * the trap hit the next one:
  *   (%esp) = EIP = sysenter_entry, 4(%esp) = CS = __KERNEL_CS, 8(%esp) = EFLAGS   (12 bytes)
  * so the TSS end is at %esp + 12 and tss.esp0 at TSS_ESP0_OFFSET + 12(%esp).
  */
 	.globl	debug
 debug:
 	cmpl	$sysenter_entry, 0(%esp)
-	jne	.Ldebug_stack_ok
+	jne	.Ldebug_syscall
 	cmpl	$__KERNEL_CS, 4(%esp)
 	jne	.Ldebug_stack_ok
 	movl	(TSS_ESP0_OFFSET + 12)(%esp), %esp
 	pushfl					/* a frame as if the trap had hit sysenter_past_esp */
 	pushl	$__KERNEL_CS
 	pushl	$sysenter_past_esp
+	jmp	.Ldebug_stack_ok
+/*
+ * The same corner for AMD's door: legacy-mode SYSCALL keeps TF too, and switches no stack at all, so
+ * the trap frame (12 bytes) went onto the USER's stack, below the stub's pushes. Do what
+ * syscall_entry's first two instructions would have done — ECX = the user ESP (the frame's top),
+ * ESP = tss.esp0 — and pretend the trap hit syscall_past_esp. (ECX held only the return EIP, which
+ * syscall_entry does not use.) A user ESP the CPU cannot push to is beyond repair here: that #PF
+ * pushes onto the same stack and the machine double-faults, one reason i386 Linux left SYSCALL alone.
+ */
+.Ldebug_syscall:
+	cmpl	$syscall_entry, 0(%esp)
+	jne	.Ldebug_stack_ok
+	cmpl	$__KERNEL_CS, 4(%esp)
+	jne	.Ldebug_stack_ok
+	leal	12(%esp), %ecx
+	movl	init_tss + TSS_ESP0, %esp
+	pushfl					/* a frame as if the trap had hit syscall_past_esp */
+	pushl	$__KERNEL_CS
+	pushl	$syscall_past_esp
 .Ldebug_stack_ok:
 	pushl	$0
 	pushl	$do_debug
