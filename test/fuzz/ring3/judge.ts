@@ -116,6 +116,7 @@ const MXCSR_DAZ = 0x40;
 function faultExcuse(c: Ring3Case, cpu: string, faults: readonly string[]): string | null {
   const first = faults.map(parseFault).find((f) => f !== null) ?? null;
   if (first !== null && first.name === 'general_protection') return mxcsrMaskExcuse(c, cpu, first);
+  if (first !== null && first.name === 'alignment_check') return umipExcuse(c, first);
   if (first === null || first.name !== 'invalid_op') return null;
   const bytes = bytesAt(c, first.eip);
   if (bytes === null) return null;
@@ -150,6 +151,19 @@ function mxcsrMaskExcuse(c: Ring3Case, cpu: string, fault: TracedFault): string 
   const operation = insn.form?.operation;
   if (operation !== 'ldmxcsr' && operation !== 'fxrstor') return null;
   return `${insn.form!.mnemonic} of an MXCSR with DAZ: the ${cpu} model's MXCSR_MASK lacks it (#GP), the host's has it`;
+}
+
+/**
+ * SGDT or SIDT with EFLAGS.AC to a misaligned address: #AC by the SDM's alignment table (the
+ * register image wants 4), where the host CPU has UMIP, so its kernel catches the #GP and writes a
+ * made-up image itself, checking no alignment.
+ */
+function umipExcuse(c: Ring3Case, fault: TracedFault): string | null {
+  const bytes = bytesAt(c, fault.eip);
+  if (bytes === null) return null;
+  const operation = decode(bytes, 0, Math.min(bytes.length, 15), true).form?.operation;
+  if (operation !== 'sgdt' && operation !== 'sidt') return null;
+  return `${operation.toUpperCase()} with AC to a misaligned address: #AC by the SDM, emulated by the host kernel (UMIP) with no alignment check`;
 }
 
 /**
