@@ -117,6 +117,7 @@ function faultExcuse(c: Ring3Case, cpu: string, faults: readonly string[]): stri
   const first = faults.map(parseFault).find((f) => f !== null) ?? null;
   if (first !== null && first.name === 'general_protection') return mxcsrMaskExcuse(c, cpu, first);
   if (first !== null && first.name === 'alignment_check') return umipExcuse(c, first);
+  if (first !== null && first.name !== 'invalid_op') { const excuse = repeatPrefixExcuse(c, first); if (excuse !== null) return excuse; }
   if (first === null || first.name !== 'invalid_op') return null;
   const bytes = bytesAt(c, first.eip);
   if (bytes === null) return null;
@@ -151,6 +152,23 @@ function mxcsrMaskExcuse(c: Ring3Case, cpu: string, fault: TracedFault): string 
   const operation = insn.form?.operation;
   if (operation !== 'ldmxcsr' && operation !== 'fxrstor') return null;
   return `${insn.form!.mnemonic} of an MXCSR with DAZ: the ${cpu} model's MXCSR_MASK lacks it (#GP), the host's has it`;
+}
+
+/**
+ * F3 or F2 on 0F AE with a memory operand (FXSAVE, FXRSTOR, LDMXCSR, STMXCSR, CLFLUSH): today's SDM
+ * marks these forms NP ("#UD or the encoding of a different instruction": F3 0F AE is where
+ * RDFSBASE, INCSSP and PTWRITE live), so the host CPU faults; gate86's Pentium III/4, older than
+ * any of them, ignores the prefix and runs the instruction, which then faulted here.
+ */
+function repeatPrefixExcuse(c: Ring3Case, fault: TracedFault): string | null {
+  const bytes = bytesAt(c, fault.eip);
+  if (bytes === null) return null;
+  const insn = decode(bytes, 0, Math.min(bytes.length, 15), true);
+  const prefixes = bytes.subarray(0, insn.prefixCount);
+  const opcode = bytes.subarray(insn.prefixCount);
+  if (opcode[0] !== 0x0f || opcode[1] !== 0xae || (opcode[2]! >> 6) === 3) return null;
+  if (!prefixes.includes(0xf3) && !prefixes.includes(0xf2)) return null;
+  return `a repeat prefix on 0F AE /${(opcode[2]! >> 3) & 7} (memory): NP by today's SDM, #UD or a later instruction on the host; gate86's older models ignore it`;
 }
 
 /**

@@ -20,6 +20,9 @@
 // difference stands.
 
 import { FlatMachine } from '../../../vm/cpu/flat-machine.ts';
+import { CR0_NE } from '../../../vm/cpu/cpu.ts';
+import { Vector } from '../../../vm/cpu/fault.ts';
+import { VSYSCALL_BASE } from '../../../kernel/layout.ts';
 import { readLinear, writeLinear } from '../../../vm/debug/inspect.ts';
 import { decode, DecodeFailure, Instruction } from '../../../vm/isa/decoder.ts';
 import { AC, AF, CF, DF, IF, OF, PF, SF, TF, ZF } from '../../../vm/cpu/flags.ts';
@@ -37,6 +40,11 @@ const NT = 0x4000, ID = 0x200000;
 
 const letters = (bits: number): string => Object.entries(FLAG_BITS).filter(([, b]) => (bits & b) !== 0).map(([l]) => l).join('');
 
+/** gate86's kernel maps the vsyscall page, user-readable, as Linux 2.6 i386 did; the judge's FlatMachine does not. */
+function inVsyscallPage(address: number): boolean {
+  return address >= VSYSCALL_BASE && address < VSYSCALL_BASE + 0x1000;
+}
+
 /** The machine the case's code runs on, set up as the runner leaves it at the code page's first byte. */
 function machineFor(c: Ring3Case, cpu: string): FlatMachine {
   const machine = new FlatMachine({
@@ -47,6 +55,10 @@ function machineFor(c: Ring3Case, cpu: string): FlatMachine {
       { address: EXIT_ADDR, size: 0x1000, writable: false },
     ],
   });
+  // The FPU as a Linux process starts with it (FNINIT's state, not the power-on one: every exception
+  // masked, every register empty), and CR0.NE as the kernel sets it (#MF, not IRQ 13).
+  machine.cpu.fpu.initializeX87();
+  machine.cpu.cr[0] = machine.cpu.cr[0]! | CR0_NE;
   writeLinear(machine.cpu, CODE_ADDR, codePage(c));
   const data = new Uint8Array(DATA_SIZE);
   data.set(c.data.subarray(0, DATA_SIZE));
@@ -82,7 +94,11 @@ export function pathExcuse(c: Ring3Case, cpu: string): string | null {
     const state = machine.registers();
     const touched = flagsTouchedBy(insn, state);
     const undefinedNow = undefinedFlagsOf(insn, state);
-    if (machine.run(1).kind !== 'limit') return null;
+    const stop = machine.run(1);
+    if (stop.kind === 'exception' && stop.vector === Vector.PF && inVsyscallPage(machine.cpu.cr[2]! >>> 0)) {
+      return `${form.mnemonic} touches the vsyscall page (0x${(machine.cpu.cr[2]! >>> 0).toString(16)}), which Linux 2.6's i386 kernel maps into every process and the host's 64-bit kernel does not`;
+    }
+    if (stop.kind !== 'limit') return null;
     undefinedMask = (undefinedMask & ~touched) | undefinedNow;
     for (const b of Object.values(FLAG_BITS)) if ((undefinedNow & b) !== 0) leftBy.set(b, form.mnemonic);
   }

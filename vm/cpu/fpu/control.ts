@@ -151,7 +151,9 @@ function fxsaveOffset(cpu: Cpu, op: Op, write: boolean): number {
 
 export const fxsave: Executor = (cpu, op) => {
   const offset = fxsaveOffset(cpu, op, true);
-  cpu.writableLinear(op.seg, offset, 288);
+  // The whole 512-byte area must be writable (a page fault on any of it, as on the host CPU, even
+  // on the reserved and software bytes it leaves alone); the image itself is its first 288 bytes.
+  cpu.writableLinear(op.seg, offset, FXSAVE_SIZE);
   const image = readBytes(cpu, op, offset, 288);
   const sse = (cpu.cr[4]! & CR4_OSFXSR) !== 0;
   writeFxsave(cpu.fpu, image, sse, cpu.model.mxcsrMask);
