@@ -17,6 +17,7 @@ import { UTS_RELEASE } from '../services/identity.ts';
 import { formatMaps } from '../mm/maps.ts';
 import { Inode, S_IFDIR, S_IFLNK, S_IFREG, type DirEntry, type FsStats, type SuperBlock } from './inode.ts';
 import { Dentry, pathName, type Path } from './path.ts';
+import type { Sigset } from '../sigset.ts';
 
 const PROC_SUPER_MAGIC = 0x9fa0;
 const HZ = 100;
@@ -238,12 +239,12 @@ function taskStatus(k: Kernel, task: Task): string {
     `PPid:\t${task.ppid}`, `TracerPid:\t0`, `Uid:\t${c.uid}\t${c.euid}\t${c.euid}\t${c.euid}`,
     `Gid:\t${c.gid}\t${c.egid}\t${c.egid}\t${c.egid}`, `FDSize:\t64`, `Groups:\t`,
     `VmSize:\t${String(sizePages(task) * 4).padStart(8)} kB`, `VmRSS:\t${String(kb).padStart(8)} kB`, `Threads:\t${threadsOf(k, task).length}`,
-    `SigPnd:\t${hex16(task.pendingSignals)}`, `SigBlk:\t${hex16(task.blockedSignals)}`, '',
+    `SigPnd:\t${hex16(task.pending.signal)}`, `SigBlk:\t${hex16(task.blockedSignals)}`, '',
   ].join('\n');
 }
 
-/** A kernel mask (bit n = signal n) as /proc prints a sigset (bit n-1 = signal n). */
-const hex16 = (mask: number): string => ((mask >>> 1) >>> 0).toString(16).padStart(16, '0');
+/** A signal set as /proc prints one: 16 hex digits, bit n-1 for signal n (signals 1..64). */
+const hex16 = (mask: Sigset): string => mask.toString(16).padStart(16, '0');
 
 // Linux's x86_cap_flags for capability word 0 (CPUID 1 EDX) and word 1 (0x80000001 EDX: only the
 // bits that do not repeat word 0).

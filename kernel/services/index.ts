@@ -113,6 +113,8 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_rt_sigsuspend: signal.sys_rt_sigsuspend,
   sys_rt_sigpending: signal.sys_rt_sigpending,
   sys_rt_sigtimedwait: signal.sys_rt_sigtimedwait,
+  sys_rt_sigqueueinfo: signal.sys_rt_sigqueueinfo,
+  sys_rt_tgsigqueueinfo: signal.sys_rt_tgsigqueueinfo,
   sys_kill: signal.sys_kill,
   sys_tkill: signal.sys_tkill,
   sys_tgkill: signal.sys_tgkill,
