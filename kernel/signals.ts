@@ -15,7 +15,7 @@ import { AC, AF, CF, DF, OF, PF, RF, SF, TF, ZF } from '../vm/cpu/flags.ts';
 import { SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
 import type { HypercallHandler } from './kernel.ts';
 import { exitGroup, exitThread } from './services/process.ts';
-import { firstSignal, FULL_SIGSET, SigPending, sigismember, sigmask, sigsetHighWord, sigsetLowWord, sigsetWithout, type SignalInfo, type Sigset } from './sigset.ts';
+import { firstSignal, FULL_SIGSET, SigPending, type SendOutcome, sigismember, sigmask, sigsetHighWord, sigsetLowWord, sigsetWithout, type SignalInfo, type Sigset } from './sigset.ts';
 
 export type { SignalInfo } from './sigset.ts';
 
@@ -45,8 +45,9 @@ export const nextSignal = (pending: Sigset): number => firstSignal(pending);
 // Delivery to a handler, and the frames sigreturn reads back (Linux 2.6's arch/i386/kernel/signal.c).
 
 import type { Kernel } from './kernel.ts';
-import type { Task } from './task.ts';
-import { EINTR, VSYSCALL_BASE, X86_FEATURE_FXSR_BIT, __USER_CS, __USER_DS } from './layout.ts';
+import type { Task, ThreadGroup } from './task.ts';
+import { RLIMIT_SIGPENDING } from './rlimit.ts';
+import { EAGAIN, EINTR, VSYSCALL_BASE, X86_FEATURE_FXSR_BIT, __USER_CS, __USER_DS } from './layout.ts';
 import { wakeTask } from './sched/wait.ts';
 import { currentFpuImage, forgetFpu, FPSTATE_BYTES, FPSTATE_FSAVE_BYTES, FPSTATE_FXSAVE, FXSAVE_BYTES, fxsaveFromFnsave, setFpuImage, signalFpstate } from './fpu.ts';
 
@@ -148,6 +149,32 @@ function ignoredAtSend(task: Task, signal: number): boolean {
   return handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
 }
 
+/**
+ * May `receiver`'s user have one more siginfo queued? Linux's __sigqueue_alloc: every queued siginfo
+ * is charged to its receiver's real uid, up to the receiver's RLIMIT_SIGPENDING, so sigqueue in a
+ * loop ends with EAGAIN instead of filling memory. Counted over the live queues, as userTasks counts
+ * RLIMIT_NPROC, so nothing has to be uncharged when a queue goes away.
+ */
+function queueRoom(k: Kernel, receiver: Task): boolean {
+  return userQueuedSignals(k, receiver.credentials.uid) < receiver.group.limits[RLIMIT_SIGPENDING]!.cur;
+}
+
+/** The siginfos queued for user `uid`'s tasks and processes (/proc's SigQ, RLIMIT_SIGPENDING's count). */
+export function userQueuedSignals(k: Kernel, uid: number): number {
+  const groups = new Set<ThreadGroup>();
+  let charged = 0;
+  for (const task of k.tasks.values()) {
+    charged += task.pending.chargedTo(uid);
+    if (!groups.has(task.group)) { groups.add(task.group); charged += task.group.sharedPending.chargedTo(uid); }
+  }
+  return charged;
+}
+
+/** Queue one instance of `signal` on `pending` (a `receiver`'s), charged to the receiver's user. */
+function enqueue(k: Kernel, receiver: Task, pending: SigPending, signal: number, info: SignalInfo): SendOutcome {
+  return pending.add(signal, info, receiver.credentials.uid, queueRoom(k, receiver));
+}
+
 /** Tell `task` it has a signal to take: flag it for do_notify_resume, end an interruptible sleep. */
 function signalWake(k: Kernel, task: Task): void {
   k.setThreadFlag(task, TIF_SIGPENDING);
@@ -159,10 +186,14 @@ function signalWake(k: Kernel, task: Task): void {
  * end an interruptible sleep it is in — the call then returns -ERESTARTSYS or -EINTR and the signal
  * is delivered on the way out. Standard signals do not queue: a second one while the first is
  * pending is merged; each real-time one (32..64) queues with its own siginfo (SigPending.add).
+ * Returns -EAGAIN when the queue is full and the signal cannot be sent (sigqueue's EAGAIN), else 0.
  */
-export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
-  if (task.state === 'zombie' || ignoredAtSend(task, signal)) return;
-  if (task.pending.add(signal, info) && !sigismember(task.blockedSignals, signal)) signalWake(k, task);
+export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): number {
+  if (task.state === 'zombie' || ignoredAtSend(task, signal)) return 0;
+  const outcome = enqueue(k, task, task.pending, signal, info);
+  if (outcome === 'overflow') return -EAGAIN;
+  if (outcome !== 'merged' && !sigismember(task.blockedSignals, signal)) signalWake(k, task);
+  return 0;
 }
 
 /**
@@ -171,14 +202,17 @@ export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalIn
  * if it can) is woken to take it (Linux's complete_signal). When every thread blocks it, it waits
  * until one unblocks it (rt_sigprocmask looks at the group's pending set too).
  */
-export function sendProcessSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+export function sendProcessSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): number {
   const group = task.group;
   const threads = [...group.threads];
-  if (threads.length === 0 || group.exitStatus !== null) return;
-  if (threads.every((t) => ignoredAtSend(t, signal))) return;
-  if (!group.sharedPending.add(signal, info)) return;
+  if (threads.length === 0 || group.exitStatus !== null) return 0;
+  if (threads.every((t) => ignoredAtSend(t, signal))) return 0;
+  const outcome = enqueue(k, task, group.sharedPending, signal, info);
+  if (outcome === 'overflow') return -EAGAIN;
+  if (outcome === 'merged') return 0;
   const taker = threads.find((t) => !sigismember(t.blockedSignals, signal));
   if (taker !== undefined) signalWake(k, taker);
+  return 0;
 }
 
 /**
@@ -193,9 +227,12 @@ export function dequeueSignal(task: Task, blocked: Sigset = task.blockedSignals)
   return null;
 }
 
-/** An instance of `signal` from `pending`; one raised without siginfo reads as the kernel's. */
+/**
+ * An instance of `signal` from `pending`. One pending without its siginfo (raised by the kernel, or
+ * its siginfo lost to a full queue) reads as SI_USER from pid 0, as Linux's collect_signal zeroes it.
+ */
 function takeFrom(pending: SigPending, signal: number): SignalInfo {
-  return pending.take(signal, { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 });
+  return pending.take(signal, { code: SI_USER, pid: 0, uid: 0, addr: 0 });
 }
 
 /**
@@ -342,6 +379,8 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
 // Job control: signals to process groups (kill(-pgid), a terminal's ^C), stop and continue
 // (Linux's kill_pgrp, do_signal_stop, and the SIGCONT side of prepare_signal).
 
+/** siginfo si_code of kill(2)'s signal. */
+const SI_USER = 0;
 /** siginfo si_code for a signal the kernel itself sends (a terminal's, SIGPIPE's). */
 export const SI_KERNEL = 0x80;
 const SA_NOCLDSTOP = 1;
@@ -349,10 +388,11 @@ const SA_NOCLDSTOP = 1;
 /**
  * A process-directed signal with job control's rules: SIGCONT continues a stopped process (even when
  * it blocks or handles SIGCONT) and cancels pending stop signals; a stop signal cancels a pending
- * SIGCONT; SIGKILL ends a stop too. Then the ordinary sending (sendProcessSignal).
+ * SIGCONT; SIGKILL ends a stop too. Then the ordinary sending (sendProcessSignal): 0, or -EAGAIN
+ * when the signal's queue is full.
  */
-export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
-  if (task.state === 'zombie' || signal === 0) return;
+export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): number {
+  if (task.state === 'zombie' || signal === 0) return 0;
   const leader = [...task.group.threads][0] ?? task;
   if (signal === SIGCONT) {
     const stops = [...STOP_SIGNALS].reduce((set, stop) => set | sigmask(stop), 0n);
@@ -364,7 +404,7 @@ export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalI
   } else if (signal === SIGKILL) {
     for (const t of task.group.threads) if (t.stopped) { t.stopped = false; t.state = 'running'; }
   }
-  sendProcessSignal(k, task, signal, info);
+  return sendProcessSignal(k, task, signal, info);
 }
 
 /** Send `signal` to every process of group `pgid`; -ESRCH (-3) when the group has none. */

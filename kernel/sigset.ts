@@ -55,8 +55,18 @@ export interface SignalInfo {
   user?: Uint8Array;
 }
 
-/** One sent signal waiting in a queue (Linux's struct sigqueue). */
-interface QueuedSignal { signal: number; info: SignalInfo }
+/** One sent signal waiting in a queue (Linux's struct sigqueue), charged to user `uid`'s RLIMIT_SIGPENDING. */
+interface QueuedSignal { signal: number; info: SignalInfo; uid: number }
+
+/**
+ * Where one sent signal went: queued with its siginfo; merged into the same standard signal already
+ * pending; pending without its siginfo, the queue being full (Linux's "silent loss of information");
+ * or refused, the queue being full, which the sender hears as -EAGAIN.
+ */
+export type SendOutcome = 'queued' | 'merged' | 'lost' | 'overflow';
+
+/** siginfo si_code of a kill(2): its signal may lose its siginfo when the queue is full, but is still sent. */
+const SI_USER = 0;
 
 /**
  * A task's or a thread group's pending signals (Linux's struct sigpending): `signal` has a bit for
@@ -70,12 +80,22 @@ export class SigPending {
 
   has(signal: number): boolean { return sigismember(this.signal, signal); }
 
-  /** Send one instance (Linux's send_signal): false when a pending standard signal absorbed it. */
-  add(signal: number, info: SignalInfo): boolean {
-    if (signal < SIGRTMIN && this.has(signal)) return false;
-    this.queue.push({ signal, info });
+  /** How many queued siginfos are charged to user `uid` (Linux's user->sigpending, in part). */
+  chargedTo(uid: number): number { return this.queue.reduce((n, q) => n + (q.uid === uid ? 1 : 0), 0); }
+
+  /**
+   * Send one instance (Linux's __send_signal), charged to user `uid` if `room` says the user is under
+   * RLIMIT_SIGPENDING. A standard signal from the kernel or kill(2) (si_code >= 0) queues over the
+   * limit; with no room a real-time one is refused unless kill(2) sent it, and any other signal is
+   * made pending without its siginfo.
+   */
+  add(signal: number, info: SignalInfo, uid = 0, room = true): SendOutcome {
+    if (signal < SIGRTMIN && this.has(signal)) return 'merged';
+    const overrideLimit = signal < SIGRTMIN && info.code >= 0;
+    if (room || overrideLimit) this.queue.push({ signal, info, uid });
+    else if (signal >= SIGRTMIN && info.code !== SI_USER) return 'overflow';
     this.signal |= sigmask(signal);
-    return true;
+    return room || overrideLimit ? 'queued' : 'lost';
   }
 
   /** Mark `signal` pending with no siginfo of its own (zap_other_threads' SIGKILL). */

@@ -27,7 +27,7 @@ export function forceSignal(k: Kernel, signal: number, addr: number, code = SI_K
     task.blockedSignals = sigsetWithout(task.blockedSignals, sigmask(signal));
     task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0n };
   }
-  task.pending.add(signal, { code, pid: 0, uid: 0, addr });
+  task.pending.add(signal, { code, pid: 0, uid: 0, addr }, task.credentials.uid);   // a kernel si_code: queued over RLIMIT_SIGPENDING
   k.setThreadFlag(task, TIF_SIGPENDING);
 }
 

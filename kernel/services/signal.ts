@@ -141,8 +141,7 @@ function sendToThread(k: Kernel, tgid: number | null, tid: number, signal: numbe
   const target = k.tasks.get(tid);
   if (target === undefined || target.state === 'zombie' || (tgid !== null && target.tgid !== tgid)) return -ESRCH;
   const info = supplied ?? { code: SI_TKILL, pid: sender.tgid, uid: sender.credentials.uid, addr: 0 };
-  if (signal !== 0) sendSignal(k, target, signal, info);
-  return 0;
+  return signal === 0 ? 0 : sendSignal(k, target, signal, info);
 }
 
 export const sys_tkill: SyscallService = (k, regs) => sendToThread(k, null, regs.get('ebx'), regs.get('ecx'));
@@ -255,8 +254,7 @@ export const sys_rt_sigqueueinfo: SyscallService = (k, regs) => {
   if (!checkSignal(signal)) return -EINVAL;
   const target = (tgid | 0) > 0 ? k.tasks.get(tgid) : undefined;
   if (target === undefined || target.group.threads.size === 0) return -ESRCH;
-  if (signal !== 0) queueSignal(k, target, signal, info);
-  return 0;
+  return signal === 0 ? 0 : queueSignal(k, target, signal, info);
 };
 
 /** rt_tgsigqueueinfo(tgid, tid, sig, siginfo_t *uinfo): the same to one thread (Linux 2.6.31's). */

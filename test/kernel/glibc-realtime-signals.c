@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,6 +48,16 @@ static void statusLine(const char *name) {
   }
   if (f != NULL) fclose(f);
   printf("%s none\n", name);
+}
+
+/* How many siginfos this user has queued: /proc/self/status's SigQ (queued/limit). */
+static unsigned queuedByUser(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  unsigned queued = 1000;
+  while (f != NULL && fgets(line, sizeof line, f) != NULL) if (sscanf(line, "SigQ: %u/", &queued) == 1) break;
+  if (f != NULL) fclose(f);
+  return queued;
 }
 
 int main(void) {
@@ -119,6 +130,36 @@ int main(void) {
   printf("in handler: 64 blocked %d, 40 blocked %d; after: 64 blocked %d, 40 blocked %d\n",
          blockedInHandler / 10, blockedInHandler % 10, sigismember(&now, 64), sigismember(&now, 40));
   sigemptyset(&now); sigprocmask(SIG_SETMASK, &now, 0);
+
+  /* RLIMIT_SIGPENDING: queued siginfos per user. Past it sigqueue and tgkill of a real-time signal
+   * fail with EAGAIN, kill's is still sent (without its siginfo), a standard one still queues. The
+   * user's other processes may hold some already (/proc's SigQ: queued/limit): 4 more are allowed. */
+  c = fork();
+  if (c == 0) {
+    unsigned used = queuedByUser();
+    struct rlimit few = { used + 4, used + 4 };
+    setrlimit(RLIMIT_SIGPENDING, &few);
+    sigset_t rt; sigemptyset(&rt); sigaddset(&rt, 50); sigaddset(&rt, 51); sigaddset(&rt, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &rt, 0);
+    int queued = 0;
+    while (queued < 100 && sigqueue(getpid(), 50, (union sigval){ .sival_int = queued }) == 0) queued++;
+    printf("RLIMIT_SIGPENDING 4: %d sigqueue calls queued, then %s\n", queued, strerrorname_np(errno));
+    result("  kill(self, 51) over the limit", kill(getpid(), 51));
+    result("  tgkill(self, 51) over the limit", syscall(SYS_tgkill, getpid(), gettid(), 51));
+    result("  kill(self, SIGUSR1) over the limit", kill(getpid(), SIGUSR1));
+    sigpending(&p); printf("  pending 50 %d, 51 %d, SIGUSR1 %d\n", sigismember(&p, 50), sigismember(&p, 51), sigismember(&p, SIGUSR1));
+    sigset_t fifty; sigemptyset(&fifty); sigaddset(&fifty, 50);
+    int taken = 0;
+    while (sigtimedwait(&fifty, &info, &zero) == 50) { if (info.si_value.sival_int != taken) printf("  value %d?\n", info.si_value.sival_int); taken++; }
+    printf("  sigtimedwait took 50 %d times; SigQ shows %u more than before\n", taken, queuedByUser() - used);
+    sigset_t fiftyone; sigemptyset(&fiftyone); sigaddset(&fiftyone, 51);
+    memset(&info, 0, sizeof info);
+    r = sigtimedwait(&fiftyone, &info, &zero);
+    printf("  sigtimedwait(51) %ld, code %d, pid %d\n", r, info.si_code, info.si_pid);
+    result("  sigqueue(self, 50) with room again", sigqueue(getpid(), 50, (union sigval){ .sival_int = 7 }));
+    _exit(0);
+  }
+  waitpid(c, &st, 0);
 
   /* The limits. */
   result("kill(self, 65)", kill(getpid(), 65));
