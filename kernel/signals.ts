@@ -45,7 +45,7 @@ export const nextSignal = (pending: Sigset): number => firstSignal(pending);
 // Delivery to a handler, and the frames sigreturn reads back (Linux 2.6's arch/i386/kernel/signal.c).
 
 import type { Kernel } from './kernel.ts';
-import type { Task, ThreadGroup } from './task.ts';
+import type { SignalAction, Task, ThreadGroup } from './task.ts';
 import { RLIMIT_SIGPENDING } from './rlimit.ts';
 import { EAGAIN, EINTR, VSYSCALL_BASE, X86_FEATURE_FXSR_BIT, __USER_CS, __USER_DS } from './layout.ts';
 import { wakeTask } from './sched/wait.ts';
@@ -144,9 +144,23 @@ export function recalcSignalPending(k: Kernel, task: Task): void {
  * handler or the mask may change before it is unblocked.
  */
 function ignoredAtSend(task: Task, signal: number): boolean {
-  if (sigismember(task.blockedSignals, signal)) return false;
-  const handler = task.actions[signal]!.handler;
-  return handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
+  return !sigismember(task.blockedSignals, signal) && handlerIgnores(signal, task.actions[signal]!.handler);
+}
+
+/** Does `handler` for `signal` do nothing: SIG_IGN, or SIG_DFL of a signal ignored by default (sig_handler_ignored)? */
+const handlerIgnores = (signal: number, handler: number): boolean => handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
+
+/**
+ * Install `next` as the action for `signal` (Linux's do_sigaction). An action that ignores the
+ * signal also discards what is pending of it in the whole process, blocked or not — every queued
+ * instance (POSIX: "setting a signal action to SIG_IGN for a signal that is pending shall cause the
+ * pending signal to be discarded, whether or not it is blocked").
+ */
+export function setSignalAction(task: Task, signal: number, next: SignalAction): void {
+  task.actions[signal] = next;
+  if (!handlerIgnores(signal, next.handler)) return;
+  task.group.sharedPending.discard(sigmask(signal));
+  for (const thread of task.group.threads) thread.pending.discard(sigmask(signal));
 }
 
 /**

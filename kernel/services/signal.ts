@@ -15,10 +15,11 @@ import { queueSignal } from '../signals.ts';
 import { sleepOn, wokenBy } from '../sched/wait.ts';
 import { dequeueSignal } from '../signals.ts';
 import type { Kernel } from '../kernel.ts';
+import type { SignalAction } from '../task.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
-import { sendSignal, recalcSignalPending, restoreSigcontext, siginfoBytes, SIGFRAME_SC, SIGFRAME_EXTRAMASK, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
+import { sendSignal, recalcSignalPending, setSignalAction, restoreSigcontext, siginfoBytes, SIGFRAME_SC, SIGFRAME_EXTRAMASK, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
 import { SIGKILL, SIGSEGV, SIGSTOP } from '../signal-numbers.ts';
-import { FULL_SIGSET, NSIG, sigmask, sigsetFromUser, sigsetFromWords, sigsetWithout, type SignalInfo, type Sigset } from '../sigset.ts';
+import { FULL_SIGSET, NSIG, sigmask, sigsetFromUser, sigsetFromWords, sigsetLowWord, sigsetWithout, type SignalInfo, type Sigset } from '../sigset.ts';
 
 const SI_USER = 0;
 const SI_TKILL = -6;
@@ -46,20 +47,41 @@ export const sys_rt_sigaction: SyscallService = (k, regs) => {
   if (size !== 8 || signal < 1 || signal > NSIG) return -EINVAL;
   const task = k.task();
   const old = task.actions[signal]!;
-  let next = old;
   if (act !== 0) {
     if (signal === SIGKILL || signal === SIGSTOP) return -EINVAL;
     const raw = copyFromUser(k, act, 20);
     if (raw === null) return FAULT;
     const v = new DataView(raw.buffer);
-    next = { handler: v.getUint32(0, true), flags: v.getUint32(4, true), restorer: v.getUint32(8, true), mask: blockable(sigsetFromUser(raw.subarray(12))) };
+    setSignalAction(task, signal, { handler: v.getUint32(0, true), flags: v.getUint32(4, true), restorer: v.getUint32(8, true), mask: blockable(sigsetFromUser(raw.subarray(12))) });
   }
-  if (oact !== 0) {
-    const s = new Struct(20).u32(0, old.handler).u32(4, old.flags).u32(8, old.restorer).u64(12, old.mask);
-    if (!copyToUser(k, oact, s.bytes)) return FAULT;
+  // The old action goes out after the new one is in: a bad oact is -EFAULT with the action changed, as in Linux.
+  if (oact === 0) return 0;
+  const s = new Struct(20).u32(0, old.handler).u32(4, old.flags).u32(8, old.restorer).u64(12, old.mask);
+  return copyToUser(k, oact, s.bytes) ? 0 : FAULT;
+};
+
+/**
+ * sigaction(sig, const struct old_sigaction *act, struct old_sigaction *oact), the call before
+ * rt_sigaction: {handler, mask, flags, restorer} with a one-word old_sigset_t mask, signals 1..32.
+ * The new action's mask is that word alone (siginitset: 33..64 not blocked); the old one's is its
+ * low word. The act is read before the signal is checked (-EFAULT first), as in Linux 2.6.
+ */
+export const sys_sigaction: SyscallService = (k, regs) => {
+  const [signal, act, oact] = regs.args();
+  const task = k.task();
+  let next: SignalAction | null = null;
+  if (act !== 0) {
+    const raw = copyFromUser(k, act, 16);
+    if (raw === null) return FAULT;
+    const v = new DataView(raw.buffer, raw.byteOffset, 16);
+    next = { handler: v.getUint32(0, true), mask: blockable(sigsetFromWords(v.getUint32(4, true), 0)), flags: v.getUint32(8, true), restorer: v.getUint32(12, true) };
   }
-  task.actions[signal] = next;
-  return 0;
+  if (signal < 1 || signal > NSIG || (next !== null && (signal === SIGKILL || signal === SIGSTOP))) return -EINVAL;
+  const old = task.actions[signal]!;
+  if (next !== null) setSignalAction(task, signal, next);
+  if (oact === 0) return 0;
+  const s = new Struct(16).u32(0, old.handler).u32(4, sigsetLowWord(old.mask)).u32(8, old.flags).u32(12, old.restorer);
+  return copyToUser(k, oact, s.bytes) ? 0 : FAULT;
 };
 
 /** rt_sigprocmask(how, const sigset_t *set, sigset_t *oset, sigsetsize): signals 1..64. */
@@ -114,24 +136,65 @@ export const sys_kill: SyscallService = (k, regs) => {
 export const sys_rt_sigsuspend: SyscallService = (k, regs) => {
   const [pointer, size] = regs.args();
   if (size !== 8) return -EINVAL;
-  const task = k.task();
   const mask = userSigset(k, pointer);
-  if (mask === null) return FAULT;
+  return mask === null ? FAULT : suspendWith(k, mask);
+};
+
+/**
+ * sigsuspend(unused, unused, old_sigset_t mask), the call before rt_sigsuspend: the mask is one word
+ * in EDX, signals 1..32, and 33..64 are not blocked while it waits (siginitset).
+ */
+export const sys_sigsuspend: SyscallService = (k, regs) => suspendWith(k, blockable(sigsetFromWords(regs.get('edx'), 0)));
+
+/** Wait with `mask` until a signal runs a handler or kills; the caller's mask comes back with the handler's sigreturn. */
+function suspendWith(k: Kernel, mask: Sigset): number {
+  const task = k.task();
   if (task.savedMask === null) task.savedMask = task.blockedSignals;
   task.blockedSignals = mask;
   recalcSignalPending(k, task);
   // Linux returns -ERESTARTNOHAND: -EINTR once a handler has run, the call again otherwise.
   const r = sleepOn(k, []);
   return r === -ERESTARTSYS ? -ERESTARTNOHAND : r;
+}
+
+/** The signals waiting for the current task (its own and its process's) that it blocks: sigpending's answer. */
+function pendingBlocked(k: Kernel): Sigset {
+  const task = k.task();
+  return (task.pending.signal | task.group.sharedPending.signal) & task.blockedSignals;
+}
+
+/** sigpending(old_sigset_t *set): rt_sigpending's answer for signals 1..32, one word. */
+export const sys_sigpending: SyscallService = (k, regs) =>
+  copyToUser(k, regs.get('ebx'), new Struct(4).u32(0, sigsetLowWord(pendingBlocked(k))).bytes) ? 0 : FAULT;
+
+/**
+ * sigprocmask(how, const old_sigset_t *set, old_sigset_t *oset), the call before rt_sigprocmask: one
+ * word, signals 1..32. SIG_BLOCK and SIG_UNBLOCK change those; SIG_SETMASK replaces the low word and
+ * leaves 33..64 as they are; oset gets the low word. A bad `how` is -EINVAL after the set was read.
+ */
+export const sys_sigprocmask: SyscallService = (k, regs) => {
+  const [how, set, oset] = regs.args();
+  const task = k.task();
+  const old = task.blockedSignals;
+  if (set !== 0) {
+    const raw = copyFromUser(k, set, 4);
+    if (raw === null) return FAULT;
+    const word = blockable(sigsetFromWords(new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0, true), 0));
+    if (how === SIG_BLOCK) task.blockedSignals |= word;
+    else if (how === SIG_UNBLOCK) task.blockedSignals = sigsetWithout(task.blockedSignals, word);
+    else if (how === SIG_SETMASK) task.blockedSignals = sigsetWithout(task.blockedSignals, 0xffffffffn) | word;
+    else return -EINVAL;
+    recalcSignalPending(k, task);
+  }
+  if (oset !== 0 && !copyToUser(k, oset, new Struct(4).u32(0, sigsetLowWord(old)).bytes)) return FAULT;
+  return 0;
 };
 
 /** rt_sigpending(sigset_t *set, size): pending (the thread's and the process's) and blocked. */
 export const sys_rt_sigpending: SyscallService = (k, regs) => {
   const [pointer, size] = regs.args();
   if (size > 8) return -EINVAL;
-  const task = k.task();
-  const set = (task.pending.signal | task.group.sharedPending.signal) & task.blockedSignals;
-  return copyToUser(k, pointer, sigsetBytes(set).subarray(0, size)) ? 0 : FAULT;
+  return copyToUser(k, pointer, sigsetBytes(pendingBlocked(k)).subarray(0, size)) ? 0 : FAULT;
 };
 
 /** A thread-directed signal to thread `tid` (of process `tgid`, when given: tgkill). */

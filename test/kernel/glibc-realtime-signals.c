@@ -161,6 +161,47 @@ int main(void) {
   }
   waitpid(c, &st, 0);
 
+  /* SIG_IGN discards what is pending of the signal, every queued instance, blocked or not. */
+  sigset_t s45; sigemptyset(&s45); sigaddset(&s45, 45); sigprocmask(SIG_BLOCK, &s45, 0);
+  sigqueue(getpid(), 45, (union sigval){ .sival_int = 1 }); sigqueue(getpid(), 45, (union sigval){ .sival_int = 2 });
+  sigpending(&p); printf("45 pending twice: %d", sigismember(&p, 45));
+  signal(45, SIG_IGN);
+  sigpending(&p); printf("; after SIG_IGN: %d\n", sigismember(&p, 45));
+  signal(45, SIG_DFL); sigprocmask(SIG_UNBLOCK, &s45, 0);
+
+  /* The old calls (before rt_*) see signals 1..32 only, in one word. */
+  {
+    unsigned long word = 0, old = 0;
+    sigset_t full; sigemptyset(&full); sigaddset(&full, 40); sigaddset(&full, SIGUSR1); sigprocmask(SIG_SETMASK, &full, 0);
+    result("old sigprocmask(SIG_BLOCK, 0, &old)", syscall(SYS_sigprocmask, SIG_BLOCK, NULL, &old));
+    printf("  old word %#lx\n", old);
+    word = 1UL << (SIGUSR2 - 1);
+    result("old sigprocmask(SIG_SETMASK, USR2)", syscall(SYS_sigprocmask, SIG_SETMASK, &word, &old));
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    printf("  now: USR1 %d USR2 %d 40 %d (SETMASK keeps 33..64)\n", sigismember(&now, SIGUSR1), sigismember(&now, SIGUSR2), sigismember(&now, 40));
+    result("old sigprocmask(7, &word, 0)", syscall(SYS_sigprocmask, 7, &word, NULL));
+    result("old sigprocmask(SIG_BLOCK, bad, 0)", syscall(SYS_sigprocmask, SIG_BLOCK, (void *)8, NULL));
+    kill(getpid(), SIGUSR2); kill(getpid(), 40);
+    result("old sigpending", syscall(SYS_sigpending, &word));
+    printf("  pending word %#lx\n", word);
+    /* old_sigaction {handler, mask, flags, restorer}: glibc's own restorer is not ours to name, so
+     * SA_RESTORER is left out and the kernel's __kernel_sigreturn (or, natively, the vDSO's) returns. */
+    struct { unsigned long handler, mask, flags, restorer; } oa = { (unsigned long)onOrder, 1UL << (SIGUSR1 - 1), 0, 0 }, ob;
+    memset(&ob, 0, sizeof ob);
+    result("old sigaction(SIGUSR2, &oa, &ob)", syscall(SYS_sigaction, SIGUSR2, &oa, &ob));
+    printf("  previous handler is onOrder %d, mask %#lx\n", ob.handler == (unsigned long)onOrder, ob.mask);
+    result("old sigaction(SIGKILL, &oa, 0)", syscall(SYS_sigaction, SIGKILL, &oa, NULL));
+    result("old sigaction(65, 0, &ob)", syscall(SYS_sigaction, 65, NULL, &ob));
+    result("old sigaction(SIGUSR2, bad, 0)", syscall(SYS_sigaction, SIGUSR2, (void *)8, NULL));
+    norder = 0;
+    result("old sigsuspend(mask 0)", syscall(SYS_sigsuspend, 0, 0, 0));
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    printf("  ran:");
+    for (int i = 0; i < norder; i++) printf(" %d", order[i]);
+    printf("; after: USR2 blocked %d, 40 blocked %d\n", sigismember(&now, SIGUSR2), sigismember(&now, 40));
+    sigemptyset(&now); sigprocmask(SIG_SETMASK, &now, 0);
+  }
+
   /* The limits. */
   result("kill(self, 65)", kill(getpid(), 65));
   result("syscall(tkill, self, 65)", syscall(SYS_tkill, gettid(), 65));

@@ -3,7 +3,8 @@
 // clone's exit signal 64, sigqueue's instances queued with their values, delivery lowest number first,
 // sigtimedwait on SIGRTMAX, the sigframe's extramask, RLIMIT_SIGPENDING (sigqueue's EAGAIN; /proc's
 // SigQ) and the limits (65: EINVAL; rt_sigqueueinfo's EPERM and EFAULT) — line by line the same as
-// on the oracle.
+// on the oracle; and the old calls (sigprocmask, sigpending, sigaction, sigsuspend: one word, 1..32)
+// and SIG_IGN discarding every queued instance.
 import test from 'ava';
 import { i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
 import { glibcProgram, runOnGate86 } from './support.ts';
