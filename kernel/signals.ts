@@ -186,7 +186,7 @@ export function userQueuedSignals(k: Kernel, uid: number): number {
 
 /** Queue one instance of `signal` on `pending` (a `receiver`'s), charged to the receiver's user. */
 function enqueue(k: Kernel, receiver: Task, pending: SigPending, signal: number, info: SignalInfo): SendOutcome {
-  return pending.add(signal, info, receiver.credentials.uid, queueRoom(k, receiver));
+  return pending.add(signal, info, receiver.credentials.uid, () => queueRoom(k, receiver));
 }
 
 /** Tell `task` it has a signal to take: flag it for do_notify_resume, end an interruptible sleep. */

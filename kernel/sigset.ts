@@ -84,18 +84,18 @@ export class SigPending {
   chargedTo(uid: number): number { return this.queue.reduce((n, q) => n + (q.uid === uid ? 1 : 0), 0); }
 
   /**
-   * Send one instance (Linux's __send_signal), charged to user `uid` if `room` says the user is under
-   * RLIMIT_SIGPENDING. A standard signal from the kernel or kill(2) (si_code >= 0) queues over the
-   * limit; with no room a real-time one is refused unless kill(2) sent it, and any other signal is
-   * made pending without its siginfo.
+   * Send one instance (Linux's __send_signal), charged to user `uid` if `room()` says the user is
+   * under RLIMIT_SIGPENDING. A standard signal from the kernel or kill(2) (si_code >= 0) queues over
+   * the limit; with no room a real-time one is refused unless kill(2) sent it, and any other signal
+   * is made pending without its siginfo.
    */
-  add(signal: number, info: SignalInfo, uid = 0, room = true): SendOutcome {
+  add(signal: number, info: SignalInfo, uid = 0, room: () => boolean = () => true): SendOutcome {
     if (signal < SIGRTMIN && this.has(signal)) return 'merged';
-    const overrideLimit = signal < SIGRTMIN && info.code >= 0;
-    if (room || overrideLimit) this.queue.push({ signal, info, uid });
+    const queued = (signal < SIGRTMIN && info.code >= 0) || room();
+    if (queued) this.queue.push({ signal, info, uid });
     else if (signal >= SIGRTMIN && info.code !== SI_USER) return 'overflow';
     this.signal |= sigmask(signal);
-    return room || overrideLimit ? 'queued' : 'lost';
+    return queued ? 'queued' : 'lost';
   }
 
   /** Mark `signal` pending with no siginfo of its own (zap_other_threads' SIGKILL). */
