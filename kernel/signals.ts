@@ -15,6 +15,9 @@ import { AC, AF, CF, DF, OF, PF, RF, SF, TF, ZF } from '../vm/cpu/flags.ts';
 import { SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH } from './signal-numbers.ts';
 import type { HypercallHandler } from './kernel.ts';
 import { exitGroup, exitThread } from './services/process.ts';
+import { firstSignal, FULL_SIGSET, SigPending, type SendOutcome, sigismember, sigmask, sigsetHighWord, sigsetLowWord, sigsetWithout, type SignalInfo, type Sigset } from './sigset.ts';
+
+export type { SignalInfo } from './sigset.ts';
 
 /** restart_syscall's number: what EAX gets for a -ERESTART_RESTARTBLOCK restart. */
 const NR_RESTART_SYSCALL = 0;
@@ -35,18 +38,16 @@ export function restartSyscall(regs: PtRegs): boolean {
   return true;
 }
 
-/** The lowest pending signal number, or 0. */
-export function nextSignal(pending: number): number {
-  for (let signal = 1; signal < 32; signal++) if ((pending & (1 << signal)) !== 0) return signal;
-  return 0;
-}
+/** The lowest pending signal number (1..64), or 0: Linux's next_signal delivers in this order. */
+export const nextSignal = (pending: Sigset): number => firstSignal(pending);
 
 // ---------------------------------------------------------------------------------------------
 // Delivery to a handler, and the frames sigreturn reads back (Linux 2.6's arch/i386/kernel/signal.c).
 
 import type { Kernel } from './kernel.ts';
-import type { Task } from './task.ts';
-import { EINTR, VSYSCALL_BASE, X86_FEATURE_FXSR_BIT, __USER_CS, __USER_DS } from './layout.ts';
+import type { SignalAction, Task, ThreadGroup } from './task.ts';
+import { RLIMIT_SIGPENDING } from './rlimit.ts';
+import { EAGAIN, EINTR, VSYSCALL_BASE, X86_FEATURE_FXSR_BIT, __USER_CS, __USER_DS } from './layout.ts';
 import { wakeTask } from './sched/wait.ts';
 import { currentFpuImage, forgetFpu, FPSTATE_BYTES, FPSTATE_FSAVE_BYTES, FPSTATE_FXSAVE, FXSAVE_BYTES, fxsaveFromFnsave, setFpuImage, signalFpstate } from './fpu.ts';
 
@@ -83,22 +84,16 @@ const DEFAULT_IGNORE = new Set([SIGCHLD, SIGCONT, SIGURG, SIGWINCH]);
 /** Signals whose default action is to stop the process until SIGCONT (job control). */
 export const STOP_SIGNALS = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
 
-/**
- * The kernel keeps masks with bit n for signal n; a user sigset_t has bit n-1 for signal n. These
- * convert at the user boundary (sigprocmask, sigaction's sa_mask, the masks saved in frames).
- */
-export const toUserSigset = (mask: number): number => mask >>> 1;
-export const fromUserSigset = (bits: number): number => (bits << 1) >>> 0;
-
 export type DeliveryOutcome = 'handled' | 'ignored' | 'stop' | { kill: number };
 
-function sigcontext(regs: PtRegs, mask: number, cr2: number): Struct {
+/** The sigcontext's oldmask is one word: signals 1..32 (a sigframe keeps 33..64 in its extramask). */
+function sigcontext(regs: PtRegs, oldmask: number, cr2: number): Struct {
   const s = new Struct(SIGCONTEXT_SIZE);
   s.u32(SC.es, regs.get('es')).u32(SC.ds, regs.get('ds')).u32(SC.edi, regs.get('edi')).u32(SC.esi, regs.get('esi'))
     .u32(SC.ebp, regs.get('ebp')).u32(SC.esp, regs.get('esp')).u32(SC.ebx, regs.get('ebx')).u32(SC.edx, regs.get('edx'))
     .u32(SC.ecx, regs.get('ecx')).u32(SC.eax, regs.get('eax')).u32(SC.eip, regs.get('eip')).u32(SC.cs, regs.get('cs'))
     .u32(SC.eflags, regs.get('eflags')).u32(SC.espAtSignal, regs.get('esp')).u32(SC.ss, regs.get('ss'))
-    .u32(SC.oldmask, mask).u32(SC.cr2, cr2);
+    .u32(SC.oldmask, oldmask).u32(SC.cr2, cr2);
   return s;
 }
 
@@ -110,14 +105,27 @@ function restartForHandler(regs: PtRegs, flags: number): void {
   else if (eax === -ERESTARTSYS || eax === -ERESTARTNOINTR) restartSyscall(regs);
 }
 
-export interface SignalInfo { code: number; pid: number; uid: number; addr: number }
+/**
+ * siginfo_t as the receiver gets it (128 bytes; Linux's copy_siginfo_to_user): a process-supplied one
+ * (rt_sigqueueinfo) whole; else signo, errno 0, code, then the sender's pid and uid (code <= 0: from
+ * a process) or the faulting address (from the kernel).
+ */
+export function siginfoBytes(signal: number, info: SignalInfo): Uint8Array {
+  const bytes = new Struct(128);
+  if (info.user !== undefined) bytes.bytes.set(info.user.subarray(0, 128));
+  bytes.u32(0, signal).u32(8, info.code);
+  if (info.user !== undefined) return bytes.bytes;
+  if (info.code <= 0) bytes.u32(12, info.pid).u32(16, info.uid);
+  else bytes.u32(12, info.addr);
+  return bytes.bytes;
+}
 
 /**
  * Signals waiting for `task` and not blocked by it — its own (thread-directed) or its process's
  * (process-directed): a sleep in a system call ends for them.
  */
 export function signalPending(task: Task): boolean {
-  return ((task.pendingSignals | task.group.sharedPending) & ~task.blockedSignals) !== 0;
+  return sigsetWithout(task.pending.signal | task.group.sharedPending.signal, task.blockedSignals) !== 0n;
 }
 
 /**
@@ -136,9 +144,49 @@ export function recalcSignalPending(k: Kernel, task: Task): void {
  * handler or the mask may change before it is unblocked.
  */
 function ignoredAtSend(task: Task, signal: number): boolean {
-  if ((task.blockedSignals & (1 << signal)) !== 0) return false;
-  const handler = task.actions[signal]!.handler;
-  return handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
+  return !sigismember(task.blockedSignals, signal) && handlerIgnores(signal, task.actions[signal]!.handler);
+}
+
+/** Does `handler` for `signal` do nothing: SIG_IGN, or SIG_DFL of a signal ignored by default (sig_handler_ignored)? */
+const handlerIgnores = (signal: number, handler: number): boolean => handler === SIG_IGN || (handler === 0 && DEFAULT_IGNORE.has(signal));
+
+/**
+ * Install `next` as the action for `signal` (Linux's do_sigaction). An action that ignores the
+ * signal also discards what is pending of it in the whole process, blocked or not — every queued
+ * instance (POSIX: "setting a signal action to SIG_IGN for a signal that is pending shall cause the
+ * pending signal to be discarded, whether or not it is blocked").
+ */
+export function setSignalAction(task: Task, signal: number, next: SignalAction): void {
+  task.actions[signal] = next;
+  if (!handlerIgnores(signal, next.handler)) return;
+  task.group.sharedPending.discard(sigmask(signal));
+  for (const thread of task.group.threads) thread.pending.discard(sigmask(signal));
+}
+
+/**
+ * May `receiver`'s user have one more siginfo queued? Linux's __sigqueue_alloc: every queued siginfo
+ * is charged to its receiver's real uid, up to the receiver's RLIMIT_SIGPENDING, so sigqueue in a
+ * loop ends with EAGAIN instead of filling memory. Counted over the live queues, as userTasks counts
+ * RLIMIT_NPROC, so nothing has to be uncharged when a queue goes away.
+ */
+function queueRoom(k: Kernel, receiver: Task): boolean {
+  return userQueuedSignals(k, receiver.credentials.uid) < receiver.group.limits[RLIMIT_SIGPENDING]!.cur;
+}
+
+/** The siginfos queued for user `uid`'s tasks and processes (/proc's SigQ, RLIMIT_SIGPENDING's count). */
+export function userQueuedSignals(k: Kernel, uid: number): number {
+  const groups = new Set<ThreadGroup>();
+  let charged = 0;
+  for (const task of k.tasks.values()) {
+    charged += task.pending.chargedTo(uid);
+    if (!groups.has(task.group)) { groups.add(task.group); charged += task.group.sharedPending.chargedTo(uid); }
+  }
+  return charged;
+}
+
+/** Queue one instance of `signal` on `pending` (a `receiver`'s), charged to the receiver's user. */
+function enqueue(k: Kernel, receiver: Task, pending: SigPending, signal: number, info: SignalInfo): SendOutcome {
+  return pending.add(signal, info, receiver.credentials.uid, () => queueRoom(k, receiver));
 }
 
 /** Tell `task` it has a signal to take: flag it for do_notify_resume, end an interruptible sleep. */
@@ -151,13 +199,15 @@ function signalWake(k: Kernel, task: Task): void {
  * A thread-directed signal (tgkill, tkill, a fault's): only `task` takes it. Make it pending and
  * end an interruptible sleep it is in — the call then returns -ERESTARTSYS or -EINTR and the signal
  * is delivered on the way out. Standard signals do not queue: a second one while the first is
- * pending is merged.
+ * pending is merged; each real-time one (32..64) queues with its own siginfo (SigPending.add).
+ * Returns -EAGAIN when the queue is full and the signal cannot be sent (sigqueue's EAGAIN), else 0.
  */
-export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
-  if (task.state === 'zombie' || ignoredAtSend(task, signal)) return;
-  if ((task.pendingSignals & (1 << signal)) === 0) task.signalInfo.set(signal, info);
-  task.pendingSignals |= 1 << signal;
-  if ((task.blockedSignals & (1 << signal)) === 0) signalWake(k, task);
+export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): number {
+  if (task.state === 'zombie' || ignoredAtSend(task, signal)) return 0;
+  const outcome = enqueue(k, task, task.pending, signal, info);
+  if (outcome === 'overflow') return -EAGAIN;
+  if (outcome !== 'merged' && !sigismember(task.blockedSignals, signal)) signalWake(k, task);
+  return 0;
 }
 
 /**
@@ -166,41 +216,44 @@ export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalIn
  * if it can) is woken to take it (Linux's complete_signal). When every thread blocks it, it waits
  * until one unblocks it (rt_sigprocmask looks at the group's pending set too).
  */
-export function sendProcessSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
+export function sendProcessSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): number {
   const group = task.group;
   const threads = [...group.threads];
-  if (threads.length === 0 || group.exitStatus !== null) return;
-  if (threads.every((t) => ignoredAtSend(t, signal))) return;
-  if ((group.sharedPending & (1 << signal)) === 0) group.sharedInfo.set(signal, info);
-  group.sharedPending |= 1 << signal;
-  const taker = threads.find((t) => (t.blockedSignals & (1 << signal)) === 0);
+  if (threads.length === 0 || group.exitStatus !== null) return 0;
+  if (threads.every((t) => ignoredAtSend(t, signal))) return 0;
+  const outcome = enqueue(k, task, group.sharedPending, signal, info);
+  if (outcome === 'overflow') return -EAGAIN;
+  if (outcome === 'merged') return 0;
+  const taker = threads.find((t) => !sigismember(t.blockedSignals, signal));
   if (taker !== undefined) signalWake(k, taker);
+  return 0;
 }
 
-/** The next signal `task` should take: its own first, then its process's (lowest number first). */
-export function dequeueSignal(task: Task): { signal: number; info: SignalInfo } | null {
-  const fallback: SignalInfo = { code: 0x80, pid: 0, uid: 0, addr: 0 };
-  let signal = nextSignal(task.pendingSignals & ~task.blockedSignals);
-  if (signal !== 0) {
-    task.pendingSignals &= ~(1 << signal);
-    const info = task.signalInfo.get(signal) ?? fallback;
-    task.signalInfo.delete(signal);
-    return { signal, info };
+/**
+ * The next signal `task` should take, not in `blocked`: its own first, then its process's, lowest
+ * number first in each (Linux's dequeue_signal); the oldest instance of a queued real-time signal.
+ */
+export function dequeueSignal(task: Task, blocked: Sigset = task.blockedSignals): { signal: number; info: SignalInfo } | null {
+  for (const pending of [task.pending, task.group.sharedPending]) {
+    const signal = nextSignal(sigsetWithout(pending.signal, blocked));
+    if (signal !== 0) return { signal, info: takeFrom(pending, signal) };
   }
-  const group = task.group;
-  signal = nextSignal(group.sharedPending & ~task.blockedSignals);
-  if (signal === 0) return null;
-  group.sharedPending &= ~(1 << signal);
-  const info = group.sharedInfo.get(signal) ?? fallback;
-  group.sharedInfo.delete(signal);
-  return { signal, info };
+  return null;
+}
+
+/**
+ * An instance of `signal` from `pending`. One pending without its siginfo (raised by the kernel, or
+ * its siginfo lost to a full queue) reads as SI_USER from pid 0, as Linux's collect_signal zeroes it.
+ */
+function takeFrom(pending: SigPending, signal: number): SignalInfo {
+  return pending.take(signal, { code: SI_USER, pid: 0, uid: 0, addr: 0 });
 }
 
 /**
  * Deliver one pending signal: its default action, or a frame on the user stack and EIP = handler.
  * Runs from do_notify_resume, which always returns through iret.
  */
-export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: number, info: { code: number; pid: number; uid: number; addr: number }): DeliveryOutcome {
+export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: number, info: SignalInfo): DeliveryOutcome {
   const action = task.actions[signal]!;
   if (action.handler === SIG_IGN) return 'ignored';
   if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : STOP_SIGNALS.has(signal) ? 'stop' : { kill: signal };
@@ -221,20 +274,19 @@ export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: numbe
   // replaced it for the length of the call (Linux's saved_sigmask).
   const restoredMask = task.savedMask ?? task.blockedSignals;
   task.savedMask = null;
-  const context = sigcontext(regs, toUserSigset(restoredMask), info.addr).u32(SC.fpstate, fpstate).bytes;
+  const context = sigcontext(regs, sigsetLowWord(restoredMask), info.addr).u32(SC.fpstate, fpstate).bytes;
   if (usedMath) {
     const image = signalFpstate(currentFpuImage(k, task), (k.hwcap() & (1 << X86_FEATURE_FXSR_BIT)) !== 0);
     if (!task.space.copyToUser(fpstate, image)) return { kill: 11 };
   }
   if (rt) {
     bytes.u32(8, frame + RT_SIGFRAME_INFO).u32(12, frame + RT_SIGFRAME_UC);
-    bytes.u32(RT_SIGFRAME_INFO, signal).u32(RT_SIGFRAME_INFO + 8, info.code);
-    if (info.code <= 0) bytes.u32(RT_SIGFRAME_INFO + 12, info.pid).u32(RT_SIGFRAME_INFO + 16, info.uid);
-    else bytes.u32(RT_SIGFRAME_INFO + 12, info.addr);
+    bytes.bytes.set(siginfoBytes(signal, info), RT_SIGFRAME_INFO);
     bytes.bytes.set(context, RT_SIGFRAME_UC_MCONTEXT);
-    bytes.u32(RT_SIGFRAME_UC_SIGMASK, toUserSigset(restoredMask));
+    bytes.u64(RT_SIGFRAME_UC_SIGMASK, restoredMask);              // uc_sigmask: the whole 8-byte set
   } else {
     bytes.bytes.set(context, SIGFRAME_SC);
+    bytes.u32(SIGFRAME_EXTRAMASK, sigsetHighWord(restoredMask));  // signals 33..64 beside oldmask
   }
   if (!task.space.copyToUser(frame, bytes.bytes)) return { kill: 11 };      // no room for a frame: SIGSEGV
   regs.set('esp', frame);
@@ -248,8 +300,8 @@ export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: numbe
   regs.set('ds', __USER_DS);
   regs.set('es', __USER_DS);
   regs.set('eflags', regs.get('eflags') & ~(TF | DF));
-  task.blockedSignals = (task.blockedSignals | action.mask | ((action.flags & SA_NODEFER) !== 0 ? 0 : 1 << signal)) >>> 0;
-  if ((action.flags & SA_RESETHAND) !== 0) task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0 };
+  task.blockedSignals = (task.blockedSignals | action.mask | ((action.flags & SA_NODEFER) !== 0 ? 0n : sigmask(signal))) & FULL_SIGSET;
+  if ((action.flags & SA_RESETHAND) !== 0) task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0n };
   return 'handled';
 }
 
@@ -341,6 +393,8 @@ export const doNotifyResume: HypercallHandler = (k, sp) => {
 // Job control: signals to process groups (kill(-pgid), a terminal's ^C), stop and continue
 // (Linux's kill_pgrp, do_signal_stop, and the SIGCONT side of prepare_signal).
 
+/** siginfo si_code of kill(2)'s signal. */
+const SI_USER = 0;
 /** siginfo si_code for a signal the kernel itself sends (a terminal's, SIGPIPE's). */
 export const SI_KERNEL = 0x80;
 const SA_NOCLDSTOP = 1;
@@ -348,20 +402,23 @@ const SA_NOCLDSTOP = 1;
 /**
  * A process-directed signal with job control's rules: SIGCONT continues a stopped process (even when
  * it blocks or handles SIGCONT) and cancels pending stop signals; a stop signal cancels a pending
- * SIGCONT; SIGKILL ends a stop too. Then the ordinary sending (sendProcessSignal).
+ * SIGCONT; SIGKILL ends a stop too. Then the ordinary sending (sendProcessSignal): 0, or -EAGAIN
+ * when the signal's queue is full.
  */
-export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): void {
-  if (task.state === 'zombie' || signal === 0) return;
+export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): number {
+  if (task.state === 'zombie' || signal === 0) return 0;
   const leader = [...task.group.threads][0] ?? task;
   if (signal === SIGCONT) {
-    for (const stop of STOP_SIGNALS) { task.group.sharedPending &= ~(1 << stop); for (const t of task.group.threads) t.pendingSignals &= ~(1 << stop); }
+    const stops = [...STOP_SIGNALS].reduce((set, stop) => set | sigmask(stop), 0n);
+    task.group.sharedPending.discard(stops);
+    for (const t of task.group.threads) t.pending.discard(stops);
     for (const t of task.group.threads) if (t.stopped) continueTask(k, t, leader === t);
   } else if (STOP_SIGNALS.has(signal)) {
-    task.group.sharedPending &= ~(1 << SIGCONT);
+    task.group.sharedPending.discard(sigmask(SIGCONT));
   } else if (signal === SIGKILL) {
     for (const t of task.group.threads) if (t.stopped) { t.stopped = false; t.state = 'running'; }
   }
-  sendProcessSignal(k, task, signal, info);
+  return sendProcessSignal(k, task, signal, info);
 }
 
 /** Send `signal` to every process of group `pgid`; -ESRCH (-3) when the group has none. */

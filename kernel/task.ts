@@ -9,11 +9,12 @@ import type { Inode } from './fs/inode.ts';
 import { WaitQueue, type Sleep } from './sched/wait.ts';
 import type { PtRegs } from './pt-regs.ts';
 import type { Kernel } from './kernel.ts';
+import { SigPending, type Sigset } from './sigset.ts';
 
 export interface Credentials { uid: number; euid: number; gid: number; egid: number }
 
 /** struct sigaction as the kernel keeps it (handler 0 = SIG_DFL, 1 = SIG_IGN). */
-export interface SignalAction { handler: number; flags: number; restorer: number; mask: number }
+export interface SignalAction { handler: number; flags: number; restorer: number; mask: Sigset }
 
 /** One TLS descriptor as set_thread_area stored it (struct user_desc's fields). */
 export interface TlsDescriptor { base: number; limit: number; flags: number }
@@ -48,14 +49,12 @@ export class Task {
   spaceReleased = false;
   /** set_tid_address: cleared (and futex-woken) at exit. */
   clearChildTid = 0;
-  /** Signals waiting for delivery (a bit per signal number, 1..31). */
-  pendingSignals = 0;
-  /** Signals blocked by sigprocmask (bit per signal number). */
-  blockedSignals = 0;
-  /** What siginfo says about each pending signal (who sent it, or the faulting address). */
-  readonly signalInfo = new Map<number, { code: number; pid: number; uid: number; addr: number }>();
+  /** Signals sent to this thread alone (tgkill, a fault's), each with its siginfo (kernel/sigset.ts). */
+  readonly pending = new SigPending();
+  /** Signals blocked by sigprocmask (1..64, bit n-1 for signal n). */
+  blockedSignals: Sigset = 0n;
   /** rt_sigaction's table: index = signal number. CLONE_SIGHAND threads share one array. */
-  actions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0 }));
+  actions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0n }));
   readonly tls: (TlsDescriptor | null)[] = [null, null, null];
   /** The executable's path, for readlink("/proc/self/exe"). */
   executable = '';
@@ -91,9 +90,9 @@ export class Task {
   envStart = 0;
   envEnd = 0;
   /** The mask ppoll/pselect6 replaced for the length of the call (restored after it, or by a handler's sigreturn). */
-  savedMask: number | null = null;
+  savedMask: Sigset | null = null;
   /** rt_sigtimedwait's mask while it sleeps with the awaited signals unblocked (Linux's real_blocked). */
-  realBlocked: number | null = null;
+  realBlocked: Sigset | null = null;
   /**
    * The FPU/MMX/SSE state (kernel/fpu.ts): its FXSAVE image while the task is not using the FPU, or
    * null if it has not used it since exec (Linux's used_math clear); fpuLive while its state is in
@@ -151,8 +150,8 @@ export type ExitStatus = { code: number } | { signal: number };
  */
 export class ThreadGroup {
   readonly threads = new Set<Task>();
-  sharedPending = 0;
-  readonly sharedInfo = new Map<number, { code: number; pid: number; uid: number; addr: number }>();
+  /** Signals sent to the process as a whole (kill), each with its siginfo (Linux's shared_pending). */
+  readonly sharedPending = new SigPending();
   readonly childExit = new WaitQueue();
   exitStatus: ExitStatus | null = null;
   /** A thread in execve waits here for the others to end (Linux's group_exec_task and its wake-up). */

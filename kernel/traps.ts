@@ -10,6 +10,7 @@ import { searchExceptionTable } from './extable.ts';
 import { TF } from '../vm/cpu/flags.ts';
 import { SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from './signal-numbers.ts';
 import { initialFpuImage } from './fpu.ts';
+import { sigismember, sigmask, sigsetWithout } from './sigset.ts';
 import { CR0_EM, CR0_TS, TIF_SIGPENDING } from './layout.ts';
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
@@ -22,12 +23,11 @@ const SI_KERNEL = 0x80;
  */
 export function forceSignal(k: Kernel, signal: number, addr: number, code = SI_KERNEL): void {
   const task = k.task();
-  if ((task.blockedSignals & (1 << signal)) !== 0 || task.actions[signal]!.handler === 1) {
-    task.blockedSignals &= ~(1 << signal);
-    task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0 };
+  if (sigismember(task.blockedSignals, signal) || task.actions[signal]!.handler === 1) {
+    task.blockedSignals = sigsetWithout(task.blockedSignals, sigmask(signal));
+    task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0n };
   }
-  task.signalInfo.set(signal, { code, pid: 0, uid: 0, addr });
-  task.pendingSignals |= 1 << signal;
+  task.pending.add(signal, { code, pid: 0, uid: 0, addr }, task.credentials.uid);   // a kernel si_code: queued over RLIMIT_SIGPENDING
   k.setThreadFlag(task, TIF_SIGPENDING);
 }
 

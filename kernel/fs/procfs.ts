@@ -17,6 +17,9 @@ import { UTS_RELEASE } from '../services/identity.ts';
 import { formatMaps } from '../mm/maps.ts';
 import { Inode, S_IFDIR, S_IFLNK, S_IFREG, type DirEntry, type FsStats, type SuperBlock } from './inode.ts';
 import { Dentry, pathName, type Path } from './path.ts';
+import { EMPTY_SIGSET, NSIG, sigmask, type Sigset } from '../sigset.ts';
+import { userQueuedSignals } from '../signals.ts';
+import { RLIMIT_SIGPENDING } from '../rlimit.ts';
 
 const PROC_SUPER_MAGIC = 0x9fa0;
 const HZ = 100;
@@ -238,12 +241,23 @@ function taskStatus(k: Kernel, task: Task): string {
     `PPid:\t${task.ppid}`, `TracerPid:\t0`, `Uid:\t${c.uid}\t${c.euid}\t${c.euid}\t${c.euid}`,
     `Gid:\t${c.gid}\t${c.egid}\t${c.egid}\t${c.egid}`, `FDSize:\t64`, `Groups:\t`,
     `VmSize:\t${String(sizePages(task) * 4).padStart(8)} kB`, `VmRSS:\t${String(kb).padStart(8)} kB`, `Threads:\t${threadsOf(k, task).length}`,
-    `SigPnd:\t${hex16(task.pendingSignals)}`, `SigBlk:\t${hex16(task.blockedSignals)}`, '',
+    `SigQ:\t${userQueuedSignals(k, c.uid)}/${task.group.limits[RLIMIT_SIGPENDING]!.cur}`,
+    `SigPnd:\t${hex16(task.pending.signal)}`, `ShdPnd:\t${hex16(task.group.sharedPending.signal)}`, `SigBlk:\t${hex16(task.blockedSignals)}`,
+    `SigIgn:\t${hex16(handled(task, (h) => h === SIG_IGN))}`, `SigCgt:\t${hex16(handled(task, (h) => h > SIG_IGN))}`, '',
   ].join('\n');
 }
 
-/** A kernel mask (bit n = signal n) as /proc prints a sigset (bit n-1 = signal n). */
-const hex16 = (mask: number): string => ((mask >>> 1) >>> 0).toString(16).padStart(16, '0');
+const SIG_IGN = 1;
+
+/** The signals whose handler passes `test` (SigIgn: SIG_IGN; SigCgt: a function). */
+function handled(task: Task, test: (handler: number) => boolean): Sigset {
+  let set = EMPTY_SIGSET;
+  for (let signal = 1; signal <= NSIG; signal++) if (test(task.actions[signal]!.handler)) set |= sigmask(signal);
+  return set;
+}
+
+/** A signal set as /proc prints one: 16 hex digits, bit n-1 for signal n (signals 1..64). */
+const hex16 = (mask: Sigset): string => mask.toString(16).padStart(16, '0');
 
 // Linux's x86_cap_flags for capability word 0 (CPUID 1 EDX) and word 1 (0x80000001 EDX: only the
 // bits that do not repeat word 0).

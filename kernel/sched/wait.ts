@@ -83,7 +83,7 @@ export class WaitQueue {
 
 /** Is SIGKILL on its way to the task (kill -9, exit_group, a fatal signal, another thread's execve)? */
 export function fatalSignalPending(task: Task): boolean {
-  return (task.pendingSignals & (1 << SIGKILL)) !== 0;
+  return task.pending.has(SIGKILL);
 }
 
 /**

@@ -14,7 +14,9 @@ import {
   POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM, type OpenFile,
 } from '../fs/file.ts';
 import { sleepOn, type WaitQueue } from '../sched/wait.ts';
-import { fromUserSigset, recalcSignalPending } from '../signals.ts';
+import { recalcSignalPending } from '../signals.ts';
+import { sigmask, sigsetFromUser, sigsetWithout } from '../sigset.ts';
+import { SIGKILL, SIGSTOP } from '../signal-numbers.ts';
 import { Struct, copyFromUser, copyToUser, readWords, FAULT } from './user.ts';
 
 const NS = 1_000_000_000n;
@@ -50,7 +52,7 @@ function withMask(k: Kernel, maskPointer: number, size: number, run: () => numbe
     const raw = copyFromUser(k, maskPointer, 8);
     if (raw === null) return FAULT;
     if (task.savedMask === null) task.savedMask = task.blockedSignals;
-    task.blockedSignals = fromUserSigset(new DataView(raw.buffer).getUint32(0, true)) & ~((1 << 9) | (1 << 19));
+    task.blockedSignals = sigsetWithout(sigsetFromUser(raw), sigmask(SIGKILL) | sigmask(SIGSTOP));
     recalcSignalPending(k, task);
   }
   const r = run();

@@ -15,6 +15,7 @@ import { futexWake } from './futex.ts';
 import type { ExitStatus } from '../task.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 import { signalGroup } from '../signals.ts';
+import { validSignal } from '../sigset.ts';
 import { disassociate } from '../tty/console.ts';
 import { SIGCONT, SIGHUP } from '../signal-numbers.ts';
 import { traceTaskExit } from '../ptrace.ts';
@@ -80,7 +81,7 @@ export function exitGroup(k: Kernel, task: Task, status: ExitStatus): void {
 export function zapOtherThreads(k: Kernel, task: Task): void {
   for (const thread of task.group.threads) {
     if (thread === task) continue;
-    thread.pendingSignals |= 1 << SIGKILL;
+    thread.pending.raise(SIGKILL);
     k.setThreadFlag(thread, TIF_SIGPENDING);
     wakeTask(k, thread, 'signal');
   }
@@ -112,7 +113,8 @@ function endProcess(k: Kernel, last: Task, status: ExitStatus): void {
   const parent = k.tasks.get(leader.ppid);
   if (parent !== undefined) {
     parent.childExit.wakeAll(k);
-    if (leader.exitSignal !== 0) {
+    // clone's exit signal is any byte; one above 64 names no signal and is not sent (do_notify_parent's valid_signal).
+    if (validSignal(leader.exitSignal)) {
       sendProcessSignal(k, parent, leader.exitSignal, { code: CLD_EXITED, pid: tgid, uid: leader.credentials.uid, addr: 0 });
     }
   }

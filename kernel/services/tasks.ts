@@ -366,7 +366,7 @@ export const sys_execve: SyscallService = (k, regs) => {
   Object.assign(task, loaded.strings);
   task.tls.fill(null);
   // Caught signals go back to their default; the table is the process's own from now on.
-  task.actions = task.actions.map((a) => (a.handler > 1 ? { handler: 0, flags: 0, restorer: 0, mask: 0 } : { ...a }));
+  task.actions = task.actions.map((a) => (a.handler > 1 ? { handler: 0, flags: 0, restorer: 0, mask: 0n } : { ...a }));
   startThread(regs, loaded.entry, loaded.stackPointer);
   k.setThreadFlag(task, TIF_IRET);
   task.justExeced = true;

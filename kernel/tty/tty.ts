@@ -20,6 +20,7 @@ import type { Kernel } from '../kernel.ts';
 import type { Task } from '../task.ts';
 import { EAGAIN, EFAULT, EIO, ERESTARTSYS } from '../layout.ts';
 import { signalGroup } from '../signals.ts';
+import { sigismember } from '../sigset.ts';
 import { WaitQueue } from '../sched/wait.ts';
 
 // termios bits (include/uapi/asm-generic/termbits.h).
@@ -286,7 +287,7 @@ export class Tty {
     if (task.tty !== this || this.foregroundGroup === 0 || task.pgid === this.foregroundGroup) return 0;
     if (!reading && !this.lflag(TOSTOP)) return 0;
     const signal = reading ? SIGTTIN : SIGTTOU;
-    const ignored = task.actions[signal]!.handler === 1 || (task.blockedSignals & (1 << signal)) !== 0;
+    const ignored = task.actions[signal]!.handler === 1 || sigismember(task.blockedSignals, signal);
     if (ignored) return reading ? -EIO : 0;
     signalGroup(this.k, task.pgid, signal);
     return -ERESTARTSYS;

@@ -5,7 +5,7 @@ import type { Edit } from '../../../labs/lab.ts';
 export const solution: Edit[] = [
   { file: 'kernel/syscall_32.tbl', find: '116\ti386\tsysinfo\n', replace: '116\ti386\tsysinfo\tsys_sysinfo\n' },
   { file: 'kernel/syscall_32.tbl', find: '450\ti386\tset_mempolicy_home_node\n', replace: '450\ti386\tset_mempolicy_home_node\n1001\ti386\ttrace\tsys_trace\n' },
-  { file: 'kernel/task.ts', find: '  blockedSignals = 0;\n', replace: '  blockedSignals = 0;\n  /** trace(mask): bit n prints each system call number n this task makes (n < 32). */\n  traceMask = 0;\n' },
+  { file: 'kernel/task.ts', find: '  blockedSignals: Sigset = 0n;\n', replace: '  blockedSignals: Sigset = 0n;\n  /** trace(mask): bit n prints each system call number n this task makes (n < 32). */\n  traceMask = 0;\n' },
   { file: 'kernel/services/tasks.ts', find: '  child.blockedSignals = parent.blockedSignals;\n', replace: '  child.blockedSignals = parent.blockedSignals;\n  child.traceMask = parent.traceMask;\n' },
   {
     file: 'kernel/kernel.ts',
