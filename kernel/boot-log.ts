@@ -1,13 +1,14 @@
 // boot_log(event, a, b): head.S reports each step of the boot story, and this turns it into the
 // lines `gate86 boot` prints (`gate86 run` drops them): the GDT selectors, the IDT, the CPU and its
-// SEP verdict, each wrmsr of enable_sep_cpu, the vsyscall page and its stub.
+// SEP verdict, each wrmsr of enable_sep_cpu (and of enable_syscall_cpu), the vsyscall page and its stub.
 
 import type { HypercallHandler, Kernel } from './kernel.ts';
 import { physicalOf } from './mm/ram.ts';
 import {
   BOOT_CPU, BOOT_GDT, BOOT_IDT, BOOT_VSYSCALL, BOOT_WRMSR, X86_CAPABILITY, X86_FAMILY, X86_MODEL, X86_SEP_VERDICT, X86_STEPPING,
   X86_VENDOR_ID, X86_CPUID_LEVEL, X86_FEATURE_SEP_BIT, SEP_MIN_SIGNATURE, __KERNEL_CS, __KERNEL_DS, __USER_CS,
-  __USER_DS, VSYSCALL_ENTRY, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+  __USER_DS, VSYSCALL_ENTRY, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_EFER, MSR_STAR,
+  VERDICT_SYSCALL,
 } from './layout.ts';
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
@@ -29,10 +30,11 @@ export function readBootCpuData(k: Kernel): { vendor: string; family: number; mo
 
 const MSR_NAMES: Record<number, string> = {
   [MSR_IA32_SYSENTER_CS]: 'IA32_SYSENTER_CS', [MSR_IA32_SYSENTER_ESP]: 'IA32_SYSENTER_ESP', [MSR_IA32_SYSENTER_EIP]: 'IA32_SYSENTER_EIP',
+  [MSR_EFER]: 'EFER', [MSR_STAR]: 'STAR',
 };
 
 export const bootLog: HypercallHandler = (k, sp) => {
-  const [event, a, b] = [k.stackArg(sp, 0), k.stackArg(sp, 1), k.stackArg(sp, 2)];
+  const [event, a, b, c] = [k.stackArg(sp, 0), k.stackArg(sp, 1), k.stackArg(sp, 2), k.stackArg(sp, 3)];
   const log = (line: string): void => k.host.log(line);
   switch (event) {
     case BOOT_GDT:
@@ -52,10 +54,11 @@ export const bootLog: HypercallHandler = (k, sp) => {
       break;
     }
     case BOOT_VSYSCALL:
-      log(`vsyscall: linux-gate.so.1 mapped at ${hex(a)} (user, read-only) with the ${b === 1 ? 'sysenter' : 'int $0x80'} stub; __kernel_vsyscall at ${hex(VSYSCALL_ENTRY)}`);
+      log(`vsyscall: linux-gate.so.1 mapped at ${hex(a)} (user, read-only) with the ${b === VERDICT_SYSCALL ? 'syscall' : b === 1 ? 'sysenter' : 'int $0x80'} stub; __kernel_vsyscall at ${hex(VSYSCALL_ENTRY)}`);
       break;
     case BOOT_WRMSR:
-      log(`wrmsr ${hex(a)} (${MSR_NAMES[a] ?? 'MSR'}) = ${hex(b)}`);
+      // The high half (EDX) only when it is not 0: STAR's selectors; every SYSENTER MSR has EDX = 0.
+      log(`wrmsr ${hex(a)} (${MSR_NAMES[a] ?? 'MSR'}) = ${c === 0 ? hex(b) : hex(c) + (b >>> 0).toString(16).padStart(8, '0')}`);
       break;
     default:
       log(`boot event ${event}`);

@@ -96,6 +96,8 @@ export const EARLY_MAPPED_BYTES = 0x800000;  // head.S maps physical 0..8 MiB at
 export const VSYSCALL_BASE = 0xffffe000;     // linux-gate.so.1
 export const VSYSCALL_ENTRY = 0xffffe400;    // __kernel_vsyscall (AT_SYSINFO)
 export const VSYSCALL_SYSENTER_RETURN = 0xffffe410;
+/** SYSCALL_RETURN in the syscall flavour (vsyscall-syscall.S): syscall_entry's pt_regs EIP. */
+export const VSYSCALL_SYSCALL_RETURN = 0xffffe408;
 export const TASK_SIZE = __PAGE_OFFSET;
 export const USER_STACK_TOP = __PAGE_OFFSET; // the initial user stack grows down from here
 
@@ -113,6 +115,7 @@ export const CR0_EM = 0x00000004;           // no FPU: every FPU instruction is 
 export const CR0_TS = 0x00000008;           // task switched: the next FPU instruction is #NM (lazy FPU)
 export const CR0_NE = 0x00000020;           // x87 errors as #MF (vector 16), not FERR#/IRQ 13
 export const CR0_WP = 0x00010000;
+export const CR0_AM = 0x00040000;           // EFLAGS.AC turns on alignment checking (#AC) at CPL 3
 export const CR0_PG = 0x80000000;
 export const X86_CR4_OSFXSR = 0x00000200;     // FXSAVE/FXRSTOR save the XMM state: SSE may run
 export const X86_CR4_OSXMMEXCPT = 0x00000400; // unmasked SIMD exceptions come as #XM (vector 19)
@@ -126,9 +129,12 @@ export const X86_STEPPING = 0x02;
 export const X86_CPUID_LEVEL = 0x04;         // highest basic leaf, or -1 when there is no cpuid
 export const X86_CAPABILITY = 0x08;          // word 0: leaf 1 EDX; word 1: leaf 0x80000001 EDX
 export const X86_VENDOR_ID = 0x10;           // 12 chars + NUL
-export const X86_SEP_VERDICT = 0x20;         // 1 when the sysenter stub was chosen
+export const X86_SEP_VERDICT = 0x20;         // the stub chosen: 0 int $0x80, 1 sysenter, 2 syscall
+/** The value of X86_SEP_VERDICT when enable_syscall_cpu opened the syscall door (AMD). */
+export const VERDICT_SYSCALL = 2;
 export const CPUINFO_SIZE = 0x24;
 export const X86_FEATURE_SEP_BIT = 11;       // CPUID leaf 1 EDX bit 11
+export const X86_FEATURE_SYSCALL_BIT = 11;   // CPUID 0x80000001 EDX bit 11 (capability word 1): SYSCALL/SYSRET
 export const X86_FEATURE_FXSR_BIT = 24;      // FXSAVE/FXRSTOR
 export const X86_FEATURE_XMM_BIT = 25;       // SSE
 /** Linux 2.6.0 init_intel: SEP is unusable below family 6, model 3, stepping 3 (fidelity 4). */
@@ -140,8 +146,8 @@ export const SEP_MIN_SIGNATURE = 0x633;
 export const BOOT_GDT = 1;                   // a = __KERNEL_CS, b = __USER_CS
 export const BOOT_IDT = 2;
 export const BOOT_CPU = 3;                   // a = &boot_cpu_data
-export const BOOT_VSYSCALL = 4;              // a = VSYSCALL_BASE, b = 1 for the sysenter stub
-export const BOOT_WRMSR = 5;                 // a = MSR number, b = value
+export const BOOT_VSYSCALL = 4;              // a = VSYSCALL_BASE, b = the stub (X86_SEP_VERDICT)
+export const BOOT_WRMSR = 5;                 // a = MSR number, b = value (low half), c = high half
 
 // ---------------------------------------------------------------------------------------------
 // MSRs (seed 000/003).
@@ -149,6 +155,10 @@ export const BOOT_WRMSR = 5;                 // a = MSR number, b = value
 export const MSR_IA32_SYSENTER_CS = 0x174;
 export const MSR_IA32_SYSENTER_ESP = 0x175;
 export const MSR_IA32_SYSENTER_EIP = 0x176;
+// AMD's SYSCALL/SYSRET (AMD64 APM Vol. 2, 6.1.1): EFER.SCE enables them, STAR holds the selectors and the entry EIP.
+export const MSR_EFER = 0xc0000080;
+export const MSR_STAR = 0xc0000081;
+export const EFER_SCE = 0x1;
 
 // ---------------------------------------------------------------------------------------------
 // Interrupt vectors.
@@ -229,11 +239,11 @@ export const ASM_CONSTANTS: Record<string, number> = {
   TIF_SYSCALL_TRACE, TIF_NOTIFY_RESUME, TIF_SIGPENDING, TIF_NEED_RESCHED, TIF_IRET,
   _TIF_WORK_MASK, _TIF_ALLWORK_MASK,
   __PAGE_OFFSET, PAGE_SIZE, KERNEL_PHYS_START, EARLY_MAPPED_BYTES, VSYSCALL_BASE, VSYSCALL_ENTRY,
-  VSYSCALL_SYSENTER_RETURN,
-  PTE_PRESENT, PTE_RW, PTE_USER, CR0_PE, CR0_MP, CR0_EM, CR0_TS, CR0_NE, CR0_WP, CR0_PG, X86_CR4_OSFXSR, X86_CR4_OSXMMEXCPT,
+  VSYSCALL_SYSENTER_RETURN, VSYSCALL_SYSCALL_RETURN,
+  PTE_PRESENT, PTE_RW, PTE_USER, CR0_PE, CR0_MP, CR0_EM, CR0_TS, CR0_NE, CR0_WP, CR0_AM, CR0_PG, X86_CR4_OSFXSR, X86_CR4_OSXMMEXCPT,
   X86_FAMILY, X86_MODEL, X86_STEPPING, X86_CPUID_LEVEL, X86_CAPABILITY, X86_VENDOR_ID,
-  X86_SEP_VERDICT, CPUINFO_SIZE, X86_FEATURE_SEP_BIT, X86_FEATURE_FXSR_BIT, X86_FEATURE_XMM_BIT, SEP_MIN_SIGNATURE,
-  MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+  X86_SEP_VERDICT, VERDICT_SYSCALL, CPUINFO_SIZE, X86_FEATURE_SEP_BIT, X86_FEATURE_SYSCALL_BIT, X86_FEATURE_FXSR_BIT, X86_FEATURE_XMM_BIT, SEP_MIN_SIGNATURE,
+  MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_EFER, MSR_STAR, EFER_SCE,
   BOOT_GDT, BOOT_IDT, BOOT_CPU, BOOT_VSYSCALL, BOOT_WRMSR,
   SYSCALL_VECTOR, FIRST_EXTERNAL_VECTOR, NR_IRQS,
   EFAULT, ENOSYS, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ESLEEPING,

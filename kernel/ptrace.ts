@@ -15,13 +15,13 @@ import type { HypercallHandler, Kernel } from './kernel.ts';
 import type { Task } from './task.ts';
 import type { PtRegs } from './pt-regs.ts';
 import { physicalOf } from './mm/ram.ts';
-import { TIF_SYSCALL_TRACE, VSYSCALL_SYSENTER_RETURN } from './layout.ts';
+import { TIF_SYSCALL_TRACE, VSYSCALL_SYSCALL_RETURN, VSYSCALL_SYSENTER_RETURN } from './layout.ts';
 
 /** The call a traced task is in: what entry saw. */
 interface TracedCall {
   number: number;
   args: number[];
-  door: 'sysenter' | 'int $0x80';
+  door: 'sysenter' | 'syscall' | 'int $0x80';
   /** The sleep was reported already (a call may sleep and be called again many times). */
   slept: boolean;
 }
@@ -97,8 +97,9 @@ function entered(regs: PtRegs): TracedCall {
   return {
     number: regs.get('orig_eax') | 0,
     args: regs.args(),
-    // sysenter_entry's fake iret frame returns to SYSENTER_RETURN; int $0x80's to after the int.
-    door: regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : 'int $0x80',
+    // sysenter_entry's fake iret frame returns to SYSENTER_RETURN, syscall_entry's to SYSCALL_RETURN
+    // (two different addresses in the two flavours of the page); int $0x80's to after the int.
+    door: regs.get('eip') === VSYSCALL_SYSENTER_RETURN ? 'sysenter' : regs.get('eip') === VSYSCALL_SYSCALL_RETURN ? 'syscall' : 'int $0x80',
     slept: false,
   };
 }

@@ -34,11 +34,12 @@ export function forceSignal(k: Kernel, signal: number, addr: number, code = SI_K
 /**
  * What every handler does once it has decided a fault is the process's: signal it (from user mode),
  * or apply the exception table's fixup (from the kernel), or oops. `faultAddress` is CR2 for #PF,
- * `code` the signal's si_code (a page fault says why: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR).
+ * `code` the signal's si_code (a page fault says why: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR), `signalAddress`
+ * its si_addr (by default CR2, else the faulting instruction).
  */
-export function handleFault(k: Kernel, regs: PtRegs, name: string, error: number, signal: number, faultAddress: number | null, code = SI_KERNEL): void {
+export function handleFault(k: Kernel, regs: PtRegs, name: string, error: number, signal: number, faultAddress: number | null, code = SI_KERNEL, signalAddress?: number): void {
   if (regs.fromUser()) {
-    forceSignal(k, signal, faultAddress ?? regs.get('eip'), code);
+    forceSignal(k, signal, signalAddress ?? faultAddress ?? regs.get('eip'), code);
     if (k.host.trace !== null) {
       k.host.trace(`fault ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${faultAddress !== null ? ` cr2 ${hex(faultAddress)}` : ''} eax ${hex(regs.get('eax'))} -> signal ${signal}`);
     }
@@ -59,6 +60,21 @@ function trap(name: string, signal: number): HypercallHandler {
     return 0;
   };
 }
+
+/** siginfo si_code BUS_ADRALN: "invalid address alignment". */
+const BUS_ADRALN = 1;
+
+/**
+ * do_alignment_check (#AC, only at CPL 3 with CR0.AM, which head.S sets, and the program's own
+ * EFLAGS.AC): SIGBUS. Linux 2.6.0 sent it as a bare force_sig (si_code SI_KERNEL); today's Linux,
+ * whose answer a program on the host gets, says BUS_ADRALN with a null si_addr (the CPU reports no
+ * address for #AC), and so does gate86.
+ */
+const doAlignmentCheck: HypercallHandler = (k, sp) => {
+  const regs = k.ptRegsAt(k.stackArg(sp, 0));
+  handleFault(k, regs, 'alignment_check', k.stackArg(sp, 1), SIGBUS, null, BUS_ADRALN, 0);
+  return 0;
+};
 
 /**
  * do_debug: a single-step trap in the kernel is the user's TF leaking in through SYSENTER (which keeps
@@ -112,7 +128,7 @@ export const TRAP_HANDLERS: Record<string, HypercallHandler> = {
   do_general_protection: trap('general_protection', SIGSEGV),
   do_spurious_interrupt_bug: trap('spurious_interrupt_bug', SIGSEGV),
   do_coprocessor_error: trap('coprocessor_error', SIGFPE),
-  do_alignment_check: trap('alignment_check', SIGBUS),
+  do_alignment_check: doAlignmentCheck,
   do_machine_check: trap('machine_check', SIGBUS),
   do_simd_coprocessor_error: trap('simd_coprocessor_error', SIGFPE),
 };

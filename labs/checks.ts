@@ -53,8 +53,9 @@ export function outputMatches(run: RunOutcome | { stdout: string; status: number
 }
 
 /** What the boot log says head.S decided: the stub it mapped and the wrmsr it did (in order). */
-export function bootDecisions(lines: string[]): { stub: 'sysenter' | 'int $0x80' | null; wrmsr: string[]; cpu: string | null } {
+export function bootDecisions(lines: string[]): { stub: 'sysenter' | 'syscall' | 'int $0x80' | null; wrmsr: string[]; cpu: string | null } {
   const vsyscall = lines.find((l) => l.startsWith('vsyscall: '));
-  const stub = vsyscall === undefined ? null : /with the sysenter stub/.test(vsyscall) ? 'sysenter' : /with the int \$0x80 stub/.test(vsyscall) ? 'int $0x80' : null;
+  const stub = vsyscall === undefined ? null : /with the sysenter stub/.test(vsyscall) ? 'sysenter' : /with the syscall stub/.test(vsyscall) ? 'syscall'
+    : /with the int \$0x80 stub/.test(vsyscall) ? 'int $0x80' : null;
   return { stub, wrmsr: lines.filter((l) => l.startsWith('wrmsr ')), cpu: lines.find((l) => l.startsWith('CPU: ')) ?? null };
 }

@@ -41,13 +41,16 @@ test('fidelity 7: sysenter_entry pushes the fake iret frame (__USER_DS, %ebp, EF
   ]);
 });
 
-test('fidelity 7: __ex_table: the sixth-argument load fixed up to syscall_fault, then schedule\'s %gs/%fs reloads', (t) => {
+test('fidelity 7: __ex_table: the sixth-argument loads (sysenter, syscall) fixed up to syscall_fault, then schedule\'s %gs/%fs reloads', (t) => {
   const start = symbol('__start___ex_table');
-  t.is(symbol('__stop___ex_table') - start, 3 * 8);
+  t.is(symbol('__stop___ex_table') - start, 4 * 8);
   const load = u32(start);
   t.is(disassemble(at(load, 3), load)[0]!.text, 'mov    0x0(%ebp),%ebp');
   t.is(u32(start + 4), symbol('syscall_fault'));
-  for (const [i, text] of [[1, 'pop    %gs'], [2, 'pop    %fs']] as const) {
+  const syscallLoad = u32(start + 8);   // syscall_entry's: the user ESP is in ECX there
+  t.is(disassemble(at(syscallLoad, 3), syscallLoad)[0]!.text, 'mov    (%ecx),%ecx');
+  t.is(u32(start + 12), symbol('syscall_fault'));
+  for (const [i, text] of [[2, 'pop    %gs'], [3, 'pop    %fs']] as const) {
     const insn = u32(start + 8 * i);
     t.is(disassemble(at(insn, 2), insn)[0]!.text, text);
     // The fixup writes a null selector where the pop will read it, and retries.
@@ -81,20 +84,25 @@ test('every hypercall stub is `vmcall; ret` and has a TypeScript function', (t) 
   for (const [address, name] of image.hypercalls) t.deepEqual([...at(address, 4)], [0x0f, 0x01, 0xc1, 0xc3], name);
 });
 
-test('fidelity 5: both linux-gate.so.1 images are embedded, __kernel_vsyscall at 0xffffe400 in each, byte for byte', (t) => {
+test('fidelity 5: the linux-gate.so.1 images are embedded, __kernel_vsyscall at 0xffffe400 in each, byte for byte', (t) => {
   const build = builtKernel();
   const sysenter = new Uint8Array(readFileSync(build.vsyscallSysenter));
   const int80 = new Uint8Array(readFileSync(build.vsyscallInt80));
+  const syscall = new Uint8Array(readFileSync(build.vsyscallSyscall));
   t.deepEqual([...sysenter.subarray(0x400, 0x414)],
     [0x51, 0x52, 0x55, 0x89, 0xe5, 0x0f, 0x34, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0xeb, 0xf3, 0x5d, 0x5a, 0x59, 0xc3]);
   t.deepEqual([...int80.subarray(0x400, 0x403)], [0xcd, 0x80, 0xc3]);
-  for (const dso of [sysenter, int80]) {
+  // AMD's door (vsyscall-syscall.S): push ecx, ebp; mov %ecx,%ebp; syscall; jmp back 6 (the restart
+  // point, SYSCALL_RETURN - 2); SYSCALL_RETURN at 0xffffe408: pop ebp, pop ecx, ret.
+  t.deepEqual([...syscall.subarray(0x400, 0x40b)], [0x51, 0x55, 0x89, 0xcd, 0x0f, 0x05, 0xeb, 0xfa, 0x5d, 0x59, 0xc3]);
+  for (const dso of [sysenter, int80, syscall]) {
     t.deepEqual([...dso.subarray(0x420, 0x428)], [0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80]);   // popl %eax; movl $119,%eax; int $0x80
     t.deepEqual([...dso.subarray(0x440, 0x447)], [0xb8, 173, 0, 0, 0, 0xcd, 0x80]);         // movl $173,%eax; int $0x80
   }
   const embedded = (name: string): Uint8Array => at(symbol(`${name}_start`), symbol(`${name}_end`) - symbol(`${name}_start`));
   t.deepEqual(embedded('vsyscall_sysenter'), sysenter);
   t.deepEqual(embedded('vsyscall_int80'), int80);
+  t.deepEqual(embedded('vsyscall_syscall'), syscall);
 });
 
 test('the kernel\'s guest code assembles to the same bytes with gate86 as and GNU as (gcc -m32 -c)', (t) => {

@@ -133,7 +133,7 @@ class TraceEmitter {
     const declarations = `let r0, r1, r2, r3, r4, r5, r6, r7${masks.map((m) => `, ${m}`).join('')}; let checked = false, start = remaining, cyc = 0;` +
       (this.carries ? ' let la = cpu.lazyA, lb = cpu.lazyB, lv = cpu.lazyResult, lop = cpu.lazyOp, lcf = -1;' : '');
     const text = this.body.join('\n').replaceAll('/*LOAD*/', this.loadCode());
-    const head = 'const regs = cpu.regs, segFast = cpu.segFast, tlb = cpu.tlb, ram8 = cpu.ram8, ram16 = cpu.ram16, ram32 = cpu.ram32;';
+    const head = 'const regs = cpu.regs, segFast = cpu.segFast, segDataFast = cpu.segDataFast, tlb = cpu.tlb, ram8 = cpu.ram8, ram16 = cpu.ram16, ram32 = cpu.ram32;';
     const name = this.loops ? 'compiledLoop' : 'compiledTrace';
     return `return function ${name}(cpu, remaining) {\n${head}\n${declarations}\n${this.loadCode()}\n${this.loops ? `for (;;) {\n${text}\n}` : text}\n};`;
   }
@@ -226,13 +226,13 @@ class TraceEmitter {
   }
   private dataMask(seg: number, write: boolean): string {
     return write
-      ? this.mask(`W${seg}`, `(segFast[${seg}] & ${FAST_WRITE}) !== 0 ? cpu.tlbWriteMask : 0`)
-      : this.mask(`R${seg}`, `(segFast[${seg}] & ${FAST_READ}) !== 0 ? cpu.tlbReadMask : 0`);
+      ? this.mask(`W${seg}`, `(segDataFast[${seg}] & ${FAST_WRITE}) !== 0 ? cpu.tlbWriteMask : 0`)
+      : this.mask(`R${seg}`, `(segDataFast[${seg}] & ${FAST_READ}) !== 0 ? cpu.tlbReadMask : 0`);
   }
   /** The stack's: 32-bit flat SS; with `transfer`, flat CS as well (CALL and RET skip the CS limit check). */
   private stackMask(write: boolean, transfer: boolean): string {
     const name = `${write ? 'W' : 'R'}S${transfer ? 'C' : ''}`;
-    return this.mask(name, `cpu.stack32 && (segFast[2] & ${write ? FAST_WRITE : FAST_READ}) !== 0${transfer ? ' && segFast[1] !== 0' : ''} ? cpu.tlb${write ? 'Write' : 'Read'}Mask : 0`);
+    return this.mask(name, `cpu.stack32 && (segDataFast[2] & ${write ? FAST_WRITE : FAST_READ}) !== 0${transfer ? ' && segFast[1] !== 0' : ''} ? cpu.tlb${write ? 'Write' : 'Read'}Mask : 0`);
   }
 
   // --- Operands ---------------------------------------------------------------------------------

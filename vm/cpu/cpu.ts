@@ -17,7 +17,7 @@ import { PhysicalMemory, PAGE_SHIFT } from '../memory/physical-memory.ts';
 import { IoBus } from '../memory/io-bus.ts';
 import { CpuFault, EventKind, Vector, NO_ERROR_CODE } from './fault.ts';
 import { CodeCache, type Block } from './code-cache.ts';
-import { FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
+import { AC, FLAGS_ALWAYS_ONE, IF, TF } from './flags.ts';
 import { MsrFile } from './msr-file.ts';
 import { Mmu, TLB_READ, TLB_WRITE, TLB_USER_READ, TLB_USER_WRITE } from './mmu.ts';
 import { cpuModels, DEFAULT_CPU_MODEL, type CpuModel } from './models.ts';
@@ -59,6 +59,25 @@ export const FAST_WRITE = 2;
 
 // CR0/CR4 bits the core looks at (the paging ones live with the MMU and are re-exported here).
 export const CR0_PE = 0x1;
+/** CR0.AM: EFLAGS.AC may turn on alignment checking (at CPL 3). */
+export const CR0_AM = 0x40000;
+
+/**
+ * The address bits that must be clear for a data reference of `size` bytes under alignment checking
+ * (the SDM's table of alignment requirements): word 2, doubleword 4, quadword and the 80-bit x87
+ * formats 8, a 48-bit far pointer 4; the x87 environment and save areas (14/28, 94/108 bytes) by
+ * their operand size, 2 or 4. 16-byte SSE operands are not checked here: MOVAPS and the like raise
+ * #GP for misalignment whatever AC says, MOVUPS never faults, and FXSAVE's 512 bytes have their own
+ * #GP rule.
+ */
+function alignmentMask(size: number): number {
+  switch (size) {
+    case 2: case 14: case 94: return 1;
+    case 4: case 6: case 28: case 108: return 3;
+    case 8: case 10: return 7;
+    default: return 0;
+  }
+}
 /** CR0.MP, EM, TS, NE: how x87/MMX/SSE instructions meet a missing or borrowed FPU (SDM Vol. 3A 2.5). */
 export const CR0_MP = 0x2;
 export const CR0_EM = 0x4;
@@ -132,6 +151,17 @@ export class Cpu {
   readonly segAccess = new Int32Array(8);
   /** Derived: FAST_READ/FAST_WRITE when offset == linear needs no check. */
   readonly segFast = new Uint8Array(8);
+  /**
+   * segFast as data references see it: the same, except all zero while alignment checking is on,
+   * so that every data access takes checkSegment, where #AC is raised. Instruction fetch and
+   * branches read segFast; the data accessors and the block compiler's data paths read this.
+   */
+  readonly segDataFast = new Uint8Array(8);
+  /**
+   * Alignment checking (SDM Vol. 3A 6.15, #AC): CR0.AM, EFLAGS.AC and CPL 3 all at once. Kept up to
+   * date by every write of one of the three (updateAlignmentCheck), so the hot path tests nothing.
+   */
+  alignmentChecking = false;
   /**
    * What each segment register's cache was last loaded from by a protected-mode descriptor load
    * (system/descriptors.ts loadDataSegment): selector + 1 (0: nothing remembered), the descriptor's
@@ -379,6 +409,7 @@ export class Cpu {
       if ((access & SEG_CODE) === 0 && (access & SEG_READ_WRITE) !== 0) fast |= FAST_WRITE;
     }
     this.segFast[seg] = fast;
+    this.segDataFast[seg] = this.alignmentChecking ? 0 : fast;
     if (seg === CS) {
       this.code32 = (access & SEG_BIG) !== 0;
       this.updateCodeMode();
@@ -393,6 +424,15 @@ export class Cpu {
     this.tlbReadMask = cpl === 3 ? TLB_USER_READ : TLB_READ;
     this.tlbWriteMask = cpl === 3 ? TLB_USER_WRITE : TLB_WRITE;
     this.updateCodeMode();
+    this.updateAlignmentCheck();
+  }
+
+  /** After a write of CR0, EFLAGS or CPL: whether data references are checked for alignment now. */
+  updateAlignmentCheck(): void {
+    const on = this.cpl === 3 && (this.cr[0]! & CR0_AM) !== 0 && (this.flags & AC) !== 0;
+    if (on === this.alignmentChecking) return;
+    this.alignmentChecking = on;
+    for (let seg = 0; seg < 8; seg++) this.segDataFast[seg] = on ? 0 : this.segFast[seg]!;
   }
 
   private updateCodeMode(): void {
@@ -420,10 +460,42 @@ export class Cpu {
       // Expand-down: valid offsets are limit+1 .. 0xFFFF (or 0xFFFFFFFF with B set).
       const upper = (access & SEG_BIG) !== 0 ? 0xffffffff : 0xffff;
       if (off <= limit || last > upper) this.segmentFault(seg);
-    } else if (last > limit) {
+    } else if (last > limit && limit !== 0xffffffff) {
+      // A 4-GByte expand-up segment: the SDM makes an access that wraps past FFFFFFFFH
+      // "implementation-specific"; Intel's P6 descendants (the host CPU) do not fault, the access
+      // wraps to linear 0 (a misaligned one is #AC, not #GP: test/kernel/alignment-check.test.ts).
       this.segmentFault(seg);
     }
-    return (this.segBase[seg]! + offset) | 0;
+    const linear = (this.segBase[seg]! + offset) | 0;
+    if (this.alignmentChecking && (linear & alignmentMask(size)) !== 0) this.raise(Vector.AC, 0);
+    return linear;
+  }
+
+  /**
+   * The alignment check alone, for an operand read in pieces narrower than itself (an x87 m64 or
+   * m80 read as dwords and a word, FBLD's ten bytes): the pieces would each pass, the operand must not.
+   */
+  checkAlignment(seg: number, offset: number, size: number, write = false): void {
+    // Through the segment checks, which come first (a null FS is #GP, not #AC); then the page walk
+    // of the pieces, which comes after.
+    if (this.alignmentChecking) this.checkSegment(seg, offset, size, write);
+  }
+
+  /**
+   * An operand accessed in pieces whose alignment rule is not its pieces': `size` gives the rule
+   * (checkAlignment: SGDT's 6 bytes want 4, not the dword at +2 its base is written as), or 0 for
+   * none (MOVUPS and the other unaligned 16-byte forms are never #AC on the host CPU, an Intel P6
+   * descendant; the SDM leaves it to the implementation). The pieces are then accessed unchecked.
+   */
+  asOneOperand<T>(seg: number, offset: number, size: number, write: boolean, access: () => T): T {
+    if (!this.alignmentChecking) return access();
+    if (size !== 0) this.checkAlignment(seg, offset, size, write);
+    this.alignmentChecking = false;
+    try {
+      return access();
+    } finally {
+      this.alignmentChecking = true;
+    }
   }
 
   private segmentFault(seg: number): never {
@@ -569,14 +641,14 @@ export class Cpu {
   // Segmented accesses: the instruction fast paths. `seg` is ES..GS, `offset` the effective address.
 
   read8(seg: number, offset: number): number {
-    const lin = (this.segFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 1, false);
+    const lin = (this.segDataFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 1, false);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbReadMask) !== 0) return this.ram8[(entry & ~0xfff) | (lin & 0xfff)]!;
     return this.readLinear8(lin);
   }
 
   read16(seg: number, offset: number): number {
-    const lin = (this.segFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 2, false);
+    const lin = (this.segDataFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 2, false);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbReadMask) !== 0 && (lin & 0xfff) !== 0xfff) {
       const p = (entry & ~0xfff) | (lin & 0xfff);
@@ -586,7 +658,7 @@ export class Cpu {
   }
 
   read32(seg: number, offset: number): number {
-    const lin = (this.segFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 4, false);
+    const lin = (this.segDataFast[seg]! & FAST_READ) !== 0 ? offset : this.checkSegment(seg, offset, 4, false);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbReadMask) !== 0 && (lin & 0xfff) <= 0xffc) {
       const p = (entry & ~0xfff) | (lin & 0xfff);
@@ -598,7 +670,7 @@ export class Cpu {
   }
 
   write8(seg: number, offset: number, value: number): void {
-    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 1, true);
+    const lin = (this.segDataFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 1, true);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbWriteMask) !== 0) {
       this.ram8[(entry & ~0xfff) | (lin & 0xfff)] = value;
@@ -608,7 +680,7 @@ export class Cpu {
   }
 
   write16(seg: number, offset: number, value: number): void {
-    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 2, true);
+    const lin = (this.segDataFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 2, true);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbWriteMask) !== 0 && (lin & 0xfff) !== 0xfff) {
       const p = (entry & ~0xfff) | (lin & 0xfff);
@@ -623,7 +695,7 @@ export class Cpu {
   }
 
   write32(seg: number, offset: number, value: number): void {
-    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 4, true);
+    const lin = (this.segDataFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 4, true);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbWriteMask) !== 0 && (lin & 0xfff) <= 0xffc) {
       const p = (entry & ~0xfff) | (lin & 0xfff);
@@ -642,7 +714,7 @@ export class Cpu {
 
   /** Linear address of a segmented access that will be written, after every check (for read-modify-write). */
   writableLinear(seg: number, offset: number, size: number): number {
-    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, size, true);
+    const lin = (this.segDataFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, size, true);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbWriteMask) === 0 || (lin & 0xfff) > 0x1000 - size) this.probeWrite(lin, size);
     return lin;
@@ -654,7 +726,7 @@ export class Cpu {
   private rmwLinear = 0;
 
   modify8(seg: number, offset: number): number {
-    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 1, true);
+    const lin = (this.segDataFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 1, true);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbWriteMask) !== 0) {
       const p = (entry & ~0xfff) | (lin & 0xfff);
@@ -668,7 +740,7 @@ export class Cpu {
   }
 
   modify16(seg: number, offset: number): number {
-    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 2, true);
+    const lin = (this.segDataFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 2, true);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbWriteMask) !== 0 && (lin & 0xfff) !== 0xfff) {
       const p = (entry & ~0xfff) | (lin & 0xfff);
@@ -682,7 +754,7 @@ export class Cpu {
   }
 
   modify32(seg: number, offset: number): number {
-    const lin = (this.segFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 4, true);
+    const lin = (this.segDataFast[seg]! & FAST_WRITE) !== 0 ? offset : this.checkSegment(seg, offset, 4, true);
     const entry = this.tlb[lin >>> PAGE_SHIFT]!;
     if ((entry & this.tlbWriteMask) !== 0 && (lin & 0xfff) <= 0xffc) {
       const p = (entry & ~0xfff) | (lin & 0xfff);

@@ -153,6 +153,7 @@ export function materialiseFlags(cpu: Cpu): void {
 export function writeEflags(cpu: Cpu, value: number): void {
   cpu.flags = (value & ~0x8028) | FLAGS_ALWAYS_ONE; // bits 3, 5, 15 read as 0
   cpu.lazyOp = 0;
+  cpu.updateAlignmentCheck();
 }
 
 /** Before an operation that writes every arithmetic flag except CF: move CF out of the lazy state. */

@@ -1,12 +1,15 @@
 /*
  * entry.S: every way into the kernel and every way out (Linux 2.6.0's arch/i386/kernel/entry.S,
- * rewritten for gate86). Three doors lead in:
+ * rewritten for gate86). The ways in:
  *
  *   system_call     `int $0x80` through the DPL-3 trap gate at IDT vector 0x80 (fidelity 12). The
  *                   CPU switched to tss.ss0:esp0 and pushed the iret frame itself.
  *   sysenter_entry  SYSENTER, from __kernel_vsyscall in the vsyscall page. The CPU loaded CS, SS,
  *                   EIP and ESP from the MSRs and pushed NOTHING: this code finds the real stack and
  *                   builds the frame int $0x80 would have pushed.
+ *   syscall_entry   AMD's SYSCALL, from the syscall flavour of __kernel_vsyscall, only when head.S
+ *                   opened that door (SYSCALL_DOOR). Like sysenter_entry, but the CPU did not even
+ *                   switch ESP: this code starts on the user's stack.
  *   exceptions and IRQs   through the IDT like system_call, into error_code / common_interrupt.
  *
  * All three leave `struct pt_regs` on the kernel stack, below the hardware frame (fidelity 6):
@@ -24,6 +27,8 @@
  *   restore_all     RESTORE_ALL + iret: restores every register from pt_regs.
  *   sysexit         only from sysenter_entry, only when no work is pending (fidelity 9): EIP from
  *                   EDX, ESP from ECX; the vsyscall page's pops restore the user's ECX, EDX, EBP.
+ *   sysret          only from syscall_entry, the same rule: EIP from ECX, ESP loaded by hand; the
+ *                   syscall stub's pops restore the user's EBP and ECX.
  */
 #include "asm-offsets.h"
 #include "unistd.h"
@@ -169,6 +174,80 @@ __start___ex_table:
 	.globl	sysexit_to_user
 sysexit_to_user:
 	sysexit
+
+/* ==================================== syscall (AMD) ========================================= */
+/*
+ * On entry (SYSCALL in legacy mode, AMD64 APM Vol. 3): CS = STAR[47:32] = __KERNEL_CS, SS = CS + 8,
+ * EIP = STAR[31:0] = here, ECX = the user EIP after the syscall instruction, EFLAGS.IF (and VM, RF)
+ * = 0. Nothing else: ESP is still the user's stack pointer, now at CPL 0, and nothing was pushed.
+ * __kernel_vsyscall (vsyscall-syscall.S) did `push %ecx; push %ebp; movl %ecx,%ebp`, so:
+ *   EAX = number, EBX = argument 1, EBP = argument 2 (ECX's stand-in), EDX ESI EDI = arguments 3-5,
+ *   0(user ESP) = the caller's EBP = argument 6, 4(user ESP) = the caller's ECX.
+ * This is Linux x86-64's ia32_cstar_target (arch/x86_64/ia32/ia32entry.S) for i386's pt_regs.
+ */
+	.globl	syscall_entry
+	.type	syscall_entry, @function
+syscall_entry:
+	/*
+	 * The user ESP must be kept and a kernel stack found, and ECX is the only free register: the
+	 * return EIP in it is not needed, because the frame returns to SYSCALL_RETURN (as sysenter's
+	 * returns to SYSENTER_RETURN) so that EIP -= 2 finds the restart jmp. tss.esp0 is this task's
+	 * kernel stack top (schedule keeps it current). IF is 0 until the sti: no interrupt can arrive
+	 * while ESP is still the user's (an NMI could — gate86 has none; x86-64 gives NMI its own stack).
+	 */
+	movl	%esp, %ecx
+	movl	init_tss + TSS_ESP0, %esp
+	.globl	syscall_past_esp
+syscall_past_esp:
+	sti
+	/* The iret frame `int $0x80` would have pushed (fidelity 7). */
+	pushl	$__USER_DS			/* OLDSS */
+	pushl	%ecx				/* OLDESP: the user ESP */
+	pushfl					/* EFLAGS (IF set again; SYSCALL saved none: R11 is 64-bit only) */
+	pushl	$__USER_CS			/* CS */
+	pushl	$VSYSCALL_SYSCALL_RETURN	/* EIP = SYSCALL_RETURN in the vsyscall page */
+
+	/* The sixth argument: the user's EBP, which the stub pushed at 0(user ESP). As sysenter does. */
+	cmpl	$(__PAGE_OFFSET - 3), %ecx
+	jae	syscall_fault
+.Lload_syscall_arg6:
+	movl	(%ecx), %ecx
+	.pushsection .rodata.ex_table, "a"
+	.balign	4
+	.long	.Lload_syscall_arg6, syscall_fault
+	.popsection
+	xchgl	%ecx, %ebp			/* ECX = argument 2, EBP = argument 6: pt_regs' order */
+
+	pushl	%eax				/* ORIG_EAX */
+	SAVE_ALL
+	GET_THREAD_INFO(%ebp)
+	testl	$(1 << TIF_SYSCALL_TRACE), TI_FLAGS(%ebp)	/* traced: report it, then leave through iret */
+	jnz	syscall_trace_entry
+	cmpl	$NR_syscalls, %eax
+	jae	syscall_badsys
+	call	*sys_call_table(,%eax,4)
+	cmpl	$-ESLEEPING, %eax
+	je	syscall_sleep			/* (it returns through iret: the fake frame serves) */
+	movl	%eax, EAX(%esp)
+	cli
+	movl	TI_FLAGS(%ebp), %ecx
+	testl	$_TIF_ALLWORK_MASK, %ecx	/* signals, reschedule, or a service edited pt_regs */
+	jne	syscall_exit_work		/* -> the iret path: it restores every register */
+	/*
+	 * SYSRET (legacy mode): CS = STAR[63:48] | 3 = __USER_CS, SS = + 8 = __USER_DS, EIP = ECX,
+	 * EFLAGS.IF = 1. It does not load ESP, so we do, as the last thing before it: from there on
+	 * ESP is the user's again while CPL is still 0, and IF is still 0 (the cli above), which SYSRET
+	 * itself sets again — no sti, no interrupt window. EDX: SAVE_ALL used it for __USER_DS, give
+	 * the user's back. EBX, ESI, EDI were never changed; EAX is the result. EBP points at
+	 * thread_info: clear it (the stub pops the caller's EBP and ECX anyway).
+	 */
+	movl	EDX(%esp), %edx
+	movl	EIP(%esp), %ecx
+	xorl	%ebp, %ebp
+	movl	OLDESP(%esp), %esp
+	.globl	sysret_to_user
+sysret_to_user:
+	sysret
 
 /* ==================================== the slow exits ========================================= */
 
@@ -423,23 +502,43 @@ TRAP_NO_ERROR(machine_check, do_machine_check)
 TRAP_NO_ERROR(simd_coprocessor_error, do_simd_coprocessor_error)
 
 /*
- * #DB on the first instruction of sysenter_entry (fidelity 3). A user who set EFLAGS.TF and then
- * executed SYSENTER gets a single-step trap after SYSENTER itself: at CPL 0, so without a stack
- * switch, on the 256-byte "stack" at the TSS's end, before `movl TSS_ESP0_OFFSET(%esp),%esp` ran.
- * Do what that instruction would have done, then pretend the trap hit the next one:
+ * #DB on the first instruction of sysenter_entry (fidelity 3), or of syscall_entry (below). A user
+ * who set EFLAGS.TF and then executed SYSENTER gets a single-step trap after SYSENTER itself: at
+ * CPL 0, so without a stack switch, on the 256-byte "stack" at the TSS's end, before
+ * `movl TSS_ESP0_OFFSET(%esp),%esp` ran. Do what that instruction would have done, then pretend
+ * the trap hit the next one:
  *   (%esp) = EIP = sysenter_entry, 4(%esp) = CS = __KERNEL_CS, 8(%esp) = EFLAGS   (12 bytes)
  * so the TSS end is at %esp + 12 and tss.esp0 at TSS_ESP0_OFFSET + 12(%esp).
  */
 	.globl	debug
 debug:
 	cmpl	$sysenter_entry, 0(%esp)
-	jne	.Ldebug_stack_ok
+	jne	.Ldebug_syscall
 	cmpl	$__KERNEL_CS, 4(%esp)
 	jne	.Ldebug_stack_ok
 	movl	(TSS_ESP0_OFFSET + 12)(%esp), %esp
 	pushfl					/* a frame as if the trap had hit sysenter_past_esp */
 	pushl	$__KERNEL_CS
 	pushl	$sysenter_past_esp
+	jmp	.Ldebug_stack_ok
+/*
+ * The same corner for AMD's door: legacy-mode SYSCALL keeps TF too, and switches no stack at all, so
+ * the trap frame (12 bytes) went onto the USER's stack, below the stub's pushes. Do what
+ * syscall_entry's first two instructions would have done — ECX = the user ESP (the frame's top),
+ * ESP = tss.esp0 — and pretend the trap hit syscall_past_esp. (ECX held only the return EIP, which
+ * syscall_entry does not use.) A user ESP the CPU cannot push to is beyond repair here: that #PF
+ * pushes onto the same stack and the machine double-faults, one reason i386 Linux left SYSCALL alone.
+ */
+.Ldebug_syscall:
+	cmpl	$syscall_entry, 0(%esp)
+	jne	.Ldebug_stack_ok
+	cmpl	$__KERNEL_CS, 4(%esp)
+	jne	.Ldebug_stack_ok
+	leal	12(%esp), %ecx
+	movl	init_tss + TSS_ESP0, %esp
+	pushfl					/* a frame as if the trap had hit syscall_past_esp */
+	pushl	$__KERNEL_CS
+	pushl	$syscall_past_esp
 .Ldebug_stack_ok:
 	pushl	$0
 	pushl	$do_debug

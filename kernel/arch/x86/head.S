@@ -9,7 +9,8 @@
  *                    every segment register, drop the identity mapping, set up the TSS and the IDT.
  *   identify_cpu     cpuid into boot_cpu_data; Linux 2.6.0's Pentium Pro rule (fidelity point 4).
  *   check_fpu        CR0.MP/NE/TS (lazy FPU), CR4.OSFXSR and OSXMMEXCPT where CPUID has FXSR and SSE.
- *   sysenter_setup   copy the sysenter or the int80 linux-gate.so.1 into the page mapped at 0xffffe000.
+ *   enable_syscall_cpu  AMD's third door, only when SYSCALL_DOOR is 1 (below): EFER.SCE and STAR.
+ *   sysenter_setup   copy the syscall, sysenter or int80 linux-gate.so.1 into the page at 0xffffe000.
  *   enable_sep_cpu   tss.ss1/esp1 and the three wrmsr of seed 000 (fidelity point 3).
  *   start_init       ask the TypeScript half to exec the first program into a pt_regs frame at the
  *                    top of this stack, then leave through the ordinary system call exit (iret).
@@ -21,6 +22,15 @@
 #include "asm-offsets.h"
 
 #define PHYS(sym)	((sym) - __PAGE_OFFSET)
+
+/*
+ * SYSCALL_DOOR: 1 lets enable_syscall_cpu open AMD's SYSCALL/SYSRET door on a CPU that has it (the
+ * Athlon XP), and sysenter_setup then maps the syscall stub (vsyscall-syscall.S) instead of the
+ * sysenter one. The shipped kernel says 0: Linux 2.6 on i386 never used SYSCALL — the Athlon has a
+ * working SYSENTER, and SYSCALL's legacy mode switches no stack (see docs/labs/syscall-insn.md).
+ * The syscall-insn lab turns it on.
+ */
+#define SYSCALL_DOOR	0
 
 /* IDT gate type words (the high half of the descriptor's second dword, SDM Vol. 3A 6.11). */
 #define INTR_GATE	0x8e00		/* present, DPL 0, 32-bit interrupt gate: IF cleared on entry */
@@ -105,6 +115,9 @@ startup_high:
 
 	call	identify_cpu
 	call	check_fpu
+#if SYSCALL_DOOR
+	call	enable_syscall_cpu		/* before sysenter_setup: it decides the stub */
+#endif
 	call	sysenter_setup
 	call	enable_sep_cpu
 	jmp	start_init
@@ -248,10 +261,12 @@ setup_pit:
 check_fpu:
 	/* CR0 as Linux runs: MP (WAIT obeys TS), NE (x87 errors are #MF), EM clear (an FPU is there),
 	 * and TS set, as cpu_init's stts(): no task owns the FPU yet, so the first FPU instruction of
-	 * any task is #NM and loads that task's state (kernel/fpu.ts). */
+	 * any task is #NM and loads that task's state (kernel/fpu.ts). AM too (2.6's head.S sets it on
+	 * every 486 and later: "set AM, WP, NE and MP"): a user program that sets EFLAGS.AC gets #AC,
+	 * SIGBUS, for a misaligned access; the kernel's own, at CPL 0, are never checked. */
 	movl	%cr0, %eax
 	andl	$~CR0_EM, %eax
-	orl	$(CR0_MP + CR0_NE + CR0_TS), %eax
+	orl	$(CR0_MP + CR0_NE + CR0_TS + CR0_AM), %eax
 	movl	%eax, %cr0
 	movl	boot_cpu_data + X86_CAPABILITY, %edx
 	testl	$((1 << X86_FEATURE_FXSR_BIT) | (1 << X86_FEATURE_XMM_BIT)), %edx
@@ -364,12 +379,18 @@ identify_cpu:
  * sysenter_setup (Linux 2.6.0 arch/i386/kernel/sysenter.c): choose the __kernel_vsyscall flavour
  * from the surviving SEP bit, copy that prelinked linux-gate.so.1 into vsyscall_page, and map the
  * page at 0xffffe000 user-readable and executable but not writable. The mapping lives in the
- * kernel's half of the page directory, which every address space shares.
+ * kernel's half of the page directory, which every address space shares. When enable_syscall_cpu
+ * has opened AMD's door (X86_SEP_VERDICT = VERDICT_SYSCALL), the syscall flavour wins.
  */
 sysenter_setup:
 	pushl	%esi
 	pushl	%edi
-	movl	$vsyscall_int80_start, %esi
+	cmpl	$VERDICT_SYSCALL, boot_cpu_data + X86_SEP_VERDICT
+	jne	2f
+	movl	$vsyscall_syscall_start, %esi
+	movl	$vsyscall_syscall_end, %ecx
+	jmp	1f
+2:	movl	$vsyscall_int80_start, %esi
 	movl	$vsyscall_int80_end, %ecx
 	movl	$0, boot_cpu_data + X86_SEP_VERDICT
 	testl	$(1 << X86_FEATURE_SEP_BIT), boot_cpu_data + X86_CAPABILITY
@@ -422,15 +443,51 @@ enable_sep_cpu:
 	call	wrmsr_logged
 1:	ret
 
-/* wrmsr with EDX = 0, then tell the boot log which MSR got which value. */
+/*
+ * enable_syscall_cpu: AMD's SYSCALL/SYSRET, legacy mode (AMD64 APM Vol. 2 6.1.1, Vol. 3 "SYSCALL").
+ * Only on an AMD CPU (Linux x86-64's init_amd: Intel parts clear the bit outside 64-bit mode) whose
+ * CPUID 0x80000001 EDX has bit 11 (capability word 1):
+ *   wrmsr 0xc0000081 (STAR) = EDX:EAX
+ *       EAX = STAR[31:0]  = syscall_entry, the entry EIP
+ *       EDX = STAR[47:32] = __KERNEL_CS: SYSCALL's CS; SS = CS + 8 = __KERNEL_DS
+ *             STAR[63:48] = __USER_CS & ~3 = 0x70: SYSRET's CS = 0x70 | 3 = __USER_CS, SS = 0x78 | 3
+ *             = __USER_DS — the GDT's order (kernel code, kernel data, user code, user data) fits.
+ *   wrmsr 0xc0000080 (EFER) |= SCE (bit 0): without it SYSCALL and SYSRET are #UD.
+ * STAR first, so that SYSCALL is never enabled with a null entry. Then X86_SEP_VERDICT =
+ * VERDICT_SYSCALL tells sysenter_setup to map the syscall stub. The SYSENTER MSRs are still written
+ * by enable_sep_cpu: the Athlon keeps both doors, the page offers one.
+ */
+enable_syscall_cpu:
+	testl	$(1 << X86_FEATURE_SYSCALL_BIT), boot_cpu_data + X86_CAPABILITY + 4
+	jz	9f
+	cmpl	$0x68747541, boot_cpu_data + X86_VENDOR_ID	/* "Auth" */
+	jne	9f
+	cmpl	$0x69746e65, boot_cpu_data + X86_VENDOR_ID + 4	/* "enti" */
+	jne	9f
+	cmpl	$0x444d4163, boot_cpu_data + X86_VENDOR_ID + 8	/* "cAMD" */
+	jne	9f
+	movl	$MSR_STAR, %ecx
+	movl	$syscall_entry, %eax
+	movl	$(((__USER_CS & ~3) << 16) | __KERNEL_CS), %edx
+	call	wrmsr64_logged
+	movl	$MSR_EFER, %ecx
+	rdmsr
+	orl	$EFER_SCE, %eax
+	call	wrmsr64_logged
+	movl	$VERDICT_SYSCALL, boot_cpu_data + X86_SEP_VERDICT
+9:	ret
+
+/* wrmsr with EDX = 0 (or EDX:EAX, wrmsr64_logged), then tell the boot log which MSR got which value. */
 wrmsr_logged:
 	xorl	%edx, %edx
+wrmsr64_logged:
 	wrmsr
+	pushl	%edx
 	pushl	%eax
 	pushl	%ecx
 	pushl	$BOOT_WRMSR
 	call	boot_log
-	addl	$12, %esp
+	addl	$16, %esp
 	ret
 
 /*

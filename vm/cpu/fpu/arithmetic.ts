@@ -82,7 +82,9 @@ export function arithmeticMemory(kind: Arithmetic, operand: MemoryOperand): Exec
 export function readOperand(cpu: Cpu, seg: number, offset: number, operand: MemoryOperand): Unpacked {
   switch (operand) {
     case MemoryOperand.Single: return unpackBinary32(cpu.read32(seg, offset));
-    case MemoryOperand.Double: return unpackBinary64(cpu.read32(seg, offset) >>> 0, cpu.read32(seg, (offset + 4) | 0) >>> 0);
+    case MemoryOperand.Double:
+      cpu.checkAlignment(seg, offset, 8); // an m64real is one quadword to the alignment check
+      return unpackBinary64(cpu.read32(seg, offset) >>> 0, cpu.read32(seg, (offset + 4) | 0) >>> 0);
     case MemoryOperand.Int16: return integerValue((cpu.read16(seg, offset) << 16) >> 16);
     default: return integerValue(cpu.read32(seg, offset) | 0);
   }

@@ -27,6 +27,7 @@ const CONTROL_DEFINED = 0x1f3f;
 const CONTROL_ONE = 0x0040;
 
 function readBytes(cpu: Cpu, op: Op, offset: number, length: number): Uint8Array {
+  cpu.checkAlignment(op.seg, offset, length); // the image as one operand: 2 or 4 by its size, as writeBytes
   const bytes = new Uint8Array(length);
   for (let i = 0; i < length; i++) bytes[i] = cpu.read8(op.seg, (offset + i) | 0);
   return bytes;
@@ -138,15 +139,18 @@ export const x87Reserved: Executor = (cpu) => {
 // ---------------------------------------------------------------------------------------------
 // FXSAVE / FXRSTOR: 512 bytes at a 16-byte-aligned address, #GP(0) otherwise; #NM with CR0.TS or EM.
 
-function fxsaveOffset(cpu: Cpu, op: Op): number {
+function fxsaveOffset(cpu: Cpu, op: Op, write: boolean): number {
   checkDeviceAvailable(cpu);
   const offset = effectiveAddress(cpu, op);
+  // Under EFLAGS.AC the SDM leaves #AC for a misaligned FXSAVE area to the implementation; the host
+  // CPU (an Intel P6 descendant) checks it as a doubleword first — +1 and +2 are #AC, +4 and +8 #GP.
+  cpu.checkAlignment(op.seg, offset, 4, write);
   if (((cpu.segBase[op.seg]! + offset) & 15) !== 0) cpu.raise(Vector.GP, 0);
   return offset;
 }
 
 export const fxsave: Executor = (cpu, op) => {
-  const offset = fxsaveOffset(cpu, op);
+  const offset = fxsaveOffset(cpu, op, true);
   cpu.writableLinear(op.seg, offset, 288);
   const image = readBytes(cpu, op, offset, 288);
   const sse = (cpu.cr[4]! & CR4_OSFXSR) !== 0;
@@ -155,7 +159,7 @@ export const fxsave: Executor = (cpu, op) => {
 };
 
 export const fxrstor: Executor = (cpu, op) => {
-  const offset = fxsaveOffset(cpu, op);
+  const offset = fxsaveOffset(cpu, op, false);
   const image = readBytes(cpu, op, offset, FXSAVE_SIZE);
   const sse = (cpu.cr[4]! & CR4_OSFXSR) !== 0;
   if (sse) {

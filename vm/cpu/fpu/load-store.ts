@@ -26,10 +26,12 @@ import {
 // Memory helpers: whole operands, checked before use.
 
 function read64(cpu: Cpu, op: Op, offset: number): [low: number, high: number] {
+  cpu.checkAlignment(op.seg, offset, 8);
   return [cpu.read32(op.seg, offset) >>> 0, cpu.read32(op.seg, (offset + 4) | 0) >>> 0];
 }
 
 function read80(cpu: Cpu, op: Op, offset: number): [low: number, high: number, signExponent: number] {
+  cpu.checkAlignment(op.seg, offset, 10);
   const [low, high] = read64(cpu, op, offset);
   return [low, high, cpu.read16(op.seg, (offset + 8) | 0)];
 }
@@ -171,6 +173,7 @@ export const fbld: Executor = (cpu, op) => {
   beginWaiting(cpu);
   const offset = effectiveAddress(cpu, op);
   const bytes: number[] = [];
+  cpu.checkAlignment(op.seg, offset, 10);
   for (let i = 0; i < 10; i++) bytes.push(cpu.read8(op.seg, (offset + i) | 0));
   notePointers(cpu, op);
   noteDataPointer(cpu, op, offset);

@@ -118,6 +118,7 @@ export const bindCmpxchg: Binder = () => cmpxchg;
 
 function cmpxchg8b(cpu: Cpu, op: Op): void {
   const address = effectiveAddress(cpu, op);
+  cpu.checkAlignment(op.seg, address, 8); // one quadword to the alignment check, not two dwords
   const low = cpu.read32(op.seg, address);
   const high = cpu.read32(op.seg, (address + 4) & op.addressMask);
   const lin = cpu.writableLinear(op.seg, address, 4);

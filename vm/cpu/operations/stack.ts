@@ -138,9 +138,10 @@ function enter(cpu: Cpu, op: Op): void {
     offset -= bytes;
     cpu.writeSized(SS, cpu.stackOffset(offset), op.size, frameTemp);
   }
-  // The new ESP must be writable too (the SDM checks it before committing).
+  // The new ESP must be writable too (the SDM checks it before committing), as a push there would be:
+  // with EFLAGS.AC a misaligned final ESP is #AC, as on the host CPU.
   const newEsp = cpu.stackOffset(offset - size);
-  if (size > 0) cpu.writableLinear(SS, newEsp, 1);
+  if (size > 0) cpu.writableLinear(SS, newEsp, bytes);
   setRegister(cpu, EBP, op.size, frameTemp);
   cpu.setStackPointer(newEsp);
 }

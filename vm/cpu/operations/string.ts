@@ -34,8 +34,10 @@ function step(cpu: Cpu, op: Op, delta: number): void {
       break;
     }
     case CMPS: {
-      const a = cpu.readSized(op.seg, index(cpu, ESI, op), bits);
+      // ES:EDI is read first, as on the CPU: with both operands unmapped the page fault names EDI's
+      // address, and a misaligned ESI loses to a page fault on EDI (test/kernel/alignment-check.test.ts).
       const b = cpu.readSized(ES, index(cpu, EDI, op), bits);
+      const a = cpu.readSized(op.seg, index(cpu, ESI, op), bits);
       arithmetic(cpu, CMP, a, b, bits);
       advance(cpu, ESI, op, delta);
       advance(cpu, EDI, op, delta);
@@ -76,9 +78,9 @@ const REP_CHUNK = 65536;
  * a backward copy...). Each run updates ECX/ESI/EDI as the element loop would.
  */
 function blockTransfer(cpu: Cpu, op: Op): boolean {
-  if ((cpu.flags & DF) !== 0 || op.addressSize !== 32 || (cpu.segFast[ES]! & FAST_WRITE) === 0) return false;
+  if ((cpu.flags & DF) !== 0 || op.addressSize !== 32 || (cpu.segDataFast[ES]! & FAST_WRITE) === 0) return false;
   const movs = op.kind === MOVS;
-  if (movs && (cpu.segFast[op.seg]! & FAST_READ) === 0) return false;
+  if (movs && (cpu.segDataFast[op.seg]! & FAST_READ) === 0) return false;
   const bytes = op.size >> 3;
   const r = cpu.regs;
   const tlb = cpu.tlb;

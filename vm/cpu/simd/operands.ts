@@ -127,6 +127,20 @@ export function loadMemory(cpu: Cpu, op: Op, bytes: number, into: Lanes, aligned
 }
 
 export function loadMemoryAt(cpu: Cpu, seg: number, address: number, bytes: number, into: Lanes): void {
+  if (cpu.alignmentChecking && bytes !== 4) return cpu.asOneOperand(seg, address, operandRule(bytes), false, () => loadPieces(cpu, seg, address, bytes, into));
+  loadPieces(cpu, seg, address, bytes, into);
+}
+
+/**
+ * The alignment rule of an 8- or 16-byte operand under EFLAGS.AC: a quadword wants 8 (MOVQ, MOVSD,
+ * MOVLPS... on the host CPU, as the SDM's table says), a 16-byte one none (an aligned form has
+ * already checked 16 for its #GP; MOVUPS, MOVDQU and the arithmetic on m128 are never #AC).
+ */
+function operandRule(bytes: number): number {
+  return bytes === 8 ? 8 : 0;
+}
+
+function loadPieces(cpu: Cpu, seg: number, address: number, bytes: number, into: Lanes): void {
   // The last doubleword first: if the operand crosses into an unmapped page, nothing is half-read.
   for (let i = (bytes >> 2) - 1; i >= 0; i--) into.u32[i] = cpu.read32(seg, (address + 4 * i) | 0);
 }
@@ -139,6 +153,11 @@ export function storeMemory(cpu: Cpu, op: Op, bytes: number, from: Lanes, aligne
 }
 
 export function storeMemoryAt(cpu: Cpu, seg: number, address: number, bytes: number, from: Lanes): void {
+  if (cpu.alignmentChecking && bytes !== 4) return cpu.asOneOperand(seg, address, operandRule(bytes), true, () => storePieces(cpu, seg, address, bytes, from));
+  storePieces(cpu, seg, address, bytes, from);
+}
+
+function storePieces(cpu: Cpu, seg: number, address: number, bytes: number, from: Lanes): void {
   cpu.writableLinear(seg, address, bytes);
   for (let i = 0; i < bytes >> 2; i++) cpu.write32(seg, (address + 4 * i) | 0, from.u32[i]!);
 }

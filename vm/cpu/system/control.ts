@@ -25,6 +25,7 @@ export function writeCr0(cpu: Cpu, value: number): void {
   if ((value & CR0_NW) !== 0 && (value & CR0_CD) === 0) cpu.raise(Vector.GP, 0);
   const old = cpu.cr[0]!;
   cpu.cr[0] = value;
+  cpu.updateAlignmentCheck();
   // Translations cached under the old paging mode or WP rule are wrong now.
   if (((old ^ value) & (CR0_PG | CR0_WP | CR0_PE)) !== 0) cpu.flushTlb();
 }

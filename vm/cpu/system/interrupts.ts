@@ -282,6 +282,7 @@ function iretRealMode(cpu: Cpu, wide: boolean): void {
   materialiseFlags(cpu);
   const mask = isVirtual8086(cpu) ? ALWAYS_WRITABLE | IF | (wide ? AC | ID | RF : 0) : writableFlags(0, 3, wide, true);
   cpu.flags = (cpu.flags & ~mask) | (flags & mask) | 2;
+  cpu.updateAlignmentCheck();
   armInterruptCheck(cpu);
   cpu.centicycles += cpu.cycleCosts.iretSame;
 }
@@ -350,6 +351,7 @@ function iretProtected(cpu: Cpu, wide: boolean): void {
   const mask = writableFlags(oldCpl, iopl, wide, true);
   cpu.flags = (cpu.flags & ~mask) | (tempFlags & mask) | 2;
   cpu.lazyOp = 0;
+  cpu.updateAlignmentCheck();
   cpu.resumeFlagLoaded = (cpu.flags & RF) !== 0;
   armInterruptCheck(cpu);
   if (rpl > oldCpl) {
@@ -382,6 +384,7 @@ export const popfExecutor: Executor = (cpu, op) => {
   let mask = writableFlags(isVirtual8086(cpu) ? 3 : cpl, iopl, wide, false);
   if (isVirtual8086(cpu)) mask |= IF;
   cpu.flags = (cpu.flags & ~mask & ~RF) | (value & mask) | 2;
+  cpu.updateAlignmentCheck();
   armInterruptCheck(cpu);
   cpu.eip = op.next;
 };

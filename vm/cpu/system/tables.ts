@@ -34,9 +34,13 @@ function bindLoadTable(table: number): Binder {
 function bindStoreTable(table: number): Binder {
   return () => (cpu, o) => {
     const address = effectiveAddress(cpu, o);
-    cpu.write16(o.seg, address, cpu.tableLimit[table]!);
     const base = cpu.tableBase[table]!;
-    cpu.write32(o.seg, (address + 2) | 0, o.size === 16 ? base & 0xffffff : base);
+    // The SDM's alignment table asks 4 of "GDTR, IDTR, LDTR or task register contents", so the dword
+    // base at +2 is not checked on its own.
+    cpu.asOneOperand(o.seg, address, 6, true, () => {
+      cpu.write16(o.seg, address, cpu.tableLimit[table]!);
+      cpu.write32(o.seg, (address + 2) | 0, o.size === 16 ? base & 0xffffff : base);
+    });
   };
 }
 
