@@ -152,6 +152,8 @@ export const syscallInsnLab: LabDefinition = {
         const out = outputMatches(r, DOORCHECK_LINES);
         if (!out.ok) return out;
         const native = await ctx.native(PROGRAM);
+        // qemu-i386 passes no AT_SYSINFO: there the judge is gate86's own int $0x80 against the door.
+        if (/^no AT_SYSINFO$/m.test(native.stdout)) return verdict(true, `${native.oracle} passes no AT_SYSINFO: judged by int $0x80 against __kernel_vsyscall on gate86 alone`);
         return verdict(native.stdout === r.stdout, `natively (${native.oracle}):\n${native.stdout}\non gate86:\n${r.stdout}`);
       }),
     check('the fast path: on athlon-xp an untraced getuid leaves by sysret, and sysbench\'s __kernel_vsyscall loop costs fewer cycles than int $0x80',

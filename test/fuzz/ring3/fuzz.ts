@@ -17,7 +17,7 @@ import { bytesCase, formsCase } from './generate.ts';
 import { caseRecord, caseToJson, type Ring3Case, type Registers, REGISTERS } from './case.ts';
 import { buildRunner } from './runner.ts';
 import { ring3Oracles, startOracleBatch, type Ring3Oracle } from './oracle.ts';
-import { acceptedDifference, agree, describe, gate86Outcome, knownBug, outcomeOf, qemuCannotJudge, qemuLayoutDifference, type Outcome } from './judge.ts';
+import { acceptedDifference, agree, describe, gate86Outcome, knownBug, outcomeOf, qemuAlignmentDifference, qemuCannotJudge, qemuLayoutDifference, type Outcome } from './judge.ts';
 import { DATA_ADDR, DATA_SIZE } from './layout.ts';
 import { Gate86Thread } from '../sessions.ts';
 import { minimise, withoutChunks } from '../minimise.ts';
@@ -237,7 +237,7 @@ async function judgeOracle(ctx: Context, oracle: Ring3Oracle, first: number, cas
     const c = cases[i]!;
     const ours = gate86Outcome(mine.ends[i]!), them = outcomeOf(theirs[i]!.status);
     const faults = again?.ends[n]?.faults ?? [];
-    const reason = again === null ? null : acceptedDifference(c, ctx.options.cpu, faults) ?? (alone(i) && oracle === 'qemu-i386' ? qemuLayoutDifference(c, faults, them) : null);
+    const reason = again === null ? null : acceptedDifference(c, ctx.options.cpu, faults) ?? (alone(i) && oracle === 'qemu-i386' ? qemuLayoutDifference(c, faults, them) ?? qemuAlignmentDifference(faults) : null);
     if (reason !== null) { report.count(`${oracle}: differed, accepted: ${reason}`); agreed.add(i); continue; }
     const bug = knownBug(c, ours, them);
     if (bug !== null) { report.count(`${oracle}: differed, known gate86 bug: ${bug}`); continue; }
