@@ -17,7 +17,7 @@ import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 import { signalGroup } from '../signals.ts';
 import { validSignal } from '../sigset.ts';
 import { disassociate } from '../tty/console.ts';
-import { SIGCONT, SIGHUP } from '../signal-numbers.ts';
+import { SIGCHLD, SIGCONT, SIGHUP } from '../signal-numbers.ts';
 import { traceTaskExit } from '../ptrace.ts';
 import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_CPU, RLIMIT_NOFILE, type Rlimit } from '../rlimit.ts';
 
@@ -113,16 +113,24 @@ function endProcess(k: Kernel, last: Task, status: ExitStatus): void {
   const parent = k.tasks.get(leader.ppid);
   if (parent !== undefined) {
     parent.childExit.wakeAll(k);
-    // clone's exit signal is any byte; one above 64 names no signal and is not sent (do_notify_parent's valid_signal).
+    // Linux's do_notify_parent sends it only when it is a valid signal: clone takes any CSIGNAL
+    // (0-255) as the exit signal, and one above SIGRTMAX names no signal (the system-call fuzzer's
+    // clone(0x78, ...) child made this an oops of its sys_exit).
     if (validSignal(leader.exitSignal)) {
       sendProcessSignal(k, parent, leader.exitSignal, { code: CLD_EXITED, pid: tgid, uid: leader.credentials.uid, addr: 0 });
     }
   }
 }
 
-/** Orphans go to task 1, as to init. */
+/**
+ * Orphans go to task 1, as to init. A process's exit signal becomes SIGCHLD, as in Linux's
+ * reparent_leader ("we don't want people slaying init"): a clone child made with, say, SIGTRAP as
+ * its exit signal would otherwise kill task 1 when it ends (found by the system-call fuzzer:
+ * test/fuzz/corpus/syscalls/).
+ */
 function reparent(k: Kernel, child: Task): void {
   child.ppid = 1;
+  if (child.isLeader) child.exitSignal = SIGCHLD;
   if (child.state === 'zombie') k.tasks.get(1)?.childExit.wakeAll(k);
 }
 

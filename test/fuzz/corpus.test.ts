@@ -16,9 +16,13 @@ import { runSession, type SessionResult } from './ring3/gate86.ts';
 import { agree, describe, gate86Outcome, type Outcome } from './ring3/judge.ts';
 import { answerThroughCli } from './inputs/answer.ts';
 import { judgeAnswer, type InputCase } from './inputs/targets.ts';
+import { caseFromJson as syscallCaseFromJson, caseRecord as syscallRecord, type SyscallCaseFile } from './syscalls/case.ts';
+import { buildSyscallRunner } from './syscalls/runner.ts';
+import { runSyscallSession, scratchRoot } from './syscalls/gate86.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
 
 interface Ring3File { title: string; problem: 'mismatch' | 'breakage'; expected?: Outcome; open?: string; found: { cpu: string }; case: Ring3CaseFile }
+interface SyscallsFile { title: string; found: { cpu: string }; case: SyscallCaseFile }
 interface InputsFile { title: string; tool: InputCase['tool']; base: string; args: string[]; files: Record<string, string> }
 
 const corpus = join(root, 'test/fuzz/corpus');
@@ -58,5 +62,21 @@ for (const { name, file } of load<InputsFile>('inputs')) {
     const c: InputCase = { tool: file.tool, base: file.base, args: file.args, files: Object.fromEntries(Object.entries(file.files).map(([n, b]) => [n, new Uint8Array(Buffer.from(b, 'base64'))])) };
     const answer = answerThroughCli(c, join(work, name), 20);
     t.is(judgeAnswer(c, answer), null, answer.stderr);
+  });
+}
+
+// A system-call case broke the kernel once (a host exception, an oops, the runner ended, a leak):
+// alone on a fresh boot it must now end well, with the kernel as it was.
+for (const { name, file } of load<SyscallsFile>('syscalls')) {
+  test(`syscalls corpus ${name}: ${file.title}`, (t) => {
+    const runner = buildSyscallRunner(join(work, 'syscalls', name));
+    const records = [syscallRecord(syscallCaseFromJson(file.case), 0)];
+    let i = 0;
+    const r = runSyscallSession({ kernel: loadKernelImage(), runner, cpu: file.found.cpu, root: scratchRoot() }, () => (i < records.length ? records[i++]! : null));
+    t.is(r.crash, null);
+    t.deepEqual(r.oopses, []);
+    t.deepEqual(r.problems, []);
+    t.is(r.exit, 'exit 0');
+    t.is(r.ends.length, 1);
   });
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fuzzRing3 } from './ring3/fuzz.ts';
 import { ring3Oracles } from './ring3/oracle.ts';
 import { fuzzInputs } from './inputs/fuzz.ts';
+import { fuzzSyscalls } from './syscalls/fuzz.ts';
 import { loadKernelImage } from '../../kernel/locate.ts';
 import { i386Oracle } from '../support/i386-oracle.ts';
 
@@ -27,6 +28,16 @@ test(`ring3: 2000 programs (seed ${SEED}) on the booted kernel, judged against $
   t.is(report.get('host crashes'), 0);
   t.is(report.get('kernel inconsistencies'), 0);
   for (const o of oracles) t.true(report.get(`${o}: agreed`) > 1500, `${o} agreed on ${report.get(`${o}: agreed`)} cases`);
+});
+
+test(`syscalls: 240 cases of random calls (seed ${SEED}) over every row of syscall_32.tbl, through both doors: no host crash, no oops, no hang, the kernel consistent after each`, async (t) => {
+  const report = await fuzzSyscalls({ seconds: 3600, maxCases: 240, batch: 240, seed: SEED, cpu: 'pentium3', kernel: loadKernelImage(), corpus: null, work: join(work, 'syscalls'), log: (l) => t.log(l) });
+  t.log(report.summary());
+  t.deepEqual(report.failures, []);
+  t.is(report.get('cases run'), 240);
+  for (const what of ['hangs', 'host crashes', 'kernel oopses', 'kernel inconsistencies']) t.is(report.get(what), 0, what);
+  t.true(report.get('system calls made') > 20_000, `${report.get('system calls made')} calls`);
+  t.true(report.get('rows of syscall_32.tbl called') >= 400, `${report.get('rows of syscall_32.tbl called')} rows called`);
 });
 
 test(`inputs: 150 malformed inputs (seed ${SEED}) for run, machine, as, ld and objdump: one-line errors, no stack trace, no hang`, async (t) => {

@@ -46,6 +46,8 @@ export interface SessionOptions {
   credentials?: { uid: number; gid: number };
   /** Collect the kernel's `fault` trace lines per case (slower: for looking closer at one case). */
   traceFaults?: boolean;
+  /** The guest's / (always read-only): a scratch host directory (default: an empty one). */
+  root?: string;
 }
 
 export interface Gate86End {
@@ -56,6 +58,8 @@ export interface Gate86End {
   /** 'timeout': the harness played the missing timer; 'hang': the kernel's own timers never ended it. */
   stoppedBy: 'timeout' | 'hang' | null;
   faults: string[];
+  /** The kernel's oopses so far (SessionResult.oopses): the case whose end raised it had one. */
+  oopses: number;
 }
 
 export interface SessionResult {
@@ -137,7 +141,7 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
         if (p + recordBytes > output.length) break;
         const words = Array.from({ length: options.resultWords }, (_, i) => view.getUint32(p + 4 * i, true));
         p += recordBytes;
-        const end: Gate86End = { id: words[0]!, status: words[1]!, words, stoppedBy, faults };
+        const end: Gate86End = { id: words[0]!, status: words[1]!, words, stoppedBy, faults, oopses: kernel?.oopses.length ?? 0 };
         result.ends.push(end);
         onEnd?.(end);
         check(kernel, end.id);
@@ -168,8 +172,8 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
       kernel: options.kernel, cpu: options.cpu, clock: 'modelled',
       program: { path: options.runner, image, argv: [options.runner], envp: [], ...(options.credentials ? { credentials: options.credentials } : {}) },
       write, input,
-      // Nothing of the host's is the guest's to see or change: an empty directory, read-only, is its /.
-      root: { directory: emptyRoot(), readOnly: true },
+      // Nothing of the host's is the guest's to see or change: an empty (or scratch) directory, read-only, is its /.
+      root: { directory: options.root ?? emptyRoot(), readOnly: true },
       attach: (k) => { kernel = k; },
       onSlice,
       trace: options.traceFaults ? (line) => { if (line.startsWith('fault')) faults.push(line); } : null,
