@@ -30,6 +30,9 @@ import { SIGKILL } from '../../kernel/signal-numbers.ts';
 import { kernelCensus, leakedResources, pageTableProblems, taskProblems, type KernelCensus } from '../../kernel/consistency.ts';
 import { emptyRoot } from './inputs/answer.ts';
 
+/** How long (host time) a slow case — its timer not yet due in machine time — is waited for. */
+const SLOW_CAP_MS = 60_000;
+
 export interface SessionOptions {
   kernel: Uint8Array;
   runner: string;
@@ -42,6 +45,12 @@ export interface SessionOptions {
   timeoutInstructions: number;
   /** With them: host milliseconds without a result after which a case is a hang. */
   hangMs: number;
+  /**
+   * With them, the machine's own time (the modelled clock) by which the runner's timer must have
+   * ended a case. A case past hangMs of host time whose machine time has not got there is slow, not
+   * hung (SSE on the exact softfloat runs near 0.1 MIPS): it is waited for up to SLOW_CAP_MS.
+   */
+  guestTimeoutMs?: number;
   /** Who the runner runs as (default: the user running the harness). */
   credentials?: { uid: number; gid: number };
   /** Collect the kernel's `fault` trace lines per case (slower: for looking closer at one case). */
@@ -55,8 +64,12 @@ export interface Gate86End {
   status: number;
   /** The whole result record (id, status, and what else the runner reports). */
   words: number[];
-  /** 'timeout': the harness played the missing timer; 'hang': the kernel's own timers never ended it. */
-  stoppedBy: 'timeout' | 'hang' | null;
+  /**
+   * 'timeout': the harness played the missing timer; 'hang': the kernel's own timers never ended it
+   * (its machine time passed the timeout); 'slow': still short of its timeout in machine time after
+   * SLOW_CAP_MS of host time, so stopped unjudged.
+   */
+  stoppedBy: 'timeout' | 'hang' | 'slow' | null;
   faults: string[];
   /** The kernel's oopses so far (SessionResult.oopses): the case whose end raised it had one. */
   oopses: number;
@@ -91,6 +104,7 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
   let handedOut = 0;                 // records given whole to the console (it reads ahead)
   let lastEnd = performance.now();   // when the last case ended (or the runner said hello)
   let lastEndInstructions = -1;      // the instruction count then (taken at the next slice)
+  let lastEndGuest = 0n;             // and the machine's time then (ns)
   let stoppedBy: Gate86End['stoppedBy'] = null;
   let faults: string[] = [];
   let baseline: KernelCensus | null = null;
@@ -156,15 +170,21 @@ export function runSession(options: SessionOptions, next: () => Uint8Array | nul
   const onSlice = (instructions: number): void => {
     // A case runs while a record the console took has no result yet.
     if (kernel === null || !hello || handedOut <= result.ends.length || stoppedBy !== null) return;
-    if (lastEndInstructions < 0) lastEndInstructions = instructions;
+    if (lastEndInstructions < 0) { lastEndInstructions = instructions; lastEndGuest = kernel.host.monotonic(); }
     if (result.hello !== 0) {
       if (instructions - lastEndInstructions < options.timeoutInstructions) return;
       stoppedBy = 'timeout';
       terminalInterrupt(kernel);
       return;
     }
-    if (performance.now() - lastEnd < options.hangMs) return;
-    stoppedBy = 'hang';
+    const waited = performance.now() - lastEnd;
+    if (waited < options.hangMs) return;
+    if (options.guestTimeoutMs !== undefined) {
+      const guestMs = Number(kernel.host.monotonic() - lastEndGuest) / 1e6;
+      const due = guestMs >= 2 * options.guestTimeoutMs;
+      if (!due && waited < SLOW_CAP_MS) return;   // slow, not hung: its timer is not due yet
+      stoppedBy = due ? 'hang' : 'slow';
+    } else stoppedBy = 'hang';
     for (const task of [...kernel.tasks.values()]) if (task.tgid !== 1) queueSignal(kernel, task, SIGKILL, { code: SI_KERNEL, pid: 0, uid: 0, addr: 0 });
   };
   try {

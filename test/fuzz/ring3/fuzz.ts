@@ -171,6 +171,7 @@ async function judgeGate86(ctx: Context, first: number, cases: Ring3Case[], resu
   const hangs = result.ends.filter((e) => e.stoppedBy === 'hang');
   for (const e of hangs) report.fail(`case ${first + e.id}: still running long after its alarm was due (the kernel's timer did not fire)`);
   report.count('hangs', hangs.length);
+  report.count('cases too slow to reach their alarm in 60 s of host time (stopped, not judged)', result.ends.filter((e) => e.stoppedBy === 'slow').length);
   if (result.timer === 'none') report.count('timeouts played by the harness (no setitimer in the kernel)', result.ends.filter((e) => e.stoppedBy === 'timeout').length);
   const seen = new Set<string>();
   for (const p of result.problems) {
@@ -206,7 +207,7 @@ async function judgeOracle(ctx: Context, oracle: Ring3Oracle, first: number, cas
   const alone = (i: number): boolean => host === null || !host.compared.has(i);
   for (let i = 0; i < cases.length; i++) {
     const g = mine.ends[i], o = theirs[i];
-    if (g === undefined || o === undefined || g.stoppedBy === 'hang') continue;
+    if (g === undefined || o === undefined || g.stoppedBy === 'hang' || g.stoppedBy === 'slow') continue;
     const them = outcomeOf(o.status);
     if (them.kind === 'system-call') { report.count(`${oracle}: system calls caught by seccomp (not compared)`); continue; }
     if (host !== null && host.compared.has(i) && !host.agreed.has(i)) {

@@ -26,7 +26,7 @@ const HARNESS_TIMEOUT_INSTRUCTIONS = TIMEOUT_US * 25;
 
 export function runSession(options: SessionOptions, next: () => Uint8Array | null, onEnd?: (end: Gate86End) => void): Ring3SessionResult {
   const r = runFuzzSession({
-    ...options, helloMagic: HELLO_MAGIC, resultWords: 2, timeoutInstructions: HARNESS_TIMEOUT_INSTRUCTIONS, hangMs: TIMEOUT_US / 1000 + HANG_MS,
+    ...options, helloMagic: HELLO_MAGIC, resultWords: 2, timeoutInstructions: HARNESS_TIMEOUT_INSTRUCTIONS, hangMs: TIMEOUT_US / 1000 + HANG_MS, guestTimeoutMs: TIMEOUT_US / 1000,
   }, next, onEnd);
   // The ring-3 runner's hello: ITIMER_VIRTUAL (1), ITIMER_REAL (0), or what setitimer answered.
   return { ...r, timer: timerOf(r.hello) };

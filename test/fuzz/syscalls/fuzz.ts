@@ -170,6 +170,7 @@ async function judge(ctx: Context, first: number, cases: SyscallCase[], result: 
     const at = Math.min(ends.length, cases.length - 1);
     await keepBreakage(ctx, first + at, cases[at]!, `the runner ended with ${result.exit} at this case`, (r) => r !== null && r.crash === null && r.exit !== 'exit 0');
   }
+  report.count('cases too slow to reach their timeout in 60 s of host time (stopped)', ends.filter((e) => e.stoppedBy === 'slow').length);
   const hangs = ends.filter((e) => e.stoppedBy === 'hang');
   report.count('hangs', hangs.length);
   for (const e of hangs) report.fail(`case ${first + e.id}: still running long after the runner's timeout was due (its timer did not fire)`);

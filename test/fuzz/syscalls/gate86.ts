@@ -31,7 +31,7 @@ export function syscallEnd(e: Gate86End): SyscallEnd {
 export function runSyscallSession(options: SyscallSessionOptions, next: () => Uint8Array | null, onEnd?: (end: Gate86End) => void): SessionResult {
   return runFuzzSession({
     kernel: options.kernel, runner: options.runner, cpu: options.cpu, root: options.root, credentials: FUZZ_CREDENTIALS,
-    helloMagic: HELLO_MAGIC, resultWords: RESULT_WORDS, timeoutInstructions: Number.MAX_SAFE_INTEGER, hangMs: HANG_MS,
+    helloMagic: HELLO_MAGIC, resultWords: RESULT_WORDS, timeoutInstructions: Number.MAX_SAFE_INTEGER, hangMs: HANG_MS, guestTimeoutMs: CASE_TIMEOUT_US / 1000,
   }, next, onEnd);
 }
 
