@@ -167,7 +167,7 @@ export function runProgram(options: RunOptions): RunResult {
   const limit = options.instructionLimit ?? Number.POSITIVE_INFINITY;
   try {
     const idle = options.idle ?? ((ms: number) => { Atomics.wait(sleeper, 0, 0, ms); });
-    return runLoop(machine, () => exit, limit, idle, (n) => { options.onSlice?.(n); kernel.consolePoll(); }, debug);
+    return runLoop(machine, () => exit, limit, idle, (n) => { options.onSlice?.(n); kernel.consolePoll(); }, debug, modelled);
   } finally {
     // Instructions the machine decodes but does not implement raised #UD in the guest; say which.
     for (const [name, times] of machine.cpu.unimplemented) host.trace?.(`fault #UD from an unimplemented instruction: ${name} x${times}`);
@@ -175,7 +175,7 @@ export function runProgram(options: RunOptions): RunResult {
   }
 }
 
-function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: (instructions: number) => void, debug: MachineDebugger | null): RunResult {
+function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: number, idle: (ms: number) => void, onSlice: (instructions: number) => void, debug: MachineDebugger | null, modelled: boolean): RunResult {
   for (;;) {
     // Short slices: the machine looks at its devices (the PIT tick, console input) between slices.
     const state = machine.run(Math.min(SLICE, limit - machine.cpu.instructionCount));
@@ -187,8 +187,12 @@ function runLoop(machine: Machine, exited: () => ExitStatus | null, limit: numbe
     debug?.afterRun(state);
     onSlice(instructions);
     if (state.kind === 'halted') {
-      const wait = Math.max(0, machine.nextDeadline() - machine.clock());
-      idle(Math.min(1000, wait / 1e6));
+      // On the modelled clock the next run() moves time to the next device event itself: sleeping
+      // here would spend host time on a wait the guest is not meant to feel (a sleeping process, a
+      // blocked wait4). Only a machine with no event to wait for sleeps (a short one, so Ctrl-C and
+      // input still come in).
+      const deadline = machine.nextDeadline();
+      if (!modelled || !Number.isFinite(deadline)) idle(Math.min(1000, Math.max(0, deadline - machine.clock()) / 1e6));
     }
     if (instructions >= limit) return { kind: 'limit', instructions };
   }
