@@ -194,8 +194,10 @@ export class CodeCache {
     const eip = cpu.eip;
     const mode = cpu.codeMode;
     if (previous.linkGeneration === cpu.codeGeneration) {
-      if (eip === previous.linkEip1 && mode === previous.linkMode1) {
-        const b = previous.link1!;
+      // link1 may be null with its EIP still set: the generation moved, the links were cleared, and
+      // the lookup that would have set them faulted (a #PF on the next block's first fetch).
+      if (eip === previous.linkEip1 && mode === previous.linkMode1 && previous.link1 !== null) {
+        const b = previous.link1;
         if (b.valid) { this.linkHits++; return b; }
       } else if (eip === previous.linkEip2 && mode === previous.linkMode2 && previous.link2 !== null) {
         const b = previous.link2;

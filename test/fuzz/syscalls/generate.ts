@@ -16,7 +16,8 @@
 //
 // What is tamed, and why (everything else is called as drawn):
 //   exit, exit_group     only as the case's last call (status 0): earlier they would just end it;
-//   kill, tkill, tgkill  the pid is the child's own (or 0, its own group after setsid, or its
+//   kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo
+//                        the pid is the child's own (or 0, its own group after setsid, or its
 //                        negation, or a pid that does not exist): -1 or a small pid would reach the
 //                        runner (pid 1), which a case must not be able to end; a random signal at
 //                        its own pid is a fine test;
@@ -121,9 +122,11 @@ function argumentsFor(r: Random, name: string): Argument[] {
   if (name === 'kill') args[0] = pid();
   if (name === 'tkill') args[0] = r.pick<Argument>(['pid', 99999]);
   if (name === 'tgkill') { args[0] = r.pick<Argument>(['pid', 99999]); args[1] = r.pick<Argument>(['pid', 99999]); }
+  if (name === 'rt_sigqueueinfo') args[0] = r.pick<Argument>(['pid', 99999]);
+  if (name === 'rt_tgsigqueueinfo') { args[0] = r.pick<Argument>(['pid', 99999]); args[1] = r.pick<Argument>(['pid', 99999]); }
   if (name === 'prlimit64') args[0] = r.pick<Argument>([0, 'pid', 99999]);
-  if (name === 'kill' || name === 'tkill' || name === 'tgkill') {
-    const at = name === 'tgkill' ? 2 : 1;
+  if (name === 'kill' || name === 'tkill' || name === 'tgkill' || name === 'rt_sigqueueinfo' || name === 'rt_tgsigqueueinfo') {
+    const at = name === 'tgkill' || name === 'rt_tgsigqueueinfo' ? 2 : 1;
     if (r.chance(0.7)) args[at] = r.below(65);
   }
   return args;
