@@ -472,8 +472,9 @@ export class Cpu {
   }
 
   /**
-   * The alignment check alone, for an operand read in pieces narrower than itself (an x87 m64 or
-   * m80 read as dwords and a word, FBLD's ten bytes): the pieces would each pass, the operand must not.
+   * The whole operand's segment and alignment checks (no page walk), for an operand read in pieces
+   * narrower than itself (an x87 m64 or m80 read as dwords and a word, FBLD's ten bytes): the pieces
+   * would each pass the alignment check, the operand must not. Nothing to do while AC is off.
    */
   checkAlignment(seg: number, offset: number, size: number, write = false): void {
     // Through the segment checks, which come first (a null FS is #GP, not #AC); then the page walk

@@ -121,8 +121,7 @@ function cmpxchg8b(cpu: Cpu, op: Op): void {
   cpu.checkAlignment(op.seg, address, 8, true); // one quadword to the alignment check (and always a write: CS is #GP first)
   const low = cpu.read32(op.seg, address);
   const high = cpu.read32(op.seg, (address + 4) & op.addressMask);
-  const lin = cpu.writableLinear(op.seg, address, 4);
-  void lin;
+  cpu.writableLinear(op.seg, address, 4);
   cpu.writableLinear(op.seg, (address + 4) & op.addressMask, 4);
   const r = cpu.regs;
   materialiseFlags(cpu);
