@@ -153,6 +153,12 @@ export class PicPair {
   readonly masterPorts: PortDevice = this.portsOf(this.master);
   readonly slavePorts: PortDevice = this.portsOf(this.slave);
 
+  /**
+   * Called whenever INTR may have just been asserted (a new request latched, a mask or in-service bit
+   * cleared): the CPU's between-blocks check must look (the machine sets cpu.pendingEvents).
+   */
+  onInterruptRequest: (() => void) | null = null;
+
   constructor() {
     // Until the guest programs them, behave like the BIOS left them: vectors 0x08 and 0x70.
     this.master.vectorBase = 0x08;
@@ -163,6 +169,11 @@ export class PicPair {
   setIrq(irq: number, high: boolean): void {
     if (irq < 8) this.master.setLevel(irq, high);
     else { this.slave.setLevel(irq - 8, high); this.updateCascade(); }
+    if (high) this.noteRequest();
+  }
+
+  private noteRequest(): void {
+    if (this.onInterruptRequest !== null && this.interruptPending()) this.onInterruptRequest();
   }
 
   /** An edge on `irq`: raise then lower the line (the PIT's output pulses this way). */
@@ -214,6 +225,7 @@ export class PicPair {
         if (port & 1) chip.writeData(value);
         else chip.writeCommand(value);
         pair.updateCascade();
+        pair.noteRequest(); // an unmask or an EOI may let a waiting request through
       }
     })();
   }

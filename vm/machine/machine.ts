@@ -105,6 +105,7 @@ export class Machine {
       ignoreNumericErrors: () => { this.cpu.fpu.ignoreErrors = true; },
     }, this.io);
     this.system.interrupts = this.devices.pic;
+    this.devices.pic.onInterruptRequest = () => { this.cpu.pendingEvents = 1; };
     this.system.onNumericError = () => this.devices.numericError.assertFerr();
   }
 

@@ -81,8 +81,14 @@ export function systemStateOf(cpu: Cpu): SystemState {
   return state;
 }
 
-/** Re-arm the between-blocks interrupt check after an instruction may have set IF (STI, POPF, IRET,
- *  a task switch): with IF clear the check drops itself until then. */
+/**
+ * Re-arm the between-blocks interrupt check after an instruction may have set IF (STI, POPF, IRET,
+ * a task switch): with IF clear the check drops itself until then. Only when INTR is asserted: a
+ * request that comes later sets the check itself (the controller's onInterruptRequest), so the
+ * `sti` of every system call does not send the CPU back to its dispatcher to find nothing there.
+ */
 export function armInterruptCheck(cpu: Cpu): void {
-  if ((cpu.flags & IF) !== 0) cpu.pendingEvents = 1;
+  if ((cpu.flags & IF) === 0) return;
+  const controller = systemStateOf(cpu).interrupts;
+  if (controller !== null && controller.interruptPending()) cpu.pendingEvents = 1;
 }
