@@ -4,7 +4,7 @@
 
 import { CR0_PE, CR0_PG, CR0_TS, CR0_WP, CR4_OSFXSR, CR4_OSXMMEXCPT, CR4_PSE, CR4_TSD, StopKind, type Cpu } from '../cpu.ts';
 import { Vector } from '../fault.ts';
-import { IF, materialiseFlags } from '../flags.ts';
+import { IF } from '../flags.ts';
 import { FEATURE_DE, FEATURE_PSE, FEATURE_TSC, modelHasFeature } from '../models.ts';
 import { checkGeneralDetect, CR4_DE, debugRegisterIndex, writeDebugRegister } from '../debug/debug-registers.ts';
 import { effectiveAddress, type Binder, type Executor } from '../op.ts';
@@ -159,9 +159,10 @@ export const bindHlt: Binder = (op) => {
   };
 };
 
+// CLI and STI change IF only, which always lives in cpu.flags (the lazy record holds the arithmetic
+// flags alone): the record need not be materialised first.
 export const cliExecutor: Executor = (cpu, op) => {
   if (!cplWithinIopl(cpu)) cpu.raise(Vector.GP, 0);
-  materialiseFlags(cpu);
   cpu.flags &= ~IF;
   cpu.eip = op.next;
 };
@@ -172,7 +173,6 @@ export const bindSti: Binder = (op) => {
   op.isBranch = true;
   return (cpu, o) => {
     if (!cplWithinIopl(cpu)) cpu.raise(Vector.GP, 0);
-    materialiseFlags(cpu);
     if ((cpu.flags & IF) === 0) inhibitInterruptsForOneInstruction(cpu);
     cpu.flags |= IF;
     armInterruptCheck(cpu);

@@ -55,16 +55,16 @@ export function retiredInstructions(cpu: Cpu): number {
  * defaults to the instruction executing now. `state` is the CPU's system state (bound once by the
  * caller: looking it up per system call would cost more than the check).
  */
-export function crossingStart(state: SystemState, cpu: Cpu, eip: number = currentInstructionAddress(cpu)): CpuPoint | null {
-  if (state.onCrossing === null) return null;
-  return { cs: cpu.segSelector[CS]!, eip: eip >>> 0, ss: cpu.segSelector[SS]!, esp: cpu.regs[ESP]! >>> 0, cpl: cpu.cpl };
+export function crossingStart(state: SystemState, cpu: Cpu, eip?: number): CpuPoint | null {
+  if (state.onCrossing === null) return null; // (before the defaults: every system call passes here)
+  return { cs: cpu.segSelector[CS]!, eip: (eip ?? currentInstructionAddress(cpu)) >>> 0, ss: cpu.segSelector[SS]!, esp: cpu.regs[ESP]! >>> 0, cpl: cpu.cpl };
 }
 
 /** Report the crossing that began at `from`, if CPL changed. */
-export function crossingEnd(state: SystemState, cpu: Cpu, from: CpuPoint | null, door: Door, vector = -1, instructions = retiredInstructions(cpu)): void {
+export function crossingEnd(state: SystemState, cpu: Cpu, from: CpuPoint | null, door: Door, vector = -1, instructions?: number): void {
   if (from === null || from.cpl === cpu.cpl) return;
   const listener = state.onCrossing;
   if (listener === null) return;
   const to: CpuPoint = { cs: cpu.segSelector[CS]!, eip: cpu.eip >>> 0, ss: cpu.segSelector[SS]!, esp: cpu.regs[ESP]! >>> 0, cpl: cpu.cpl };
-  listener({ door, vector, from, to, instructions, cycles: cpu.modelledCycles() });
+  listener({ door, vector, from, to, instructions: instructions ?? retiredInstructions(cpu), cycles: cpu.modelledCycles() });
 }
