@@ -249,6 +249,11 @@ export class Cpu {
    * leaves RF as loaded instead of clearing it after the instruction (SDM Vol. 3B 17.3.1.1).
    */
   resumeFlagLoaded = false;
+  /**
+   * The last run stopped because its instruction budget ran out (run.ts): the next one starts where
+   * the budget happened to cut, which says nothing about where the guest's hot code starts.
+   */
+  resumingAfterLimit = false;
   /** Nonzero when something asynchronous (an interrupt line, a stop request) wants the run loop's attention. */
   pendingEvents = 0;
   /** Called between blocks when pendingEvents is nonzero (the system half delivers IRQs here). */
