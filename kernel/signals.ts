@@ -141,10 +141,12 @@ export function recalcSignalPending(k: Kernel, task: Task): void {
 /**
  * Would delivering `signal` do nothing? Linux's sig_ignored, checked when the signal is sent, so
  * an ignored signal neither stays pending nor interrupts a sleep. A blocked signal is kept: the
- * handler or the mask may change before it is unblocked.
+ * handler or the mask may change before it is unblocked. So is one a sigtimedwait is waiting for,
+ * blocked until the call unblocked it for the wait (Linux's real_blocked): the call takes it.
  */
 function ignoredAtSend(task: Task, signal: number, info: SignalInfo): boolean {
-  return !sigismember(task.blockedSignals, signal) && (handlerIgnores(signal, task.actions[signal]!.handler) || initIgnores(task, signal, info));
+  if (sigismember(task.blockedSignals, signal) || (task.realBlocked !== null && sigismember(task.realBlocked, signal))) return false;
+  return handlerIgnores(signal, task.actions[signal]!.handler) || initIgnores(task, signal, info);
 }
 
 /**

@@ -2,9 +2,9 @@
  * of a pid namespace (SIGNAL_UNKILLABLE): run as pid 1 (gate86 run; natively under
  * `unshare --pid --fork`). A child's kill, tkill, tgkill and sigqueue to pid 1 return 0 and are
  * dropped while init's action is SIG_DFL, SIGKILL and SIGSTOP too; with a handler the handler runs;
- * one init blocks stays pending and is dropped when unblocked if still SIG_DFL; kill(0) from its
- * process group does not end it; kill(-1) skips init and the caller; and a fault with SIGSEGV
- * blocked still ends init (the kernel's forced signal). With the argument "self", the program sends
+ * one init blocks stays pending and is dropped when unblocked if still SIG_DFL, and sigwaitinfo
+ * takes one it waits for; kill(0) from its process group does not end it; kill(-1) skips init and
+ * the caller; and a fault with SIGSEGV blocked still ends init (the kernel's forced signal). With the argument "self", the program sends
  * SIGTERM to itself, which gate86 delivers (a program that is not init dies of it; see
  * test/kernel/init-signals.test.ts). */
 #define _GNU_SOURCE
@@ -183,6 +183,20 @@ int main(int argc, char **argv)
 	mask(SIG_UNBLOCK, SIGTERM, SIGUSR2);
 	say("unblocked (SIGTERM still SIG_DFL, SIGUSR2 now handled): alive, SIGUSR2 handler ran %d\n", handled[SIGUSR2]);
 	pending("after unblocking");
+
+	/* sigwaitinfo unblocks SIGINT while it waits (Linux's real_blocked): still taken, not dropped. */
+	mask(SIG_BLOCK, SIGINT, 0);
+	fflush(stdout);
+	pid_t sender = fork();
+	if (sender == 0) { kill(1, SIGINT); _exit(0); }
+	sigset_t sigint;
+	siginfo_t info;
+	sigemptyset(&sigint);
+	sigaddset(&sigint, SIGINT);
+	int got = sigwaitinfo(&sigint, &info);
+	say("a child's SIGINT (SIG_DFL, blocked) to sigwaitinfo: %d, from the child %d\n", got, info.si_pid == sender);
+	reap(sender);
+	mask(SIG_UNBLOCK, SIGINT, 0);
 
 	signal(SIGUSR1, SIG_DFL);
 	in_child("kill(0) from init's process group", group_signal);

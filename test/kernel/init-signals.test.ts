@@ -2,7 +2,7 @@
 // init of a pid namespace (kernel/signal.c: sig_task_ignored, get_signal, force_sig_info_to_task,
 // kill_something_info). A child's kill, tkill, tgkill and sigqueue to pid 1 return 0 and are dropped
 // while init's action is SIG_DFL — SIGKILL and SIGSTOP too; a handler runs; a signal init blocks
-// stays pending and is dropped once unblocked if still SIG_DFL; kill(0) from its process group and
+// stays pending and is dropped once unblocked if still SIG_DFL (sigwaitinfo takes it); kill(0) from its process group and
 // kill(-1) (which skips init and the caller) leave it alive; a fault with SIGSEGV blocked still ends
 // it, since the kernel's forced signal clears the flag. Without this a child could end task 1, and
 // with it the machine (gate86's task 1 ending is the machine's end, with task 1's status:
@@ -43,7 +43,7 @@ const oracleName = namespace !== null ? 'native, as init of a pid namespace (uns
   : i386Oracle() === 'native' ? 'native without unshare --pid: held to the lines a native Linux printed'
   : 'qemu-i386, which cannot be a pid namespace\'s init: held to the lines a native Linux printed';
 
-test(`pid 1 drops other processes' SIG_DFL signals — kill, tkill, tgkill, sigqueue, SIGKILL and SIGSTOP too (0 returned); handlers run; blocked ones are dropped once unblocked; kill(0) and kill(-1) spare it; a fault with SIGSEGV blocked still ends it — the same lines as Linux's pid-namespace init (oracle: ${oracleName})`, (t) => {
+test(`pid 1 drops other processes' SIG_DFL signals — kill, tkill, tgkill, sigqueue, SIGKILL and SIGSTOP too (0 returned); handlers run; blocked ones are dropped once unblocked, sigwaitinfo takes one; kill(0) and kill(-1) spare it; a fault with SIGSEGV blocked still ends it — the same lines as Linux's pid-namespace init (oracle: ${oracleName})`, (t) => {
   const program = glibcProgram('glibc-init-signals');
   let expected = LINUX;
   if (namespace !== null) {
