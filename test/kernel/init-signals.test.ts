@@ -2,9 +2,9 @@
 // init of a pid namespace (kernel/signal.c: sig_task_ignored, get_signal, force_sig_info_to_task,
 // kill_something_info). A child's kill, tkill, tgkill and sigqueue to pid 1 return 0 and are dropped
 // while init's action is SIG_DFL — SIGKILL and SIGSTOP too; a handler runs; a signal init blocks
-// stays pending and is dropped once unblocked if still SIG_DFL (sigwaitinfo takes it); kill(0) from its process group and
-// kill(-1) (which skips init and the caller) leave it alive; a fault with SIGSEGV blocked still ends
-// it, since the kernel's forced signal clears the flag. Without this a child could end task 1, and
+// stays pending and is dropped once unblocked if still SIG_DFL (sigwaitinfo takes it); kill(0) from
+// its process group and kill(-1) (which skips init and the caller) leave it alive; a fault with
+// SIGSEGV blocked still ends it, since the kernel's forced signal clears the flag. Without this a child could end task 1, and
 // with it the machine (gate86's task 1 ending is the machine's end, with task 1's status:
 // kernel/services/process.ts endProcess).
 //
