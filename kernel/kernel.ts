@@ -294,6 +294,7 @@ export class Kernel {
     const task = new Task(1, 0, space, threadInfo, credentials);
     this.ram.write32(threadInfo + TI_TASK, task.pid);
     task.group.limits = initialLimits(this.kernelStacks.capacity);
+    task.group.unkillable = true;
     this.tasks.set(task.pid, task);
     this.current = task;
     this.idle = createIdleTask(this);

@@ -141,10 +141,29 @@ export function recalcSignalPending(k: Kernel, task: Task): void {
 /**
  * Would delivering `signal` do nothing? Linux's sig_ignored, checked when the signal is sent, so
  * an ignored signal neither stays pending nor interrupts a sleep. A blocked signal is kept: the
- * handler or the mask may change before it is unblocked.
+ * handler or the mask may change before it is unblocked. So is one a sigtimedwait is waiting for,
+ * blocked until the call unblocked it for the wait (Linux's real_blocked): the call takes it.
  */
-function ignoredAtSend(task: Task, signal: number): boolean {
-  return !sigismember(task.blockedSignals, signal) && handlerIgnores(signal, task.actions[signal]!.handler);
+function ignoredAtSend(task: Task, signal: number, info: SignalInfo): boolean {
+  if (sigismember(task.blockedSignals, signal) || (task.realBlocked !== null && sigismember(task.realBlocked, signal))) return false;
+  return handlerIgnores(signal, task.actions[signal]!.handler) || initIgnores(task, signal, info);
+}
+
+/**
+ * Does task 1 drop this signal? Linux protects the init of a pid namespace (SIGNAL_UNKILLABLE,
+ * sig_task_ignored and get_signal in kernel/signal.c): a signal another process of its namespace
+ * sends it while its action is SIG_DFL is dropped — SIGKILL and SIGSTOP too, which are always
+ * SIG_DFL — and the sender's kill still returns 0. With a handler installed the handler runs; one
+ * that init blocks stays pending, and is dropped when it is taken if the action is still SIG_DFL
+ * then. Without this, any process could end task 1, and with it the machine.
+ *
+ * gate86 drops only what another process sent (info.sentBy). Linux also drops task 1's own
+ * signals to itself (raise, kill(getpid()), SIGPIPE) and the kernel's (a terminal's ^C), all but a
+ * fault's; gate86 does not: the program `gate86 run` starts is task 1, and it must end as it does
+ * on a host that runs it as an ordinary process (glibc's raise(SIGTERM), abort, the host's Ctrl-C).
+ */
+function initIgnores(task: Task, signal: number, info: SignalInfo): boolean {
+  return task.group.unkillable && info.sentBy !== undefined && info.sentBy !== task.tgid && task.actions[signal]!.handler === 0;
 }
 
 /** Does `handler` for `signal` do nothing: SIG_IGN, or SIG_DFL of a signal ignored by default (sig_handler_ignored)? */
@@ -203,7 +222,7 @@ function signalWake(k: Kernel, task: Task): void {
  * Returns -EAGAIN when the queue is full and the signal cannot be sent (sigqueue's EAGAIN), else 0.
  */
 export function sendSignal(k: Kernel, task: Task, signal: number, info: SignalInfo): number {
-  if (task.state === 'zombie' || ignoredAtSend(task, signal)) return 0;
+  if (task.state === 'zombie' || ignoredAtSend(task, signal, info)) return 0;
   const outcome = enqueue(k, task, task.pending, signal, info);
   if (outcome === 'overflow') return -EAGAIN;
   if (outcome !== 'merged' && !sigismember(task.blockedSignals, signal)) signalWake(k, task);
@@ -220,7 +239,7 @@ export function sendProcessSignal(k: Kernel, task: Task, signal: number, info: S
   const group = task.group;
   const threads = [...group.threads];
   if (threads.length === 0 || group.exitStatus !== null) return 0;
-  if (threads.every((t) => ignoredAtSend(t, signal))) return 0;
+  if (threads.every((t) => ignoredAtSend(t, signal, info))) return 0;
   const outcome = enqueue(k, task, group.sharedPending, signal, info);
   if (outcome === 'overflow') return -EAGAIN;
   if (outcome === 'merged') return 0;
@@ -256,7 +275,11 @@ function takeFrom(pending: SigPending, signal: number): SignalInfo {
 export function deliverSignal(k: Kernel, task: Task, regs: PtRegs, signal: number, info: SignalInfo): DeliveryOutcome {
   const action = task.actions[signal]!;
   if (action.handler === SIG_IGN) return 'ignored';
-  if (action.handler === 0) return DEFAULT_IGNORE.has(signal) ? 'ignored' : STOP_SIGNALS.has(signal) ? 'stop' : { kill: signal };
+  if (action.handler === 0) {
+    // Another process's signal that task 1 blocked when it came, still SIG_DFL now: dropped (get_signal's SIGNAL_UNKILLABLE check).
+    if (DEFAULT_IGNORE.has(signal) || initIgnores(task, signal, info)) return 'ignored';
+    return STOP_SIGNALS.has(signal) ? 'stop' : { kill: signal };
+  }
   restartForHandler(regs, action.flags);
   const rt = (action.flags & SA_SIGINFO) !== 0;
   const size = rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE;
@@ -415,7 +438,7 @@ export function queueSignal(k: Kernel, task: Task, signal: number, info: SignalI
     for (const t of task.group.threads) if (t.stopped) continueTask(k, t, leader === t);
   } else if (STOP_SIGNALS.has(signal)) {
     task.group.sharedPending.discard(sigmask(SIGCONT));
-  } else if (signal === SIGKILL) {
+  } else if (signal === SIGKILL && !initIgnores(task, signal, info)) {
     for (const t of task.group.threads) if (t.stopped) { t.stopped = false; t.state = 'running'; }
   }
   return sendProcessSignal(k, task, signal, info);

@@ -53,6 +53,12 @@ export interface SignalInfo {
    * as given but for si_signo: Linux copies a negative si_code's siginfo to the receiver whole.
    */
   user?: Uint8Array;
+  /**
+   * The process (tgid) whose kill, tkill, tgkill or sigqueue sent it; absent when the kernel did (a
+   * fault, a terminal, a timer, a child's exit). Task 1 drops one another process sent while its
+   * action is the default (kernel/signals.ts initIgnores). Not part of the receiver's siginfo.
+   */
+  sentBy?: number;
 }
 
 /** One sent signal waiting in a queue (Linux's struct sigqueue), charged to user `uid`'s RLIMIT_SIGPENDING. */

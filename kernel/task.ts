@@ -163,5 +163,11 @@ export class ThreadGroup {
   pgid = 0;
   sid = 0;
   tty: Tty | null = null;
+  /**
+   * Linux's SIGNAL_UNKILLABLE: task 1's process, which signals from other processes cannot end
+   * (kernel/signals.ts initIgnores). Set when the kernel creates task 1 and kept across its execve;
+   * a fault's signal with the default action clears it (forceSignal), as force_sig_info_to_task does.
+   */
+  unkillable = false;
   constructor(readonly tgid: number) {}
 }

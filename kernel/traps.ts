@@ -20,6 +20,8 @@ const SI_KERNEL = 0x80;
 /**
  * force_sig(signal) for the task that faulted: a fault's signal cannot be blocked or ignored (the
  * instruction would fault again forever), so those are reset first, as Linux's force_sig_info does.
+ * A fault whose action is then SIG_DFL ends even task 1: its process loses SIGNAL_UNKILLABLE, as in
+ * Linux's force_sig_info_to_task (init that faults with no handler dies, and the machine with it).
  */
 export function forceSignal(k: Kernel, signal: number, addr: number, code = SI_KERNEL): void {
   const task = k.task();
@@ -27,6 +29,7 @@ export function forceSignal(k: Kernel, signal: number, addr: number, code = SI_K
     task.blockedSignals = sigsetWithout(task.blockedSignals, sigmask(signal));
     task.actions[signal] = { handler: 0, flags: 0, restorer: 0, mask: 0n };
   }
+  if (task.actions[signal]!.handler === 0) task.group.unkillable = false;
   task.pending.add(signal, { code, pid: 0, uid: 0, addr }, task.credentials.uid);   // a kernel si_code: queued over RLIMIT_SIGPENDING
   k.setThreadFlag(task, TIF_SIGPENDING);
 }

@@ -111,14 +111,17 @@ function checkSignal(signal: number): boolean { return signal >= 0 && signal <= 
 /**
  * kill(pid, sig): a process-directed signal (any of its threads that does not block it takes it) to
  * the process that has thread `pid`; pid 0: every process of the caller's process group; -1: every
- * process but init and the caller; < -1: the group -pid. Signal 0 only checks the target exists.
+ * process but init and the caller (Linux's kill_something_info: task_pid_vnr(p) > 1 and not the
+ * caller's thread group), -ESRCH when there is none; < -1: the group -pid. Signal 0 only checks the
+ * target exists. Task 1 drops a signal from another process while its action is the default
+ * (kernel/signals.ts initIgnores), and kill still returns 0.
  */
 export const sys_kill: SyscallService = (k, regs) => {
   const pid = regs.get('ebx') | 0;
   const signal = regs.get('ecx');
   const sender = k.task();
   if (!checkSignal(signal)) return -EINVAL;
-  const info = { code: SI_USER, pid: sender.tgid, uid: sender.credentials.uid, addr: 0 };
+  const info = { code: SI_USER, pid: sender.tgid, uid: sender.credentials.uid, addr: 0, sentBy: sender.tgid };
   if (pid > 0) {
     const target = k.tasks.get(pid);
     if (target === undefined || target.group.threads.size === 0) return -ESRCH;
@@ -203,7 +206,7 @@ function sendToThread(k: Kernel, tgid: number | null, tid: number, signal: numbe
   if (!checkSignal(signal) || (tid | 0) <= 0 || (tgid !== null && (tgid | 0) <= 0)) return -EINVAL;
   const target = k.tasks.get(tid);
   if (target === undefined || target.state === 'zombie' || (tgid !== null && target.tgid !== tgid)) return -ESRCH;
-  const info = supplied ?? { code: SI_TKILL, pid: sender.tgid, uid: sender.credentials.uid, addr: 0 };
+  const info = supplied ?? { code: SI_TKILL, pid: sender.tgid, uid: sender.credentials.uid, addr: 0, sentBy: sender.tgid };
   return signal === 0 ? 0 : sendSignal(k, target, signal, info);
 }
 
@@ -238,11 +241,12 @@ export const sys_rt_sigreturn: SyscallService = (k, regs) => {
   return regs.get('eax');
 };
 
-/** A frame that cannot be read (or holds bad segments) is fatal, as in Linux: SIGSEGV. */
+/** A frame that cannot be read (or holds bad segments) is fatal, as in Linux (force_sigsegv): SIGSEGV, even for task 1. */
 function sigreturnFault(k: Parameters<SyscallService>[0]): number {
   const task = k.task();
   task.pending.raise(SIGSEGV);
   task.actions[SIGSEGV] = { handler: 0, flags: 0, restorer: 0, mask: 0n };
+  task.group.unkillable = false;
   k.setThreadFlag(task, TIF_SIGPENDING);
   return 0;
 }
@@ -306,7 +310,7 @@ function suppliedInfo(k: Kernel, pointer: number, tgid: number): SignalInfo | nu
   const v = new DataView(raw.buffer, raw.byteOffset, 128);
   const code = v.getInt32(8, true);
   if ((code >= 0 || code === SI_TKILL) && tgid !== k.task().tgid) return -EPERM;
-  return { code, pid: v.getUint32(12, true), uid: v.getUint32(16, true), addr: 0, user: raw };
+  return { code, pid: v.getUint32(12, true), uid: v.getUint32(16, true), addr: 0, user: raw, sentBy: k.task().tgid };
 }
 
 /** rt_sigqueueinfo(tgid, sig, siginfo_t *uinfo): sigqueue — a process-directed signal with the caller's siginfo. */

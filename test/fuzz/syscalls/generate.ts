@@ -18,9 +18,12 @@
 //   exit, exit_group     only as the case's last call (status 0): earlier they would just end it;
 //   kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo
 //                        the pid is the child's own (or 0, its own group after setsid, or its
-//                        negation, or a pid that does not exist): -1 or a small pid would reach the
-//                        runner (pid 1), which a case must not be able to end; a random signal at
-//                        its own pid is a fine test;
+//                        negation, or a pid that does not exist): pid 1 would reach the runner. As
+//                        init it drops every signal a case could send it but SIGALRM, whose handler
+//                        it has (kernel/signals.ts initIgnores) — and a case's SIGALRM would cut the
+//                        runner's wait4 short and end the case as timed out, so the taming stays.
+//                        kill(-1) skips the runner (and the caller) anyway; a random signal at its
+//                        own pid is a fine test;
 //   prlimit64            the pid is 0, the child's own or a missing one: the runner's limits are the
 //                        harness's, not the case's;
 //   fork, vfork, clone   always `int $0x80` (a clone child on a new stack cannot return through
