@@ -39,12 +39,23 @@ const SYSTEM_CALL_PAIRS: ReadonlyArray<[number, number, number]> = [
   [0x0f, 0x05, 0x06],   // syscall   -> clts (#GP at CPL 3)
 ];
 
-/** Break every system-call instruction in `bytes`, at every offset. Returns how many it broke. */
+/** Per byte value: the pairs of SYSTEM_CALL_PAIRS that start with it (most bytes start none). */
+const PAIRS_BY_FIRST: ReadonlyArray<ReadonlyArray<readonly [number, number]>> = Array.from({ length: 256 }, (_, b) =>
+  SYSTEM_CALL_PAIRS.filter(([first]) => first === b).map(([, second, replacement]) => [second, replacement] as const));
+
+/**
+ * Break every system-call instruction in `bytes`, at every offset. Returns how many it broke.
+ * (No replacement byte starts a pair, so one pass from the front breaks them all.) Two pages go
+ * through here for every case the fuzzer makes: it looks up the pairs a byte starts instead of
+ * trying every pair at every byte, which cost a third of the time it takes to generate a case.
+ */
 export function stripSystemCalls(bytes: Uint8Array): number {
   let broken = 0;
   for (let i = 0; i + 1 < bytes.length; i++) {
-    for (const [first, second, replacement] of SYSTEM_CALL_PAIRS) {
-      if (bytes[i] === first && bytes[i + 1] === second) {
+    const pairs = PAIRS_BY_FIRST[bytes[i]!]!;
+    for (let k = 0; k < pairs.length; k++) {
+      const [second, replacement] = pairs[k]!;
+      if (bytes[i + 1] === second) {
         bytes[i + 1] = replacement;
         broken++;
       }
