@@ -68,9 +68,9 @@ function put32(bytes: Uint8Array, at: number, value: number): void {
   new DataView(bytes.buffer, bytes.byteOffset).setUint32(at, value >>> 0, true);
 }
 
-/** The code page as the runner maps it. */
-export function codePage(c: Ring3Case): Uint8Array {
-  const page = new Uint8Array(CODE_SIZE).fill(HLT);
+/** The code page as the runner maps it (written into `page`, CODE_SIZE bytes, when given). */
+export function codePage(c: Ring3Case, page = new Uint8Array(CODE_SIZE)): Uint8Array {
+  page.fill(HLT);
   let p = 0;
   for (const [opcode, value] of [[MOV_EAX, c.regs.eax], [MOV_EBX, c.regs.ebx], [MOV_ECX, c.regs.ecx]] as const) {
     page[p] = opcode;
@@ -91,11 +91,11 @@ export function caseRecord(c: Ring3Case, id: number): Uint8Array {
   const record = new Uint8Array(RECORD_SIZE);
   const header = [id, c.regs.edx, c.regs.esi, c.regs.edi, c.regs.ebp, c.regs.esp, c.regs.eflags];
   header.forEach((v, i) => put32(record, i * 4, v));
-  record.set(codePage(c), HEADER_SIZE);
-  const data = new Uint8Array(DATA_SIZE);
+  // Both pages are built in place: the judging thread makes a record for every case.
+  codePage(c, record.subarray(HEADER_SIZE, HEADER_SIZE + CODE_SIZE));
+  const data = record.subarray(HEADER_SIZE + CODE_SIZE, HEADER_SIZE + CODE_SIZE + DATA_SIZE);
   data.set(c.data.subarray(0, DATA_SIZE));
   stripSystemCalls(data);
-  record.set(data, HEADER_SIZE + CODE_SIZE);
   return record;
 }
 
