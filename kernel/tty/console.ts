@@ -28,7 +28,14 @@ export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x540
 
 /** Host input not yet taken by a stream reader (when the console is not a terminal). */
 class HostInput {
+  /**
+   * The chunks from `first` on are queued. The console reads the host's input ahead of the reader
+   * (the ring-3 fuzzer hands it 40 MB of cases at once: thousands of chunks), so taking one from
+   * the front moves an index instead of shifting the array, which made each take cost as much as
+   * the chunks still queued; the array is compacted once half of it is taken.
+   */
   private chunks: Uint8Array[] = [];
+  private first = 0;
   /** Bytes queued in `chunks`, kept as they come and go (a reader asks on every read and poll). */
   length = 0;
   ended = false;
@@ -41,14 +48,21 @@ class HostInput {
     const out = new Uint8Array(Math.min(max, this.length));
     let filled = 0;
     while (filled < out.length) {
-      const head = this.chunks[0]!;
+      const head = this.chunks[this.first]!;
       const n = Math.min(out.length - filled, head.length);
       out.set(head.subarray(0, n), filled);
       filled += n;
-      if (n === head.length) this.chunks.shift();
-      else this.chunks[0] = head.subarray(n);
+      if (n === head.length) this.first++;
+      else this.chunks[this.first] = head.subarray(n);
     }
     this.length -= filled;
+    if (this.first === this.chunks.length) {
+      this.chunks = [];
+      this.first = 0;
+    } else if (this.first >= 1024 && this.first * 2 >= this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
     return out;
   }
 }

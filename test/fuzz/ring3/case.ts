@@ -39,12 +39,23 @@ const SYSTEM_CALL_PAIRS: ReadonlyArray<[number, number, number]> = [
   [0x0f, 0x05, 0x06],   // syscall   -> clts (#GP at CPL 3)
 ];
 
-/** Break every system-call instruction in `bytes`, at every offset. Returns how many it broke. */
+/** Per byte value: the pairs of SYSTEM_CALL_PAIRS that start with it (most bytes start none). */
+const PAIRS_BY_FIRST: ReadonlyArray<ReadonlyArray<readonly [number, number]>> = Array.from({ length: 256 }, (_, b) =>
+  SYSTEM_CALL_PAIRS.filter(([first]) => first === b).map(([, second, replacement]) => [second, replacement] as const));
+
+/**
+ * Break every system-call instruction in `bytes`, at every offset. Returns how many it broke.
+ * (No replacement byte starts a pair, so one pass from the front breaks them all.) Two pages go
+ * through here for every case the fuzzer makes: it looks up the pairs a byte starts instead of
+ * trying every pair at every byte, which cost a third of the time it takes to generate a case.
+ */
 export function stripSystemCalls(bytes: Uint8Array): number {
   let broken = 0;
   for (let i = 0; i + 1 < bytes.length; i++) {
-    for (const [first, second, replacement] of SYSTEM_CALL_PAIRS) {
-      if (bytes[i] === first && bytes[i + 1] === second) {
+    const pairs = PAIRS_BY_FIRST[bytes[i]!]!;
+    for (let k = 0; k < pairs.length; k++) {
+      const [second, replacement] = pairs[k]!;
+      if (bytes[i + 1] === second) {
         bytes[i + 1] = replacement;
         broken++;
       }
@@ -57,9 +68,9 @@ function put32(bytes: Uint8Array, at: number, value: number): void {
   new DataView(bytes.buffer, bytes.byteOffset).setUint32(at, value >>> 0, true);
 }
 
-/** The code page as the runner maps it. */
-export function codePage(c: Ring3Case): Uint8Array {
-  const page = new Uint8Array(CODE_SIZE).fill(HLT);
+/** The code page as the runner maps it (written into `page`, CODE_SIZE bytes, when given). */
+export function codePage(c: Ring3Case, page = new Uint8Array(CODE_SIZE)): Uint8Array {
+  page.fill(HLT);
   let p = 0;
   for (const [opcode, value] of [[MOV_EAX, c.regs.eax], [MOV_EBX, c.regs.ebx], [MOV_ECX, c.regs.ecx]] as const) {
     page[p] = opcode;
@@ -80,11 +91,11 @@ export function caseRecord(c: Ring3Case, id: number): Uint8Array {
   const record = new Uint8Array(RECORD_SIZE);
   const header = [id, c.regs.edx, c.regs.esi, c.regs.edi, c.regs.ebp, c.regs.esp, c.regs.eflags];
   header.forEach((v, i) => put32(record, i * 4, v));
-  record.set(codePage(c), HEADER_SIZE);
-  const data = new Uint8Array(DATA_SIZE);
+  // Both pages are built in place: the judging thread makes a record for every case.
+  codePage(c, record.subarray(HEADER_SIZE, HEADER_SIZE + CODE_SIZE));
+  const data = record.subarray(HEADER_SIZE + CODE_SIZE, HEADER_SIZE + CODE_SIZE + DATA_SIZE);
   data.set(c.data.subarray(0, DATA_SIZE));
   stripSystemCalls(data);
-  record.set(data, HEADER_SIZE + CODE_SIZE);
   return record;
 }
 

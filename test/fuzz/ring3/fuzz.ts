@@ -3,7 +3,9 @@
 //
 // A run is a sequence of batches. For each batch the oracles start in the background, gate86 runs
 // the batch in its own thread (sessions.ts: a hang there cannot stop the judging), then every case
-// is judged:
+// is judged. Batches go through lanes, each with a gate86 thread of its own (one per core by
+// default): while one lane's gate86 runs its batch, another's runs the next, or is being judged.
+// Every case judged:
 //   - gate86 itself: no host exception, no hang, the kernel consistent after every case (kernel/
 //     consistency.ts), the runner alive to the end — the kernel survived every program;
 //   - against each oracle: the same end (signal, exit, or alarm). Where they differ, gate86 runs the
@@ -12,6 +14,7 @@
 //     minimised and written to the corpus, where test/fuzz/corpus.test.ts replays it.
 
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { bytesCase, formsCase } from './generate.ts';
 import { caseRecord, caseToJson, type Ring3Case, type Registers, REGISTERS } from './case.ts';
@@ -32,11 +35,17 @@ export interface Ring3Options {
   kernel: Uint8Array;
   /** Stop after this many cases even if time is left (tests). */
   maxCases?: number;
+  /**
+   * Cases per batch, one boot of the kernel each (default 5000): each boot costs about 0.2 s of CPU
+   * (the kernel's code is decoded and compiled again), 0.1 ms a case in batches of 2000.
+   */
   batch?: number;
   /** The oracles to judge against (default: every one this host has). */
   oracles?: Ring3Oracle[];
   /** Send every n-th batch to qemu-i386 too (it is slower than the host CPU); 1: all. */
   qemuEvery?: number;
+  /** gate86 threads running batches side by side (default: one per core, at most 4). */
+  lanes?: number;
   /** Where minimised failing cases go (null: nowhere). */
   corpus: string | null;
   /** A scratch directory for the runner's build. */
@@ -52,13 +61,19 @@ export function ring3Case(seed: number, index: number, cpu: string): Ring3Case {
 /** Most mismatches minimised and saved per run: the first ones say enough, the rest are counted. */
 const MAX_SAVED = 5;
 
-interface Context {
+/** The run's state, shared by its lanes. */
+interface Run {
   options: Ring3Options;
   runner: string;
-  gate86: Gate86Thread;
   session: SessionOptions;
   report: FuzzReport;
-  saved: number;
+  /** Cases minimised and kept so far, by every lane. */
+  saved: { count: number };
+}
+
+/** One lane's view: the run, and the gate86 thread its batches (and their second looks) run on. */
+interface Context extends Run {
+  gate86: Gate86Thread;
 }
 
 /** gate86's ends for a list of cases (ids are positions), in one batch. */
@@ -103,8 +118,8 @@ function save(ctx: Context, name: string, content: object): string | null {
 async function keepMismatch(ctx: Context, oracle: Ring3Oracle, index: number, c: Ring3Case, mine: Outcome, theirs: Outcome): Promise<void> {
   const pair = `${describe(mine)}/${describe(theirs)}`;
   ctx.report.fail(`case ${index} (${c.kind}): gate86 ${describe(mine)}, ${oracle} ${describe(theirs)}`);
-  if (ctx.saved >= MAX_SAVED) return;
-  ctx.saved++;
+  if (ctx.saved.count >= MAX_SAVED) return;
+  ctx.saved.count++;
   const { result } = await minimise(c, {
     variants,
     firstFailing: async (cases) => {
@@ -129,8 +144,8 @@ async function keepMismatch(ctx: Context, oracle: Ring3Oracle, index: number, c:
 /** A case that broke gate86 itself (host exception, inconsistency): minimise while it still does, keep it. */
 async function keepBreakage(ctx: Context, index: number, c: Ring3Case, problem: string, broken: (r: SessionResult) => boolean): Promise<void> {
   ctx.report.fail(`case ${index} (${c.kind}): ${problem}`);
-  if (ctx.saved >= MAX_SAVED) return;
-  ctx.saved++;
+  if (ctx.saved.count >= MAX_SAVED) return;
+  ctx.saved.count++;
   const { result } = await minimise(c, {
     variants,
     firstFailing: async (cases) => {
@@ -253,25 +268,30 @@ export async function fuzzRing3(options: Ring3Options): Promise<FuzzReport> {
   const runner = buildRunner(options.work);
   const oracles = options.oracles ?? ring3Oracles();
   if (oracles.length === 0) report.note('no oracle on this host (neither a host that runs i386 code nor qemu-i386): gate86 is judged alone');
-  const ctx: Context = { options, runner, gate86: new Gate86Thread(), session: { kernel: options.kernel, runner, cpu: options.cpu }, report, saved: 0 };
-  const batchSize = options.batch ?? 2000;
+  const run: Run = { options, runner, session: { kernel: options.kernel, runner, cpu: options.cpu }, report, saved: { count: 0 } };
+  const batchSize = options.batch ?? 5000;
   const qemuEvery = options.qemuEvery ?? 4;
+  const maxCases = options.maxCases ?? Infinity;
   const deadline = Date.now() + options.seconds * 1000;
   let next = 0;
-  try {
-    for (let batch = 0; Date.now() < deadline && next < (options.maxCases ?? Infinity); batch++) {
+  let batches = 0;
+  // A lane takes the next batch (numbering and generating it is synchronous, so two lanes never
+  // take the same cases), runs it on its gate86 thread and judges it, until time or cases run out.
+  const lane = async (ctx: Context): Promise<void> => {
+    while (Date.now() < deadline && next < maxCases) {
+      const batch = batches++;
       const first = next;
-      const size = Math.min(batchSize, (options.maxCases ?? Infinity) - first);
-      const cases = Array.from({ length: size }, (_, i) => ring3Case(options.seed, first + i, options.cpu));
+      const size = Math.min(batchSize, maxCases - first);
       next += size;
+      const cases = Array.from({ length: size }, (_, i) => ring3Case(options.seed, first + i, options.cpu));
       // Ids inside a batch are positions; the case number in the run is first + id.
       const records = cases.map((c, i) => caseRecord(c, i));
-      const batches = oracles.filter((o) => o === 'native' || batch % qemuEvery === 0).map((o) => startOracleBatch(o, runner, records));
+      const started = oracles.filter((o) => o === 'native' || batch % qemuEvery === 0).map((o) => startOracleBatch(o, runner, records));
       const outcome = await ctx.gate86.run<SessionResult>({ kind: 'ring3', options: ctx.session, records });
       const mine = outcome.kind === 'done' ? outcome.result : null;
       await judgeGate86(ctx, first, cases, mine);
       let host: HostVerdict | null = null;
-      for (const b of batches) {
+      for (const b of started) {
         const theirs = await b.ends.catch((error: Error) => { report.fail(`${b.oracle}: ${error.message}`); return null; });
         if (mine === null || mine.crash !== null || theirs === null) continue;
         const verdict = await judgeOracle(ctx, b.oracle, first, cases, mine, theirs, host);
@@ -279,8 +299,13 @@ export async function fuzzRing3(options: Ring3Options): Promise<FuzzReport> {
       }
       report.progress(`${next} cases`);
     }
+  };
+  const lanes = Math.max(1, options.lanes ?? Math.min(4, availableParallelism()));
+  const threads = Array.from({ length: lanes }, () => new Gate86Thread());
+  try {
+    await Promise.all(threads.map((gate86) => lane({ ...run, gate86 })));
   } finally {
-    await ctx.gate86.close();
+    await Promise.all(threads.map((t) => t.close()));
   }
   return report;
 }

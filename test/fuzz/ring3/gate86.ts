@@ -2,7 +2,7 @@
 // {case id, wait status}; the hello says whether the kernel gave the runner a timer.
 
 import { runSession as runFuzzSession, type Gate86End, type SessionResult } from '../session.ts';
-import { HELLO_MAGIC, TIMEOUT_US } from './layout.ts';
+import { HELLO_MAGIC, TICK_US, TIMEOUT_US } from './layout.ts';
 import { timerOf, type RunnerTimer } from './runner.ts';
 
 export type { Gate86End };
@@ -23,10 +23,12 @@ export type { Ring3SessionResult as SessionResult };
 const HANG_MS = 5000;
 /** Without them, the harness stops a case after this many instructions (about TIMEOUT_US of gate86 time). */
 const HARNESS_TIMEOUT_INSTRUCTIONS = TIMEOUT_US * 25;
+/** The machine time by which a case's timer has ended it: the timeout, and the tick the kernel fires it on. */
+const GUEST_TIMEOUT_MS = (TIMEOUT_US + TICK_US) / 1000;
 
 export function runSession(options: SessionOptions, next: () => Uint8Array | null, onEnd?: (end: Gate86End) => void): Ring3SessionResult {
   const r = runFuzzSession({
-    ...options, helloMagic: HELLO_MAGIC, resultWords: 2, timeoutInstructions: HARNESS_TIMEOUT_INSTRUCTIONS, hangMs: TIMEOUT_US / 1000 + HANG_MS, guestTimeoutMs: TIMEOUT_US / 1000,
+    ...options, helloMagic: HELLO_MAGIC, resultWords: 2, timeoutInstructions: HARNESS_TIMEOUT_INSTRUCTIONS, hangMs: TIMEOUT_US / 1000 + HANG_MS, guestTimeoutMs: GUEST_TIMEOUT_MS,
   }, next, onEnd);
   // The ring-3 runner's hello: ITIMER_VIRTUAL (1), ITIMER_REAL (0), or what setitimer answered.
   return { ...r, timer: timerOf(r.hello) };

@@ -12,7 +12,7 @@
  *     +28  CODE_SIZE bytes: the code page (the harness writes "mov $x,%eax/%ebx/%ecx", the random
  *          code, a jump to the exit page, and HLT filler)
  *          DATA_SIZE bytes: the data page (random, registers point into it)
- * The header lands at the start of the trampoline page, the pages where they belong: no copying.
+ * The header lands at the start of the header page, the pages where they belong: no copying.
  *
  * The child leaves the world as bare as it can before the random code runs, so that nothing but
  * the case's own bytes can execute, and no system call instruction can be reached (the harness
@@ -23,11 +23,17 @@
  *   3. on the host: no_new_privs and a seccomp filter that kills the process on any call but munmap
  *      and exit (gate86 answers -ENOSYS, qemu-i386 -EINVAL: both ignored);
  *   4. jump to the trampoline at the end of the trampoline page, which unmaps the stack, then this
- *      program (text, data, bss), loads EDX ESI EDI EBP, EFLAGS, ESP from the header, and finally
- *      unmaps its own page with an `int $0x80` that is the page's last instruction: the CPU returns
- *      from it into the first byte of the code page.
+ *      program (text, data, bss), loads EDX ESI EDI EBP, EFLAGS, ESP from the header, unmaps the
+ *      header page, and finally unmaps its own page with an `int $0x80` that is the page's last
+ *      instruction: the CPU returns from it into the first byte of the code page.
  * What is left: the code page (R-X), the data page (RWX, as any readable page is on an i386 without
  * NX), the exit page (R-X) and, on gate86, the vsyscall page.
+ *
+ * The trampoline page is written once, here at the start, and is read-only from then on: every
+ * child runs the very frame the runner filled (fork shares it, nobody writes it), so a machine that
+ * keeps translated code by physical address (gate86's code cache, qemu's TBs) translates the
+ * trampoline once per run, not once per case. What a case changes — its header, its popf stack —
+ * lives on the header page.
  *
  * The exit page folds the eight general registers into a byte and exits with it, so a case that
  * reaches its end reports what it computed as well as that it got there.
@@ -74,8 +80,11 @@ _start:
 	movl	%eax, stack_low
 
 	/* The pages every case uses. */
+	movl	$H_ADDR, %ebx
+	movl	$PROT_RW, %edx
+	call	map_page
 	movl	$P_ADDR, %ebx
-	movl	$PROT_RWX, %edx
+	movl	$PROT_RW, %edx
 	call	map_page
 	movl	$CODE_ADDR, %ebx
 	movl	$PROT_RW, %edx
@@ -96,6 +105,13 @@ _start:
 	movl	$EXIT_ADDR, %edi
 	movl	$(exit_code_end - exit_code), %ecx
 	rep movsb
+	movl	$__NR_mprotect, %eax
+	movl	$P_ADDR, %ebx
+	movl	$PAGE_SIZE, %ecx
+	movl	$PROT_RX, %edx
+	int	$0x80
+	testl	%eax, %eax
+	jne	fail
 	movl	$__NR_mprotect, %eax
 	movl	$EXIT_ADDR, %ebx
 	movl	$PAGE_SIZE, %ecx
@@ -129,7 +145,7 @@ _start:
 	call	write_record
 
 next_case:
-	movl	$P_ADDR, %ecx
+	movl	$H_ADDR, %ecx
 	movl	$HEADER_SIZE, %edx
 	call	read_fully
 	testl	%eax, %eax
@@ -161,7 +177,7 @@ next_case:
 	je	4b
 	cmpl	child_pid, %eax
 	jne	fail
-	movl	P_ADDR, %eax			/* the case id */
+	movl	H_ADDR, %eax			/* the case id */
 	movl	%eax, result
 	movl	$result, %ecx
 	call	write_record
@@ -202,8 +218,6 @@ child:
 	movl	$SECCOMP_MODE_FILTER, %ecx
 	movl	$filter_program, %edx
 	int	$0x80
-	movl	stack_low, %eax			/* the trampoline reads these from its page */
-	movl	%eax, P_ADDR + P_STACK_LOW
 	movl	$(P_ADDR + PAGE_SIZE - (trampoline_end - trampoline)), %eax
 	jmp	*%eax
 
@@ -273,24 +287,32 @@ write_record:
 	jne	fail
 	ret
 
-/* Copied to the end of P_ADDR's page; runs there with everything else still mapped until it unmaps it. */
+/*
+ * Copied to the end of P_ADDR's page; runs there with everything else still mapped until it unmaps
+ * it. It writes nothing on its own page (the popf stack is the header page's), and reads the
+ * stack's bottom from this program's data while that is still mapped.
+ */
 trampoline:
 	movl	$__NR_munmap, %eax		/* the stack */
-	movl	P_ADDR + P_STACK_LOW, %ebx
+	movl	stack_low, %ebx
 	movl	$STACK_UNMAP, %ecx
 	int	$0x80
 	movl	$__NR_munmap, %eax		/* this program: headers, text, data, bss */
 	movl	$RUNNER_BASE, %ebx
 	movl	$(_end - RUNNER_BASE), %ecx
 	int	$0x80
-	movl	P_ADDR + 4, %edx
-	movl	P_ADDR + 8, %esi
-	movl	P_ADDR + 12, %edi
-	movl	P_ADDR + 16, %ebp
-	movl	$(P_ADDR + P_STACK_TOP), %esp
-	pushl	P_ADDR + 24
+	movl	H_ADDR + 4, %edx
+	movl	H_ADDR + 8, %esi
+	movl	H_ADDR + 12, %edi
+	movl	H_ADDR + 16, %ebp
+	movl	$(H_ADDR + H_STACK_TOP), %esp
+	pushl	H_ADDR + 24
 	popfl
-	movl	P_ADDR + 20, %esp
+	movl	H_ADDR + 20, %esp
+	movl	$__NR_munmap, %eax		/* the header page (MOV leaves the flags POPF set) */
+	movl	$H_ADDR, %ebx
+	movl	$PAGE_SIZE, %ecx
+	int	$0x80
 	movl	$__NR_munmap, %eax		/* this page; the next instruction is the code page's first */
 	movl	$P_ADDR, %ebx
 	movl	$PAGE_SIZE, %ecx

@@ -219,9 +219,14 @@ const bindMaskedStore: Binder = (op, insn) => {
     // The whole destination is checked first, as a write, whatever the mask: the SDM leaves the
     // faults of an all-zero mask to the implementation, and the Intel host here takes them
     // (a null DS, an unmapped page); it also keeps a fault from leaving half the bytes stored.
-    // With 16-bit addressing the destination may wrap at 64 KiB: then byte by byte.
+    // With 16-bit addressing the destination may wrap at 64 KiB: then byte by byte, after the whole
+    // operand's segment and alignment checks where it does not wrap (a byte is never misaligned:
+    // EFLAGS.AC at CPL 3 makes a misaligned DI #AC, SIGBUS on the host, before any page walk).
     if (mask === -1) cpu.writableLinear(o.seg, base, bytes);
-    else for (let i = 0; i < bytes; i++) cpu.writableLinear(o.seg, (base + i) & mask, 1);
+    else {
+      if (base + bytes <= 0x10000) cpu.checkAlignment(o.seg, base, bytes, true);
+      for (let i = 0; i < bytes; i++) cpu.writableLinear(o.seg, (base + i) & mask, 1);
+    }
     for (let i = 0; i < bytes; i++) if ((S.u8[i]! & 0x80) !== 0) cpu.write8(o.seg, (base + i) & mask, D.u8[i]!);
   });
 };
