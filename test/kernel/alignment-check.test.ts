@@ -57,11 +57,25 @@ const ORDER_ON_LINUX = [
   'AC faddl: m64 misaligned unmapped                          SIGBUS',
   'AC faddl: m64 at +4 (dword-aligned, not qword)             SIGBUS',
   'no AC faddl: m64 misaligned unmapped                       SIGSEGV at 0x2565',
+  'AC fxsave at +1                                            SIGBUS',
+  'AC fxsave %cs: at +1 (CS is not writable)                  SIGBUS',
+  'AC fxrstor at +1                                           SIGBUS',
+  'AC fxsave at +2                                            SIGBUS',
+  'AC fxsave %cs: at +2 (CS is not writable)                  SIGBUS',
+  'AC fxrstor at +2                                           SIGBUS',
+  'AC fxsave at +4                                            SIGSEGV at (nil)',
+  'AC fxsave %cs: at +4 (CS is not writable)                  SIGSEGV at (nil)',
+  'AC fxrstor at +4                                           SIGSEGV at (nil)',
+  'AC fxsave at +8                                            SIGSEGV at (nil)',
+  'AC fxsave %cs: at +8 (CS is not writable)                  SIGSEGV at (nil)',
+  'AC fxrstor at +8                                           SIGSEGV at (nil)',
+  'AC fxsave %cs: aligned (CS is not writable)                SIGSEGV at (nil)',
+  'AC movl %cs: at +1 (the type check first)                  SIGSEGV at (nil)',
   '',
 ].join('\n');
 
 for (const jit of [true, false]) {
-  test(`fault order: CMPS reads EDI first, MOVS ESI first, #AC before the page walk of the same access, m64 as one quadword (${jit ? 'JIT' : '--no-jit'}; as on the host CPU)`, (t) => {
+  test(`fault order: CMPS reads EDI first, MOVS ESI first, #AC before the page walk of the same access, m64 as one quadword, FXSAVE's dword #AC before its segment checks (${jit ? 'JIT' : '--no-jit'}; as on the host CPU)`, (t) => {
     for (const cpu of ['pentium3', 'pentium4']) {
       const ours = runOnGate86(ORDER, [], { cpu, ...(jit ? {} : { jit: false }) });
       t.is(ours.stdout.toString(), ORDER_ON_LINUX, cpu);

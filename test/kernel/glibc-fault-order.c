@@ -4,7 +4,10 @@
 //
 //   CMPS reads ES:EDI before DS:ESI (so with both pages unmapped the fault names EDI's address);
 //   MOVS reads DS:ESI, then writes ES:EDI;
-//   a misaligned access to an unmapped page is #AC (SIGBUS), not #PF, when AC is on.
+//   a misaligned access to an unmapped page is #AC (SIGBUS), not #PF, when AC is on;
+//   FXSAVE/FXRSTOR check their area's alignment as a dword (#AC at +1, +2) before anything else —
+//   before the 16-byte #GP (+4, +8) and before the segment's type: a CS-override FXSAVE (CS is not
+//   writable) at +1 is #AC, where a MOV to the same place is #GP (the type check comes first there).
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,10 +28,11 @@ static const char *name(int sig) {
 }
 
 static char mapped[64] __attribute__((aligned(16)));
+static char fxarea[1536] __attribute__((aligned(16)));
 #define UNMAPPED_ALIGNED ((char *)0x2560)   // below every mapping of a static program
 #define UNMAPPED_MISALIGNED ((char *)0x2565)
 
-enum { CMPSL, MOVSL, FADDL };
+enum { CMPSL, MOVSL, FADDL, FXSAVE, FXSAVE_CS, FXRSTOR, MOVL_CS };
 
 // Run one instruction with EFLAGS.AC set (when `ac`), and name the signal it ends with.
 static void run(const char *what, int op, int ac, char *si, char *di) {
@@ -38,7 +42,11 @@ static void run(const char *what, int op, int ac, char *si, char *di) {
     if (ac) __asm__ volatile("pushf; orl $0x40000, (%%esp); popf" ::: "cc");
     if (op == CMPSL) __asm__ volatile("cmpsl" : "+S"(si), "+D"(di) : : "memory", "cc");
     else if (op == MOVSL) __asm__ volatile("movsl" : "+S"(si), "+D"(di) : : "memory");
-    else __asm__ volatile("fldz; faddl (%0); fstp %%st(0)" : : "r"(si) : "memory");
+    else if (op == FADDL) __asm__ volatile("fldz; faddl (%0); fstp %%st(0)" : : "r"(si) : "memory");
+    else if (op == FXSAVE) __asm__ volatile("fxsave (%0)" : : "r"(si) : "memory");
+    else if (op == FXSAVE_CS) __asm__ volatile("fxsave %%cs:(%0)" : : "r"(si) : "memory");
+    else if (op == FXRSTOR) __asm__ volatile("fxrstor (%0)" : : "r"(si) : "memory");
+    else __asm__ volatile("movl %%eax, %%cs:(%0)" : : "r"(si) : "memory", "eax");
   }
   __asm__ volatile("pushf; andl $~0x40000, (%%esp); popf" ::: "cc");
   if (caught == SIGSEGV) printf("%-58s %s at %p\n", what, name(caught), fault_address);
@@ -65,5 +73,18 @@ int main(void) {
   run("AC faddl: m64 misaligned unmapped", FADDL, 1, m, 0);
   run("AC faddl: m64 at +4 (dword-aligned, not qword)", FADDL, 1, mapped + 4, 0);
   run("no AC faddl: m64 misaligned unmapped", FADDL, 0, m, 0);
+  // (Every FXRSTOR here faults before it reads: its area's contents do not matter.)
+  static const int offsets[] = {1, 2, 4, 8};
+  for (unsigned i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+    char line[64];
+    sprintf(line, "AC fxsave at +%d", offsets[i]);
+    run(line, FXSAVE, 1, fxarea + 512 + offsets[i], 0);
+    sprintf(line, "AC fxsave %%cs: at +%d (CS is not writable)", offsets[i]);
+    run(line, FXSAVE_CS, 1, fxarea + 512 + offsets[i], 0);
+    sprintf(line, "AC fxrstor at +%d", offsets[i]);
+    run(line, FXRSTOR, 1, fxarea + 512 + offsets[i], 0);
+  }
+  run("AC fxsave %cs: aligned (CS is not writable)", FXSAVE_CS, 1, fxarea + 512, 0);
+  run("AC movl %cs: at +1 (the type check first)", MOVL_CS, 1, fxarea + 513, 0);
   return 0;
 }

@@ -139,18 +139,21 @@ export const x87Reserved: Executor = (cpu) => {
 // ---------------------------------------------------------------------------------------------
 // FXSAVE / FXRSTOR: 512 bytes at a 16-byte-aligned address, #GP(0) otherwise; #NM with CR0.TS or EM.
 
-function fxsaveOffset(cpu: Cpu, op: Op, write: boolean): number {
+function fxsaveOffset(cpu: Cpu, op: Op): number {
   checkDeviceAvailable(cpu);
   const offset = effectiveAddress(cpu, op);
   // Under EFLAGS.AC the SDM leaves #AC for a misaligned FXSAVE area to the implementation; the host
-  // CPU (an Intel P6 descendant) checks it as a doubleword first — +1 and +2 are #AC, +4 and +8 #GP.
-  cpu.checkAlignment(op.seg, offset, 4, write);
-  if (((cpu.segBase[op.seg]! + offset) & 15) !== 0) cpu.raise(Vector.GP, 0);
+  // CPU (an Intel P6 descendant) checks it as a doubleword, first of all — +1 and +2 are #AC, +4
+  // and +8 #GP, and a CS-override FXSAVE (CS is not writable) at +1 is #AC too, where a MOV there
+  // is #GP: the segment's checks come after (test/kernel/glibc-fault-order.c, against the host).
+  const linear = (cpu.segBase[op.seg]! + offset) | 0;
+  if (cpu.alignmentChecking && (linear & 3) !== 0) cpu.raise(Vector.AC, 0);
+  if ((linear & 15) !== 0) cpu.raise(Vector.GP, 0);
   return offset;
 }
 
 export const fxsave: Executor = (cpu, op) => {
-  const offset = fxsaveOffset(cpu, op, true);
+  const offset = fxsaveOffset(cpu, op);
   // The whole 512-byte area must be writable (a page fault on any of it, as on the host CPU, even
   // on the reserved and software bytes it leaves alone); the image itself is its first 288 bytes.
   cpu.writableLinear(op.seg, offset, FXSAVE_SIZE);
@@ -161,7 +164,7 @@ export const fxsave: Executor = (cpu, op) => {
 };
 
 export const fxrstor: Executor = (cpu, op) => {
-  const offset = fxsaveOffset(cpu, op, false);
+  const offset = fxsaveOffset(cpu, op);
   const image = readBytes(cpu, op, offset, FXSAVE_SIZE);
   const sse = (cpu.cr[4]! & CR4_OSFXSR) !== 0;
   if (sse) {
