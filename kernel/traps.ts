@@ -56,10 +56,19 @@ export function handleFault(k: Kernel, regs: PtRegs, name: string, error: number
   throw new Error(`kernel oops: ${name} at ${hex(regs.get('eip'))} error ${hex(error)}${faultAddress !== null ? ` cr2 ${hex(faultAddress)}` : ''}`);
 }
 
-/** do_<name>(regs, error_code) for an exception whose only answer is `signal`. */
-function trap(name: string, signal: number): HypercallHandler {
+/** si_code for a divide error, an invalid opcode (asm-generic/siginfo.h). */
+const FPE_INTDIV = 1;
+const ILL_ILLOPN = 2;
+
+/**
+ * do_<name>(regs, error_code) for an exception whose only answer is `signal`. As Linux's traps.c:
+ * most are a bare force_sig (si_code SI_KERNEL, si_addr 0: DO_ERROR); a divide error and an
+ * invalid opcode say what and where (DO_ERROR_INFO: FPE_INTDIV / ILL_ILLOPN at the faulting EIP).
+ */
+function trap(name: string, signal: number, code?: number): HypercallHandler {
   return (k, sp) => {
-    handleFault(k, k.ptRegsAt(k.stackArg(sp, 0)), name, k.stackArg(sp, 1), signal, null);
+    const regs = k.ptRegsAt(k.stackArg(sp, 0));
+    handleFault(k, regs, name, k.stackArg(sp, 1), signal, null, code ?? SI_KERNEL, code === undefined ? 0 : regs.get('eip'));
     return 0;
   };
 }
@@ -115,13 +124,13 @@ const doDeviceNotAvailable: HypercallHandler = (k, sp) => {
 
 /** Every exception entry of entry.S but the page fault's, by the name it calls. */
 export const TRAP_HANDLERS: Record<string, HypercallHandler> = {
-  do_divide_error: trap('divide_error', SIGFPE),
+  do_divide_error: trap('divide_error', SIGFPE, FPE_INTDIV),
   do_debug: doDebug,
   do_nmi: trap('nmi', SIGSEGV),
   do_int3: trap('int3', SIGTRAP),
   do_overflow: trap('overflow', SIGSEGV),
   do_bounds: trap('bounds', SIGSEGV),
-  do_invalid_op: trap('invalid_op', SIGILL),
+  do_invalid_op: trap('invalid_op', SIGILL, ILL_ILLOPN),
   do_device_not_available: doDeviceNotAvailable,
   do_double_fault: trap('double_fault', SIGSEGV),
   do_coprocessor_segment_overrun: trap('coprocessor_segment_overrun', SIGFPE),
