@@ -111,6 +111,7 @@ export const SYSCALL_SERVICES: Record<string, SyscallService> = {
   sys_rt_sigaction: signal.sys_rt_sigaction,
   sys_rt_sigprocmask: signal.sys_rt_sigprocmask,
   sys_rt_sigsuspend: signal.sys_rt_sigsuspend,
+  sys_pause: signal.sys_pause,
   sys_rt_sigpending: signal.sys_rt_sigpending,
   sys_rt_sigtimedwait: signal.sys_rt_sigtimedwait,
   sys_rt_sigqueueinfo: signal.sys_rt_sigqueueinfo,

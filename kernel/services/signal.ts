@@ -18,7 +18,8 @@ import type { Kernel } from '../kernel.ts';
 import type { SignalAction } from '../task.ts';
 import { Struct, copyFromUser, copyToUser, FAULT } from './user.ts';
 import { sendSignal, recalcSignalPending, setSignalAction, restoreSigcontext, siginfoBytes, SIGFRAME_SC, SIGFRAME_EXTRAMASK, SIGCONTEXT_OLDMASK, RT_SIGFRAME_UC_MCONTEXT, RT_SIGFRAME_UC_SIGMASK } from '../signals.ts';
-import { SIGKILL, SIGSEGV, SIGSTOP } from '../signal-numbers.ts';
+import { SIGCONT, SIGKILL, SIGSEGV, SIGSTOP } from '../signal-numbers.ts';
+import type { Task } from '../task.ts';
 import { FULL_SIGSET, NSIG, sigmask, sigsetFromUser, sigsetFromWords, sigsetLowWord, sigsetWithout, type SignalInfo, type Sigset } from '../sigset.ts';
 
 const SI_USER = 0;
@@ -116,6 +117,26 @@ function checkSignal(signal: number): boolean { return signal >= 0 && signal <= 
  * target exists. Task 1 drops a signal from another process while its action is the default
  * (kernel/signals.ts initIgnores), and kill still returns 0.
  */
+/**
+ * Whether `sender` may signal `target` (kernel/signal.c check_kill_permission, kill_ok_by_cred):
+ * its own process; or the sender's real or effective uid is the target's real or saved uid (gate86
+ * keeps no saved set-user-ID: a task's is its effective uid, identity.ts); or the sender is root
+ * (CAP_KILL); or SIGCONT within one session. Otherwise -EPERM — signal 0 too: kill(pid, 0) asks.
+ */
+function mayKill(sender: Task, target: Task, signal: number): boolean {
+  if (sender.group === target.group) return true;
+  const s = sender.credentials, t = target.credentials;
+  if (s.euid === 0) return true;
+  if (s.euid === t.uid || s.euid === t.euid || s.uid === t.uid || s.uid === t.euid) return true;
+  return signal === SIGCONT && sender.sid === target.sid;
+}
+
+/** Send a kill(2) signal to one process after the permission check: 0, -EPERM, or -EAGAIN (sigqueue's limit). */
+function killOne(k: Kernel, sender: Task, target: Task, signal: number, info: SignalInfo): number {
+  if (!mayKill(sender, target, signal)) return -EPERM;
+  return signal === 0 ? 0 : queueSignal(k, target, signal, info);
+}
+
 export const sys_kill: SyscallService = (k, regs) => {
   const pid = regs.get('ebx') | 0;
   const signal = regs.get('ecx');
@@ -124,15 +145,28 @@ export const sys_kill: SyscallService = (k, regs) => {
   const info = { code: SI_USER, pid: sender.tgid, uid: sender.credentials.uid, addr: 0, sentBy: sender.tgid };
   if (pid > 0) {
     const target = k.tasks.get(pid);
-    if (target === undefined || target.group.threads.size === 0) return -ESRCH;
-    if (signal !== 0) queueSignal(k, target, signal, info);
-    return 0;
+    if (target === undefined) return -ESRCH;
+    // A zombie not yet reaped still has its pid: the signal is allowed or not, and has no effect.
+    if (target.group.threads.size === 0) return mayKill(sender, target, signal) ? 0 : -EPERM;
+    return killOne(k, sender, target, signal, info);
   }
   const processes = [...k.tasks.values()].filter((t) => t.isLeader && t.group.threads.size > 0
     && (pid === 0 ? t.pgid === sender.pgid : pid === -1 ? t.tgid !== 1 && t.tgid !== sender.tgid : t.pgid === -pid));
   if (processes.length === 0) return -ESRCH;
-  if (signal !== 0) for (const target of processes) queueSignal(k, target, signal, info);
-  return 0;
+  const results = processes.map((target) => killOne(k, sender, target, signal, info));
+  // kill(-1): every process but init and the caller, EPERM ones skipped (kill_something_info);
+  // a process group: 0 if any took it, else the last error (__kill_pgrp_info).
+  if (pid === -1) return results.filter((r) => r !== -EPERM).at(-1) ?? 0;
+  return results.some((r) => r === 0) ? 0 : results.at(-1)!;
+};
+
+/**
+ * pause(): sleep until a signal runs a handler (then -EINTR) or ends the process. 2.6's sys_pause:
+ * TASK_INTERRUPTIBLE, schedule(), -ERESTARTNOHAND; gate86 answered -ENOSYS, so pause() returned at once.
+ */
+export const sys_pause: SyscallService = (k) => {
+  const r = sleepOn(k, []);
+  return r === -ERESTARTSYS ? -ERESTARTNOHAND : r;
 };
 
 /** rt_sigsuspend(const sigset_t *mask, size): wait with `mask` until a signal runs a handler or kills. */
@@ -207,6 +241,7 @@ function sendToThread(k: Kernel, tgid: number | null, tid: number, signal: numbe
   const target = k.tasks.get(tid);
   if (target === undefined || target.state === 'zombie' || (tgid !== null && target.tgid !== tgid)) return -ESRCH;
   const info = supplied ?? { code: SI_TKILL, pid: sender.tgid, uid: sender.credentials.uid, addr: 0, sentBy: sender.tgid };
+  if (!mayKill(sender, target, signal)) return -EPERM;
   return signal === 0 ? 0 : sendSignal(k, target, signal, info);
 }
 
@@ -321,7 +356,7 @@ export const sys_rt_sigqueueinfo: SyscallService = (k, regs) => {
   if (!checkSignal(signal)) return -EINVAL;
   const target = (tgid | 0) > 0 ? k.tasks.get(tgid) : undefined;
   if (target === undefined || target.group.threads.size === 0) return -ESRCH;
-  return signal === 0 ? 0 : queueSignal(k, target, signal, info);
+  return killOne(k, k.task(), target, signal, info);
 };
 
 /** rt_tgsigqueueinfo(tgid, tid, sig, siginfo_t *uinfo): the same to one thread (Linux 2.6.31's). */
