@@ -129,6 +129,14 @@ function finishBlock(cpu: Cpu): boolean {
  */
 const MAX_TRACE_BLOCKS = 8;
 const MAX_TRACE_OPS = 128;
+/**
+ * A trace that crosses a ring boundary (SYSENTER, SYSEXIT, INT, IRET: a join into another code
+ * mode) may go on to this many blocks and instructions: a system call's round trip is straight-line
+ * code on both sides, 18 blocks and 81 instructions through `sysenter`, and as one loop it pays no
+ * dispatcher entry at all.
+ */
+const MAX_CROSSING_TRACE_BLOCKS = 32;
+const MAX_CROSSING_TRACE_OPS = 256;
 
 /**
  * Compile a block and the blocks that followed it: each block's busier link, as long as it was made in
@@ -143,13 +151,16 @@ function compile(cpu: Cpu, block: Block): CompiledBlock {
   const segments = [block];
   const modes = [cpu.codeMode];
   let ops = block.ops.length;
-  for (let b = block; segments.length < MAX_TRACE_BLOCKS;) {
+  let crosses = false;
+  for (let b = block; segments.length < (crosses ? MAX_CROSSING_TRACE_BLOCKS : MAX_TRACE_BLOCKS);) {
     const second = b.link2 !== null && b.link2.valid && b.linkTaken2 > b.linkTaken1;
     const next = second ? b.link2 : b.link1;
     if (next === null || !next.valid || b.linkGeneration !== cpu.codeGeneration) break;
-    if (segments.includes(next) || ops + next.ops.length > MAX_TRACE_OPS) break;
+    if (segments.includes(next) || ops + next.ops.length > (crosses ? MAX_CROSSING_TRACE_OPS : MAX_TRACE_OPS)) break;
+    const mode = second ? b.linkMode2 : b.linkMode1;
+    crosses ||= mode !== modes[0];
     segments.push(next);
-    modes.push(second ? b.linkMode2 : b.linkMode1);
+    modes.push(mode);
     ops += next.ops.length;
     b = next;
   }
