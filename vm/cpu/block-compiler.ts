@@ -73,7 +73,7 @@ function over(expression: string, g: number): string {
 const DEBUG_DUMP = typeof process !== 'undefined' && process.env?.GATE86_JIT_DUMP !== undefined;
 
 /**
- * Compile a trace: blocks that ran one after the other (each the previous one's busier link), block i
+ * Compile a trace: blocks that ran one after the other (each the previous one's first link), block i
  * entered in code mode modes[i] (CPL, CS.D, flat CS: a trace may cross SYSENTER, SYSEXIT, INT or
  * IRET, whose executors change it), as one function, so the common path through them never returns
  * to the dispatcher. A join whose guard fails returns with the state of an ordinary block exit.

@@ -62,12 +62,6 @@ export class Block {
   linkEip2 = 0;
   linkMode2 = -1;
   link2: Block | null = null;
-  /**
-   * Times the dispatcher followed each link: a trace (run.ts compile) goes on along the busier one,
-   * not the one made first (a RET's first caller is often a start-up path never seen again).
-   */
-  linkTaken1 = 0;
-  linkTaken2 = 0;
   constructor(ops: Op[], linear: number, physical: number, code32: boolean, secondPage: number) {
     this.ops = ops;
     this.linear = linear;
@@ -206,17 +200,15 @@ export class CodeCache {
       // the lookup that would have set them faulted (a #PF on the next block's first fetch).
       if (eip === previous.linkEip1 && mode === previous.linkMode1 && previous.link1 !== null) {
         const b = previous.link1;
-        if (b.valid) { this.linkHits++; previous.linkTaken1++; return b; }
+        if (b.valid) { this.linkHits++; return b; }
       } else if (eip === previous.linkEip2 && mode === previous.linkMode2 && previous.link2 !== null) {
         const b = previous.link2;
-        if (b.valid) { this.linkHits++; previous.linkTaken2++; return b; }
+        if (b.valid) { this.linkHits++; return b; }
       }
     } else {
       previous.linkGeneration = cpu.codeGeneration;
       previous.link1 = null;
       previous.link2 = null;
-      previous.linkTaken1 = 0;
-      previous.linkTaken2 = 0;
     }
     const block = this.lookup();
     // Links skip the CS limit check that lookup makes, so only flat code segments get them.
@@ -225,12 +217,10 @@ export class CodeCache {
         previous.link1 = block;
         previous.linkEip1 = eip;
         previous.linkMode1 = mode;
-        previous.linkTaken1 = 0;
       } else {
         previous.link2 = block;
         previous.linkEip2 = eip;
         previous.linkMode2 = mode;
-        previous.linkTaken2 = 0;
       }
     }
     return block;
