@@ -1,6 +1,6 @@
 // Who may signal whom (glibc-kill-permission.c, run as root): a child that became nobody gets
 // EPERM for kill, kill(pid, 0), tkill, tgkill and sigqueue to its root parent, may send it SIGCONT
-// (one session) and signal its own group; root may signal the nobody child; kill(zombie, 0) is 0
+// (one session) and signal its own (new) group; root may signal the nobody child; kill(zombie, 0) is 0
 // until it is reaped. gate86 used to let anyone signal anyone, and answered pause() with ENOSYS.
 import test from 'ava';
 import { i386Oracle, runI386Elf } from '../support/i386-oracle.ts';
