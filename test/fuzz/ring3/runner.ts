@@ -1,28 +1,12 @@
 // Building the ring-3 runner (runner.S) with gate86's own assembler and linker, and reading what it
 // writes back. The same ELF runs on gate86, on the host CPU and under qemu-i386.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { assemble } from '../../../linker/as/index.ts';
-import { linkImage } from '../../../linker/ld/link-image.ts';
-import { writeGeneratedHeaders } from '../../../kernel/tools/build-kernel.ts';
-import { packageRoot } from '../../../kernel/locate.ts';
+import { buildGuestProgram } from '../guest-program.ts';
 import { HELLO_MAGIC, runnerDefines } from './layout.ts';
-
-export const root = packageRoot();
 
 /** Assemble and link runner.S into `dir`; returns the ELF's path. */
 export function buildRunner(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  const include = writeGeneratedHeaders(root, join(dir, 'include'));
-  const source = join(root, 'test/fuzz/ring3/runner.S');
-  const object = join(dir, 'runner.o');
-  writeFileSync(object, assemble(source, readFileSync(source, 'utf8'), {
-    includeDirs: [include], defines: runnerDefines(), readFile: (p: string) => readFileSync(p, 'utf8'),
-  }));
-  const output = join(dir, 'ring3-runner.elf');
-  linkImage({ image: 'exec', objects: [object], output });
-  return output;
+  return buildGuestProgram('test/fuzz/ring3/runner.S', dir, 'ring3-runner', runnerDefines());
 }
 
 /** How a case ended, as its wait status says. */
