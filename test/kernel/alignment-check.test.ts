@@ -40,7 +40,8 @@ test(`the same program against the oracle (${i386Oracle()}): the host CPU and ke
 
 // Which fault wins (glibc-fault-order.c): CMPS reads ES:EDI first and MOVS DS:ESI first; each access
 // is checked for alignment before its page walk; an x87 m64 or a quadword SIMD operand is one 8-byte
-// operand; FXSAVE's area is checked as a dword before its 16-byte #GP. Taken from the host CPU (an
+// operand; FXSAVE's area is checked as a dword before its 16-byte #GP and its segment's type, after a
+// null segment's #GP. Taken from the host CPU (an
 // Intel P6 descendant) where the SDM leaves the order to the implementation.
 const ORDER = glibcProgram('glibc-fault-order');
 const ORDER_ON_LINUX = [
@@ -71,6 +72,7 @@ const ORDER_ON_LINUX = [
   'AC fxrstor at +8                                           SIGSEGV at (nil)',
   'AC fxsave %cs: aligned (CS is not writable)                SIGSEGV at (nil)',
   'AC movl %cs: at +1 (the type check first)                  SIGSEGV at (nil)',
+  'AC fxrstor %fs: at +1, FS null (the null check first)      SIGSEGV at (nil)',
   '',
 ].join('\n');
 

@@ -7,7 +7,8 @@
 //   a misaligned access to an unmapped page is #AC (SIGBUS), not #PF, when AC is on;
 //   FXSAVE/FXRSTOR check their area's alignment as a dword (#AC at +1, +2) before anything else —
 //   before the 16-byte #GP (+4, +8) and before the segment's type: a CS-override FXSAVE (CS is not
-//   writable) at +1 is #AC, where a MOV to the same place is #GP (the type check comes first there).
+//   writable) at +1 is #AC, where a MOV to the same place is #GP (the type check comes first there);
+//   but a null segment register is #GP before FXSAVE/FXRSTOR's alignment check, as before any access.
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,7 +33,7 @@ static char fxarea[1536] __attribute__((aligned(16)));
 #define UNMAPPED_ALIGNED ((char *)0x2560)   // below every mapping of a static program
 #define UNMAPPED_MISALIGNED ((char *)0x2565)
 
-enum { CMPSL, MOVSL, FADDL, FXSAVE, FXSAVE_CS, FXRSTOR, MOVL_CS };
+enum { CMPSL, MOVSL, FADDL, FXSAVE, FXSAVE_CS, FXRSTOR, FXRSTOR_NULL_FS, MOVL_CS };
 
 // Run one instruction with EFLAGS.AC set (when `ac`), and name the signal it ends with.
 static void run(const char *what, int op, int ac, char *si, char *di) {
@@ -46,6 +47,7 @@ static void run(const char *what, int op, int ac, char *si, char *di) {
     else if (op == FXSAVE) __asm__ volatile("fxsave (%0)" : : "r"(si) : "memory");
     else if (op == FXSAVE_CS) __asm__ volatile("fxsave %%cs:(%0)" : : "r"(si) : "memory");
     else if (op == FXRSTOR) __asm__ volatile("fxrstor (%0)" : : "r"(si) : "memory");
+    else if (op == FXRSTOR_NULL_FS) __asm__ volatile("movl %1, %%fs; fxrstor %%fs:(%0)" : : "r"(si), "r"(0) : "memory");
     else __asm__ volatile("movl %%eax, %%cs:(%0)" : : "r"(si) : "memory", "eax");
   }
   __asm__ volatile("pushf; andl $~0x40000, (%%esp); popf" ::: "cc");
@@ -86,5 +88,6 @@ int main(void) {
   }
   run("AC fxsave %cs: aligned (CS is not writable)", FXSAVE_CS, 1, fxarea + 512, 0);
   run("AC movl %cs: at +1 (the type check first)", MOVL_CS, 1, fxarea + 513, 0);
+  run("AC fxrstor %fs: at +1, FS null (the null check first)", FXRSTOR_NULL_FS, 1, fxarea + 513, 0);
   return 0;
 }

@@ -8,7 +8,9 @@
 //   - it ran an instruction whose answer is the machine's or the kernel's by design
 //     (ENVIRONMENT_OPERATIONS in generate.ts): a segment load or a selector read meets Linux 2.6's
 //     i386 GDT on gate86 and a 64-bit host's on the oracle (0x20 is the host's 32-bit user CS and
-//     nothing in gate86's), CPUID and the TSC answer differently, SGDT shows different tables.
+//     nothing in gate86's), CPUID and the TSC answer differently, SGDT shows different tables;
+//   - on an AMD host, an instruction whose SDM-defined result AMD parts give otherwise (an FPTAN or
+//     FSINCOS whose push overflows: C1 = 1 by the SDM and on Intel, 0 on AMD).
 //
 // So the judge replays the case's code alone on a FlatMachine at CPL 3 — the same pages as the
 // runner maps (the code page read-only, the data page writable, the exit page), the same registers
@@ -19,9 +21,11 @@
 // the exit page, a fault or the step limit first means neither happened on gate86's path, and the
 // difference stands.
 
+import { readFileSync } from 'node:fs';
 import { FlatMachine } from '../../../vm/cpu/flat-machine.ts';
 import { CR0_NE } from '../../../vm/cpu/cpu.ts';
 import { Vector } from '../../../vm/cpu/fault.ts';
+import { isEmpty } from '../../../vm/cpu/fpu/registers.ts';
 import { VSYSCALL_BASE } from '../../../kernel/layout.ts';
 import { readLinear, writeLinear } from '../../../vm/debug/inspect.ts';
 import { decode, DecodeFailure, Instruction } from '../../../vm/isa/decoder.ts';
@@ -31,6 +35,14 @@ import { FLAG_BITS } from '../../differential/layout.ts';
 import { codePage, stripSystemCalls, type Ring3Case } from './case.ts';
 import { CODE_ADDR, CODE_SIZE, DATA_ADDR, DATA_SIZE, EXIT_ADDR } from './layout.ts';
 import { ENVIRONMENT_OPERATIONS } from './generate.ts';
+
+/**
+ * Is the oracle an AMD CPU? Where the SDM defines a result and AMD parts give another, gate86 follows
+ * the SDM (and Intel), and the judge excuses the AMD host.
+ */
+const AMD_HOST = (() => {
+  try { return /^vendor_id\s*:\s*AuthenticAMD$/m.test(readFileSync('/proc/cpuinfo', 'utf8')); } catch { return false; }
+})();
 
 /** Longer than any case the judge sees ends in (the runner's timer stops loops first). */
 const STEP_LIMIT = 20_000;
@@ -85,6 +97,9 @@ export function pathExcuse(c: Ring3Case, cpu: string): string | null {
     decode(bytes, 0, bytes.length, true, insn);
     const form = insn.form;
     if (insn.failure !== DecodeFailure.None || form === null) return null;
+    if (AMD_HOST && (form.operation === 'fptan' || form.operation === 'fsincos') && !isEmpty(machine.cpu.fpu, 7)) {
+      return `${form.mnemonic} overflows the x87 stack: the SDM (Vol. 1 8.5.1.1) and Intel parts set C1, this AMD host clears it`;
+    }
     if (ENVIRONMENT_OPERATIONS.has(form.operation)) return `the path runs ${form.operation}, whose answer is the machine's and the kernel's (Linux 2.6's GDT is not the host's; CPUID, the TSC)`;
     const read = flagBits(form.flagsRead) & undefinedMask;
     if (read !== 0) {

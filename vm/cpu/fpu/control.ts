@@ -7,7 +7,7 @@
 // that reads memory reads it whole first, and everything that writes memory checks the whole
 // destination first, so a #PF or #GP leaves the FPU as it was.
 
-import { CR0_PE, type Cpu } from '../cpu.ts';
+import { CR0_PE, SEG_UNUSABLE, SS, type Cpu } from '../cpu.ts';
 import { Vector } from '../fault.ts';
 import { VM } from '../flags.ts';
 import { effectiveAddress, type Executor, type Op } from '../op.ts';
@@ -145,7 +145,9 @@ function fxsaveOffset(cpu: Cpu, op: Op): number {
   // Under EFLAGS.AC the SDM leaves #AC for a misaligned FXSAVE area to the implementation; the host
   // CPU (an Intel P6 descendant) checks it as a doubleword, first of all — +1 and +2 are #AC, +4
   // and +8 #GP, and a CS-override FXSAVE (CS is not writable) at +1 is #AC too, where a MOV there
-  // is #GP: the segment's checks come after (test/kernel/glibc-fault-order.c, against the host).
+  // is #GP: the segment's type and limit checks come after (test/kernel/glibc-fault-order.c,
+  // against the host). A null segment register (GS at exec) is #GP before anything, as for any access.
+  if (cpu.protectedMode && (cpu.segAccess[op.seg]! & SEG_UNUSABLE) !== 0) cpu.raise(op.seg === SS ? Vector.SS : Vector.GP, 0);
   const linear = (cpu.segBase[op.seg]! + offset) | 0;
   if (cpu.alignmentChecking && (linear & 3) !== 0) cpu.raise(Vector.AC, 0);
   if ((linear & 15) !== 0) cpu.raise(Vector.GP, 0);

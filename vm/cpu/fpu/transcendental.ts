@@ -156,12 +156,11 @@ export function trigonometricExecutor(kind: Trig): Executor {
       if (pushes) push(f, defaultNaN());
       return;
     }
-    // A push that overflows is found before the argument is looked at: IE and SF, but C1 = 0 (the
-    // host CPU; the SDM says 1), and masked, the default NaN in ST(0) and pushed.
+    // A push that overflows is found before the argument is looked at: IE and SF with C1 = 1 (the
+    // SDM, Vol. 1 8.5.1.1, and Intel parts; an AMD host clears C1 here), and masked, the default NaN
+    // in ST(0) and pushed.
     if (pushes && pushOverflows(f)) {
-      const masked = stackOverflow(cpu);
-      f.status &= ~SW_C1;
-      if (!masked) return;
+      if (!stackOverflow(cpu)) return;
       writeStack(f, 0, defaultNaN());
       push(f, defaultNaN());
       return;
